@@ -7,7 +7,6 @@ import dev.dualkey.compat.ChildGateway;
 import dev.dualkey.compat.Clients;
 import dev.dualkey.compat.GatewayEndpoint;
 import dev.dualkey.compat.GatewayExtension;
-import dev.dualkey.compat.TestBuckets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,7 +33,7 @@ class LargeObjectTest {
     private static final long SIZE = Long.getLong("compat.largeObjectBytes", 1L << 30);
 
     @Test
-    void oneGibibyteThroughA256MiBGateway(GatewayEndpoint attached, TestBuckets unused) throws Exception {
+    void oneGibibyteThroughA256MiBGateway(GatewayEndpoint attached) throws Exception {
         boolean external = System.getProperty("compat.endpoint") != null;
         ChildGateway child = external ? null : ChildGateway.start("256m");
         try {
