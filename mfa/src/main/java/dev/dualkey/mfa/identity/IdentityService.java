@@ -577,6 +577,16 @@ public final class IdentityService {
         return PolicyEvaluator.evaluate(policies, new RequestContext(action, resource, keys));
     }
 
+    /**
+     * {@link #authorize(Caller, String, String, Map)} for a principal known by account and user name (the
+     * gateway's {@code Principal}); {@code root} is the root user; an unknown user is denied.
+     */
+    public Decision authorize(String accountId, String userName, String action, String resource,
+                              Map<String, String> extraKeys) {
+        return findUser(accountId, userName).map(u -> authorize(Caller.of(u), action, resource, extraKeys))
+                .orElse(Decision.IMPLICIT_DENY);
+    }
+
     /** The ARN of {@code userName} in the account (with its path), for authorization resources. */
     public String userArn(String accountId, String userName) {
         return findUser(accountId, userName).map(IamUser::arn)
