@@ -314,6 +314,28 @@ class GatewayEndToEndTest {
     }
 
     @Test
+    void unsignedPayloadWithTrailingChecksumIsVerified() {
+        String b = bucket();
+        send("PUT", "/" + b, new byte[0]);
+        String good = "5\r\nhello\r\n0\r\nx-amz-checksum-crc32:NhCmhg==\r\n\r\n";
+        HttpResponse<byte[]> ok = send("PUT", "/" + b + "/t", bytes(good),
+                "x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "Content-Encoding", "aws-chunked",
+                "x-amz-decoded-content-length", "5", "x-amz-trailer", "x-amz-checksum-crc32");
+        assertEquals(200, ok.statusCode(), text(ok));
+        assertEquals("NhCmhg==", ok.headers().firstValue("x-amz-checksum-crc32").orElseThrow());
+        HttpResponse<byte[]> get = send("GET", "/" + b + "/t", new byte[0], "x-amz-checksum-mode", "ENABLED");
+        assertEquals("hello", text(get));
+        assertEquals("NhCmhg==", get.headers().firstValue("x-amz-checksum-crc32").orElseThrow());
+        String bad = good.replace("NhCmhg==", "AAAAAA==");
+        HttpResponse<byte[]> refused = send("PUT", "/" + b + "/t2", bytes(bad),
+                "x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "Content-Encoding", "aws-chunked",
+                "x-amz-decoded-content-length", "5", "x-amz-trailer", "x-amz-checksum-crc32");
+        assertEquals(400, refused.statusCode());
+        assertEquals("BadDigest", errorCode(refused));
+        assertEquals(404, send("HEAD", "/" + b + "/t2", new byte[0]).statusCode());
+    }
+
+    @Test
     void versioningConfiguration() {
         String b = bucket();
         send("PUT", "/" + b, new byte[0]);
