@@ -65,6 +65,7 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final StorageExecutor executor;
     private final Channel s3Channel;
+    private final Channel consoleChannel;
     private final boolean tls;
     private final TlsConfig tlsConfig;
     private final StorageEngine ownedEngine;
@@ -72,11 +73,13 @@ public final class GatewayServer implements AutoCloseable {
     private volatile boolean closed;
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
-                          TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
+                          Channel consoleChannel, TlsConfig tlsConfig, StorageEngine ownedEngine,
+                          AtomicInteger inFlight) {
         this.boss = boss;
         this.workers = workers;
         this.executor = executor;
         this.s3Channel = s3Channel;
+        this.consoleChannel = consoleChannel;
         this.tls = tlsConfig != null;
         this.tlsConfig = tlsConfig;
         this.ownedEngine = ownedEngine;
@@ -94,7 +97,16 @@ public final class GatewayServer implements AutoCloseable {
 
     /** {@code http(s)://host:port} of the S3 listener. */
     public URI s3Endpoint() {
-        InetSocketAddress a = (InetSocketAddress) s3Channel.localAddress();
+        return uriOf(s3Channel);
+    }
+
+    /** {@code http(s)://host:port} of the console listener, when console endpoints were configured. */
+    public Optional<URI> consoleEndpoint() {
+        return Optional.ofNullable(consoleChannel).map(this::uriOf);
+    }
+
+    private URI uriOf(Channel ch) {
+        InetSocketAddress a = (InetSocketAddress) ch.localAddress();
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
@@ -119,6 +131,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         closed = true;
         s3Channel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (consoleChannel != null) {
+            consoleChannel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
         long deadline = System.currentTimeMillis() + GRACE_MILLIS;
         while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
             try {
@@ -153,6 +168,8 @@ public final class GatewayServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private VersioningChangeGuard versioningGuard = new RefuseMfaChangesGuard();
         private final List<Endpoint> extraEndpoints = new ArrayList<>();
+        private final List<Endpoint> consoleEndpoints = new ArrayList<>();
+        private InetSocketAddress consoleAddress = new InetSocketAddress("127.0.0.1", 9001);
         private int ioThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private int idleSeconds = 300;
 
@@ -225,6 +242,20 @@ public final class GatewayServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * An endpoint of the console listener (the web console plugs in here); the listener is bound only when
+         * at least one console endpoint is given, with the same TLS setting as the S3 listener.
+         */
+        public Builder consoleEndpoint(Endpoint e) {
+            this.consoleEndpoints.add(e);
+            return this;
+        }
+
+        public Builder consoleAddress(InetSocketAddress address) {
+            this.consoleAddress = address;
+            return this;
+        }
+
         /** Threads of the storage executor (blocking RocksDB and file IO). */
         public Builder ioThreads(int n) {
             if (n < 1) {
@@ -294,7 +325,18 @@ public final class GatewayServer implements AutoCloseable {
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new GatewayChannelInitializer(ssl, endpoints, executor, counter, idleSeconds));
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
-                GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
+                Channel console = null;
+                if (!consoleEndpoints.isEmpty()) {
+                    try {
+                        console = b.clone().childHandler(new GatewayChannelInitializer(ssl, consoleEndpoints,
+                                executor, counter, idleSeconds)).bind(consoleAddress).syncUninterruptibly().channel();
+                    } catch (RuntimeException e) {
+                        ch.close().syncUninterruptibly();
+                        throw e;
+                    }
+                }
+                GatewayServer server = new GatewayServer(boss, workers, executor, ch, console, tls, engine,
+                        inFlight);
                 LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
                 return server;
             } catch (RuntimeException e) {

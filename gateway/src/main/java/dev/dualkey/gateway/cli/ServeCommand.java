@@ -66,10 +66,11 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         InetSocketAddress s3Address;
+        InetSocketAddress consoleSocket;
         TlsConfig tls;
         try {
             s3Address = parseAddress(address, "--address");
-            parseAddress(consoleAddress, "--console-address");
+            consoleSocket = parseAddress(consoleAddress, "--console-address");
             tls = tlsConfig();
             prepareDataDir(dataDir);
         } catch (IllegalArgumentException e) {
@@ -91,6 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .objectStore(engine.objectStore())
                     .credentialProvider(wireIdentity(engine))
                     .s3Address(s3Address)
+                    .consoleAddress(consoleSocket) // bound once the console registers its endpoint
                     .tls(tls)
                     .domain(domain)
                     .region(region)
