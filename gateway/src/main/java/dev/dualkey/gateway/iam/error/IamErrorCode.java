@@ -31,6 +31,7 @@ public enum IamErrorCode {
     MALFORMED_QUERY_STRING("MalformedQueryString", 404),
     MISSING_ACTION("MissingAction", 400),
     MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", 403),
+    MISSING_PARAMETER("MissingParameter", 400),
     REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", 413),
     REQUEST_EXPIRED("RequestExpired", 400),
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503),
