@@ -1,5 +1,6 @@
 package dev.dualkey.gateway.iam;
 
+import dev.dualkey.gateway.iam.directory.Actor;
 import dev.dualkey.gateway.iam.error.IamErrorCode;
 import dev.dualkey.gateway.iam.error.IamException;
 import dev.dualkey.gateway.iam.validate.ValidatedParams;
@@ -45,6 +46,11 @@ public final class IamContext {
 
     public String accessKeyId() {
         return call.accessKeyId();
+    }
+
+    /** The caller as the identity store sees it (account scope and audit fields). */
+    public Actor actor() {
+        return new Actor(call.caller().accountId(), call.caller().arn(), call.accessKeyId(), call.clientAddress());
     }
 
     /**

@@ -46,6 +46,16 @@ public enum IamErrorCode {
         this.httpStatus = httpStatus;
     }
 
+    /** The code with this wire text, or {@code null}. */
+    public static IamErrorCode fromWireCode(String code) {
+        for (IamErrorCode c : values()) {
+            if (c.code.equals(code)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     /** The {@code <Code>} text on the wire. */
     public String code() {
         return code;

@@ -1,0 +1,20 @@
+package dev.dualkey.gateway.iam.directory;
+
+import java.util.Objects;
+
+/**
+ * Who performs a directory operation, for scoping (the account) and for the audit log.
+ *
+ * @param accountId the caller's account; every operation is confined to it
+ * @param principalArn the caller's ARN
+ * @param accessKeyId the key the request was signed with
+ * @param clientAddress the remote address
+ */
+public record Actor(String accountId, String principalArn, String accessKeyId, String clientAddress) {
+    public Actor {
+        Objects.requireNonNull(accountId, "accountId");
+        Objects.requireNonNull(principalArn, "principalArn");
+        Objects.requireNonNull(accessKeyId, "accessKeyId");
+        Objects.requireNonNull(clientAddress, "clientAddress");
+    }
+}
