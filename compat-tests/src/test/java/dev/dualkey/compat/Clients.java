@@ -9,6 +9,8 @@ import com.amazonaws.services.s3.AmazonS3ClientBuilder;
 import com.amazonaws.services.s3.transfer.TransferManager;
 import com.amazonaws.services.s3.transfer.TransferManagerBuilder;
 import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -44,6 +46,15 @@ public final class Clients {
 
     /** SDK v2 synchronous client signing with {@code key}. */
     public static S3Client v2(GatewayEndpoint gw, AccessKey key) {
+        return v2(gw, key, List.of());
+    }
+
+    /** SDK v2 synchronous client as the root user that also runs {@code interceptors} (to observe the wire). */
+    public static S3Client v2(GatewayEndpoint gw, ExecutionInterceptor... interceptors) {
+        return v2(gw, gw.root(), List.of(interceptors));
+    }
+
+    private static S3Client v2(GatewayEndpoint gw, AccessKey key, List<ExecutionInterceptor> interceptors) {
         ApacheHttpClient.Builder http = ApacheHttpClient.builder().maxConnections(16);
         if (gw.isTls()) {
             http.tlsTrustManagersProvider(() -> PinnedTls.trustManagers(gw.endpoint()));
@@ -53,7 +64,7 @@ public final class Clients {
                 .region(Region.of(gw.region()))
                 .credentialsProvider(credentials(key))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
-                .overrideConfiguration(noRetries())
+                .overrideConfiguration(noRetries().toBuilder().executionInterceptors(interceptors).build())
                 .httpClientBuilder(http)
                 .build();
     }
