@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every action through the aws CLI ({@code aws iam ... --endpoint-url}), errors by code in its message. */
 @ExtendWith(GatewayExtension.class)
 class IamCliTest {
-    /** The code for a wrong OldPassword in ChangePassword (not modelled by IAM): AccessDenied. */
-    private static final String WRONG_OLD_PASSWORD = "AccessDenied";
+    /** The code for a wrong OldPassword in ChangePassword, as IAM answers "The old password was incorrect". */
+    private static final String WRONG_OLD_PASSWORD = "InvalidInput";
 
     private static void assertCliError(AwsCli.Result r, String code) {
         assertNotEquals(0, r.exitCode(), r.stdout());

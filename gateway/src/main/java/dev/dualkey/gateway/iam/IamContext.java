@@ -50,7 +50,7 @@ public final class IamContext {
 
     /** The caller as the identity store sees it (account scope and audit fields). */
     public Actor actor() {
-        return new Actor(call.caller().accountId(), call.caller().arn(), call.accessKeyId(), call.clientAddress());
+        return new Actor(call.caller().accountId(), call.caller().userName(), call.caller().arn(), call.accessKeyId(), call.clientAddress());
     }
 
     /**
