@@ -120,12 +120,12 @@ public final class IdentitySetup {
                 IamActions.over(new MfaIamDirectory(store.identity(), store.devices())), authorizer,
                 new MfaErrorTranslator());
         IamEndpoint endpoint = new IamEndpoint(new SigV4Verifier(credentials, sigV4Clock, "iam"), iam);
-        return new Wired(store, credentials, authorizer, endpoint);
+        return new Wired(store, credentials, authorizer, iam, endpoint);
     }
 
     /** What {@link #wire} built. */
     public record Wired(IdentityStore store, CredentialProvider credentials, MfaAuthorizer authorizer,
-                        IamEndpoint iamEndpoint) {
+                        IamQueryHandler iam, IamEndpoint iamEndpoint) {
     }
 
     private static String blankToNull(String s) {

@@ -6,7 +6,6 @@ import dev.dualkey.gateway.iam.IamAuthorizer;
 import dev.dualkey.gateway.iam.IamCaller;
 import dev.dualkey.mfa.identity.Caller;
 import dev.dualkey.mfa.identity.IdentityService;
-import dev.dualkey.mfa.policy.Decision;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -46,12 +45,12 @@ public final class MfaAuthorizer implements Authorizer, IamAuthorizer {
             }
         }
         return decide(principal.accountId(), principal.userName(), principal.root(), principal.arn(), action,
-                resourceArn) == Decision.ALLOW;
+                resourceArn).allowed();
     }
 
     @Override
     public IamAuthorizer.Decision evaluate(IamCaller caller, String action, String resourceArn) {
-        Decision d = decide(caller.accountId(), caller.userName(), caller.isRoot(), caller.arn(), action,
+        dev.dualkey.mfa.policy.Decision d = decide(caller.accountId(), caller.userName(), caller.isRoot(), caller.arn(), action,
                 resourceArn);
         return switch (d) {
             case ALLOW -> IamAuthorizer.Decision.ALLOW;
@@ -60,14 +59,14 @@ public final class MfaAuthorizer implements Authorizer, IamAuthorizer {
         };
     }
 
-    private Decision decide(String accountId, String userName, boolean root, String arn, String action,
+    private dev.dualkey.mfa.policy.Decision decide(String accountId, String userName, boolean root, String arn, String action,
                             String resource) {
         String userId = root ? accountId
                 : identity.findUser(accountId, userName).map(dev.dualkey.mfa.identity.IamUser::userId)
                         .orElse(null);
         if (userId == null) {
             // The user was deleted after its key was looked up: nothing is allowed.
-            return Decision.IMPLICIT_DENY;
+            return dev.dualkey.mfa.policy.Decision.IMPLICIT_DENY;
         }
         return identity.authorize(new Caller(accountId, userName, userId, arn, root), action, resource, Map.of());
     }
