@@ -5,6 +5,8 @@ import dev.dualkey.gateway.auth.SigV4Verifier;
 import dev.dualkey.gateway.iam.IamQueryHandler;
 import dev.dualkey.gateway.iam.action.IamActions;
 import dev.dualkey.gateway.iam.http.IamEndpoint;
+import dev.dualkey.mfa.audit.Actor;
+import dev.dualkey.mfa.identity.AccountCreated;
 import dev.dualkey.mfa.identity.BootstrapResult;
 import dev.dualkey.mfa.secret.PasswordHasher;
 import dev.dualkey.storage.ObjectStore;
@@ -13,6 +15,7 @@ import dev.dualkey.storage.rocks.ColumnFamilySpec;
 import dev.dualkey.storage.rocks.RocksDatabase;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +50,7 @@ public final class IdentitySetup {
     private Clock totpClock = Clock.systemUTC();
     private PasswordHasher.Params hashing = PasswordHasher.Params.standard();
     private Consumer<BootstrapResult> onBootstrap = r -> { };
+    private final Map<String, Consumer<AccountCreated>> extraAccounts = new LinkedHashMap<>();
 
     private IdentitySetup(String rootAccessKeyId, String rootSecretKey) {
         if ((rootAccessKeyId == null) != (rootSecretKey == null)) {
@@ -94,6 +98,15 @@ public final class IdentitySetup {
         return this;
     }
 
+    /**
+     * Makes sure an account with this alias exists after bootstrap, creating it (with generated root secrets,
+     * handed to {@code onCreate} once) when it does not. Test harnesses use it for a second account.
+     */
+    public IdentitySetup ensureAccount(String alias, Consumer<AccountCreated> onCreate) {
+        extraAccounts.put(Objects.requireNonNull(alias), Objects.requireNonNull(onCreate));
+        return this;
+    }
+
     /** The column families the storage engine must open. */
     public List<ColumnFamilySpec> families() {
         return IdentityStore.FAMILIES;
@@ -108,6 +121,11 @@ public final class IdentitySetup {
     public Wired wire(RocksDatabase db, Path dataDir, ObjectStore objects, Clock sigV4Clock) {
         IdentityStore store = IdentityStore.open(db, dataDir, env, totpClock, hashing);
         onBootstrap.accept(store.identity().bootstrap(rootAccessKeyId, rootSecretKey, rootPassword));
+        extraAccounts.forEach((alias, onCreate) -> {
+            if (store.identity().accountByIdOrAlias(alias).isEmpty()) {
+                onCreate.accept(store.identity().createAccount(Actor.operator(), alias));
+            }
+        });
         CredentialProvider credentials = new MfaCredentialProvider(store.identity());
         MfaAuthorizer authorizer = new MfaAuthorizer(store.identity(), bucket -> {
             try {
