@@ -49,7 +49,7 @@ class IamCliTest {
         assertTrue(aws.run("iam", "list-access-keys", "--user-name", user).assertSuccess().stdout().contains(keyId));
 
         String doc = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:ChangePassword\","
-                + "\"Resource\":\"arn:aws:iam::*:user/${aws:username}\"}]}";
+                + "\"Resource\":\"arn:aws:iam::*:user/cli/${aws:username}\"}]}";
         aws.run("iam", "put-user-policy", "--user-name", user, "--policy-name", "pw", "--policy-document", doc)
                 .assertSuccess();
         // The CLI URL-decodes the document and prints it as JSON.

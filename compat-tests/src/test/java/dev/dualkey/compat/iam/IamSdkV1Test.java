@@ -111,9 +111,9 @@ class IamSdkV1Test {
         assertEquals("v", iam.listMFADeviceTags(new ListMFADeviceTagsRequest().withSerialNumber(serial)).getTags().get(0)
                 .getValue());
         iam.untagMFADevice(new UntagMFADeviceRequest().withSerialNumber(serial).withTagKeys("k"));
-        assertError(409, "DeleteConflict", () -> iam.deleteVirtualMFADevice(new DeleteVirtualMFADeviceRequest(serial)));
+        assertError(409, "DeleteConflict", () -> iam.deleteVirtualMFADevice(new DeleteVirtualMFADeviceRequest().withSerialNumber(serial)));
         iam.deactivateMFADevice(new DeactivateMFADeviceRequest(user, serial));
-        iam.deleteVirtualMFADevice(new DeleteVirtualMFADeviceRequest(serial));
+        iam.deleteVirtualMFADevice(new DeleteVirtualMFADeviceRequest().withSerialNumber(serial));
         iam.deleteUser(new DeleteUserRequest(user));
         assertError(404, "NoSuchEntity", () -> iam.getUser(new GetUserRequest().withUserName(user)));
         assertError(400, "ValidationError", () -> iam.getUser(new GetUserRequest().withUserName("no spaces allowed")));
