@@ -15,7 +15,8 @@ public final class IamXml {
     /** Namespace of every IAM response document. */
     public static final String NAMESPACE = "https://iam.amazonaws.com/doc/2010-05-08/";
 
-    private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
+    /** The JDK's own StAX writer, whatever else is on the classpath, so IAM bytes do not change with it. */
+    private static final XMLOutputFactory FACTORY = XMLOutputFactory.newDefaultFactory();
 
     private IamXml() {}
 
