@@ -65,6 +65,12 @@ class IamBadInputTest {
     }
 
     @Test
+    void oversizedBodyIsRefusedWithoutReadingItAll() {
+        String huge = "Action=ListUsers&Version=2010-05-08&Padding=" + "x".repeat(600 * 1024);
+        assertIamError(raw.post(root, huge), 413, "RequestEntityTooLarge");
+    }
+
+    @Test
     void authenticationErrors() {
         assertIamError(raw.post(null, "Action=ListUsers&Version=2010-05-08"), 403, "MissingAuthenticationToken");
         assertIamError(raw.post(new AccessKey("AKIAUNKNOWNUNKNOWN00", "x".repeat(40)),

@@ -5,6 +5,7 @@ import dev.dualkey.gateway.auth.Principal;
 import dev.dualkey.gateway.auth.SigV4Verifier;
 import dev.dualkey.gateway.http.Endpoint;
 import dev.dualkey.gateway.http.Exchange;
+import dev.dualkey.gateway.http.FrontDoorHandler;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.gateway.http.RequestHead;
 import dev.dualkey.gateway.iam.IamCaller;
@@ -112,7 +113,14 @@ public final class IamEndpoint implements Endpoint {
         };
     }
 
-    private static IamException translate(Throwable failure) {
+    static IamException translate(Throwable failure) {
+        if (failure instanceof FrontDoorHandler.BodyTooLargeException) {
+            return new IamException(IamErrorCode.REQUEST_ENTITY_TOO_LARGE,
+                    "Request body exceeds the maximum of " + IamRequestParser.MAX_BODY_BYTES + " bytes.");
+        }
+        if (failure instanceof FrontDoorHandler.MalformedRequestException) {
+            return new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request could not be read.");
+        }
         if (failure instanceof S3Exception s3) {
             return switch (s3.error()) {
                 case ACCESS_DENIED, INVALID_ACCESS_KEY_ID, SIGNATURE_DOES_NOT_MATCH, REQUEST_TIME_TOO_SKEWED ->
