@@ -243,6 +243,10 @@ class IdentityServiceTest {
         assertEquals(Decision.EXPLICIT_DENY, ids.authorize(user, "iam:DeactivateMFADevice", own, Map.of()));
         assertEquals(Decision.ALLOW, ids.authorize(user, "iam:DeactivateMFADevice", own,
                 Map.of("aws:MultiFactorAuthPresent", "true")));
+        assertEquals(Decision.ALLOW, ids.authorize(acct, "alice", "iam:EnableMFADevice", own, Map.of()));
+        assertEquals(Decision.ALLOW, ids.authorize(acct, "root", "s3:DeleteObjectVersion", "arn:aws:s3:::b/k",
+                Map.of()));
+        assertEquals(Decision.IMPLICIT_DENY, ids.authorize(acct, "ghost", "iam:EnableMFADevice", own, Map.of()));
         assertThrows(MalformedPolicyDocumentException.class, () -> ids.putUserPolicy(ACTOR, acct, "alice", "x", "{}"));
         assertEquals(List.of("SelfMfa"), ids.listUserPolicies(acct, "alice", null, null).items());
         Map<String, Integer> summary = ids.accountSummary(acct);
