@@ -194,6 +194,31 @@ class IdentityIamTest {
     }
 
     @Test
+    void hardwareTokenIsEnabledBySerialOnce() throws Exception {
+        // A public test token (/work/shared/data/test-tokens.csv), imported as the operator command does.
+        String seed = "JUGVDLRRJSJPIGTVQF7LOY6B5FU37XU5";
+        java.nio.file.Path csv = dir.resolve("tokens.csv");
+        java.nio.file.Files.writeString(csv, "GAHT10000001," + seed + "\n");
+        wired.store().devices().importHardwareTokens(dev.dualkey.mfa.audit.Actor.operator(),
+                dev.dualkey.mfa.device.TokenImport.read(csv, null));
+        ok(call(root, "Action=CreateUser&UserName=erin"));
+        ok(call(root, "Action=CreateUser&UserName=frank"));
+        assertError(call(root, "Action=EnableMFADevice&UserName=erin&SerialNumber=GAHT99999999"
+                + "&AuthenticationCode1=" + totp(seed, step()) + "&AuthenticationCode2=" + totp(seed, step() + 1)),
+                404, "NoSuchEntity");
+        ok(call(root, "Action=EnableMFADevice&UserName=erin&SerialNumber=GAHT10000001"
+                + "&AuthenticationCode1=" + totp(seed, step()) + "&AuthenticationCode2=" + totp(seed, step() + 1)));
+        totp.advance(Duration.ofSeconds(60));
+        IamResponse taken = call(root, "Action=EnableMFADevice&UserName=frank&SerialNumber=GAHT10000001"
+                + "&AuthenticationCode1=" + totp(seed, step()) + "&AuthenticationCode2=" + totp(seed, step() + 1));
+        assertEquals(409, taken.status());
+        assertEquals("EntityAlreadyExists", text(taken, "Code"));
+        Document listed = ok(call(root, "Action=ListMFADevices&UserName=erin"));
+        assertEquals("GAHT10000001", listed.getElementsByTagName("SerialNumber").item(0).getTextContent());
+        ok(call(root, "Action=GetMFADevice&SerialNumber=GAHT10000001"));
+    }
+
+    @Test
     void s3AuthorizationDeniesOtherAccountsBuckets() {
         engine.objectStore().createBucket("mine", root.accountId(), "us-east-1");
         Principal rootP = Principal.root(root.accountId());
