@@ -133,8 +133,11 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         inFlight.started();
+        state = State.STARTING;
         keepAlive = HttpUtil.isKeepAlive(request);
         lastSeen = false;
+        head = null;
+        endpoint = null;
         head = new RequestHead(newRequestId(), newHostId(), request, tls);
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
@@ -290,9 +293,11 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         if (ex != null) {
             executor.execute(ex::abort);
         }
-        Reply reply = endpoint != null ? endpoint.error(head, failure)
-                : Reply.status(500).closeConnection();
-        sendReply(ctx, reply);
+        if (head == null || endpoint == null) {
+            ctx.close(); // nothing parsed to answer to
+            return;
+        }
+        sendReply(ctx, endpoint.error(head, failure));
     }
 
     /**

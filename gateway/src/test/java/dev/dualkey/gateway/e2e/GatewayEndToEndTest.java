@@ -159,14 +159,20 @@ class GatewayEndToEndTest {
 
     @Test
     void createBucketWithLocationConstraint() {
-        String b = bucket();
-        byte[] cfg = bytes("<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint>"
+        byte[] other = bytes("<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint>"
                 + "</CreateBucketConfiguration>");
-        assertEquals(200, send("PUT", "/" + b, cfg).statusCode());
-        assertTrue(text(send("GET", "/" + b + "?location", new byte[0])).contains(">eu-west-1</LocationConstraint>"));
+        HttpResponse<byte[]> r = send("PUT", "/" + bucket(), other);
+        assertEquals(400, r.statusCode());
+        assertEquals("IllegalLocationConstraintException", errorCode(r));
         byte[] east = bytes("<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint>"
                 + "</CreateBucketConfiguration>");
         assertEquals("InvalidLocationConstraint", errorCode(send("PUT", "/" + bucket(), east)));
+        String b = bucket();
+        byte[] empty = bytes("<CreateBucketConfiguration/>");
+        assertEquals(200, send("PUT", "/" + b, empty).statusCode());
+        HttpResponse<byte[]> acl = send("GET", "/" + b + "?acl", new byte[0]);
+        assertTrue(text(acl).contains("<Permission>FULL_CONTROL</Permission>"), text(acl));
+        assertEquals(501, send("PUT", "/" + b + "?acl", new byte[0]).statusCode());
     }
 
     @Test
@@ -383,7 +389,7 @@ class GatewayEndToEndTest {
     void unsupportedOperationsAre501() {
         String b = bucket();
         send("PUT", "/" + b, new byte[0]);
-        HttpResponse<byte[]> r = send("GET", "/" + b + "?acl", new byte[0]);
+        HttpResponse<byte[]> r = send("GET", "/" + b + "?policy", new byte[0]);
         assertEquals(501, r.statusCode());
         assertEquals("NotImplemented", errorCode(r));
     }
