@@ -118,7 +118,7 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         closed = true;
-        s3Channel.close().syncUninterruptibly();
+        s3Channel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         long deadline = System.currentTimeMillis() + GRACE_MILLIS;
         while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
             try {
@@ -128,8 +128,11 @@ public final class GatewayServer implements AutoCloseable {
                 break;
             }
         }
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Bounded waits: a stuck connection must not keep the process (and RocksDB) from closing.
+        if (!workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS)) {
+            LOG.warn("event loops did not stop within 10 s");
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         executor.close();
         if (ownedEngine != null) {
             ownedEngine.close();
