@@ -170,6 +170,8 @@ public final class GatewayServer implements AutoCloseable {
         private final List<Endpoint> extraEndpoints = new ArrayList<>();
         private final List<Endpoint> consoleEndpoints = new ArrayList<>();
         private InetSocketAddress consoleAddress = new InetSocketAddress("127.0.0.1", 9001);
+        // IAM wiring (iam engineer): real identity from the mfa store in the data directory.
+        private dev.dualkey.gateway.identity.IdentitySetup identity;
         private int ioThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private int idleSeconds = 300;
 
@@ -234,6 +236,17 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         /**
+         * Real identity (IAM wiring): with {@link #dataDir}, opens the mfa identity store in the same database,
+         * bootstraps the first account, and serves its credentials, policy authorization and the IAM Query API
+         * (replacing {@link #credentialProvider} and {@link #authorizer}). TOTP time comes from the setup's own
+         * clock; SigV4 keeps {@link #clock}.
+         */
+        public Builder identity(dev.dualkey.gateway.identity.IdentitySetup setup) {
+            this.identity = setup;
+            return this;
+        }
+
+        /**
          * An endpoint tried before S3 on the API listener (the IAM Query API plugs in here: it accepts
          * {@code POST /} forms whose SigV4 scope names service {@code iam}).
          */
@@ -277,17 +290,28 @@ public final class GatewayServer implements AutoCloseable {
          * @throws IllegalStateException when required settings are missing or the port cannot be bound
          */
         public GatewayServer start() {
-            Objects.requireNonNull(credentialProvider, "credentialProvider");
+            if (identity == null) {
+                Objects.requireNonNull(credentialProvider, "credentialProvider");
+            } else if (dataDir == null) {
+                throw new IllegalStateException("identity(...) needs dataDir(...)");
+            }
             Objects.requireNonNull(s3Address, "s3Address");
             if ((objectStore == null) == (dataDir == null)) {
                 throw new IllegalStateException("set exactly one of objectStore(...) or dataDir(...)");
             }
-            StorageEngine engine = dataDir != null ? StorageEngine.open(dataDir, List.of()) : null;
+            StorageEngine engine = dataDir != null
+                    ? StorageEngine.open(dataDir, identity != null ? identity.families() : List.of()) : null;
             ObjectStore store = engine != null ? engine.objectStore() : objectStore;
             StorageExecutor executor = new StorageExecutor(ioThreads, 10_000);
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
             try {
+                if (identity != null) { // IAM wiring: credentials, authorization and the IAM API from mfa
+                    var wired = identity.wire(engine.database(), dataDir, store, clock);
+                    credentialProvider = wired.credentials();
+                    authorizer = wired.authorizer();
+                    extraEndpoints.add(0, wired.iamEndpoint());
+                }
                 Authorizer authz = authorizer != null ? authorizer : new BucketOwnerAuthorizer(bucket -> {
                     try {
                         return Optional.of(store.headBucket(bucket).ownerAccountId());
