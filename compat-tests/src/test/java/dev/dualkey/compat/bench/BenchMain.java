@@ -128,7 +128,13 @@ public final class BenchMain {
             } else {
                 notApplicable(out, config, server, "multipart");
             }
-            step(out, config, server, "mem_64_uploads", w::memoryPerUpload);
+            step(out, config, server, "mem_64_uploads",
+                    () -> w.memoryPerUpload("mem_64_uploads", config.memUploadBytes()));
+            if (server.name().equals("dualkey") && !config.quick()) {
+                // Issue 7's own memory target: 64 concurrent 256 MiB uploads with the server's -Xmx256m.
+                step(out, config, server, "mem_64x256m_uploads",
+                        () -> w.memoryPerUpload("mem_64x256m_uploads", 256L * 1024 * 1024));
+            }
         }
     }
 

@@ -21,6 +21,8 @@ final class Measurement {
     long errors;
     long peakRssKib;
     String firstError;
+    /** Memory workload only: peak used JVM heap growth per upload (KiB), or NaN when the server is no JVM. */
+    double heapPerUploadKib = Double.NaN;
     String failure;
     final List<String> notes = new ArrayList<>();
     /** wrk's own percentiles ({percent, micros}), one pair per run and percentile; SDK runs use the histogram. */

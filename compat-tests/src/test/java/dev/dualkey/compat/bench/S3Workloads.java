@@ -294,16 +294,25 @@ final class S3Workloads {
      * 64 uploads in flight at once; the server's memory per upload is (peak RSS during the uploads - RSS before)
      * / 64. One run: it measures memory, not speed.
      */
-    Measurement memoryPerUpload() throws Exception {
-        long size = config.memUploadBytes();
+    Measurement memoryPerUpload(String workload, long size) throws Exception {
         ByteBuffer body = randomBytes((int) size);
-        Measurement m = new Measurement("mem_64_uploads", server.name(), "KiB/upload");
+        Measurement m = new Measurement(workload, server.name(), "KiB/upload");
         m.notes.add("64 x " + size / (1024 * 1024) + " MiB PUTs in flight");
         long before = server.tree().rssKib();
         server.tree().resetPeakRss();
-        ClosedLoop.Outcome o = ClosedLoop.run(64, 64, Duration.ofMinutes(10),
-                i -> s3.putObject(b -> b.bucket(BUCKET).key("mem/" + i),
-                        AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())));
+        double cpu0 = server.tree().cpuSeconds();
+        ClosedLoop.Outcome o;
+        long heapBefore;
+        long heapPeak;
+        try (HeapSampler heap = HeapSampler.startIfJvm(server)) {
+            Thread.sleep(heap == null ? 0 : 300);
+            heapBefore = heap == null ? -1 : heap.maxUsedKib();
+            o = ClosedLoop.run(64, 64, Duration.ofMinutes(15),
+                    i -> s3.putObject(b -> b.bucket(BUCKET).key("mem/" + i),
+                            AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())));
+            heapPeak = heap == null ? -1 : heap.maxUsedKib();
+        }
+        m.cpuSeconds = server.tree().cpuSeconds() - cpu0;
         long peak = server.tree().peakRssKib();
         m.peakRssKib = peak;
         m.ops = o.ops();
@@ -313,7 +322,18 @@ final class S3Workloads {
             m.failure = "failed: " + m.firstError;
         } else {
             m.values.add((double) Math.max(0, peak - before) / 64);
-            m.notes.add("RSS before " + before / 1024 + " MiB");
+            m.notes.add("value = RSS growth / 64 (RSS before " + before / 1024 + " MiB)");
+            if (heapPeak >= 0) {
+                m.heapPerUploadKib = Math.max(0, heapPeak - Math.max(0, heapBefore)) / 64.0;
+                m.notes.add(String.format(java.util.Locale.ROOT,
+                        "JVM heap used: peak %d MiB, %.0f KiB per upload (jstat, 100 ms samples)",
+                        heapPeak / 1024, m.heapPerUploadKib));
+            }
+            // The uploaded objects are not needed again; moto would otherwise keep them in memory.
+            for (int i = 0; i < 64; i++) {
+                String key = "mem/" + i;
+                s3.deleteObject(b -> b.bucket(BUCKET).key(key)).exceptionally(e -> null).join();
+            }
         }
         return m;
     }
