@@ -5,7 +5,7 @@
 #
 #   compat-tests/bench/run.sh            full suite (about 15-25 minutes on 2 cores)
 #   compat-tests/bench/run.sh --quick    small counts, for development (a few minutes)
-#   other options go to BenchMain: --servers dualkey,nginx  --workloads put4k,get4k  --runs 3
+#   other options go to BenchMain: --servers dualkey,nginx  --workloads put4k,get4k  --runs 3  --versions 1000000
 #                                  --dualkey-jvm "-Xmx256m"  (JVM options of the Dualkey server)
 # Environment: BENCH_SKIP_BUILD=1 reuses the last build; MAVEN_ARGS (e.g. -o) is passed to Maven;
 #              BENCH_JFR=1 records a JFR profile of the Dualkey server into compat-tests/target/bench/work/.

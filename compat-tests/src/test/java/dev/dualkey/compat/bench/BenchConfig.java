@@ -10,15 +10,15 @@ import java.util.List;
  * table comes from.
  *
  * @param smallOps      measured operations per run of a small-object workload (capped by {@code runTime})
- * @param warmupOps     operations per warm-up, excluded from every figure
+ * @param warmupOps     operations per warm-up (capped by {@code warmupTime}), excluded from every figure
  * @param largeBytes    size of the "256 MiB" single PUT/GET
  * @param multipartBytes size of the "1 GiB" multipart upload (16 MiB parts, 4 in flight)
  * @param memUploadBytes size of each of the 64 concurrent uploads of the memory workload
- * @param versions      versions in the ListObjectVersions bucket
+ * @param versions      versions in the ListObjectVersions bucket ({@code --versions}, e.g. 1000000)
  */
 record BenchConfig(boolean quick, int runs, List<String> servers, List<String> workloads, Path outDir,
                    Path workDir, Path benchDir, Path dualkeyJar, Path s3proxyJar, String dualkeyJvmOptions,
-                   int inFlight, long smallOps, long warmupOps, Duration runTime, long largeBytes,
+                   int inFlight, long smallOps, long warmupOps, Duration warmupTime, Duration runTime, long largeBytes,
                    long multipartBytes, long memUploadBytes, int versions, Duration wrkTime, int wrkConnections) {
 
     static BenchConfig parse(String[] args) {
@@ -32,6 +32,7 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
         Path dualkeyJar = Path.of("gateway/target/dualkey.jar");
         Path s3proxyJar = Path.of("compat-tests/target/bench-build/s3proxy.jar");
         String jvm = "-Xmx256m";
+        int versions = 20000;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -45,6 +46,7 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
                 case "--dualkey-jar" -> dualkeyJar = Path.of(args[++i]);
                 case "--s3proxy-jar" -> s3proxyJar = Path.of(args[++i]);
                 case "--dualkey-jvm" -> jvm = args[++i];
+                case "--versions" -> versions = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -56,11 +58,12 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
         long mib = 1024 * 1024;
         return quick
                 ? new BenchConfig(true, runs, servers, workloads, out, work, benchDir, dualkeyJar, s3proxyJar, jvm,
-                        32, 1500, 300, Duration.ofSeconds(3), 32 * mib, 128 * mib, 4 * mib, 3000,
+                        32, 1500, 300, Duration.ofSeconds(1), Duration.ofSeconds(3), 32 * mib, 128 * mib, 4 * mib,
+                        Math.min(versions, 3000),
                         Duration.ofSeconds(3), 64)
                 : new BenchConfig(false, runs, servers, workloads, out, work, benchDir, dualkeyJar, s3proxyJar, jvm,
-                        32, 20000, 2000, Duration.ofSeconds(10), 256 * mib, 1024 * mib, 32 * mib, 20000,
-                        Duration.ofSeconds(10), 64);
+                        32, 20000, 2000, Duration.ofSeconds(2), Duration.ofSeconds(6), 256 * mib, 1024 * mib, 32 * mib,
+                        versions, Duration.ofSeconds(6), 64);
     }
 
     boolean wants(String workload) {

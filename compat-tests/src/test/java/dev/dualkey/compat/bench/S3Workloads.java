@@ -61,7 +61,7 @@ final class S3Workloads {
             LongFunction<CompletableFuture<?>> put = i -> s3.putObject(
                     b -> b.bucket(BUCKET).key(runPrefix + (overwrite ? i % 256 : i)),
                     AsyncRequestBody.fromByteBufferUnsafe(body.duplicate()));
-            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.runTime(),
+            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(),
                     i -> put.apply(overwrite ? i : i + 1_000_000_000L));
             measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), put), 0);
         }
@@ -94,7 +94,7 @@ final class S3Workloads {
         LongFunction<CompletableFuture<?>> get = i -> s3.getObject(b -> b.bucket(BUCKET).key(getKey(i)),
                 AsyncResponseTransformer.toBytes()).thenAccept(r -> expectLength(r.asByteArray().length, 4096));
         for (int run = 0; run < config.runs(); run++) {
-            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.runTime(), get);
+            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), get);
             measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), get), 0);
         }
         return m;
@@ -104,7 +104,7 @@ final class S3Workloads {
         Measurement m = new Measurement("head4k", server.name(), "ops/s");
         LongFunction<CompletableFuture<?>> head = i -> s3.headObject(b -> b.bucket(BUCKET).key(getKey(i)));
         for (int run = 0; run < config.runs(); run++) {
-            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.runTime(), head);
+            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), head);
             measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), head), 0);
         }
         return m;
@@ -123,7 +123,7 @@ final class S3Workloads {
                 b -> b.bucket(VERSIONED_BUCKET).key(versionKey(i)),
                 AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()));
         for (int run = 0; run < config.runs(); run++) {
-            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.runTime(), put);
+            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), put);
             measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), put), 0);
         }
         return m;
