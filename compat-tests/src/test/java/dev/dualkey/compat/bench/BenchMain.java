@@ -183,6 +183,9 @@ public final class BenchMain {
                 .overrideConfiguration(o -> {
                     // No retries: a failed request is counted as an error, not hidden behind a second attempt.
                     o.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    // A server that stalls fails the operation instead of stopping the benchmark (moto needs
+                    // minutes for 256 MiB; 60 s still means at least 4.5 MB/s).
+                    o.apiCallTimeout(Duration.ofSeconds(60));
                     if (server.name().equals("moto")) {
                         o.addExecutionInterceptor(new WithoutExpectContinue());
                     }

@@ -61,8 +61,8 @@ final class S3Workloads {
             LongFunction<CompletableFuture<?>> put = i -> s3.putObject(
                     b -> b.bucket(BUCKET).key(runPrefix + (overwrite ? i % 256 : i)),
                     AsyncRequestBody.fromByteBufferUnsafe(body.duplicate()));
-            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(),
-                    i -> put.apply(overwrite ? i : i + 1_000_000_000L));
+            warm(m, ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(),
+                    i -> put.apply(overwrite ? i : i + 1_000_000_000L)));
             measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), put), 0);
         }
         return m;
@@ -94,7 +94,7 @@ final class S3Workloads {
         LongFunction<CompletableFuture<?>> get = i -> s3.getObject(b -> b.bucket(BUCKET).key(getKey(i)),
                 AsyncResponseTransformer.toBytes()).thenAccept(r -> expectLength(r.asByteArray().length, 4096));
         for (int run = 0; run < config.runs(); run++) {
-            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), get);
+            warm(m, ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), get));
             measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), get), 0);
         }
         return m;
@@ -104,7 +104,7 @@ final class S3Workloads {
         Measurement m = new Measurement("head4k", server.name(), "ops/s");
         LongFunction<CompletableFuture<?>> head = i -> s3.headObject(b -> b.bucket(BUCKET).key(getKey(i)));
         for (int run = 0; run < config.runs(); run++) {
-            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), head);
+            warm(m, ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), head));
             measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), head), 0);
         }
         return m;
@@ -123,7 +123,7 @@ final class S3Workloads {
                 b -> b.bucket(VERSIONED_BUCKET).key(versionKey(i)),
                 AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()));
         for (int run = 0; run < config.runs(); run++) {
-            ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), put);
+            warm(m, ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), put));
             measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), put), 0);
         }
         return m;
@@ -156,7 +156,7 @@ final class S3Workloads {
         };
         long pages = Math.max(5, Math.min(50, existing / 1000));
         for (int run = 0; run < config.runs(); run++) {
-            ClosedLoop.run(1, 3, config.runTime(), page);
+            warm(m, ClosedLoop.run(1, 3, config.runTime(), page));
             measure(m, () -> ClosedLoop.run(1, pages, config.runTime().multipliedBy(3), page), 0);
         }
         return m;
@@ -204,7 +204,7 @@ final class S3Workloads {
                     b.mfa(mfa.next());
                 }
             });
-            ClosedLoop.run(1, warm, config.runTime(), delete);
+            warm(m, ClosedLoop.run(1, warm, config.runTime(), delete));
             measure(m, () -> ClosedLoop.run(1, count - warm, config.runTime(), i -> delete.apply(i + warm)), 0);
         }
         return m;
@@ -336,6 +336,13 @@ final class S3Workloads {
             }
         }
         return m;
+    }
+
+    /** Warm-up figures are excluded, but its failures are reported: a stalled warm-up delays the run. */
+    private static void warm(Measurement m, ClosedLoop.Outcome warmUp) {
+        if (warmUp.errors() > 0) {
+            m.notes.add("warm-up: " + warmUp.errors() + " errors (" + Errors.describe(warmUp.firstError()) + ")");
+        }
     }
 
     /** Runs one measured phase and adds its figures to {@code m}; {@code bytesPerOp > 0} reports MB/s. */

@@ -38,7 +38,8 @@ final class Servers {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(List.of(config.dualkeyJvmOptions().trim().split("\\s+")));
         command.addAll(List.of("-jar", config.dualkeyJar().toString(), "serve", "--data-dir",
-                work.resolve("data").toString(), "--address", "127.0.0.1:" + port));
+                work.resolve("data").toString(), "--address", "127.0.0.1:" + port,
+                "--console-address", "127.0.0.1:" + freePort()));
         return new ServerUnderTest("dualkey", ServerUnderTest.Kind.S3, command,
                 Map.of("DUALKEY_ROOT_ACCESS_KEY", ACCESS_KEY, "DUALKEY_ROOT_SECRET_KEY", SECRET_KEY), port, work,
                 null, "Dualkey (durable: WAL synced, group commit; " + config.dualkeyJvmOptions().trim() + ")");
@@ -75,6 +76,12 @@ final class Servers {
         return new ServerUnderTest("nginx", ServerUnderTest.Kind.PLAIN_HTTP,
                 List.of("nginx", "-p", work.toString(), "-c", conf.toString()), Map.of(), port, work, root,
                 "nginx (static GET, WebDAV PUT; plain-HTTP ceiling)");
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static String motoVersion() {
