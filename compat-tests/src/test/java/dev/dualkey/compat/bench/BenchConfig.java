@@ -33,6 +33,7 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
         Path s3proxyJar = Path.of("compat-tests/target/bench-build/s3proxy.jar");
         String jvm = "-Xmx256m";
         int versions = 20000;
+        int inFlight = 32;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -47,6 +48,7 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
                 case "--s3proxy-jar" -> s3proxyJar = Path.of(args[++i]);
                 case "--dualkey-jvm" -> jvm = args[++i];
                 case "--versions" -> versions = Integer.parseInt(args[++i]);
+                case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -58,11 +60,11 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
         long mib = 1024 * 1024;
         return quick
                 ? new BenchConfig(true, runs, servers, workloads, out, work, benchDir, dualkeyJar, s3proxyJar, jvm,
-                        32, 1500, 300, Duration.ofSeconds(1), Duration.ofSeconds(3), 32 * mib, 128 * mib, 4 * mib,
+                        inFlight, 1500, 300, Duration.ofSeconds(1), Duration.ofSeconds(3), 32 * mib, 128 * mib, 4 * mib,
                         Math.min(versions, 3000),
                         Duration.ofSeconds(3), 64)
                 : new BenchConfig(false, runs, servers, workloads, out, work, benchDir, dualkeyJar, s3proxyJar, jvm,
-                        32, 20000, 2000, Duration.ofSeconds(2), Duration.ofSeconds(6), 256 * mib, 1024 * mib, 32 * mib,
+                        inFlight, 20000, 2000, Duration.ofSeconds(2), Duration.ofSeconds(6), 256 * mib, 1024 * mib, 32 * mib,
                         versions, Duration.ofSeconds(6), 64);
     }
 

@@ -178,7 +178,9 @@ public final class BenchMain {
         return S3AsyncClient.builder()
                 // s3proxy answers 501 NotImplemented to the aws-chunked bodies with trailing checksums that the
                 // SDK sends by default; every other server gets the SDK's defaults.
+                // BENCH_CHECKSUM_WHEN_REQUIRED=1: diagnostic, the same for every server (no aws-chunked bodies).
                 .requestChecksumCalculation(server.name().equals("s3proxy")
+                        || "1".equals(System.getenv("BENCH_CHECKSUM_WHEN_REQUIRED"))
                         ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
                 .overrideConfiguration(o -> {
                     // No retries: a failed request is counted as an error, not hidden behind a second attempt.
@@ -186,7 +188,8 @@ public final class BenchMain {
                     // A server that stalls fails the operation instead of stopping the benchmark (moto needs
                     // minutes for 256 MiB; 60 s still means at least 4.5 MB/s).
                     o.apiCallTimeout(Duration.ofSeconds(60));
-                    if (server.name().equals("moto")) {
+                    // BENCH_NO_EXPECT_CONTINUE=1: diagnostic, shows what the 100-continue round trip costs a server.
+                    if (server.name().equals("moto") || "1".equals(System.getenv("BENCH_NO_EXPECT_CONTINUE"))) {
                         o.addExecutionInterceptor(new WithoutExpectContinue());
                     }
                 })
