@@ -107,7 +107,8 @@ final class ReportWriter {
         results.stream().filter(m -> m.server.equals("dualkey") && m.workload.startsWith("mem_64"))
                 .forEach(m -> t.add(!m.hasValue() ? "64 uploads in flight (" + m.workload + "): " + m.failure
                         : verdict("<= 256 KiB of heap per in-flight upload (" + m.workload + ", "
-                        + config.dualkeyJvmOptions() + ")", m.heapPerUploadKib <= 256, num(m.heapPerUploadKib)
+                        + config.dualkeyJvmOptions() + ")", m.heapPerUploadKib <= 256 && m.errors == 0,
+                        num(m.heapPerUploadKib)
                         + " KiB heap, " + num(m.median()) + " KiB RSS per upload" + (m.errors > 0 ? ", "
                         + m.errors + " uploads failed (" + m.firstError + ")" : ""))));
         find("dualkey", m -> m.workload.equals("list_versions_page")).filter(Measurement::hasValue).ifPresent(m ->
@@ -148,7 +149,8 @@ final class ReportWriter {
                 .filter(o -> o.workload.equals(m.workload) && !o.server.equals(m.server) && o.hasValue())
                 .map(Measurement::median)
                 .reduce(m.lowerIsBetter() ? Math::min : Math::max);
-        return best.filter(b -> b > 0).map(b -> m.median() / b);
+        // A memory figure under 1 KiB per upload is noise (no growth at all): no meaningful ratio to it.
+        return best.filter(b -> m.lowerIsBetter() ? b >= 1 : b > 0).map(b -> m.median() / b);
     }
 
     private String ratio(Measurement m) {

@@ -68,6 +68,18 @@ final class S3Workloads {
         return m;
     }
 
+    /** Unmeasured PUT and GET traffic right after the server starts, so that no workload pays for its JIT. */
+    void warmUpServer() throws InterruptedException {
+        Duration time = config.warmupTime().multipliedBy(3);
+        ClosedLoop.run(config.inFlight(), config.smallOps(), time, i -> s3.putObject(
+                b -> b.bucket(BUCKET).key("warm/" + i % 512),
+                AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate())));
+        if (isS3()) {
+            ClosedLoop.run(config.inFlight(), config.smallOps(), time, i -> s3.getObject(
+                    b -> b.bucket(BUCKET).key("warm/" + i % 512), AsyncResponseTransformer.toBytes()));
+        }
+    }
+
     /** Writes the objects that the GET/HEAD workloads and the wrk GET read. */
     void prepareSmallObjects() throws Exception {
         if (!isS3()) {
@@ -195,17 +207,29 @@ final class S3Workloads {
                             AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()))
                             .thenAccept(r -> record(versionIds, (int) i, r)));
             if (created.errors() > 0) {
+                // Measure the deletes of the versions that were created; the failed PUTs are reported.
+                m.notes.add("set-up: " + created.errors() + " of " + count + " PUTs failed ("
+                        + Errors.describe(created.firstError()) + ")");
+            }
+            List<String[]> targets = new ArrayList<>();
+            for (int i = 0; i < versionIds.size(); i++) {
+                if (versionIds.get(i) != null) {
+                    targets.add(new String[] {prefix + i, versionIds.get(i)});
+                }
+            }
+            if (targets.size() < 20) {
                 throw new IllegalStateException("creating versions failed: " + Errors.describe(created.firstError()));
             }
-            int warm = count / 10;
+            int warm = targets.size() / 10;
+            int total = targets.size();
             LongFunction<CompletableFuture<?>> delete = i -> s3.deleteObject(b -> {
-                b.bucket(bucket).key(prefix + i).versionId(versionIds.get((int) i));
+                b.bucket(bucket).key(targets.get((int) i)[0]).versionId(targets.get((int) i)[1]);
                 if (mfa != null) {
                     b.mfa(mfa.next());
                 }
             });
             warm(m, ClosedLoop.run(1, warm, config.runTime(), delete));
-            measure(m, () -> ClosedLoop.run(1, count - warm, config.runTime(), i -> delete.apply(i + warm)), 0);
+            measure(m, () -> ClosedLoop.run(1, total - warm, config.runTime(), i -> delete.apply(i + warm)), 0);
         }
         return m;
     }
@@ -228,7 +252,8 @@ final class S3Workloads {
         long size = config.largeBytes();
         ByteBuffer body = randomBytes((int) size);
         Measurement m = new Measurement("put" + size / (1024 * 1024) + "m", server.name(), "MB/s");
-        LongFunction<CompletableFuture<?>> put = i -> s3.putObject(b -> b.bucket(BUCKET).key("large/" + i),
+        LongFunction<CompletableFuture<?>> put = i -> s3.putObject(
+                b -> patient(b, size).bucket(BUCKET).key("large/" + i),
                 AsyncRequestBody.fromByteBufferUnsafe(body.duplicate()));
         put.apply(100).join();
         for (int run = 0; run < config.runs(); run++) {
@@ -241,8 +266,8 @@ final class S3Workloads {
     Measurement getLarge() throws Exception {
         long size = config.largeBytes();
         Measurement m = new Measurement("get" + size / (1024 * 1024) + "m", server.name(), "MB/s");
-        LongFunction<CompletableFuture<?>> get = i -> s3.getObject(b -> b.bucket(BUCKET).key("large/" + i),
-                new CountingTransformer<>()).thenAccept(n -> expectLength(n, size));
+        LongFunction<CompletableFuture<?>> get = i -> s3.getObject(
+                b -> patient(b, size).bucket(BUCKET).key("large/" + i), new CountingTransformer<>()).thenAccept(n -> expectLength(n, size));
         if (!isS3()) {
             ByteBuffer content = randomBytes((int) size);
             for (long i : new long[] {0, 1, 2, 100}) {
@@ -271,7 +296,7 @@ final class S3Workloads {
                 String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).join().uploadId();
                 CompletedPart[] done = new CompletedPart[parts];
                 ClosedLoop.Outcome o = ClosedLoop.run(4, parts, Duration.ofMinutes(10), i -> s3.uploadPart(
-                        b -> b.bucket(BUCKET).key(key).uploadId(uploadId).partNumber((int) i + 1),
+                        b -> patient(b, 4L * PART_SIZE).bucket(BUCKET).key(key).uploadId(uploadId).partNumber((int) i + 1),
                         AsyncRequestBody.fromByteBufferUnsafe(part.duplicate()))
                         .thenAccept(r -> done[(int) i] = CompletedPart.builder().partNumber((int) i + 1)
                                 .eTag(r.eTag()).build()));
@@ -308,7 +333,7 @@ final class S3Workloads {
             Thread.sleep(heap == null ? 0 : 300);
             heapBefore = heap == null ? -1 : heap.maxUsedKib();
             o = ClosedLoop.run(64, 64, Duration.ofMinutes(15),
-                    i -> s3.putObject(b -> b.bucket(BUCKET).key("mem/" + i),
+                    i -> s3.putObject(b -> patient(b, 64 * size).bucket(BUCKET).key("mem/" + i),
                             AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())));
             heapPeak = heap == null ? -1 : heap.maxUsedKib();
         }
@@ -383,6 +408,16 @@ final class S3Workloads {
         if (actual != expected) {
             throw new IllegalStateException("read " + actual + " bytes, expected " + expected);
         }
+    }
+
+    /**
+     * The per-call timeout of a large transfer: the client's 60 s default plus the time the bytes in flight take
+     * at 20 MB/s, so that only a server slower than that fails (64 x 256 MiB uploads share one loopback).
+     */
+    static <B extends software.amazon.awssdk.awscore.AwsRequest.Builder> B patient(B builder, long bytesInFlight) {
+        Duration timeout = Duration.ofSeconds(60 + bytesInFlight / 20_000_000);
+        builder.overrideConfiguration(o -> o.apiCallTimeout(timeout));
+        return builder;
     }
 
     static ByteBuffer randomBytes(int size) {
