@@ -12,7 +12,8 @@ import dev.dualkey.gateway.s3.OperationHandler;
 import dev.dualkey.gateway.s3.S3Endpoint;
 import dev.dualkey.gateway.s3.S3Operation;
 import dev.dualkey.gateway.s3.bucket.BucketOperations;
-import dev.dualkey.gateway.s3.bucket.RefuseMfaChangesGuard;
+import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
+import dev.dualkey.gateway.mfadelete.MfaVersioningGuard;
 import dev.dualkey.gateway.s3.bucket.VersioningChangeGuard;
 import dev.dualkey.gateway.s3.multipart.MultipartOperations;
 import dev.dualkey.gateway.s3.object.ListOperations;
@@ -65,6 +66,7 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final StorageExecutor executor;
     private final Channel s3Channel;
+    private final Channel consoleChannel;
     private final boolean tls;
     private final TlsConfig tlsConfig;
     private final StorageEngine ownedEngine;
@@ -72,11 +74,13 @@ public final class GatewayServer implements AutoCloseable {
     private volatile boolean closed;
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
-                          TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
+                          Channel consoleChannel, TlsConfig tlsConfig, StorageEngine ownedEngine,
+                          AtomicInteger inFlight) {
         this.boss = boss;
         this.workers = workers;
         this.executor = executor;
         this.s3Channel = s3Channel;
+        this.consoleChannel = consoleChannel;
         this.tls = tlsConfig != null;
         this.tlsConfig = tlsConfig;
         this.ownedEngine = ownedEngine;
@@ -94,7 +98,16 @@ public final class GatewayServer implements AutoCloseable {
 
     /** {@code http(s)://host:port} of the S3 listener. */
     public URI s3Endpoint() {
-        InetSocketAddress a = (InetSocketAddress) s3Channel.localAddress();
+        return uriOf(s3Channel);
+    }
+
+    /** {@code http(s)://host:port} of the console listener, when console endpoints were configured. */
+    public Optional<URI> consoleEndpoint() {
+        return Optional.ofNullable(consoleChannel).map(this::uriOf);
+    }
+
+    private URI uriOf(Channel ch) {
+        InetSocketAddress a = (InetSocketAddress) ch.localAddress();
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
@@ -118,7 +131,10 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         closed = true;
-        s3Channel.close().syncUninterruptibly();
+        s3Channel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (consoleChannel != null) {
+            consoleChannel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
         long deadline = System.currentTimeMillis() + GRACE_MILLIS;
         while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
             try {
@@ -128,8 +144,11 @@ public final class GatewayServer implements AutoCloseable {
                 break;
             }
         }
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Bounded waits: a stuck connection must not keep the process (and RocksDB) from closing.
+        if (!workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS)) {
+            LOG.warn("event loops did not stop within 10 s");
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         executor.close();
         if (ownedEngine != null) {
             ownedEngine.close();
@@ -148,8 +167,15 @@ public final class GatewayServer implements AutoCloseable {
         private String domain;
         private String region = "us-east-1";
         private Clock clock = Clock.systemUTC();
-        private VersioningChangeGuard versioningGuard = new RefuseMfaChangesGuard();
+        private VersioningChangeGuard versioningGuard; // default: the MFA Delete gate
+        private boolean mfaOverPlainHttpAllowed;
+        private dev.dualkey.mfa.device.MfaVerifier mfaVerifierSetting;
+        private dev.dualkey.mfa.audit.AuditLog mfaAuditSetting;
         private final List<Endpoint> extraEndpoints = new ArrayList<>();
+        private final List<Endpoint> consoleEndpoints = new ArrayList<>();
+        private InetSocketAddress consoleAddress = new InetSocketAddress("127.0.0.1", 9001);
+        // IAM wiring (iam engineer): real identity from the mfa store in the data directory.
+        private dev.dualkey.gateway.identity.IdentitySetup identity;
         private int ioThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private int idleSeconds = 300;
 
@@ -208,8 +234,38 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         /** The PutBucketVersioning MFA seam (default refuses every MFA Delete change). */
+        /**
+         * The one-time-code verifier and audit log behind MFA Delete, when identity is wired outside the builder
+         * (as {@code serve} does). {@link #identity} sets them itself.
+         */
+        public Builder mfa(dev.dualkey.mfa.device.MfaVerifier verifier, dev.dualkey.mfa.audit.AuditLog audit) {
+            this.mfaVerifierSetting = Objects.requireNonNull(verifier, "verifier");
+            this.mfaAuditSetting = Objects.requireNonNull(audit, "audit");
+            return this;
+        }
+
+        /**
+         * Accept {@code x-amz-mfa} over plain HTTP on a non-loopback listener (e.g. TLS ends at a trusted proxy).
+         * Off by default: S3 requires HTTPS for such requests (spec D4). A loopback-only listener always accepts it.
+         */
+        public Builder allowMfaOverPlainHttp(boolean allow) {
+            this.mfaOverPlainHttpAllowed = allow;
+            return this;
+        }
+
         public Builder versioningGuard(VersioningChangeGuard guard) {
             this.versioningGuard = guard;
+            return this;
+        }
+
+        /**
+         * Real identity (IAM wiring): with {@link #dataDir}, opens the mfa identity store in the same database,
+         * bootstraps the first account, and serves its credentials, policy authorization and the IAM Query API
+         * (replacing {@link #credentialProvider} and {@link #authorizer}). TOTP time comes from the setup's own
+         * clock; SigV4 keeps {@link #clock}.
+         */
+        public Builder identity(dev.dualkey.gateway.identity.IdentitySetup setup) {
+            this.identity = setup;
             return this;
         }
 
@@ -219,6 +275,20 @@ public final class GatewayServer implements AutoCloseable {
          */
         public Builder endpoint(Endpoint e) {
             this.extraEndpoints.add(e);
+            return this;
+        }
+
+        /**
+         * An endpoint of the console listener (the web console plugs in here); the listener is bound only when
+         * at least one console endpoint is given, with the same TLS setting as the S3 listener.
+         */
+        public Builder consoleEndpoint(Endpoint e) {
+            this.consoleEndpoints.add(e);
+            return this;
+        }
+
+        public Builder consoleAddress(InetSocketAddress address) {
+            this.consoleAddress = address;
             return this;
         }
 
@@ -243,17 +313,32 @@ public final class GatewayServer implements AutoCloseable {
          * @throws IllegalStateException when required settings are missing or the port cannot be bound
          */
         public GatewayServer start() {
-            Objects.requireNonNull(credentialProvider, "credentialProvider");
+            if (identity == null) {
+                Objects.requireNonNull(credentialProvider, "credentialProvider");
+            } else if (dataDir == null) {
+                throw new IllegalStateException("identity(...) needs dataDir(...)");
+            }
             Objects.requireNonNull(s3Address, "s3Address");
             if ((objectStore == null) == (dataDir == null)) {
                 throw new IllegalStateException("set exactly one of objectStore(...) or dataDir(...)");
             }
-            StorageEngine engine = dataDir != null ? StorageEngine.open(dataDir, List.of()) : null;
+            StorageEngine engine = dataDir != null
+                    ? StorageEngine.open(dataDir, identity != null ? identity.families() : List.of()) : null;
             ObjectStore store = engine != null ? engine.objectStore() : objectStore;
             StorageExecutor executor = new StorageExecutor(ioThreads, 10_000);
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+            dev.dualkey.mfa.device.MfaVerifier mfaVerifier = mfaVerifierSetting;
+            dev.dualkey.mfa.audit.AuditLog mfaAudit = mfaAuditSetting;
             try {
+                if (identity != null) { // IAM wiring: credentials, authorization and the IAM API from mfa
+                    var wired = identity.wire(engine.database(), dataDir, store, clock);
+                    credentialProvider = wired.credentials();
+                    authorizer = wired.authorizer();
+                    extraEndpoints.add(0, wired.iamEndpoint());
+                    mfaVerifier = wired.store().verifier();
+                    mfaAudit = wired.store().audit();
+                }
                 Authorizer authz = authorizer != null ? authorizer : new BucketOwnerAuthorizer(bucket -> {
                     try {
                         return Optional.of(store.headBucket(bucket).ownerAccountId());
@@ -261,9 +346,16 @@ public final class GatewayServer implements AutoCloseable {
                         return Optional.empty();
                     }
                 });
+                // MFA Delete: codes are checked by mfa's verifier; without an identity store none can be, so every
+                // request that needs one is refused.
+                MfaDeleteGate mfaGate = mfaVerifier != null
+                        ? new MfaDeleteGate(mfaVerifier, mfaAudit, clock) : new MfaDeleteGate(null, null, clock);
+                boolean plainHttpMfa = mfaOverPlainHttpAllowed || s3Address.getAddress().isLoopbackAddress();
+                VersioningChangeGuard guard = versioningGuard != null ? versioningGuard
+                        : new MfaVersioningGuard(mfaGate, plainHttpMfa);
                 Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
-                new BucketOperations(store, region, versioningGuard).register(handlers);
-                new ObjectOperations(store, authz).register(handlers);
+                new BucketOperations(store, region, guard).register(handlers);
+                new ObjectOperations(store, authz, mfaGate, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, authz).register(handlers);
                 S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(credentialProvider, clock, "s3"), authz, domain,
@@ -291,7 +383,18 @@ public final class GatewayServer implements AutoCloseable {
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new GatewayChannelInitializer(ssl, endpoints, executor, counter, idleSeconds));
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
-                GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
+                Channel console = null;
+                if (!consoleEndpoints.isEmpty()) {
+                    try {
+                        console = b.clone().childHandler(new GatewayChannelInitializer(ssl, consoleEndpoints,
+                                executor, counter, idleSeconds)).bind(consoleAddress).syncUninterruptibly().channel();
+                    } catch (RuntimeException e) {
+                        ch.close().syncUninterruptibly();
+                        throw e;
+                    }
+                }
+                GatewayServer server = new GatewayServer(boss, workers, executor, ch, console, tls, engine,
+                        inFlight);
                 LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
                 return server;
             } catch (RuntimeException e) {
