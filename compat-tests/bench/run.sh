@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The issue-7 benchmark in one command: builds what it needs, starts Dualkey, nginx, moto and s3proxy one at a
+# time on loopback, runs the same workloads against each, prints one table and writes
+# compat-tests/target/bench/results.md and results.csv.
+#
+#   compat-tests/bench/run.sh            full suite (about 15-25 minutes on 2 cores)
+#   compat-tests/bench/run.sh --quick    small counts, for development (a few minutes)
+#   other options go to BenchMain: --servers dualkey,nginx  --workloads put4k,get4k  --runs 3  --versions 1000000
+#                                  --dualkey-jvm "-Xmx256m"  (JVM options of the Dualkey server)
+# Environment: BENCH_SKIP_BUILD=1 reuses the last build; MAVEN_ARGS (e.g. -o) is passed to Maven;
+#              BENCH_JFR=1 records a JFR profile of the Dualkey server into compat-tests/target/bench/work/.
+# Needs: java 17, mvn, nginx, wrk, moto_server (pip install 'moto[server]'); a missing server is reported as
+# "cannot start" in the table, not skipped silently.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+out=compat-tests/target/bench
+mkdir -p "$out/work"
+
+mvn_args=(-B -q ${MAVEN_ARGS:-})
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  echo "[bench] building the Dualkey server jar (gateway/target/dualkey.jar)" >&2
+  if ! mvn "${mvn_args[@]}" -DskipTests -pl gateway -am package >"$out/build-dualkey.log" 2>&1; then
+    echo "[bench] the Dualkey build failed (see $out/build-dualkey.log); it is reported as 'cannot start'" >&2
+    rm -f gateway/target/dualkey.jar
+  fi
+  echo "[bench] building the load generator and fetching s3proxy" >&2
+  mvn "${mvn_args[@]}" -f compat-tests/bench/pom.xml package dependency:build-classpath dependency:copy \
+    >"$out/build-bench.log" 2>&1 || { cat "$out/build-bench.log" >&2; exit 1; }
+fi
+
+for tool in nginx wrk moto_server; do
+  command -v "$tool" >/dev/null 2>&1 || echo "[bench] $tool is not installed: its rows will say so" >&2
+done
+
+build=compat-tests/target/bench-build
+dualkey_jvm=(-Xmx256m)
+if [ "${BENCH_JFR:-0}" = 1 ]; then
+  dualkey_jvm+=("-XX:StartFlightRecording=filename=$root/$out/work/dualkey.jfr,settings=profile,dumponexit=true")
+fi
+# The whole run is bounded in time (it only talks to 127.0.0.1).
+exec timeout 5400 java -Xmx3g -XX:+UseParallelGC -cp "$build/classes:$(cat "$build/classpath.txt")" \
+  dev.dualkey.compat.bench.BenchMain --out "$out" --work "$out/work" --bench-dir compat-tests/bench \
+  --dualkey-jar gateway/target/dualkey.jar --s3proxy-jar "$build/s3proxy.jar" \
+  --dualkey-jvm "${dualkey_jvm[*]}" "$@"

@@ -1,0 +1,236 @@
+package dev.dualkey.compat.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Runs the issue-7 workloads against each server in turn and writes {@code results.md} and {@code results.csv}.
+ * Usage (normally through {@code compat-tests/bench/run.sh}): {@code BenchMain [--quick] [--servers a,b]
+ * [--workloads prefix,...] [--runs N] [--out DIR] [--work DIR] [--dualkey-jar JAR] [--s3proxy-jar JAR]
+ * [--dualkey-jvm "OPTS"]}.
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchConfig config = BenchConfig.parse(args);
+        List<Measurement> results = new ArrayList<>();
+        List<String> serverLines = new ArrayList<>();
+        for (String name : config.servers()) {
+            log("=== " + name);
+            ServerUnderTest server;
+            try {
+                server = Servers.create(name, config, freePort());
+            } catch (IOException e) {
+                serverLines.add(name + ": cannot start (" + e.getMessage() + ")");
+                results.add(Measurement.failed("(server)", name, "", "cannot start: " + e.getMessage()));
+                continue;
+            }
+            try (server) {
+                try {
+                    server.start(Duration.ofSeconds(90));
+                } catch (IOException e) {
+                    serverLines.add(name + ": cannot start (" + e.getMessage() + ")");
+                    log(name + " cannot start: " + e.getMessage());
+                    results.add(Measurement.failed("(server)", name, "", "cannot start: " + e.getMessage()));
+                    continue;
+                }
+                serverLines.add(name + ": " + server.description());
+                try {
+                    runAll(config, server, results);
+                } catch (Exception e) {
+                    log(name + " aborted: " + Errors.describe(e));
+                    results.add(Measurement.failed("(server)", name, "", "run aborted: " + Errors.describe(e)));
+                }
+            }
+        }
+        ReportWriter report = new ReportWriter(config, results, serverLines);
+        report.write(config.outDir());
+        System.out.println(report.markdown());
+        log("wrote " + config.outDir().resolve("results.md") + " and results.csv");
+    }
+
+    private static void runAll(BenchConfig config, ServerUnderTest server, List<Measurement> out)
+            throws Exception {
+        boolean s3 = server.kind() == ServerUnderTest.Kind.S3;
+        try (S3AsyncClient client = client(config, server); S3Presigner presigner = s3 ? presigner(server) : null) {
+            S3Workloads w = new S3Workloads(config, server, client);
+            WrkWorkloads wrk = new WrkWorkloads(config, server, presigner);
+            w.createBuckets();
+            // A JIT-compiled server from the first measured workload on: without this, whichever workload
+            // runs first pays for the JVM servers' compilation (seen: put4k_new 5x slower than the overwrites).
+            w.warmUpServer();
+            step(out, config, server, "put4k_new", () -> w.putSmall(4096, false));
+            step(out, config, server, "put4k_overwrite", () -> w.putSmall(4096, true));
+            step(out, config, server, "put64k_new", () -> w.putSmall(65536, false));
+            step(out, config, server, "put64k_overwrite", () -> w.putSmall(65536, true));
+            boolean readable = true;
+            if (config.wants("get4k") || config.wants("head4k") || config.wants("wrk_get4k")) {
+                try {
+                    w.prepareSmallObjects();
+                } catch (RuntimeException e) {
+                    readable = false;
+                    for (String n : List.of("get4k", "head4k", "wrk_get4k")) {
+                        out.add(Measurement.failed(n, server.name(), "ops/s", Errors.describe(e)));
+                    }
+                }
+            }
+            if (readable) {
+                step(out, config, server, "get4k", w::getSmall);
+                step(out, config, server, "head4k", w::headSmall);
+            }
+            step(out, config, server, "wrk_put4k", wrk::put4k);
+            if (readable) {
+                step(out, config, server, "wrk_get4k", wrk::get4k);
+            }
+            boolean versioned = false;
+            if (s3 && (config.wants("versioned") || config.wants("list_versions") || config.wants("delete_version"))) {
+                try {
+                    w.createVersionedBucket();
+                    versioned = true;
+                } catch (RuntimeException e) {
+                    String why = "versioning not supported: " + Errors.describe(e);
+                    for (String n : List.of("versioned_put4k", "list_versions_page", "delete_version")) {
+                        out.add(Measurement.failed(n, server.name(), "ops/s", why));
+                    }
+                }
+            }
+            if (versioned) {
+                step(out, config, server, "versioned_put4k", w::versionedOverwrites);
+                step(out, config, server, "list_versions_page", w::listVersionPages);
+                step(out, config, server, "delete_version",
+                        () -> w.deleteVersions("delete_version", S3Workloads.VERSIONED_BUCKET, null));
+            } else if (!s3) {
+                notApplicable(out, config, server, "versioned_put4k", "list_versions_page", "delete_version");
+            }
+            if (server.name().equals("dualkey")) {
+                if (config.wants("delete_version_mfa")) {
+                    out.add(Measurement.failed("delete_version_mfa", server.name(), "ops/s",
+                            "not available yet (MFA Delete has not landed on main)"));
+                }
+            } else {
+                notApplicable(out, config, server, "delete_version_mfa");
+            }
+            long mib = 1024 * 1024;
+            step(out, config, server, "put" + config.largeBytes() / mib + "m", w::putLarge);
+            step(out, config, server, "get" + config.largeBytes() / mib + "m", w::getLarge);
+            String multipart = "multipart" + config.multipartBytes() / mib + "m";
+            if (s3) {
+                step(out, config, server, multipart, w::multipart);
+            } else {
+                notApplicable(out, config, server, multipart);
+            }
+            step(out, config, server, "mem_64_uploads",
+                    () -> w.memoryPerUpload("mem_64_uploads", config.memUploadBytes()));
+            if (server.name().equals("dualkey") && !config.quick()) {
+                // Issue 7's own memory target: 64 concurrent 256 MiB uploads with the server's -Xmx256m.
+                step(out, config, server, "mem_64x256m_uploads",
+                        () -> w.memoryPerUpload("mem_64x256m_uploads", 256L * 1024 * 1024));
+            }
+        }
+    }
+
+    private interface Workload {
+        Measurement run() throws Exception;
+    }
+
+    private static void step(List<Measurement> out, BenchConfig config, ServerUnderTest server, String name,
+                             Workload workload) {
+        if (!config.wants(name)) {
+            return;
+        }
+        log(server.name() + " " + name);
+        Measurement m;
+        try {
+            m = workload.run();
+        } catch (S3Workloads.WorkloadFailed e) {
+            m = e.measurement;
+        } catch (Exception | Error e) {
+            m = Measurement.failed(name, server.name(), "", "failed: " + Errors.describe(e));
+        }
+        if (!server.isAlive()) {
+            m.failure = "server died: " + server.tail();
+        }
+        log("  " + (m.hasValue() ? String.format("%.1f %s, p50 %.2f ms, p99 %.2f ms%s", m.median(), m.unit,
+                m.latencyMicros(50) / 1000.0, m.latencyMicros(99) / 1000.0,
+                m.errors > 0 ? ", " + m.errors + " errors: " + m.firstError : "") : m.failure));
+        out.add(m);
+    }
+
+    private static void notApplicable(List<Measurement> out, BenchConfig config, ServerUnderTest server,
+                                      String... names) {
+        for (String n : names) {
+            if (config.wants(n)) {
+                out.add(Measurement.failed(n, server.name(), "", "n/a"));
+            }
+        }
+    }
+
+    static S3AsyncClient client(BenchConfig config, ServerUnderTest server) {
+        return S3AsyncClient.builder()
+                // s3proxy answers 501 NotImplemented to the aws-chunked bodies with trailing checksums that the
+                // SDK sends by default; every other server gets the SDK's defaults.
+                // BENCH_CHECKSUM_WHEN_REQUIRED=1: diagnostic, the same for every server (no aws-chunked bodies).
+                .requestChecksumCalculation(server.name().equals("s3proxy")
+                        || "1".equals(System.getenv("BENCH_CHECKSUM_WHEN_REQUIRED"))
+                        ? RequestChecksumCalculation.WHEN_REQUIRED : RequestChecksumCalculation.WHEN_SUPPORTED)
+                .overrideConfiguration(o -> {
+                    // No retries: a failed request is counted as an error, not hidden behind a second attempt.
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    // A server that stalls fails the operation instead of stopping the benchmark (moto needs
+                    // minutes for 256 MiB; 60 s still means at least 4.5 MB/s).
+                    o.apiCallTimeout(Duration.ofSeconds(60));
+                    // BENCH_NO_EXPECT_CONTINUE=1: diagnostic, shows what the 100-continue round trip costs a server.
+                    if (server.name().equals("moto") || "1".equals(System.getenv("BENCH_NO_EXPECT_CONTINUE"))) {
+                        o.addExecutionInterceptor(new WithoutExpectContinue());
+                    }
+                })
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+                        .maxConcurrency(Math.max(64, config.inFlight()) * 2)
+                        .maxPendingConnectionAcquires(10_000)
+                        .connectionAcquisitionTimeout(Duration.ofMinutes(2))
+                        .readTimeout(Duration.ofMinutes(5))
+                        .writeTimeout(Duration.ofMinutes(5)))
+                .build();
+    }
+
+    private static S3Presigner presigner(ServerUnderTest server) {
+        return S3Presigner.builder()
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .build();
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(Servers.ACCESS_KEY, Servers.SECRET_KEY));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static void log(String line) {
+        System.err.println("[bench] " + line);
+    }
+}

@@ -1,0 +1,428 @@
+package dev.dualkey.compat.bench;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongFunction;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+
+/**
+ * The SDK-client workloads of issue 7. Each public method measures one workload on one server over
+ * {@code config.runs()} runs: its set-up and warm-up are excluded, and the server's CPU time and peak RSS are
+ * taken around the measured phase only.
+ */
+final class S3Workloads {
+    static final String BUCKET = "bench";
+    static final String VERSIONED_BUCKET = "bench-versions";
+    private static final int GET_KEYS = 1000;
+    private static final int PART_SIZE = 16 * 1024 * 1024;
+
+    private final BenchConfig config;
+    private final ServerUnderTest server;
+    private final S3AsyncClient s3;
+    private final ByteBuffer small4k = randomBytes(4 * 1024);
+    private final ByteBuffer small64k = randomBytes(64 * 1024);
+
+    S3Workloads(BenchConfig config, ServerUnderTest server, S3AsyncClient s3) {
+        this.config = config;
+        this.server = server;
+        this.s3 = s3;
+    }
+
+    boolean isS3() {
+        return server.kind() == ServerUnderTest.Kind.S3;
+    }
+
+    void createBuckets() throws Exception {
+        server.prepareDirectory(BUCKET);
+        if (isS3()) {
+            s3.createBucket(b -> b.bucket(BUCKET)).join();
+        }
+    }
+
+    Measurement putSmall(int size, boolean overwrite) throws Exception {
+        ByteBuffer body = size == 4096 ? small4k : small64k;
+        String prefix = (overwrite ? "ow" : "new") + size / 1024 + "k/";
+        Measurement m = new Measurement("put" + size / 1024 + "k_" + (overwrite ? "overwrite" : "new"),
+                server.name(), "ops/s");
+        for (int run = 0; run < config.runs(); run++) {
+            String runPrefix = prefix + (overwrite ? "" : "r" + run + "/");
+            LongFunction<CompletableFuture<?>> put = i -> s3.putObject(
+                    b -> b.bucket(BUCKET).key(runPrefix + (overwrite ? i % 256 : i)),
+                    AsyncRequestBody.fromByteBufferUnsafe(body.duplicate()));
+            warm(m, ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(),
+                    i -> put.apply(overwrite ? i : i + 1_000_000_000L)));
+            measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), put), 0);
+        }
+        return m;
+    }
+
+    /** Unmeasured PUT and GET traffic right after the server starts, so that no workload pays for its JIT. */
+    void warmUpServer() throws InterruptedException {
+        Duration time = config.warmupTime().multipliedBy(3);
+        ClosedLoop.run(config.inFlight(), config.smallOps(), time, i -> s3.putObject(
+                b -> b.bucket(BUCKET).key("warm/" + i % 512),
+                AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate())));
+        if (isS3()) {
+            ClosedLoop.run(config.inFlight(), config.smallOps(), time, i -> s3.getObject(
+                    b -> b.bucket(BUCKET).key("warm/" + i % 512), AsyncResponseTransformer.toBytes()));
+        }
+    }
+
+    /** Writes the objects that the GET/HEAD workloads and the wrk GET read. */
+    void prepareSmallObjects() throws Exception {
+        if (!isS3()) {
+            for (int i = 0; i < GET_KEYS; i++) {
+                server.writeStaticFile(BUCKET, getKey(i), small4k);
+            }
+            return;
+        }
+        ClosedLoop.Outcome o = ClosedLoop.run(config.inFlight(), GET_KEYS, Duration.ofMinutes(5),
+                i -> s3.putObject(b -> b.bucket(BUCKET).key(getKey(i)),
+                        AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate())));
+        if (o.errors() > 0) {
+            throw new IllegalStateException("writing the GET objects failed: " + Errors.describe(o.firstError()),
+                    o.firstError());
+        }
+    }
+
+    static String getKey(long i) {
+        return "get/" + (i % GET_KEYS);
+    }
+
+    Measurement getSmall() throws Exception {
+        Measurement m = new Measurement("get4k", server.name(), "ops/s");
+        LongFunction<CompletableFuture<?>> get = i -> s3.getObject(b -> b.bucket(BUCKET).key(getKey(i)),
+                AsyncResponseTransformer.toBytes()).thenAccept(r -> expectLength(r.asByteArray().length, 4096));
+        for (int run = 0; run < config.runs(); run++) {
+            warm(m, ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), get));
+            measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), get), 0);
+        }
+        return m;
+    }
+
+    Measurement headSmall() throws Exception {
+        Measurement m = new Measurement("head4k", server.name(), "ops/s");
+        LongFunction<CompletableFuture<?>> head = i -> s3.headObject(b -> b.bucket(BUCKET).key(getKey(i)));
+        for (int run = 0; run < config.runs(); run++) {
+            warm(m, ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), head));
+            measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), head), 0);
+        }
+        return m;
+    }
+
+    void createVersionedBucket() {
+        s3.createBucket(b -> b.bucket(VERSIONED_BUCKET)).join();
+        s3.putBucketVersioning(b -> b.bucket(VERSIONED_BUCKET)
+                .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED))).join();
+    }
+
+    /** Overwrites in a versioned bucket: every PUT adds a version (1000 keys, so a page holds 1000 versions). */
+    Measurement versionedOverwrites() throws Exception {
+        Measurement m = new Measurement("versioned_put4k", server.name(), "ops/s");
+        LongFunction<CompletableFuture<?>> put = i -> s3.putObject(
+                b -> b.bucket(VERSIONED_BUCKET).key(versionKey(i)),
+                AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()));
+        for (int run = 0; run < config.runs(); run++) {
+            warm(m, ClosedLoop.run(config.inFlight(), config.warmupOps(), config.warmupTime(), put));
+            measure(m, () -> ClosedLoop.run(config.inFlight(), config.smallOps(), config.runTime(), put), 0);
+        }
+        return m;
+    }
+
+    private static String versionKey(long i) {
+        return String.format("v/%04d", i % 1000);
+    }
+
+    /** Tops the versioned bucket up to {@code versions} versions (not measured), then lists it in pages of 1000. */
+    Measurement listVersionPages() throws Exception {
+        long existing = countVersions();
+        long missing = config.versions() - existing;
+        if (missing > 0) {
+            ClosedLoop.Outcome fill = ClosedLoop.run(config.inFlight(), missing, Duration.ofMinutes(20),
+                    i -> s3.putObject(b -> b.bucket(VERSIONED_BUCKET).key(versionKey(i)),
+                            AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate())));
+            existing += fill.ops();
+        }
+        Measurement m = new Measurement("list_versions_page", server.name(), "pages/s");
+        m.notes.add(existing + " versions, 1000 per page");
+        AtomicReference<ListObjectVersionsResponse> previous = new AtomicReference<>();
+        LongFunction<CompletableFuture<?>> page = i -> {
+            ListObjectVersionsResponse p = previous.get();
+            boolean next = p != null && Boolean.TRUE.equals(p.isTruncated());
+            return s3.listObjectVersions(b -> b.bucket(VERSIONED_BUCKET).maxKeys(1000)
+                            .keyMarker(next ? p.nextKeyMarker() : null)
+                            .versionIdMarker(next ? p.nextVersionIdMarker() : null))
+                    .thenAccept(previous::set);
+        };
+        long pages = Math.max(5, Math.min(50, existing / 1000));
+        for (int run = 0; run < config.runs(); run++) {
+            warm(m, ClosedLoop.run(1, 3, config.runTime(), page));
+            measure(m, () -> ClosedLoop.run(1, pages, config.runTime().multipliedBy(3), page), 0);
+        }
+        return m;
+    }
+
+    private long countVersions() {
+        long count = 0;
+        String keyMarker = null;
+        String versionMarker = null;
+        while (true) {
+            String k = keyMarker;
+            String v = versionMarker;
+            ListObjectVersionsResponse r = s3.listObjectVersions(b -> b.bucket(VERSIONED_BUCKET).maxKeys(1000)
+                    .keyMarker(k).versionIdMarker(v)).join();
+            count += r.versions().size() + r.deleteMarkers().size();
+            if (!Boolean.TRUE.equals(r.isTruncated())) {
+                return count;
+            }
+            keyMarker = r.nextKeyMarker();
+            versionMarker = r.nextVersionIdMarker();
+        }
+    }
+
+    /**
+     * DeleteObject of a specific version (a permanent delete) in a versioned bucket without MFA Delete, one request
+     * in flight so that p50 is the latency of one delete. The versions are created first, not measured.
+     */
+    Measurement deleteVersions(String workload, String bucket, MfaHeader mfa) throws Exception {
+        Measurement m = new Measurement(workload, server.name(), "ops/s");
+        int count = (int) Math.min(config.smallOps() / 4, 2000);
+        for (int run = 0; run < config.runs(); run++) {
+            List<String> versionIds = new ArrayList<>();
+            String prefix = "del/" + run + "/";
+            ClosedLoop.Outcome created = ClosedLoop.run(config.inFlight(), count, Duration.ofMinutes(5),
+                    i -> s3.putObject(b -> b.bucket(bucket).key(prefix + i),
+                            AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()))
+                            .thenAccept(r -> record(versionIds, (int) i, r)));
+            if (created.errors() > 0) {
+                // Measure the deletes of the versions that were created; the failed PUTs are reported.
+                m.notes.add("set-up: " + created.errors() + " of " + count + " PUTs failed ("
+                        + Errors.describe(created.firstError()) + ")");
+            }
+            List<String[]> targets = new ArrayList<>();
+            for (int i = 0; i < versionIds.size(); i++) {
+                if (versionIds.get(i) != null) {
+                    targets.add(new String[] {prefix + i, versionIds.get(i)});
+                }
+            }
+            if (targets.size() < 20) {
+                throw new IllegalStateException("creating versions failed: " + Errors.describe(created.firstError()));
+            }
+            int warm = targets.size() / 10;
+            int total = targets.size();
+            LongFunction<CompletableFuture<?>> delete = i -> s3.deleteObject(b -> {
+                b.bucket(bucket).key(targets.get((int) i)[0]).versionId(targets.get((int) i)[1]);
+                if (mfa != null) {
+                    b.mfa(mfa.next());
+                }
+            });
+            warm(m, ClosedLoop.run(1, warm, config.runTime(), delete));
+            measure(m, () -> ClosedLoop.run(1, total - warm, config.runTime(), i -> delete.apply(i + warm)), 0);
+        }
+        return m;
+    }
+
+    /** Supplies the {@code x-amz-mfa} value ({@code serial code}) for each MFA-protected request. */
+    interface MfaHeader {
+        String next();
+    }
+
+    private static void record(List<String> ids, int index, PutObjectResponse r) {
+        synchronized (ids) {
+            while (ids.size() <= index) {
+                ids.add(null);
+            }
+            ids.set(index, r.versionId());
+        }
+    }
+
+    Measurement putLarge() throws Exception {
+        long size = config.largeBytes();
+        ByteBuffer body = randomBytes((int) size);
+        Measurement m = new Measurement("put" + size / (1024 * 1024) + "m", server.name(), "MB/s");
+        LongFunction<CompletableFuture<?>> put = i -> s3.putObject(
+                b -> patient(b, size).bucket(BUCKET).key("large/" + i),
+                AsyncRequestBody.fromByteBufferUnsafe(body.duplicate()));
+        put.apply(100).join();
+        for (int run = 0; run < config.runs(); run++) {
+            long index = run;
+            measure(m, () -> ClosedLoop.run(1, 1, Duration.ofMinutes(10), i -> put.apply(index)), size);
+        }
+        return m;
+    }
+
+    Measurement getLarge() throws Exception {
+        long size = config.largeBytes();
+        Measurement m = new Measurement("get" + size / (1024 * 1024) + "m", server.name(), "MB/s");
+        LongFunction<CompletableFuture<?>> get = i -> s3.getObject(
+                b -> patient(b, size).bucket(BUCKET).key("large/" + i), new CountingTransformer<>()).thenAccept(n -> expectLength(n, size));
+        if (!isS3()) {
+            ByteBuffer content = randomBytes((int) size);
+            for (long i : new long[] {0, 1, 2, 100}) {
+                server.writeStaticFile(BUCKET, "large/" + i, content);
+            }
+        }
+        get.apply(100).join();
+        for (int run = 0; run < config.runs(); run++) {
+            long index = run;
+            measure(m, () -> ClosedLoop.run(1, 1, Duration.ofMinutes(10), i -> get.apply(index)), size);
+        }
+        return m;
+    }
+
+    /** A multipart upload of {@code multipartBytes} in 16 MiB parts, 4 parts in flight; MB/s from create to complete. */
+    Measurement multipart() throws Exception {
+        long size = config.multipartBytes();
+        ByteBuffer part = randomBytes(PART_SIZE);
+        int parts = (int) (size / PART_SIZE);
+        Measurement m = new Measurement("multipart" + size / (1024 * 1024) + "m", server.name(), "MB/s");
+        m.notes.add(parts + " parts of 16 MiB, 4 in flight");
+        for (int run = 0; run < config.runs(); run++) {
+            String key = "multipart/" + run;
+            measure(m, () -> {
+                long t0 = System.nanoTime();
+                String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).join().uploadId();
+                CompletedPart[] done = new CompletedPart[parts];
+                ClosedLoop.Outcome o = ClosedLoop.run(4, parts, Duration.ofMinutes(10), i -> s3.uploadPart(
+                        b -> patient(b, 4L * PART_SIZE).bucket(BUCKET).key(key).uploadId(uploadId).partNumber((int) i + 1),
+                        AsyncRequestBody.fromByteBufferUnsafe(part.duplicate()))
+                        .thenAccept(r -> done[(int) i] = CompletedPart.builder().partNumber((int) i + 1)
+                                .eTag(r.eTag()).build()));
+                if (o.errors() > 0) {
+                    return o;
+                }
+                s3.completeMultipartUpload(b -> b.bucket(BUCKET).key(key).uploadId(uploadId)
+                        .multipartUpload(CompletedMultipartUpload.builder().parts(done).build())).join();
+                // One "operation" of the whole upload: its MB/s covers create, parts and complete.
+                org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+                long elapsed = System.nanoTime() - t0;
+                h.recordValue(elapsed / 1000);
+                return new ClosedLoop.Outcome(1, 0, elapsed, h, null);
+            }, size);
+        }
+        return m;
+    }
+
+    /**
+     * 64 uploads in flight at once; the server's memory per upload is (peak RSS during the uploads - RSS before)
+     * / 64. One run: it measures memory, not speed.
+     */
+    Measurement memoryPerUpload(String workload, long size) throws Exception {
+        ByteBuffer body = randomBytes((int) size);
+        Measurement m = new Measurement(workload, server.name(), "KiB/upload");
+        m.notes.add("64 x " + size / (1024 * 1024) + " MiB PUTs in flight");
+        long before = server.tree().rssKib();
+        server.tree().resetPeakRss();
+        double cpu0 = server.tree().cpuSeconds();
+        ClosedLoop.Outcome o;
+        long heapBefore;
+        long heapPeak;
+        try (HeapSampler heap = HeapSampler.startIfJvm(server)) {
+            Thread.sleep(heap == null ? 0 : 300);
+            heapBefore = heap == null ? -1 : heap.maxUsedKib();
+            o = ClosedLoop.run(64, 64, Duration.ofMinutes(15),
+                    i -> s3.putObject(b -> patient(b, 64 * size).bucket(BUCKET).key("mem/" + i),
+                            AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())));
+            heapPeak = heap == null ? -1 : heap.maxUsedKib();
+        }
+        m.cpuSeconds = server.tree().cpuSeconds() - cpu0;
+        long peak = server.tree().peakRssKib();
+        m.peakRssKib = peak;
+        m.ops = o.ops();
+        m.latencyMicros.add(o.latencyMicros());
+        m.recordError(o.errors(), o.firstError());
+        if (o.ops() == 0) {
+            m.failure = "failed: " + m.firstError;
+        } else {
+            m.values.add((double) Math.max(0, peak - before) / 64);
+            m.notes.add("value = RSS growth / 64 (RSS before " + before / 1024 + " MiB)");
+            if (heapPeak >= 0) {
+                m.heapPerUploadKib = Math.max(0, heapPeak - Math.max(0, heapBefore)) / 64.0;
+                m.notes.add(String.format(java.util.Locale.ROOT,
+                        "JVM heap used: peak %d MiB, %.0f KiB per upload (jstat, 100 ms samples)",
+                        heapPeak / 1024, m.heapPerUploadKib));
+            }
+            // The uploaded objects are not needed again; moto would otherwise keep them in memory.
+            for (int i = 0; i < 64; i++) {
+                String key = "mem/" + i;
+                s3.deleteObject(b -> b.bucket(BUCKET).key(key)).exceptionally(e -> null).join();
+            }
+        }
+        return m;
+    }
+
+    /** Warm-up figures are excluded, but its failures are reported: a stalled warm-up delays the run. */
+    private static void warm(Measurement m, ClosedLoop.Outcome warmUp) {
+        if (warmUp.errors() > 0) {
+            m.notes.add("warm-up: " + warmUp.errors() + " errors (" + Errors.describe(warmUp.firstError()) + ")");
+        }
+    }
+
+    /** Runs one measured phase and adds its figures to {@code m}; {@code bytesPerOp > 0} reports MB/s. */
+    void measure(Measurement m, Phase phase, long bytesPerOp) throws Exception {
+        ProcessTree tree = server.tree();
+        tree.resetPeakRss();
+        double cpu0 = tree.cpuSeconds();
+        ClosedLoop.Outcome o = phase.run();
+        m.cpuSeconds += tree.cpuSeconds() - cpu0;
+        m.peakRssKib = Math.max(m.peakRssKib, tree.peakRssKib());
+        m.ops += o.ops();
+        m.latencyMicros.add(o.latencyMicros());
+        m.recordError(o.errors(), o.firstError());
+        if (o.ops() == 0) {
+            m.failure = "failed: " + m.firstError;
+            throw new WorkloadFailed(m);
+        }
+        m.values.add(bytesPerOp > 0 ? o.opsPerSecond() * bytesPerOp / 1e6 : o.opsPerSecond());
+    }
+
+    /** A measured phase. */
+    interface Phase {
+        ClosedLoop.Outcome run() throws Exception;
+    }
+
+    /** Every operation of a measured phase failed; the measurement carries the first error. */
+    static final class WorkloadFailed extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient Measurement measurement;
+
+        WorkloadFailed(Measurement m) {
+            super(m.failure);
+            this.measurement = m;
+        }
+    }
+
+    private static void expectLength(long actual, long expected) {
+        if (actual != expected) {
+            throw new IllegalStateException("read " + actual + " bytes, expected " + expected);
+        }
+    }
+
+    /**
+     * The per-call timeout of a large transfer: the client's 60 s default plus the time the bytes in flight take
+     * at 20 MB/s, so that only a server slower than that fails (64 x 256 MiB uploads share one loopback).
+     */
+    static <B extends software.amazon.awssdk.awscore.AwsRequest.Builder> B patient(B builder, long bytesInFlight) {
+        Duration timeout = Duration.ofSeconds(60 + bytesInFlight / 20_000_000);
+        builder.overrideConfiguration(o -> o.apiCallTimeout(timeout));
+        return builder;
+    }
+
+    static ByteBuffer randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new Random(size).nextBytes(bytes);
+        return ByteBuffer.wrap(bytes);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.dualkey.compat.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** How each server of the comparison is started; paths come from run.sh through {@link BenchConfig}. */
+final class Servers {
+    /** Fixed benchmark credentials: they protect nothing (loopback, throw-away data directories). */
+    static final String ACCESS_KEY = "AKIABENCHMARK0000001";
+    static final String SECRET_KEY = "benchSecretKey0000000000000000000000000000";
+
+    private Servers() {
+    }
+
+    static ServerUnderTest create(String name, BenchConfig config, int port) throws IOException {
+        Path work = config.workDir().resolve(name);
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        return switch (name) {
+            case "dualkey" -> dualkey(config, port, work);
+            case "moto" -> new ServerUnderTest(name, ServerUnderTest.Kind.S3,
+                    List.of("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port)), Map.of(), port, work,
+                    null, "moto_server " + motoVersion() + " (in memory; SDK client without Expect: 100-continue, which moto mishandles for large bodies)");
+            case "s3proxy" -> s3proxy(config, port, work);
+            case "nginx" -> nginx(config, port, work);
+            default -> throw new IllegalArgumentException("unknown server " + name);
+        };
+    }
+
+    private static ServerUnderTest dualkey(BenchConfig config, int port, Path work) throws IOException {
+        if (config.dualkeyJar() == null || !Files.isRegularFile(config.dualkeyJar())) {
+            throw new IOException("not built: " + config.dualkeyJar());
+        }
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(List.of(config.dualkeyJvmOptions().trim().split("\\s+")));
+        command.addAll(List.of("-jar", config.dualkeyJar().toString(), "serve", "--data-dir",
+                work.resolve("data").toString(), "--address", "127.0.0.1:" + port,
+                "--console-address", "127.0.0.1:" + freePort()));
+        return new ServerUnderTest("dualkey", ServerUnderTest.Kind.S3, command,
+                Map.of("DUALKEY_ROOT_ACCESS_KEY", ACCESS_KEY, "DUALKEY_ROOT_SECRET_KEY", SECRET_KEY), port, work,
+                null, "Dualkey (durable: WAL synced, group commit; " + config.dualkeyJvmOptions().trim() + ")");
+    }
+
+    private static ServerUnderTest s3proxy(BenchConfig config, int port, Path work) throws IOException {
+        if (config.s3proxyJar() == null || !Files.isRegularFile(config.s3proxyJar())) {
+            throw new IOException("s3proxy jar missing: " + config.s3proxyJar());
+        }
+        Path basedir = Files.createDirectories(work.resolve("data"));
+        Path properties = work.resolve("s3proxy.conf");
+        Files.writeString(properties, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + ACCESS_KEY,
+                "s3proxy.credential=" + SECRET_KEY,
+                "jclouds.provider=filesystem",
+                "jclouds.filesystem.basedir=" + basedir,
+                ""));
+        return new ServerUnderTest("s3proxy", ServerUnderTest.Kind.S3,
+                List.of("java", "-DLOG_LEVEL=warn", "-jar", config.s3proxyJar().toString(), "--properties",
+                        properties.toString()),
+                Map.of("LOG_LEVEL", "warn"), port, work, null, "s3proxy 2.7.0 (filesystem backend, log WARN; SDK client with requestChecksumCalculation=WHEN_REQUIRED, as s3proxy answers 501 to trailing-checksum bodies)");
+    }
+
+    private static ServerUnderTest nginx(BenchConfig config, int port, Path work) throws IOException {
+        Path root = Files.createDirectories(work.resolve("root"));
+        Files.createDirectories(work.resolve("tmp"));
+        Files.createDirectories(work.resolve("logs"));
+        String template = Files.readString(config.benchDir().resolve("nginx.conf"));
+        Path conf = work.resolve("nginx.conf");
+        Files.writeString(conf, template.replace("@PORT@", Integer.toString(port))
+                .replace("@PREFIX@", work.toString()).replace("@ROOT@", root.toString()));
+        return new ServerUnderTest("nginx", ServerUnderTest.Kind.PLAIN_HTTP,
+                List.of("nginx", "-p", work.toString(), "-c", conf.toString()), Map.of(), port, work, root,
+                "nginx (static GET, WebDAV PUT; plain-HTTP ceiling)");
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String motoVersion() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "import moto; print(moto.__version__)")
+                    .redirectErrorStream(true).start();
+            String v = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+            return p.waitFor() == 0 ? v : "";
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package dev.dualkey.compat.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * The wrk workloads: each server's own ceiling without the SDK's client-side cost. S3 servers get presigned URLs
+ * (signed once, reused for the whole run), nginx plain paths. Latency percentiles come from wrk's own
+ * {@code --latency} output; wrk's non-2xx count and socket errors are reported as errors.
+ */
+final class WrkWorkloads {
+    private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in");
+    private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|99)(?:\\.000)?%\\s+([0-9.]+)(us|ms|s)\\s*$",
+            Pattern.MULTILINE);
+    private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
+    private static final Pattern SOCKET_ERRORS =
+            Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+    private static final int THREADS = 2;
+
+    private final BenchConfig config;
+    private final ServerUnderTest server;
+    private final S3Presigner presigner;
+
+    WrkWorkloads(BenchConfig config, ServerUnderTest server, S3Presigner presigner) {
+        this.config = config;
+        this.server = server;
+        this.presigner = presigner;
+    }
+
+    /** PUT of 4 KiB to new keys: the path list is long enough for the run at 40,000 PUT/s. */
+    Measurement put4k() throws Exception {
+        int count = (int) Math.min(2_000_000, config.wrkTime().toSeconds() * 40_000);
+        Measurement m = new Measurement("wrk_put4k", server.name(), "ops/s");
+        for (int run = 0; run < config.runs(); run++) {
+            List<String> paths = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                paths.add(path("PUT", "wrk-put/r" + run + "/" + i));
+            }
+            run(m, paths, "PUT", 4096);
+        }
+        return m;
+    }
+
+    /** GET of the 1000 small objects written by {@link S3Workloads#prepareSmallObjects}. */
+    Measurement get4k() throws Exception {
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            paths.add(path("GET", S3Workloads.getKey(i)));
+        }
+        Measurement m = new Measurement("wrk_get4k", server.name(), "ops/s");
+        for (int run = 0; run < config.runs(); run++) {
+            run(m, paths, "GET", 0);
+        }
+        return m;
+    }
+
+    private String path(String method, String key) {
+        if (presigner == null) {
+            return "/" + S3Workloads.BUCKET + "/" + key;
+        }
+        var url = method.equals("PUT")
+                ? presigner.presignPutObject(p -> p.signatureDuration(Duration.ofHours(1))
+                        .putObjectRequest(r -> r.bucket(S3Workloads.BUCKET).key(key))).url()
+                : presigner.presignGetObject(p -> p.signatureDuration(Duration.ofHours(1))
+                        .getObjectRequest(r -> r.bucket(S3Workloads.BUCKET).key(key))).url();
+        return url.getFile();
+    }
+
+    private void run(Measurement m, List<String> paths, String method, int bodyBytes) throws Exception {
+        Path file = config.workDir().resolve(server.name() + "-wrk-paths.txt");
+        Files.write(file, paths, StandardCharsets.UTF_8);
+        Path script = config.benchDir().resolve("wrk/paths.lua").toAbsolutePath();
+        // Warm-up, excluded: a short run over the same paths (PUTs overwrite the keys they reuse).
+        wrk(script, file, method, bodyBytes, Duration.ofSeconds(Math.max(1, config.wrkTime().toSeconds() / 5)));
+        ProcessTree tree = server.tree();
+        tree.resetPeakRss();
+        double cpu0 = tree.cpuSeconds();
+        String out = wrk(script, file, method, bodyBytes, config.wrkTime());
+        m.cpuSeconds += tree.cpuSeconds() - cpu0;
+        m.peakRssKib = Math.max(m.peakRssKib, tree.peakRssKib());
+        Files.writeString(config.workDir().resolve(server.name() + "-" + m.workload + ".txt"), out);
+        Matcher rate = RATE.matcher(out);
+        Matcher total = TOTAL.matcher(out);
+        if (!rate.find() || !total.find()) {
+            m.failure = "wrk failed: " + out.replaceAll("\\s+", " ");
+            return;
+        }
+        long requests = Long.parseLong(total.group(1));
+        long errors = count(NON_2XX, out);
+        Matcher socket = SOCKET_ERRORS.matcher(out);
+        if (socket.find()) {
+            for (int g = 1; g <= 4; g++) {
+                errors += Long.parseLong(socket.group(g));
+            }
+        }
+        if (errors > 0) {
+            m.recordError(errors, null);
+            if (m.firstError == null) {
+                m.firstError = errors + " of " + requests + " wrk requests failed (non-2xx or socket errors)";
+            }
+        }
+        if (requests - errors <= 0) {
+            m.failure = "all wrk requests failed";
+            return;
+        }
+        m.ops += requests - errors;
+        m.values.add(Double.parseDouble(rate.group(1)) * (requests - errors) / requests);
+        Matcher p = PERCENTILE.matcher(out);
+        while (p.find()) {
+            long micros = toMicros(Double.parseDouble(p.group(2)), p.group(3));
+            // wrk reports percentiles, not samples: keep them as the two reported points (p50, p99) per run.
+            m.wrkPercentiles.add(new long[] {Long.parseLong(p.group(1)), micros});
+        }
+    }
+
+    private String wrk(Path script, Path paths, String method, int bodyBytes, Duration time)
+            throws IOException, InterruptedException {
+        List<String> command = List.of("wrk", "-t" + THREADS, "-c" + config.wrkConnections(),
+                "-d" + time.toSeconds() + "s", "--latency", "-s", script.toString(), server.endpoint().toString(),
+                "--", paths.toAbsolutePath().toString(), method, Integer.toString(bodyBytes),
+                Integer.toString(THREADS));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    private static long count(Pattern pattern, String text) {
+        Matcher matcher = pattern.matcher(text);
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
+    }
+
+    private static long toMicros(double value, String unit) {
+        return switch (unit) {
+            case "us" -> Math.round(value);
+            case "ms" -> Math.round(value * 1000);
+            default -> Math.round(value * 1_000_000);
+        };
+    }
+}
