@@ -1,0 +1,35 @@
+package dev.dualkey.gateway.console.page;
+
+import dev.dualkey.storage.model.BucketInfo;
+
+/**
+ * The MFA Delete check the console shares with the S3 API. The gateway implements it with the same gate the
+ * S3 handlers call for {@code x-amz-mfa}, so a code typed into the console is verified, consumed (one use),
+ * throttled and audited exactly like the header.
+ */
+public interface MfaDeleteCheck {
+    /** What is being attempted. */
+    enum Operation {
+        /** DeleteObject with a version id. */
+        DELETE_VERSION,
+        /** DeleteObject without a version id (needs MFA only where it destroys a null version, D2). */
+        DELETE_OBJECT,
+        /** PutBucketVersioning. */
+        PUT_VERSIONING
+    }
+
+    /**
+     * Whether the operation needs a code on this bucket in this state.
+     *
+     * @param mfaDeleteAfter for PUT_VERSIONING, the MfaDelete value requested (turning it on needs a code)
+     */
+    boolean required(BucketInfo bucket, Operation op, boolean mfaDeleteAfter);
+
+    /**
+     * Checks {@code "serial code"} for the user when {@link #required} says so.
+     *
+     * @return {@code null} when the request may proceed, otherwise the refusal in plain words (missing code,
+     *         invalid or reused code, not the bucket owner's root user)
+     */
+    String check(ConsoleUser user, BucketInfo bucket, Operation op, boolean mfaDeleteAfter, String serial, String code);
+}
