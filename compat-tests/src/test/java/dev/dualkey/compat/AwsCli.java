@@ -1,0 +1,137 @@
+package dev.dualkey.compat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Runs the aws CLI as a subprocess against a gateway: credentials and region come from the environment,
+ * every call gets {@code --endpoint-url}, and the user's own {@code ~/.aws} files are ignored.
+ *
+ * <p>When {@code aws} is not installed, {@link #require} fails the test if {@code CI=true} and skips it with a
+ * message otherwise.
+ */
+public final class AwsCli {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GatewayEndpoint gw;
+    private final AccessKey key;
+    private final Path workDir;
+
+    private AwsCli(GatewayEndpoint gw, AccessKey key, Path workDir) {
+        this.gw = gw;
+        this.key = key;
+        this.workDir = workDir;
+    }
+
+    /** The CLI as the root user, or a failed (CI) / skipped (elsewhere) test when {@code aws} is missing. */
+    public static AwsCli require(GatewayEndpoint gw, Path workDir) {
+        if (findOnPath("aws") == null) {
+            String message = "the aws CLI is not installed (pip install awscli)";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                Assertions.fail(message);
+            }
+            Assumptions.abort(message + "; skipping outside CI");
+        }
+        return new AwsCli(gw, gw.root(), workDir);
+    }
+
+    /** The same CLI signing with another key. */
+    public AwsCli as(AccessKey other) {
+        return new AwsCli(gw, other, workDir);
+    }
+
+    /** Runs {@code aws <args> --endpoint-url ...} and waits up to {@code timeout}. */
+    public Result run(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add("aws");
+        command.addAll(List.of(args));
+        command.add("--endpoint-url");
+        command.add(gw.endpoint().toString());
+        command.add("--output");
+        command.add("json");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("AWS_ACCESS_KEY_ID", key.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", key.secretKey());
+        env.put("AWS_DEFAULT_REGION", gw.region());
+        env.put("AWS_CONFIG_FILE", "/dev/null");
+        env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+        env.put("AWS_PAGER", "");
+        env.put("AWS_MAX_ATTEMPTS", "1");
+        env.put("AWS_RETRY_MODE", "standard");
+        env.remove("AWS_SESSION_TOKEN");
+        env.remove("AWS_PROFILE");
+        try {
+            Path out = Files.createTempFile(workDir, "aws-out-", ".txt");
+            Path err = Files.createTempFile(workDir, "aws-err-", ".txt");
+            builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                Assertions.fail("aws " + String.join(" ", args) + " did not finish within " + timeout);
+            }
+            Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.delete(out);
+            Files.delete(err);
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs with a one-minute timeout. */
+    public Result run(String... args) {
+        return run(Duration.ofMinutes(1), args);
+    }
+
+    private static Path findOnPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Exit code and captured output of one CLI run. */
+    public record Result(int exitCode, String stdout, String stderr) {
+
+        /** Asserts exit code 0 and returns this. */
+        public Result assertSuccess() {
+            Assertions.assertEquals(0, exitCode, () -> "aws failed: " + stderr + stdout);
+            return this;
+        }
+
+        /** stdout parsed as JSON (the CLI prints nothing for some calls: then an empty object). */
+        public JsonNode json() {
+            try {
+                return stdout.isBlank() ? JSON.createObjectNode() : JSON.readTree(stdout);
+            } catch (IOException e) {
+                throw new AssertionError("aws output is not JSON: " + stdout, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.dualkey.storage;
+
+import dev.dualkey.storage.model.BucketConfig;
+import dev.dualkey.storage.model.BucketInfo;
+import dev.dualkey.storage.model.ByteRange;
+import dev.dualkey.storage.model.CompletedPart;
+import dev.dualkey.storage.model.CopyResult;
+import dev.dualkey.storage.model.DeleteOutcome;
+import dev.dualkey.storage.model.ListObjectsPage;
+import dev.dualkey.storage.model.ListObjectsQuery;
+import dev.dualkey.storage.model.ListPartsPage;
+import dev.dualkey.storage.model.ListUploadsPage;
+import dev.dualkey.storage.model.ListVersionsPage;
+import dev.dualkey.storage.model.ListVersionsQuery;
+import dev.dualkey.storage.model.MultipartUpload;
+import dev.dualkey.storage.model.ObjectMetadata;
+import dev.dualkey.storage.model.ObjectVersion;
+import dev.dualkey.storage.model.PartCopyResult;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * A versioned object store with S3 semantics. Free of RocksDB and HTTP types so that it can also be implemented
+ * over a remote S3 cluster. All methods are thread-safe and blocking (call them off the event loop); every failure
+ * is a {@link dev.dualkey.storage.error.StorageException} subclass and leaves nothing half-changed.
+ *
+ * <p>Authorization (account ownership, MFA Delete) is the caller's job: the store only records owners and states.
+ * Version ids are opaque URL-safe strings; {@code "null"} addresses the null version. A {@code versionId}
+ * parameter documented as nullable means "the latest version" when null.
+ */
+public interface ObjectStore extends AutoCloseable {
+
+    // ---- buckets -------------------------------------------------------------------------------------------
+
+    /**
+     * Creates a bucket with {@link BucketConfig#initial()}.
+     *
+     * @throws dev.dualkey.storage.error.InvalidBucketNameException       name breaks S3's rules
+     * @throws dev.dualkey.storage.error.BucketAlreadyOwnedByYouException same owner already has it
+     * @throws dev.dualkey.storage.error.BucketAlreadyExistsException     another account has it
+     */
+    BucketInfo createBucket(String name, String ownerAccountId, String region);
+
+    /** Creates a bucket with a given initial configuration (e.g. Object Lock enabled at creation). */
+    BucketInfo createBucket(String name, String ownerAccountId, String region, BucketConfig initial);
+
+    /** Deletes an empty bucket (no versions, no delete markers, no uploads), else BucketNotEmpty. */
+    void deleteBucket(String name);
+
+    /** The bucket, or NoSuchBucket. */
+    BucketInfo headBucket(String name);
+
+    /** Buckets owned by {@code ownerAccountId}, by name. */
+    List<BucketInfo> listBuckets(String ownerAccountId);
+
+    /**
+     * Atomically replaces the bucket configuration by {@code change.apply(current)}; concurrent updates are
+     * serialized, none is lost. {@code change} may throw a StorageException to refuse (nothing changes).
+     * Versioning can never return to UNVERSIONED once set (InvalidArgument).
+     */
+    BucketInfo updateBucket(String name, UnaryOperator<BucketConfig> change);
+
+    // ---- objects -------------------------------------------------------------------------------------------
+
+    /**
+     * Starts a PutObject. Bucket existence and key length are checked now (NoSuchBucket, KeyTooLong); the version
+     * id is assigned at commit.
+     */
+    ObjectWriter newObjectWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options);
+
+    /**
+     * Opens a version for reading.
+     *
+     * @param versionId version id, or null for the latest
+     * @throws dev.dualkey.storage.error.NoSuchKeyException       no current version (carries the marker's id when
+     *                                                              the latest is a delete marker)
+     * @throws dev.dualkey.storage.error.NoSuchVersionException   unknown version id
+     * @throws dev.dualkey.storage.error.MethodNotAllowedException the version id names a delete marker
+     */
+    ObjectReader openObject(String bucket, String key, String versionId);
+
+    /** Metadata of a version (HeadObject); same errors as {@link #openObject}. */
+    ObjectVersion headObject(String bucket, String key, String versionId);
+
+    /**
+     * DeleteObject. Without version id: unversioned buckets remove the null version; Enabled buckets add a delete
+     * marker; Suspended buckets replace the null version with a null delete marker. With a version id: removes
+     * exactly that version or marker and the next newest becomes latest. Deleting something absent succeeds with
+     * {@code existed=false} (S3 answers 204), except a malformed version id (NoSuchVersion... InvalidArgument).
+     *
+     * @param versionId version id, or null
+     */
+    DeleteOutcome deleteObject(String bucket, String key, String versionId);
+
+    /**
+     * CopyObject: streams the source version into a new version of the destination.
+     *
+     * @param srcVersionId    source version id, or null for the latest
+     * @param replaceMetadata metadata for the copy (MetadataDirective REPLACE), or null to copy the source's
+     */
+    CopyResult copyObject(String srcBucket, String srcKey, String srcVersionId, String dstBucket, String dstKey,
+                          ObjectMetadata replaceMetadata, WriteOptions options);
+
+    /** ListObjects v1/v2: latest non-marker versions, O(page) work. */
+    ListObjectsPage listObjects(String bucket, ListObjectsQuery query);
+
+    /** ListObjectVersions: versions and delete markers, O(page) work. */
+    ListVersionsPage listObjectVersions(String bucket, ListVersionsQuery query);
+
+    // ---- multipart -----------------------------------------------------------------------------------------
+
+    /** CreateMultipartUpload; the upload remembers metadata, owner and the first requested checksum algorithm. */
+    MultipartUpload createMultipartUpload(String bucket, String key, ObjectMetadata metadata, WriteOptions options);
+
+    /**
+     * UploadPart.
+     *
+     * @throws dev.dualkey.storage.error.InvalidArgumentException part number outside 1..10000
+     * @throws dev.dualkey.storage.error.NoSuchUploadException    unknown upload (checked now and at commit)
+     */
+    PartWriter newPartWriter(String bucket, String key, String uploadId, int partNumber);
+
+    /**
+     * UploadPartCopy: copies a source version, or a byte range of it, into a part.
+     *
+     * @param srcVersionId source version id, or null for the latest
+     * @param range        byte range of the source, or null for the whole object
+     */
+    PartCopyResult uploadPartCopy(String bucket, String key, String uploadId, int partNumber, String srcBucket,
+                                  String srcKey, String srcVersionId, ByteRange range);
+
+    /**
+     * CompleteMultipartUpload: validates the list (ascending: InvalidPartOrder; each part present with that
+     * ETag: InvalidPart; every part but the last >= 5 MiB: EntityTooSmall), then publishes the object by a
+     * manifest of the parts (no byte copy). ETag is {@code hex(md5(concat(part md5s)))-N}.
+     */
+    ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId, List<CompletedPart> parts);
+
+    /** AbortMultipartUpload: removes the upload and its parts; NoSuchUpload if unknown. */
+    void abortMultipartUpload(String bucket, String key, String uploadId);
+
+    /**
+     * ListParts.
+     *
+     * @param partNumberMarker list parts after this number (0 = from the start)
+     * @param maxParts         0..1000
+     */
+    ListPartsPage listParts(String bucket, String key, String uploadId, int partNumberMarker, int maxParts);
+
+    /**
+     * ListMultipartUploads, ordered by key, then by initiation time.
+     *
+     * @param prefix         key prefix ("" or null = all)
+     * @param delimiter      roll-up delimiter, or null
+     * @param keyMarker      start after this key (or inside it with uploadIdMarker), or null
+     * @param uploadIdMarker continue after this upload of keyMarker, or null
+     * @param maxUploads     0..1000
+     */
+    ListUploadsPage listMultipartUploads(String bucket, String prefix, String delimiter, String keyMarker,
+                                         String uploadIdMarker, int maxUploads);
+
+    /** Releases resources; open readers stay readable until closed. */
+    @Override
+    void close();
+}

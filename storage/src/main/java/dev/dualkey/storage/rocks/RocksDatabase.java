@@ -1,0 +1,541 @@
+package dev.dualkey.storage.rocks;
+
+import dev.dualkey.storage.error.SlowDownException;
+import dev.dualkey.storage.error.StorageException;
+import dev.dualkey.storage.error.StorageFullException;
+import dev.dualkey.storage.error.StorageIoException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.SstFileManager;
+import org.rocksdb.Status;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one RocksDB instance of a data directory, shared by all modules, and the sole owner of its native handles.
+ *
+ * <h2>Declaring families</h2>
+ * Each module has one {@code Schema} class whose Javadoc lists its column families as {@code key :- value} and
+ * whose constant list of {@link ColumnFamilySpec}s is passed here, e.g.
+ * <pre>{@code
+ * List<ColumnFamilySpec> all = new ArrayList<>(dev.dualkey.storage.rocks.Schema.FAMILIES);
+ * all.addAll(dev.dualkey.mfa.store.MfaSchema.FAMILIES);
+ * try (RocksDatabase db = RocksDatabase.open(dataDir, all)) {
+ *     Table<String, Device> devices = db.table("mfa.devices", Codecs.UTF8, DEVICE_CODEC);
+ *     db.write(batch -> { devices.put(batch, serial, device); users.delete(batch, oldUser); });
+ * }
+ * }</pre>
+ * Families already on disk but not declared are opened (RocksDB requires it) and left untouched.
+ *
+ * <h2>Durability and full disk</h2>
+ * WAL on; every write is {@code sync=true}, and RocksDB's write group commits concurrent writers with one fsync.
+ * Writes use {@code no_slowdown}: a write stall returns at once and is retried with back-off until
+ * {@link Settings#writeDeadline()}, then fails with {@link SlowDownException}, so no caller can hang on a
+ * stopped DB. Writes that store data are refused with {@link StorageFullException} while the file system's usable
+ * space is below {@link Settings#reservedFreeBytes()}; deletes still pass so space can be freed. After an
+ * out-of-space background error RocksDB recovers by itself once space is back (the SST file manager polls
+ * free space). A ballast file
+ * ({@link Settings#ballastBytes()}) is kept in the directory and removed if opening fails for lack of space.
+ *
+ * <h2>Close order</h2>
+ * {@link #close()} takes the close lock exclusively (waiting for in-flight reads and writes), then closes: open
+ * iterators (with their read options and bound slices) -> column family handles -> the DB (after a WAL sync) ->
+ * write/read options -> column family options -> DB options -> block cache, bloom filter, SST file manager.
+ */
+public final class RocksDatabase implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RocksDatabase.class);
+    private static final String BALLAST = "BALLAST";
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    /**
+     * Tunables.
+     *
+     * @param reservedFreeBytes refuse data-storing writes when the file system has less usable space than this
+     * @param writeDeadline     longest time a write waits through write stalls before {@link SlowDownException}
+     * @param blockCacheBytes   shared block cache size
+     * @param ballastBytes      size of the ballast file released when the DB cannot open for lack of space (0 = none)
+     */
+    public record Settings(long reservedFreeBytes, Duration writeDeadline, long blockCacheBytes, long ballastBytes) {
+        public Settings {
+            Objects.requireNonNull(writeDeadline, "writeDeadline");
+            if (reservedFreeBytes < 0 || blockCacheBytes <= 0 || ballastBytes < 0 || writeDeadline.isNegative()) {
+                throw new IllegalArgumentException("invalid settings");
+            }
+        }
+
+        /** 64 MiB reserve, 10 s write deadline, 64 MiB block cache, 8 MiB ballast. */
+        public static Settings defaults() {
+            return new Settings(64L << 20, Duration.ofSeconds(10), 64L << 20, 8L << 20);
+        }
+    }
+
+    private final Path dir;
+    private final Settings settings;
+    private final FileStore fileStore;
+    private final LRUCache blockCache;
+    private final BloomFilter bloomFilter;
+    private final SstFileManager sstFileManager;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final WriteOptions syncWrite;
+    private final ReadOptions pointRead;
+    private final RocksDB db;
+    private final List<ColumnFamilyHandle> allHandles;
+    private final Map<String, ColumnFamilyHandle> declared;
+    private final Set<RocksKvIterator<?, ?>> openIterators = ConcurrentHashMap.newKeySet();
+    private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    /** Opens (creating if needed) the database in {@code dir} with default {@link Settings}. */
+    public static RocksDatabase open(Path dir, List<ColumnFamilySpec> families) {
+        return open(dir, families, Settings.defaults());
+    }
+
+    /**
+     * Opens (creating if needed) the database in {@code dir} with the given families (duplicates by name are
+     * merged; declare each family once per module).
+     */
+    public static RocksDatabase open(Path dir, List<ColumnFamilySpec> families, Settings settings) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot create data directory " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            return new RocksDatabase(dir, families, settings);
+        } catch (StorageFullException e) {
+            // A completely full disk can make RocksDB unable to open (it must write a new MANIFEST/WAL):
+            // sacrifice the ballast and try once more.
+            if (releaseBallast(dir)) {
+                LOG.warn("disk full while opening {}: released the ballast file and retrying", dir);
+                return new RocksDatabase(dir, families, settings);
+            }
+            throw e;
+        }
+    }
+
+    private RocksDatabase(Path dir, List<ColumnFamilySpec> families, Settings settings) {
+        this.dir = dir;
+        this.settings = settings;
+        try {
+            this.fileStore = Files.getFileStore(dir);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot stat file store of " + dir, e);
+        }
+        Map<String, ColumnFamilySpec> wanted = new LinkedHashMap<>();
+        for (ColumnFamilySpec spec : families) {
+            ColumnFamilySpec prev = wanted.putIfAbsent(spec.name(), spec);
+            if (prev != null && !prev.equals(spec)) {
+                throw new IllegalArgumentException("column family declared twice differently: " + spec.name());
+            }
+        }
+        List<AutoCloseable> built = new ArrayList<>();
+        try {
+            blockCache = track(built, new LRUCache(settings.blockCacheBytes()));
+            bloomFilter = track(built, new BloomFilter(10));
+            sstFileManager = track(built, new SstFileManager(Env.getDefault()));
+            cfOptions = track(built, new ColumnFamilyOptions()
+                    .setTableFormatConfig(new BlockBasedTableConfig()
+                            .setBlockCache(blockCache)
+                            .setFilterPolicy(bloomFilter)
+                            .setCacheIndexAndFilterBlocks(true))
+                    .optimizeLevelStyleCompaction());
+            dbOptions = track(built, new DBOptions()
+                    .setCreateIfMissing(true)
+                    .setCreateMissingColumnFamilies(true)
+                    .setMaxBackgroundJobs(2)
+                    .setBytesPerSync(1L << 20)
+                    .setKeepLogFileNum(5)
+                    // lets RocksDB recover by itself from out-of-space background errors once space is freed
+                    .setSstFileManager(sstFileManager));
+            syncWrite = track(built, new WriteOptions().setSync(true).setDisableWAL(false).setNoSlowdown(true));
+            pointRead = track(built, new ReadOptions());
+
+            Set<String> names = new LinkedHashSet<>();
+            names.add(new String(RocksDB.DEFAULT_COLUMN_FAMILY, java.nio.charset.StandardCharsets.UTF_8));
+            try (Options listOptions = new Options()) {
+                if (Files.exists(dir.resolve("CURRENT"))) {
+                    for (byte[] n : RocksDB.listColumnFamilies(listOptions, dir.toString())) {
+                        names.add(new String(n, java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            names.addAll(wanted.keySet());
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            for (String n : names) {
+                descriptors.add(new ColumnFamilyDescriptor(n.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        cfOptions));
+            }
+            allHandles = new ArrayList<>();
+            db = RocksDB.open(dbOptions, dir.toString(), descriptors, allHandles);
+            Map<String, ColumnFamilyHandle> map = new LinkedHashMap<>();
+            for (int i = 0; i < descriptors.size(); i++) {
+                String n = new String(descriptors.get(i).getName(), java.nio.charset.StandardCharsets.UTF_8);
+                if (wanted.containsKey(n)) {
+                    map.put(n, allHandles.get(i));
+                } else if (!n.equals("default")) {
+                    LOG.info("column family {} exists on disk but no module declares it; left untouched", n);
+                }
+            }
+            declared = Collections.unmodifiableMap(map);
+        } catch (RocksDBException e) {
+            closeAll(built);
+            throw translate("open " + dir, e);
+        } catch (RuntimeException e) {
+            closeAll(built);
+            throw e;
+        }
+        ensureBallast();
+        LOG.info("opened RocksDB at {} with families {}", dir, declared.keySet());
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> built, T resource) {
+        built.add(resource);
+        return resource;
+    }
+
+    private static void closeAll(List<AutoCloseable> built) {
+        for (int i = built.size() - 1; i >= 0; i--) {
+            try {
+                built.get(i).close();
+            } catch (Exception ignored) {
+                // best effort while failing to open
+            }
+        }
+    }
+
+    /** The data directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The declared family names, in declaration order. */
+    public Set<String> families() {
+        return declared.keySet();
+    }
+
+    /**
+     * A typed table over a declared family. Cheap; tables may be created once and shared.
+     *
+     * @throws IllegalArgumentException when no module declared {@code family}
+     */
+    public <K, V> Table<K, V> table(String family, Codec<K> keyCodec, Codec<V> valueCodec) {
+        ColumnFamilyHandle cf = declared.get(family);
+        if (cf == null) {
+            throw new IllegalArgumentException("column family not declared: " + family);
+        }
+        return new Table<>(this, cf, family, keyCodec, valueCodec);
+    }
+
+    /**
+     * Atomically applies every change {@code fill} stages, across any tables of this database, as one synced
+     * WriteBatch. Nothing is written if {@code fill} throws or the batch is empty.
+     *
+     * @throws StorageFullException when storing data while the disk is (nearly) full; nothing was written
+     * @throws SlowDownException    when writes stayed stalled beyond the write deadline
+     * @throws StorageIoException   on any other RocksDB failure
+     */
+    public void write(Consumer<Batch> fill) {
+        try (WriteBatch wb = new WriteBatch()) {
+            Batch batch = new Batch(this, wb);
+            fill.accept(batch);
+            if (batch.size() == 0) {
+                return;
+            }
+            commit(batch);
+        }
+    }
+
+    private void commit(Batch batch) {
+        closeLock.readLock().lock();
+        try {
+            ensureOpen();
+            if (batch.grows()) {
+                checkFreeSpace();
+            }
+            long deadline = System.nanoTime() + settings.writeDeadline().toNanos();
+            long backoffMillis = 1;
+            while (true) {
+                try {
+                    db.write(syncWrite, batch.writeBatch());
+                    return;
+                } catch (RocksDBException e) {
+                    if (isWriteStall(e) && System.nanoTime() < deadline) {
+                        sleep(backoffMillis);
+                        backoffMillis = Math.min(backoffMillis * 2, 50);
+                        continue;
+                    }
+                    throw translate("write", e);
+                }
+            }
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    byte[] get(ColumnFamilyHandle cf, byte[] key) {
+        closeLock.readLock().lock();
+        try {
+            ensureOpen();
+            return db.get(cf, pointRead, key);
+        } catch (RocksDBException e) {
+            throw translate("get", e);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    <K, V> KvIterator<K, V> iterator(ColumnFamilyHandle cf, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
+        closeLock.readLock().lock();
+        try {
+            ensureOpen();
+            RocksKvIterator<K, V> it = new RocksKvIterator<>(cf, from, upper, kc, vc);
+            openIterators.add(it);
+            return it;
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    /** Usable bytes left on the data directory's file system. */
+    public long usableSpace() {
+        try {
+            return fileStore.getUsableSpace();
+        } catch (IOException e) {
+            throw new StorageIoException("cannot read free space of " + dir, e);
+        }
+    }
+
+    /** Refuses data-storing work when the file system is below the reserve; other modules' writers may reuse it. */
+    public void checkFreeSpace() {
+        long usable = usableSpace();
+        if (usable < settings.reservedFreeBytes()) {
+            throw new StorageFullException("disk nearly full: " + usable + " bytes usable, "
+                    + settings.reservedFreeBytes() + " reserved");
+        }
+    }
+
+    private static boolean isWriteStall(RocksDBException e) {
+        Status s = e.getStatus();
+        return s != null && (s.getCode() == Status.Code.Incomplete || s.getCode() == Status.Code.Busy
+                || s.getCode() == Status.Code.TryAgain);
+    }
+
+    /** Maps a RocksDB failure to the storage exception a caller can act on. */
+    StorageException translate(String what, RocksDBException e) {
+        Status s = e.getStatus();
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        if ((s != null && s.getSubCode() == Status.SubCode.NoSpace) || msg.contains("No space left")) {
+            return new StorageFullException("disk full during " + what + ": " + msg, e);
+        }
+        if (isWriteStall(e)) {
+            return new SlowDownException("writes stalled during " + what + ": " + msg, e);
+        }
+        return new StorageIoException("RocksDB " + what + " failed: " + msg, e);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StorageIoException("database " + dir + " is closed");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlowDownException("interrupted while waiting out a write stall");
+        }
+    }
+
+    private void ensureBallast() {
+        if (settings.ballastBytes() == 0) {
+            return;
+        }
+        Path ballast = dir.resolve(BALLAST);
+        try {
+            if (Files.exists(ballast) && Files.size(ballast) >= settings.ballastBytes()) {
+                return;
+            }
+            if (usableSpace() < settings.ballastBytes() + settings.reservedFreeBytes()) {
+                return; // re-created on a later open when space allows
+            }
+            // real zero blocks (not a sparse file), so deleting it really frees space
+            byte[] zeros = new byte[1 << 16];
+            try (OutputStream out = Files.newOutputStream(ballast, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                for (long n = 0; n < settings.ballastBytes(); n += zeros.length) {
+                    out.write(zeros, 0, (int) Math.min(zeros.length, settings.ballastBytes() - n));
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot create ballast file {}: {}", ballast, e.getMessage());
+        }
+    }
+
+    private static boolean releaseBallast(Path dir) {
+        try {
+            return Files.deleteIfExists(dir.resolve(BALLAST));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Closes everything in the order documented on the class. Idempotent. */
+    @Override
+    public void close() {
+        closeLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (RocksKvIterator<?, ?> it : new ArrayList<>(openIterators)) {
+                it.closeNative();
+            }
+            openIterators.clear();
+            try {
+                db.syncWal();
+            } catch (RocksDBException e) {
+                LOG.warn("WAL sync on close failed: {}", e.getMessage());
+            }
+            for (ColumnFamilyHandle h : allHandles) {
+                h.close();
+            }
+            db.close();
+            syncWrite.close();
+            pointRead.close();
+            cfOptions.close();
+            dbOptions.close();
+            blockCache.close();
+            bloomFilter.close();
+            sstFileManager.close();
+            LOG.info("closed RocksDB at {}", dir);
+        } finally {
+            closeLock.writeLock().unlock();
+        }
+    }
+
+    /** A bounded native iterator; its read options and bound slice live exactly as long as it. */
+    private final class RocksKvIterator<K, V> implements KvIterator<K, V> {
+        private final ReadOptions readOptions;
+        private final Slice upperSlice;
+        private final RocksIterator it;
+        private final Codec<K> kc;
+        private final Codec<V> vc;
+        private boolean done;
+
+        RocksKvIterator(ColumnFamilyHandle cf, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
+            this.kc = kc;
+            this.vc = vc;
+            this.readOptions = new ReadOptions();
+            this.upperSlice = upper == null ? null : new Slice(upper);
+            if (upperSlice != null) {
+                readOptions.setIterateUpperBound(upperSlice);
+            }
+            this.it = db.newIterator(cf, readOptions);
+            if (from == null) {
+                it.seekToFirst();
+            } else {
+                it.seek(from);
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            closeLock.readLock().lock();
+            try {
+                if (done || closed) {
+                    return false;
+                }
+                if (it.isValid()) {
+                    return true;
+                }
+                try {
+                    it.status();
+                } catch (RocksDBException e) {
+                    throw translate("iterate", e);
+                }
+                return false;
+            } finally {
+                closeLock.readLock().unlock();
+            }
+        }
+
+        @Override
+        public KvEntry<K, V> next() {
+            closeLock.readLock().lock();
+            try {
+                if (done || closed || !it.isValid()) {
+                    throw new NoSuchElementException();
+                }
+                KvEntry<K, V> e = new KvEntry<>(kc.decode(it.key()), vc.decode(it.value()));
+                it.next();
+                return e;
+            } finally {
+                closeLock.readLock().unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            closeLock.readLock().lock();
+            try {
+                if (openIterators.remove(this)) {
+                    closeNative();
+                }
+            } finally {
+                closeLock.readLock().unlock();
+            }
+        }
+
+        void closeNative() {
+            if (done) {
+                return;
+            }
+            done = true;
+            it.close();
+            readOptions.close();
+            if (upperSlice != null) {
+                upperSlice.close();
+            }
+        }
+    }
+}
