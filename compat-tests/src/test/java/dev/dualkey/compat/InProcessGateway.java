@@ -4,6 +4,7 @@ import dev.dualkey.gateway.GatewayServer;
 import dev.dualkey.gateway.TlsConfig;
 import dev.dualkey.gateway.auth.Credential;
 import dev.dualkey.gateway.auth.CredentialProvider;
+import dev.dualkey.gateway.auth.Principal;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -52,7 +53,13 @@ final class InProcessGateway implements RunningGateway {
         Map<String, AccessKey> byId = accounts.stream()
                 .collect(Collectors.toMap(AccessKey::accessKeyId, Function.identity()));
         return accessKeyId -> Optional.ofNullable(byId.get(accessKeyId))
-                .map(key -> new Credential(key.accessKeyId(), key.secretKey(), "account-" + accounts.indexOf(key)));
+                .map(key -> new Credential(key.accessKeyId(), key.secretKey(),
+                        Principal.root(accountId(accounts.indexOf(key))), true));
+    }
+
+    /** Account ids 111111111111, 222222222222, ...: one 12-digit id per configured root key. */
+    static String accountId(int index) {
+        return Integer.toString(index + 1).repeat(12);
     }
 
     @Override

@@ -1,0 +1,59 @@
+package dev.dualkey.mfa.audit;
+
+import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.storage.rocks.Batch;
+import dev.dualkey.storage.rocks.Codecs;
+import dev.dualkey.storage.rocks.KvEntry;
+import dev.dualkey.storage.rocks.KvIterator;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Append-only audit log in the {@code mfa.audit} family. Key = epoch millis (8 bytes big-endian) followed by a
+ * sequence (8 bytes big-endian), so a forward scan returns records in time order and two records of the same
+ * millisecond never collide. The sequence starts at a random non-negative value per process (records of
+ * concurrent processes are impossible: RocksDB locks the directory) and increases by one per record.
+ * Records are never updated or deleted by this class.
+ */
+public final class AuditLog {
+    private final MfaStore store;
+    private final AtomicLong sequence;
+
+    public AuditLog(MfaStore store) {
+        this.store = store;
+        this.sequence = new AtomicLong(new SecureRandom().nextLong() >>> 2);
+    }
+
+    /** Appends {@code record} in its own synced write. */
+    public void append(AuditRecord record) {
+        store.db().write(b -> append(b, record));
+    }
+
+    /** Stages {@code record} in {@code batch}, so it commits atomically with the change it describes. */
+    public void append(Batch batch, AuditRecord record) {
+        store.audit().put(batch, key(record.time().toEpochMilli(), sequence.getAndIncrement()), record);
+    }
+
+    /** Up to {@code limit} records with time at or after {@code from}, oldest first. */
+    public List<AuditRecord> read(Instant from, int limit) {
+        List<AuditRecord> out = new ArrayList<>();
+        try (KvIterator<byte[], AuditRecord> it = store.audit().scanRaw(key(Math.max(0, from.toEpochMilli()), 0),
+                null)) {
+            while (out.size() < limit && it.hasNext()) {
+                KvEntry<byte[], AuditRecord> e = it.next();
+                out.add(e.value());
+            }
+        }
+        return out;
+    }
+
+    private static byte[] key(long millis, long seq) {
+        byte[] k = new byte[16];
+        System.arraycopy(Codecs.LONG.encode(millis), 0, k, 0, 8);
+        System.arraycopy(Codecs.LONG.encode(seq), 0, k, 8, 8);
+        return k;
+    }
+}

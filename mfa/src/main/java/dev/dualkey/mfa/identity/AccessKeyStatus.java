@@ -1,0 +1,6 @@
+package dev.dualkey.mfa.identity;
+
+/** IAM {@code statusType}. */
+public enum AccessKeyStatus {
+    Active, Inactive
+}

@@ -1,0 +1,72 @@
+package dev.dualkey.mfa.otp;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.time.Instant;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * RFC 6238 TOTP over RFC 4226 HOTP with the parameters AWS uses: HMAC-SHA1, 6 digits, 30-second steps from the
+ * Unix epoch. Stateless and thread-safe; the secret is raw bytes (decode Base32 once, not per call).
+ */
+public final class TotpGenerator {
+    /** Seconds per time step (RFC 6238 X). */
+    public static final int STEP_SECONDS = 30;
+    /** Digits per code. */
+    public static final int DIGITS = 6;
+    private static final int MODULUS = 1_000_000;
+
+    private TotpGenerator() {
+    }
+
+    /** The time step containing {@code time}: floor(unixSeconds / 30); also correct for times past 2038. */
+    public static long stepOf(Instant time) {
+        return Math.floorDiv(time.getEpochSecond(), STEP_SECONDS);
+    }
+
+    /** The 6-digit code for {@code step} as an int in [0, 999999]. */
+    public static int codeAt(byte[] secret, long step) {
+        byte[] hash = hmacSha1(secret, step);
+        // RFC 4226 5.3 dynamic truncation: offset from the low nibble of the last byte, 31-bit big-endian int.
+        int offset = hash[hash.length - 1] & 0x0f;
+        int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
+                | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+        return binary % MODULUS;
+    }
+
+    /** The code for {@code step}, zero-padded to 6 digits. */
+    public static String code(byte[] secret, long step) {
+        return format(codeAt(secret, step));
+    }
+
+    /** The code current at {@code time}. */
+    public static String code(byte[] secret, Instant time) {
+        return code(secret, stepOf(time));
+    }
+
+    static String format(int code) {
+        String s = Integer.toString(code);
+        return "000000".substring(s.length()) + s;
+    }
+
+    private static byte[] hmacSha1(byte[] secret, long counter) {
+        if (secret.length == 0) {
+            throw new IllegalArgumentException("empty TOTP secret");
+        }
+        byte[] msg = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            msg[i] = (byte) counter;
+            counter >>>= 8;
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(secret, "HmacSHA1"));
+            return mac.doFinal(msg);
+        } catch (InvalidKeyException e) {
+            throw new IllegalArgumentException("unusable TOTP secret", e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA1 unavailable", e);
+        }
+    }
+}

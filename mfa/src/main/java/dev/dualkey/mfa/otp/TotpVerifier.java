@@ -1,0 +1,74 @@
+package dev.dualkey.mfa.otp;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * Constant-time TOTP checks that report which time step matched, so callers can enforce one-time use
+ * (reject steps at or before the last accepted one) and record drift.
+ *
+ * <p>Every step of the window is computed and compared with {@link MessageDigest#isEqual} without exiting early,
+ * so the time taken does not reveal whether or where a code matched. When a code matches several steps (a
+ * 1-in-a-million coincidence), the latest acceptable one wins.
+ */
+public final class TotpVerifier {
+    /** Steps searched on each side for Enable/Resync (D11: 20 steps = 10 minutes). */
+    public static final int PAIR_SEARCH_STEPS = 20;
+    private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
+
+    private TotpVerifier() {
+    }
+
+    /** True when {@code code} has the only accepted shape: exactly six ASCII digits. */
+    public static boolean wellFormed(String code) {
+        return code != null && SIX_DIGITS.matcher(code).matches();
+    }
+
+    /**
+     * The latest step in {@code [center - radius, center + radius]} that is greater than {@code afterStep}
+     * and whose code equals {@code code}.
+     */
+    public static OptionalLong matchStep(byte[] secret, String code, long center, int radius, long afterStep) {
+        if (!wellFormed(code) || radius < 0) {
+            return OptionalLong.empty();
+        }
+        byte[] given = code.getBytes(StandardCharsets.US_ASCII);
+        long found = Long.MIN_VALUE;
+        for (long step = center - radius; step <= center + radius; step++) {
+            byte[] expected = TotpGenerator.code(secret, step).getBytes(StandardCharsets.US_ASCII);
+            boolean hit = MessageDigest.isEqual(expected, given);
+            // no branch on 'hit' that ends the loop: all steps cost the same
+            if (hit && step > afterStep) {
+                found = step;
+            }
+        }
+        return found == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(found);
+    }
+
+    /**
+     * Enable/Resync: the latest step {@code t} within {@code center +/- radius} such that {@code code1} is the
+     * code of {@code t} and {@code code2} that of {@code t + 1}, with {@code t > afterStep}. Returns {@code t + 1}
+     * (the step both codes consume up to).
+     */
+    public static OptionalLong matchConsecutive(byte[] secret, String code1, String code2, long center, int radius,
+                                                long afterStep) {
+        if (!wellFormed(code1) || !wellFormed(code2) || radius < 0) {
+            return OptionalLong.empty();
+        }
+        byte[] first = code1.getBytes(StandardCharsets.US_ASCII);
+        byte[] second = code2.getBytes(StandardCharsets.US_ASCII);
+        long found = Long.MIN_VALUE;
+        byte[] previous = TotpGenerator.code(secret, center - radius).getBytes(StandardCharsets.US_ASCII);
+        for (long t = center - radius; t <= center + radius; t++) {
+            byte[] next = TotpGenerator.code(secret, t + 1).getBytes(StandardCharsets.US_ASCII);
+            boolean hit = MessageDigest.isEqual(previous, first) & MessageDigest.isEqual(next, second);
+            if (hit && t > afterStep) {
+                found = t + 1;
+            }
+            previous = next;
+        }
+        return found == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(found);
+    }
+}

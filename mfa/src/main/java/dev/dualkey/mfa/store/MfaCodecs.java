@@ -1,0 +1,97 @@
+package dev.dualkey.mfa.store;
+
+import dev.dualkey.mfa.audit.AuditRecord;
+import dev.dualkey.mfa.device.DeviceType;
+import dev.dualkey.mfa.identity.AccessKeyStatus;
+import dev.dualkey.mfa.identity.Account;
+import dev.dualkey.mfa.identity.IamUser;
+import dev.dualkey.storage.rocks.BinaryReader;
+import dev.dualkey.storage.rocks.BinaryWriter;
+import dev.dualkey.storage.rocks.Codec;
+import dev.dualkey.storage.rocks.Codecs;
+import java.time.Instant;
+
+/**
+ * Value codecs of the mfa families. Every record is {@code [version byte = 1][fields]} in
+ * {@link BinaryWriter} encoding, fields in record-component order; a nullable {@link Instant} is written as a
+ * boolean presence flag followed by the instant. To evolve a layout, append fields and bump the version.
+ */
+public final class MfaCodecs {
+    private MfaCodecs() {
+    }
+
+    static void instant(BinaryWriter w, Instant t) {
+        w.writeBoolean(t != null);
+        if (t != null) {
+            w.writeInstant(t);
+        }
+    }
+
+    static Instant instant(BinaryReader r) {
+        return r.readBoolean() ? r.readInstant() : null;
+    }
+
+    public static final Codec<Account> ACCOUNT = Codecs.record(1, (w, a) -> {
+        w.writeString(a.accountId()).writeString(a.alias()).writeInstant(a.createDate());
+    }, r -> new Account(r.readString(), r.readString(), r.readInstant()));
+
+    public static final Codec<IamUser> USER = Codecs.record(1, (w, u) -> {
+        w.writeString(u.accountId()).writeString(u.path()).writeString(u.userName()).writeString(u.userId())
+                .writeInstant(u.createDate()).writeStringMap(u.tags());
+        instant(w, u.passwordLastUsed());
+    }, r -> new IamUser(r.readString(), r.readString(), r.readString(), r.readString(), r.readInstant(),
+            r.readStringMap(), instant(r)));
+
+    public static final Codec<StoredAccessKey> ACCESS_KEY = Codecs.record(1, (w, k) -> {
+        w.writeString(k.accessKeyId()).writeString(k.accountId()).writeString(k.userName())
+                .writeString(k.status().name()).writeInstant(k.createDate()).writeBytes(k.sealedSecret());
+        instant(w, k.lastUsedDate());
+    }, r -> new StoredAccessKey(r.readString(), r.readString(), r.readString(),
+            AccessKeyStatus.valueOf(r.readString()), r.readInstant(), r.readBytes(), instant(r)));
+
+    public static final Codec<StoredLoginProfile> LOGIN_PROFILE = Codecs.record(1, (w, p) -> {
+        w.writeString(p.accountId()).writeString(p.userName()).writeString(p.passwordHash())
+                .writeBoolean(p.resetRequired()).writeInstant(p.createDate());
+    }, r -> new StoredLoginProfile(r.readString(), r.readString(), r.readString(), r.readBoolean(),
+            r.readInstant()));
+
+    public static final Codec<DeviceRecord> DEVICE = Codecs.record(1, (w, d) -> {
+        w.writeString(d.serial()).writeString(d.type().name()).writeString(d.accountId()).writeString(d.path())
+                .writeString(d.name()).writeBytes(d.sealedSeed()).writeInstant(d.createDate())
+                .writeString(d.userName());
+        instant(w, d.enableDate());
+        w.writeLong(d.driftSteps()).writeLong(d.lastUsedStep()).writeStringMap(d.tags()).writeLong(d.failStep())
+                .writeInt(d.failCount()).writeLong(d.lockedUntil()).writeInt(d.lockLevel());
+    }, r -> new DeviceRecord(r.readString(), DeviceType.valueOf(r.readString()), r.readString(), r.readString(),
+            r.readString(), r.readBytes(), r.readInstant(), r.readString(), instant(r), r.readLong(), r.readLong(),
+            r.readStringMap(), r.readLong(), r.readInt(), r.readLong(), r.readInt()));
+
+    public static final Codec<SessionRecord> SESSION = Codecs.record(1, (w, s) -> {
+        w.writeBoolean(s.challenge()).writeString(s.accountId()).writeString(s.userName())
+                .writeInstant(s.createdAt()).writeInstant(s.lastSeen()).writeBoolean(s.mfaPresent())
+                .writeInt(s.failedCodes());
+    }, r -> new SessionRecord(r.readBoolean(), r.readString(), r.readString(), r.readInstant(), r.readInstant(),
+            r.readBoolean(), r.readInt()));
+
+    public static final Codec<AuditRecord> AUDIT = Codecs.record(1, (w, a) -> {
+        w.writeInstant(a.time()).writeString(a.accountId()).writeString(a.principal()).writeString(a.accessKeyId())
+                .writeString(a.action()).writeString(a.bucket()).writeString(a.key()).writeString(a.versionId())
+                .writeString(a.deviceSerial()).writeString(a.outcome()).writeString(a.clientAddress())
+                .writeString(a.reason());
+    }, r -> new AuditRecord(r.readInstant(), r.readString(), r.readString(), r.readString(), r.readString(),
+            r.readString(), r.readString(), r.readString(), r.readString(), r.readString(), r.readString(),
+            r.readString()));
+
+    /** Empty value for index families. */
+    public static final Codec<Boolean> PRESENT = new Codec<>() {
+        @Override
+        public byte[] encode(Boolean value) {
+            return new byte[0];
+        }
+
+        @Override
+        public Boolean decode(byte[] bytes) {
+            return Boolean.TRUE;
+        }
+    };
+}

@@ -1,0 +1,266 @@
+package dev.dualkey.storage.blob;
+
+import dev.dualkey.storage.error.StorageFullException;
+import dev.dualkey.storage.error.StorageIoException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Immutable blob files holding object data above the inline threshold and multipart parts.
+ *
+ * <p>Layout: {@code <dir>/<first 2 hex digits>/<32 hex digits>} for published blobs, {@code <dir>/tmp/*.tmp} for
+ * blobs being written. Publishing is: write temp -> {@code fsync} file -> atomic rename into place -> {@code fsync}
+ * the target directory; only then may metadata referencing the blob be committed. So after any crash a committed
+ * reference always finds its file, and a file without reference is an orphan that {@link #collectGarbage} removes.
+ *
+ * <p>Deletion waits for readers: a reader pins blob ids while it reads; {@link #deleteWhenUnpinned} unlinks at
+ * once when nothing is pinned, else when the last pin is released. (Open channels keep unlinked files readable
+ * anyway; pins also protect channels opened lazily, e.g. for manifest parts.)
+ */
+public final class BlobStore {
+    private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
+    private static final HexFormat HEX = HexFormat.of();
+    private static final long SPACE_CHECK_INTERVAL = 8L << 20;
+
+    /** Checks free space before data is written; throws {@link StorageFullException} when too low. */
+    public interface SpaceGuard {
+        void check();
+    }
+
+    private final Path dir;
+    private final Path tmp;
+    private final SpaceGuard spaceGuard;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, int[]> pins = new HashMap<>();
+    private final Set<String> pendingDeletes = new HashSet<>();
+
+    public BlobStore(Path dir, SpaceGuard spaceGuard) {
+        this.dir = dir;
+        this.tmp = dir.resolve("tmp");
+        this.spaceGuard = spaceGuard;
+        try {
+            Files.createDirectories(tmp);
+        } catch (IOException e) {
+            throw new StorageIoException("cannot create blob directory " + dir, e);
+        }
+    }
+
+    /** Starts a new blob in a temp file. */
+    public BlobOutput create() {
+        spaceGuard.check();
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        String hex = HEX.formatHex(id);
+        Path temp = tmp.resolve(hex + ".tmp");
+        try {
+            FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new BlobOutput(hex, temp, ch);
+        } catch (IOException e) {
+            throw ioFailure("create blob", e);
+        }
+    }
+
+    /** Opens a published blob for reading. */
+    public FileChannel open(String blobId) {
+        try {
+            return FileChannel.open(pathOf(blobId), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new StorageIoException("blob " + blobId + " referenced by metadata is missing", e);
+        } catch (IOException e) {
+            throw ioFailure("open blob " + blobId, e);
+        }
+    }
+
+    public Path pathOf(String blobId) {
+        return dir.resolve(blobId.substring(0, 2)).resolve(blobId);
+    }
+
+    public synchronized void pin(Collection<String> blobIds) {
+        for (String id : blobIds) {
+            pins.computeIfAbsent(id, k -> new int[1])[0]++;
+        }
+    }
+
+    public void unpin(Collection<String> blobIds) {
+        Set<String> toDelete = new HashSet<>();
+        synchronized (this) {
+            for (String id : blobIds) {
+                int[] c = pins.get(id);
+                if (c != null && --c[0] == 0) {
+                    pins.remove(id);
+                    if (pendingDeletes.remove(id)) {
+                        toDelete.add(id);
+                    }
+                }
+            }
+        }
+        toDelete.forEach(this::unlink);
+    }
+
+    /** Unlinks blobs whose metadata references were committed away, now or once unpinned. */
+    public void deleteWhenUnpinned(Collection<String> blobIds) {
+        Set<String> now = new HashSet<>();
+        synchronized (this) {
+            for (String id : blobIds) {
+                if (pins.containsKey(id)) {
+                    pendingDeletes.add(id);
+                } else {
+                    now.add(id);
+                }
+            }
+        }
+        now.forEach(this::unlink);
+    }
+
+    /** Number of blobs currently pinned by readers (for tests). */
+    public synchronized int pinnedCount() {
+        return pins.size();
+    }
+
+    /**
+     * Removes temp files and every published blob that {@code referenced} does not claim. Run on open, before
+     * any writer exists (a running writer's temp file would otherwise be removed).
+     *
+     * @return number of files removed
+     */
+    public int collectGarbage(Predicate<String> referenced) {
+        int removed = 0;
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(tmp)) {
+            for (Path p : temps) {
+                Files.deleteIfExists(p);
+                removed++;
+            }
+            try (DirectoryStream<Path> shards = Files.newDirectoryStream(dir, p -> Files.isDirectory(p)
+                    && p.getFileName().toString().length() == 2)) {
+                for (Path shard : shards) {
+                    try (DirectoryStream<Path> blobs = Files.newDirectoryStream(shard)) {
+                        for (Path b : blobs) {
+                            if (!referenced.test(b.getFileName().toString())) {
+                                Files.deleteIfExists(b);
+                                removed++;
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageIoException("blob garbage collection failed: " + e.getMessage(), e);
+        }
+        if (removed > 0) {
+            LOG.info("removed {} orphan blob files from {}", removed, dir);
+        }
+        return removed;
+    }
+
+    private void unlink(String blobId) {
+        try {
+            Files.deleteIfExists(pathOf(blobId));
+        } catch (IOException e) {
+            // left as an orphan; the next open collects it
+            LOG.warn("cannot delete blob {}: {}", blobId, e.getMessage());
+        }
+    }
+
+    static StorageIoException ioFailureMessage(String what, IOException e) {
+        return new StorageIoException(what + " failed: " + e.getMessage(), e);
+    }
+
+    static RuntimeException ioFailure(String what, IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("No space left") || m.contains("Disk quota exceeded")) {
+            return new StorageFullException("disk full during " + what, e);
+        }
+        return ioFailureMessage(what, e);
+    }
+
+    /** A blob being written. Not thread-safe. */
+    public final class BlobOutput {
+        private final String id;
+        private final Path temp;
+        private final FileChannel channel;
+        private long written;
+        private long sinceSpaceCheck;
+        private boolean finished;
+
+        private BlobOutput(String id, Path temp, FileChannel channel) {
+            this.id = id;
+            this.temp = temp;
+            this.channel = channel;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public long size() {
+            return written;
+        }
+
+        /** Appends all remaining bytes of {@code src}. */
+        public void write(ByteBuffer src) {
+            int n = src.remaining();
+            sinceSpaceCheck += n;
+            if (sinceSpaceCheck >= SPACE_CHECK_INTERVAL) {
+                sinceSpaceCheck = 0;
+                spaceGuard.check();
+            }
+            try {
+                while (src.hasRemaining()) {
+                    channel.write(src);
+                }
+            } catch (IOException e) {
+                throw ioFailure("write blob", e);
+            }
+            written += n;
+        }
+
+        /** fsync, rename into place, fsync the directory. Returns the blob id. */
+        public String publish() {
+            try {
+                channel.force(true);
+                channel.close();
+                Path target = pathOf(id);
+                Files.createDirectories(target.getParent());
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                    d.force(true);
+                }
+                finished = true;
+                return id;
+            } catch (IOException e) {
+                discard();
+                throw ioFailure("publish blob", e);
+            }
+        }
+
+        /** Deletes the temp file (or, after publish, the published blob when metadata commit failed). */
+        public void discard() {
+            try {
+                channel.close();
+                Files.deleteIfExists(temp);
+                if (finished) {
+                    Files.deleteIfExists(pathOf(id));
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot discard blob {}: {}", id, e.getMessage());
+            }
+        }
+    }
+}

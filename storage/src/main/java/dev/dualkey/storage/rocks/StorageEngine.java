@@ -1,0 +1,57 @@
+package dev.dualkey.storage.rocks;
+
+import dev.dualkey.storage.ObjectStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens a data directory for the whole server: one {@link RocksDatabase} with the storage families plus the
+ * callers' ({@code mfa}'s), and the {@link RocksObjectStore} over it. Layout: {@code <dataDir>/db} (RocksDB),
+ * {@code <dataDir>/blobs} (blob files). Close order: object store, then database.
+ */
+public final class StorageEngine implements AutoCloseable {
+    private final RocksDatabase database;
+    private final RocksObjectStore objectStore;
+
+    private StorageEngine(RocksDatabase database, RocksObjectStore objectStore) {
+        this.database = database;
+        this.objectStore = objectStore;
+    }
+
+    /** Opens with the system UTC clock and default settings. */
+    public static StorageEngine open(Path dataDir, List<ColumnFamilySpec> extraFamilies) {
+        return open(dataDir, extraFamilies, Clock.systemUTC(), RocksDatabase.Settings.defaults(),
+                RocksObjectStore.Settings.defaults());
+    }
+
+    public static StorageEngine open(Path dataDir, List<ColumnFamilySpec> extraFamilies, Clock clock,
+                                     RocksDatabase.Settings dbSettings, RocksObjectStore.Settings storeSettings) {
+        List<ColumnFamilySpec> all = new ArrayList<>(Schema.FAMILIES);
+        all.addAll(extraFamilies);
+        RocksDatabase db = RocksDatabase.open(dataDir.resolve("db"), all, dbSettings);
+        try {
+            return new StorageEngine(db, RocksObjectStore.open(db, dataDir.resolve("blobs"), clock, storeSettings));
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** The shared key/value database (for mfa's tables). */
+    public RocksDatabase database() {
+        return database;
+    }
+
+    /** The object store. */
+    public ObjectStore objectStore() {
+        return objectStore;
+    }
+
+    @Override
+    public void close() {
+        objectStore.close();
+        database.close();
+    }
+}
