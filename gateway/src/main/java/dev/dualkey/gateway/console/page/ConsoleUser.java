@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param accountAlias the account alias, or {@code null}
  * @param userName     the IAM user name, or {@code null} for the root user
  * @param sessionToken the session cookie value (binds CSRF tokens; never shown)
+ * @param mfaPresent   whether the session was established with an MFA code ({@code aws:MultiFactorAuthPresent})
  */
-public record ConsoleUser(String accountId, String accountAlias, String userName, String sessionToken) {
+public record ConsoleUser(String accountId, String accountAlias, String userName, String sessionToken,
+                          boolean mfaPresent) {
     public ConsoleUser {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(sessionToken, "sessionToken");

@@ -154,7 +154,7 @@ public final class CredentialPages {
         if (!may(user, "iam:CreateVirtualMFADevice") || !may(user, "iam:EnableMFADevice")) {
             return overviewError(user, showUsers, denied("iam:CreateVirtualMFADevice"));
         }
-        IdentityDirectory.NewVirtualDevice d = directory.createVirtualDevice(user.accountId(), user.userName());
+        IdentityDirectory.NewVirtualDevice d = directory.createVirtualDevice(user, user.accountId(), user.userName());
         String png = "data:image/png;base64," + Base64.getEncoder().encodeToString(d.qrPng());
         String csrf = renderer.csrfFor(user);
         SafeHtml steps = Html.el("ol", SafeHtml.concat(
@@ -193,11 +193,11 @@ public final class CredentialPages {
         }
         String serial = req.form().get("serial");
         try {
-            directory.enableDevice(user.accountId(), user.userName(), serial, req.form().get("code1").trim(),
+            directory.enableDevice(user, user.accountId(), user.userName(), serial, req.form().get("code1").trim(),
                     req.form().get("code2").trim());
         } catch (IdentityException e) {
             // The secret was shown once; a fresh device (new QR code) is safer than re-sending the old seed.
-            directory.discardPendingDevice(user.accountId(), serial);
+            directory.discardPendingDevice(user, user.accountId(), serial);
             return newDevice(user, showUsers, e.getMessage() + " Your app's entry for the previous code will not "
                     + "work: delete it, scan this new QR code and try again.");
         }
@@ -225,7 +225,7 @@ public final class CredentialPages {
         }
         String serial = req.form().get("serial");
         try {
-            directory.resyncDevice(user.accountId(), user.userName(), serial, req.form().get("code1").trim(),
+            directory.resyncDevice(user, user.accountId(), user.userName(), serial, req.form().get("code1").trim(),
                     req.form().get("code2").trim());
         } catch (IdentityException e) {
             return resyncPage(req, user, showUsers, 400, e.getMessage());
@@ -238,7 +238,7 @@ public final class CredentialPages {
             return overviewError(user, showUsers, denied("iam:DeactivateMFADevice"));
         }
         String serial = req.form().get("serial");
-        directory.deactivateDevice(user.accountId(), user.userName(), serial);
+        directory.deactivateDevice(user, user.accountId(), user.userName(), serial);
         return ConsoleResponse.redirect(BASE + "?n=removed&name=" + FormData.encode(serial));
     }
 
@@ -252,7 +252,7 @@ public final class CredentialPages {
         if (!newPassword.equals(req.form().get("confirmPassword"))) {
             return overviewError(user, showUsers, "The new password and its confirmation are different.");
         }
-        directory.changePassword(user.accountId(), user.userName(), req.form().get("oldPassword"), newPassword);
+        directory.changePassword(user, user.accountId(), user.userName(), req.form().get("oldPassword"), newPassword);
         return ConsoleResponse.redirect(BASE + "?n=password");
     }
 
@@ -260,7 +260,7 @@ public final class CredentialPages {
         if (!may(user, "iam:CreateAccessKey")) {
             return overviewError(user, showUsers, denied("iam:CreateAccessKey"));
         }
-        IdentityDirectory.NewAccessKey k = directory.createAccessKey(user.accountId(), user.userName());
+        IdentityDirectory.NewAccessKey k = directory.createAccessKey(user, user.accountId(), user.userName());
         SafeHtml content = card("key-title", "Your new access key",
                 Html.el("p", Html.text("This is the only time the secret access key is shown. Copy it now into your "
                         + "S3 client's configuration; if you lose it, delete the key and create a new one."),
@@ -279,7 +279,7 @@ public final class CredentialPages {
             return overviewError(user, showUsers, denied("iam:DeleteAccessKey"));
         }
         String id = req.form().get("accessKeyId");
-        directory.deleteAccessKey(user.accountId(), user.userName(), id);
+        directory.deleteAccessKey(user, user.accountId(), user.userName(), id);
         return ConsoleResponse.redirect(BASE + "?n=key-deleted&name=" + FormData.encode(id));
     }
 

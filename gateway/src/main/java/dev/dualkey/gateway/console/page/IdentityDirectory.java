@@ -9,7 +9,7 @@ import java.util.List;
  * assigned here is the device the S3 API and sign-in check. Authorization is the caller's job (pages check
  * the IAM action first); failures are {@link IdentityException} with a plain-words message.
  *
- * <p>User names: the root user is addressed as {@code null}.
+ * <p>User names: the root user is addressed as {@code null}. {@code actor} is who acts (for the audit log).
  */
 public interface IdentityDirectory {
     /** A device as listed. */
@@ -45,35 +45,35 @@ public interface IdentityDirectory {
     List<Device> devices(String accountId, String userName);
 
     /** CreateVirtualMFADevice with a generated name for the user; not yet enabled. */
-    NewVirtualDevice createVirtualDevice(String accountId, String userName);
+    NewVirtualDevice createVirtualDevice(ConsoleUser actor, String accountId, String userName);
 
     /** EnableMFADevice with two consecutive codes. */
-    void enableDevice(String accountId, String userName, String serial, String code1, String code2);
+    void enableDevice(ConsoleUser actor, String accountId, String userName, String serial, String code1, String code2);
 
     /** ResyncMFADevice with two consecutive codes. */
-    void resyncDevice(String accountId, String userName, String serial, String code1, String code2);
+    void resyncDevice(ConsoleUser actor, String accountId, String userName, String serial, String code1, String code2);
 
     /** DeactivateMFADevice (a virtual device is then deleted as well, like the AWS console's "Remove"). */
-    void deactivateDevice(String accountId, String userName, String serial);
+    void deactivateDevice(ConsoleUser actor, String accountId, String userName, String serial);
 
     /** Forgets a virtual device that was created but never enabled (abandoned QR page). */
-    void discardPendingDevice(String accountId, String serial);
+    void discardPendingDevice(ConsoleUser actor, String accountId, String serial);
 
     /** ChangePassword (own password; the old one must match). */
-    void changePassword(String accountId, String userName, String oldPassword, String newPassword);
+    void changePassword(ConsoleUser actor, String accountId, String userName, String oldPassword, String newPassword);
 
     /** ListAccessKeys. */
     List<AccessKey> accessKeys(String accountId, String userName);
 
     /** CreateAccessKey. */
-    NewAccessKey createAccessKey(String accountId, String userName);
+    NewAccessKey createAccessKey(ConsoleUser actor, String accountId, String userName);
 
     /** DeleteAccessKey. */
-    void deleteAccessKey(String accountId, String userName, String accessKeyId);
+    void deleteAccessKey(ConsoleUser actor, String accountId, String userName, String accessKeyId);
 
     /** ListUsers. */
     List<User> users(String accountId);
 
     /** CreateUser + CreateLoginProfile. */
-    void createUser(String accountId, String userName, String password);
+    void createUser(ConsoleUser actor, String accountId, String userName, String password);
 }

@@ -106,7 +106,7 @@ public final class UserPages {
                     + "iam:CreateLoginProfile).");
         }
         try {
-            directory.createUser(user.accountId(), name, req.form().get("password"));
+            directory.createUser(user, user.accountId(), name, req.form().get("password"));
         } catch (IdentityException e) {
             return list(req, user, 400, e.getMessage());
         }
@@ -145,7 +145,7 @@ public final class UserPages {
         }
         String serial = req.form().get("serial");
         try {
-            directory.deactivateDevice(user.accountId(), name, serial);
+            directory.deactivateDevice(user, user.accountId(), name, serial);
         } catch (IdentityException e) {
             return user(req, user, name, 400, e.getMessage());
         }

@@ -62,7 +62,7 @@ class ConsoleRouterTest {
         engine = StorageEngine.open(dir, List.of());
         store = engine.objectStore();
         csrf = new CsrfGuard(new SecureRandom());
-        sessions.put(SESSION, new ConsoleUser(ACCOUNT, null, null, SESSION));
+        sessions.put(SESSION, new ConsoleUser(ACCOUNT, null, null, SESSION, true));
         ConsoleAuth auth = (ConsoleAuth) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ConsoleAuth.class}, (p, m, a) -> {
                     if (m.getName().equals("session")) {
