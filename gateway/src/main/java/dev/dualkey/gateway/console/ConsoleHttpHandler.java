@@ -96,6 +96,9 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
         try {
             if (msg instanceof HttpRequest req) {
                 onHead(ctx, req);
+                if (!(msg instanceof HttpContent) && head != null) {
+                    ctx.read(); // ask for the body (FlowControlHandler delivers one message per read)
+                }
             }
             if (msg instanceof HttpContent content) {
                 onContent(ctx, content);

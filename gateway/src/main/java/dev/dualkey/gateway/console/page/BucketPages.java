@@ -192,7 +192,7 @@ public final class BucketPages {
                 Html.el("td", Html.text(name), "class", "key"),
                 Html.el("td", Html.el("code", v.versionId())),
                 Html.el("td", Html.text(v.deleteMarker() ? "" : humanSize(v.size())), "class", "num"),
-                Html.el("td", TIME.format(v.lastModified())),
+                Html.el("td", Html.text(TIME.format(v.lastModified())), "class", "when"),
                 Html.el("td", status),
                 Html.el("td", Html.el("div", SafeHtml.concat(actions), "class", "actions"))),
                 "data-key", v.key(), "data-version", v.versionId());
