@@ -36,7 +36,7 @@ final class InProcessGateway implements RunningGateway {
      * The first key is {@link GatewayEndpoint#root()}, the second {@link GatewayEndpoint#otherAccount()}.
      */
     static InProcessGateway start(Path dataDir, boolean tls, List<AccessKey> accounts, String region) {
-        GatewayServer.Builder builder = GatewayServer.builder()
+        var builder = GatewayServer.builder()
                 .dataDir(dataDir)
                 .credentialProvider(mapBacked(accounts))
                 .s3Address(new InetSocketAddress("127.0.0.1", 0))

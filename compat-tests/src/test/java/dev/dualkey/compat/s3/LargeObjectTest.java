@@ -1,0 +1,121 @@
+package dev.dualkey.compat.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dualkey.compat.ChildGateway;
+import dev.dualkey.compat.Clients;
+import dev.dualkey.compat.GatewayEndpoint;
+import dev.dualkey.compat.GatewayExtension;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * A 1 GiB object up and down through SDK v2 against a gateway in a child JVM limited to {@code -Xmx256m}: the
+ * gateway must stream with back-pressure. The payload is generated on the fly and its MD5 computed while it
+ * is read back, so the test JVM never holds the object either. {@code -Dcompat.largeObjectBytes} changes the
+ * size; with {@code -Dcompat.endpoint} the attached server is used instead of a child.
+ */
+@ExtendWith(GatewayExtension.class)
+class LargeObjectTest {
+
+    private static final long SIZE = Long.getLong("compat.largeObjectBytes", 1L << 30);
+
+    @Test
+    void oneGibibyteThroughA256MiBGateway(GatewayEndpoint attached) throws Exception {
+        boolean external = System.getProperty("compat.endpoint") != null;
+        ChildGateway child = external ? null : ChildGateway.start("256m");
+        try {
+            GatewayEndpoint gw = external ? attached : child.endpoint();
+            try (S3Client s3 = Clients.v2(gw)) {
+                String bucket = "compat-large-" + System.nanoTime();
+                s3.createBucket(b -> b.bucket(bucket));
+                String expectedMd5 = md5(new PatternStream(SIZE));
+
+                s3.putObject(b -> b.bucket(bucket).key("huge"),
+                        RequestBody.fromContentProvider(() -> new PatternStream(SIZE), SIZE, "application/octet-stream"));
+                assertEquals(SIZE, s3.headObject(b -> b.bucket(bucket).key("huge")).contentLength());
+
+                try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key("huge"))) {
+                    assertEquals(SIZE, in.response().contentLength());
+                    assertEquals(expectedMd5, md5(in), "MD5 of the downloaded object");
+                }
+                assertEquals("\"" + expectedMd5 + "\"", s3.headObject(b -> b.bucket(bucket).key("huge")).eTag());
+                s3.deleteObject(b -> b.bucket(bucket).key("huge"));
+                s3.deleteBucket(b -> b.bucket(bucket));
+            }
+            if (child != null) {
+                assertTrue(child.isAlive(), () -> "the child gateway died (out of memory?):\n" + child.log());
+            }
+        } finally {
+            if (child != null) {
+                child.close();
+            }
+        }
+    }
+
+    private static String md5(InputStream in) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("MD5");
+            try (DigestInputStream digesting = new DigestInputStream(in, md)) {
+                digesting.transferTo(OutputStream.nullOutputStream());
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code size} deterministic bytes made from one random 1 MiB block whose first 8 bytes are replaced by the
+     * block index, so no two MiB are equal; cheap enough to generate twice.
+     */
+    static final class PatternStream extends InputStream {
+        private static final int BLOCK = 1 << 20;
+        private static final byte[] PATTERN = new byte[BLOCK];
+
+        static {
+            new Random(1234).nextBytes(PATTERN);
+        }
+
+        private final long size;
+        private long position;
+
+        PatternStream(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position >= size) {
+                return -1;
+            }
+            int inBlock = (int) (position % BLOCK);
+            int n = (int) Math.min(Math.min(len, BLOCK - inBlock), size - position);
+            System.arraycopy(PATTERN, inBlock, b, off, n);
+            long block = position / BLOCK;
+            for (int i = inBlock; i < 8 && i < inBlock + n; i++) {
+                b[off + i - inBlock] = (byte) (block >>> (8 * i));
+            }
+            position += n;
+            return n;
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.dualkey.gateway;
+
+import dev.dualkey.gateway.auth.Authorizer;
+import dev.dualkey.gateway.auth.BucketOwnerAuthorizer;
+import dev.dualkey.gateway.auth.CredentialProvider;
+import dev.dualkey.gateway.auth.SigV4Verifier;
+import dev.dualkey.gateway.exec.StorageExecutor;
+import dev.dualkey.gateway.http.Endpoint;
+import dev.dualkey.gateway.http.FrontDoorHandler;
+import dev.dualkey.gateway.http.GatewayChannelInitializer;
+import dev.dualkey.gateway.s3.OperationHandler;
+import dev.dualkey.gateway.s3.S3Endpoint;
+import dev.dualkey.gateway.s3.S3Operation;
+import dev.dualkey.gateway.s3.bucket.BucketOperations;
+import dev.dualkey.gateway.s3.bucket.RefuseMfaChangesGuard;
+import dev.dualkey.gateway.s3.bucket.VersioningChangeGuard;
+import dev.dualkey.gateway.s3.multipart.MultipartOperations;
+import dev.dualkey.gateway.s3.object.ListOperations;
+import dev.dualkey.gateway.s3.object.ObjectOperations;
+import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.error.NoSuchBucketException;
+import dev.dualkey.storage.rocks.StorageEngine;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Dualkey server: binds the S3 (+ later IAM) listener, wires SigV4, routing and the S3 operations over an
+ * {@link ObjectStore}, and shuts down gracefully.
+ *
+ * <pre>
+ * GatewayServer server = GatewayServer.builder()
+ *     .objectStore(store)            // or .dataDir(path): the server opens (and closes) the storage engine
+ *     .credentialProvider(keys)
+ *     .s3Address(new InetSocketAddress("127.0.0.1", 0))
+ *     .start();
+ * URI endpoint = server.s3Endpoint();
+ * server.close();                     // stop accepting, finish in-flight requests, release everything
+ * </pre>
+ */
+public final class GatewayServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+    private static final long GRACE_MILLIS = 30_000;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final StorageExecutor executor;
+    private final Channel s3Channel;
+    private final boolean tls;
+    private final TlsConfig tlsConfig;
+    private final StorageEngine ownedEngine;
+    private final AtomicInteger inFlight;
+    private volatile boolean closed;
+
+    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
+                          TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
+        this.boss = boss;
+        this.workers = workers;
+        this.executor = executor;
+        this.s3Channel = s3Channel;
+        this.tls = tlsConfig != null;
+        this.tlsConfig = tlsConfig;
+        this.ownedEngine = ownedEngine;
+        this.inFlight = inFlight;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The bound S3 port (useful with port 0). */
+    public int s3Port() {
+        return ((InetSocketAddress) s3Channel.localAddress()).getPort();
+    }
+
+    /** {@code http(s)://host:port} of the S3 listener. */
+    public URI s3Endpoint() {
+        InetSocketAddress a = (InetSocketAddress) s3Channel.localAddress();
+        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return URI.create((tls ? "https" : "http") + "://" + host + ":" + a.getPort());
+    }
+
+    /** The TLS identity, when TLS is on. */
+    public Optional<TlsConfig> tlsConfig() {
+        return Optional.ofNullable(tlsConfig);
+    }
+
+    /**
+     * Graceful stop: stops accepting connections, waits (up to 30 s) for in-flight requests to finish, closes
+     * the connections and event loops, then the storage executor, then the storage engine if this server opened
+     * it. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        s3Channel.close().syncUninterruptibly();
+        long deadline = System.currentTimeMillis() + GRACE_MILLIS;
+        while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        executor.close();
+        if (ownedEngine != null) {
+            ownedEngine.close();
+        }
+        LOG.info("Dualkey gateway stopped");
+    }
+
+    /** Typed, validated settings; {@link #start()} binds. */
+    public static final class Builder {
+        private ObjectStore objectStore;
+        private Path dataDir;
+        private CredentialProvider credentialProvider;
+        private Authorizer authorizer;
+        private InetSocketAddress s3Address = new InetSocketAddress("127.0.0.1", 9000);
+        private TlsConfig tls;
+        private String domain;
+        private String region = "us-east-1";
+        private Clock clock = Clock.systemUTC();
+        private VersioningChangeGuard versioningGuard = new RefuseMfaChangesGuard();
+        private final List<Endpoint> extraEndpoints = new ArrayList<>();
+        private int ioThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
+        private int idleSeconds = 300;
+
+        private Builder() {
+        }
+
+        /** The store to serve; the caller keeps ownership and closes it after the server. */
+        public Builder objectStore(ObjectStore store) {
+            this.objectStore = store;
+            return this;
+        }
+
+        /** Opens the storage engine in this directory at start and closes it on {@link #close()}. */
+        public Builder dataDir(Path dir) {
+            this.dataDir = dir;
+            return this;
+        }
+
+        public Builder credentialProvider(CredentialProvider provider) {
+            this.credentialProvider = provider;
+            return this;
+        }
+
+        /** Optional; by default a principal may act on its own account's buckets only. */
+        public Builder authorizer(Authorizer a) {
+            this.authorizer = a;
+            return this;
+        }
+
+        public Builder s3Address(InetSocketAddress address) {
+            this.s3Address = address;
+            return this;
+        }
+
+        /** Optional: serve HTTPS on the S3 listener. */
+        public Builder tls(TlsConfig config) {
+            this.tls = config;
+            return this;
+        }
+
+        /** Optional: virtual-hosted-style domain, e.g. {@code s3.example} for {@code bucket.s3.example}. */
+        public Builder domain(String d) {
+            this.domain = d;
+            return this;
+        }
+
+        public Builder region(String r) {
+            this.region = r;
+            return this;
+        }
+
+        /** The clock SigV4 checks request times against. */
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        /** The PutBucketVersioning MFA seam (default refuses every MFA Delete change). */
+        public Builder versioningGuard(VersioningChangeGuard guard) {
+            this.versioningGuard = guard;
+            return this;
+        }
+
+        /**
+         * An endpoint tried before S3 on the API listener (the IAM Query API plugs in here: it accepts
+         * {@code POST /} forms whose SigV4 scope names service {@code iam}).
+         */
+        public Builder endpoint(Endpoint e) {
+            this.extraEndpoints.add(e);
+            return this;
+        }
+
+        /** Threads of the storage executor (blocking RocksDB and file IO). */
+        public Builder ioThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("ioThreads must be positive");
+            }
+            this.ioThreads = n;
+            return this;
+        }
+
+        /** Seconds a connection may be idle (no reads, no writes) before it is closed. */
+        public Builder idleSeconds(int s) {
+            this.idleSeconds = s;
+            return this;
+        }
+
+        /**
+         * Opens storage (with {@link #dataDir}), binds the S3 listener and returns once it accepts connections.
+         *
+         * @throws IllegalStateException when required settings are missing or the port cannot be bound
+         */
+        public GatewayServer start() {
+            Objects.requireNonNull(credentialProvider, "credentialProvider");
+            Objects.requireNonNull(s3Address, "s3Address");
+            if ((objectStore == null) == (dataDir == null)) {
+                throw new IllegalStateException("set exactly one of objectStore(...) or dataDir(...)");
+            }
+            StorageEngine engine = dataDir != null ? StorageEngine.open(dataDir, List.of()) : null;
+            ObjectStore store = engine != null ? engine.objectStore() : objectStore;
+            StorageExecutor executor = new StorageExecutor(ioThreads, 10_000);
+            EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+            EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+            try {
+                Authorizer authz = authorizer != null ? authorizer : new BucketOwnerAuthorizer(bucket -> {
+                    try {
+                        return Optional.of(store.headBucket(bucket).ownerAccountId());
+                    } catch (NoSuchBucketException e) {
+                        return Optional.empty();
+                    }
+                });
+                Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
+                new BucketOperations(store, region, versioningGuard).register(handlers);
+                new ObjectOperations(store, authz).register(handlers);
+                new ListOperations(store).register(handlers);
+                new MultipartOperations(store, authz).register(handlers);
+                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(credentialProvider, clock, "s3"), authz, domain,
+                        handlers);
+                List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
+                endpoints.add(s3);
+                AtomicInteger inFlight = new AtomicInteger();
+                FrontDoorHandler.InFlight counter = new FrontDoorHandler.InFlight() {
+                    @Override
+                    public void started() {
+                        inFlight.incrementAndGet();
+                    }
+
+                    @Override
+                    public void finished() {
+                        inFlight.decrementAndGet();
+                    }
+                };
+                SslContext ssl = tls == null ? null : tls.toSslContext();
+                ServerBootstrap b = new ServerBootstrap()
+                        .group(boss, workers)
+                        .channel(NioServerSocketChannel.class)
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .childOption(ChannelOption.AUTO_READ, false)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childHandler(new GatewayChannelInitializer(ssl, endpoints, executor, counter, idleSeconds));
+                Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
+                GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
+                LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
+                return server;
+            } catch (RuntimeException e) {
+                workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                executor.close();
+                if (engine != null) {
+                    engine.close();
+                }
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package dev.dualkey.gateway.auth;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The pure functions of AWS Signature Version 4: canonical request, string to sign, signing key, signature,
+ * and the chained strings to sign of aws-chunked bodies. No clock, no IO; the service name is a parameter.
+ */
+public final class SigV4Signer {
+    public static final String ALGORITHM = "AWS4-HMAC-SHA256";
+    /** SHA-256 of the empty string, used in chunk strings to sign. */
+    public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    private static final HexFormat HEX = HexFormat.of();
+
+    private SigV4Signer() {
+    }
+
+    /** The canonical URI of a raw path: decoded once, then encoded with {@code /} kept (S3 never double-encodes). */
+    public static String canonicalUri(String rawPath) {
+        String path = rawPath.isEmpty() ? "/" : rawPath;
+        return AwsUriEncoding.encode(AwsUriEncoding.decode(path), true);
+    }
+
+    /** Sorted, encoded {@code name=value} pairs joined by {@code &}; {@code X-Amz-Signature} left out. */
+    public static String canonicalQuery(List<Map.Entry<String, String>> query) {
+        List<String[]> pairs = new ArrayList<>();
+        for (Map.Entry<String, String> e : query) {
+            if (e.getKey().equals("X-Amz-Signature")) {
+                continue;
+            }
+            pairs.add(new String[] {AwsUriEncoding.encode(e.getKey(), false),
+                    AwsUriEncoding.encode(e.getValue(), false)});
+        }
+        pairs.sort((a, b) -> {
+            int c = a[0].compareTo(b[0]);
+            return c != 0 ? c : a[1].compareTo(b[1]);
+        });
+        StringBuilder sb = new StringBuilder();
+        for (String[] p : pairs) {
+            if (sb.length() > 0) {
+                sb.append('&');
+            }
+            sb.append(p[0]).append('=').append(p[1]);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code name:value\n} for each signed header in order; values trimmed, inner runs of spaces collapsed,
+     * repeated headers joined with {@code ,}. A signed header the request lacks contributes an empty value.
+     */
+    public static String canonicalHeaders(Map<String, List<String>> headers, List<String> signedHeaders) {
+        StringBuilder sb = new StringBuilder();
+        for (String name : signedHeaders) {
+            List<String> values = headers.getOrDefault(name, List.of());
+            sb.append(name).append(':');
+            for (int i = 0; i < values.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                sb.append(values.get(i).trim().replaceAll(" +", " "));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    public static String canonicalRequest(String method, String canonicalUri, String canonicalQuery,
+                                          String canonicalHeaders, List<String> signedHeaders, String payloadHash) {
+        return method + '\n' + canonicalUri + '\n' + canonicalQuery + '\n' + canonicalHeaders + '\n'
+                + String.join(";", signedHeaders) + '\n' + payloadHash;
+    }
+
+    /** {@code date/region/service/aws4_request}. */
+    public static String scope(String date, String region, String service) {
+        return date + '/' + region + '/' + service + "/aws4_request";
+    }
+
+    public static String stringToSign(String amzDate, String scope, String canonicalRequest) {
+        return ALGORITHM + '\n' + amzDate + '\n' + scope + '\n' + sha256Hex(canonicalRequest);
+    }
+
+    /** The string to sign of one aws-chunked data chunk (the final chunk has an empty payload). */
+    public static String chunkStringToSign(String amzDate, String scope, String previousSignature, String chunkSha256) {
+        return "AWS4-HMAC-SHA256-PAYLOAD\n" + amzDate + '\n' + scope + '\n' + previousSignature + '\n'
+                + EMPTY_SHA256 + '\n' + chunkSha256;
+    }
+
+    /** The string to sign of the trailing headers; {@code trailers} excludes {@code x-amz-trailer-signature}. */
+    public static String trailerStringToSign(String amzDate, String scope, String previousSignature,
+                                             Map<String, String> trailers) {
+        SortedMap<String, String> sorted = new TreeMap<>(trailers);
+        StringBuilder canonical = new StringBuilder();
+        sorted.forEach((k, v) -> canonical.append(k).append(':').append(v.trim()).append('\n'));
+        return "AWS4-HMAC-SHA256-TRAILER\n" + amzDate + '\n' + scope + '\n' + previousSignature + '\n'
+                + sha256Hex(canonical.toString());
+    }
+
+    /** {@code HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request")}. */
+    public static byte[] signingKey(String secretKey, String date, String region, String service) {
+        byte[] k = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), date);
+        k = hmac(k, region);
+        k = hmac(k, service);
+        return hmac(k, "aws4_request");
+    }
+
+    /** Lower-case hex HMAC-SHA256 of a string to sign. */
+    public static String signature(byte[] signingKey, String stringToSign) {
+        return HEX.formatHex(hmac(signingKey, stringToSign));
+    }
+
+    public static byte[] hmac(byte[] key, String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    public static String sha256Hex(String s) {
+        return HEX.formatHex(sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Constant-time comparison of two hex signatures. */
+    public static boolean signaturesEqual(String expected, String provided) {
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                provided.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Space-separated hex bytes of a string, as S3 puts in {@code StringToSignBytes}. */
+    public static String hexBytes(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder(b.length * 3);
+        for (int i = 0; i < b.length; i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(HEX.toHexDigits(b[i]));
+        }
+        return sb.toString();
+    }
+
+    /** Hex of a finished digest. */
+    public static String hex(byte[] digest) {
+        return HEX.formatHex(digest);
+    }
+
+    /** Updates a digest with a buffer without moving the buffer's position. */
+    public static void update(MessageDigest md, ByteBuffer buf) {
+        md.update(buf.duplicate());
+    }
+}

@@ -1,0 +1,45 @@
+package dev.dualkey.gateway.auth;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The parts of an HTTP request that SigV4 signs, free of Netty types so the signature code unit-tests alone.
+ *
+ * @param rawPath the path exactly as sent (still percent-encoded)
+ * @param query   decoded query parameters in the order sent
+ * @param headers header values by lower-case name, in the order sent
+ */
+public record SignableRequest(String method, String rawPath, List<Map.Entry<String, String>> query,
+                              Map<String, List<String>> headers) {
+    public SignableRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(rawPath, "rawPath");
+        query = List.copyOf(query);
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        headers.forEach((k, v) -> h.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new java.util.ArrayList<>())
+                .addAll(v));
+        h.replaceAll((k, v) -> List.copyOf(v));
+        headers = Collections.unmodifiableMap(h);
+    }
+
+    /** First value of a header (name in any case), or null. */
+    public String header(String name) {
+        List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    /** First value of a query parameter (exact name), or null. */
+    public String queryParam(String name) {
+        for (Map.Entry<String, String> e : query) {
+            if (e.getKey().equals(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * Authentication and authorization: AWS Signature Version 4 (header, presigned query and aws-chunked
+ * streaming bodies, with the service name as a parameter so the IAM endpoint reuses it), and the seams the
+ * identity store and policy engine plug into ({@link dev.dualkey.gateway.auth.CredentialProvider},
+ * {@link dev.dualkey.gateway.auth.Authorizer}).
+ *
+ * <p>Flow: {@link dev.dualkey.gateway.auth.SigV4Parser} turns a request into an immutable
+ * {@link dev.dualkey.gateway.auth.SignatureInfo}; {@link dev.dualkey.gateway.auth.SigV4Verifier} checks the
+ * clock, finds the credential and compares the signature computed by the pure functions of
+ * {@link dev.dualkey.gateway.auth.SigV4Signer} in constant time; {@link dev.dualkey.gateway.auth.AwsChunkedDecoder}
+ * then verifies the chunk chain of a streaming body as it passes.
+ */
+package dev.dualkey.gateway.auth;

@@ -1,0 +1,179 @@
+package dev.dualkey.gateway.cli;
+
+import dev.dualkey.gateway.GatewayServer;
+import dev.dualkey.gateway.TlsConfig;
+import dev.dualkey.gateway.auth.Credential;
+import dev.dualkey.gateway.auth.CredentialProvider;
+import dev.dualkey.gateway.auth.Principal;
+import dev.dualkey.storage.rocks.StorageEngine;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code dualkey serve}: opens the data directory, starts the S3 listener and runs until SIGTERM/SIGINT, then
+ * stops gracefully (in-flight requests finish, RocksDB closes).
+ *
+ * <p>Identity seam: {@link #wireIdentity(StorageEngine)} decides where access keys come from. Until the mfa
+ * module's identity store is wired there (by the lead), it serves one root key pair taken from
+ * {@code DUALKEY_ROOT_ACCESS_KEY} / {@code DUALKEY_ROOT_SECRET_KEY}.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Dualkey server.")
+public final class ServeCommand implements Callable<Integer> {
+    /** Account id of the first account until the identity store assigns ids. */
+    static final String FIRST_ACCOUNT_ID = "000000000001";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data-dir", description = "Data directory (default: ${DEFAULT-VALUE}).", defaultValue = "./data")
+    Path dataDir;
+
+    @Option(names = "--address", description = "S3 listener HOST:PORT (default: ${DEFAULT-VALUE}).",
+            defaultValue = "127.0.0.1:9000")
+    String address;
+
+    @Option(names = "--console-address", description = "Console listener HOST:PORT (default: ${DEFAULT-VALUE}).",
+            defaultValue = "127.0.0.1:9001")
+    String consoleAddress;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain for HTTPS.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key for HTTPS.")
+    Path tlsKey;
+
+    @Option(names = "--tls-self-signed", description = "Serve HTTPS with a generated self-signed certificate.")
+    boolean tlsSelfSigned;
+
+    @Option(names = "--domain", description = "Domain for virtual-hosted-style requests (bucket.DOMAIN).")
+    String domain;
+
+    @Option(names = "--region", description = "Region reported for buckets (default: ${DEFAULT-VALUE}).",
+            defaultValue = "us-east-1")
+    String region;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        InetSocketAddress s3Address;
+        TlsConfig tls;
+        try {
+            s3Address = parseAddress(address, "--address");
+            parseAddress(consoleAddress, "--console-address");
+            tls = tlsConfig();
+            prepareDataDir(dataDir);
+        } catch (IllegalArgumentException e) {
+            err.println("dualkey: " + e.getMessage());
+            err.flush();
+            return DualkeyCli.EXIT_USAGE;
+        }
+        StorageEngine engine;
+        try {
+            engine = StorageEngine.open(dataDir, List.of());
+        } catch (RuntimeException e) {
+            err.println("dualkey: cannot open data directory " + dataDir + ": " + e.getMessage());
+            err.flush();
+            return DualkeyCli.EXIT_USAGE;
+        }
+        GatewayServer server;
+        try {
+            server = GatewayServer.builder()
+                    .objectStore(engine.objectStore())
+                    .credentialProvider(wireIdentity(engine))
+                    .s3Address(s3Address)
+                    .tls(tls)
+                    .domain(domain)
+                    .region(region)
+                    .start();
+        } catch (RuntimeException e) {
+            engine.close();
+            err.println("dualkey: cannot start: " + e.getMessage());
+            err.flush();
+            return DualkeyCli.EXIT_USAGE;
+        }
+        System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            engine.close();
+            stopped.countDown();
+        }, "dualkey-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /**
+     * THE IDENTITY SEAM (lead: replace the body with the mfa module's identity store over
+     * {@code engine.database()}, including first-start key generation). Today: one root key pair of account
+     * {@value #FIRST_ACCOUNT_ID} from {@code DUALKEY_ROOT_ACCESS_KEY} / {@code DUALKEY_ROOT_SECRET_KEY}.
+     */
+    CredentialProvider wireIdentity(StorageEngine engine) {
+        String ak = System.getenv("DUALKEY_ROOT_ACCESS_KEY");
+        String sk = System.getenv("DUALKEY_ROOT_SECRET_KEY");
+        if (ak == null || sk == null) {
+            throw new IllegalArgumentException("set DUALKEY_ROOT_ACCESS_KEY and DUALKEY_ROOT_SECRET_KEY"
+                    + " (the identity store is not wired yet)");
+        }
+        Credential root = new Credential(ak, sk, Principal.root(FIRST_ACCOUNT_ID), true);
+        return id -> id.equals(ak) ? Optional.of(root) : Optional.empty();
+    }
+
+    private TlsConfig tlsConfig() {
+        if (tlsSelfSigned) {
+            if (tlsCert != null || tlsKey != null) {
+                throw new IllegalArgumentException("--tls-self-signed cannot be combined with --tls-cert/--tls-key");
+            }
+            return TlsConfig.selfSigned(domain == null ? List.of() : List.of(domain, "*." + domain));
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key must be given together");
+        }
+        return tlsCert == null ? null : TlsConfig.pem(tlsCert, tlsKey);
+    }
+
+    static InetSocketAddress parseAddress(String hostPort, String flag) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0 || colon == hostPort.length() - 1) {
+            throw new IllegalArgumentException(flag + " must be HOST:PORT, got '" + hostPort + "'");
+        }
+        String host = hostPort.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(flag + " has a bad port in '" + hostPort + "'");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(flag + " port out of range in '" + hostPort + "'");
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    static void prepareDataDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("data directory " + dir + " is not usable: " + e.getMessage());
+        }
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new IllegalArgumentException("data directory " + dir + " is not a writable directory");
+        }
+    }
+}

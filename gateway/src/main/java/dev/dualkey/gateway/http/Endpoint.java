@@ -1,0 +1,27 @@
+package dev.dualkey.gateway.http;
+
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * One protocol behind the front door (S3 REST; later the IAM Query API and the console). The front door asks
+ * each endpoint of its listener in order whether it {@link #accepts} a request head and gives the request to
+ * the first that does; the last endpoint of a listener should accept everything.
+ *
+ * <p>Threading: {@link #accepts} runs on the event loop and must only look at headers; {@link #begin} and every
+ * {@link Exchange} method run on the storage executor, one at a time per request.
+ */
+public interface Endpoint {
+    /** Whether this endpoint serves the request (e.g. IAM: {@code POST /} form whose SigV4 service is iam). */
+    boolean accepts(HttpRequest head);
+
+    /**
+     * Authenticates and routes the request from its head alone, before any body byte is read; the front door
+     * answers {@code 100 Continue} only after this returns.
+     *
+     * @throws RuntimeException any failure; rendered by {@link #error}
+     */
+    Exchange begin(RequestHead head);
+
+    /** Renders a failure of this endpoint's protocol (S3 {@code <Error>}, IAM {@code <ErrorResponse>}). */
+    Reply error(RequestHead head, Throwable failure);
+}

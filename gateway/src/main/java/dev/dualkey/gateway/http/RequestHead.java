@@ -1,0 +1,135 @@
+package dev.dualkey.gateway.http;
+
+import dev.dualkey.gateway.auth.AwsUriEncoding;
+import dev.dualkey.gateway.auth.SignableRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The head of one HTTP request as the front door saw it: method, raw path and decoded query, headers, whether
+ * it arrived over TLS, and the request id every response carries. Immutable after construction (the Netty
+ * headers object is copied), so it can travel to the storage executor.
+ */
+public final class RequestHead {
+    private final String requestId;
+    private final String hostId;
+    private final HttpMethod method;
+    private final String rawPath;
+    private final String rawQuery;
+    private final List<Map.Entry<String, String>> query;
+    private final HttpHeaders headers;
+    private final boolean secure;
+    private final boolean expectContinue;
+    private final long contentLength;
+
+    public RequestHead(String requestId, String hostId, HttpRequest request, boolean secure) {
+        this.requestId = requestId;
+        this.hostId = hostId;
+        this.method = request.method();
+        String uri = request.uri();
+        int q = uri.indexOf('?');
+        String path = q < 0 ? uri : uri.substring(0, q);
+        if (path.startsWith("http://") || path.startsWith("https://")) {
+            int slash = path.indexOf('/', path.indexOf("//") + 2);
+            path = slash < 0 ? "/" : path.substring(slash);
+        }
+        this.rawPath = path.isEmpty() ? "/" : path;
+        this.rawQuery = q < 0 ? "" : uri.substring(q + 1);
+        this.query = AwsUriEncoding.parseQuery(rawQuery);
+        this.headers = request.headers().copy();
+        this.secure = secure;
+        this.expectContinue = HttpUtil.is100ContinueExpected(request);
+        this.contentLength = HttpUtil.getContentLength(request, -1L);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** The value of {@code x-amz-id-2}. */
+    public String hostId() {
+        return hostId;
+    }
+
+    public HttpMethod method() {
+        return method;
+    }
+
+    public boolean isHead() {
+        return HttpMethod.HEAD.equals(method);
+    }
+
+    /** Path as sent, still percent-encoded. */
+    public String rawPath() {
+        return rawPath;
+    }
+
+    public String rawQuery() {
+        return rawQuery;
+    }
+
+    /** Decoded query parameters in order. */
+    public List<Map.Entry<String, String>> query() {
+        return query;
+    }
+
+    /** First value of a query parameter, or null. */
+    public String queryParam(String name) {
+        for (Map.Entry<String, String> e : query) {
+            if (e.getKey().equals(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    public boolean hasQueryParam(String name) {
+        return query.stream().anyMatch(e -> e.getKey().equals(name));
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    /** First value of a header, or null. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    public boolean secure() {
+        return secure;
+    }
+
+    public boolean expectContinue() {
+        return expectContinue;
+    }
+
+    /** Declared Content-Length, or -1. */
+    public long contentLength() {
+        return contentLength;
+    }
+
+    /** True when the request announces no body at all. */
+    public boolean hasNoBody() {
+        return contentLength == 0 || (contentLength < 0
+                && !headers.containsValue(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, true));
+    }
+
+    /** The request in the Netty-free form SigV4 verifies. */
+    public SignableRequest signable() {
+        Map<String, List<String>> h = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : headers) {
+            h.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue());
+        }
+        return new SignableRequest(method.name(), rawPath, query, h);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.dualkey.gateway.s3;
+
+import dev.dualkey.gateway.auth.AuthResult;
+import dev.dualkey.gateway.auth.Authorizer;
+import dev.dualkey.gateway.auth.SigV4Verifier;
+import dev.dualkey.gateway.http.Endpoint;
+import dev.dualkey.gateway.http.Exchange;
+import dev.dualkey.gateway.http.FrontDoorHandler;
+import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.http.RequestHead;
+import dev.dualkey.gateway.s3.error.S3ErrorCode;
+import dev.dualkey.gateway.s3.error.S3ErrorWriter;
+import dev.dualkey.gateway.s3.error.S3Exception;
+import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.storage.error.StorageException;
+import io.netty.handler.codec.http.HttpRequest;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The S3 REST endpoint: authenticate (SigV4, service {@code s3}), route, authorize, then hand the request to
+ * the operation's handler. Every failure is rendered once here as an S3 {@code <Error>} document.
+ */
+public final class S3Endpoint implements Endpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Endpoint.class);
+
+    private final SigV4Verifier verifier;
+    private final Authorizer authorizer;
+    private final String domain;
+    private final Map<S3Operation, OperationHandler> handlers;
+
+    /**
+     * @param domain virtual-hosted-style domain, or null for path-style only
+     */
+    public S3Endpoint(SigV4Verifier verifier, Authorizer authorizer, String domain,
+                      Map<S3Operation, OperationHandler> handlers) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.domain = domain;
+        this.handlers = new EnumMap<>(handlers);
+    }
+
+    /** S3 is the fallback endpoint of the API listener: it accepts every request. */
+    @Override
+    public boolean accepts(HttpRequest head) {
+        return true;
+    }
+
+    @Override
+    public Exchange begin(RequestHead head) {
+        AuthResult auth = verifier.verify(head.signable(), null);
+        S3Address address = S3Address.parse(head.rawPath(), head.header("Host"), domain);
+        S3Operation operation = S3Router.route(head, address);
+        S3Request request = new S3Request(head, address.bucket(), address.key(), operation, auth);
+        if (!authorizer.isAllowed(auth.principal(), operation.action(), request.resourceArn())) {
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
+        OperationHandler handler = handlers.get(operation);
+        if (handler == null) {
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                    operation.apiName() + " is not implemented");
+        }
+        return handler.begin(request);
+    }
+
+    @Override
+    public Reply error(RequestHead head, Throwable failure) {
+        S3Exception e = toS3(head, failure);
+        String resource = head == null ? null : safeDecode(head.rawPath());
+        return S3ErrorWriter.render(e, resource, head == null ? null : head.requestId(),
+                head == null ? null : head.hostId());
+    }
+
+    private S3Exception toS3(RequestHead head, Throwable failure) {
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (t instanceof S3Exception s3) {
+            return s3;
+        }
+        if (t instanceof StorageException se) {
+            String bucket = null;
+            String key = null;
+            String versionId = null;
+            if (head != null) {
+                try {
+                    S3Address a = S3Address.parse(head.rawPath(), head.header("Host"), domain);
+                    bucket = a.bucket();
+                    key = a.key();
+                    versionId = head.queryParam("versionId");
+                } catch (S3Exception ignored) {
+                    // the address was already accepted once; nothing more to add
+                }
+            }
+            S3Exception x = StorageErrorTranslator.translate(se, bucket, key, versionId);
+            if (x.error() == S3ErrorCode.INTERNAL_ERROR) {
+                LOG.error("storage failure", se);
+            }
+            return x;
+        }
+        if (t instanceof FrontDoorHandler.BodyTooLargeException tooLarge) {
+            return new S3Exception(S3ErrorCode.MAX_MESSAGE_LENGTH_EXCEEDED)
+                    .with("MaxMessageLengthBytes", Long.toString(tooLarge.limit()));
+        }
+        if (t instanceof FrontDoorHandler.MalformedRequestException) {
+            return new S3Exception(S3ErrorCode.INVALID_REQUEST, "The request could not be parsed");
+        }
+        if (t instanceof RejectedExecutionException) {
+            return new S3Exception(S3ErrorCode.SLOW_DOWN);
+        }
+        LOG.error("internal error", t);
+        return new S3Exception(S3ErrorCode.INTERNAL_ERROR);
+    }
+
+    private static String safeDecode(String rawPath) {
+        try {
+            return dev.dualkey.gateway.auth.AwsUriEncoding.decode(rawPath);
+        } catch (IllegalArgumentException e) {
+            return rawPath;
+        }
+    }
+}

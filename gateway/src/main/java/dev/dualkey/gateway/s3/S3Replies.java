@@ -1,0 +1,28 @@
+package dev.dualkey.gateway.s3;
+
+import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.s3.xml.XmlWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Small helpers shared by the operation handlers for building S3 replies. */
+public final class S3Replies {
+    private S3Replies() {
+    }
+
+    /** 200 with an XML document. */
+    public static Reply xml(XmlWriter doc) {
+        return Reply.status(200).body(doc.toBytes(), "application/xml");
+    }
+
+    /** 204 No Content. */
+    public static Reply noContent() {
+        return Reply.status(204);
+    }
+
+    /** An HTTP date (RFC 1123), as in {@code Last-Modified}. */
+    public static String httpDate(Instant t) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(t.atOffset(ZoneOffset.UTC));
+    }
+}

@@ -1,0 +1,132 @@
+package dev.dualkey.gateway.s3;
+
+import dev.dualkey.gateway.http.RequestHead;
+import dev.dualkey.gateway.s3.error.S3ErrorCode;
+import dev.dualkey.gateway.s3.error.S3Exception;
+import java.util.Set;
+
+/**
+ * Maps method + addressing + sub-resource query parameters to an {@link S3Operation}, as S3 dispatches.
+ * Sub-resources Dualkey does not implement (ACLs, policies, lifecycle, tagging, ...) answer 501 NotImplemented
+ * rather than being mistaken for a plain GET/PUT of the bucket or object.
+ */
+public final class S3Router {
+    /** Bucket sub-resources that exist in S3 but are not implemented here. */
+    private static final Set<String> UNSUPPORTED_BUCKET = Set.of("acl", "policy", "policyStatus", "cors",
+            "lifecycle", "tagging", "website", "logging", "notification", "replication", "encryption",
+            "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
+            "metrics", "inventory", "intelligent-tiering", "metadataTable", "session");
+    /** Object sub-resources that exist in S3 but are not implemented here. */
+    private static final Set<String> UNSUPPORTED_OBJECT = Set.of("acl", "tagging", "retention", "legal-hold",
+            "torrent", "attributes", "restore", "select", "renameObject");
+
+    private S3Router() {
+    }
+
+    public static S3Operation route(RequestHead head, S3Address address) {
+        String method = head.method().name();
+        if (address.bucket() == null) {
+            if (method.equals("GET")) {
+                return S3Operation.LIST_BUCKETS;
+            }
+            throw notImplemented(method + " on the service");
+        }
+        if (address.key() == null) {
+            return routeBucket(head, method);
+        }
+        return routeObject(head, method);
+    }
+
+    private static S3Operation routeBucket(RequestHead head, String method) {
+        for (String sub : UNSUPPORTED_BUCKET) {
+            if (head.hasQueryParam(sub)) {
+                throw notImplemented("bucket sub-resource ?" + sub);
+            }
+        }
+        switch (method) {
+            case "GET" -> {
+                if (head.hasQueryParam("versioning")) {
+                    return S3Operation.GET_BUCKET_VERSIONING;
+                }
+                if (head.hasQueryParam("location")) {
+                    return S3Operation.GET_BUCKET_LOCATION;
+                }
+                if (head.hasQueryParam("versions")) {
+                    return S3Operation.LIST_OBJECT_VERSIONS;
+                }
+                if (head.hasQueryParam("uploads")) {
+                    return S3Operation.LIST_MULTIPART_UPLOADS;
+                }
+                if ("2".equals(head.queryParam("list-type"))) {
+                    return S3Operation.LIST_OBJECTS_V2;
+                }
+                return S3Operation.LIST_OBJECTS;
+            }
+            case "PUT" -> {
+                if (head.hasQueryParam("versioning")) {
+                    return S3Operation.PUT_BUCKET_VERSIONING;
+                }
+                return S3Operation.CREATE_BUCKET;
+            }
+            case "HEAD" -> {
+                return S3Operation.HEAD_BUCKET;
+            }
+            case "DELETE" -> {
+                return S3Operation.DELETE_BUCKET;
+            }
+            case "POST" -> {
+                if (head.hasQueryParam("delete")) {
+                    return S3Operation.DELETE_OBJECTS;
+                }
+                throw notImplemented("POST on a bucket (browser form uploads)");
+            }
+            default -> throw methodNotAllowed(method);
+        }
+    }
+
+    private static S3Operation routeObject(RequestHead head, String method) {
+        for (String sub : UNSUPPORTED_OBJECT) {
+            if (head.hasQueryParam(sub)) {
+                throw notImplemented("object sub-resource ?" + sub);
+            }
+        }
+        boolean uploadId = head.hasQueryParam("uploadId");
+        switch (method) {
+            case "GET" -> {
+                return uploadId ? S3Operation.LIST_PARTS : S3Operation.GET_OBJECT;
+            }
+            case "HEAD" -> {
+                return S3Operation.HEAD_OBJECT;
+            }
+            case "PUT" -> {
+                boolean copy = head.header("x-amz-copy-source") != null;
+                if (uploadId || head.hasQueryParam("partNumber")) {
+                    return copy ? S3Operation.UPLOAD_PART_COPY : S3Operation.UPLOAD_PART;
+                }
+                return copy ? S3Operation.COPY_OBJECT : S3Operation.PUT_OBJECT;
+            }
+            case "DELETE" -> {
+                return uploadId ? S3Operation.ABORT_MULTIPART_UPLOAD : S3Operation.DELETE_OBJECT;
+            }
+            case "POST" -> {
+                if (head.hasQueryParam("uploads")) {
+                    return S3Operation.CREATE_MULTIPART_UPLOAD;
+                }
+                if (uploadId) {
+                    return S3Operation.COMPLETE_MULTIPART_UPLOAD;
+                }
+                throw notImplemented("POST on an object");
+            }
+            default -> throw methodNotAllowed(method);
+        }
+    }
+
+    private static S3Exception notImplemented(String what) {
+        return new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                "A header or query you provided implies functionality that is not implemented: " + what);
+    }
+
+    private static S3Exception methodNotAllowed(String method) {
+        return new S3Exception(S3ErrorCode.METHOD_NOT_ALLOWED).with("Method", method);
+    }
+}

@@ -1,0 +1,132 @@
+package dev.dualkey.gateway.s3.bucket;
+
+import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.s3.OperationHandler;
+import dev.dualkey.gateway.s3.S3Operation;
+import dev.dualkey.gateway.s3.S3Replies;
+import dev.dualkey.gateway.s3.S3Request;
+import dev.dualkey.gateway.s3.SmallBody;
+import dev.dualkey.gateway.s3.error.S3ErrorCode;
+import dev.dualkey.gateway.s3.error.S3Exception;
+import dev.dualkey.gateway.s3.xml.VersioningConfiguration;
+import dev.dualkey.gateway.s3.xml.XmlElement;
+import dev.dualkey.gateway.s3.xml.XmlWriter;
+import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.model.BucketInfo;
+import dev.dualkey.storage.model.MfaDeleteState;
+import dev.dualkey.storage.model.VersioningState;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation,
+ * Get/PutBucketVersioning.
+ */
+public final class BucketOperations {
+    private final ObjectStore store;
+    private final String region;
+    private final VersioningChangeGuard versioningGuard;
+
+    public BucketOperations(ObjectStore store, String region, VersioningChangeGuard versioningGuard) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.region = Objects.requireNonNull(region, "region");
+        this.versioningGuard = Objects.requireNonNull(versioningGuard, "versioningGuard");
+    }
+
+    /** Registers this class's handlers. */
+    public void register(Map<S3Operation, OperationHandler> handlers) {
+        handlers.put(S3Operation.LIST_BUCKETS, r -> SmallBody.exchange(r, (q, b) -> listBuckets(q)));
+        handlers.put(S3Operation.CREATE_BUCKET, r -> SmallBody.exchange(r, this::createBucket));
+        handlers.put(S3Operation.HEAD_BUCKET, r -> SmallBody.exchange(r, (q, b) -> headBucket(q)));
+        handlers.put(S3Operation.DELETE_BUCKET, r -> SmallBody.exchange(r, (q, b) -> deleteBucket(q)));
+        handlers.put(S3Operation.GET_BUCKET_LOCATION, r -> SmallBody.exchange(r, (q, b) -> getBucketLocation(q)));
+        handlers.put(S3Operation.GET_BUCKET_VERSIONING,
+                r -> SmallBody.exchange(r, (q, b) -> getBucketVersioning(q)));
+        handlers.put(S3Operation.PUT_BUCKET_VERSIONING, r -> SmallBody.exchange(r, this::putBucketVersioning));
+    }
+
+    Reply listBuckets(S3Request req) {
+        String account = req.principal().accountId();
+        XmlWriter w = XmlWriter.s3("ListAllMyBucketsResult")
+                .start("Owner").element("ID", account).element("DisplayName", account).end()
+                .start("Buckets");
+        for (BucketInfo b : store.listBuckets(account)) {
+            w.start("Bucket").element("Name", b.name()).element("CreationDate", b.creationDate())
+                    .element("BucketRegion", b.region()).end();
+        }
+        w.end();
+        return S3Replies.xml(w);
+    }
+
+    Reply createBucket(S3Request req, byte[] body) {
+        String location = region;
+        if (body.length > 0) {
+            XmlElement root = XmlElement.parse(body);
+            if (!root.name().equals("CreateBucketConfiguration")) {
+                throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+            }
+            String constraint = root.childText("LocationConstraint").orElse("");
+            if (constraint.equals("us-east-1")) {
+                // S3: us-east-1 is the default and may not be named explicitly.
+                throw new S3Exception(S3ErrorCode.INVALID_LOCATION_CONSTRAINT)
+                        .with("LocationConstraint", constraint);
+            }
+            if (!constraint.isEmpty()) {
+                if (!constraint.matches("[a-z0-9-]{1,32}")) {
+                    throw new S3Exception(S3ErrorCode.INVALID_LOCATION_CONSTRAINT)
+                            .with("LocationConstraint", constraint);
+                }
+                location = constraint;
+            }
+        }
+        store.createBucket(req.bucket(), req.principal().accountId(), location);
+        return Reply.status(200).header("Location", "/" + req.bucket());
+    }
+
+    Reply headBucket(S3Request req) {
+        BucketInfo b = store.headBucket(req.bucket());
+        return Reply.status(200).header("x-amz-bucket-region", b.region());
+    }
+
+    Reply deleteBucket(S3Request req) {
+        store.deleteBucket(req.bucket());
+        return S3Replies.noContent();
+    }
+
+    Reply getBucketLocation(S3Request req) {
+        BucketInfo b = store.headBucket(req.bucket());
+        // S3 reports us-east-1 as an empty LocationConstraint.
+        String constraint = b.region().equals("us-east-1") ? null : b.region();
+        XmlWriter w = XmlWriter.s3("LocationConstraint");
+        if (constraint != null) {
+            w.text(constraint);
+        }
+        return S3Replies.xml(w);
+    }
+
+    Reply getBucketVersioning(S3Request req) {
+        BucketInfo b = store.headBucket(req.bucket());
+        XmlWriter w = XmlWriter.s3("VersioningConfiguration");
+        if (b.versioning() != VersioningState.UNVERSIONED) {
+            w.element("Status", b.versioning() == VersioningState.ENABLED ? "Enabled" : "Suspended");
+        }
+        if (b.mfaDelete() != MfaDeleteState.NEVER_CONFIGURED) {
+            w.element("MfaDelete", b.mfaDelete() == MfaDeleteState.ENABLED ? "Enabled" : "Disabled");
+        }
+        return S3Replies.xml(w);
+    }
+
+    Reply putBucketVersioning(S3Request req, byte[] body) {
+        VersioningConfiguration requested = VersioningConfiguration.parse(body);
+        // The guard sees the state read just before the update; MFA state only changes through this operation.
+        versioningGuard.check(req, store.headBucket(req.bucket()), requested);
+        store.updateBucket(req.bucket(), current -> {
+            var next = current.withVersioning(requested.status());
+            if (requested.mfaDelete() != null) {
+                next = next.withMfaDelete(requested.mfaDelete());
+            }
+            return next;
+        });
+        return Reply.status(200);
+    }
+}

@@ -1,0 +1,296 @@
+package dev.dualkey.gateway.s3.multipart;
+
+import dev.dualkey.gateway.auth.Authorizer;
+import dev.dualkey.gateway.http.Exchange;
+import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.s3.CopySource;
+import dev.dualkey.gateway.s3.ObjectHeaders;
+import dev.dualkey.gateway.s3.OperationHandler;
+import dev.dualkey.gateway.s3.S3Operation;
+import dev.dualkey.gateway.s3.S3Replies;
+import dev.dualkey.gateway.s3.S3Request;
+import dev.dualkey.gateway.s3.SmallBody;
+import dev.dualkey.gateway.s3.UploadExchange;
+import dev.dualkey.gateway.s3.error.S3ErrorCode;
+import dev.dualkey.gateway.s3.error.S3Exception;
+import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.xml.XmlElement;
+import dev.dualkey.gateway.s3.xml.XmlWriter;
+import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.PartWriter;
+import dev.dualkey.storage.WriteOptions;
+import dev.dualkey.storage.error.StorageException;
+import dev.dualkey.storage.model.ByteRange;
+import dev.dualkey.storage.model.ChecksumAlgorithm;
+import dev.dualkey.storage.model.CompletedPart;
+import dev.dualkey.storage.model.ListPartsPage;
+import dev.dualkey.storage.model.ListUploadsPage;
+import dev.dualkey.storage.model.MultipartUpload;
+import dev.dualkey.storage.model.ObjectVersion;
+import dev.dualkey.storage.model.PartCopyResult;
+import dev.dualkey.storage.model.PartInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Multipart uploads: CreateMultipartUpload, UploadPart, UploadPartCopy, CompleteMultipartUpload,
+ * AbortMultipartUpload, ListParts, ListMultipartUploads.
+ */
+public final class MultipartOperations {
+    private final ObjectStore store;
+    private final Authorizer authorizer;
+
+    public MultipartOperations(ObjectStore store, Authorizer authorizer) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    }
+
+    public void register(Map<S3Operation, OperationHandler> handlers) {
+        handlers.put(S3Operation.CREATE_MULTIPART_UPLOAD, r -> SmallBody.exchange(r, (q, b) -> create(q)));
+        handlers.put(S3Operation.UPLOAD_PART, this::uploadPart);
+        handlers.put(S3Operation.UPLOAD_PART_COPY, r -> SmallBody.exchange(r, (q, b) -> uploadPartCopy(q)));
+        handlers.put(S3Operation.COMPLETE_MULTIPART_UPLOAD, r -> SmallBody.exchange(r, this::complete));
+        handlers.put(S3Operation.ABORT_MULTIPART_UPLOAD, r -> SmallBody.exchange(r, (q, b) -> abort(q)));
+        handlers.put(S3Operation.LIST_PARTS, r -> SmallBody.exchange(r, (q, b) -> listParts(q)));
+        handlers.put(S3Operation.LIST_MULTIPART_UPLOADS, r -> SmallBody.exchange(r, (q, b) -> listUploads(q)));
+    }
+
+    Reply create(S3Request req) {
+        WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
+                .withChecksums(ObjectHeaders.requestedChecksums(req));
+        MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(), ObjectHeaders.metadata(req),
+                options);
+        Reply reply = S3Replies.xml(XmlWriter.s3("InitiateMultipartUploadResult")
+                .element("Bucket", req.bucket()).element("Key", req.key()).element("UploadId", up.uploadId()));
+        if (up.checksumAlgorithm() != null) {
+            reply.header("x-amz-checksum-algorithm", up.checksumAlgorithm().name());
+        }
+        return reply;
+    }
+
+    private static int partNumber(S3Request req) {
+        String v = req.queryParam("partNumber");
+        try {
+            int n = Integer.parseInt(v == null ? "" : v.trim());
+            if (n >= 1 && n <= 10_000) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through
+        }
+        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+                "Part number must be an integer between 1 and 10000, inclusive")
+                .with("ArgumentName", "partNumber").with("ArgumentValue", v);
+    }
+
+    private static String uploadId(S3Request req) {
+        String id = req.queryParam("uploadId");
+        if (id == null || id.isEmpty()) {
+            throw new S3Exception(S3ErrorCode.NO_SUCH_UPLOAD).with("UploadId", id);
+        }
+        return id;
+    }
+
+    Exchange uploadPart(S3Request req) {
+        long length = UploadExchange.declaredLength(req);
+        int part = partNumber(req);
+        String uploadId = uploadId(req);
+        var expectations = ObjectHeaders.expectations(req, length);
+        PartWriter writer;
+        try {
+            writer = store.newPartWriter(req.bucket(), req.key(), uploadId, part);
+        } catch (StorageException e) {
+            throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
+        }
+        // Storage digests a part with the upload's checksum algorithm; a SHA-256 for x-amz-content-sha256 is
+        // only available when the writer computes it, so hashed-payload parts are checked through it.
+        return new UploadExchange<>(req, writer, expectations, p -> {
+            Reply reply = Reply.status(200).header("ETag", '"' + p.etag() + '"');
+            p.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
+            return reply;
+        });
+    }
+
+    Reply uploadPartCopy(S3Request req) {
+        int part = partNumber(req);
+        String uploadId = uploadId(req);
+        CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
+        if (!authorizer.isAllowed(req.principal(), "s3:GetObject",
+                "arn:aws:s3:::" + src.bucket() + "/" + src.key())) {
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
+        ObjectVersion source;
+        try {
+            source = store.headObject(src.bucket(), src.key(), src.versionId());
+        } catch (StorageException e) {
+            throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
+        }
+        CopySource.checkConditions(req, source);
+        ByteRange range = null;
+        String rangeHeader = req.header("x-amz-copy-source-range");
+        if (rangeHeader != null) {
+            try {
+                range = ByteRange.parse(rangeHeader);
+            } catch (IllegalArgumentException e) {
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The x-amz-copy-source-range value must be of"
+                        + " the form bytes=first-last where first and last are the zero-based offsets of the"
+                        + " first and last bytes to copy").with("ArgumentName", "x-amz-copy-source-range")
+                        .with("ArgumentValue", rangeHeader);
+            }
+            if (range.first() < 0 || range.last() < 0 || range.last() >= source.size()) {
+                throw new S3Exception(S3ErrorCode.INVALID_RANGE)
+                        .with("RangeRequested", rangeHeader).with("ActualObjectSize", Long.toString(source.size()));
+            }
+        }
+        PartCopyResult result = store.uploadPartCopy(req.bucket(), req.key(), uploadId, part, src.bucket(),
+                src.key(), src.versionId(), range);
+        PartInfo p = result.part();
+        Reply reply = S3Replies.xml(XmlWriter.s3("CopyPartResult")
+                .element("LastModified", p.lastModified()).element("ETag", '"' + p.etag() + '"'));
+        if (!result.source().isNullVersion()) {
+            reply.header("x-amz-copy-source-version-id", result.source().versionId());
+        }
+        return reply;
+    }
+
+    Reply complete(S3Request req, byte[] body) {
+        String uploadId = uploadId(req);
+        XmlElement root = XmlElement.parse(body);
+        if (!root.name().equals("CompleteMultipartUpload")) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        List<CompletedPart> parts = new ArrayList<>();
+        for (XmlElement p : root.children("Part")) {
+            String number = p.childText("PartNumber").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+            String etag = p.childText("ETag").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+            try {
+                parts.add(new CompletedPart(Integer.parseInt(number), etag));
+            } catch (NumberFormatException e) {
+                throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        ObjectVersion v;
+        try {
+            v = store.completeMultipartUpload(req.bucket(), req.key(), uploadId, parts);
+        } catch (StorageException e) {
+            throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
+        }
+        String location = (req.head().secure() ? "https://" : "http://") + req.header("Host") + "/"
+                + req.bucket() + "/" + req.key();
+        XmlWriter w = XmlWriter.s3("CompleteMultipartUploadResult").element("Location", location)
+                .element("Bucket", req.bucket()).element("Key", req.key()).element("ETag", v.quotedEtag());
+        v.checksums().forEach((a, val) -> w.element("Checksum" + a.name(), val));
+        Reply reply = S3Replies.xml(w);
+        if (!v.isNullVersion()) {
+            reply.header("x-amz-version-id", v.versionId());
+        }
+        return reply;
+    }
+
+    Reply abort(S3Request req) {
+        String uploadId = uploadId(req);
+        try {
+            store.abortMultipartUpload(req.bucket(), req.key(), uploadId);
+        } catch (StorageException e) {
+            throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
+        }
+        return S3Replies.noContent();
+    }
+
+    private static int intParam(S3Request req, String name, int dflt, int max) {
+        String v = req.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.min(n, max);
+        } catch (NumberFormatException e) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Provided " + name + " not an integer or within"
+                    + " integer range").with("ArgumentName", name).with("ArgumentValue", v);
+        }
+    }
+
+    Reply listParts(S3Request req) {
+        String uploadId = uploadId(req);
+        int marker = intParam(req, "part-number-marker", 0, Integer.MAX_VALUE);
+        int max = intParam(req, "max-parts", 1000, 1000);
+        ListPartsPage page;
+        try {
+            page = store.listParts(req.bucket(), req.key(), uploadId, marker, max);
+        } catch (StorageException e) {
+            throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
+        }
+        MultipartUpload up = page.upload();
+        XmlWriter w = XmlWriter.s3("ListPartsResult").element("Bucket", req.bucket()).element("Key", req.key())
+                .element("UploadId", uploadId);
+        owner(w, "Initiator", up.ownerAccountId());
+        owner(w, "Owner", up.ownerAccountId());
+        w.element("StorageClass", up.metadata().storageClass() == null ? "STANDARD" : up.metadata().storageClass())
+                .element("PartNumberMarker", marker)
+                .element("NextPartNumberMarker", page.nextPartNumberMarker())
+                .element("MaxParts", max)
+                .element("IsTruncated", page.truncated());
+        if (up.checksumAlgorithm() != null) {
+            w.element("ChecksumAlgorithm", up.checksumAlgorithm().name());
+        }
+        for (PartInfo p : page.parts()) {
+            w.start("Part").element("PartNumber", p.partNumber()).element("LastModified", p.lastModified())
+                    .element("ETag", '"' + p.etag() + '"').element("Size", p.size());
+            for (Map.Entry<ChecksumAlgorithm, String> c : p.checksums().entrySet()) {
+                w.element("Checksum" + c.getKey().name(), c.getValue());
+            }
+            w.end();
+        }
+        return S3Replies.xml(w);
+    }
+
+    private static void owner(XmlWriter w, String element, String account) {
+        w.start(element).element("ID", account).element("DisplayName", account).end();
+    }
+
+    Reply listUploads(S3Request req) {
+        String prefix = req.queryParam("prefix");
+        String delimiter = req.queryParam("delimiter");
+        String keyMarker = req.queryParam("key-marker");
+        String uploadIdMarker = req.queryParam("upload-id-marker");
+        int max = intParam(req, "max-uploads", 1000, 1000);
+        ListUploadsPage page = store.listMultipartUploads(req.bucket(), prefix,
+                delimiter == null || delimiter.isEmpty() ? null : delimiter,
+                keyMarker == null || keyMarker.isEmpty() ? null : keyMarker,
+                uploadIdMarker == null || uploadIdMarker.isEmpty() ? null : uploadIdMarker, max);
+        XmlWriter w = XmlWriter.s3("ListMultipartUploadsResult").element("Bucket", req.bucket())
+                .element("KeyMarker", keyMarker == null ? "" : keyMarker)
+                .element("UploadIdMarker", uploadIdMarker == null ? "" : uploadIdMarker)
+                .element("NextKeyMarker", page.nextKeyMarker() == null ? "" : page.nextKeyMarker())
+                .element("NextUploadIdMarker", page.nextUploadIdMarker() == null ? "" : page.nextUploadIdMarker())
+                .element("Prefix", prefix == null ? "" : prefix)
+                .element("Delimiter", delimiter)
+                .element("MaxUploads", max)
+                .element("IsTruncated", page.truncated());
+        for (MultipartUpload up : page.uploads()) {
+            w.start("Upload").element("Key", up.key()).element("UploadId", up.uploadId());
+            owner(w, "Initiator", up.ownerAccountId());
+            owner(w, "Owner", up.ownerAccountId());
+            w.element("StorageClass", up.metadata().storageClass() == null ? "STANDARD"
+                            : up.metadata().storageClass())
+                    .element("Initiated", up.initiated());
+            if (up.checksumAlgorithm() != null) {
+                w.element("ChecksumAlgorithm", up.checksumAlgorithm().name());
+            }
+            w.end();
+        }
+        for (String p : page.commonPrefixes()) {
+            w.start("CommonPrefixes").element("Prefix", p).end();
+        }
+        return S3Replies.xml(w);
+    }
+}

@@ -1,0 +1,2 @@
+/** S3 multipart upload operations. */
+package dev.dualkey.gateway.s3.multipart;

@@ -1,0 +1,334 @@
+package dev.dualkey.gateway.s3.object;
+
+import dev.dualkey.gateway.auth.Authorizer;
+import dev.dualkey.gateway.http.Exchange;
+import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.s3.Conditions;
+import dev.dualkey.gateway.s3.CopySource;
+import dev.dualkey.gateway.s3.ObjectHeaders;
+import dev.dualkey.gateway.s3.OperationHandler;
+import dev.dualkey.gateway.s3.S3Operation;
+import dev.dualkey.gateway.s3.S3Replies;
+import dev.dualkey.gateway.s3.S3Request;
+import dev.dualkey.gateway.s3.SmallBody;
+import dev.dualkey.gateway.s3.UploadExchange;
+import dev.dualkey.gateway.s3.error.S3ErrorCode;
+import dev.dualkey.gateway.s3.error.S3Exception;
+import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.xml.XmlElement;
+import dev.dualkey.gateway.s3.xml.XmlWriter;
+import dev.dualkey.storage.ObjectReader;
+import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.ObjectWriter;
+import dev.dualkey.storage.WriteOptions;
+import dev.dualkey.storage.error.StorageException;
+import dev.dualkey.storage.model.ByteRange;
+import dev.dualkey.storage.model.CopyResult;
+import dev.dualkey.storage.model.DeleteOutcome;
+import dev.dualkey.storage.model.ObjectMetadata;
+import dev.dualkey.storage.model.ObjectVersion;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** Object operations: PutObject, GetObject, HeadObject, CopyObject, DeleteObject, DeleteObjects. */
+public final class ObjectOperations {
+    /** S3's limit of keys per DeleteObjects request. */
+    static final int MAX_DELETE_KEYS = 1000;
+    private static final Map<String, String> RESPONSE_OVERRIDES = Map.of(
+            "response-content-type", "Content-Type",
+            "response-content-language", "Content-Language",
+            "response-expires", "Expires",
+            "response-cache-control", "Cache-Control",
+            "response-content-disposition", "Content-Disposition",
+            "response-content-encoding", "Content-Encoding");
+
+    private final ObjectStore store;
+    private final Authorizer authorizer;
+
+    public ObjectOperations(ObjectStore store, Authorizer authorizer) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    }
+
+    public void register(Map<S3Operation, OperationHandler> handlers) {
+        handlers.put(S3Operation.PUT_OBJECT, this::putObject);
+        handlers.put(S3Operation.GET_OBJECT, r -> SmallBody.exchange(r, (q, b) -> getObject(q, true)));
+        handlers.put(S3Operation.HEAD_OBJECT, r -> SmallBody.exchange(r, (q, b) -> getObject(q, false)));
+        handlers.put(S3Operation.COPY_OBJECT, r -> SmallBody.exchange(r, (q, b) -> copyObject(q)));
+        handlers.put(S3Operation.DELETE_OBJECT, r -> SmallBody.exchange(r, (q, b) -> deleteObject(q)));
+        handlers.put(S3Operation.DELETE_OBJECTS, r -> {
+            requireIntegrityHeader(r);
+            return SmallBody.exchange(r, this::deleteObjects);
+        });
+    }
+
+    // ---- PutObject ------------------------------------------------------------------------------------
+
+    Exchange putObject(S3Request req) {
+        long length = UploadExchange.declaredLength(req);
+        WriteOptions options = WriteOptions.defaults()
+                .withOwner(req.principal().accountId())
+                .withChecksums(ObjectHeaders.requestedChecksums(req));
+        String ifNoneMatch = req.header("If-None-Match");
+        if (ifNoneMatch != null) {
+            if (!ifNoneMatch.trim().equals("*")) {
+                throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                        "If-None-Match on PutObject only supports '*'").with("Header", "If-None-Match");
+            }
+            options = options.withIfNoneMatchAny(true);
+        }
+        String ifMatch = req.header("If-Match");
+        if (ifMatch != null) {
+            options = options.withIfMatchEtag(unquote(ifMatch.trim()));
+        }
+        var expectations = ObjectHeaders.expectations(req, length);
+        ObjectWriter writer = store.newObjectWriter(req.bucket(), req.key(), ObjectHeaders.metadata(req), options);
+        return new UploadExchange<>(req, writer, expectations, v -> {
+            Reply reply = Reply.status(200).header("ETag", v.quotedEtag());
+            if (!v.isNullVersion()) {
+                reply.header("x-amz-version-id", v.versionId());
+            }
+            v.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
+            return reply;
+        });
+    }
+
+    private static String unquote(String etag) {
+        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
+                ? etag.substring(1, etag.length() - 1) : etag;
+    }
+
+    // ---- GetObject / HeadObject -------------------------------------------------------------------------
+
+    Reply getObject(S3Request req, boolean withBody) {
+        String partNumber = req.queryParam("partNumber");
+        ObjectReader reader = withBody ? store.openObject(req.bucket(), req.key(), req.versionId()) : null;
+        boolean handedOver = false;
+        try {
+            ObjectVersion v = reader != null ? reader.version()
+                    : store.headObject(req.bucket(), req.key(), req.versionId());
+            Conditions.Result cond = Conditions.evaluate(v, req.header("If-Match"), req.header("If-None-Match"),
+                    req.header("If-Modified-Since"), req.header("If-Unmodified-Since"));
+            if (cond.notModified()) {
+                Reply r = Reply.status(304).header("ETag", v.quotedEtag())
+                        .header("Last-Modified", S3Replies.httpDate(v.lastModified()));
+                if (!v.isNullVersion()) {
+                    r.header("x-amz-version-id", v.versionId());
+                }
+                return r;
+            }
+            if (cond != Conditions.Result.PROCEED) {
+                throw new S3Exception(S3ErrorCode.PRECONDITION_FAILED).with("Condition", cond.condition());
+            }
+            long size = v.size();
+            long offset = 0;
+            long length = size;
+            boolean partial = false;
+            if (partNumber != null) {
+                int n = parsePartNumber(partNumber);
+                // Part boundaries of multipart objects are not exposed by storage: part 1 is answered with the
+                // whole object (and no x-amz-mp-parts-count), which SDK part-based downloaders treat as a
+                // single-part object.
+                if (n != 1) {
+                    throw new S3Exception(S3ErrorCode.INVALID_RANGE, "The requested partnumber is not satisfiable")
+                            .withHeader("Content-Range", "bytes */" + size);
+                }
+            } else {
+                String rangeHeader = req.header("Range");
+                if (rangeHeader != null) {
+                    ByteRange range = null;
+                    try {
+                        range = ByteRange.parse(rangeHeader);
+                    } catch (IllegalArgumentException ignored) {
+                        // S3 ignores a Range it cannot parse and sends the whole object
+                    }
+                    if (range != null) {
+                        try {
+                            long[] ol = range.resolve(size);
+                            offset = ol[0];
+                            length = ol[1];
+                            partial = true;
+                        } catch (StorageException e) {
+                            throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), req.versionId())
+                                    .with("RangeRequested", rangeHeader)
+                                    .with("ActualObjectSize", Long.toString(size))
+                                    .withHeader("Content-Range", "bytes */" + size);
+                        }
+                    }
+                }
+            }
+            Reply reply = Reply.status(partial ? 206 : 200);
+            ObjectHeaders.versionHeaders(reply, v,
+                    !partial && "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode")));
+            if (partial) {
+                reply.header("Content-Range", "bytes " + offset + "-" + (offset + length - 1) + "/" + size);
+            }
+            for (Map.Entry<String, String> o : RESPONSE_OVERRIDES.entrySet()) {
+                String value = req.queryParam(o.getKey());
+                if (value != null) {
+                    reply.header(o.getValue(), value);
+                }
+            }
+            if (reader == null) {
+                reply.header("Content-Length", Long.toString(length));
+                return reply;
+            }
+            ObjectReader r = reader;
+            reply.streamed(new Reply.StreamedBody(length == 0 ? List.of() : reader.read(offset, length), length,
+                    r::close));
+            handedOver = true;
+            return reply;
+        } finally {
+            if (reader != null && !handedOver) {
+                reader.close();
+            }
+        }
+    }
+
+    private static int parsePartNumber(String s) {
+        try {
+            int n = Integer.parseInt(s);
+            if (n >= 1 && n <= 10_000) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through
+        }
+        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+                "Part number must be an integer between 1 and 10000, inclusive")
+                .with("ArgumentName", "partNumber").with("ArgumentValue", s);
+    }
+
+    // ---- CopyObject -----------------------------------------------------------------------------------
+
+    Reply copyObject(S3Request req) {
+        CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
+        if (!authorizer.isAllowed(req.principal(), "s3:GetObject",
+                "arn:aws:s3:::" + src.bucket() + "/" + src.key())) {
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
+        String directive = req.header("x-amz-metadata-directive");
+        boolean replace;
+        if (directive == null || directive.equals("COPY")) {
+            replace = false;
+        } else if (directive.equals("REPLACE")) {
+            replace = true;
+        } else {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Unknown metadata directive.")
+                    .with("ArgumentName", "x-amz-metadata-directive").with("ArgumentValue", directive);
+        }
+        ObjectVersion source;
+        try {
+            source = store.headObject(src.bucket(), src.key(), src.versionId());
+        } catch (StorageException e) {
+            throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
+        }
+        CopySource.checkConditions(req, source);
+        boolean sameObject = src.bucket().equals(req.bucket()) && src.key().equals(req.key())
+                && src.versionId() == null;
+        if (sameObject && !replace && req.header("x-amz-storage-class") == null) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "This copy request is illegal because it is trying"
+                    + " to copy an object to itself without changing the object's metadata, storage class,"
+                    + " website redirect location or encryption attributes.");
+        }
+        ObjectMetadata meta = replace ? ObjectHeaders.metadata(req) : null;
+        if (!replace && req.header("x-amz-storage-class") != null) {
+            meta = source.metadata().toBuilder().storageClass(req.header("x-amz-storage-class")).build();
+        }
+        WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
+                .withChecksums(ObjectHeaders.requestedChecksums(req));
+        CopyResult result;
+        try {
+            result = store.copyObject(src.bucket(), src.key(), src.versionId(), req.bucket(), req.key(), meta,
+                    options);
+        } catch (dev.dualkey.storage.error.NoSuchKeyException | dev.dualkey.storage.error.NoSuchVersionException e) {
+            throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
+        }
+        ObjectVersion created = result.created();
+        XmlWriter w = XmlWriter.s3("CopyObjectResult")
+                .element("LastModified", created.lastModified())
+                .element("ETag", created.quotedEtag());
+        created.checksums().forEach((a, val) -> w.element("Checksum" + a.name(), val));
+        Reply reply = S3Replies.xml(w);
+        if (!created.isNullVersion()) {
+            reply.header("x-amz-version-id", created.versionId());
+        }
+        if (!result.source().isNullVersion()) {
+            reply.header("x-amz-copy-source-version-id", result.source().versionId());
+        }
+        return reply;
+    }
+
+    // ---- DeleteObject / DeleteObjects ---------------------------------------------------------------
+
+    Reply deleteObject(S3Request req) {
+        DeleteOutcome out = store.deleteObject(req.bucket(), req.key(), req.versionId());
+        Reply reply = S3Replies.noContent();
+        if (out.deleteMarker()) {
+            reply.header("x-amz-delete-marker", "true");
+        }
+        if (out.versionId() != null && !out.versionId().equals(ObjectVersion.NULL_VERSION_ID)) {
+            reply.header("x-amz-version-id", out.versionId());
+        } else if (req.versionId() != null) {
+            reply.header("x-amz-version-id", req.versionId());
+        }
+        return reply;
+    }
+
+    /** DeleteObjects is {@code requestChecksumRequired}: Content-MD5 or a flexible checksum must protect it. */
+    private static void requireIntegrityHeader(S3Request req) {
+        if (req.header("Content-MD5") != null || req.header("x-amz-sdk-checksum-algorithm") != null
+                || req.header("x-amz-trailer") != null) {
+            return;
+        }
+        for (var a : dev.dualkey.storage.model.ChecksumAlgorithm.values()) {
+            if (req.header("x-amz-checksum-" + a.headerSuffix()) != null) {
+                return;
+            }
+        }
+        throw new S3Exception(S3ErrorCode.INVALID_REQUEST,
+                "Missing required header for this request: Content-MD5");
+    }
+
+    Reply deleteObjects(S3Request req, byte[] body) {
+        XmlElement root = XmlElement.parse(body);
+        if (!root.name().equals("Delete")) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        boolean quiet = root.childText("Quiet").map("true"::equalsIgnoreCase).orElse(false);
+        List<XmlElement> objects = root.children("Object");
+        if (objects.isEmpty() || objects.size() > MAX_DELETE_KEYS) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        XmlWriter w = XmlWriter.s3("DeleteResult");
+        for (XmlElement o : objects) {
+            String key = o.child("Key").map(XmlElement::rawText).orElse(null);
+            if (key == null || key.isEmpty()) {
+                throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+            }
+            String versionId = o.childText("VersionId").filter(s -> !s.isEmpty()).orElse(null);
+            try {
+                DeleteOutcome out = store.deleteObject(req.bucket(), key, versionId);
+                if (quiet) {
+                    continue;
+                }
+                w.start("Deleted").element("Key", key);
+                if (versionId != null) {
+                    w.element("VersionId", versionId);
+                }
+                if (out.deleteMarker()) {
+                    w.element("DeleteMarker", true);
+                    String markerId = out.markerCreated() ? out.versionId() : versionId;
+                    w.element("DeleteMarkerVersionId", markerId);
+                }
+                w.end();
+            } catch (StorageException e) {
+                S3Exception x = StorageErrorTranslator.translate(e, req.bucket(), key, versionId);
+                w.start("Error").element("Key", key).element("VersionId", versionId)
+                        .element("Code", x.error().code()).element("Message", x.getMessage()).end();
+            }
+        }
+        return S3Replies.xml(w);
+    }
+}

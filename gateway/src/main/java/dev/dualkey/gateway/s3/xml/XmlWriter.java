@@ -1,0 +1,125 @@
+package dev.dualkey.gateway.s3.xml;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * A small fluent StAX writer for S3 response documents: text is always escaped, the S3 namespace goes on the
+ * root element, and the document starts with the XML prolog S3 sends. Not thread-safe; one per document.
+ */
+public final class XmlWriter {
+    /** Namespace of every S3 REST-XML body. */
+    public static final String S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/";
+    private static final XMLOutputFactory FACTORY = XMLOutputFactory.newFactory();
+    private static final DateTimeFormatter ISO_MILLIS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    private final XMLStreamWriter w;
+
+    private XmlWriter(String root, String namespace) {
+        try {
+            w = FACTORY.createXMLStreamWriter(out, "UTF-8");
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeStartElement(root);
+            if (namespace != null) {
+                w.writeDefaultNamespace(namespace);
+            }
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A document whose root element carries the S3 namespace. */
+    public static XmlWriter s3(String root) {
+        return new XmlWriter(root, S3_NAMESPACE);
+    }
+
+    /** A document whose root element has no namespace (S3's {@code <Error>}). */
+    public static XmlWriter plain(String root) {
+        return new XmlWriter(root, null);
+    }
+
+    public XmlWriter start(String name) {
+        try {
+            w.writeStartElement(name);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    public XmlWriter end() {
+        try {
+            w.writeEndElement();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** {@code <name>text</name>}; skipped when text is null. */
+    public XmlWriter element(String name, String text) {
+        if (text == null) {
+            return this;
+        }
+        try {
+            w.writeStartElement(name);
+            w.writeCharacters(text);
+            w.writeEndElement();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** Escaped character content inside the current element. */
+    public XmlWriter text(String text) {
+        try {
+            w.writeCharacters(text);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    public XmlWriter element(String name, long value) {
+        return element(name, Long.toString(value));
+    }
+
+    public XmlWriter element(String name, boolean value) {
+        return element(name, Boolean.toString(value));
+    }
+
+    /** An ISO-8601 timestamp with milliseconds, as S3 lists them ({@code 2009-10-12T17:50:30.000Z}). */
+    public XmlWriter element(String name, Instant time) {
+        return time == null ? this : element(name, isoTime(time));
+    }
+
+    /** Closes all open elements and returns the UTF-8 bytes. */
+    public byte[] toBytes() {
+        try {
+            w.writeEndDocument();
+            w.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    @Override
+    public String toString() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** S3's listing timestamp format. */
+    public static String isoTime(Instant time) {
+        return ISO_MILLIS.format(time);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.dualkey.gateway.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.dualkey.gateway.http.RequestHead;
+import dev.dualkey.gateway.s3.error.S3ErrorCode;
+import dev.dualkey.gateway.s3.error.S3Exception;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import org.junit.jupiter.api.Test;
+
+class S3RouterTest {
+    static S3Operation route(String method, String uri, String... headers) {
+        DefaultHttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(method), uri);
+        for (int i = 0; i < headers.length; i += 2) {
+            r.headers().add(headers[i], headers[i + 1]);
+        }
+        RequestHead head = new RequestHead("id", "host", r, false);
+        return S3Router.route(head, S3Address.parse(head.rawPath(), null, null));
+    }
+
+    @Test
+    void serviceAndBucketOperations() {
+        assertEquals(S3Operation.LIST_BUCKETS, route("GET", "/"));
+        assertEquals(S3Operation.CREATE_BUCKET, route("PUT", "/bkt"));
+        assertEquals(S3Operation.HEAD_BUCKET, route("HEAD", "/bkt"));
+        assertEquals(S3Operation.DELETE_BUCKET, route("DELETE", "/bkt/"));
+        assertEquals(S3Operation.GET_BUCKET_LOCATION, route("GET", "/bkt?location"));
+        assertEquals(S3Operation.GET_BUCKET_VERSIONING, route("GET", "/bkt?versioning"));
+        assertEquals(S3Operation.PUT_BUCKET_VERSIONING, route("PUT", "/bkt?versioning"));
+        assertEquals(S3Operation.LIST_OBJECTS, route("GET", "/bkt?prefix=a"));
+        assertEquals(S3Operation.LIST_OBJECTS_V2, route("GET", "/bkt?list-type=2"));
+        assertEquals(S3Operation.LIST_OBJECT_VERSIONS, route("GET", "/bkt?versions"));
+        assertEquals(S3Operation.LIST_MULTIPART_UPLOADS, route("GET", "/bkt?uploads"));
+        assertEquals(S3Operation.DELETE_OBJECTS, route("POST", "/bkt?delete"));
+    }
+
+    @Test
+    void objectAndMultipartOperations() {
+        assertEquals(S3Operation.PUT_OBJECT, route("PUT", "/bkt/a/b.txt"));
+        assertEquals(S3Operation.COPY_OBJECT, route("PUT", "/bkt/k", "x-amz-copy-source", "/src/k"));
+        assertEquals(S3Operation.GET_OBJECT, route("GET", "/bkt/k?versionId=x"));
+        assertEquals(S3Operation.HEAD_OBJECT, route("HEAD", "/bkt/k"));
+        assertEquals(S3Operation.DELETE_OBJECT, route("DELETE", "/bkt/k"));
+        assertEquals(S3Operation.CREATE_MULTIPART_UPLOAD, route("POST", "/bkt/k?uploads"));
+        assertEquals(S3Operation.UPLOAD_PART, route("PUT", "/bkt/k?partNumber=1&uploadId=u"));
+        assertEquals(S3Operation.UPLOAD_PART_COPY, route("PUT", "/bkt/k?partNumber=1&uploadId=u",
+                "x-amz-copy-source", "src/k"));
+        assertEquals(S3Operation.COMPLETE_MULTIPART_UPLOAD, route("POST", "/bkt/k?uploadId=u"));
+        assertEquals(S3Operation.ABORT_MULTIPART_UPLOAD, route("DELETE", "/bkt/k?uploadId=u"));
+        assertEquals(S3Operation.LIST_PARTS, route("GET", "/bkt/k?uploadId=u"));
+    }
+
+    @Test
+    void unsupportedSubresourcesAreNotImplemented() {
+        for (String uri : new String[] {"/bkt?acl", "/bkt?policy", "/bkt?lifecycle", "/bkt/k?tagging",
+                "/bkt/k?retention", "/bkt/k?acl"}) {
+            S3Exception e = assertThrows(S3Exception.class, () -> route("GET", uri), uri);
+            assertEquals(S3ErrorCode.NOT_IMPLEMENTED, e.error());
+            assertEquals(501, e.error().httpStatus());
+        }
+        assertEquals(S3ErrorCode.NOT_IMPLEMENTED,
+                assertThrows(S3Exception.class, () -> route("POST", "/bkt")).error());
+    }
+
+    @Test
+    void keysKeepSlashesPlusAndDecodedCharacters() {
+        assertEquals(new S3Address("bkt", "a//b+c d%"), S3Address.parse("/bkt/a//b+c%20d%25", null, null));
+        assertEquals(new S3Address("bkt", null), S3Address.parse("/bkt/", null, null));
+        assertEquals(new S3Address(null, null), S3Address.parse("/", null, null));
+    }
+
+    @Test
+    void virtualHostedStyleTakesTheBucketFromHost() {
+        assertEquals(new S3Address("photos", "2024/a.jpg"),
+                S3Address.parse("/2024/a.jpg", "photos.s3.example:9000", "s3.example"));
+        assertEquals(new S3Address("photos", null), S3Address.parse("/", "photos.s3.example", "s3.example"));
+        // The bare domain and other hosts stay path-style.
+        assertEquals(new S3Address("bkt", "k"), S3Address.parse("/bkt/k", "s3.example", "s3.example"));
+        assertEquals(new S3Address("bkt", "k"), S3Address.parse("/bkt/k", "127.0.0.1:9000", "s3.example"));
+    }
+}
