@@ -70,6 +70,7 @@ public final class GatewayServer implements AutoCloseable {
     private final StorageEngine ownedEngine;
     private final AtomicInteger inFlight;
     private volatile boolean closed;
+    private AutoCloseable console; // console hook (console branch): the console listener, closed first
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
                           TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
@@ -118,6 +119,7 @@ public final class GatewayServer implements AutoCloseable {
             return;
         }
         closed = true;
+        closeConsole(); // console hook (console branch)
         s3Channel.close().syncUninterruptibly();
         long deadline = System.currentTimeMillis() + GRACE_MILLIS;
         while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
@@ -137,6 +139,17 @@ public final class GatewayServer implements AutoCloseable {
         LOG.info("Dualkey gateway stopped");
     }
 
+    // console hook (console branch): stops the console listener before the S3 listener.
+    private void closeConsole() {
+        if (console != null) {
+            try {
+                console.close();
+            } catch (Exception e) {
+                LOG.warn("closing the console failed", e);
+            }
+        }
+    }
+
     /** Typed, validated settings; {@link #start()} binds. */
     public static final class Builder {
         private ObjectStore objectStore;
@@ -152,6 +165,7 @@ public final class GatewayServer implements AutoCloseable {
         private final List<Endpoint> extraEndpoints = new ArrayList<>();
         private int ioThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private int idleSeconds = 300;
+        private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
 
         private Builder() {
         }
@@ -219,6 +233,12 @@ public final class GatewayServer implements AutoCloseable {
          */
         public Builder endpoint(Endpoint e) {
             this.extraEndpoints.add(e);
+            return this;
+        }
+
+        /** console hook (console branch): starts the web console with the server; null = no console. */
+        public Builder console(dev.dualkey.gateway.console.ConsoleLauncher launcher) {
+            this.consoleLauncher = launcher;
             return this;
         }
 
@@ -292,6 +312,14 @@ public final class GatewayServer implements AutoCloseable {
                         .childHandler(new GatewayChannelInitializer(ssl, endpoints, executor, counter, idleSeconds));
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
                 GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
+                if (consoleLauncher != null) { // console hook (console branch)
+                    try {
+                        server.console = consoleLauncher.start(store, executor::execute, ssl);
+                    } catch (RuntimeException e) {
+                        server.close();
+                        throw e;
+                    }
+                }
                 LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
                 return server;
             } catch (RuntimeException e) {

@@ -51,6 +51,23 @@ public final class ConsoleServer implements AutoCloseable {
         this.executor = Objects.requireNonNull(executor, "executor");
     }
 
+    /**
+     * A {@link ConsoleLauncher} for {@code GatewayServer.Builder.console(...)}: builds the pages with
+     * {@code app.apply(store, secure)} once the server's store is known, then binds {@code address}.
+     */
+    public static ConsoleLauncher launcher(InetSocketAddress address,
+                                           java.util.function.BiFunction<dev.dualkey.storage.ObjectStore, Boolean,
+                                                   ConsoleApp> app) {
+        return (store, executor, ssl) -> {
+            try {
+                return new ConsoleServer(address, ssl, app.apply(store, ssl != null), executor).start();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the console", e);
+            }
+        };
+    }
+
     /** Binds the listener; returns when it accepts connections. */
     public synchronized ConsoleServer start() throws InterruptedException {
         if (channel != null) {
