@@ -36,12 +36,11 @@ public final class ConsoleRouter implements ConsoleApp {
     private final MfaProtectedPages mfaPages;
     private final CredentialPages credentials;
     private final UserPages users;
-    private final Authorizer authorizer;
     private final StaticAssets assets = new StaticAssets();
 
     public ConsoleRouter(ConsoleAuth auth, CsrfGuard csrf, PageRenderer renderer, SignInPages signIn,
                          BucketPages buckets, MfaProtectedPages mfaPages, CredentialPages credentials,
-                         UserPages users, Authorizer authorizer) {
+                         UserPages users) {
         this.auth = auth;
         this.csrf = csrf;
         this.renderer = renderer;
@@ -50,7 +49,6 @@ public final class ConsoleRouter implements ConsoleApp {
         this.mfaPages = mfaPages;
         this.credentials = credentials;
         this.users = users;
-        this.authorizer = authorizer;
     }
 
     @Override

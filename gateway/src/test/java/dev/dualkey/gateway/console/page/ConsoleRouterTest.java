@@ -97,8 +97,7 @@ class ConsoleRouterTest {
                 u -> List.of("arn:aws:iam::" + ACCOUNT + ":mfa/root"));
         router = new ConsoleRouter(auth, csrf, renderer, new SignInPages(auth, renderer, csrf, new SecureRandom()),
                 new BucketPages(store, rootOnly, renderer, "us-east-1", mfa), mfa,
-                new CredentialPages(directory, rootOnly, renderer), new UserPages(directory, rootOnly, renderer),
-                rootOnly);
+                new CredentialPages(directory, rootOnly, renderer), new UserPages(directory, rootOnly, renderer));
     }
 
     @AfterEach
