@@ -28,8 +28,11 @@ public interface MfaDeleteCheck {
     /**
      * Checks {@code "serial code"} for the user when {@link #required} says so.
      *
+     * @param key       object key (DELETE_*), or null; for the audit record
+     * @param versionId version id (DELETE_VERSION), or null; for the audit record
      * @return {@code null} when the request may proceed, otherwise the refusal in plain words (missing code,
      *         invalid or reused code, not the bucket owner's root user)
      */
-    String check(ConsoleUser user, BucketInfo bucket, Operation op, boolean mfaDeleteAfter, String serial, String code);
+    String check(ConsoleUser user, BucketInfo bucket, Operation op, boolean mfaDeleteAfter, String key, String versionId,
+                 String serial, String code);
 }

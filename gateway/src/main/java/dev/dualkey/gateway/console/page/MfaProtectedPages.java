@@ -129,7 +129,7 @@ public final class MfaProtectedPages {
             return page.show(req, user, info.name(),
                     "You are not allowed to delete object versions here (s3:DeleteObjectVersion).");
         }
-        String refused = mfaCheck(req, user, info, Operation.DELETE_VERSION, false);
+        String refused = mfaCheck(req, user, info, Operation.DELETE_VERSION, false, key, versionId);
         if (refused != null) {
             return page.show(req, user, info.name(), refused);
         }
@@ -165,7 +165,7 @@ public final class MfaProtectedPages {
             return ConsoleResponse.redirect("/buckets/" + info.name() + "?n=versioning&name="
                     + FormData.encode(info.name()));
         }
-        String refused = mfaCheck(req, user, info, Operation.PUT_VERSIONING, mfaAfter);
+        String refused = mfaCheck(req, user, info, Operation.PUT_VERSIONING, mfaAfter, null, null);
         if (refused != null) {
             return page.show(req, user, info.name(), refused);
         }
@@ -177,7 +177,8 @@ public final class MfaProtectedPages {
         return ConsoleResponse.redirect("/buckets/" + info.name() + "?n=versioning&name=" + FormData.encode(info.name()));
     }
 
-    private String mfaCheck(ConsoleRequest req, ConsoleUser user, BucketInfo info, Operation op, boolean mfaAfter) {
+    private String mfaCheck(ConsoleRequest req, ConsoleUser user, BucketInfo info, Operation op, boolean mfaAfter,
+                            String key, String versionId) {
         if (!check.required(info, op, mfaAfter)) {
             return null;
         }
@@ -187,6 +188,6 @@ public final class MfaProtectedPages {
             List<String> serials = mfaSerials.apply(user);
             serial = serials.isEmpty() ? "" : serials.get(0);
         }
-        return check.check(user, info, op, mfaAfter, serial, code);
+        return check.check(user, info, op, mfaAfter, key, versionId, serial, code);
     }
 }

@@ -86,8 +86,8 @@ class ConsoleRouterTest {
             }
 
             @Override
-            public String check(ConsoleUser user, BucketInfo bucket, Operation op, boolean after, String serial,
-                                String code) {
+            public String check(ConsoleUser user, BucketInfo bucket, Operation op, boolean after, String key,
+                                String versionId, String serial, String code) {
                 mfaChecks.add(op + " " + serial + " " + code);
                 return code.equals(acceptedCode) ? null : "The MFA code is not valid.";
             }
