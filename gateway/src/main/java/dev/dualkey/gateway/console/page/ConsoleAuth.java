@@ -28,10 +28,11 @@ public interface ConsoleAuth {
      * Refused. One generic message for every reason (unknown account or user, wrong password, wrong code,
      * throttled), so a caller learns nothing about which part was wrong.
      *
-     * @param offerResync true after three wrong codes in a row for this sign-in
+     * @param offerResync   true after three wrong codes in a row for this sign-in
      * @param challengeLive whether the MFA step can still be retried with the same challenge
+     * @param message       the generic text to show (the same for every cause; throttling has its own)
      */
-    record Failed(boolean offerResync, boolean challengeLive) implements Result {
+    record Failed(boolean offerResync, boolean challengeLive, String message) implements Result {
     }
 
     /** Step 1. {@code userName} is null for the root user (account id or alias + root password). */
@@ -40,7 +41,10 @@ public interface ConsoleAuth {
     /** Step 2: one 6-digit code. */
     Result code(String challengeToken, String code, String clientAddress);
 
-    /** Step 2 alternative: resynchronize with two consecutive codes, which also completes the sign-in. */
+    /**
+     * Step 2 alternative: resynchronize the device with two consecutive codes; on success the result is
+     * {@link MfaRequired} again and the user signs in with the next fresh code.
+     */
     Result resync(String challengeToken, String code1, String code2, String clientAddress);
 
     /** Abandons a challenge. */

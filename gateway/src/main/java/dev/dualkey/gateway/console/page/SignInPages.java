@@ -23,9 +23,8 @@ import dev.dualkey.gateway.console.web.FormData;
  * session cookie is set (the session id is rotated at sign-in, never reused from before authentication).
  */
 public final class SignInPages {
-    /** The one message for every failed sign-in step. */
-    public static final String GENERIC_FAILURE = "Your authentication information is incorrect. Please try again. "
-            + "After several failed attempts, sign-in is paused for a few minutes.";
+    /** The message for a failed sign-in step when the sign-in service gives none. */
+    public static final String GENERIC_FAILURE = "Your authentication information is incorrect. Please try again.";
 
     private final ConsoleAuth auth;
     private final PageRenderer renderer;
@@ -93,7 +92,7 @@ public final class SignInPages {
     public ConsoleResponse rootSubmit(ConsoleRequest req) {
         String account = req.form().get("account").trim();
         ConsoleAuth.Result r = auth.password(account, null, req.form().get("password"), req.clientAddress());
-        return afterPassword(req, r, () -> rootPage(req, 403, GENERIC_FAILURE, account));
+        return afterPassword(req, r, () -> rootPage(req, 403, message(r), account));
     }
 
     /** POST /a/{account}. */
@@ -103,7 +102,11 @@ public final class SignInPages {
             return userPage(req, account, 403, GENERIC_FAILURE, userName);
         }
         ConsoleAuth.Result r = auth.password(account, userName, req.form().get("password"), req.clientAddress());
-        return afterPassword(req, r, () -> userPage(req, account, 403, GENERIC_FAILURE, userName));
+        return afterPassword(req, r, () -> userPage(req, account, 403, message(r), userName));
+    }
+
+    private static String message(ConsoleAuth.Result r) {
+        return r instanceof ConsoleAuth.Failed f && f.message() != null ? f.message() : GENERIC_FAILURE;
     }
 
     private ConsoleResponse afterPassword(ConsoleRequest req, ConsoleAuth.Result r,
@@ -134,6 +137,10 @@ public final class SignInPages {
 
     /** GET /signin/mfa. */
     public ConsoleResponse mfaPage(ConsoleRequest req, int status, String error) {
+        return mfaPage(req, status, error, null);
+    }
+
+    private ConsoleResponse mfaPage(ConsoleRequest req, int status, String error, String notice) {
         String token = req.cookie(challengeCookie(req.secure()));
         ConsoleAuth.Challenge c = token == null ? null : auth.challenge(token);
         if (c == null) {
@@ -145,7 +152,9 @@ public final class SignInPages {
         v.put("csrf", csrfToken);
         v.put("device", c.deviceSerial());
         v.put("resync", c.offerResync() ? resyncForm.render(Map.of("csrf", csrfToken)) : SafeHtml.EMPTY);
-        return withCookie(renderer.publicPage(status, "Multi-factor authentication", error, mfaForm.render(v)), set[0]);
+        SafeHtml content = notice == null ? mfaForm.render(v)
+                : SafeHtml.concat(Html.el("p", Html.text(notice), "class", "notice"), mfaForm.render(v));
+        return withCookie(renderer.publicPage(status, "Multi-factor authentication", error, content), set[0]);
     }
 
     /** POST /signin/mfa. */
@@ -163,8 +172,13 @@ public final class SignInPages {
         if (token == null) {
             return ConsoleResponse.redirect("/signin?n=expired");
         }
-        return afterCode(req, auth.resync(token, req.form().get("code1").trim(), req.form().get("code2").trim(),
-                req.clientAddress()));
+        ConsoleAuth.Result r = auth.resync(token, req.form().get("code1").trim(), req.form().get("code2").trim(),
+                req.clientAddress());
+        if (r instanceof ConsoleAuth.MfaRequired) {
+            return mfaPage(req, 200, null, "Your MFA device is resynchronized. Wait for the next code it shows, "
+                    + "then type it below to sign in.");
+        }
+        return afterCode(req, r);
     }
 
     private ConsoleResponse afterCode(ConsoleRequest req, ConsoleAuth.Result r) {
@@ -172,9 +186,9 @@ public final class SignInPages {
             return signedIn(req, s.sessionToken());
         }
         if (r instanceof ConsoleAuth.Failed f && f.challengeLive()) {
-            return mfaPage(req, 403, GENERIC_FAILURE);
+            return mfaPage(req, 403, message(r));
         }
-        return rootPage(req, 403, GENERIC_FAILURE, "");
+        return rootPage(req, 403, message(r), "");
     }
 
     /** POST /signin/cancel. */
