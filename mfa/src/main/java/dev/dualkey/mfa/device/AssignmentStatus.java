@@ -1,0 +1,6 @@
+package dev.dualkey.mfa.device;
+
+/** ListVirtualMFADevices filter ({@code assignmentStatusType}). */
+public enum AssignmentStatus {
+    Assigned, Unassigned, Any
+}

@@ -1,0 +1,137 @@
+package dev.dualkey.mfa.device;
+
+import dev.dualkey.mfa.audit.AuditContext;
+import dev.dualkey.mfa.audit.AuditLog;
+import dev.dualkey.mfa.audit.AuditRecord;
+import dev.dualkey.mfa.otp.TotpGenerator;
+import dev.dualkey.mfa.otp.TotpVerifier;
+import dev.dualkey.mfa.secret.SecretBox;
+import dev.dualkey.mfa.store.DeviceRecord;
+import dev.dualkey.mfa.store.Keys;
+import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.storage.lock.KeyLocks;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One-time code checks for S3 MFA Delete, console sign-in and anything else that needs a fresh second factor.
+ *
+ * <p>Accepts steps {@code now + drift + {-1, 0, +1}} (D11) that are later than the device's last accepted step;
+ * on success that step becomes the last accepted one, so the same code (and every earlier one) is refused for
+ * every purpose afterwards. Check and update are atomic: done under the device's lock and committed in one batch
+ * together with the audit record, so of several concurrent requests with one code exactly one succeeds.
+ * Every check, whatever its outcome, is audited (never with the code).
+ *
+ * <p>Lock: {@code deviceLocks(serial)} only (never with another device lock held).
+ */
+public final class MfaVerifier {
+    /** Accepted steps on each side of {@code now + drift}. */
+    public static final int WINDOW = 1;
+    private final MfaStore store;
+    private final SecretBox box;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final KeyLocks deviceLocks;
+
+    public MfaVerifier(MfaStore store, SecretBox box, AuditLog audit, Clock clock, KeyLocks deviceLocks) {
+        this.store = store;
+        this.box = box;
+        this.audit = audit;
+        this.clock = clock;
+        this.deviceLocks = deviceLocks;
+    }
+
+    /** {@link #verify(String, String, String, String, Purpose, AuditContext)} without request details. */
+    public VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose) {
+        return verify(accountId, userName, serial, code, purpose, AuditContext.none());
+    }
+
+    /**
+     * Checks {@code code} against device {@code serial}, which must be assigned to {@code userName} of
+     * {@code accountId} (for S3 MFA Delete: the bucket owner's {@code root}).
+     */
+    public VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose,
+                               AuditContext ctx) {
+        if (serial == null || serial.isEmpty() || serial.length() > 256 || serial.indexOf('\0') >= 0) {
+            audit.append(record(ctx, purpose, accountId, null, "INVALID", "malformed serial"));
+            return VerifyResult.invalid(serial);
+        }
+        return deviceLocks.withLock(serial, () -> {
+            Instant now = clock.instant();
+            Optional<DeviceRecord> found = store.devices().get(serial);
+            if (found.isEmpty() || !found.get().assigned() || !accountId.equals(found.get().accountId())
+                    || !MfaStore.lc(found.get().userName()).equals(MfaStore.lc(userName))) {
+                // not counted against the device: a stranger must not be able to lock out someone else's device
+                audit.append(record(ctx, purpose, accountId, serial, "INVALID",
+                        "unknown serial or device not assigned to " + userName));
+                return VerifyResult.invalid(serial);
+            }
+            DeviceRecord d = found.get();
+            if (DeviceThrottle.locked(d, now)) {
+                audit.append(record(ctx, purpose, accountId, serial, "THROTTLED", "device locked out"));
+                return VerifyResult.throttled(serial);
+            }
+            byte[] seed = box.open(d.sealedSeed(), DeviceRecord.aad(serial));
+            try {
+                long center = TotpGenerator.stepOf(now) + d.driftSteps();
+                OptionalLong step = TotpVerifier.matchStep(seed, code, center, WINDOW, d.lastUsedStep());
+                if (step.isPresent()) {
+                    store.db().write(b -> {
+                        store.devices().put(b, serial, d.accepted(step.getAsLong()));
+                        audit.append(b, record(ctx, purpose, accountId, serial, "ACCEPTED", null));
+                    });
+                    return new VerifyResult(VerifyOutcome.ACCEPTED, step, serial);
+                }
+                String why = !TotpVerifier.wellFormed(code) ? "malformed code"
+                        : TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
+                        ? "replayed code" : "wrong code";
+                DeviceRecord failed = DeviceThrottle.failure(d, now);
+                store.db().write(b -> {
+                    store.devices().put(b, serial, failed);
+                    audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", why
+                            + (DeviceThrottle.locked(failed, now) ? "; device now locked out" : "")));
+                });
+                return VerifyResult.invalid(serial);
+            } finally {
+                Arrays.fill(seed, (byte) 0);
+            }
+        });
+    }
+
+    /**
+     * Sign-in with a code but no chosen device: tries each device assigned to the user (any of them satisfies
+     * the check). ACCEPTED if one accepts; THROTTLED if every device is locked; else INVALID.
+     */
+    public VerifyResult verifyAnyDevice(String accountId, String userName, String code, Purpose purpose,
+                                        AuditContext ctx) {
+        List<String> serials = new ArrayList<>();
+        for (var e : store.userDevices().scanPrefix(Keys.prefix(accountId, MfaStore.lc(userName)), 64)) {
+            serials.add(e.key().get(2));
+        }
+        if (serials.isEmpty()) {
+            audit.append(record(ctx, purpose, accountId, null, "INVALID", "user has no MFA device"));
+            return VerifyResult.invalid(null);
+        }
+        boolean allThrottled = true;
+        for (String s : serials) {
+            VerifyResult r = verify(accountId, userName, s, code, purpose, ctx);
+            if (r.accepted()) {
+                return r;
+            }
+            allThrottled &= r.outcome() == VerifyOutcome.THROTTLED;
+        }
+        return allThrottled ? VerifyResult.throttled(null) : VerifyResult.invalid(null);
+    }
+
+    private AuditRecord record(AuditContext c, Purpose purpose, String accountId, String serial, String outcome,
+                               String reason) {
+        return new AuditRecord(clock.instant(), accountId, c.principal(), c.accessKeyId(),
+                c.action() != null ? c.action() : purpose.auditAction(), c.bucket(), c.key(), c.versionId(), serial,
+                outcome, c.clientAddress(), reason);
+    }
+}

@@ -1,0 +1,713 @@
+package dev.dualkey.mfa.identity;
+
+import dev.dualkey.mfa.audit.Actor;
+import dev.dualkey.mfa.audit.AuditLog;
+import dev.dualkey.mfa.audit.AuditRecord;
+import dev.dualkey.mfa.error.DeleteConflictException;
+import dev.dualkey.mfa.error.EntityAlreadyExistsException;
+import dev.dualkey.mfa.error.InvalidInputException;
+import dev.dualkey.mfa.error.LimitExceededException;
+import dev.dualkey.mfa.error.NoSuchEntityException;
+import dev.dualkey.mfa.error.ValidationException;
+import dev.dualkey.mfa.policy.Decision;
+import dev.dualkey.mfa.policy.Policy;
+import dev.dualkey.mfa.policy.PolicyEvaluator;
+import dev.dualkey.mfa.policy.PolicyParser;
+import dev.dualkey.mfa.policy.RequestContext;
+import dev.dualkey.mfa.secret.PasswordHasher;
+import dev.dualkey.mfa.secret.SecretBox;
+import dev.dualkey.mfa.store.Keys;
+import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.mfa.store.StoredAccessKey;
+import dev.dualkey.mfa.store.StoredLoginProfile;
+import dev.dualkey.mfa.validate.Page;
+import dev.dualkey.mfa.validate.Validate;
+import dev.dualkey.storage.lock.KeyLocks;
+import dev.dualkey.storage.rocks.Batch;
+import dev.dualkey.storage.rocks.KvEntry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Accounts, the root user, IAM users, access keys, login profiles and inline user policies, plus identity-policy
+ * authorization. Every change is validated with IAM's constraints, written in one atomic batch together with its
+ * audit record, and serialized per account.
+ *
+ * <p>Lock order: {@code accountLocks(accountId)} (this class; also taken by the device service before its device
+ * lock) -> device lock. Account creation takes {@code accountLocks("#accounts")} alone.
+ */
+public final class IdentityService {
+    /** Access keys per user (IAM quota). */
+    public static final int MAX_ACCESS_KEYS = 2;
+    private static final Pattern ACCOUNT_ID = Pattern.compile("[0-9]{12}");
+    private static final Pattern ALIAS = Pattern.compile("^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$");
+    private static final String BOOTSTRAP_KEY = "bootstrap.account";
+    private static final String ACCOUNTS_LOCK = "#accounts";
+    /** Last-used dates are written at most this often per key, so signing is not a synced write per request. */
+    private static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+
+    private final MfaStore store;
+    private final SecretBox box;
+    private final PasswordHasher hasher;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final CredentialFactory credentials;
+    private final KeyLocks accountLocks;
+    /** A hash with the real parameters, verified against when the user is unknown (equal timing). */
+    private final String dummyHash;
+
+    public IdentityService(MfaStore store, SecretBox box, PasswordHasher hasher, AuditLog audit, Clock clock,
+                           CredentialFactory credentials, KeyLocks accountLocks) {
+        this.store = store;
+        this.box = box;
+        this.hasher = hasher;
+        this.audit = audit;
+        this.clock = clock;
+        this.credentials = credentials;
+        this.accountLocks = accountLocks;
+        this.dummyHash = hasher.hash(credentials.password());
+    }
+
+    // ------------------------------------------------------------------ accounts
+
+    /**
+     * First start: creates the first account, its root access key (the given id/secret, or generated) and root
+     * password (given or generated). Idempotent: later calls change nothing and return {@code created=false}.
+     *
+     * @param accessKeyId     {@code DUALKEY_ROOT_ACCESS_KEY} or null to generate
+     * @param secretAccessKey {@code DUALKEY_ROOT_SECRET_KEY}; required iff {@code accessKeyId} is given
+     * @param rootPassword    {@code DUALKEY_ROOT_PASSWORD} or null to generate
+     */
+    public BootstrapResult bootstrap(String accessKeyId, String secretAccessKey, String rootPassword) {
+        return accountLocks.withLock(ACCOUNTS_LOCK, () -> {
+            Optional<byte[]> done = store.meta().get(BOOTSTRAP_KEY);
+            if (done.isPresent()) {
+                String id = new String(done.get(), StandardCharsets.UTF_8);
+                Account a = store.accounts().get(id).orElseThrow(() -> new IllegalStateException(
+                        "bootstrap account " + id + " is missing"));
+                return new BootstrapResult(a, false, Optional.empty(), Optional.empty());
+            }
+            AccountCreated c = createAccountLocked(Actor.operator(), null, accessKeyId, secretAccessKey, rootPassword,
+                    b -> {
+                    });
+            store.meta().put(BOOTSTRAP_KEY, c.account().accountId().getBytes(StandardCharsets.UTF_8));
+            return new BootstrapResult(c.account(), true,
+                    accessKeyId == null ? Optional.of(c.rootAccessKey()) : Optional.empty(),
+                    Optional.ofNullable(c.rootPassword()));
+        });
+    }
+
+    /** The account created by {@link #bootstrap}, if bootstrapped. */
+    public Optional<Account> bootstrapAccount() {
+        return store.meta().get(BOOTSTRAP_KEY)
+                .flatMap(b -> store.accounts().get(new String(b, StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Operator command: a new account with optional alias, a generated root access key and root password
+     * (returned once).
+     */
+    public AccountCreated createAccount(Actor actor, String alias) {
+        return accountLocks.withLock(ACCOUNTS_LOCK,
+                () -> createAccountLocked(actor, alias, null, null, null, b -> {
+                }));
+    }
+
+    private AccountCreated createAccountLocked(Actor actor, String alias, String givenKeyId, String givenSecret,
+                                               String givenPassword, Consumer<Batch> extra) {
+        if (alias != null) {
+            checkAlias(alias);
+            if (store.aliases().get(alias).isPresent()) {
+                throw new EntityAlreadyExistsException("The account alias " + alias + " already exists.");
+            }
+        }
+        if ((givenKeyId == null) != (givenSecret == null)) {
+            throw new InvalidInputException("Both the root access key id and the secret key must be given.");
+        }
+        if (givenKeyId != null) {
+            Validate.accessKeyId(givenKeyId);
+            if (givenSecret.length() < 16 || givenSecret.length() > 128 || givenSecret.chars().anyMatch(
+                    ch -> ch <= 0x20 || ch >= 0x7f)) {
+                throw new InvalidInputException("The root secret key must be 16-128 printable characters.");
+            }
+            if (store.accessKeys().get(givenKeyId).isPresent()) {
+                throw new EntityAlreadyExistsException("The access key " + givenKeyId + " already exists.");
+            }
+        }
+        if (givenPassword != null) {
+            Validate.password("password", givenPassword);
+            PasswordPolicy.check(givenPassword, IamUser.ROOT);
+        }
+        String id;
+        do {
+            id = credentials.accountId();
+        } while (store.accounts().get(id).isPresent());
+        Instant now = now();
+        Account account = new Account(id, alias, now);
+        IamUser root = new IamUser(id, "/", IamUser.ROOT, id, now, Map.of(), null);
+        String keyId = givenKeyId != null ? givenKeyId : newAccessKeyId();
+        String secret = givenSecret != null ? givenSecret : credentials.secretAccessKey();
+        String password = givenPassword != null ? givenPassword : credentials.password();
+        StoredAccessKey key = new StoredAccessKey(keyId, id, IamUser.ROOT, AccessKeyStatus.Active, now,
+                box.seal(secret.getBytes(StandardCharsets.UTF_8), StoredAccessKey.aad(keyId)), null);
+        StoredLoginProfile profile = new StoredLoginProfile(id, IamUser.ROOT, hasher.hash(password), false, now);
+        String accountId = id;
+        store.db().write(b -> {
+            store.accounts().put(b, accountId, account);
+            if (alias != null) {
+                store.aliases().put(b, alias, accountId);
+            }
+            store.users().put(b, userKey(accountId, IamUser.ROOT), root);
+            store.accessKeys().put(b, keyId, key);
+            store.userAccessKeys().put(b, Keys.of(accountId, IamUser.ROOT, keyId), true);
+            store.loginProfiles().put(b, userKey(accountId, IamUser.ROOT), profile);
+            audit.append(b, record(actor, accountId, "admin:CreateAccount", "OK"));
+            extra.accept(b);
+        });
+        return new AccountCreated(account, new NewAccessKey(IamUser.ROOT, keyId, AccessKeyStatus.Active,
+                secret, now), givenPassword == null ? password : null);
+    }
+
+    public Optional<Account> account(String accountId) {
+        return accountId == null ? Optional.empty() : store.accounts().get(accountId);
+    }
+
+    /** Looks an account up by 12-digit id or by alias (console sign-in, account-specific URLs). */
+    public Optional<Account> accountByIdOrAlias(String idOrAlias) {
+        if (idOrAlias == null || idOrAlias.isEmpty() || idOrAlias.length() > 63) {
+            return Optional.empty();
+        }
+        if (ACCOUNT_ID.matcher(idOrAlias).matches()) {
+            return store.accounts().get(idOrAlias);
+        }
+        return store.aliases().get(idOrAlias).flatMap(store.accounts()::get);
+    }
+
+    /** All accounts, in id order (operator listing). */
+    public List<Account> listAccounts() {
+        List<Account> out = new ArrayList<>();
+        try (var it = store.accounts().scanRaw(null, null)) {
+            it.forEachRemaining(e -> out.add(e.value()));
+        }
+        return out;
+    }
+
+    /**
+     * Operator command: sets the root password to {@code newPassword}, or to a generated one when null; returns
+     * the password to print (null when it was given). Revoking sessions is the caller's (sign-in) business.
+     */
+    public String resetRootPassword(Actor actor, String accountId, String newPassword) {
+        requireAccount(accountId);
+        if (newPassword != null) {
+            Validate.password("password", newPassword);
+            PasswordPolicy.check(newPassword, IamUser.ROOT);
+        }
+        String password = newPassword != null ? newPassword : credentials.password();
+        String hash = hasher.hash(password);
+        accountLocks.withLock(accountId, () -> store.db().write(b -> {
+            store.loginProfiles().put(b, userKey(accountId, IamUser.ROOT),
+                    new StoredLoginProfile(accountId, IamUser.ROOT, hash, false, now()));
+            audit.append(b, record(actor, accountId, "admin:ResetRootPassword", "OK"));
+        }));
+        return newPassword == null ? password : null;
+    }
+
+    // ------------------------------------------------------------------ users
+
+    public IamUser createUser(Actor actor, String accountId, String path, String userName, Map<String, String> tags) {
+        Validate.newUserName("userName", userName);
+        String p = Validate.path("path", path);
+        Map<String, String> t = Validate.tags(tags);
+        requireAccount(accountId);
+        if (userName.equalsIgnoreCase(IamUser.ROOT)) {
+            throw new InvalidInputException("The user name " + userName + " is reserved.");
+        }
+        return accountLocks.withLock(accountId, () -> {
+            if (store.users().get(userKey(accountId, userName)).isPresent()) {
+                throw new EntityAlreadyExistsException("User with name " + userName + " already exists.");
+            }
+            IamUser u = new IamUser(accountId, p, userName, credentials.userId(), now(), new LinkedHashMap<>(t),
+                    null);
+            store.db().write(b -> {
+                store.users().put(b, userKey(accountId, userName), u);
+                audit.append(b, record(actor, accountId, "iam:CreateUser", "OK").withReason("user " + userName));
+            });
+            return u;
+        });
+    }
+
+    /** The user (or root, for {@code root}); NoSuchEntity when absent. */
+    public IamUser getUser(String accountId, String userName) {
+        Validate.existingUserName("userName", userName);
+        return store.users().get(userKey(accountId, userName)).orElseThrow(() -> noSuchUser(userName));
+    }
+
+    /** Like {@link #getUser} but empty instead of an exception (and no validation). */
+    public Optional<IamUser> findUser(String accountId, String userName) {
+        if (accountId == null || userName == null || !Validate.NAME.matcher(userName).matches()) {
+            return Optional.empty();
+        }
+        return store.users().get(userKey(accountId, userName));
+    }
+
+    /** IAM users of the account (never root) whose path starts with {@code pathPrefix}, by name. */
+    public Page<IamUser> listUsers(String accountId, String pathPrefix, String marker, Integer maxItems) {
+        String prefix = Validate.pathPrefix(pathPrefix);
+        int max = Validate.maxItems(maxItems);
+        List<IamUser> all = new ArrayList<>();
+        try (var it = store.users().scanPrefix(Keys.prefix(accountId))) {
+            while (it.hasNext()) {
+                IamUser u = it.next().value();
+                if (!u.isRoot() && u.path().startsWith(prefix)) {
+                    all.add(u);
+                }
+            }
+        }
+        return Page.of(all, u -> MfaStore.lc(u.userName()), marker, max);
+    }
+
+    /** Refused with DeleteConflict while the user has access keys, a login profile, policies or MFA devices. */
+    public void deleteUser(Actor actor, String accountId, String userName) {
+        Validate.existingUserName("userName", userName);
+        if (userName.equalsIgnoreCase(IamUser.ROOT)) {
+            throw new InvalidInputException("The root user cannot be deleted.");
+        }
+        accountLocks.withLock(accountId, () -> {
+            getUser(accountId, userName);
+            byte[] prefix = Keys.prefix(accountId, MfaStore.lc(userName));
+            if (!store.userAccessKeys().scanPrefix(prefix, 1).isEmpty()
+                    || store.loginProfiles().get(userKey(accountId, userName)).isPresent()
+                    || !store.userPolicies().scanPrefix(prefix, 1).isEmpty()
+                    || !store.userDevices().scanPrefix(prefix, 1).isEmpty()) {
+                throw new DeleteConflictException("Cannot delete entity, must delete access keys, login profile,"
+                        + " policies and MFA devices first.");
+            }
+            store.db().write(b -> {
+                store.users().delete(b, userKey(accountId, userName));
+                audit.append(b, record(actor, accountId, "iam:DeleteUser", "OK").withReason("user " + userName));
+            });
+        });
+    }
+
+    // ------------------------------------------------------------------ access keys
+
+    public NewAccessKey createAccessKey(Actor actor, String accountId, String userName) {
+        Validate.existingUserName("userName", userName);
+        return accountLocks.withLock(accountId, () -> {
+            IamUser u = getUser(accountId, userName);
+            if (keyIdsOf(accountId, u.userName()).size() >= MAX_ACCESS_KEYS) {
+                throw new LimitExceededException("Cannot exceed quota for AccessKeysPerUser: " + MAX_ACCESS_KEYS);
+            }
+            String keyId = newAccessKeyId();
+            String secret = credentials.secretAccessKey();
+            Instant now = now();
+            StoredAccessKey k = new StoredAccessKey(keyId, accountId, u.userName(), AccessKeyStatus.Active, now,
+                    box.seal(secret.getBytes(StandardCharsets.UTF_8), StoredAccessKey.aad(keyId)), null);
+            store.db().write(b -> {
+                store.accessKeys().put(b, keyId, k);
+                store.userAccessKeys().put(b, Keys.of(accountId, MfaStore.lc(u.userName()), keyId), true);
+                audit.append(b, record(actor, accountId, "iam:CreateAccessKey", "OK")
+                        .withReason("user " + u.userName() + " key " + keyId));
+            });
+            return new NewAccessKey(u.userName(), keyId, AccessKeyStatus.Active, secret, now);
+        });
+    }
+
+    public Page<AccessKeyMetadata> listAccessKeys(String accountId, String userName, String marker,
+                                                  Integer maxItems) {
+        int max = Validate.maxItems(maxItems);
+        IamUser u = getUser(accountId, userName);
+        List<AccessKeyMetadata> out = new ArrayList<>();
+        for (String id : keyIdsOf(accountId, u.userName())) {
+            store.accessKeys().get(id).ifPresent(k -> out.add(new AccessKeyMetadata(u.userName(), id, k.status(),
+                    k.createDate(), k.lastUsedDate())));
+        }
+        return Page.of(out, AccessKeyMetadata::accessKeyId, marker, max);
+    }
+
+    public void updateAccessKey(Actor actor, String accountId, String userName, String accessKeyId,
+                                AccessKeyStatus status) {
+        Validate.accessKeyId(accessKeyId);
+        if (status == null) {
+            throw ValidationException.of("status", null, "Member must not be null");
+        }
+        accountLocks.withLock(accountId, () -> {
+            StoredAccessKey k = ownedKey(accountId, userName, accessKeyId);
+            store.db().write(b -> {
+                store.accessKeys().put(b, accessKeyId, k.withStatus(status));
+                audit.append(b, record(actor, accountId, "iam:UpdateAccessKey", "OK")
+                        .withReason("key " + accessKeyId + " " + status));
+            });
+        });
+    }
+
+    public void deleteAccessKey(Actor actor, String accountId, String userName, String accessKeyId) {
+        Validate.accessKeyId(accessKeyId);
+        accountLocks.withLock(accountId, () -> {
+            StoredAccessKey k = ownedKey(accountId, userName, accessKeyId);
+            store.db().write(b -> {
+                store.accessKeys().delete(b, accessKeyId);
+                store.userAccessKeys().delete(b, Keys.of(accountId, MfaStore.lc(k.userName()), accessKeyId));
+                audit.append(b, record(actor, accountId, "iam:DeleteAccessKey", "OK").withReason("key "
+                        + accessKeyId));
+            });
+        });
+    }
+
+    /**
+     * SigV4 lookup: the key's owner, status and decrypted secret; empty for an unknown id (the gateway answers
+     * {@code InvalidAccessKeyId} / {@code InvalidClientTokenId}). Inactive keys are returned with their status so
+     * the gateway can answer as AWS does.
+     */
+    public Optional<ResolvedAccessKey> findAccessKey(String accessKeyId) {
+        if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.length() > 128) {
+            return Optional.empty();
+        }
+        return store.accessKeys().get(accessKeyId).flatMap(k -> store.users()
+                .get(userKey(k.accountId(), k.userName()))
+                .map(u -> new ResolvedAccessKey(Caller.of(u), k.accessKeyId(), k.status(),
+                        new String(box.open(k.sealedSecret(), StoredAccessKey.aad(k.accessKeyId())),
+                                StandardCharsets.UTF_8))));
+    }
+
+    /** Records that a request was authenticated with the key (LastUsedDate), at most once a minute per key. */
+    public void recordAccessKeyUse(String accessKeyId) {
+        Instant now = now();
+        store.accessKeys().get(accessKeyId).ifPresent(k -> {
+            if (k.lastUsedDate() == null || k.lastUsedDate().plus(LAST_USED_GRANULARITY).isBefore(now)) {
+                store.accessKeys().put(accessKeyId, k.withLastUsed(now));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ login profiles and passwords
+
+    public LoginProfile createLoginProfile(Actor actor, String accountId, String userName, String password,
+                                           boolean passwordResetRequired) {
+        Validate.newUserName("userName", userName);
+        Validate.password("password", password);
+        PasswordPolicy.check(password, userName);
+        String hash = hasher.hash(password);
+        return accountLocks.withLock(accountId, () -> {
+            IamUser u = getUser(accountId, userName);
+            if (store.loginProfiles().get(userKey(accountId, userName)).isPresent()) {
+                throw new EntityAlreadyExistsException("Login Profile for user " + userName + " already exists.");
+            }
+            Instant now = now();
+            store.db().write(b -> {
+                store.loginProfiles().put(b, userKey(accountId, userName), new StoredLoginProfile(accountId,
+                        u.userName(), hash, passwordResetRequired, now));
+                audit.append(b, record(actor, accountId, "iam:CreateLoginProfile", "OK").withReason("user "
+                        + u.userName()));
+            });
+            return new LoginProfile(u.userName(), now, passwordResetRequired);
+        });
+    }
+
+    public LoginProfile getLoginProfile(String accountId, String userName) {
+        IamUser u = getUser(accountId, userName);
+        StoredLoginProfile p = store.loginProfiles().get(userKey(accountId, userName)).orElseThrow(() ->
+                new NoSuchEntityException("Login Profile for User " + u.userName() + " cannot be found."));
+        return new LoginProfile(u.userName(), p.createDate(), p.resetRequired());
+    }
+
+    /** Sets a new password and/or the reset flag (either may be null = unchanged). */
+    public void updateLoginProfile(Actor actor, String accountId, String userName, String password,
+                                   Boolean passwordResetRequired) {
+        Validate.existingUserName("userName", userName);
+        if (password != null) {
+            Validate.password("password", password);
+            PasswordPolicy.check(password, userName);
+        }
+        String hash = password == null ? null : hasher.hash(password);
+        accountLocks.withLock(accountId, () -> {
+            IamUser u = getUser(accountId, userName);
+            StoredLoginProfile p = store.loginProfiles().get(userKey(accountId, userName)).orElseThrow(() ->
+                    new NoSuchEntityException("Login Profile for User " + u.userName() + " cannot be found."));
+            store.db().write(b -> {
+                store.loginProfiles().put(b, userKey(accountId, userName), new StoredLoginProfile(accountId,
+                        p.userName(), hash != null ? hash : p.passwordHash(),
+                        passwordResetRequired != null ? passwordResetRequired : p.resetRequired(), p.createDate()));
+                audit.append(b, record(actor, accountId, "iam:UpdateLoginProfile", "OK").withReason("user "
+                        + u.userName()));
+            });
+        });
+    }
+
+    public void deleteLoginProfile(Actor actor, String accountId, String userName) {
+        Validate.existingUserName("userName", userName);
+        if (userName.equalsIgnoreCase(IamUser.ROOT)) {
+            throw new InvalidInputException("The root user's password cannot be deleted.");
+        }
+        accountLocks.withLock(accountId, () -> {
+            IamUser u = getUser(accountId, userName);
+            if (store.loginProfiles().get(userKey(accountId, userName)).isEmpty()) {
+                throw new NoSuchEntityException("Login Profile for User " + u.userName() + " cannot be found.");
+            }
+            store.db().write(b -> {
+                store.loginProfiles().delete(b, userKey(accountId, userName));
+                audit.append(b, record(actor, accountId, "iam:DeleteLoginProfile", "OK").withReason("user "
+                        + u.userName()));
+            });
+        });
+    }
+
+    /**
+     * The caller's own password change (console and IAM ChangePassword). A wrong old password is
+     * {@code InvalidInput}, like IAM's "The old password was incorrect"; clears the reset flag.
+     */
+    public void changePassword(Actor actor, String accountId, String userName, String oldPassword,
+                               String newPassword) {
+        Validate.password("oldPassword", oldPassword);
+        Validate.password("newPassword", newPassword);
+        StoredLoginProfile p = store.loginProfiles().get(userKey(accountId, userName)).orElseThrow(() ->
+                new NoSuchEntityException("Login Profile for User " + userName + " cannot be found."));
+        if (!hasher.verify(oldPassword, p.passwordHash())) {
+            audit.append(record(actor, accountId, "iam:ChangePassword", "DENIED").withReason("wrong old password"));
+            throw new InvalidInputException("The old password was incorrect.");
+        }
+        PasswordPolicy.check(newPassword, userName);
+        String hash = hasher.hash(newPassword);
+        accountLocks.withLock(accountId, () -> store.db().write(b -> {
+            store.loginProfiles().put(b, userKey(accountId, userName), new StoredLoginProfile(accountId,
+                    p.userName(), hash, false, p.createDate()));
+            audit.append(b, record(actor, accountId, "iam:ChangePassword", "OK").withReason("user " + userName));
+        }));
+    }
+
+    /** Checks a console password in constant time; a user without a login profile never matches. */
+    public PasswordCheck checkPassword(String accountId, String userName, String password) {
+        Optional<StoredLoginProfile> p = findUser(accountId, userName).flatMap(u ->
+                store.loginProfiles().get(userKey(accountId, userName)));
+        if (p.isEmpty() || password == null) {
+            // hash anyway so a missing user costs as long as a wrong password (no user enumeration by timing)
+            hasher.verify(password == null ? "" : password, dummyHash);
+            return new PasswordCheck(false, false);
+        }
+        return new PasswordCheck(hasher.verify(password, p.get().passwordHash()), p.get().resetRequired());
+    }
+
+    /** Sets PasswordLastUsed after a successful console sign-in. */
+    public void recordPasswordUse(String accountId, String userName) {
+        findUser(accountId, userName).ifPresent(u -> store.users().put(userKey(accountId, userName),
+                u.withPasswordLastUsed(now())));
+    }
+
+    // ------------------------------------------------------------------ inline policies
+
+    public void putUserPolicy(Actor actor, String accountId, String userName, String policyName, String document) {
+        Validate.existingUserName("userName", userName);
+        Validate.policyName(policyName);
+        if (document == null) {
+            throw ValidationException.of("policyDocument", null, "Member must not be null");
+        }
+        PolicyParser.parse(document);
+        accountLocks.withLock(accountId, () -> {
+            IamUser u = getUser(accountId, userName);
+            store.db().write(b -> {
+                store.userPolicies().put(b, Keys.of(accountId, MfaStore.lc(u.userName()), policyName), document);
+                audit.append(b, record(actor, accountId, "iam:PutUserPolicy", "OK").withReason("user "
+                        + u.userName() + " policy " + policyName));
+            });
+        });
+    }
+
+    public String getUserPolicy(String accountId, String userName, String policyName) {
+        Validate.policyName(policyName);
+        IamUser u = getUser(accountId, userName);
+        return store.userPolicies().get(Keys.of(accountId, MfaStore.lc(u.userName()), policyName)).orElseThrow(() ->
+                new NoSuchEntityException("The user policy with name " + policyName + " cannot be found."));
+    }
+
+    public Page<String> listUserPolicies(String accountId, String userName, String marker, Integer maxItems) {
+        int max = Validate.maxItems(maxItems);
+        IamUser u = getUser(accountId, userName);
+        List<String> names = new ArrayList<>();
+        for (KvEntry<List<String>, String> e : store.userPolicies().scanPrefix(Keys.prefix(accountId,
+                MfaStore.lc(u.userName())), 10_000)) {
+            names.add(e.key().get(2));
+        }
+        return Page.of(names, n -> n, marker, max);
+    }
+
+    public void deleteUserPolicy(Actor actor, String accountId, String userName, String policyName) {
+        Validate.policyName(policyName);
+        accountLocks.withLock(accountId, () -> {
+            getUserPolicy(accountId, userName, policyName);
+            store.db().write(b -> {
+                store.userPolicies().delete(b, Keys.of(accountId, MfaStore.lc(userName), policyName));
+                audit.append(b, record(actor, accountId, "iam:DeleteUserPolicy", "OK").withReason("user " + userName
+                        + " policy " + policyName));
+            });
+        });
+    }
+
+    // ------------------------------------------------------------------ authorization
+
+    /**
+     * Identity-policy authorization: root may do anything in its own account; an IAM user only what its inline
+     * policies allow (explicit Deny wins, default deny). The context gets {@code aws:username},
+     * {@code aws:userid}, {@code aws:PrincipalAccount}, {@code aws:PrincipalArn} plus {@code extraKeys} (e.g.
+     * {@code aws:MultiFactorAuthPresent}, {@code aws:SecureTransport}).
+     *
+     * @param action   e.g. {@code iam:CreateVirtualMFADevice}, {@code s3:DeleteObjectVersion}
+     * @param resource resource ARN, e.g. {@code arn:aws:iam::123456789012:user/alice}
+     */
+    public Decision authorize(Caller caller, String action, String resource, Map<String, String> extraKeys) {
+        if (caller.root()) {
+            return Decision.ALLOW;
+        }
+        Map<String, String> keys = new HashMap<>(extraKeys);
+        keys.put(RequestContext.USERNAME, caller.userName());
+        keys.put("aws:userid", caller.userId());
+        keys.put("aws:PrincipalAccount", caller.accountId());
+        keys.put("aws:PrincipalArn", caller.arn());
+        keys.putIfAbsent(RequestContext.MFA_PRESENT, "false");
+        List<Policy> policies = new ArrayList<>();
+        for (KvEntry<List<String>, String> e : store.userPolicies().scanPrefix(Keys.prefix(caller.accountId(),
+                MfaStore.lc(caller.userName())), 10_000)) {
+            policies.add(PolicyParser.parse(e.value()));
+        }
+        return PolicyEvaluator.evaluate(policies, new RequestContext(action, resource, keys));
+    }
+
+    /** The ARN of {@code userName} in the account (with its path), for authorization resources. */
+    public String userArn(String accountId, String userName) {
+        return findUser(accountId, userName).map(IamUser::arn)
+                .orElse("arn:aws:iam::" + accountId + ":user/" + userName);
+    }
+
+    // ------------------------------------------------------------------ summary
+
+    /** GetAccountSummary's SummaryMap (the entries this product has). */
+    public Map<String, Integer> accountSummary(String accountId) {
+        requireAccount(accountId);
+        int users = 0;
+        int policies = 0;
+        try (var it = store.users().scanPrefix(Keys.prefix(accountId))) {
+            while (it.hasNext()) {
+                if (!it.next().value().isRoot()) {
+                    users++;
+                }
+            }
+        }
+        try (var it = store.userPolicies().scanPrefix(Keys.prefix(accountId))) {
+            while (it.hasNext()) {
+                it.next();
+                policies++;
+            }
+        }
+        int inUse = 0;
+        boolean rootMfa = false;
+        try (var it = store.userDevices().scanPrefix(Keys.prefix(accountId))) {
+            while (it.hasNext()) {
+                List<String> k = it.next().key();
+                inUse++;
+                rootMfa |= k.get(1).equals(IamUser.ROOT);
+            }
+        }
+        int virtual = 0;
+        try (var it = store.devices().scanPrefix(("arn:aws:iam::" + accountId + ":mfa/")
+                .getBytes(StandardCharsets.UTF_8))) {
+            while (it.hasNext()) {
+                it.next();
+                virtual++;
+            }
+        }
+        int hardwareInUse = 0;
+        try (var it = store.userDevices().scanPrefix(Keys.prefix(accountId))) {
+            while (it.hasNext()) {
+                if (!it.next().key().get(2).startsWith("arn:")) {
+                    hardwareInUse++;
+                }
+            }
+        }
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("Users", users);
+        m.put("UsersQuota", 5000);
+        m.put("AccessKeysPerUserQuota", MAX_ACCESS_KEYS);
+        m.put("UserPolicySizeQuota", PolicyParser.MAX_DOCUMENT_CHARS);
+        m.put("Policies", policies);
+        m.put("MFADevices", virtual + hardwareInUse);
+        m.put("MFADevicesInUse", inUse);
+        m.put("AccountMFAEnabled", rootMfa ? 1 : 0);
+        m.put("AccountAccessKeysPresent", keyIdsOf(accountId, IamUser.ROOT).isEmpty() ? 0 : 1);
+        return m;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The account lock striping shared with the device service (lock order: account -> device). */
+    public KeyLocks accountLocks() {
+        return accountLocks;
+    }
+
+    private void requireAccount(String accountId) {
+        if (accountId == null || store.accounts().get(accountId).isEmpty()) {
+            throw new NoSuchEntityException("The account " + accountId + " cannot be found.");
+        }
+    }
+
+    private List<String> keyIdsOf(String accountId, String userName) {
+        List<String> ids = new ArrayList<>();
+        for (KvEntry<List<String>, Boolean> e : store.userAccessKeys().scanPrefix(Keys.prefix(accountId,
+                MfaStore.lc(userName)), 100)) {
+            ids.add(e.key().get(2));
+        }
+        return ids;
+    }
+
+    private StoredAccessKey ownedKey(String accountId, String userName, String accessKeyId) {
+        IamUser u = getUser(accountId, userName);
+        return store.accessKeys().get(accessKeyId)
+                .filter(k -> k.accountId().equals(accountId) && MfaStore.lc(k.userName()).equals(MfaStore.lc(
+                        u.userName())))
+                .orElseThrow(() -> new NoSuchEntityException("The Access Key with id " + accessKeyId
+                        + " cannot be found."));
+    }
+
+    private String newAccessKeyId() {
+        String id;
+        do {
+            id = credentials.accessKeyId();
+        } while (store.accessKeys().get(id).isPresent());
+        return id;
+    }
+
+    private static void checkAlias(String alias) {
+        if (alias.length() < 3 || alias.length() > 63 || !ALIAS.matcher(alias).matches()
+                || alias.chars().allMatch(Character::isDigit)) {
+            throw ValidationException.of("accountAlias", alias,
+                    "Member must satisfy regular expression pattern: ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"
+                            + " and must not be all digits");
+        }
+    }
+
+    static List<String> userKey(String accountId, String userName) {
+        return Keys.of(accountId, MfaStore.lc(userName));
+    }
+
+    static NoSuchEntityException noSuchUser(String userName) {
+        return new NoSuchEntityException("The user with name " + userName + " cannot be found.");
+    }
+
+    private AuditRecord record(Actor actor, String accountId, String action, String outcome) {
+        return new AuditRecord(now(), accountId, actor.principal(), actor.accessKeyId(), action, null, null, null,
+                null, outcome, actor.clientAddress(), null);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+}

@@ -1,0 +1,294 @@
+package dev.dualkey.mfa.signin;
+
+import dev.dualkey.mfa.MfaConfig;
+import dev.dualkey.mfa.audit.Actor;
+import dev.dualkey.mfa.audit.AuditContext;
+import dev.dualkey.mfa.audit.AuditLog;
+import dev.dualkey.mfa.audit.AuditRecord;
+import dev.dualkey.mfa.device.MfaDevice;
+import dev.dualkey.mfa.device.MfaDeviceService;
+import dev.dualkey.mfa.device.MfaVerifier;
+import dev.dualkey.mfa.device.Purpose;
+import dev.dualkey.mfa.device.VerifyOutcome;
+import dev.dualkey.mfa.device.VerifyResult;
+import dev.dualkey.mfa.error.IamException;
+import dev.dualkey.mfa.identity.Account;
+import dev.dualkey.mfa.identity.IamUser;
+import dev.dualkey.mfa.identity.IdentityService;
+import dev.dualkey.mfa.identity.PasswordCheck;
+import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.mfa.store.SessionRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Console sign-in, UI-free (the gateway's console calls it).
+ *
+ * <ol>
+ *   <li>{@link #signInWithPassword}: root = account id or alias + root password; IAM user = account id or
+ *   alias + user name + password. Without an enabled MFA device: signed in. With one: an MFA challenge token.</li>
+ *   <li>{@link #signInWithCode}: the challenge token + a code, checked by {@link MfaVerifier} (so a code used
+ *   here cannot be used again in an {@code x-amz-mfa} header, and vice versa). After
+ *   {@value #RESYNC_AFTER_FAILURES} wrong codes the result suggests {@link #resync}.</li>
+ * </ol>
+ * Every failure returns the same {@link #GENERIC_FAILURE} text. Attempts are throttled per user and per client
+ * address ({@link AttemptLimiter}); codes are additionally throttled per device by the verifier.
+ *
+ * <p>Tokens (sessions and challenges) are 256-bit random values, base64url; only their SHA-256 is stored.
+ * Sessions end after the idle timeout, the absolute lifetime, {@link #signOut} or {@link #revokeAll}.
+ */
+public final class SignInService {
+    /** The one message for every sign-in failure (AWS console wording). */
+    public static final String GENERIC_FAILURE = "Your authentication information is incorrect. Please try again.";
+    /** The message while throttled. */
+    public static final String THROTTLED_MESSAGE = "Too many sign-in attempts. Wait a few minutes and try again.";
+    /** Wrong codes on one challenge after which resync is offered. */
+    public static final int RESYNC_AFTER_FAILURES = 3;
+    /** Wrong codes after which a challenge is discarded (sign in with the password again). */
+    public static final int MAX_CODE_FAILURES = 10;
+    /** lastSeen is persisted at most this often per session. */
+    private static final Duration TOUCH_GRANULARITY = Duration.ofSeconds(30);
+
+    private final MfaStore store;
+    private final IdentityService identity;
+    private final MfaDeviceService devices;
+    private final MfaVerifier verifier;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final MfaConfig config;
+    private final SecureRandom random;
+    private final AttemptLimiter perUser;
+    private final AttemptLimiter perAddress;
+
+    public SignInService(MfaStore store, IdentityService identity, MfaDeviceService devices, MfaVerifier verifier,
+                         AuditLog audit, MfaConfig config, SecureRandom random) {
+        this.store = store;
+        this.identity = identity;
+        this.devices = devices;
+        this.verifier = verifier;
+        this.audit = audit;
+        this.clock = config.clock();
+        this.config = config;
+        this.random = random;
+        this.perUser = new AttemptLimiter(clock, 5, Duration.ofMinutes(15), Duration.ofMinutes(1));
+        this.perAddress = new AttemptLimiter(clock, 20, Duration.ofMinutes(15), Duration.ofMinutes(1));
+    }
+
+    /**
+     * Step 1.
+     *
+     * @param accountIdOrAlias 12-digit account id or alias
+     * @param userName         IAM user name, or null/blank for the root user
+     * @param clientAddress    remote address (throttling key, audited); may be null
+     */
+    public SignInResult signInWithPassword(String accountIdOrAlias, String userName, String password,
+                                           String clientAddress) {
+        String user = userName == null || userName.isBlank() ? IamUser.ROOT : userName.strip();
+        Optional<Account> account = identity.accountByIdOrAlias(accountIdOrAlias == null ? null
+                : accountIdOrAlias.strip());
+        String accountId = account.map(Account::accountId).orElse(null);
+        String userKey = (accountId == null ? "?" + accountIdOrAlias : accountId) + "|" + MfaStore.lc(user);
+        String addrKey = clientAddress == null ? "-" : clientAddress;
+        if (perUser.blocked(userKey) || perAddress.blocked(addrKey)) {
+            audit.append(record(accountId, user, "console:SignIn", "THROTTLED", clientAddress, null));
+            return failed(SignInResult.Status.THROTTLED, null, false);
+        }
+        PasswordCheck check = identity.checkPassword(accountId, user, password);
+        if (!check.matches()) {
+            perUser.failure(userKey);
+            perAddress.failure(addrKey);
+            audit.append(record(accountId, user, "console:SignIn", "DENIED", clientAddress,
+                    accountId == null ? "unknown account" : "wrong user name or password"));
+            return failed(SignInResult.Status.FAILED, null, false);
+        }
+        perUser.success(userKey);
+        IamUser u = identity.findUser(accountId, user).orElseThrow();
+        List<MfaDevice> mfa = devices.devicesOf(accountId, u.userName());
+        if (mfa.isEmpty()) {
+            identity.recordPasswordUse(accountId, u.userName());
+            return newSession(accountId, u.userName(), false, check.resetRequired(), clientAddress, null);
+        }
+        String token = newToken();
+        Instant now = clock.instant();
+        store.sessions().put(hash(token), new SessionRecord(true, accountId, u.userName(), now, now,
+                check.resetRequired(), 0));
+        audit.append(record(accountId, u.userName(), "console:SignIn", "MFA_REQUIRED", clientAddress, null));
+        List<String> serials = mfa.stream().map(MfaDevice::serialNumber).toList();
+        return new SignInResult(SignInResult.Status.MFA_REQUIRED, token, null, serials, false, false, null);
+    }
+
+    /**
+     * Step 2: the code for {@code serial} (or, when null, for any of the user's devices). On a wrong code the
+     * challenge stays valid (the result carries it again) until {@value #MAX_CODE_FAILURES} failures.
+     */
+    public SignInResult signInWithCode(String challengeToken, String serial, String code, String clientAddress) {
+        String addrKey = clientAddress == null ? "-" : clientAddress;
+        if (perAddress.blocked(addrKey)) {
+            return failed(SignInResult.Status.THROTTLED, null, false);
+        }
+        Optional<SessionRecord> found = challenge(challengeToken);
+        if (found.isEmpty()) {
+            perAddress.failure(addrKey);
+            return failed(SignInResult.Status.FAILED, null, false);
+        }
+        SessionRecord c = found.get();
+        IamUser u = identity.findUser(c.accountId(), c.userName()).orElse(null);
+        AuditContext ctx = new AuditContext(u == null ? c.userName() : u.arn(), null, "console:SignInMfa", null,
+                null, null, clientAddress);
+        VerifyResult r = serial == null || serial.isBlank()
+                ? verifier.verifyAnyDevice(c.accountId(), c.userName(), code, Purpose.CONSOLE_SIGN_IN, ctx)
+                : verifier.verify(c.accountId(), c.userName(), serial.strip(), code, Purpose.CONSOLE_SIGN_IN, ctx);
+        if (r.accepted()) {
+            store.sessions().delete(hash(challengeToken));
+            identity.recordPasswordUse(c.accountId(), c.userName());
+            // SessionRecord.mfaPresent of a challenge carries the password-reset flag from step 1
+            return newSession(c.accountId(), c.userName(), true, c.mfaPresent(), clientAddress, c);
+        }
+        perAddress.failure(addrKey);
+        SessionRecord failed = c.failed();
+        boolean keep = failed.failedCodes() < MAX_CODE_FAILURES;
+        if (keep) {
+            store.sessions().put(hash(challengeToken), failed);
+        } else {
+            store.sessions().delete(hash(challengeToken));
+        }
+        return failed(r.outcome() == VerifyOutcome.THROTTLED ? SignInResult.Status.THROTTLED
+                : SignInResult.Status.FAILED, keep ? challengeToken : null,
+                failed.failedCodes() >= RESYNC_AFTER_FAILURES);
+    }
+
+    /**
+     * Resync from the sign-in page: two consecutive codes for one of the user's devices. On success the result
+     * is MFA_REQUIRED with the same challenge: the user then signs in with the next fresh code.
+     */
+    public SignInResult resync(String challengeToken, String serial, String code1, String code2,
+                               String clientAddress) {
+        Optional<SessionRecord> found = challenge(challengeToken);
+        if (found.isEmpty()) {
+            return failed(SignInResult.Status.FAILED, null, false);
+        }
+        SessionRecord c = found.get();
+        IamUser u = identity.findUser(c.accountId(), c.userName()).orElseThrow();
+        try {
+            devices.resync(new Actor(u.arn(), null, clientAddress), c.accountId(), c.userName(), serial, code1,
+                    code2);
+        } catch (IamException e) {
+            return failed(SignInResult.Status.FAILED, challengeToken, true);
+        }
+        store.sessions().put(hash(challengeToken), new SessionRecord(true, c.accountId(), c.userName(),
+                c.createdAt(), clock.instant(), c.mfaPresent(), 0));
+        List<String> serials = devices.devicesOf(c.accountId(), c.userName()).stream()
+                .map(MfaDevice::serialNumber).toList();
+        return new SignInResult(SignInResult.Status.MFA_REQUIRED, challengeToken, null, serials, false, false,
+                null);
+    }
+
+    /** The live session for {@code token}; empty when unknown, expired (idle or absolute) or revoked. */
+    public Optional<Session> session(String token) {
+        if (token == null || token.isEmpty() || token.length() > 100) {
+            return Optional.empty();
+        }
+        byte[] key = hash(token);
+        Optional<SessionRecord> found = store.sessions().get(key).filter(s -> !s.challenge());
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionRecord s = found.get();
+        Instant now = clock.instant();
+        Instant absoluteEnd = s.createdAt().plus(config.sessionAbsolute());
+        if (!now.isBefore(absoluteEnd) || !now.isBefore(s.lastSeen().plus(config.sessionIdle()))) {
+            store.sessions().delete(key);
+            return Optional.empty();
+        }
+        if (s.lastSeen().plus(TOUCH_GRANULARITY).isBefore(now)) {
+            store.sessions().put(key, s.touched(now));
+        }
+        return Optional.of(new Session(s.accountId(), s.userName(), s.createdAt(), now, s.mfaPresent(),
+                absoluteEnd));
+    }
+
+    /** Server-side sign-out: the token stops working at once. */
+    public void signOut(String token) {
+        if (token != null && !token.isEmpty()) {
+            store.sessions().get(hash(token)).ifPresent(s -> audit.append(record(s.accountId(), s.userName(),
+                    "console:SignOut", "OK", null, null)));
+            store.sessions().delete(hash(token));
+        }
+    }
+
+    /** Revokes every session and challenge of a user (password reset, deletion, lost device). */
+    public int revokeAll(String accountId, String userName) {
+        List<byte[]> doomed = new ArrayList<>();
+        try (var it = store.sessions().scanRaw(null, null)) {
+            while (it.hasNext()) {
+                var e = it.next();
+                if (e.value().accountId().equals(accountId)
+                        && MfaStore.lc(e.value().userName()).equals(MfaStore.lc(userName))) {
+                    doomed.add(e.key());
+                }
+            }
+        }
+        store.db().write(b -> doomed.forEach(k -> store.sessions().delete(b, k)));
+        return doomed.size();
+    }
+
+    private Optional<SessionRecord> challenge(String token) {
+        if (token == null || token.isEmpty() || token.length() > 100) {
+            return Optional.empty();
+        }
+        byte[] key = hash(token);
+        Optional<SessionRecord> c = store.sessions().get(key).filter(SessionRecord::challenge);
+        if (c.isPresent() && !clock.instant().isBefore(c.get().createdAt().plus(config.challengeLifetime()))) {
+            store.sessions().delete(key);
+            return Optional.empty();
+        }
+        return c;
+    }
+
+    private SignInResult newSession(String accountId, String userName, boolean mfa, boolean resetRequired,
+                                    String clientAddress, SessionRecord challenge) {
+        String token = newToken();
+        Instant now = clock.instant();
+        store.db().write(b -> {
+            store.sessions().put(b, hash(token), new SessionRecord(false, accountId, userName, now, now, mfa, 0));
+            audit.append(b, record(accountId, userName, "console:SignIn", "OK", clientAddress,
+                    mfa ? "with MFA" : "password only"));
+        });
+        Session s = new Session(accountId, userName, now, now, mfa, now.plus(config.sessionAbsolute()));
+        return new SignInResult(SignInResult.Status.SIGNED_IN, token, s, List.of(), false, resetRequired, null);
+    }
+
+    private static SignInResult failed(SignInResult.Status status, String challengeToken, boolean resync) {
+        return new SignInResult(status, challengeToken, null, List.of(), resync, false,
+                status == SignInResult.Status.THROTTLED ? THROTTLED_MESSAGE : GENERIC_FAILURE);
+    }
+
+    private String newToken() {
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static byte[] hash(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private AuditRecord record(String accountId, String userName, String action, String outcome, String client,
+                               String reason) {
+        return new AuditRecord(clock.instant(), accountId, userName, null, action, null, null, null, null, outcome,
+                client, reason);
+    }
+}
