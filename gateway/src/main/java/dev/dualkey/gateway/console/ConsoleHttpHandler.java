@@ -45,9 +45,11 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The console's HTTP handler, after {@code HttpServerCodec} and {@code FlowControlHandler}. The channel runs
- * with autoRead off: the handler asks for each message with {@code read()}, so a slow page, a slow disk or
- * a large upload holds the socket instead of filling memory.
+ * The console's HTTP handler, after {@code HttpServerCodec}. The channel runs with autoRead off and the handler
+ * asks for more bytes with {@code read()} only when it is idle, so a slow page, a slow disk or a large upload
+ * holds the socket instead of filling memory. Messages the codec decodes while work for this connection is
+ * running on the executor wait in a backlog (at most what one socket read produced) and are processed, in
+ * order, when that work is done; so at most one task per connection runs at a time.
  *
  * <ul>
  *   <li>Ordinary requests: the body (forms only) is aggregated up to {@link #MAX_FORM_BYTES}; the page runs
@@ -77,6 +79,9 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf body;
     private UploadState upload;
     private boolean discarding;
+    /** Work for this connection is on the executor (or a response is being written). Event loop only. */
+    private boolean busy;
+    private final java.util.ArrayDeque<Object> backlog = new java.util.ArrayDeque<>();
 
     ConsoleHttpHandler(ConsoleApp app, Executor executor, boolean secure) {
         this.app = app;
@@ -93,18 +98,38 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (busy || !backlog.isEmpty()) {
+            backlog.add(msg); // released when processed (or when the channel closes)
+            return;
+        }
+        process(ctx, msg);
+        if (!busy && backlog.isEmpty() && ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    private void process(ChannelHandlerContext ctx, Object msg) {
         try {
             if (msg instanceof HttpRequest req) {
                 onHead(ctx, req);
-                if (!(msg instanceof HttpContent) && head != null) {
-                    ctx.read(); // ask for the body (FlowControlHandler delivers one message per read)
-                }
             }
             if (msg instanceof HttpContent content) {
                 onContent(ctx, content);
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** The executor work of this connection finished (on the event loop): continue with the backlog, then read. */
+    private void resume(ChannelHandlerContext ctx) {
+        busy = false;
+        Object next;
+        while (!busy && (next = backlog.poll()) != null) {
+            process(ctx, next);
+        }
+        if (!busy && ctx.channel().isActive()) {
+            ctx.read();
         }
     }
 
@@ -164,8 +189,6 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
             boolean keepAlive = HttpUtil.isKeepAlive(head);
             head = null;
             runOffLoop(ctx, () -> app.handle(request), keepAlive);
-        } else {
-            ctx.read();
         }
     }
 
@@ -187,6 +210,7 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
 
     /** Runs blocking page work on the storage executor and writes its response on the event loop. */
     private void runOffLoop(ChannelHandlerContext ctx, PageCall call, boolean keepAlive) {
+        busy = true;
         try {
             executor.execute(() -> {
                 ConsoleResponse response;
@@ -233,7 +257,7 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
 
     private void afterResponse(ChannelHandlerContext ctx, boolean keepAlive) {
         if (keepAlive && ctx.channel().isActive()) {
-            ctx.read();
+            resume(ctx);
         } else {
             ctx.close();
         }
@@ -306,6 +330,10 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        Object m;
+        while ((m = backlog.poll()) != null) {
+            ReferenceCountUtil.release(m);
+        }
         releaseBody();
         if (upload != null) {
             upload.abortLater();
@@ -346,6 +374,7 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
         void onContent(HttpContent content) {
             byte[] bytes = ByteBufUtil.getBytes(content.content());
             boolean last = content instanceof LastHttpContent;
+            busy = true;
             try {
                 executor.execute(() -> {
                     ConsoleResponse done = step(bytes, last);
@@ -361,7 +390,7 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
                                 writeAndClose(ctx, done);
                             }
                         } else {
-                            ctx.read();
+                            resume(ctx);
                         }
                     });
                 });

@@ -18,13 +18,12 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 
 /**
  * The console's own listener (default 127.0.0.1:9001). Pipeline:
- * {@code [SslHandler] -> HttpServerCodec -> FlowControlHandler -> ConsoleHttpHandler}. It has its own small
+ * {@code [SslHandler] -> HttpServerCodec -> ConsoleHttpHandler} (autoRead off; the handler reads on demand). It has its own small
  * event loop group (console traffic is a person clicking) and runs page work on the gateway's storage
  * executor. Start and stop it with the gateway.
  */
@@ -87,7 +86,6 @@ public final class ConsoleServer implements AutoCloseable {
                         }
                         ch.pipeline().addLast(new ReadTimeoutHandler(300));
                         ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
-                        ch.pipeline().addLast(new FlowControlHandler());
                         ch.pipeline().addLast(new ConsoleHttpHandler(app, executor, secure));
                     }
                 });

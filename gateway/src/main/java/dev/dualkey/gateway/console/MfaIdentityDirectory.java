@@ -134,7 +134,7 @@ public final class MfaIdentityDirectory implements IdentityDirectory {
     public List<AccessKey> accessKeys(String accountId, String userName) {
         List<AccessKey> out = new ArrayList<>();
         for (AccessKeyMetadata k : call(() -> identity.listAccessKeys(accountId, mfaName(userName), null, 100)).items()) {
-            out.add(new AccessKey(k.accessKeyId(), k.status() == AccessKeyStatus.ACTIVE, k.createDate()));
+            out.add(new AccessKey(k.accessKeyId(), k.status() == AccessKeyStatus.Active, k.createDate()));
         }
         return out;
     }
