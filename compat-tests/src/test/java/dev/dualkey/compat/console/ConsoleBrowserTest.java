@@ -187,7 +187,7 @@ class ConsoleBrowserTest {
         go(web.findElement(By.xpath("//button[normalize-space()='Assign MFA device']")));
         assertEquals("My security credentials", heading());
         assertTrue(noticeText().contains("is assigned"), noticeText());
-        assertEquals(1, web.findElements(By.cssSelector("table tbody tr")).size());
+        assertEquals(1, web.findElements(By.cssSelector("section[aria-labelledby=mfa-title] table tbody tr")).size());
         browser.screenshot("04-security-credentials");
 
         signOut();
