@@ -63,7 +63,7 @@ public final class ConsoleRouter implements ConsoleApp {
             ConsoleResponse asset = assets.get(path.substring("/static/".length()));
             return asset != null ? asset : ConsoleResponse.text(404, "Not found");
         }
-        if (!req.method().equals("GET") && !req.method().equals("POST") && !req.method().equals("HEAD")) {
+        if (!req.method().equals("GET") && !req.method().equals("POST")) {
             return ConsoleResponse.text(405, "Method not allowed").header("Allow", "GET, POST");
         }
         if (req.isPost() && !sameOrigin(req)) {
