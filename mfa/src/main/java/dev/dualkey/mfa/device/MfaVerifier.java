@@ -57,7 +57,8 @@ public final class MfaVerifier {
      */
     public VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose,
                                AuditContext ctx) {
-        if (serial == null || serial.isEmpty() || serial.length() > 256 || serial.indexOf('\0') >= 0) {
+        if (accountId == null || userName == null || serial == null || serial.isEmpty() || serial.length() > 256
+                || serial.indexOf('\0') >= 0) {
             audit.append(record(ctx, purpose, accountId, null, "INVALID", "malformed serial"));
             return VerifyResult.invalid(serial);
         }
@@ -109,6 +110,9 @@ public final class MfaVerifier {
      */
     public VerifyResult verifyAnyDevice(String accountId, String userName, String code, Purpose purpose,
                                         AuditContext ctx) {
+        if (accountId == null || userName == null) {
+            return VerifyResult.invalid(null);
+        }
         List<String> serials = new ArrayList<>();
         for (var e : store.userDevices().scanPrefix(Keys.prefix(accountId, MfaStore.lc(userName)), 64)) {
             serials.add(e.key().get(2));

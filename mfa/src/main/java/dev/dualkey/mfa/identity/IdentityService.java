@@ -23,7 +23,6 @@ import dev.dualkey.mfa.store.StoredLoginProfile;
 import dev.dualkey.mfa.validate.Page;
 import dev.dualkey.mfa.validate.Validate;
 import dev.dualkey.storage.lock.KeyLocks;
-import dev.dualkey.storage.rocks.Batch;
 import dev.dualkey.storage.rocks.KvEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -36,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -98,9 +96,8 @@ public final class IdentityService {
                         "bootstrap account " + id + " is missing"));
                 return new BootstrapResult(a, false, Optional.empty(), Optional.empty());
             }
-            AccountCreated c = createAccountLocked(Actor.operator(), null, accessKeyId, secretAccessKey, rootPassword,
-                    b -> {
-                    });
+            AccountCreated c = createAccountLocked(Actor.operator(), null, accessKeyId, secretAccessKey,
+                    rootPassword);
             store.meta().put(BOOTSTRAP_KEY, c.account().accountId().getBytes(StandardCharsets.UTF_8));
             return new BootstrapResult(c.account(), true,
                     accessKeyId == null ? Optional.of(c.rootAccessKey()) : Optional.empty(),
@@ -120,12 +117,11 @@ public final class IdentityService {
      */
     public AccountCreated createAccount(Actor actor, String alias) {
         return accountLocks.withLock(ACCOUNTS_LOCK,
-                () -> createAccountLocked(actor, alias, null, null, null, b -> {
-                }));
+                () -> createAccountLocked(actor, alias, null, null, null));
     }
 
     private AccountCreated createAccountLocked(Actor actor, String alias, String givenKeyId, String givenSecret,
-                                               String givenPassword, Consumer<Batch> extra) {
+                                               String givenPassword) {
         if (alias != null) {
             checkAlias(alias);
             if (store.aliases().get(alias).isPresent()) {
@@ -173,7 +169,6 @@ public final class IdentityService {
             store.userAccessKeys().put(b, Keys.of(accountId, IamUser.ROOT, keyId), true);
             store.loginProfiles().put(b, userKey(accountId, IamUser.ROOT), profile);
             audit.append(b, record(actor, accountId, "admin:CreateAccount", "OK"));
-            extra.accept(b);
         });
         return new AccountCreated(account, new NewAccessKey(IamUser.ROOT, keyId, AccessKeyStatus.Active,
                 secret, now), givenPassword == null ? password : null);
@@ -580,6 +575,16 @@ public final class IdentityService {
             policies.add(PolicyParser.parse(e.value()));
         }
         return PolicyEvaluator.evaluate(policies, new RequestContext(action, resource, keys));
+    }
+
+    /**
+     * {@link #authorize(Caller, String, String, Map)} for a principal known by account and user name (the
+     * gateway's {@code Principal}); {@code root} is the root user; an unknown user is denied.
+     */
+    public Decision authorize(String accountId, String userName, String action, String resource,
+                              Map<String, String> extraKeys) {
+        return findUser(accountId, userName).map(u -> authorize(Caller.of(u), action, resource, extraKeys))
+                .orElse(Decision.IMPLICIT_DENY);
     }
 
     /** The ARN of {@code userName} in the account (with its path), for authorization resources. */

@@ -115,12 +115,12 @@ public final class SignInService {
         List<MfaDevice> mfa = devices.devicesOf(accountId, u.userName());
         if (mfa.isEmpty()) {
             identity.recordPasswordUse(accountId, u.userName());
-            return newSession(accountId, u.userName(), false, check.resetRequired(), clientAddress, null);
+            return newSession(accountId, u.userName(), false, check.resetRequired(), clientAddress);
         }
         String token = newToken();
         Instant now = clock.instant();
-        store.sessions().put(hash(token), new SessionRecord(true, accountId, u.userName(), now, now,
-                check.resetRequired(), 0));
+        store.sessions().put(hash(token), new SessionRecord(true, accountId, u.userName(), now, now, false, 0,
+                check.resetRequired()));
         audit.append(record(accountId, u.userName(), "console:SignIn", "MFA_REQUIRED", clientAddress, null));
         List<String> serials = mfa.stream().map(MfaDevice::serialNumber).toList();
         return new SignInResult(SignInResult.Status.MFA_REQUIRED, token, null, serials, false, false, null);
@@ -150,8 +150,7 @@ public final class SignInService {
         if (r.accepted()) {
             store.sessions().delete(hash(challengeToken));
             identity.recordPasswordUse(c.accountId(), c.userName());
-            // SessionRecord.mfaPresent of a challenge carries the password-reset flag from step 1
-            return newSession(c.accountId(), c.userName(), true, c.mfaPresent(), clientAddress, c);
+            return newSession(c.accountId(), c.userName(), true, c.passwordResetRequired(), clientAddress);
         }
         perAddress.failure(addrKey);
         SessionRecord failed = c.failed();
@@ -185,7 +184,7 @@ public final class SignInService {
             return failed(SignInResult.Status.FAILED, challengeToken, true);
         }
         store.sessions().put(hash(challengeToken), new SessionRecord(true, c.accountId(), c.userName(),
-                c.createdAt(), clock.instant(), c.mfaPresent(), 0));
+                c.createdAt(), clock.instant(), false, 0, c.passwordResetRequired()));
         List<String> serials = devices.devicesOf(c.accountId(), c.userName()).stream()
                 .map(MfaDevice::serialNumber).toList();
         return new SignInResult(SignInResult.Status.MFA_REQUIRED, challengeToken, null, serials, false, false,
@@ -205,7 +204,9 @@ public final class SignInService {
         SessionRecord s = found.get();
         Instant now = clock.instant();
         Instant absoluteEnd = s.createdAt().plus(config.sessionAbsolute());
-        if (!now.isBefore(absoluteEnd) || !now.isBefore(s.lastSeen().plus(config.sessionIdle()))) {
+        if (!now.isBefore(absoluteEnd) || !now.isBefore(s.lastSeen().plus(config.sessionIdle()))
+                || identity.findUser(s.accountId(), s.userName()).isEmpty()) {
+            // expired, or the user was deleted meanwhile
             store.sessions().delete(key);
             return Optional.empty();
         }
@@ -255,11 +256,12 @@ public final class SignInService {
     }
 
     private SignInResult newSession(String accountId, String userName, boolean mfa, boolean resetRequired,
-                                    String clientAddress, SessionRecord challenge) {
+                                    String clientAddress) {
         String token = newToken();
         Instant now = clock.instant();
         store.db().write(b -> {
-            store.sessions().put(b, hash(token), new SessionRecord(false, accountId, userName, now, now, mfa, 0));
+            store.sessions().put(b, hash(token), new SessionRecord(false, accountId, userName, now, now, mfa, 0,
+                    resetRequired));
             audit.append(b, record(accountId, userName, "console:SignIn", "OK", clientAddress,
                     mfa ? "with MFA" : "password only"));
         });

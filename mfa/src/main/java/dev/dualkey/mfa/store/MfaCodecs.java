@@ -69,9 +69,9 @@ public final class MfaCodecs {
     public static final Codec<SessionRecord> SESSION = Codecs.record(1, (w, s) -> {
         w.writeBoolean(s.challenge()).writeString(s.accountId()).writeString(s.userName())
                 .writeInstant(s.createdAt()).writeInstant(s.lastSeen()).writeBoolean(s.mfaPresent())
-                .writeInt(s.failedCodes());
+                .writeInt(s.failedCodes()).writeBoolean(s.passwordResetRequired());
     }, r -> new SessionRecord(r.readBoolean(), r.readString(), r.readString(), r.readInstant(), r.readInstant(),
-            r.readBoolean(), r.readInt()));
+            r.readBoolean(), r.readInt(), r.readBoolean()));
 
     public static final Codec<AuditRecord> AUDIT = Codecs.record(1, (w, a) -> {
         w.writeInstant(a.time()).writeString(a.accountId()).writeString(a.principal()).writeString(a.accessKeyId())

@@ -9,14 +9,17 @@ import java.time.Instant;
  * @param challenge   true for an MFA challenge (password passed, code pending), false for a session
  * @param mfaPresent  the session was established with an MFA code
  * @param failedCodes wrong codes entered against this challenge
+ * @param passwordResetRequired the password step found the reset flag set (the console must ask for a new one)
  */
 public record SessionRecord(boolean challenge, String accountId, String userName, Instant createdAt,
-                            Instant lastSeen, boolean mfaPresent, int failedCodes) {
+                            Instant lastSeen, boolean mfaPresent, int failedCodes, boolean passwordResetRequired) {
     public SessionRecord touched(Instant t) {
-        return new SessionRecord(challenge, accountId, userName, createdAt, t, mfaPresent, failedCodes);
+        return new SessionRecord(challenge, accountId, userName, createdAt, t, mfaPresent, failedCodes,
+                passwordResetRequired);
     }
 
     public SessionRecord failed() {
-        return new SessionRecord(challenge, accountId, userName, createdAt, lastSeen, mfaPresent, failedCodes + 1);
+        return new SessionRecord(challenge, accountId, userName, createdAt, lastSeen, mfaPresent, failedCodes + 1,
+                passwordResetRequired);
     }
 }

@@ -19,6 +19,8 @@ import java.util.Random;
  * Usage: {@code CrashWriter <dataDir> <seed>}.
  */
 public final class CrashWriter {
+    static final String OWNER = "111122223333";
+
     private CrashWriter() {
     }
 
@@ -28,7 +30,7 @@ public final class CrashWriter {
         PrintStream out = new PrintStream(System.out, false);
         StorageEngine engine = StorageEngine.open(dir, List.of());
         ObjectStore store = engine.objectStore();
-        store.createBucket("crash", "111122223333", "us-east-1");
+        store.createBucket("crash", OWNER, "us-east-1");
         store.updateBucket("crash", c -> c.withVersioning(VersioningState.ENABLED));
         out.println("READY");
         out.flush();

@@ -1,0 +1,169 @@
+package dev.dualkey.mfa.device;
+
+import static dev.dualkey.mfa.testing.MfaFixture.ACTOR;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dualkey.mfa.audit.AuditContext;
+import dev.dualkey.mfa.audit.AuditRecord;
+import dev.dualkey.mfa.otp.TotpGenerator;
+import dev.dualkey.mfa.testing.MfaFixture;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MfaVerifierTest {
+    @TempDir
+    Path dir;
+    MfaFixture f;
+    MfaVerifier verifier;
+    String acct;
+    String serial;
+    byte[] seed;
+
+    @BeforeEach
+    void open() {
+        f = new MfaFixture(dir);
+        verifier = f.mfa.verifier();
+        acct = f.mfa.identity().bootstrap(null, null, null).account().accountId();
+        CreatedVirtualDevice d = f.mfa.devices().createVirtualDevice(ACTOR, acct, null, "root-mfa", null, null);
+        serial = d.device().serialNumber();
+        seed = MfaFixture.seedOf(d);
+        f.mfa.devices().enable(ACTOR, acct, "root", serial, f.code(seed, -1), f.code(seed, 0));
+        f.steps(1);
+    }
+
+    @AfterEach
+    void close() {
+        f.close();
+    }
+
+    private VerifyResult check(String code) {
+        return verifier.verify(acct, "root", serial, code, Purpose.S3_MFA_DELETE);
+    }
+
+    @Test
+    void acceptsOnceThenRefusesTheSameAndEarlierSteps() {
+        String current = f.code(seed, 0);
+        VerifyResult ok = check(current);
+        assertTrue(ok.accepted());
+        assertEquals(TotpGenerator.stepOf(f.clock.instant()), ok.step().getAsLong());
+        assertEquals(VerifyOutcome.INVALID, check(current).outcome(), "replay");
+        assertEquals(VerifyOutcome.INVALID, verifier.verify(acct, "root", serial, current, Purpose.CONSOLE_SIGN_IN)
+                .outcome(), "replay across purposes");
+        f.steps(1);
+        assertEquals(VerifyOutcome.INVALID, check(f.code(seed, -1)).outcome(), "earlier step after a later one");
+        assertTrue(check(f.code(seed, 1)).accepted(), "next step within the window");
+        assertEquals(VerifyOutcome.INVALID, check(f.code(seed, 0)).outcome(), "step before the last accepted");
+    }
+
+    @Test
+    void windowIsOneStepAroundDrift() {
+        f.steps(2); // the step just before now was not consumed by Enable
+        assertEquals(VerifyOutcome.INVALID, check(f.code(seed, 2)).outcome());
+        assertEquals(VerifyOutcome.INVALID, check(f.code(seed, -2)).outcome());
+        assertTrue(check(f.code(seed, -1)).accepted());
+    }
+
+    @Test
+    void unknownSerialOtherUserOrOtherAccountIsInvalid() {
+        assertEquals(VerifyOutcome.INVALID, verifier.verify(acct, "root", "GAHT00000000", f.code(seed, 0),
+                Purpose.S3_MFA_DELETE).outcome());
+        f.mfa.identity().createUser(ACTOR, acct, null, "alice", null);
+        assertEquals(VerifyOutcome.INVALID, verifier.verify(acct, "alice", serial, f.code(seed, 0),
+                Purpose.S3_MFA_DELETE).outcome());
+        String other = f.mfa.identity().createAccount(ACTOR, null).account().accountId();
+        assertEquals(VerifyOutcome.INVALID, verifier.verify(other, "root", serial, f.code(seed, 0),
+                Purpose.S3_MFA_DELETE).outcome());
+        assertTrue(check(f.code(seed, 0)).accepted(), "foreign attempts neither consume nor lock the device");
+    }
+
+    @Test
+    void fiveFailuresInOneStepLockTheDeviceWithGrowingBackOff() {
+        for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_STEP; i++) {
+            assertEquals(VerifyOutcome.INVALID, check("000000".equals(f.code(seed, 0)) ? "111111" : "000000")
+                    .outcome());
+        }
+        assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "valid code not even evaluated");
+        f.clock.advance(Duration.ofSeconds(31));
+        for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_STEP; i++) {
+            check("abcdef");
+        }
+        f.clock.advance(Duration.ofSeconds(31));
+        assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "second lockout lasts 60 s");
+        f.clock.advance(Duration.ofSeconds(30));
+        assertTrue(check(f.code(seed, 0)).accepted());
+        assertEquals(0, f.mfa.store().devices().get(serial).orElseThrow().lockLevel(), "success resets back-off");
+    }
+
+    @Test
+    void fewerThanFiveFailuresPerStepDoNotLock() {
+        for (int step = 0; step < 3; step++) {
+            for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_STEP - 1; i++) {
+                check("99999x");
+            }
+            f.steps(1);
+        }
+        assertTrue(check(f.code(seed, 0)).accepted());
+    }
+
+    @Test
+    void concurrentUseOfOneCodeHasExactlyOneWinner() throws Exception {
+        String code = f.code(seed, 0);
+        int threads = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<VerifyResult>> results = new ArrayList<>();
+        try {
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return verifier.verify(acct, "root", serial, code, Purpose.S3_MFA_DELETE);
+                }));
+            }
+            start.countDown();
+            int accepted = 0;
+            for (Future<VerifyResult> r : results) {
+                if (r.get().accepted()) {
+                    accepted++;
+                }
+            }
+            assertEquals(1, accepted);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void everyCheckIsAuditedWithContextButNeverTheCode() {
+        String code = f.code(seed, 0);
+        Instant from = f.clock.instant();
+        AuditContext ctx = new AuditContext("arn:aws:iam::" + acct + ":root", "AKIAEXAMPLE", "s3:DeleteObjectVersion",
+                "bucket", "key", "v1", "10.1.2.3");
+        verifier.verify(acct, "root", serial, code, Purpose.S3_MFA_DELETE, ctx);
+        verifier.verify(acct, "root", serial, code, Purpose.S3_MFA_DELETE, ctx);
+        List<AuditRecord> recs = f.mfa.audit().read(from, 10);
+        assertEquals(2, recs.size());
+        assertEquals("ACCEPTED", recs.get(0).outcome());
+        assertEquals("INVALID", recs.get(1).outcome());
+        assertEquals("replayed code", recs.get(1).reason());
+        AuditRecord r = recs.get(0);
+        assertEquals(List.of(acct, "AKIAEXAMPLE", "s3:DeleteObjectVersion", "bucket", "key", "v1", serial, "10.1.2.3"),
+                List.of(r.accountId(), r.accessKeyId(), r.action(), r.bucket(), r.key(), r.versionId(),
+                        r.deviceSerial(), r.clientAddress()));
+        for (AuditRecord a : f.mfa.audit().read(Instant.EPOCH, 1000)) {
+            assertFalse(a.toString().contains(code), a.toString());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.dualkey.mfa.testing;
+
+import dev.dualkey.mfa.MfaConfig;
+import dev.dualkey.mfa.MfaServices;
+import dev.dualkey.mfa.audit.Actor;
+import dev.dualkey.mfa.device.CreatedVirtualDevice;
+import dev.dualkey.mfa.otp.Base32;
+import dev.dualkey.mfa.otp.TotpGenerator;
+import dev.dualkey.mfa.secret.PasswordHasher;
+import dev.dualkey.mfa.store.MfaSchema;
+import dev.dualkey.storage.rocks.RocksDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/** Opens the mfa layer over a fresh RocksDB in a temp directory, with a hand-moved clock and cheap Argon2. */
+public final class MfaFixture implements AutoCloseable {
+    /** A time well inside a 30 s step (step boundary + 10 s), so +/-1 step arithmetic is easy to read. */
+    public static final Instant START = Instant.ofEpochSecond(1_800_000_010L);
+    public static final Actor ACTOR = new Actor("arn:aws:iam::000000000000:root", "AKIATEST", "127.0.0.1");
+    public final Path dataDir;
+    public final MutableClock clock = new MutableClock(START);
+    public final RocksDatabase db;
+    public final MfaServices mfa;
+
+    public MfaFixture(Path dataDir) {
+        this(dataDir, Map.of());
+    }
+
+    public MfaFixture(Path dataDir, Map<String, String> env) {
+        this.dataDir = dataDir;
+        this.db = RocksDatabase.open(dataDir.resolve("db"), MfaSchema.FAMILIES,
+                new RocksDatabase.Settings(0, Duration.ofSeconds(5), 8L << 20, 0));
+        MfaConfig config = MfaConfig.defaults(clock).withEnvironment(env)
+                .withPasswordParams(PasswordHasher.Params.forTests());
+        this.mfa = MfaServices.open(db, dataDir, config);
+    }
+
+    /** The code of {@code seed} at the clock's current step plus {@code offset} steps. */
+    public String code(byte[] seed, int offset) {
+        return TotpGenerator.code(seed, TotpGenerator.stepOf(clock.instant()) + offset);
+    }
+
+    public static byte[] seedOf(CreatedVirtualDevice d) {
+        return Base32.decode(d.base32StringSeed());
+    }
+
+    /** Advances the clock by whole steps. */
+    public void steps(int n) {
+        clock.advance(Duration.ofSeconds(30L * n));
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}
