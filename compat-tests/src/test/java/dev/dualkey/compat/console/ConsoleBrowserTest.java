@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import dev.dualkey.mfa.otp.Base32;
@@ -76,7 +77,26 @@ class ConsoleBrowserTest {
     private void go(WebElement control) {
         WebElement page = web.findElement(By.tagName("html"));
         control.click();
-        new WebDriverWait(web, Duration.ofSeconds(20)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(web, Duration.ofSeconds(20)).until(d -> replaced(page));
+    }
+
+    /**
+     * Whether the element's document was replaced by a navigation. Chromium reports that either as a stale
+     * element or, while the new document is being attached, as an inspector error about the node.
+     */
+    private static boolean replaced(WebElement oldRoot) {
+        try {
+            oldRoot.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        } catch (WebDriverException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("does not belong to the document") || m.contains("No node with given id")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private void open(String path) {

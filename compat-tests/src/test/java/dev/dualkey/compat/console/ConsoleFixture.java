@@ -57,7 +57,7 @@ final class ConsoleFixture implements AutoCloseable {
                 .clock(clock)
                 .console((store, executor, ssl) -> {
                     AutoCloseable handle = ConsoleServer.launcher(new InetSocketAddress("127.0.0.1", 0),
-                            (s, secure) -> MfaConsole.app(s, mfa, clock, secure, "us-east-1")).start(store, executor, ssl);
+                            (s, secure) -> MfaConsole.app(s, mfa, clock, secure, true, "us-east-1")).start(store, executor, ssl);
                     console = (ConsoleServer) handle;
                     return handle;
                 })

@@ -1,6 +1,7 @@
 package dev.dualkey.gateway.console.page;
 
 import dev.dualkey.storage.model.BucketInfo;
+import dev.dualkey.storage.model.MfaDeleteState;
 
 /**
  * The MFA Delete check the console shares with the S3 API. The gateway implements it with the same gate the
@@ -19,11 +20,11 @@ public interface MfaDeleteCheck {
     }
 
     /**
-     * Whether the operation needs a code on this bucket in this state.
+     * Whether the operation needs a code on this bucket in this state (the page then shows a code field).
      *
-     * @param mfaDeleteAfter for PUT_VERSIONING, the MfaDelete value requested (turning it on needs a code)
+     * @param requestedMfaDelete for PUT_VERSIONING, the MfaDelete value being set, or null when it is unchanged
      */
-    boolean required(BucketInfo bucket, Operation op, boolean mfaDeleteAfter);
+    boolean required(BucketInfo bucket, Operation op, MfaDeleteState requestedMfaDelete);
 
     /**
      * Checks {@code "serial code"} for the user when {@link #required} says so.
@@ -33,6 +34,6 @@ public interface MfaDeleteCheck {
      * @return {@code null} when the request may proceed, otherwise the refusal in plain words (missing code,
      *         invalid or reused code, not the bucket owner's root user)
      */
-    String check(ConsoleUser user, BucketInfo bucket, Operation op, boolean mfaDeleteAfter, String key, String versionId,
-                 String serial, String code);
+    String check(ConsoleUser user, BucketInfo bucket, Operation op, MfaDeleteState requestedMfaDelete, String key,
+                 String versionId, String serial, String code);
 }

@@ -111,7 +111,7 @@ public final class MfaProtectedPages {
 
     /** For a plain delete: null when allowed, else the refusal (D2: destroying a null version needs MFA). */
     String checkPlainDelete(ConsoleUser user, BucketInfo info, String key) {
-        if (!check.required(info, Operation.DELETE_OBJECT, false)) {
+        if (!check.required(info, Operation.DELETE_OBJECT, null)) {
             return null;
         }
         return "In this bucket, deleting " + key + " would permanently remove its null version, which MFA Delete "
@@ -129,7 +129,7 @@ public final class MfaProtectedPages {
             return page.show(req, user, info.name(),
                     "You are not allowed to delete object versions here (s3:DeleteObjectVersion).");
         }
-        String refused = mfaCheck(req, user, info, Operation.DELETE_VERSION, false, key, versionId);
+        String refused = mfaCheck(req, user, info, Operation.DELETE_VERSION, null, key, versionId);
         if (refused != null) {
             return page.show(req, user, info.name(), refused);
         }
@@ -165,7 +165,9 @@ public final class MfaProtectedPages {
             return ConsoleResponse.redirect("/buckets/" + info.name() + "?n=versioning&name="
                     + FormData.encode(info.name()));
         }
-        String refused = mfaCheck(req, user, info, Operation.PUT_VERSIONING, mfaAfter, null, null);
+        // Like an S3 client, send the MfaDelete element only when it changes (else Status alone).
+        MfaDeleteState requested = newMfa == info.mfaDelete() ? null : newMfa;
+        String refused = mfaCheck(req, user, info, Operation.PUT_VERSIONING, requested, null, null);
         if (refused != null) {
             return page.show(req, user, info.name(), refused);
         }
@@ -177,9 +179,9 @@ public final class MfaProtectedPages {
         return ConsoleResponse.redirect("/buckets/" + info.name() + "?n=versioning&name=" + FormData.encode(info.name()));
     }
 
-    private String mfaCheck(ConsoleRequest req, ConsoleUser user, BucketInfo info, Operation op, boolean mfaAfter,
-                            String key, String versionId) {
-        if (!check.required(info, op, mfaAfter)) {
+    private String mfaCheck(ConsoleRequest req, ConsoleUser user, BucketInfo info, Operation op,
+                            MfaDeleteState requested, String key, String versionId) {
+        if (!check.required(info, op, requested)) {
             return null;
         }
         String code = req.form().get("code").trim();
@@ -188,6 +190,6 @@ public final class MfaProtectedPages {
             List<String> serials = mfaSerials.apply(user);
             serial = serials.isEmpty() ? "" : serials.get(0);
         }
-        return check.check(user, info, op, mfaAfter, key, versionId, serial, code);
+        return check.check(user, info, op, requested, key, versionId, serial, code);
     }
 }

@@ -80,13 +80,13 @@ class ConsoleRouterTest {
         Authorizer rootOnly = (user, action, resource) -> user.isRoot();
         MfaDeleteCheck check = new MfaDeleteCheck() {
             @Override
-            public boolean required(BucketInfo bucket, Operation op, boolean mfaDeleteAfter) {
+            public boolean required(BucketInfo bucket, Operation op, MfaDeleteState requested) {
                 return bucket.mfaDelete() == MfaDeleteState.ENABLED && op != Operation.DELETE_OBJECT
-                        || (op == Operation.PUT_VERSIONING && mfaDeleteAfter);
+                        || (op == Operation.PUT_VERSIONING && requested != null);
             }
 
             @Override
-            public String check(ConsoleUser user, BucketInfo bucket, Operation op, boolean after, String key,
+            public String check(ConsoleUser user, BucketInfo bucket, Operation op, MfaDeleteState after, String key,
                                 String versionId, String serial, String code) {
                 mfaChecks.add(op + " " + serial + " " + code);
                 return code.equals(acceptedCode) ? null : "The MFA code is not valid.";
