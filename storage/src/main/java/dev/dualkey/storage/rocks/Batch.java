@@ -1,6 +1,5 @@
 package dev.dualkey.storage.rocks;
 
-import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 import dev.dualkey.storage.error.StorageIoException;
@@ -15,6 +14,7 @@ public final class Batch {
     private final RocksDatabase db;
     private final WriteBatch writeBatch;
     private boolean grows;
+    private boolean releasesData;
     private int operations;
 
     Batch(RocksDatabase db, WriteBatch writeBatch) {
@@ -22,10 +22,10 @@ public final class Batch {
         this.writeBatch = writeBatch;
     }
 
-    void put(RocksDatabase owner, ColumnFamilyHandle cf, byte[] key, byte[] value) {
+    void put(RocksDatabase owner, String family, byte[] key, byte[] value) {
         checkOwner(owner);
         try {
-            writeBatch.put(cf, key, value);
+            writeBatch.put(db.handle(family), key, value);
         } catch (RocksDBException e) {
             throw new StorageIoException("cannot stage put: " + e.getMessage(), e);
         }
@@ -33,10 +33,10 @@ public final class Batch {
         operations++;
     }
 
-    void delete(RocksDatabase owner, ColumnFamilyHandle cf, byte[] key) {
+    void delete(RocksDatabase owner, String family, byte[] key) {
         checkOwner(owner);
         try {
-            writeBatch.delete(cf, key);
+            writeBatch.delete(db.handle(family), key);
         } catch (RocksDBException e) {
             throw new StorageIoException("cannot stage delete: " + e.getMessage(), e);
         }
@@ -48,9 +48,18 @@ public final class Batch {
         return operations;
     }
 
-    /** True when the batch stores new values (as opposed to only deleting), so the free-space guard applies. */
+    /**
+     * Declares that this batch removes stored data (a DELETE, an abort): it then passes the free-space guard
+     * even if it also stages small puts (a promoted version, a delete marker), so that a (nearly) full disk can
+     * still be cleaned up.
+     */
+    public void releasesData() {
+        releasesData = true;
+    }
+
+    /** True when the free-space guard applies: the batch stores new values and was not declared a release. */
     boolean grows() {
-        return grows;
+        return grows && !releasesData;
     }
 
     WriteBatch writeBatch() {

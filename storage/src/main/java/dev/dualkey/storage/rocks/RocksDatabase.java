@@ -65,10 +65,17 @@ import org.slf4j.LoggerFactory;
  * Writes use {@code no_slowdown}: a write stall returns at once and is retried with back-off until
  * {@link Settings#writeDeadline()}, then fails with {@link SlowDownException}, so no caller can hang on a
  * stopped DB. Writes that store data are refused with {@link StorageFullException} while the file system's usable
- * space is below {@link Settings#reservedFreeBytes()}; deletes still pass so space can be freed. After an
- * out-of-space background error RocksDB recovers by itself once space is back (the SST file manager polls
- * free space). A ballast file
- * ({@link Settings#ballastBytes()}) is kept in the directory and removed if opening fails for lack of space.
+ * space is below {@link Settings#reservedFreeBytes()}; batches declared {@link Batch#releasesData()} (deletes,
+ * aborts) still pass so space can be freed.
+ *
+ * <p>When the disk fills up anyway (another process, or a large body written past the guard), RocksDB reports
+ * NoSpace on the WAL append and stops accepting writes (a "hard" background error). The failing write gets
+ * {@link StorageFullException} at once, and the ballast file ({@link Settings#ballastBytes()}, real blocks kept in
+ * the directory) is deleted so that RocksDB's out-of-space recovery (its SST file manager polls free space every
+ * few seconds and then resumes the DB) has room to work; until it resumes, writes fail fast with
+ * {@link StorageFullException}, reads keep working. Nothing needs a restart. The ballast is re-created after a
+ * successful data write once usable space exceeds ballast + reserve again, and on open; opening a full disk also
+ * sacrifices it. (RocksJava 10.10 has no {@code DB::Resume()}, so recovery cannot be forced from here.)
  *
  * <h2>Close order</h2>
  * {@link #close()} takes the close lock exclusively (waiting for in-flight reads and writes), then closes: open
@@ -115,12 +122,19 @@ public final class RocksDatabase implements AutoCloseable {
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions syncWrite;
     private final ReadOptions pointRead;
-    private final RocksDB db;
-    private final List<ColumnFamilyHandle> allHandles;
-    private final Map<String, ColumnFamilyHandle> declared;
+    private final List<ColumnFamilyDescriptor> descriptors;
+    private final Set<String> wantedNames;
+    // replaced only under the close lock's write side (reopen after out-of-space); read under its read side
+    private RocksDB db;
+    private List<ColumnFamilyHandle> allHandles;
+    private Map<String, ColumnFamilyHandle> declared;
+    /** A WAL append failed with NoSpace: RocksDB refuses writes until reopened (RocksJava has no Resume()). */
+    private volatile boolean stoppedByNoSpace;
     private final Set<RocksKvIterator<?, ?>> openIterators = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private boolean closed;
+    /** Set when the ballast is known to be missing; cleared when it is re-created. */
+    private volatile boolean ballastMissing;
 
     /** Opens (creating if needed) the database in {@code dir} with default {@link Settings}. */
     public static RocksDatabase open(Path dir, List<ColumnFamilySpec> families) {
@@ -197,23 +211,20 @@ public final class RocksDatabase implements AutoCloseable {
                 }
             }
             names.addAll(wanted.keySet());
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            List<ColumnFamilyDescriptor> list = new ArrayList<>();
             for (String n : names) {
-                descriptors.add(new ColumnFamilyDescriptor(n.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                list.add(new ColumnFamilyDescriptor(n.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         cfOptions));
             }
-            allHandles = new ArrayList<>();
-            db = RocksDB.open(dbOptions, dir.toString(), descriptors, allHandles);
-            Map<String, ColumnFamilyHandle> map = new LinkedHashMap<>();
-            for (int i = 0; i < descriptors.size(); i++) {
-                String n = new String(descriptors.get(i).getName(), java.nio.charset.StandardCharsets.UTF_8);
-                if (wanted.containsKey(n)) {
-                    map.put(n, allHandles.get(i));
-                } else if (!n.equals("default")) {
+            descriptors = List.copyOf(list);
+            wantedNames = Set.copyOf(wanted.keySet());
+            openDb();
+            for (ColumnFamilyDescriptor d : descriptors) {
+                String n = new String(d.getName(), java.nio.charset.StandardCharsets.UTF_8);
+                if (!wanted.containsKey(n) && !n.equals("default")) {
                     LOG.info("column family {} exists on disk but no module declares it; left untouched", n);
                 }
             }
-            declared = Collections.unmodifiableMap(map);
         } catch (RocksDBException e) {
             closeAll(built);
             throw translate("open " + dir, e);
@@ -223,6 +234,76 @@ public final class RocksDatabase implements AutoCloseable {
         }
         ensureBallast();
         LOG.info("opened RocksDB at {} with families {}", dir, declared.keySet());
+    }
+
+    /** Opens the RocksDB instance and its handles (constructor, or reopen under the write lock). */
+    private void openDb() throws RocksDBException {
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        RocksDB opened = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        Map<String, ColumnFamilyHandle> map = new LinkedHashMap<>();
+        for (int i = 0; i < descriptors.size(); i++) {
+            String n = new String(descriptors.get(i).getName(), java.nio.charset.StandardCharsets.UTF_8);
+            if (wantedNames.contains(n)) {
+                map.put(n, handles.get(i));
+            }
+        }
+        db = opened;
+        allHandles = handles;
+        declared = Collections.unmodifiableMap(map);
+    }
+
+    /** Closes open iterators (they then fail with SlowDown), the handles and the RocksDB instance. */
+    private void closeDb(boolean invalidateIterators) {
+        for (RocksKvIterator<?, ?> it : new ArrayList<>(openIterators)) {
+            it.closeNative(invalidateIterators);
+        }
+        openIterators.clear();
+        if (db == null) {
+            return;
+        }
+        try {
+            db.syncWal();
+        } catch (RocksDBException e) {
+            LOG.warn("WAL sync on close failed: {}", e.getMessage());
+        }
+        for (ColumnFamilyHandle h : allHandles) {
+            h.close();
+        }
+        db.close();
+        db = null;
+    }
+
+    /**
+     * After a NoSpace WAL failure RocksDB refuses every write until {@code DB::Resume()}, which RocksJava lacks;
+     * reopening does the same (WAL replay, new WAL). Done at the first write after usable space is back above
+     * reserve + ballast, under the close lock's write side, so no read or write is in flight. If it fails the DB
+     * stays closed and calls fail with StorageFullException until a later write retries.
+     */
+    private void recoverFromNoSpace() {
+        if (!stoppedByNoSpace
+                || usableSpace() < Math.max(1L << 20, settings.reservedFreeBytes() + settings.ballastBytes())) {
+            return;
+        }
+        closeLock.writeLock().lock();
+        try {
+            if (!stoppedByNoSpace || closed) {
+                return;
+            }
+            closeDb(true);
+            openDb();
+            stoppedByNoSpace = false;
+            LOG.warn("reopened RocksDB at {} after running out of space", dir);
+        } catch (RocksDBException e) {
+            LOG.warn("reopening RocksDB at {} after running out of space failed: {}", dir, e.getMessage());
+        } finally {
+            closeLock.writeLock().unlock();
+        }
+    }
+
+    /** The handle of a declared family; call under the close lock's read side. */
+    ColumnFamilyHandle handle(String family) {
+        ensureOpen();
+        return declared.get(family);
     }
 
     private static <T extends AutoCloseable> T track(List<AutoCloseable> built, T resource) {
@@ -256,11 +337,10 @@ public final class RocksDatabase implements AutoCloseable {
      * @throws IllegalArgumentException when no module declared {@code family}
      */
     public <K, V> Table<K, V> table(String family, Codec<K> keyCodec, Codec<V> valueCodec) {
-        ColumnFamilyHandle cf = declared.get(family);
-        if (cf == null) {
+        if (!wantedNames.contains(family)) {
             throw new IllegalArgumentException("column family not declared: " + family);
         }
-        return new Table<>(this, cf, family, keyCodec, valueCodec);
+        return new Table<>(this, family, keyCodec, valueCodec);
     }
 
     /**
@@ -272,6 +352,10 @@ public final class RocksDatabase implements AutoCloseable {
      * @throws StorageIoException   on any other RocksDB failure
      */
     public void write(Consumer<Batch> fill) {
+        recoverFromNoSpace();
+        boolean restore;
+        // staging resolves column family handles, so it runs under the read lock too (a reopen replaces them)
+        closeLock.readLock().lock();
         try (WriteBatch wb = new WriteBatch()) {
             Batch batch = new Batch(this, wb);
             fill.accept(batch);
@@ -279,12 +363,18 @@ public final class RocksDatabase implements AutoCloseable {
                 return;
             }
             commit(batch);
+            restore = ballastMissing && batch.grows();
+        } finally {
+            closeLock.readLock().unlock();
+        }
+        if (restore) {
+            restoreBallast();
         }
     }
 
+    /** Writes a staged batch; the caller holds the close lock's read side. */
     private void commit(Batch batch) {
-        closeLock.readLock().lock();
-        try {
+        {
             ensureOpen();
             if (batch.grows()) {
                 checkFreeSpace();
@@ -294,26 +384,43 @@ public final class RocksDatabase implements AutoCloseable {
             while (true) {
                 try {
                     db.write(syncWrite, batch.writeBatch());
-                    return;
+                    break;
                 } catch (RocksDBException e) {
                     if (isWriteStall(e) && System.nanoTime() < deadline) {
                         sleep(backoffMillis);
                         backoffMillis = Math.min(backoffMillis * 2, 50);
                         continue;
                     }
+                    if (isNoSpace(e)) {
+                        stoppedByNoSpace = true;
+                        if (releaseBallast(dir)) {
+                            // room for the reopen's WAL replay and flush once some space is freed
+                            ballastMissing = true;
+                            LOG.warn("disk full on {}: released the ballast file", dir);
+                        }
+                    }
                     throw translate("write", e);
                 }
             }
-        } finally {
-            closeLock.readLock().unlock();
         }
     }
 
-    byte[] get(ColumnFamilyHandle cf, byte[] key) {
+    private synchronized void restoreBallast() {
+        if (ballastMissing && usableSpace() >= settings.ballastBytes() + settings.reservedFreeBytes()) {
+            ensureBallast();
+        }
+    }
+
+    private static boolean isNoSpace(RocksDBException e) {
+        Status s = e.getStatus();
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        return (s != null && s.getSubCode() == Status.SubCode.NoSpace) || msg.contains("No space left");
+    }
+
+    byte[] get(String family, byte[] key) {
         closeLock.readLock().lock();
         try {
-            ensureOpen();
-            return db.get(cf, pointRead, key);
+            return db.get(handle(family), pointRead, key);
         } catch (RocksDBException e) {
             throw translate("get", e);
         } finally {
@@ -321,11 +428,10 @@ public final class RocksDatabase implements AutoCloseable {
         }
     }
 
-    <K, V> KvIterator<K, V> iterator(ColumnFamilyHandle cf, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
+    <K, V> KvIterator<K, V> iterator(String family, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
         closeLock.readLock().lock();
         try {
-            ensureOpen();
-            RocksKvIterator<K, V> it = new RocksKvIterator<>(cf, from, upper, kc, vc);
+            RocksKvIterator<K, V> it = new RocksKvIterator<>(handle(family), from, upper, kc, vc);
             openIterators.add(it);
             return it;
         } finally {
@@ -359,9 +465,8 @@ public final class RocksDatabase implements AutoCloseable {
 
     /** Maps a RocksDB failure to the storage exception a caller can act on. */
     StorageException translate(String what, RocksDBException e) {
-        Status s = e.getStatus();
         String msg = e.getMessage() == null ? "" : e.getMessage();
-        if ((s != null && s.getSubCode() == Status.SubCode.NoSpace) || msg.contains("No space left")) {
+        if (isNoSpace(e)) {
             return new StorageFullException("disk full during " + what + ": " + msg, e);
         }
         if (isWriteStall(e)) {
@@ -373,6 +478,9 @@ public final class RocksDatabase implements AutoCloseable {
     private void ensureOpen() {
         if (closed) {
             throw new StorageIoException("database " + dir + " is closed");
+        }
+        if (db == null) {
+            throw new StorageFullException("database " + dir + " is recovering from a full disk; retry later");
         }
     }
 
@@ -392,10 +500,12 @@ public final class RocksDatabase implements AutoCloseable {
         Path ballast = dir.resolve(BALLAST);
         try {
             if (Files.exists(ballast) && Files.size(ballast) >= settings.ballastBytes()) {
+                ballastMissing = false;
                 return;
             }
             if (usableSpace() < settings.ballastBytes() + settings.reservedFreeBytes()) {
-                return; // re-created on a later open when space allows
+                ballastMissing = true; // re-created after a later write, or on open, when space allows
+                return;
             }
             // real zero blocks (not a sparse file), so deleting it really frees space
             byte[] zeros = new byte[1 << 16];
@@ -405,7 +515,10 @@ public final class RocksDatabase implements AutoCloseable {
                     out.write(zeros, 0, (int) Math.min(zeros.length, settings.ballastBytes() - n));
                 }
             }
+            ballastMissing = false;
         } catch (IOException e) {
+            ballastMissing = true;
+            releaseBallast(dir); // a partial ballast would only hide space
             LOG.warn("cannot create ballast file {}: {}", ballast, e.getMessage());
         }
     }
@@ -427,19 +540,7 @@ public final class RocksDatabase implements AutoCloseable {
                 return;
             }
             closed = true;
-            for (RocksKvIterator<?, ?> it : new ArrayList<>(openIterators)) {
-                it.closeNative();
-            }
-            openIterators.clear();
-            try {
-                db.syncWal();
-            } catch (RocksDBException e) {
-                LOG.warn("WAL sync on close failed: {}", e.getMessage());
-            }
-            for (ColumnFamilyHandle h : allHandles) {
-                h.close();
-            }
-            db.close();
+            closeDb(false);
             syncWrite.close();
             pointRead.close();
             cfOptions.close();
@@ -461,6 +562,7 @@ public final class RocksDatabase implements AutoCloseable {
         private final Codec<K> kc;
         private final Codec<V> vc;
         private boolean done;
+        private boolean invalidated;
 
         RocksKvIterator(ColumnFamilyHandle cf, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
             this.kc = kc;
@@ -482,6 +584,7 @@ public final class RocksDatabase implements AutoCloseable {
         public boolean hasNext() {
             closeLock.readLock().lock();
             try {
+                checkInvalidated();
                 if (done || closed) {
                     return false;
                 }
@@ -503,6 +606,7 @@ public final class RocksDatabase implements AutoCloseable {
         public KvEntry<K, V> next() {
             closeLock.readLock().lock();
             try {
+                checkInvalidated();
                 if (done || closed || !it.isValid()) {
                     throw new NoSuchElementException();
                 }
@@ -519,18 +623,25 @@ public final class RocksDatabase implements AutoCloseable {
             closeLock.readLock().lock();
             try {
                 if (openIterators.remove(this)) {
-                    closeNative();
+                    closeNative(false);
                 }
             } finally {
                 closeLock.readLock().unlock();
             }
         }
 
-        void closeNative() {
+        private void checkInvalidated() {
+            if (invalidated) {
+                throw new SlowDownException("database was reopened after running out of space; retry the listing");
+            }
+        }
+
+        void closeNative(boolean invalidate) {
             if (done) {
                 return;
             }
             done = true;
+            invalidated = invalidate;
             it.close();
             readOptions.close();
             if (upperSlice != null) {

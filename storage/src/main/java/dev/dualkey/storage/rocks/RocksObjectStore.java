@@ -539,6 +539,7 @@ public final class RocksObjectStore implements ObjectStore {
                 }
                 List<String> released = new ArrayList<>();
                 db.write(batch -> {
+                    batch.releasesData(); // passes the free-space guard: deletes must work on a full disk
                     released.clear();
                     released.addAll(stageRemoveVersion(batch, bucket, key, nv.get()));
                     objects.delete(batch, objectKey);
@@ -551,6 +552,7 @@ public final class RocksObjectStore implements ObjectStore {
                     br.owner(), ObjectMetadata.empty(), 0, Map.of(), DataKind.NONE, null);
             List<String> released = new ArrayList<>();
             db.write(batch -> {
+                batch.releasesData(); // passes the free-space guard: deletes must work on a full disk
                 released.clear();
                 released.addAll(stageNewVersion(batch, bucket, key, marker, null, null));
             });
@@ -569,6 +571,7 @@ public final class RocksObjectStore implements ObjectStore {
         boolean wasLatest = Arrays.equals(top.get(0).value().seq(), victim.seq());
         List<String> released = new ArrayList<>();
         db.write(batch -> {
+            batch.releasesData(); // passes the free-space guard: deletes must work on a full disk
             released.clear();
             released.addAll(stageRemoveVersion(batch, bucket, key, victim));
             if (wasLatest) {
@@ -995,6 +998,7 @@ public final class RocksObjectStore implements ObjectStore {
             requireUpload(bucket, key, seq);
             Map<Integer, PartRecord> stored = storedParts(seq);
             db.write(batch -> {
+                batch.releasesData(); // passes the free-space guard: deletes must work on a full disk
                 for (Map.Entry<Integer, PartRecord> e : stored.entrySet()) {
                     parts.delete(batch, StoreKeys.partKey(seq, e.getKey()));
                     blobRefs.delete(batch, e.getValue().blobId());

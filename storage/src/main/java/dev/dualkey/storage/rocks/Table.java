@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.rocksdb.ColumnFamilyHandle;
 
 /**
  * A typed view of one column family. Thread-safe. Single-key {@link #put(Object, Object)} and
@@ -19,14 +18,12 @@ import org.rocksdb.ColumnFamilyHandle;
  */
 public final class Table<K, V> {
     private final RocksDatabase db;
-    private final ColumnFamilyHandle cf;
     private final String name;
     private final Codec<K> keyCodec;
     private final Codec<V> valueCodec;
 
-    Table(RocksDatabase db, ColumnFamilyHandle cf, String name, Codec<K> keyCodec, Codec<V> valueCodec) {
+    Table(RocksDatabase db, String name, Codec<K> keyCodec, Codec<V> valueCodec) {
         this.db = db;
-        this.cf = cf;
         this.name = name;
         this.keyCodec = keyCodec;
         this.valueCodec = valueCodec;
@@ -47,7 +44,7 @@ public final class Table<K, V> {
 
     /** The committed value of {@code key}, if any. */
     public Optional<V> get(K key) {
-        byte[] raw = db.get(cf, keyCodec.encode(Objects.requireNonNull(key, "key")));
+        byte[] raw = db.get(name, keyCodec.encode(Objects.requireNonNull(key, "key")));
         return raw == null ? Optional.empty() : Optional.of(valueCodec.decode(raw));
     }
 
@@ -63,13 +60,13 @@ public final class Table<K, V> {
 
     /** Stages a put in {@code batch}. */
     public void put(Batch batch, K key, V value) {
-        batch.put(db, cf, keyCodec.encode(Objects.requireNonNull(key, "key")),
+        batch.put(db, name, keyCodec.encode(Objects.requireNonNull(key, "key")),
                 valueCodec.encode(Objects.requireNonNull(value, "value")));
     }
 
     /** Stages a delete in {@code batch}. */
     public void delete(Batch batch, K key) {
-        batch.delete(db, cf, keyCodec.encode(Objects.requireNonNull(key, "key")));
+        batch.delete(db, name, keyCodec.encode(Objects.requireNonNull(key, "key")));
     }
 
     /** Iterates every entry whose encoded key starts with {@code prefix}, in key byte order. Close it. */
@@ -94,7 +91,7 @@ public final class Table<K, V> {
      * null (table start / table end). Close it.
      */
     public KvIterator<K, V> scanRaw(byte[] fromInclusive, byte[] upperExclusive) {
-        return db.iterator(cf, fromInclusive, upperExclusive, keyCodec, valueCodec);
+        return db.iterator(name, fromInclusive, upperExclusive, keyCodec, valueCodec);
     }
 
     /** At most {@code limit} entries starting at {@code fromInclusive} (page-wise table walks). */
