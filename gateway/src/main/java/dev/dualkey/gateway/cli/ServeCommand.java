@@ -66,10 +66,11 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         InetSocketAddress s3Address;
+        InetSocketAddress consoleListen; // console hook (console branch)
         TlsConfig tls;
         try {
             s3Address = parseAddress(address, "--address");
-            parseAddress(consoleAddress, "--console-address");
+            consoleListen = parseAddress(consoleAddress, "--console-address");
             tls = tlsConfig();
             prepareDataDir(dataDir);
         } catch (IllegalArgumentException e) {
@@ -79,7 +80,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         StorageEngine engine;
         try {
-            engine = StorageEngine.open(dataDir, List.of());
+            engine = StorageEngine.open(dataDir, dev.dualkey.mfa.store.MfaSchema.FAMILIES); // console hook: mfa tables
         } catch (RuntimeException e) {
             err.println("dualkey: cannot open data directory " + dataDir + ": " + e.getMessage());
             err.flush();
@@ -87,7 +88,12 @@ public final class ServeCommand implements Callable<Integer> {
         }
         GatewayServer server;
         try {
+            // console hook (console branch): mfa layer + first-start root password, console listener.
+            java.time.Clock clock = java.time.Clock.systemUTC();
+            dev.dualkey.mfa.MfaServices mfa = dev.dualkey.gateway.console.ConsoleBootstrap.open(engine, dataDir,
+                    System.getenv(), clock, System.out);
             server = GatewayServer.builder()
+                    .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleListen, mfa, clock, region))
                     .objectStore(engine.objectStore())
                     .credentialProvider(wireIdentity(engine))
                     .s3Address(s3Address)
@@ -102,6 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
             return DualkeyCli.EXIT_USAGE;
         }
         System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
+        System.out.println("Dualkey console: " + (tls != null ? "https" : "http") + "://" + consoleAddress); // console hook
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
