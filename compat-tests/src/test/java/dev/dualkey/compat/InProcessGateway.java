@@ -44,9 +44,18 @@ final class InProcessGateway implements RunningGateway {
         if (tls) {
             builder.tls(TlsConfig.selfSigned());
         }
+        // IAM wiring: real identity (mfa store) with the first account's given root keys; the second account
+        // is created by the store, so its root key is the generated one. TOTP runs on the tests' clock.
+        AccessKey[] other = {accounts.get(1)};
+        builder.identity(dev.dualkey.gateway.identity.IdentitySetup
+                .withRootKeys(accounts.get(0).accessKeyId(), accounts.get(0).secretKey())
+                .totpClock(dev.dualkey.compat.iam.IamTestClock.CLOCK)
+                .passwordHashing(dev.dualkey.mfa.secret.PasswordHasher.Params.forTests())
+                .ensureAccount("compat-other", c -> other[0] = new AccessKey(c.rootAccessKey().accessKeyId(),
+                        c.rootAccessKey().secretAccessKey())));
         GatewayServer server = builder.start();
         URI uri = URI.create((tls ? "https" : "http") + "://127.0.0.1:" + server.s3Port());
-        return new InProcessGateway(server, dataDir, new GatewayEndpoint(uri, region, accounts.get(0), accounts.get(1)));
+        return new InProcessGateway(server, dataDir, new GatewayEndpoint(uri, region, accounts.get(0), other[0]));
     }
 
     private static CredentialProvider mapBacked(List<AccessKey> accounts) {

@@ -65,19 +65,22 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final StorageExecutor executor;
     private final Channel s3Channel;
+    private final Channel consoleChannel;
     private final boolean tls;
     private final TlsConfig tlsConfig;
     private final StorageEngine ownedEngine;
     private final AtomicInteger inFlight;
     private volatile boolean closed;
-    private AutoCloseable console; // console hook (console branch): the console listener, closed first
+    private AutoCloseable consoleServer; // console hook (console branch): the console's own listener, closed first
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
-                          TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
+                          Channel consoleChannel, TlsConfig tlsConfig, StorageEngine ownedEngine,
+                          AtomicInteger inFlight) {
         this.boss = boss;
         this.workers = workers;
         this.executor = executor;
         this.s3Channel = s3Channel;
+        this.consoleChannel = consoleChannel;
         this.tls = tlsConfig != null;
         this.tlsConfig = tlsConfig;
         this.ownedEngine = ownedEngine;
@@ -95,7 +98,16 @@ public final class GatewayServer implements AutoCloseable {
 
     /** {@code http(s)://host:port} of the S3 listener. */
     public URI s3Endpoint() {
-        InetSocketAddress a = (InetSocketAddress) s3Channel.localAddress();
+        return uriOf(s3Channel);
+    }
+
+    /** {@code http(s)://host:port} of the console listener, when console endpoints were configured. */
+    public Optional<URI> consoleEndpoint() {
+        return Optional.ofNullable(consoleChannel).map(this::uriOf);
+    }
+
+    private URI uriOf(Channel ch) {
+        InetSocketAddress a = (InetSocketAddress) ch.localAddress();
         String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
@@ -113,14 +125,28 @@ public final class GatewayServer implements AutoCloseable {
      * the connections and event loops, then the storage executor, then the storage engine if this server opened
      * it. Idempotent.
      */
+    // console hook (console branch): stops the console listener before the S3 listener.
+    private void closeConsoleServer() {
+        if (consoleServer != null) {
+            try {
+                consoleServer.close();
+            } catch (Exception e) {
+                LOG.warn("closing the console failed", e);
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        closeConsole(); // console hook (console branch)
-        s3Channel.close().syncUninterruptibly();
+        closeConsoleServer(); // console hook (console branch)
+        s3Channel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (consoleChannel != null) {
+            consoleChannel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
         long deadline = System.currentTimeMillis() + GRACE_MILLIS;
         while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
             try {
@@ -130,24 +156,16 @@ public final class GatewayServer implements AutoCloseable {
                 break;
             }
         }
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // Bounded waits: a stuck connection must not keep the process (and RocksDB) from closing.
+        if (!workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS)) {
+            LOG.warn("event loops did not stop within 10 s");
+        }
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         executor.close();
         if (ownedEngine != null) {
             ownedEngine.close();
         }
         LOG.info("Dualkey gateway stopped");
-    }
-
-    // console hook (console branch): stops the console listener before the S3 listener.
-    private void closeConsole() {
-        if (console != null) {
-            try {
-                console.close();
-            } catch (Exception e) {
-                LOG.warn("closing the console failed", e);
-            }
-        }
     }
 
     /** Typed, validated settings; {@link #start()} binds. */
@@ -163,6 +181,10 @@ public final class GatewayServer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private VersioningChangeGuard versioningGuard = new RefuseMfaChangesGuard();
         private final List<Endpoint> extraEndpoints = new ArrayList<>();
+        private final List<Endpoint> consoleEndpoints = new ArrayList<>();
+        private InetSocketAddress consoleAddress = new InetSocketAddress("127.0.0.1", 9001);
+        // IAM wiring (iam engineer): real identity from the mfa store in the data directory.
+        private dev.dualkey.gateway.identity.IdentitySetup identity;
         private int ioThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private int idleSeconds = 300;
         private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
@@ -228,6 +250,17 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         /**
+         * Real identity (IAM wiring): with {@link #dataDir}, opens the mfa identity store in the same database,
+         * bootstraps the first account, and serves its credentials, policy authorization and the IAM Query API
+         * (replacing {@link #credentialProvider} and {@link #authorizer}). TOTP time comes from the setup's own
+         * clock; SigV4 keeps {@link #clock}.
+         */
+        public Builder identity(dev.dualkey.gateway.identity.IdentitySetup setup) {
+            this.identity = setup;
+            return this;
+        }
+
+        /**
          * An endpoint tried before S3 on the API listener (the IAM Query API plugs in here: it accepts
          * {@code POST /} forms whose SigV4 scope names service {@code iam}).
          */
@@ -236,9 +269,23 @@ public final class GatewayServer implements AutoCloseable {
             return this;
         }
 
-        /** console hook (console branch): starts the web console with the server; null = no console. */
+        /**
+         * An endpoint of the console listener (the web console plugs in here); the listener is bound only when
+         * at least one console endpoint is given, with the same TLS setting as the S3 listener.
+         */
+        public Builder consoleEndpoint(Endpoint e) {
+            this.consoleEndpoints.add(e);
+            return this;
+        }
+
+        /** console hook (console branch): starts the web console's own listener with the server. */
         public Builder console(dev.dualkey.gateway.console.ConsoleLauncher launcher) {
             this.consoleLauncher = launcher;
+            return this;
+        }
+
+        public Builder consoleAddress(InetSocketAddress address) {
+            this.consoleAddress = address;
             return this;
         }
 
@@ -263,17 +310,28 @@ public final class GatewayServer implements AutoCloseable {
          * @throws IllegalStateException when required settings are missing or the port cannot be bound
          */
         public GatewayServer start() {
-            Objects.requireNonNull(credentialProvider, "credentialProvider");
+            if (identity == null) {
+                Objects.requireNonNull(credentialProvider, "credentialProvider");
+            } else if (dataDir == null) {
+                throw new IllegalStateException("identity(...) needs dataDir(...)");
+            }
             Objects.requireNonNull(s3Address, "s3Address");
             if ((objectStore == null) == (dataDir == null)) {
                 throw new IllegalStateException("set exactly one of objectStore(...) or dataDir(...)");
             }
-            StorageEngine engine = dataDir != null ? StorageEngine.open(dataDir, List.of()) : null;
+            StorageEngine engine = dataDir != null
+                    ? StorageEngine.open(dataDir, identity != null ? identity.families() : List.of()) : null;
             ObjectStore store = engine != null ? engine.objectStore() : objectStore;
             StorageExecutor executor = new StorageExecutor(ioThreads, 10_000);
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
             try {
+                if (identity != null) { // IAM wiring: credentials, authorization and the IAM API from mfa
+                    var wired = identity.wire(engine.database(), dataDir, store, clock);
+                    credentialProvider = wired.credentials();
+                    authorizer = wired.authorizer();
+                    extraEndpoints.add(0, wired.iamEndpoint());
+                }
                 Authorizer authz = authorizer != null ? authorizer : new BucketOwnerAuthorizer(bucket -> {
                     try {
                         return Optional.of(store.headBucket(bucket).ownerAccountId());
@@ -311,10 +369,21 @@ public final class GatewayServer implements AutoCloseable {
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new GatewayChannelInitializer(ssl, endpoints, executor, counter, idleSeconds));
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
-                GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
+                Channel console = null;
+                if (!consoleEndpoints.isEmpty()) {
+                    try {
+                        console = b.clone().childHandler(new GatewayChannelInitializer(ssl, consoleEndpoints,
+                                executor, counter, idleSeconds)).bind(consoleAddress).syncUninterruptibly().channel();
+                    } catch (RuntimeException e) {
+                        ch.close().syncUninterruptibly();
+                        throw e;
+                    }
+                }
+                GatewayServer server = new GatewayServer(boss, workers, executor, ch, console, tls, engine,
+                        inFlight);
                 if (consoleLauncher != null) { // console hook (console branch)
                     try {
-                        server.console = consoleLauncher.start(store, executor::execute, ssl);
+                        server.consoleServer = consoleLauncher.start(store, executor::execute, ssl);
                     } catch (RuntimeException e) {
                         server.close();
                         throw e;

@@ -19,6 +19,9 @@ public final class BucketOwnerAuthorizer implements Authorizer {
     @Override
     public boolean isAllowed(Principal principal, String action, String resourceArn) {
         String prefix = "arn:aws:s3:::";
+        if (action.equals("s3:CreateBucket")) {
+            return true; // an account-level action: an existing bucket answers BucketAlreadyExists, as in S3
+        }
         if (!resourceArn.startsWith(prefix)) {
             return true; // account-level actions (ListBuckets, CreateBucket)
         }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar dualkey.jar <command>}: the entry point of the shaded jar. */
 @Command(name = "dualkey", mixinStandardHelpOptions = true, version = "Dualkey 0.1.0",
         description = "S3-compatible object store where permanently destroying data takes a second factor.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, dev.dualkey.gateway.cli.admin.AdminCommand.class})
 public final class DualkeyCli implements Runnable {
     /** Exit code for bad usage or an unusable data directory. */
     public static final int EXIT_USAGE = 2;

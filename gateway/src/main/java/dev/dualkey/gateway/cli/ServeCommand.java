@@ -2,16 +2,15 @@ package dev.dualkey.gateway.cli;
 
 import dev.dualkey.gateway.GatewayServer;
 import dev.dualkey.gateway.TlsConfig;
-import dev.dualkey.gateway.auth.Credential;
-import dev.dualkey.gateway.auth.CredentialProvider;
-import dev.dualkey.gateway.auth.Principal;
+import dev.dualkey.gateway.identity.IdentitySetup;
+import dev.dualkey.gateway.identity.IdentityStore;
 import dev.dualkey.storage.rocks.StorageEngine;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -23,15 +22,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code dualkey serve}: opens the data directory, starts the S3 listener and runs until SIGTERM/SIGINT, then
  * stops gracefully (in-flight requests finish, RocksDB closes).
  *
- * <p>Identity seam: {@link #wireIdentity(StorageEngine)} decides where access keys come from. Until the mfa
- * module's identity store is wired there (by the lead), it serves one root key pair taken from
- * {@code DUALKEY_ROOT_ACCESS_KEY} / {@code DUALKEY_ROOT_SECRET_KEY}.
+ * <p>Identity seam: {@link #wireIdentity(StorageEngine)} opens the mfa identity store in the same database
+ * (credentials, policy authorization, the IAM Query API) and bootstraps the first account.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the Dualkey server.")
 public final class ServeCommand implements Callable<Integer> {
-    /** Account id of the first account until the identity store assigns ids. */
-    static final String FIRST_ACCOUNT_ID = "000000000001";
-
     @Spec
     CommandSpec spec;
 
@@ -66,11 +61,11 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         InetSocketAddress s3Address;
-        InetSocketAddress consoleListen; // console hook (console branch)
+        InetSocketAddress consoleSocket;
         TlsConfig tls;
         try {
             s3Address = parseAddress(address, "--address");
-            consoleListen = parseAddress(consoleAddress, "--console-address");
+            consoleSocket = parseAddress(consoleAddress, "--console-address");
             tls = tlsConfig();
             prepareDataDir(dataDir);
         } catch (IllegalArgumentException e) {
@@ -80,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         StorageEngine engine;
         try {
-            engine = StorageEngine.open(dataDir, dev.dualkey.mfa.store.MfaSchema.FAMILIES); // console hook: mfa tables
+            engine = StorageEngine.open(dataDir, IdentityStore.FAMILIES); // IAM wiring: mfa's families
         } catch (RuntimeException e) {
             err.println("dualkey: cannot open data directory " + dataDir + ": " + e.getMessage());
             err.flush();
@@ -88,15 +83,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
         GatewayServer server;
         try {
-            // console hook (console branch): mfa layer + first-start root password, console listener.
-            java.time.Clock clock = java.time.Clock.systemUTC();
-            dev.dualkey.mfa.MfaServices mfa = dev.dualkey.gateway.console.ConsoleBootstrap.open(engine, dataDir,
-                    System.getenv(), clock, System.out);
+            IdentitySetup.Wired identity = wireIdentity(engine);
             server = GatewayServer.builder()
-                    .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleListen, mfa, clock, region))
                     .objectStore(engine.objectStore())
-                    .credentialProvider(wireIdentity(engine))
+                    .credentialProvider(identity.credentials())
+                    .authorizer(identity.authorizer())
+                    .endpoint(identity.iamEndpoint())
                     .s3Address(s3Address)
+                    .consoleAddress(consoleSocket) // bound once the console registers its endpoint
+                    .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleSocket, identity.store(),
+                            engine.database(), Clock.systemUTC(), region)) // console hook (console branch)
                     .tls(tls)
                     .domain(domain)
                     .region(region)
@@ -124,19 +120,25 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * THE IDENTITY SEAM (lead: replace the body with the mfa module's identity store over
-     * {@code engine.database()}, including first-start key generation). Today: one root key pair of account
-     * {@value #FIRST_ACCOUNT_ID} from {@code DUALKEY_ROOT_ACCESS_KEY} / {@code DUALKEY_ROOT_SECRET_KEY}.
+     * The identity seam (IAM wiring): the mfa identity store over {@code engine.database()}. On first start it
+     * creates the first account with root keys from {@code DUALKEY_ROOT_ACCESS_KEY}/{@code DUALKEY_ROOT_SECRET_KEY}
+     * and the root password from {@code DUALKEY_ROOT_PASSWORD}, generating what is not given and printing it
+     * once.
      */
-    CredentialProvider wireIdentity(StorageEngine engine) {
-        String ak = System.getenv("DUALKEY_ROOT_ACCESS_KEY");
-        String sk = System.getenv("DUALKEY_ROOT_SECRET_KEY");
-        if (ak == null || sk == null) {
-            throw new IllegalArgumentException("set DUALKEY_ROOT_ACCESS_KEY and DUALKEY_ROOT_SECRET_KEY"
-                    + " (the identity store is not wired yet)");
-        }
-        Credential root = new Credential(ak, sk, Principal.root(FIRST_ACCOUNT_ID), true);
-        return id -> id.equals(ak) ? Optional.of(root) : Optional.empty();
+    IdentitySetup.Wired wireIdentity(StorageEngine engine) {
+        PrintWriter out = spec.commandLine().getOut();
+        return IdentitySetup.fromEnvironment(System.getenv())
+                .onBootstrap(r -> {
+                    if (r.created()) {
+                        out.println("Created account " + r.account().accountId());
+                        r.generatedAccessKey().ifPresent(k -> out.println("Root access key: " + k.accessKeyId()
+                                + "\nRoot secret key: " + k.secretAccessKey()));
+                        r.generatedRootPassword().ifPresent(p -> out.println("Root password:   " + p));
+                        out.println("Generated secrets are shown only now.");
+                        out.flush();
+                    }
+                })
+                .wire(engine.database(), dataDir, engine.objectStore(), Clock.systemUTC());
     }
 
     private TlsConfig tlsConfig() {

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * has been handled, which is the upload back-pressure.
  *
  * <pre>
- * IDLE --head--> STARTING --(begin on executor)--> AGGREGATING | STREAMING --last--> (reply) --> IDLE
- *                   \--failure--> reply error --> DISCARDING (small unread body) | close
+ * IDLE --head--> STARTING --(begin on executor)--> AGGREGATING | STREAMING --last--> WORKING --> WRITING --> IDLE
+ *                   \--failure--> DISCARDING (small unread body, reply held) --last--> WRITING --> IDLE
+ *                               \-> WRITING --> close (large or unsent body)
  * </pre>
  *
  * Every state change happens on the channel's event loop; endpoint code runs on the storage executor with at
@@ -54,6 +56,12 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private CompositeByteBuf aggregate;
     private boolean keepAlive;
     private boolean lastSeen;
+    /** A read() is outstanding at the flow-control handler. */
+    private boolean readPending;
+    /** The state machine waits for the next message. */
+    private boolean wantData;
+    /** An early answer held back until the rest of a small request body has been read and dropped. */
+    private Reply pendingReply;
 
     /** Counts requests in progress so a graceful shutdown can wait for them. */
     public interface InFlight {
@@ -71,12 +79,14 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
+        readNext(ctx);
         ctx.fireChannelActive();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readPending = false;
+        wantData = false;
         try {
             if (msg instanceof HttpRequest request) {
                 onHead(ctx, request);
@@ -92,14 +102,42 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         ReferenceCountUtil.release(msg);
     }
 
+    /**
+     * Netty 4.2's {@code FlowControlHandler} forgets reads that a socket read batch did not satisfy when the batch
+     * completes (e.g. a TLS read that carried only handshake or session-ticket records). So a read is asked for
+     * again here while the state machine still waits for a message; at most one read is ever outstanding, so
+     * exactly one message arrives per request.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readPending = false;
+        if (wantData) {
+            readPending = true;
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /** Asks for the next message (idempotent while one is outstanding). */
+    private void readNext(ChannelHandlerContext ctx) {
+        wantData = true;
+        if (!readPending) {
+            readPending = true;
+            ctx.read();
+        }
+    }
+
     private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
         if (state != State.IDLE) {
             ctx.close(); // a new request while one is in progress: the client broke HTTP/1.1 framing
             return;
         }
         inFlight.started();
+        state = State.STARTING;
         keepAlive = HttpUtil.isKeepAlive(request);
         lastSeen = false;
+        head = null;
+        endpoint = null;
         head = new RequestHead(newRequestId(), newHostId(), request, tls);
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
@@ -147,7 +185,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         } else {
             state = State.STREAMING;
         }
-        ctx.read();
+        readNext(ctx);
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -161,13 +199,22 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             case DISCARDING -> {
                 content.release();
                 if (last) {
-                    state = State.IDLE;
-                    ctx.read();
+                    Reply reply = pendingReply;
+                    pendingReply = null;
+                    sendReply(ctx, reply);
                 } else {
-                    ctx.read();
+                    readNext(ctx);
                 }
             }
-            default -> content.release();
+            default -> {
+                // Only one read is ever outstanding, so body data cannot arrive in other states; if it does,
+                // framing is lost: close rather than risk a hang or a mixed-up response.
+                content.release();
+                if (state != State.CLOSED) {
+                    LOG.warn("unexpected request data in state {}; closing the connection", state);
+                    ctx.close();
+                }
+            }
         }
     }
 
@@ -181,7 +228,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         }
         aggregate.addComponent(true, data);
         if (!last) {
-            ctx.read();
+            readNext(ctx);
             return;
         }
         byte[] body = ByteBufUtil.getBytes(aggregate);
@@ -216,7 +263,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             state = State.STREAMING;
-            ctx.read();
+            readNext(ctx);
         });
     }
 
@@ -246,31 +293,42 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         if (ex != null) {
             executor.execute(ex::abort);
         }
-        Reply reply = endpoint != null ? endpoint.error(head, failure)
-                : Reply.status(500).closeConnection();
-        sendReply(ctx, reply);
+        if (head == null || endpoint == null) {
+            ctx.close(); // nothing parsed to answer to
+            return;
+        }
+        sendReply(ctx, endpoint.error(head, failure));
     }
 
+    /**
+     * Sends a reply. When the request body has not been read to its end, a small remainder is read and dropped
+     * first and the reply follows it (answering while a client still sends confuses some clients and would
+     * desynchronise keep-alive); a large or not-yet-sent ({@code Expect: 100-continue}) body closes the
+     * connection after the reply instead.
+     */
     private void sendReply(ChannelHandlerContext ctx, Reply reply) {
-        boolean drain = false;
         if (!lastSeen) {
             boolean small = head.hasNoBody()
                     || (!head.expectContinue() && head.contentLength() >= 0
                     && head.contentLength() <= MAX_DRAIN_BYTES);
-            drain = small && keepAlive;
+            if (small && keepAlive && !reply.closeRequested()) {
+                pendingReply = reply;
+                state = State.DISCARDING;
+                readNext(ctx);
+                return;
+            }
         }
-        boolean keep = keepAlive && !reply.closeRequested() && (lastSeen || drain);
-        State next = keep ? (lastSeen ? State.IDLE : State.DISCARDING) : State.CLOSED;
+        boolean keep = keepAlive && !reply.closeRequested() && lastSeen;
         state = State.WRITING;
         ResponseWriter.write(ctx, head, reply, keep, tls).addListener(f -> {
             inFlight.finished();
-            if (!f.isSuccess() || next == State.CLOSED) {
+            if (!f.isSuccess() || !keep) {
                 state = State.CLOSED;
                 ctx.close();
                 return;
             }
-            state = next;
-            ctx.read();
+            state = State.IDLE;
+            readNext(ctx);
         });
     }
 
@@ -287,7 +345,13 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         if (ex != null) {
             executor.execute(ex::abort);
         }
-        if (was == State.STARTING || was == State.AGGREGATING || was == State.STREAMING || was == State.WORKING) {
+        Reply pending = pendingReply;
+        pendingReply = null;
+        if (pending != null && pending.streamedBody() != null) {
+            pending.streamedBody().release().run();
+        }
+        if (was == State.STARTING || was == State.AGGREGATING || was == State.STREAMING || was == State.WORKING
+                || was == State.DISCARDING) {
             inFlight.finished();
         }
         ctx.fireChannelInactive();
@@ -295,6 +359,12 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent hs) {
+            if (!hs.isSuccess()) {
+                ctx.close();
+                return;
+            }
+        }
         if (evt instanceof IdleStateEvent) {
             // A client that neither sends nor reads for the idle period holds resources: drop it.
             ctx.close();

@@ -30,6 +30,7 @@ public final class RequestHead {
     private final boolean secure;
     private final boolean expectContinue;
     private final long contentLength;
+    private final boolean malformedUri;
 
     public RequestHead(String requestId, String hostId, HttpRequest request, boolean secure) {
         this.requestId = requestId;
@@ -44,11 +45,26 @@ public final class RequestHead {
         }
         this.rawPath = path.isEmpty() ? "/" : path;
         this.rawQuery = q < 0 ? "" : uri.substring(q + 1);
-        this.query = AwsUriEncoding.parseQuery(rawQuery);
+        List<Map.Entry<String, String>> q0;
+        boolean bad = false;
+        try {
+            q0 = AwsUriEncoding.parseQuery(rawQuery);
+            AwsUriEncoding.decode(rawPath);
+        } catch (IllegalArgumentException e) {
+            q0 = List.of(); // answered as InvalidURI by the endpoint
+            bad = true;
+        }
+        this.query = q0;
+        this.malformedUri = bad;
         this.headers = request.headers().copy();
         this.secure = secure;
         this.expectContinue = HttpUtil.is100ContinueExpected(request);
         this.contentLength = HttpUtil.getContentLength(request, -1L);
+    }
+
+    /** True when the path or query is not validly percent-encoded. */
+    public boolean malformedUri() {
+        return malformedUri;
     }
 
     public String requestId() {

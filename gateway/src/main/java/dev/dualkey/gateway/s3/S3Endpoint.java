@@ -52,6 +52,9 @@ public final class S3Endpoint implements Endpoint {
 
     @Override
     public Exchange begin(RequestHead head) {
+        if (head.malformedUri()) {
+            throw new S3Exception(S3ErrorCode.INVALID_URI);
+        }
         AuthResult auth = verifier.verify(head.signable(), null);
         S3Address address = S3Address.parse(head.rawPath(), head.header("Host"), domain);
         S3Operation operation = S3Router.route(head, address);

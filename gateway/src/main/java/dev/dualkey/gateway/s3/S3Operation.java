@@ -10,6 +10,8 @@ public enum S3Operation {
     HEAD_BUCKET("HeadBucket", "s3:ListBucket", Body.NONE),
     DELETE_BUCKET("DeleteBucket", "s3:DeleteBucket", Body.NONE),
     GET_BUCKET_LOCATION("GetBucketLocation", "s3:GetBucketLocation", Body.NONE),
+    GET_BUCKET_ACL("GetBucketAcl", "s3:GetBucketAcl", Body.NONE),
+    GET_OBJECT_ACL("GetObjectAcl", "s3:GetObjectAcl", Body.NONE),
     GET_BUCKET_VERSIONING("GetBucketVersioning", "s3:GetBucketVersioning", Body.NONE),
     PUT_BUCKET_VERSIONING("PutBucketVersioning", "s3:PutBucketVersioning", Body.XML),
     LIST_OBJECTS("ListObjects", "s3:ListBucket", Body.NONE),

@@ -12,12 +12,12 @@ import java.util.Set;
  */
 public final class S3Router {
     /** Bucket sub-resources that exist in S3 but are not implemented here. */
-    private static final Set<String> UNSUPPORTED_BUCKET = Set.of("acl", "policy", "policyStatus", "cors",
+    private static final Set<String> UNSUPPORTED_BUCKET = Set.of("policy", "policyStatus", "cors",
             "lifecycle", "tagging", "website", "logging", "notification", "replication", "encryption",
             "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
             "metrics", "inventory", "intelligent-tiering", "metadataTable", "session");
     /** Object sub-resources that exist in S3 but are not implemented here. */
-    private static final Set<String> UNSUPPORTED_OBJECT = Set.of("acl", "tagging", "retention", "legal-hold",
+    private static final Set<String> UNSUPPORTED_OBJECT = Set.of("tagging", "retention", "legal-hold",
             "torrent", "attributes", "restore", "select", "renameObject");
 
     private S3Router() {
@@ -42,6 +42,13 @@ public final class S3Router {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("bucket sub-resource ?" + sub);
             }
+        }
+        if (head.hasQueryParam("acl")) {
+            // Read-only ACLs: the owner always has FULL_CONTROL; changing ACLs is not implemented.
+            if (method.equals("GET")) {
+                return S3Operation.GET_BUCKET_ACL;
+            }
+            throw notImplemented(method + " bucket sub-resource ?acl");
         }
         switch (method) {
             case "GET" -> {
@@ -89,6 +96,12 @@ public final class S3Router {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("object sub-resource ?" + sub);
             }
+        }
+        if (head.hasQueryParam("acl")) {
+            if (method.equals("GET")) {
+                return S3Operation.GET_OBJECT_ACL;
+            }
+            throw notImplemented(method + " object sub-resource ?acl");
         }
         boolean uploadId = head.hasQueryParam("uploadId");
         switch (method) {

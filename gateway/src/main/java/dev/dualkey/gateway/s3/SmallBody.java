@@ -55,8 +55,9 @@ public final class SmallBody {
                 b.get(chunk);
                 out.writeBytes(chunk);
             });
-            decoder.finish();
+            Map<String, String> trailers = decoder.finish();
             payload = out.toByteArray();
+            verifyChecksums(payload, trailerChecksums(trailers));
         } else if (mode == PayloadMode.HASHED) {
             String declared = request.auth().signature().payloadHash().toLowerCase(Locale.ROOT);
             String actual = SigV4Signer.hex(SigV4Signer.sha256().digest(payload));
@@ -95,6 +96,21 @@ public final class SmallBody {
                 declared.put(a, v.trim());
             }
         }
+        verifyChecksums(payload, declared);
+    }
+
+    private static Map<ChecksumAlgorithm, String> trailerChecksums(Map<String, String> trailers) {
+        Map<ChecksumAlgorithm, String> declared = new EnumMap<>(ChecksumAlgorithm.class);
+        for (ChecksumAlgorithm a : ChecksumAlgorithm.values()) {
+            String v = trailers.get("x-amz-checksum-" + a.headerSuffix());
+            if (v != null) {
+                declared.put(a, v.trim());
+            }
+        }
+        return declared;
+    }
+
+    private static void verifyChecksums(byte[] payload, Map<ChecksumAlgorithm, String> declared) {
         if (declared.isEmpty()) {
             return;
         }

@@ -55,14 +55,18 @@ class S3RouterTest {
 
     @Test
     void unsupportedSubresourcesAreNotImplemented() {
-        for (String uri : new String[] {"/bkt?acl", "/bkt?policy", "/bkt?lifecycle", "/bkt/k?tagging",
-                "/bkt/k?retention", "/bkt/k?acl"}) {
+        for (String uri : new String[] {"/bkt?policy", "/bkt?lifecycle", "/bkt/k?tagging",
+                "/bkt/k?retention"}) {
             S3Exception e = assertThrows(S3Exception.class, () -> route("GET", uri), uri);
             assertEquals(S3ErrorCode.NOT_IMPLEMENTED, e.error());
             assertEquals(501, e.error().httpStatus());
         }
         assertEquals(S3ErrorCode.NOT_IMPLEMENTED,
                 assertThrows(S3Exception.class, () -> route("POST", "/bkt")).error());
+        assertEquals(S3ErrorCode.NOT_IMPLEMENTED,
+                assertThrows(S3Exception.class, () -> route("PUT", "/bkt?acl")).error());
+        assertEquals(S3Operation.GET_BUCKET_ACL, route("GET", "/bkt?acl"));
+        assertEquals(S3Operation.GET_OBJECT_ACL, route("GET", "/bkt/k?acl"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.dualkey.storage.blob;
 
+import dev.dualkey.storage.error.RequestTimeoutException;
 import dev.dualkey.storage.error.StorageFullException;
 import dev.dualkey.storage.error.StorageIoException;
 import java.io.IOException;
@@ -11,13 +12,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * blobs being written. Publishing is: write temp -> {@code fsync} file -> atomic rename into place -> {@code fsync}
  * the target directory; only then may metadata referencing the blob be committed. So after any crash a committed
  * reference always finds its file, and a file without reference is an orphan that {@link #collectGarbage} removes.
+ *
+ * <p>Abandoned writes: a writer that is never committed, aborted or closed (a leaked writer, a stuck client)
+ * would keep its temp file, and its open channel, for ever. Every unfinished {@link BlobOutput} is tracked with
+ * the time of its last write; {@link #reapAbandoned()} (run periodically by the store) closes and deletes those idle
+ * for longer than the abandoned-write timeout, and any untracked temp file older than it; the writer's next call
+ * fails with {@link RequestTimeoutException}. Lock order: an output's monitor, then this store's.
  *
  * <p>Deletion waits for readers: a reader pins blob ids while it reads; {@link #deleteWhenUnpinned} unlinks at
  * once when nothing is pinned, else when the last pin is released. (Open channels keep unlinked files readable
@@ -47,14 +59,28 @@ public final class BlobStore {
     private final Path dir;
     private final Path tmp;
     private final SpaceGuard spaceGuard;
+    private final Clock clock;
+    private final Duration abandonAfter;
+    private final Map<String, BlobOutput> unfinished = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Map<String, int[]> pins = new HashMap<>();
     private final Set<String> pendingDeletes = new HashSet<>();
 
+    /** System clock, writers idle for 15 minutes are reaped. */
     public BlobStore(Path dir, SpaceGuard spaceGuard) {
+        this(dir, spaceGuard, Clock.systemUTC(), Duration.ofMinutes(15));
+    }
+
+    /**
+     * @param clock        time source for writer idleness (and compared with temp files' modification times)
+     * @param abandonAfter how long an unfinished writer may stay without a write before it is reaped
+     */
+    public BlobStore(Path dir, SpaceGuard spaceGuard, Clock clock, Duration abandonAfter) {
         this.dir = dir;
         this.tmp = dir.resolve("tmp");
         this.spaceGuard = spaceGuard;
+        this.clock = clock;
+        this.abandonAfter = abandonAfter;
         try {
             Files.createDirectories(tmp);
         } catch (IOException e) {
@@ -71,7 +97,9 @@ public final class BlobStore {
         Path temp = tmp.resolve(hex + ".tmp");
         try {
             FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            return new BlobOutput(hex, temp, ch);
+            BlobOutput out = new BlobOutput(hex, temp, ch, clock.instant());
+            unfinished.put(hex, out);
+            return out;
         } catch (IOException e) {
             throw ioFailure("create blob", e);
         }
@@ -169,6 +197,44 @@ public final class BlobStore {
         return removed;
     }
 
+    /**
+     * Reaps writers idle for longer than the abandoned-write timeout (closing their channel, so the space is
+     * really freed, and deleting their temp file) and deletes untracked temp files last modified before that.
+     *
+     * @return number of temp files removed
+     */
+    public int reapAbandoned() {
+        Instant cutoff = clock.instant().minus(abandonAfter);
+        int removed = 0;
+        for (BlobOutput out : unfinished.values()) {
+            if (out.reapIfIdleSince(cutoff)) {
+                removed++;
+            }
+        }
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(tmp)) {
+            for (Path p : temps) {
+                String name = p.getFileName().toString();
+                String id = name.endsWith(".tmp") ? name.substring(0, name.length() - 4) : name;
+                if (!unfinished.containsKey(id)
+                        && Files.getLastModifiedTime(p).compareTo(FileTime.from(cutoff)) < 0
+                        && Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("sweeping temp blobs in {} failed: {}", tmp, e.getMessage());
+        }
+        if (removed > 0) {
+            LOG.warn("reaped {} abandoned temp blobs (idle over {})", removed, abandonAfter);
+        }
+        return removed;
+    }
+
+    /** Number of writers with a temp blob not yet published or discarded (for tests). */
+    public int unfinishedCount() {
+        return unfinished.size();
+    }
+
     private void unlink(String blobId) {
         try {
             Files.deleteIfExists(pathOf(blobId));
@@ -190,7 +256,10 @@ public final class BlobStore {
         return ioFailureMessage(what, e);
     }
 
-    /** A blob being written. Not thread-safe. */
+    /**
+     * A blob being written. Used by one writer thread; its monitor only serializes that thread with the reaper
+     * ({@link #reapAbandoned()}).
+     */
     public final class BlobOutput {
         private final String id;
         private final Path temp;
@@ -198,11 +267,36 @@ public final class BlobStore {
         private long written;
         private long sinceSpaceCheck;
         private boolean finished;
+        private boolean reaped;
+        private Instant lastWrite;
 
-        private BlobOutput(String id, Path temp, FileChannel channel) {
+        private BlobOutput(String id, Path temp, FileChannel channel, Instant created) {
             this.id = id;
             this.temp = temp;
             this.channel = channel;
+            this.lastWrite = created;
+        }
+
+        private synchronized boolean reapIfIdleSince(Instant cutoff) {
+            if (finished || reaped || !lastWrite.isBefore(cutoff)) {
+                return false;
+            }
+            reaped = true;
+            unfinished.remove(id);
+            try {
+                channel.close();
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                LOG.warn("cannot reap temp blob {}: {}", id, e.getMessage());
+            }
+            return true;
+        }
+
+        private void requireNotReaped() {
+            if (reaped) {
+                throw new RequestTimeoutException("Your socket connection to the server was not read from or "
+                        + "written to within the timeout period. (write idle for over " + abandonAfter + ")");
+            }
         }
 
         public String id() {
@@ -214,7 +308,9 @@ public final class BlobStore {
         }
 
         /** Appends all remaining bytes of {@code src}. */
-        public void write(ByteBuffer src) {
+        public synchronized void write(ByteBuffer src) {
+            requireNotReaped();
+            lastWrite = clock.instant();
             int n = src.remaining();
             sinceSpaceCheck += n;
             if (sinceSpaceCheck >= SPACE_CHECK_INTERVAL) {
@@ -232,7 +328,9 @@ public final class BlobStore {
         }
 
         /** fsync, rename into place, fsync the directory. Returns the blob id. */
-        public String publish() {
+        public synchronized String publish() {
+            requireNotReaped();
+            unfinished.remove(id);
             try {
                 channel.force(true);
                 channel.close();
@@ -251,7 +349,11 @@ public final class BlobStore {
         }
 
         /** Deletes the temp file (or, after publish, the published blob when metadata commit failed). */
-        public void discard() {
+        public synchronized void discard() {
+            unfinished.remove(id);
+            if (reaped) {
+                return;
+            }
             try {
                 channel.close();
                 Files.deleteIfExists(temp);

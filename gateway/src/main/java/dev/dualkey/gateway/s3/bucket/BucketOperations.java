@@ -43,6 +43,7 @@ public final class BucketOperations {
         handlers.put(S3Operation.GET_BUCKET_VERSIONING,
                 r -> SmallBody.exchange(r, (q, b) -> getBucketVersioning(q)));
         handlers.put(S3Operation.PUT_BUCKET_VERSIONING, r -> SmallBody.exchange(r, this::putBucketVersioning));
+        handlers.put(S3Operation.GET_BUCKET_ACL, r -> SmallBody.exchange(r, (q, b) -> getBucketAcl(q)));
     }
 
     Reply listBuckets(S3Request req) {
@@ -59,7 +60,6 @@ public final class BucketOperations {
     }
 
     Reply createBucket(S3Request req, byte[] body) {
-        String location = region;
         if (body.length > 0) {
             XmlElement root = XmlElement.parse(body);
             if (!root.name().equals("CreateBucketConfiguration")) {
@@ -76,10 +76,15 @@ public final class BucketOperations {
                     throw new S3Exception(S3ErrorCode.INVALID_LOCATION_CONSTRAINT)
                             .with("LocationConstraint", constraint);
                 }
-                location = constraint;
+                if (!constraint.equals(region)) {
+                    // One server is one region: like a regional S3 endpoint, another region's name is refused.
+                    throw new S3Exception(S3ErrorCode.ILLEGAL_LOCATION_CONSTRAINT, "The " + constraint
+                            + " location constraint is incompatible for the region specific endpoint this request"
+                            + " was sent to.");
+                }
             }
         }
-        store.createBucket(req.bucket(), req.principal().accountId(), location);
+        store.createBucket(req.bucket(), req.principal().accountId(), region);
         return Reply.status(200).header("Location", "/" + req.bucket());
     }
 
@@ -102,6 +107,14 @@ public final class BucketOperations {
             w.text(constraint);
         }
         return S3Replies.xml(w);
+    }
+
+    /**
+     * GetBucketAcl, read-only: the owner has FULL_CONTROL (ACLs cannot be changed yet). SDK v1's
+     * {@code doesBucketExistV2} relies on this call.
+     */
+    Reply getBucketAcl(S3Request req) {
+        return S3Replies.xml(S3Replies.ownerOnlyAcl(store.headBucket(req.bucket()).ownerAccountId()));
     }
 
     Reply getBucketVersioning(S3Request req) {

@@ -20,6 +20,7 @@ import dev.dualkey.storage.error.NoSuchKeyException;
 import dev.dualkey.storage.error.NoSuchUploadException;
 import dev.dualkey.storage.error.NoSuchVersionException;
 import dev.dualkey.storage.error.PreconditionFailedException;
+import dev.dualkey.storage.error.RequestTimeoutException;
 import dev.dualkey.storage.error.SlowDownException;
 import dev.dualkey.storage.error.StorageException;
 import dev.dualkey.storage.error.StorageFullException;
@@ -119,6 +120,9 @@ public final class StorageErrorTranslator {
         }
         if (e instanceof InvalidArgumentException) {
             return new S3Exception(S3ErrorCode.INVALID_ARGUMENT, e.getMessage());
+        }
+        if (e instanceof RequestTimeoutException) {
+            return new S3Exception(S3ErrorCode.REQUEST_TIMEOUT);
         }
         if (e instanceof SlowDownException) {
             return new S3Exception(S3ErrorCode.SLOW_DOWN);

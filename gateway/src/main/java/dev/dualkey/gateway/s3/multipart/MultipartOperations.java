@@ -140,8 +140,10 @@ public final class MultipartOperations {
                         .with("ArgumentValue", rangeHeader);
             }
             if (range.first() < 0 || range.last() < 0 || range.last() >= source.size()) {
-                throw new S3Exception(S3ErrorCode.INVALID_RANGE)
-                        .with("RangeRequested", rangeHeader).with("ActualObjectSize", Long.toString(source.size()));
+                // S3 answers a copy range outside the source with 400 InvalidArgument (not 416).
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
+                        "Range specified is not valid for source object of size: " + source.size())
+                        .with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", rangeHeader);
             }
         }
         PartCopyResult result = store.uploadPartCopy(req.bucket(), req.key(), uploadId, part, src.bucket(),

@@ -57,6 +57,8 @@ public final class ObjectOperations {
         handlers.put(S3Operation.HEAD_OBJECT, r -> SmallBody.exchange(r, (q, b) -> getObject(q, false)));
         handlers.put(S3Operation.COPY_OBJECT, r -> SmallBody.exchange(r, (q, b) -> copyObject(q)));
         handlers.put(S3Operation.DELETE_OBJECT, r -> SmallBody.exchange(r, (q, b) -> deleteObject(q)));
+        handlers.put(S3Operation.GET_OBJECT_ACL, r -> SmallBody.exchange(r, (q, b) -> S3Replies.xml(
+                S3Replies.ownerOnlyAcl(store.headObject(q.bucket(), q.key(), q.versionId()).ownerAccountId()))));
         handlers.put(S3Operation.DELETE_OBJECTS, r -> {
             requireIntegrityHeader(r);
             return SmallBody.exchange(r, this::deleteObjects);
@@ -268,7 +270,10 @@ public final class ObjectOperations {
         if (out.deleteMarker()) {
             reply.header("x-amz-delete-marker", "true");
         }
-        if (out.versionId() != null && !out.versionId().equals(ObjectVersion.NULL_VERSION_ID)) {
+        // A "null" id is reported when a marker is involved (Suspended buckets) or when asked for by id; a
+        // plain delete in an unversioned bucket reports no version.
+        if (out.versionId() != null && (!out.versionId().equals(ObjectVersion.NULL_VERSION_ID)
+                || out.deleteMarker())) {
             reply.header("x-amz-version-id", out.versionId());
         } else if (req.versionId() != null) {
             reply.header("x-amz-version-id", req.versionId());

@@ -79,6 +79,18 @@ public final class XmlWriter {
         return this;
     }
 
+    /** {@code xmlns:xsi="..." xsi:type="type"} on the element just started (ACL grantees). */
+    public XmlWriter xsiType(String type) {
+        String xsi = "http://www.w3.org/2001/XMLSchema-instance";
+        try {
+            w.writeNamespace("xsi", xsi);
+            w.writeAttribute("xsi", xsi, "type", type);
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
     /** Escaped character content inside the current element. */
     public XmlWriter text(String text) {
         try {

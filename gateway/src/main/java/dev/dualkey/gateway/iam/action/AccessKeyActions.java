@@ -1,0 +1,66 @@
+package dev.dualkey.gateway.iam.action;
+
+import dev.dualkey.gateway.iam.IamAction;
+import dev.dualkey.gateway.iam.IamActionHandler;
+import dev.dualkey.gateway.iam.IamContext;
+import dev.dualkey.gateway.iam.directory.IamAccessKey;
+import dev.dualkey.gateway.iam.directory.IamAccessKeyMetadata;
+import dev.dualkey.gateway.iam.directory.IamDirectory;
+import dev.dualkey.gateway.iam.xml.IamXmlWriter;
+import java.util.Map;
+
+/**
+ * CreateAccessKey, ListAccessKeys, UpdateAccessKey, DeleteAccessKey. Without {@code UserName} they act on
+ * the caller's own keys (root's keys for the root user), as IAM does.
+ */
+final class AccessKeyActions {
+    private final IamDirectory directory;
+
+    AccessKeyActions(IamDirectory directory) {
+        this.directory = directory;
+    }
+
+    void register(Map<IamAction, IamActionHandler> handlers) {
+        handlers.put(IamAction.CREATE_ACCESS_KEY, this::create);
+        handlers.put(IamAction.LIST_ACCESS_KEYS, this::list);
+        handlers.put(IamAction.UPDATE_ACCESS_KEY, this::update);
+        handlers.put(IamAction.DELETE_ACCESS_KEY, this::delete);
+    }
+
+    private IamXmlWriter.Body create(IamContext ctx) {
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        IamAccessKey key = directory.createAccessKey(ctx.actor(), user);
+        return x -> x.start("AccessKey")
+                .text("UserName", key.userName())
+                .text("AccessKeyId", key.accessKeyId())
+                .text("Status", key.status())
+                .text("SecretAccessKey", key.secretAccessKey())
+                .timestamp("CreateDate", key.createDate())
+                .end();
+    }
+
+    private IamXmlWriter.Body list(IamContext ctx) {
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        Page<IamAccessKeyMetadata> page = Page.of(directory.listAccessKeys(ctx.actor(), user),
+                IamAccessKeyMetadata::accessKeyId, ctx.params().string("Marker"),
+                ctx.params().integer("MaxItems", Page.DEFAULT_MAX_ITEMS));
+        return x -> Shapes.page(x, "AccessKeyMetadata", page, (w, k) -> w
+                .text("UserName", k.userName())
+                .text("AccessKeyId", k.accessKeyId())
+                .text("Status", k.status())
+                .timestamp("CreateDate", k.createDate()));
+    }
+
+    private IamXmlWriter.Body update(IamContext ctx) {
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        directory.updateAccessKey(ctx.actor(), user, ctx.params().required("AccessKeyId"),
+                ctx.params().required("Status"));
+        return null;
+    }
+
+    private IamXmlWriter.Body delete(IamContext ctx) {
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        directory.deleteAccessKey(ctx.actor(), user, ctx.params().required("AccessKeyId"));
+        return null;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.dualkey.gateway.identity;
+
+import dev.dualkey.mfa.audit.AuditLog;
+import dev.dualkey.mfa.device.MfaDeviceService;
+import dev.dualkey.mfa.device.MfaVerifier;
+import dev.dualkey.mfa.identity.CredentialFactory;
+import dev.dualkey.mfa.identity.IdentityService;
+import dev.dualkey.mfa.secret.MasterKey;
+import dev.dualkey.mfa.secret.PasswordHasher;
+import dev.dualkey.mfa.secret.SecretBox;
+import dev.dualkey.mfa.secret.SeedGenerator;
+import dev.dualkey.mfa.store.MfaSchema;
+import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.storage.lock.KeyLocks;
+import dev.dualkey.storage.rocks.ColumnFamilySpec;
+import dev.dualkey.storage.rocks.RocksDatabase;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mfa module's services opened over the data directory's shared {@link RocksDatabase}: identities,
+ * MFA devices, code verification and the audit log. The master key that encrypts secrets at rest comes
+ * from {@code DUALKEY_MASTER_KEY} or the key file in the data directory (created on first use).
+ *
+ * <p>Lock order (from the mfa module): account lock, then device lock.
+ */
+public final class IdentityStore {
+    /** The column families the storage engine must open for this store. */
+    public static final List<ColumnFamilySpec> FAMILIES = MfaSchema.FAMILIES;
+
+    private static final int LOCK_STRIPES = 256;
+
+    private final IdentityService identity;
+    private final MfaDeviceService devices;
+    private final MfaVerifier verifier;
+    private final AuditLog audit;
+
+    private IdentityStore(IdentityService identity, MfaDeviceService devices, MfaVerifier verifier, AuditLog audit) {
+        this.identity = identity;
+        this.devices = devices;
+        this.verifier = verifier;
+        this.audit = audit;
+    }
+
+    /**
+     * @param db the database opened with {@link #FAMILIES}
+     * @param keyDir where the master key file lives (the data directory)
+     * @param env the environment ({@code DUALKEY_MASTER_KEY})
+     * @param clock the clock of TOTP checks, audit records and creation dates
+     * @param hashing Argon2id cost ({@link PasswordHasher.Params#standard()} in production)
+     */
+    public static IdentityStore open(RocksDatabase db, Path keyDir, Map<String, String> env, Clock clock,
+                                     PasswordHasher.Params hashing) {
+        MfaStore store = new MfaStore(db);
+        byte[] master = MasterKey.load(keyDir, env);
+        SecretBox box;
+        try {
+            box = new SecretBox(master);
+        } finally {
+            Arrays.fill(master, (byte) 0);
+        }
+        SecureRandom random = new SecureRandom();
+        AuditLog audit = new AuditLog(store);
+        KeyLocks deviceLocks = new KeyLocks(LOCK_STRIPES);
+        IdentityService identity = new IdentityService(store, box, new PasswordHasher(hashing), audit, clock,
+                new CredentialFactory(random), new KeyLocks(LOCK_STRIPES));
+        MfaDeviceService devices = new MfaDeviceService(store, identity, box, new SeedGenerator(random), audit, clock,
+                deviceLocks);
+        MfaVerifier verifier = new MfaVerifier(store, box, audit, clock, deviceLocks);
+        return new IdentityStore(identity, devices, verifier, audit);
+    }
+
+    public IdentityService identity() {
+        return identity;
+    }
+
+    public MfaDeviceService devices() {
+        return devices;
+    }
+
+    /** One-time-code checks (S3 {@code x-amz-mfa}, console sign-in). */
+    public MfaVerifier verifier() {
+        return verifier;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+}
