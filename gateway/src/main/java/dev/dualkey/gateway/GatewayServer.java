@@ -12,7 +12,8 @@ import dev.dualkey.gateway.s3.OperationHandler;
 import dev.dualkey.gateway.s3.S3Endpoint;
 import dev.dualkey.gateway.s3.S3Operation;
 import dev.dualkey.gateway.s3.bucket.BucketOperations;
-import dev.dualkey.gateway.s3.bucket.RefuseMfaChangesGuard;
+import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
+import dev.dualkey.gateway.mfadelete.MfaVersioningGuard;
 import dev.dualkey.gateway.s3.bucket.VersioningChangeGuard;
 import dev.dualkey.gateway.s3.multipart.MultipartOperations;
 import dev.dualkey.gateway.s3.object.ListOperations;
@@ -179,7 +180,10 @@ public final class GatewayServer implements AutoCloseable {
         private String domain;
         private String region = "us-east-1";
         private Clock clock = Clock.systemUTC();
-        private VersioningChangeGuard versioningGuard = new RefuseMfaChangesGuard();
+        private VersioningChangeGuard versioningGuard; // default: the MFA Delete gate
+        private boolean mfaOverPlainHttpAllowed;
+        private dev.dualkey.mfa.device.MfaVerifier mfaVerifierSetting;
+        private dev.dualkey.mfa.audit.AuditLog mfaAuditSetting;
         private final List<Endpoint> extraEndpoints = new ArrayList<>();
         private final List<Endpoint> consoleEndpoints = new ArrayList<>();
         private InetSocketAddress consoleAddress = new InetSocketAddress("127.0.0.1", 9001);
@@ -244,6 +248,25 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         /** The PutBucketVersioning MFA seam (default refuses every MFA Delete change). */
+        /**
+         * The one-time-code verifier and audit log behind MFA Delete, when identity is wired outside the builder
+         * (as {@code serve} does). {@link #identity} sets them itself.
+         */
+        public Builder mfa(dev.dualkey.mfa.device.MfaVerifier verifier, dev.dualkey.mfa.audit.AuditLog audit) {
+            this.mfaVerifierSetting = Objects.requireNonNull(verifier, "verifier");
+            this.mfaAuditSetting = Objects.requireNonNull(audit, "audit");
+            return this;
+        }
+
+        /**
+         * Accept {@code x-amz-mfa} over plain HTTP on a non-loopback listener (e.g. TLS ends at a trusted proxy).
+         * Off by default: S3 requires HTTPS for such requests (spec D4). A loopback-only listener always accepts it.
+         */
+        public Builder allowMfaOverPlainHttp(boolean allow) {
+            this.mfaOverPlainHttpAllowed = allow;
+            return this;
+        }
+
         public Builder versioningGuard(VersioningChangeGuard guard) {
             this.versioningGuard = guard;
             return this;
@@ -325,12 +348,16 @@ public final class GatewayServer implements AutoCloseable {
             StorageExecutor executor = new StorageExecutor(ioThreads, 10_000);
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+            dev.dualkey.mfa.device.MfaVerifier mfaVerifier = mfaVerifierSetting;
+            dev.dualkey.mfa.audit.AuditLog mfaAudit = mfaAuditSetting;
             try {
                 if (identity != null) { // IAM wiring: credentials, authorization and the IAM API from mfa
                     var wired = identity.wire(engine.database(), dataDir, store, clock);
                     credentialProvider = wired.credentials();
                     authorizer = wired.authorizer();
                     extraEndpoints.add(0, wired.iamEndpoint());
+                    mfaVerifier = wired.store().verifier();
+                    mfaAudit = wired.store().audit();
                 }
                 Authorizer authz = authorizer != null ? authorizer : new BucketOwnerAuthorizer(bucket -> {
                     try {
@@ -339,9 +366,16 @@ public final class GatewayServer implements AutoCloseable {
                         return Optional.empty();
                     }
                 });
+                // MFA Delete: codes are checked by mfa's verifier; without an identity store none can be, so every
+                // request that needs one is refused.
+                MfaDeleteGate mfaGate = mfaVerifier != null
+                        ? new MfaDeleteGate(mfaVerifier, mfaAudit, clock) : new MfaDeleteGate(null, null, clock);
+                boolean plainHttpMfa = mfaOverPlainHttpAllowed || s3Address.getAddress().isLoopbackAddress();
+                VersioningChangeGuard guard = versioningGuard != null ? versioningGuard
+                        : new MfaVersioningGuard(mfaGate, plainHttpMfa);
                 Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
-                new BucketOperations(store, region, versioningGuard).register(handlers);
-                new ObjectOperations(store, authz).register(handlers);
+                new BucketOperations(store, region, guard).register(handlers);
+                new ObjectOperations(store, authz, mfaGate, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, authz).register(handlers);
                 S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(credentialProvider, clock, "s3"), authz, domain,

@@ -53,6 +53,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--domain", description = "Domain for virtual-hosted-style requests (bucket.DOMAIN).")
     String domain;
 
+    @Option(names = "--allow-mfa-over-http", description = "Accept x-amz-mfa over plain HTTP on a non-loopback "
+            + "listener (only behind a TLS-terminating proxy you trust).")
+    boolean allowMfaOverHttp;
+
     @Option(names = "--region", description = "Region reported for buckets (default: ${DEFAULT-VALUE}).",
             defaultValue = "us-east-1")
     String region;
@@ -89,6 +93,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .credentialProvider(identity.credentials())
                     .authorizer(identity.authorizer())
                     .endpoint(identity.iamEndpoint())
+                    .mfa(identity.store().verifier(), identity.store().audit())
+                    .allowMfaOverPlainHttp(allowMfaOverHttp)
                     .s3Address(s3Address)
                     .consoleAddress(consoleSocket) // bound once the console registers its endpoint
                     .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleSocket, identity.store(),

@@ -35,7 +35,9 @@ public final class MfaAuthorizer implements Authorizer, IamAuthorizer {
 
     @Override
     public boolean isAllowed(Principal principal, String action, String resourceArn) {
-        if (resourceArn.startsWith(S3_ARN)) {
+        // CreateBucket is an account-level action: a name taken by another account is answered by the store as
+        // BucketAlreadyExists (409), as S3 does, not hidden behind AccessDenied.
+        if (resourceArn.startsWith(S3_ARN) && !"s3:CreateBucket".equals(action)) {
             String rest = resourceArn.substring(S3_ARN.length());
             int slash = rest.indexOf('/');
             String bucket = slash < 0 ? rest : rest.substring(0, slash);

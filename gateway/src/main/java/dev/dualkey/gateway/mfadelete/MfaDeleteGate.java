@@ -62,9 +62,14 @@ public final class MfaDeleteGate {
     private final AuditLog audit;
     private final Clock clock;
 
+    /**
+     * @param verifier the mfa module's verifier, or null when the server runs without an identity store (then no
+     *                 code can be checked and every request that needs one is refused)
+     * @param audit    where refusals before the code check are recorded, or null without an identity store
+     */
     public MfaDeleteGate(MfaVerifier verifier, AuditLog audit, Clock clock) {
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
-        this.audit = Objects.requireNonNull(audit, "audit");
+        this.verifier = verifier;
+        this.audit = audit;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -134,6 +139,9 @@ public final class MfaDeleteGate {
         }
         AuditContext ctx = new AuditContext(p.arn(), request.accessKeyId(), action, bucket.name(), key, versionId,
                 request.clientAddress());
+        if (verifier == null) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, HEADER_INVALID).with("ArgumentName", "x-amz-mfa");
+        }
         VerifyResult result = verifier.verify(bucket.ownerAccountId(), "root", header.serial(), header.code(),
                 Purpose.S3_MFA_DELETE, ctx);
         if (!result.accepted()) {
@@ -152,6 +160,9 @@ public final class MfaDeleteGate {
 
     private void record(MfaRequest request, BucketInfo bucket, String action, String key, String versionId,
                         String serial, String outcome, String reason) {
+        if (audit == null) {
+            return;
+        }
         audit.append(new AuditRecord(clock.instant(), bucket.ownerAccountId(), request.principal().arn(),
                 request.accessKeyId(), action, bucket.name(), key, versionId, serial, outcome,
                 request.clientAddress(), reason));

@@ -14,18 +14,26 @@ import java.util.Map;
 
 /** Renders a text (the {@code otpauth://} URI) as a QR code PNG with ZXing. */
 public final class QrCodes {
-    private static final int SIZE = 256;
+    /** Pixels per QR module: whole pixels keep the modules crisp for phone cameras and decoders alike. */
+    private static final int PIXELS_PER_MODULE = 6;
+    private static final Map<EncodeHintType, Object> HINTS = Map.of(
+            EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
+            EncodeHintType.MARGIN, 4,
+            EncodeHintType.CHARACTER_SET, "UTF-8");
 
     private QrCodes() {
     }
 
-    /** A {@value #SIZE}x{@value #SIZE} black-on-white PNG with a quiet zone, error correction level M. */
+    /**
+     * A black-on-white PNG with the standard 4-module quiet zone, error correction level M, and exactly
+     * {@value #PIXELS_PER_MODULE} pixels per module (a fractional scale blurs module edges and makes decoding
+     * fail now and then for some URI lengths).
+     */
     public static byte[] png(String text) {
         try {
-            BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, SIZE, SIZE,
-                    Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M,
-                            EncodeHintType.MARGIN, 2,
-                            EncodeHintType.CHARACTER_SET, "UTF-8"));
+            int modules = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0, HINTS).getWidth();
+            int size = modules * PIXELS_PER_MODULE;
+            BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, size, size, HINTS);
             ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
             MatrixToImageWriter.writeToStream(matrix, "PNG", out);
             return out.toByteArray();

@@ -51,6 +51,20 @@ class SecretsTest {
     }
 
     @Test
+    void qrPngDecodesForEveryLabelLengthAndSeed() throws Exception {
+        SeedGenerator g = new SeedGenerator();
+        for (int len = 1; len <= 64; len++) {
+            String name = "d".repeat(len);
+            String uri = OtpAuthUri.of(name, "123456789012", g.newSeed());
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(QrCodes.png(uri)));
+            assertEquals(0, image.getWidth() % 6, "whole pixels per module");
+            String decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
+                    new BufferedImageLuminanceSource(image)))).getText();
+            assertEquals(uri, decoded, "label length " + len);
+        }
+    }
+
+    @Test
     void uriLabelIsPercentEncoded() {
         String uri = OtpAuthUri.of("my device", "123456789012", new byte[] {1, 2, 3, 4, 5});
         assertTrue(uri.startsWith("otpauth://totp/my%20device@123456789012?secret="), uri);

@@ -131,9 +131,12 @@ public final class BucketOperations {
 
     Reply putBucketVersioning(S3Request req, byte[] body) {
         VersioningConfiguration requested = VersioningConfiguration.parse(body);
-        // The guard sees the state read just before the update; MFA state only changes through this operation.
-        versioningGuard.check(req, store.headBucket(req.bucket()), requested);
+        BucketInfo bucket = store.headBucket(req.bucket());
         store.updateBucket(req.bucket(), current -> {
+            // The guard runs inside the atomic update, on the configuration it replaces: two concurrent requests
+            // cannot both be judged against the state before MFA Delete was turned on.
+            versioningGuard.check(req, new BucketInfo(bucket.name(), bucket.ownerAccountId(),
+                    bucket.creationDate(), bucket.region(), current), requested);
             var next = current.withVersioning(requested.status());
             if (requested.mfaDelete() != null) {
                 next = next.withMfaDelete(requested.mfaDelete());

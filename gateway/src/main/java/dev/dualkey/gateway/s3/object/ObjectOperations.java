@@ -9,6 +9,8 @@ import dev.dualkey.gateway.s3.ObjectHeaders;
 import dev.dualkey.gateway.s3.OperationHandler;
 import dev.dualkey.gateway.s3.S3Operation;
 import dev.dualkey.gateway.s3.S3Replies;
+import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
+import dev.dualkey.gateway.mfadelete.MfaRequests;
 import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.SmallBody;
 import dev.dualkey.gateway.s3.UploadExchange;
@@ -27,6 +29,7 @@ import dev.dualkey.storage.model.CopyResult;
 import dev.dualkey.storage.model.DeleteOutcome;
 import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.ObjectVersion;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,9 +49,15 @@ public final class ObjectOperations {
     private final ObjectStore store;
     private final Authorizer authorizer;
 
-    public ObjectOperations(ObjectStore store, Authorizer authorizer) {
+    private final MfaDeleteGate mfaGate;
+    private final boolean mfaOverPlainHttpAllowed;
+
+    public ObjectOperations(ObjectStore store, Authorizer authorizer, MfaDeleteGate mfaGate,
+                            boolean mfaOverPlainHttpAllowed) {
         this.store = Objects.requireNonNull(store, "store");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.mfaGate = Objects.requireNonNull(mfaGate, "mfaGate");
+        this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -265,6 +274,9 @@ public final class ObjectOperations {
     // ---- DeleteObject / DeleteObjects ---------------------------------------------------------------
 
     Reply deleteObject(S3Request req) {
+        // MFA Delete: after authentication and authorization, whatever allowed the request.
+        mfaGate.checkDeleteObject(MfaRequests.of(req, mfaOverPlainHttpAllowed), store.headBucket(req.bucket()),
+                req.key(), req.versionId());
         DeleteOutcome out = store.deleteObject(req.bucket(), req.key(), req.versionId());
         Reply reply = S3Replies.noContent();
         if (out.deleteMarker()) {
@@ -306,6 +318,13 @@ public final class ObjectOperations {
         if (objects.isEmpty() || objects.size() > MAX_DELETE_KEYS) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
+        // MFA Delete covers the whole request: checked once, before anything is deleted.
+        List<String> versionIds = new ArrayList<>(objects.size());
+        for (XmlElement o : objects) {
+            versionIds.add(o.childText("VersionId").filter(s -> !s.isEmpty()).orElse(null));
+        }
+        mfaGate.checkDeleteObjects(MfaRequests.of(req, mfaOverPlainHttpAllowed), store.headBucket(req.bucket()),
+                versionIds);
         XmlWriter w = XmlWriter.s3("DeleteResult");
         for (XmlElement o : objects) {
             String key = o.child("Key").map(XmlElement::rawText).orElse(null);
