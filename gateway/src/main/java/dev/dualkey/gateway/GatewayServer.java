@@ -72,6 +72,7 @@ public final class GatewayServer implements AutoCloseable {
     private final StorageEngine ownedEngine;
     private final AtomicInteger inFlight;
     private volatile boolean closed;
+    private AutoCloseable consoleServer; // console hook (console branch): the console's own listener, closed first
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
                           Channel consoleChannel, TlsConfig tlsConfig, StorageEngine ownedEngine,
@@ -125,12 +126,24 @@ public final class GatewayServer implements AutoCloseable {
      * the connections and event loops, then the storage executor, then the storage engine if this server opened
      * it. Idempotent.
      */
+    // console hook (console branch): stops the console listener before the S3 listener.
+    private void closeConsoleServer() {
+        if (consoleServer != null) {
+            try {
+                consoleServer.close();
+            } catch (Exception e) {
+                LOG.warn("closing the console failed", e);
+            }
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        closeConsoleServer(); // console hook (console branch)
         s3Channel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         if (consoleChannel != null) {
             consoleChannel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
@@ -178,6 +191,7 @@ public final class GatewayServer implements AutoCloseable {
         private dev.dualkey.gateway.identity.IdentitySetup identity;
         private int ioThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
         private int idleSeconds = 300;
+        private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
 
         private Builder() {
         }
@@ -284,6 +298,12 @@ public final class GatewayServer implements AutoCloseable {
          */
         public Builder consoleEndpoint(Endpoint e) {
             this.consoleEndpoints.add(e);
+            return this;
+        }
+
+        /** console hook (console branch): starts the web console's own listener with the server. */
+        public Builder console(dev.dualkey.gateway.console.ConsoleLauncher launcher) {
+            this.consoleLauncher = launcher;
             return this;
         }
 
@@ -395,6 +415,14 @@ public final class GatewayServer implements AutoCloseable {
                 }
                 GatewayServer server = new GatewayServer(boss, workers, executor, ch, console, tls, engine,
                         inFlight);
+                if (consoleLauncher != null) { // console hook (console branch)
+                    try {
+                        server.consoleServer = consoleLauncher.start(store, executor::execute, ssl);
+                    } catch (RuntimeException e) {
+                        server.close();
+                        throw e;
+                    }
+                }
                 LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
                 return server;
             } catch (RuntimeException e) {

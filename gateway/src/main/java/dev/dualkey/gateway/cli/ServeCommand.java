@@ -97,6 +97,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .allowMfaOverPlainHttp(allowMfaOverHttp)
                     .s3Address(s3Address)
                     .consoleAddress(consoleSocket) // bound once the console registers its endpoint
+                    .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleSocket, identity.store(),
+                            engine.database(), Clock.systemUTC(), region)) // console hook (console branch)
                     .tls(tls)
                     .domain(domain)
                     .region(region)
@@ -108,6 +110,7 @@ public final class ServeCommand implements Callable<Integer> {
             return DualkeyCli.EXIT_USAGE;
         }
         System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
+        System.out.println("Dualkey console: " + (tls != null ? "https" : "http") + "://" + consoleAddress); // console hook
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -1,0 +1,31 @@
+package dev.dualkey.gateway.console;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+import dev.dualkey.gateway.identity.IdentityStore;
+import dev.dualkey.mfa.MfaConfig;
+import dev.dualkey.mfa.signin.SignInService;
+import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.storage.rocks.RocksDatabase;
+
+/**
+ * What {@code dualkey serve} needs for the console: a launcher for {@code GatewayServer.Builder.console(...)}
+ * over the server's own {@link IdentityStore} (same identity, device and verifier instances as the S3 and IAM
+ * APIs) plus a {@link SignInService} on the same database.
+ */
+public final class ConsoleBootstrap {
+    private ConsoleBootstrap() {
+    }
+
+    /** The console launcher for {@code address}; MFA codes may use plain HTTP only on a loopback address. */
+    public static ConsoleLauncher launcher(InetSocketAddress address, IdentityStore identity, RocksDatabase db,
+                                           Clock clock, String region) {
+        boolean loopback = address.getAddress() != null && address.getAddress().isLoopbackAddress();
+        SignInService signIn = new SignInService(new MfaStore(db), identity.identity(), identity.devices(),
+                identity.verifier(), identity.audit(), MfaConfig.defaults(clock), new SecureRandom());
+        return ConsoleServer.launcher(address, (store, secure) -> MfaConsole.app(store, identity.identity(),
+                identity.devices(), identity.verifier(), identity.audit(), signIn, clock, secure, loopback, region));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.dualkey.gateway.console;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.dualkey.gateway.console.web.ConsoleApp;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+/**
+ * The console's own listener (default 127.0.0.1:9001). Pipeline:
+ * {@code [SslHandler] -> HttpServerCodec -> ConsoleHttpHandler} (autoRead off; the handler reads on demand). It has its own small
+ * event loop group (console traffic is a person clicking) and runs page work on the gateway's storage
+ * executor. Start and stop it with the gateway.
+ */
+public final class ConsoleServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
+
+    private final InetSocketAddress address;
+    private final SslContext ssl;
+    private final ConsoleApp app;
+    private final Executor executor;
+    private EventLoopGroup group;
+    private Channel channel;
+
+    /**
+     * @param address  where to listen (port 0 picks a free port, see {@link #port()})
+     * @param ssl      TLS context, or {@code null} for plain HTTP
+     * @param app      the console pages
+     * @param executor the gateway's bounded storage executor for blocking work
+     */
+    public ConsoleServer(InetSocketAddress address, SslContext ssl, ConsoleApp app, Executor executor) {
+        this.address = Objects.requireNonNull(address, "address");
+        this.ssl = ssl;
+        this.app = Objects.requireNonNull(app, "app");
+        this.executor = Objects.requireNonNull(executor, "executor");
+    }
+
+    /**
+     * A {@link ConsoleLauncher} for {@code GatewayServer.Builder.console(...)}: builds the pages with
+     * {@code app.apply(store, secure)} once the server's store is known, then binds {@code address}.
+     */
+    public static ConsoleLauncher launcher(InetSocketAddress address,
+                                           java.util.function.BiFunction<dev.dualkey.storage.ObjectStore, Boolean,
+                                                   ConsoleApp> app) {
+        return (store, executor, ssl) -> {
+            try {
+                return new ConsoleServer(address, ssl, app.apply(store, ssl != null), executor).start();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the console", e);
+            }
+        };
+    }
+
+    /** Binds the listener; returns when it accepts connections. */
+    public synchronized ConsoleServer start() throws InterruptedException {
+        if (channel != null) {
+            throw new IllegalStateException("console already started");
+        }
+        group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        boolean secure = ssl != null;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new ReadTimeoutHandler(300));
+                        ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
+                        ch.pipeline().addLast(new ConsoleHttpHandler(app, executor, secure));
+                    }
+                });
+        try {
+            channel = b.bind(address).sync().channel();
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully();
+            group = null;
+            throw e;
+        }
+        LOG.info("console listening on {}://{}", secure ? "https" : "http", channel.localAddress());
+        return this;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    /** The bound address. */
+    public InetSocketAddress boundAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Stops accepting, closes connections, and waits for the event loop to end. */
+    @Override
+    public synchronized void close() {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+            channel = null;
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            group = null;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.dualkey.gateway.console;
+
+import java.time.Clock;
+
+import dev.dualkey.gateway.console.page.Authorizer;
+import dev.dualkey.gateway.console.page.ConsolePages;
+import dev.dualkey.gateway.console.web.ConsoleApp;
+import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
+import dev.dualkey.mfa.MfaServices;
+import dev.dualkey.mfa.audit.AuditLog;
+import dev.dualkey.mfa.device.MfaDeviceService;
+import dev.dualkey.mfa.device.MfaVerifier;
+import dev.dualkey.mfa.identity.IdentityService;
+import dev.dualkey.mfa.signin.SignInService;
+import dev.dualkey.storage.ObjectStore;
+
+/**
+ * The console over the mfa layer: sign-in and sessions from {@code SignInService}, users/keys/devices from the
+ * identity and device services, authorization from the policy evaluator, MFA Delete from the S3 API's gate.
+ * The services must be the very instances the S3 and IAM APIs use (one verifier, one set of device locks), so
+ * that a code is accepted once across console and {@code x-amz-mfa}.
+ */
+public final class MfaConsole {
+    private MfaConsole() {
+    }
+
+    /** The console over an {@link MfaServices} (tests and embedders that open mfa themselves). */
+    public static ConsoleApp app(ObjectStore store, MfaServices mfa, Clock clock, boolean secure,
+                                 boolean loopbackOnly, String region) {
+        return app(store, mfa.identity(), mfa.devices(), mfa.verifier(), mfa.audit(), mfa.signIn(), clock, secure,
+                loopbackOnly, region);
+    }
+
+    /**
+     * The console pages.
+     *
+     * @param secure       whether the console listener uses TLS ({@code aws:SecureTransport})
+     * @param loopbackOnly whether the console listens on a loopback address only (MFA codes may then travel
+     *                     over plain HTTP, as for the S3 listener, decision D4)
+     * @param region       region recorded for buckets created in the console
+     */
+    public static ConsoleApp app(ObjectStore store, IdentityService identity, MfaDeviceService devices,
+                                 MfaVerifier verifier, AuditLog audit, SignInService signIn, Clock clock,
+                                 boolean secure, boolean loopbackOnly, String region) {
+        Authorizer authorizer = new PolicyAuthorizer(identity, secure);
+        return ConsolePages.create(store, new MfaSignInAuth(signIn, identity, clock),
+                new MfaIdentityDirectory(identity, devices), authorizer,
+                new GateMfaDeleteCheck(new MfaDeleteGate(verifier, audit, clock), secure || loopbackOnly), region);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.dualkey.gateway.console.page;
+
+import java.security.SecureRandom;
+import java.util.List;
+
+import dev.dualkey.gateway.console.web.ConsoleApp;
+import dev.dualkey.gateway.console.web.CsrfGuard;
+import dev.dualkey.storage.ObjectStore;
+
+/** Assembles the console's pages over its five collaborators. */
+public final class ConsolePages {
+    private ConsolePages() {
+    }
+
+    /**
+     * @param store      the object store the S3 API serves
+     * @param auth       sign-in and sessions
+     * @param directory  users, keys and devices
+     * @param authorizer IAM policy decisions
+     * @param mfaDelete  the S3 API's MFA Delete check
+     * @param region     region recorded for buckets created in the console
+     */
+    public static ConsoleApp create(ObjectStore store, ConsoleAuth auth, IdentityDirectory directory,
+                                    Authorizer authorizer, MfaDeleteCheck mfaDelete, String region) {
+        SecureRandom random = new SecureRandom();
+        CsrfGuard csrf = new CsrfGuard(random);
+        PageRenderer renderer = new PageRenderer(csrf);
+        MfaProtectedPages mfa = new MfaProtectedPages(store, authorizer, mfaDelete, user -> {
+            List<IdentityDirectory.Device> devices = directory.devices(user.accountId(), user.userName());
+            return devices.stream().map(IdentityDirectory.Device::serialNumber).toList();
+        });
+        return new ConsoleRouter(auth, csrf, renderer, new SignInPages(auth, renderer, csrf, random),
+                new BucketPages(store, authorizer, renderer, region, mfa), mfa,
+                new CredentialPages(directory, authorizer, renderer), new UserPages(directory, authorizer, renderer));
+    }
+}
