@@ -96,7 +96,8 @@ public final class ConsoleServer implements AutoCloseable {
             group = null;
             throw e;
         }
-        LOG.info("console listening on {}://{}", secure ? "https" : "http", channel.localAddress());
+        java.net.InetSocketAddress bound = (java.net.InetSocketAddress) channel.localAddress();
+        LOG.info("console listening on {}://{}:{}", secure ? "https" : "http", bound.getHostString(), bound.getPort());
         return this;
     }
 
