@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.gateway.auth.Principal;
+import dev.dualkey.gateway.identity.MutableClock;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.mfa.MfaConfig;
@@ -24,10 +25,8 @@ import dev.dualkey.storage.model.MfaDeleteState;
 import dev.dualkey.storage.model.VersioningState;
 import dev.dualkey.storage.rocks.RocksDatabase;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ class MfaDeleteGateTest {
     Path dir;
     private RocksDatabase db;
     private MfaServices mfa;
-    private final TestClock clock = new TestClock(Instant.parse("2026-11-27T00:00:00Z"));
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T00:00:00Z"));
     private MfaDeleteGate gate;
     private String owner;
     private String serial;
@@ -63,7 +62,7 @@ class MfaDeleteGateTest {
         serial = d.device().serialNumber();
         seed = Base32.decode(d.base32StringSeed());
         mfa.devices().enable(Actor.operator(), owner, "root", serial, codeAt(-1), codeAt(0));
-        clock.advanceSeconds(30);
+        clock.advance(Duration.ofSeconds(30));
         gate = new MfaDeleteGate(mfa.verifier(), mfa.audit(), clock);
     }
 
@@ -192,7 +191,7 @@ class MfaDeleteGateTest {
         long now = TotpGenerator.stepOf(clock.instant());
         mfa.devices().enable(Actor.operator(), other, "root", d.device().serialNumber(),
                 TotpGenerator.code(otherSeed, now - 1), TotpGenerator.code(otherSeed, now));
-        clock.advanceSeconds(30);
+        clock.advance(Duration.ofSeconds(30));
         String h = d.device().serialNumber() + " " + TotpGenerator.code(otherSeed, now + 1);
         expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObject(root(h),
                 bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED), "k", "v1"));
@@ -249,33 +248,5 @@ class MfaDeleteGateTest {
         gate.checkDeleteObjects(root(h), b, Arrays.asList((String) null));
         expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObjects(root(h), b, Arrays.asList(null, null)));
         expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObjects(root("x"), b, Arrays.asList(null, null)));
-    }
-
-    /** A clock tests move by hand. */
-    static final class TestClock extends Clock {
-        private volatile Instant now;
-
-        TestClock(Instant start) {
-            this.now = start;
-        }
-
-        void advanceSeconds(long s) {
-            now = now.plusSeconds(s);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
