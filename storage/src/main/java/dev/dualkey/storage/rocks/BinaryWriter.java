@@ -1,8 +1,8 @@
 package dev.dualkey.storage.rocks;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -16,10 +16,12 @@ import java.util.Map;
  *   instant             long epoch second, int nano
  *   string map          int count (-1 = null), then count x (string key, string value), insertion order kept
  * </pre>
- * Not thread-safe; one writer per record.
+ * Not thread-safe; one writer per record. It appends to a plain growable array (not a synchronized
+ * {@code ByteArrayOutputStream}, whose per-byte locking showed in put profiles).
  */
 public final class BinaryWriter {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    private byte[] buf = new byte[64];
+    private int size;
 
     private BinaryWriter() {
     }
@@ -37,20 +39,22 @@ public final class BinaryWriter {
     }
 
     public BinaryWriter writeByte(int b) {
-        out.write(b);
+        ensure(1);
+        buf[size++] = (byte) b;
         return this;
     }
 
     public BinaryWriter writeBoolean(boolean b) {
-        out.write(b ? 1 : 0);
-        return this;
+        return writeByte(b ? 1 : 0);
     }
 
     public BinaryWriter writeInt(int v) {
-        out.write(v >>> 24);
-        out.write(v >>> 16);
-        out.write(v >>> 8);
-        out.write(v);
+        ensure(4);
+        buf[size] = (byte) (v >>> 24);
+        buf[size + 1] = (byte) (v >>> 16);
+        buf[size + 2] = (byte) (v >>> 8);
+        buf[size + 3] = (byte) v;
+        size += 4;
         return this;
     }
 
@@ -66,8 +70,7 @@ public final class BinaryWriter {
             return writeInt(-1);
         }
         writeInt(bytes.length);
-        out.write(bytes, 0, bytes.length);
-        return this;
+        return writeRaw(bytes);
     }
 
     /** Length-prefixed UTF-8; {@code null} is written as length -1. */
@@ -96,11 +99,19 @@ public final class BinaryWriter {
 
     /** Raw bytes without a length prefix (only for fixed-width or self-delimiting content). */
     public BinaryWriter writeRaw(byte[] bytes) {
-        out.write(bytes, 0, bytes.length);
+        ensure(bytes.length);
+        System.arraycopy(bytes, 0, buf, size, bytes.length);
+        size += bytes.length;
         return this;
     }
 
     public byte[] toByteArray() {
-        return out.toByteArray();
+        return Arrays.copyOf(buf, size);
+    }
+
+    private void ensure(int more) {
+        if (size + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+        }
     }
 }
