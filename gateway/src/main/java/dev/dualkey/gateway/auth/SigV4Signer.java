@@ -23,6 +23,15 @@ public final class SigV4Signer {
     /** SHA-256 of the empty string, used in chunk strings to sign. */
     public static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private static final HexFormat HEX = HexFormat.of();
+    /** One Mac and one digest per thread: {@code getInstance} walks the provider list, measurable per request. */
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    });
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(SigV4Signer::sha256);
 
     private SigV4Signer() {
     }
@@ -70,11 +79,28 @@ public final class SigV4Signer {
                 if (i > 0) {
                     sb.append(',');
                 }
-                sb.append(values.get(i).trim().replaceAll(" +", " "));
+                appendCollapsed(sb, values.get(i).trim());
             }
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** Appends {@code value} with every run of spaces collapsed to one (what {@code replaceAll(" +", " ")} does). */
+    private static void appendCollapsed(StringBuilder sb, String value) {
+        boolean space = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == ' ') {
+                if (!space) {
+                    sb.append(' ');
+                }
+                space = true;
+            } else {
+                sb.append(c);
+                space = false;
+            }
+        }
     }
 
     public static String canonicalRequest(String method, String canonicalUri, String canonicalQuery,
@@ -122,17 +148,19 @@ public final class SigV4Signer {
     }
 
     public static byte[] hmac(byte[] key, String data) {
+        Mac mac = HMAC.get();
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+            throw new IllegalStateException("HmacSHA256 key rejected", e);
         }
+        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8)); // doFinal leaves the Mac reset for reuse
     }
 
     public static String sha256Hex(String s) {
-        return HEX.formatHex(sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
+        MessageDigest md = SHA256.get();
+        md.reset();
+        return HEX.formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
     public static MessageDigest sha256() {

@@ -2,12 +2,15 @@ package dev.dualkey.gateway.auth;
 
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies a SigV4-signed request for one service ({@code s3}, later {@code iam}): clock rules first (15-minute
@@ -19,7 +22,16 @@ public final class SigV4Verifier {
     /** S3's allowed difference between the request time and the server clock. */
     public static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
+    /** Bound of the signing-key cache; reaching it empties the cache (keys change once a day per access key). */
+    private static final int MAX_CACHED_KEYS = 4096;
+
     private final CredentialProvider credentials;
+    /**
+     * Derived signing keys by {@code akid/date/region/service}: four HMACs saved per request. Each entry keeps
+     * the secret it was derived from and is used only while the looked-up secret is still equal (compared in
+     * constant time), so a rotated or replaced secret never meets a stale key.
+     */
+    private final ConcurrentHashMap<String, CachedKey> signingKeys = new ConcurrentHashMap<>();
     private final Clock clock;
     private final String service;
 
@@ -63,7 +75,7 @@ public final class SigV4Verifier {
                 SigV4Signer.canonicalQuery(req.query()), SigV4Signer.canonicalHeaders(req.headers(),
                         sig.signedHeaders()), sig.signedHeaders(), payloadHash);
         String stringToSign = SigV4Signer.stringToSign(sig.amzDate(), sig.scope(), canonicalRequest);
-        byte[] key = SigV4Signer.signingKey(credential.secretKey(), sig.date(), sig.region(), sig.service());
+        byte[] key = signingKey(credential, sig);
         String expected = SigV4Signer.signature(key, stringToSign);
         if (!SigV4Signer.signaturesEqual(expected, sig.signature())) {
             throw new S3Exception(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH)
@@ -75,6 +87,24 @@ public final class SigV4Verifier {
                     .with("CanonicalRequestBytes", SigV4Signer.hexBytes(canonicalRequest));
         }
         return new AuthResult(credential.principal(), credential.accessKeyId(), sig, key, mode);
+    }
+
+    private byte[] signingKey(Credential credential, SignatureInfo sig) {
+        String id = sig.accessKeyId() + '/' + sig.scope();
+        byte[] secret = credential.secretKey().getBytes(StandardCharsets.UTF_8);
+        CachedKey cached = signingKeys.get(id);
+        if (cached != null && MessageDigest.isEqual(cached.secret(), secret)) {
+            return cached.key().clone();
+        }
+        byte[] key = SigV4Signer.signingKey(credential.secretKey(), sig.date(), sig.region(), sig.service());
+        if (signingKeys.size() >= MAX_CACHED_KEYS) {
+            signingKeys.clear();
+        }
+        signingKeys.put(id, new CachedKey(secret, key.clone()));
+        return key;
+    }
+
+    private record CachedKey(byte[] secret, byte[] key) {
     }
 
     private void checkTime(SignatureInfo sig) {

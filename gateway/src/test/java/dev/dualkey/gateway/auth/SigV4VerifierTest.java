@@ -1,5 +1,6 @@
 package dev.dualkey.gateway.auth;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -211,5 +212,30 @@ class SigV4VerifierTest {
         S3Exception e = assertThrows(S3Exception.class, () -> iam.verify(
                 new SignableRequest("POST", "/", List.of(), withAuth), SigV4Signer.sha256Hex(body + "x")));
         assertEquals(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH, e.error());
+    }
+
+    /** The signing-key cache must never outlive a secret: same key id and scope, new secret, old signature fails. */
+    @Test
+    void cachedSigningKeyIsNotUsedAfterTheSecretChanges() {
+        String[] secret = {SK};
+        CredentialProvider rotating = id -> Optional.of(new Credential(AK, secret[0], Principal.root("1"), true));
+        SigV4Verifier v = new SigV4Verifier(rotating, Clock.fixed(EXAMPLE_TIME, ZoneOffset.UTC), "s3");
+        String good = "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41";
+        AuthResult first = v.verify(getObjectExample(good), null);
+        AuthResult again = v.verify(getObjectExample(good), null);
+        assertArrayEquals(first.signingKey(), again.signingKey());
+        assertArrayEquals(SigV4Signer.signingKey(SK, "20130524", "us-east-1", "s3"), again.signingKey());
+        secret[0] = SK + "rotated";
+        S3Exception e = assertThrows(S3Exception.class, () -> v.verify(getObjectExample(good), null));
+        assertEquals(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH, e.error());
+    }
+
+    @Test
+    void amzDateMustBeAValidIsoBasicTimestamp() {
+        assertEquals(Optional.of(Instant.parse("2013-05-24T01:02:03Z")), SigV4Parser.parseAmzDate("20130524T010203Z"));
+        for (String bad : List.of("20130524T010203", "2013-05-24T010203Z", "20131324T010203Z", "20130230T000000Z",
+                "20130524T250000Z", "20130524X010203Z", "2013052AT010203Z", "")) {
+            assertEquals(Optional.empty(), SigV4Parser.parseAmzDate(bad), bad);
+        }
     }
 }
