@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -40,6 +41,21 @@ record Authenticator(byte[] secret) {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A well-formed code the server must refuse at {@code step}: none of the codes of the steps it accepts then
+     * (the step and one on each side, for a device without drift).
+     */
+    String wrongCode(long step) {
+        Set<String> acceptable = Set.of(code(step - 1), code(step), code(step + 1));
+        int candidate = Integer.parseInt(code(step));
+        String wrong;
+        do {
+            candidate = (candidate + 1) % 1_000_000;
+            wrong = String.format(Locale.ROOT, "%06d", candidate);
+        } while (acceptable.contains(wrong));
+        return wrong;
     }
 
     static long stepOf(Instant t) {

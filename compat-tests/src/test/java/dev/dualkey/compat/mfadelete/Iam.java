@@ -2,6 +2,7 @@ package dev.dualkey.compat.mfadelete;
 
 import dev.dualkey.compat.AccessKey;
 import dev.dualkey.compat.GatewayEndpoint;
+import dev.dualkey.compat.PinnedTls;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -28,7 +29,9 @@ final class Iam {
                         AwsBasicCredentials.create(key.accessKeyId(), key.secretKey())))
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .retryStrategy(DefaultRetryStrategy.doNotRetry()).build())
-                .httpClientBuilder(ApacheHttpClient.builder())
+                .httpClientBuilder(gw.isTls()
+                        ? ApacheHttpClient.builder().tlsTrustManagersProvider(() -> PinnedTls.trustManagers(gw.endpoint()))
+                        : ApacheHttpClient.builder())
                 .build();
     }
 
