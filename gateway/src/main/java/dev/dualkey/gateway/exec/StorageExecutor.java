@@ -3,6 +3,7 @@ package dev.dualkey.gateway.exec;
 import io.netty.channel.EventLoop;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StorageExecutor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StorageExecutor.class);
-    private final ThreadPoolExecutor pool;
+    private final ExecutorService pool;
 
     public StorageExecutor(int threads, int queueCapacity) {
         AtomicInteger n = new AtomicInteger();
@@ -31,6 +32,14 @@ public final class StorageExecutor implements AutoCloseable {
         };
         pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueCapacity), tf, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /**
+     * Runs work on the given pool (which must refuse with {@link RejectedExecutionException} rather than block);
+     * tests pass a same-thread pool to drive the front door deterministically.
+     */
+    public StorageExecutor(ExecutorService pool) {
+        this.pool = java.util.Objects.requireNonNull(pool, "pool");
     }
 
     /**
