@@ -278,6 +278,13 @@ class MfaDeleteSdkV2Test {
         ListObjectVersionsResponse listed = s3.listObjectVersions(b -> b.bucket(bucket));
         assertEquals(List.of(kept), listed.versions().stream().map(v -> v.versionId()).toList());
         assertEquals(List.of("null"), listed.deleteMarkers().stream().map(m -> m.versionId()).toList());
+
+        // The same holds for DeleteObjects entries without a version id on a Suspended bucket.
+        s3.putObject(b -> b.bucket(bucket).key("other"), RequestBody.fromString("null version"));
+        e = assertS3Error(403, "AccessDenied", () -> s3.deleteObjects(b -> b.bucket(bucket)
+                .delete(d -> d.objects(id("other", null)))));
+        assertEquals(Messages.MFA_REQUIRED, e.awsErrorDetails().errorMessage());
+        assertEquals("null version", s3.getObjectAsBytes(b -> b.bucket(bucket).key("other")).asUtf8String());
     }
 
     @Test
@@ -320,6 +327,30 @@ class MfaDeleteSdkV2Test {
             assertS3Error(403, "AccessDenied", () -> other.deleteObject(b -> b.bucket(bucket).key("doc")
                     .versionId(v1).mfa(othersDevice.header())));
         }
+        assertEquals(List.of(v1), versionIds(bucket));
+    }
+
+    @Test
+    void onlyADeviceEnabledForRootCounts() {
+        String bucket = mfaBucket();
+        String v1 = put(bucket, "doc", "v1");
+        // Created but never enabled: the seed alone is not a second factor.
+        var created = rootIam.createVirtualMFADevice(b -> b.virtualMFADeviceName("never-enabled"));
+        Authenticator unassigned = Authenticator.ofBase32(created.virtualMFADevice().base32StringSeed()
+                .asString(java.nio.charset.StandardCharsets.US_ASCII));
+        String unassignedHeader = created.virtualMFADevice().serialNumber() + " "
+                + unassigned.code(server.clock().advance(2));
+        S3Exception e = assertS3Error(400, "InvalidArgument",
+                () -> s3.deleteObject(b -> b.bucket(bucket).key("doc").versionId(v1).mfa(unassignedHeader)));
+        assertEquals(Messages.HEADER_INVALID, e.awsErrorDetails().errorMessage());
+
+        // Enabled for root, then deactivated: its codes no longer count.
+        MfaDevice spare = MfaDevice.virtual(rootIam, server.clock(), "spare-root-mfa", "root");
+        s3.deleteObject(b -> b.bucket(bucket).key("doc").versionId(put(bucket, "doc", "v2")).mfa(spare.header()));
+        rootIam.deactivateMFADevice(b -> b.userName("root").serialNumber(spare.serial()));
+        e = assertS3Error(400, "InvalidArgument",
+                () -> s3.deleteObject(b -> b.bucket(bucket).key("doc").versionId(v1).mfa(spare.header())));
+        assertEquals(Messages.HEADER_INVALID, e.awsErrorDetails().errorMessage());
         assertEquals(List.of(v1), versionIds(bucket));
     }
 
