@@ -1,0 +1,173 @@
+package dev.dualkey.compat.mfadelete;
+
+import dev.dualkey.compat.AccessKey;
+import dev.dualkey.compat.GatewayEndpoint;
+import dev.dualkey.compat.GatewayExtension;
+import dev.dualkey.gateway.GatewayServer;
+import dev.dualkey.gateway.TlsConfig;
+import dev.dualkey.gateway.identity.IdentitySetup;
+import dev.dualkey.gateway.identity.IdentityStore;
+import dev.dualkey.mfa.audit.AuditRecord;
+import dev.dualkey.mfa.secret.PasswordHasher;
+import dev.dualkey.storage.rocks.StorageEngine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A gateway of its own for the MFA Delete tests, booted in the test JVM exactly as {@code dualkey serve} wires
+ * it (storage engine, mfa identity store, IAM endpoint, MFA verifier and audit log), with the TOTP clock
+ * injected.
+ *
+ * <p>Why not the shared harness gateway ({@code GatewayExtension}): these tests need the identity store itself
+ * (the audit log and the operator's hardware-token import are not S3 or IAM calls), listeners other than plain
+ * loopback HTTP, and buckets that stay MFA-protected, which the harness's {@code TestBuckets} cleanup cannot
+ * empty. Everything a test creates lives in this server's temporary data directory, deleted on {@link #close()}.
+ *
+ * <p>Identities: the first account's root signs with {@link GatewayExtension#ROOT}'s keys; a second account
+ * ("other") is created with generated root keys.
+ */
+final class MfaDeleteServer implements AutoCloseable {
+    private final Path dataDir;
+    private final StorageEngine engine;
+    private final GatewayServer server;
+    private final IdentityStore identity;
+    private final TotpClock clock;
+    private final GatewayEndpoint endpoint;
+    private final String accountId;
+    private final String otherAccountId;
+
+    private MfaDeleteServer(Path dataDir, StorageEngine engine, GatewayServer server, IdentityStore identity,
+                            TotpClock clock, GatewayEndpoint endpoint, String accountId, String otherAccountId) {
+        this.dataDir = dataDir;
+        this.engine = engine;
+        this.server = server;
+        this.identity = identity;
+        this.clock = clock;
+        this.endpoint = endpoint;
+        this.accountId = accountId;
+        this.otherAccountId = otherAccountId;
+    }
+
+    /** Plain HTTP on {@code 127.0.0.1}: a loopback-only listener, where {@code x-amz-mfa} is accepted. */
+    static MfaDeleteServer loopback() {
+        return start(InetAddress.getLoopbackAddress(), false, false);
+    }
+
+    /** HTTPS (self-signed certificate naming 127.0.0.1) on {@code 127.0.0.1}. */
+    static MfaDeleteServer https() {
+        return start(InetAddress.getLoopbackAddress(), true, false);
+    }
+
+    /**
+     * Plain HTTP bound to {@code address}, which is not a loopback address.
+     *
+     * @param allowMfaOverPlainHttp the operator's {@code --allow-mfa-over-http} (TLS ends at a trusted proxy)
+     */
+    static MfaDeleteServer plainHttpOn(InetAddress address, boolean allowMfaOverPlainHttp) {
+        return start(address, false, allowMfaOverPlainHttp);
+    }
+
+    private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("dualkey-mfadelete-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        TotpClock clock = new TotpClock();
+        StorageEngine engine = StorageEngine.open(dir, IdentityStore.FAMILIES);
+        try {
+            String[] accounts = new String[2];
+            AccessKey[] other = new AccessKey[1];
+            AccessKey root = GatewayExtension.ROOT;
+            IdentitySetup.Wired wired = IdentitySetup.withRootKeys(root.accessKeyId(), root.secretKey())
+                    .totpClock(clock)
+                    .passwordHashing(PasswordHasher.Params.forTests())
+                    .onBootstrap(r -> accounts[0] = r.account().accountId())
+                    .ensureAccount("mfadelete-other", c -> {
+                        accounts[1] = c.account().accountId();
+                        other[0] = new AccessKey(c.rootAccessKey().accessKeyId(),
+                                c.rootAccessKey().secretAccessKey());
+                    })
+                    .wire(engine.database(), dir, engine.objectStore(), Clock.systemUTC());
+            GatewayServer.Builder builder = GatewayServer.builder()
+                    .objectStore(engine.objectStore())
+                    .credentialProvider(wired.credentials())
+                    .authorizer(wired.authorizer())
+                    .endpoint(wired.iamEndpoint())
+                    .mfa(wired.store().verifier(), wired.store().audit())
+                    .allowMfaOverPlainHttp(allowMfaOverPlainHttp)
+                    .s3Address(new InetSocketAddress(bind, 0))
+                    .region(GatewayExtension.REGION)
+                    .ioThreads(4);
+            if (tls) {
+                builder.tls(TlsConfig.selfSigned());
+            }
+            GatewayServer server = builder.start();
+            // A wildcard bind is reached through loopback; any other address through itself.
+            String host = bind.isAnyLocalAddress() ? "127.0.0.1" : bind.getHostAddress();
+            URI uri = URI.create((tls ? "https" : "http") + "://" + host + ":" + server.s3Port());
+            GatewayEndpoint endpoint = new GatewayEndpoint(uri, GatewayExtension.REGION, root, other[0]);
+            return new MfaDeleteServer(dir, engine, server, wired.store(), clock, endpoint, accounts[0],
+                    accounts[1]);
+        } catch (RuntimeException e) {
+            engine.close();
+            deleteRecursively(dir);
+            throw e;
+        }
+    }
+
+    GatewayEndpoint endpoint() {
+        return endpoint;
+    }
+
+    TotpClock clock() {
+        return clock;
+    }
+
+    /** The mfa identity store: devices (hardware-token import) and the audit log. */
+    IdentityStore identity() {
+        return identity;
+    }
+
+    /** Account id of the bucket owner (the account {@link GatewayEndpoint#root()} belongs to). */
+    String accountId() {
+        return accountId;
+    }
+
+    String otherAccountId() {
+        return otherAccountId;
+    }
+
+    /** Every audit record written so far, oldest first. */
+    List<AuditRecord> auditLog() {
+        return identity.audit().read(Instant.EPOCH, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        engine.close();
+        deleteRecursively(dataDir);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("mfadelete: could not delete " + dir + ": " + e);
+        }
+    }
+}
