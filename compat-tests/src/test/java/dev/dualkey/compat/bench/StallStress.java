@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * the watchdog limit is reported; the exit code is the number of stalled or failed requests (0 = clean).
  *
  * <pre>java -cp ... dev.dualkey.compat.bench.StallStress http://127.0.0.1:9000 ACCESS SECRET [puts] [inFlight]
- * [largeMiB] [largeCount]</pre>
+ * [largeMiB] [largeCount] [new|overwrite|mixed] [bucket]</pre>
  */
 public final class StallStress {
     private StallStress() {
@@ -32,6 +32,7 @@ public final class StallStress {
         int inFlight = args.length > 4 ? Integer.parseInt(args[4]) : 64;
         int largeMiB = args.length > 5 ? Integer.parseInt(args[5]) : 256;
         int largeCount = args.length > 6 ? Integer.parseInt(args[6]) : 2;
+        String keys = args.length > 7 ? args[7] : "mixed"; // new | overwrite | mixed
         Duration stallAfter = Duration.ofSeconds(15);
         try (S3AsyncClient s3 = S3AsyncClient.builder()
                 .region(Region.US_EAST_1)
@@ -41,8 +42,9 @@ public final class StallStress {
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(inFlight * 2)
                         .readTimeout(Duration.ofMinutes(5)).writeTimeout(Duration.ofMinutes(5)))
                 .build()) {
-            String bucket = "stall-" + System.currentTimeMillis();
-            s3.createBucket(b -> b.bucket(bucket)).join();
+            String bucket = args.length > 8 ? args[8] : "stall-" + System.currentTimeMillis();
+            s3.createBucket(b -> b.bucket(bucket)).exceptionally(e -> null).join();
+            String run = Long.toString(System.nanoTime(), 36);
             Map<String, Long> pending = new ConcurrentHashMap<>();
             AtomicLong failed = new AtomicLong();
             Semaphore slots = new Semaphore(inFlight);
@@ -67,12 +69,15 @@ public final class StallStress {
             long start = System.nanoTime();
             for (int i = 0; i < puts; i++) {
                 slots.acquire();
-                String key = "k" + (i % 2 == 0 ? i : i % 1000); // new keys and overwrites
+                String key = switch (keys) {
+                    case "new" -> "n" + run + "-" + i;
+                    case "overwrite" -> "o" + (i % 1000);
+                    default -> "k" + (i % 2 == 0 ? run + i : i % 1000);
+                };
                 pending.put(key, System.nanoTime());
                 s3.putObject(b -> b.bucket(bucket).key(key), AsyncRequestBody.fromBytes(small))
                         .whenComplete((r, e) -> {
-                            if (e != null) {
-                                failed.incrementAndGet();
+                            if (e != null && failed.incrementAndGet() <= 5) {
                                 System.out.println("FAILED " + key + ": " + e);
                             }
                             pending.remove(key);
