@@ -93,6 +93,15 @@ public interface ObjectStore extends AutoCloseable {
     DeleteOutcome deleteObject(String bucket, String key, String versionId);
 
     /**
+     * DeleteObject with a precondition on the bucket, checked atomically with the delete: {@code precondition}
+     * sees the bucket as it is while no configuration change can happen (the bucket cannot be updated until the
+     * delete is done) and may throw to refuse, leaving nothing changed. The MFA Delete gate uses it so that a
+     * concurrent versioning change cannot slip between its check and the delete.
+     */
+    DeleteOutcome deleteObject(String bucket, String key, String versionId,
+                               java.util.function.Consumer<BucketInfo> precondition);
+
+    /**
      * CopyObject: streams the source version into a new version of the destination.
      *
      * @param srcVersionId    source version id, or null for the latest

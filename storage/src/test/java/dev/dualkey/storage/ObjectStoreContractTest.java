@@ -400,6 +400,22 @@ public abstract class ObjectStoreContractTest {
 
     @Nested
     class Suspended {
+
+        @Test
+        void deletePreconditionSeesTheBucketAndCanRefuseLeavingNothingChanged() {
+            String b = bucket(VersioningState.SUSPENDED);
+            put(b, "k", "null version");
+            java.util.List<BucketInfo> seen = new java.util.ArrayList<>();
+            assertThrows(InvalidArgumentException.class, () -> store.deleteObject(b, "k", null, info -> {
+                seen.add(info);
+                throw new InvalidArgumentException("refused by precondition");
+            }));
+            assertEquals(VersioningState.SUSPENDED, seen.get(0).versioning());
+            assertEquals("null version", new String(get(b, "k", null), StandardCharsets.UTF_8),
+                    "the null version survives a refused delete");
+            DeleteOutcome out = store.deleteObject(b, "k", null, info -> { });
+            assertTrue(out.deleteMarker());
+        }
         @Test
         void putWritesNullVersionReplacingThePreviousNullOne() {
             String b = bucket(VersioningState.ENABLED);

@@ -114,12 +114,18 @@ public final class ConsoleServer implements AutoCloseable {
     /** Stops accepting, closes connections, and waits for the event loop to end. */
     @Override
     public synchronized void close() {
+        // Bounded waits: a stuck connection or event loop must never keep the whole server from stopping.
         if (channel != null) {
-            channel.close().syncUninterruptibly();
+            if (!channel.close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("console listener did not close within 5 s; going on with shutdown");
+            }
             channel = null;
         }
         if (group != null) {
-            group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            if (!group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+                    .awaitUninterruptibly(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("console event loops did not stop within 10 s; going on with shutdown");
+            }
             group = null;
         }
     }

@@ -100,10 +100,11 @@ public final class MfaDeleteGate {
      * DeleteObjects: call before deleting anything.
      *
      * @param versionIds the version id of each entry, null for entries without one
+     * @return true when a code was checked and accepted for this request (it then covers every entry)
      */
-    public void checkDeleteObjects(MfaRequest request, BucketInfo bucket, List<String> versionIds) {
+    public boolean checkDeleteObjects(MfaRequest request, BucketInfo bucket, List<String> versionIds) {
         if (bucket.mfaDelete() != MfaDeleteState.ENABLED) {
-            return;
+            return false;
         }
         long versioned = versionIds.stream().filter(Objects::nonNull).count();
         boolean permanent = versioned > 0
@@ -111,6 +112,22 @@ public final class MfaDeleteGate {
         if (permanent || request.mfaHeader() != null) {
             enforce(request, bucket, "s3:DeleteObjects", null, null,
                     versionIds.size() + " entries, " + versioned + " with a version id");
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * One DeleteObjects entry, checked atomically with its delete against the bucket as it is then, when no code
+     * was accepted for the request: refuses (403, "Mfa Authentication must be used") if MFA Delete was turned on,
+     * or versioning suspended under it, after {@link #checkDeleteObjects} looked.
+     */
+    public void checkDeleteObjectsEntry(MfaRequest request, BucketInfo bucket, String key, String versionId) {
+        boolean needed = bucket.mfaDelete() == MfaDeleteState.ENABLED
+                && (versionId != null || bucket.versioning() == VersioningState.SUSPENDED);
+        if (needed) {
+            refuse(request, bucket, "s3:DeleteObjects", key, versionId, null, "MISSING", "state changed during request",
+                    new S3Exception(S3ErrorCode.ACCESS_DENIED, MFA_REQUIRED));
         }
     }
 

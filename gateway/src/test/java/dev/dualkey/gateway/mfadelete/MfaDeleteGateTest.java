@@ -242,6 +242,23 @@ class MfaDeleteGateTest {
     }
 
     @Test
+    void deleteObjectsReportsWhetherACodeCoversTheRequestAndEntriesAreReCheckedOtherwise() {
+        BucketInfo on = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
+        BucketInfo off = bucket(VersioningState.ENABLED, MfaDeleteState.NEVER_CONFIGURED);
+        assertFalse(gate.checkDeleteObjects(root(null), off, Arrays.asList("v1", null)));
+        assertFalse(gate.checkDeleteObjects(root(null), on, Arrays.asList(null, null)));
+        assertTrue(gate.checkDeleteObjects(root(header()), on, Arrays.asList("v1", null)));
+        // no code was accepted, and MFA Delete was turned on before this entry's delete ran
+        gate.checkDeleteObjectsEntry(root(null), off, "k", "v1");
+        gate.checkDeleteObjectsEntry(root(null), on, "k", null);
+        S3Exception e = expect(S3ErrorCode.ACCESS_DENIED,
+                () -> gate.checkDeleteObjectsEntry(root(null), on, "k", "v1"));
+        assertEquals(MfaDeleteGate.MFA_REQUIRED, e.getMessage());
+        expect(S3ErrorCode.ACCESS_DENIED, () -> gate.checkDeleteObjectsEntry(root(null),
+                bucket(VersioningState.SUSPENDED, MfaDeleteState.ENABLED), "k", null));
+    }
+
+    @Test
     void deleteObjectsWithAnInvalidHeaderFailsWhateverTheEntries() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         String h = header();

@@ -583,9 +583,18 @@ public final class RocksObjectStore implements ObjectStore {
 
     @Override
     public DeleteOutcome deleteObject(String bucket, String key, String versionId) {
+        return deleteObject(bucket, key, versionId, b -> { });
+    }
+
+    @Override
+    public DeleteOutcome deleteObject(String bucket, String key, String versionId,
+                                      java.util.function.Consumer<BucketInfo> precondition) {
         BucketNames.validateKey(key);
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
             BucketRecord br = requireBucket(bucket);
+            // Under the bucket's read lock: updateBucket needs its write lock, so the state seen here holds until
+            // the delete is written.
+            precondition.accept(info(br));
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
             if (versionId != null) {
                 return deleteVersion(bucket, key, objectKey, versionId);

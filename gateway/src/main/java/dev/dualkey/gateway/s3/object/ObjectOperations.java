@@ -10,6 +10,7 @@ import dev.dualkey.gateway.s3.OperationHandler;
 import dev.dualkey.gateway.s3.S3Operation;
 import dev.dualkey.gateway.s3.S3Replies;
 import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
+import dev.dualkey.gateway.mfadelete.MfaRequest;
 import dev.dualkey.gateway.mfadelete.MfaRequests;
 import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.SmallBody;
@@ -274,10 +275,11 @@ public final class ObjectOperations {
     // ---- DeleteObject / DeleteObjects ---------------------------------------------------------------
 
     Reply deleteObject(S3Request req) {
-        // MFA Delete: after authentication and authorization, whatever allowed the request.
-        mfaGate.checkDeleteObject(MfaRequests.of(req, mfaOverPlainHttpAllowed), store.headBucket(req.bucket()),
-                req.key(), req.versionId());
-        DeleteOutcome out = store.deleteObject(req.bucket(), req.key(), req.versionId());
+        // MFA Delete: after authentication and authorization, whatever allowed the request, and atomically with the
+        // delete (the store runs the check while no versioning change can land).
+        MfaRequest mfa = MfaRequests.of(req, mfaOverPlainHttpAllowed);
+        DeleteOutcome out = store.deleteObject(req.bucket(), req.key(), req.versionId(),
+                bucket -> mfaGate.checkDeleteObject(mfa, bucket, req.key(), req.versionId()));
         Reply reply = S3Replies.noContent();
         if (out.deleteMarker()) {
             reply.header("x-amz-delete-marker", "true");
@@ -323,8 +325,8 @@ public final class ObjectOperations {
         for (XmlElement o : objects) {
             versionIds.add(o.childText("VersionId").filter(s -> !s.isEmpty()).orElse(null));
         }
-        mfaGate.checkDeleteObjects(MfaRequests.of(req, mfaOverPlainHttpAllowed), store.headBucket(req.bucket()),
-                versionIds);
+        MfaRequest mfa = MfaRequests.of(req, mfaOverPlainHttpAllowed);
+        boolean codeAccepted = mfaGate.checkDeleteObjects(mfa, store.headBucket(req.bucket()), versionIds);
         XmlWriter w = XmlWriter.s3("DeleteResult");
         for (XmlElement o : objects) {
             String key = o.child("Key").map(XmlElement::rawText).orElse(null);
@@ -333,7 +335,9 @@ public final class ObjectOperations {
             }
             String versionId = o.childText("VersionId").filter(s -> !s.isEmpty()).orElse(null);
             try {
-                DeleteOutcome out = store.deleteObject(req.bucket(), key, versionId);
+                DeleteOutcome out = codeAccepted ? store.deleteObject(req.bucket(), key, versionId)
+                        : store.deleteObject(req.bucket(), key, versionId,
+                                bucket -> mfaGate.checkDeleteObjectsEntry(mfa, bucket, key, versionId));
                 if (quiet) {
                     continue;
                 }
@@ -347,8 +351,11 @@ public final class ObjectOperations {
                     w.element("DeleteMarkerVersionId", markerId);
                 }
                 w.end();
-            } catch (StorageException e) {
-                S3Exception x = StorageErrorTranslator.translate(e, req.bucket(), key, versionId);
+            } catch (StorageException | S3Exception e) {
+                // an entry refused by the MFA Delete re-check (state changed during the request) is reported like
+                // any per-key failure; the other entries stand as S3 answers them
+                S3Exception x = e instanceof S3Exception s3 ? s3
+                        : StorageErrorTranslator.translate((StorageException) e, req.bucket(), key, versionId);
                 w.start("Error").element("Key", key).element("VersionId", versionId)
                         .element("Code", x.error().code()).element("Message", x.getMessage()).end();
             }
