@@ -33,7 +33,10 @@ final class QrImages {
         try {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
             BinaryBitmap bitmap = new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(image)));
-            return new QRCodeReader().decode(bitmap).getText();
+            // the image is a generated barcode (the PNG bytes from the page): decode it as one, as ZXing's
+            // finder-pattern search alone misreads a small share of random payloads
+            return new QRCodeReader().decode(bitmap,
+                    java.util.Map.of(com.google.zxing.DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NotFoundException | ChecksumException | FormatException e) {

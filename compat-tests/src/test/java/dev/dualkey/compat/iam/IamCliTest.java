@@ -98,7 +98,7 @@ class IamCliTest {
                 "--outfile", png.toString(), "--bootstrap-method", "QRCodePNG").assertSuccess().json()
                 .path("VirtualMFADevice");
         String uri = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
-                new BufferedImageLuminanceSource(ImageIO.read(png.toFile()))))).getText();
+                new BufferedImageLuminanceSource(ImageIO.read(png.toFile())))), java.util.Map.of(com.google.zxing.DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
         assertTrue(uri.startsWith("otpauth://totp/") && uri.contains("secret="), uri);
         aws.run("iam", "delete-virtual-mfa-device", "--serial-number", qrDevice.path("SerialNumber").asText())
                 .assertSuccess();

@@ -93,7 +93,7 @@ class MfaDeviceTest {
 
         var image = ImageIO.read(new ByteArrayInputStream(device.qrCodePNG().asByteArray()));
         String uri = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
-                new BufferedImageLuminanceSource(image)))).getText();
+                new BufferedImageLuminanceSource(image))), java.util.Map.of(com.google.zxing.DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
         assertTrue(uri.startsWith("otpauth://totp/"), uri);
         assertTrue(URLDecoder.decode(uri, StandardCharsets.UTF_8).contains(name + "@"), uri);
         assertTrue(uri.contains("secret=" + seed), "QR code carries the same seed");

@@ -69,7 +69,7 @@ class MfaDeviceServiceTest {
         assertEquals(64, d.base32StringSeed().length());
         assertEquals(40, Base32.decode(d.base32StringSeed()).length);
         String qr = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(new BufferedImageLuminanceSource(
-                ImageIO.read(new ByteArrayInputStream(d.qrCodePng())))))).getText();
+                ImageIO.read(new ByteArrayInputStream(d.qrCodePng()))))), java.util.Map.of(com.google.zxing.DecodeHintType.PURE_BARCODE, Boolean.TRUE)).getText();
         assertEquals("otpauth://totp/alice-phone@alice?secret=" + d.base32StringSeed() + "&issuer=Dualkey", qr);
         assertEquals(d.otpauthUri(), qr);
         EntityAlreadyExistsException dup = assertThrows(EntityAlreadyExistsException.class,
