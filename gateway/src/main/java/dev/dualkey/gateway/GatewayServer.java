@@ -66,7 +66,6 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final StorageExecutor executor;
     private final Channel s3Channel;
-    private final Channel consoleChannel;
     private final boolean tls;
     private final TlsConfig tlsConfig;
     private final StorageEngine ownedEngine;
@@ -75,13 +74,11 @@ public final class GatewayServer implements AutoCloseable {
     private AutoCloseable consoleServer; // console hook (console branch): the console's own listener, closed first
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
-                          Channel consoleChannel, TlsConfig tlsConfig, StorageEngine ownedEngine,
-                          AtomicInteger inFlight) {
+                          TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
         this.boss = boss;
         this.workers = workers;
         this.executor = executor;
         this.s3Channel = s3Channel;
-        this.consoleChannel = consoleChannel;
         this.tls = tlsConfig != null;
         this.tlsConfig = tlsConfig;
         this.ownedEngine = ownedEngine;
@@ -100,11 +97,6 @@ public final class GatewayServer implements AutoCloseable {
     /** {@code http(s)://host:port} of the S3 listener. */
     public URI s3Endpoint() {
         return uriOf(s3Channel);
-    }
-
-    /** {@code http(s)://host:port} of the console listener, when console endpoints were configured. */
-    public Optional<URI> consoleEndpoint() {
-        return Optional.ofNullable(consoleChannel).map(this::uriOf);
     }
 
     private URI uriOf(Channel ch) {
@@ -145,9 +137,6 @@ public final class GatewayServer implements AutoCloseable {
         closed = true;
         closeConsoleServer(); // console hook (console branch)
         s3Channel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
-        if (consoleChannel != null) {
-            consoleChannel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
-        }
         long deadline = System.currentTimeMillis() + GRACE_MILLIS;
         while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
             try {
@@ -185,8 +174,6 @@ public final class GatewayServer implements AutoCloseable {
         private dev.dualkey.mfa.device.MfaVerifier mfaVerifierSetting;
         private dev.dualkey.mfa.audit.AuditLog mfaAuditSetting;
         private final List<Endpoint> extraEndpoints = new ArrayList<>();
-        private final List<Endpoint> consoleEndpoints = new ArrayList<>();
-        private InetSocketAddress consoleAddress = new InetSocketAddress("127.0.0.1", 9001);
         // IAM wiring (iam engineer): real identity from the mfa store in the data directory.
         private dev.dualkey.gateway.identity.IdentitySetup identity;
         private int ioThreads = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
@@ -292,23 +279,9 @@ public final class GatewayServer implements AutoCloseable {
             return this;
         }
 
-        /**
-         * An endpoint of the console listener (the web console plugs in here); the listener is bound only when
-         * at least one console endpoint is given, with the same TLS setting as the S3 listener.
-         */
-        public Builder consoleEndpoint(Endpoint e) {
-            this.consoleEndpoints.add(e);
-            return this;
-        }
-
         /** console hook (console branch): starts the web console's own listener with the server. */
         public Builder console(dev.dualkey.gateway.console.ConsoleLauncher launcher) {
             this.consoleLauncher = launcher;
-            return this;
-        }
-
-        public Builder consoleAddress(InetSocketAddress address) {
-            this.consoleAddress = address;
             return this;
         }
 
@@ -403,18 +376,7 @@ public final class GatewayServer implements AutoCloseable {
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new GatewayChannelInitializer(ssl, endpoints, executor, counter, idleSeconds));
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
-                Channel console = null;
-                if (!consoleEndpoints.isEmpty()) {
-                    try {
-                        console = b.clone().childHandler(new GatewayChannelInitializer(ssl, consoleEndpoints,
-                                executor, counter, idleSeconds)).bind(consoleAddress).syncUninterruptibly().channel();
-                    } catch (RuntimeException e) {
-                        ch.close().syncUninterruptibly();
-                        throw e;
-                    }
-                }
-                GatewayServer server = new GatewayServer(boss, workers, executor, ch, console, tls, engine,
-                        inFlight);
+                GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
                 if (consoleLauncher != null) { // console hook (console branch)
                     try {
                         server.consoleServer = consoleLauncher.start(store, executor::execute, ssl);

@@ -96,7 +96,6 @@ public final class ServeCommand implements Callable<Integer> {
                     .mfa(identity.store().verifier(), identity.store().audit())
                     .allowMfaOverPlainHttp(allowMfaOverHttp)
                     .s3Address(s3Address)
-                    .consoleAddress(consoleSocket) // bound once the console registers its endpoint
                     .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleSocket, identity.store(),
                             engine.database(), Clock.systemUTC(), region)) // console hook (console branch)
                     .tls(tls)

@@ -8,7 +8,6 @@ import dev.dualkey.storage.rocks.StorageEngine;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -59,14 +58,12 @@ class EndpointRoutingTest {
     }
 
     @Test
-    void extraEndpointsAndConsoleListener() throws Exception {
+    void extraEndpointsAreTriedBeforeS3() throws Exception {
         try (StorageEngine engine = StorageEngine.open(dir, List.of());
              GatewayServer server = GatewayServer.builder().objectStore(engine.objectStore())
                      .credentialProvider(id -> Optional.empty())
                      .s3Address(new InetSocketAddress("127.0.0.1", 0))
                      .endpoint(new FormEcho())
-                     .consoleEndpoint(new FormEcho())
-                     .consoleAddress(new InetSocketAddress("127.0.0.1", 0))
                      .start()) {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> form = http.send(java.net.http.HttpRequest.newBuilder(server.s3Endpoint())
@@ -82,11 +79,6 @@ class EndpointRoutingTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(403, s3.statusCode());
             assertTrue(s3.body().contains("<Code>AccessDenied</Code>"));
-            URI console = server.consoleEndpoint().orElseThrow();
-            HttpResponse<String> c = http.send(java.net.http.HttpRequest.newBuilder(console)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(BodyPublishers.ofString("a=b")).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals("form:3", c.body());
         }
     }
 }
