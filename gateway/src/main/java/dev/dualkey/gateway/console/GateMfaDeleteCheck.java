@@ -9,7 +9,6 @@ import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.storage.model.BucketInfo;
 import dev.dualkey.storage.model.MfaDeleteState;
-import dev.dualkey.storage.model.VersioningState;
 
 /**
  * The console's MFA Delete check is the S3 API's {@link MfaDeleteGate}: the code typed into the page becomes
@@ -31,11 +30,11 @@ public final class GateMfaDeleteCheck implements MfaDeleteCheck {
 
     @Override
     public boolean required(BucketInfo bucket, Operation op, MfaDeleteState requestedMfaDelete) {
-        boolean on = bucket.mfaDelete() == MfaDeleteState.ENABLED;
+        // The gate's own rules, so the page asks for a code exactly when the check will demand one.
         return switch (op) {
-            case DELETE_VERSION -> on;
-            case DELETE_OBJECT -> on && bucket.versioning() == VersioningState.SUSPENDED;
-            case PUT_VERSIONING -> on || requestedMfaDelete != null;
+            case DELETE_VERSION -> MfaDeleteGate.deleteNeedsCode(bucket, "any version id");
+            case DELETE_OBJECT -> MfaDeleteGate.deleteNeedsCode(bucket, null);
+            case PUT_VERSIONING -> MfaDeleteGate.versioningChangeNeedsCode(bucket, requestedMfaDelete);
         };
     }
 

@@ -74,24 +74,41 @@ public final class MfaDeleteGate {
     }
 
     /**
+     * Whether PutBucketVersioning needs a code: it sets {@code MfaDelete} (either value), or MFA Delete is Enabled
+     * (D1: even a request that changes nothing).
+     *
+     * @param requestedMfaDelete the request's {@code <MfaDelete>} element, or null when absent
+     */
+    public static boolean versioningChangeNeedsCode(BucketInfo bucket, MfaDeleteState requestedMfaDelete) {
+        return requestedMfaDelete != null || bucket.mfaDelete() == MfaDeleteState.ENABLED;
+    }
+
+    /**
+     * Whether a DeleteObject needs a code: MFA Delete is Enabled and the delete is permanent, i.e. it names a
+     * version ({@code null} and delete markers included) or the bucket is Suspended (D2: it replaces the
+     * {@code null} version).
+     *
+     * @param versionId the version id, or null for a plain delete
+     */
+    public static boolean deleteNeedsCode(BucketInfo bucket, String versionId) {
+        return bucket.mfaDelete() == MfaDeleteState.ENABLED
+                && (versionId != null || bucket.versioning() == VersioningState.SUSPENDED);
+    }
+
+    /**
      * PutBucketVersioning.
      *
      * @param requestedMfaDelete the {@code <MfaDelete>} element of the request, or null when absent
      */
     public void checkPutBucketVersioning(MfaRequest request, BucketInfo bucket, MfaDeleteState requestedMfaDelete) {
-        boolean needed = requestedMfaDelete != null || bucket.mfaDelete() == MfaDeleteState.ENABLED;
-        if (needed) {
+        if (versioningChangeNeedsCode(bucket, requestedMfaDelete)) {
             enforce(request, bucket, "s3:PutBucketVersioning", null, null, null);
         }
     }
 
     /** DeleteObject, with or without a version id. */
     public void checkDeleteObject(MfaRequest request, BucketInfo bucket, String key, String versionId) {
-        if (bucket.mfaDelete() != MfaDeleteState.ENABLED) {
-            return;
-        }
-        boolean permanent = versionId != null || bucket.versioning() == VersioningState.SUSPENDED;
-        if (permanent) {
+        if (deleteNeedsCode(bucket, versionId)) {
             enforce(request, bucket, "s3:DeleteObjectVersion", key, versionId, null);
         }
     }
@@ -123,9 +140,7 @@ public final class MfaDeleteGate {
      * or versioning suspended under it, after {@link #checkDeleteObjects} looked.
      */
     public void checkDeleteObjectsEntry(MfaRequest request, BucketInfo bucket, String key, String versionId) {
-        boolean needed = bucket.mfaDelete() == MfaDeleteState.ENABLED
-                && (versionId != null || bucket.versioning() == VersioningState.SUSPENDED);
-        if (needed) {
+        if (deleteNeedsCode(bucket, versionId)) {
             refuse(request, bucket, "s3:DeleteObjects", key, versionId, null, "MISSING", "state changed during request",
                     new S3Exception(S3ErrorCode.ACCESS_DENIED, MFA_REQUIRED));
         }
