@@ -379,7 +379,7 @@ public final class GatewayServer implements AutoCloseable {
                 GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
                 if (consoleLauncher != null) { // console hook (console branch)
                     try {
-                        server.consoleServer = consoleLauncher.start(store, executor::execute, ssl);
+                        server.consoleServer = consoleLauncher.start(store, executor::executeOrRefuse, ssl);
                     } catch (RuntimeException e) {
                         server.close();
                         throw e;

@@ -68,16 +68,24 @@ public final class StorageExecutor implements AutoCloseable {
     /** Runs work whose result nobody waits for (e.g. releasing a reader); failures are logged. */
     public void execute(Runnable work) {
         try {
-            pool.execute(() -> {
-                try {
-                    work.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("background storage task failed", e);
-                }
-            });
+            executeOrRefuse(work);
         } catch (RejectedExecutionException e) {
             work.run(); // releasing resources must not be lost; it is cheap and non-blocking in practice
         }
+    }
+
+    /**
+     * Runs blocking work (e.g. a console page) on the pool, or refuses it with {@link RejectedExecutionException}
+     * when the pool is saturated: unlike {@link #execute}, never on the caller's thread, which may be an event loop.
+     */
+    public void executeOrRefuse(Runnable work) {
+        pool.execute(() -> {
+            try {
+                work.run();
+            } catch (RuntimeException e) {
+                LOG.warn("storage task failed", e);
+            }
+        });
     }
 
     /** Stops accepting work and waits for running work to finish. */
