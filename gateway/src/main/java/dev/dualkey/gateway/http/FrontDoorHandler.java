@@ -17,7 +17,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -30,19 +30,31 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * IDLE --head--> STARTING --(begin on executor)--> AGGREGATING | STREAMING --last--> WORKING --> WRITING --> IDLE
- *                   \--failure--> DISCARDING (small unread body, reply held) --last--> WRITING --> IDLE
- *                               \-> WRITING --> close (large or unsent body)
+ *   |               \--failure--> DISCARDING (small unread body, reply held) --last--> WRITING --> IDLE
+ *   |                           \-> WRITING --> close (large or unsent body)
+ *   \--head of a small body without Expect--> COLLECTING --last--> WORKING (begin + body + finish) --> WRITING
  * </pre>
  *
  * Every state change happens on the channel's event loop; endpoint code runs on the storage executor with at
- * most one task per connection in flight.
+ * most one task per connection in flight. Each executor hop costs two thread hand-offs, so small requests take as
+ * few as possible: a request whose whole body is small and already on its way (no {@code Expect: 100-continue};
+ * GETs, presigned PUTs) is collected first and then begun, fed and finished in a single task; a small streamed body
+ * is fed and finished in one task ({@link BodyPump}); a large one is fed while the loop reads on.
  */
 public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoorHandler.class);
     /** Unread bodies up to this size are drained after an early error so the connection can be kept alive. */
     private static final long MAX_DRAIN_BYTES = 1024 * 1024;
+    /**
+     * Bodies up to this size sent without {@code Expect: 100-continue} are read before the request is begun, so
+     * begin, body and finish take one executor task; the client sends them anyway, and the bound keeps the memory
+     * held for a request not yet authenticated small.
+     */
+    static final long EARLY_BODY_MAX = BodyPump.HIGH_WATER;
 
-    private enum State { IDLE, STARTING, AGGREGATING, STREAMING, WORKING, WRITING, DISCARDING, CLOSED }
+    private enum State {
+        IDLE, COLLECTING, STARTING, AGGREGATING, STREAMING, WORKING, WRITING, DISCARDING, CLOSED
+    }
 
     private final List<Endpoint> endpoints;
     private final StorageExecutor executor;
@@ -54,6 +66,10 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private Endpoint endpoint;
     private Exchange exchange;
     private CompositeByteBuf aggregate;
+    /** The streamed body's feeder (STREAMING and the WORKING that follows it). */
+    private BodyPump pump;
+    /** The whole small body of a request not yet begun (COLLECTING). */
+    private List<HttpContent> early;
     private boolean keepAlive;
     private boolean lastSeen;
     /** A read() is outstanding at the flow-control handler. */
@@ -149,6 +165,13 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         endpoint = pick(request);
+        if (!head.expectContinue()
+                && (head.hasNoBody() || (head.contentLength() > 0 && head.contentLength() <= EARLY_BODY_MAX))) {
+            state = State.COLLECTING;
+            early = new ArrayList<>(2);
+            readNext(ctx);
+            return;
+        }
         state = State.STARTING;
         RequestHead h = head;
         Endpoint e = endpoint;
@@ -184,8 +207,28 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             aggregate = ctx.alloc().compositeBuffer(1024);
         } else {
             state = State.STREAMING;
+            pump = new BodyPump((Exchange.Streaming) ex, executor, ctx.channel().eventLoop(), new PumpListener(ctx),
+                    head.contentLength());
         }
         readNext(ctx);
+    }
+
+    /** Collects the small body of a request not begun yet; at its end, runs the whole request in one task. */
+    private void collect(ChannelHandlerContext ctx, HttpContent content, boolean last) {
+        early.add(content);
+        if (!last) {
+            readNext(ctx);
+            return;
+        }
+        List<HttpContent> pieces = early;
+        early = null;
+        state = State.WORKING;
+        RequestHead h = head;
+        Endpoint e = endpoint;
+        executor.submit(() -> WholeRequest.run(e, h, pieces), ctx.channel().eventLoop(), (reply, failure) -> {
+            WholeRequest.release(pieces); // here, not in the task: a refused task never ran
+            done(ctx, reply, failure);
+        });
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -194,6 +237,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             lastSeen = true;
         }
         switch (state) {
+            case COLLECTING -> collect(ctx, content, last);
             case AGGREGATING -> aggregate(ctx, content, last);
             case STREAMING -> stream(ctx, content, last);
             case DISCARDING -> {
@@ -240,31 +284,41 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void stream(ChannelHandlerContext ctx, HttpContent content, boolean last) {
-        Exchange.Streaming s = (Exchange.Streaming) exchange;
-        state = State.WORKING;
-        executor.submit(() -> {
-            try {
-                ByteBuf buf = content.content();
-                if (buf.isReadable()) {
-                    for (ByteBuffer nio : buf.nioBuffers()) {
-                        s.onData(nio);
-                    }
-                }
-            } finally {
-                content.release();
-            }
-            return last ? s.finish() : null;
-        }, ctx.channel().eventLoop(), (reply, failure) -> {
-            if (state == State.CLOSED) {
-                return;
-            }
-            if (failure != null || last) {
-                done(ctx, reply, failure);
-                return;
-            }
-            state = State.STREAMING;
+        pump.offer(content);
+        if (last) {
+            state = State.WORKING;
+        } else if (pump.wantsMore()) {
             readNext(ctx);
-        });
+        }
+    }
+
+    /** The streamed body's progress, on the event loop. */
+    private final class PumpListener implements BodyPump.Listener {
+        private final ChannelHandlerContext ctx;
+
+        PumpListener(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void drained() {
+            if (state == State.STREAMING && pump != null && pump.wantsMore()) {
+                readNext(ctx);
+            }
+        }
+
+        @Override
+        public void finished(Reply reply) {
+            pump = null;
+            done(ctx, reply, null);
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            pump = null; // it aborted the exchange itself
+            exchange = null;
+            fail(ctx, failure);
+        }
     }
 
     private void done(ChannelHandlerContext ctx, Reply reply, Throwable failure) {
@@ -279,6 +333,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         exchange = null;
+        pump = null;
         sendReply(ctx, reply);
     }
 
@@ -288,11 +343,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             aggregate.release();
             aggregate = null;
         }
-        Exchange ex = exchange;
-        exchange = null;
-        if (ex != null) {
-            executor.execute(ex::abort);
-        }
+        abortExchange();
         if (head == null || endpoint == null) {
             ctx.close(); // nothing parsed to answer to
             return;
@@ -340,21 +391,34 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             aggregate.release();
             aggregate = null;
         }
-        Exchange ex = exchange;
-        exchange = null;
-        if (ex != null) {
-            executor.execute(ex::abort);
-        }
+        abortExchange();
         Reply pending = pendingReply;
         pendingReply = null;
         if (pending != null && pending.streamedBody() != null) {
             pending.streamedBody().release().run();
         }
-        if (was == State.STARTING || was == State.AGGREGATING || was == State.STREAMING || was == State.WORKING
+        if (was == State.COLLECTING || was == State.STARTING || was == State.AGGREGATING || was == State.STREAMING || was == State.WORKING
                 || was == State.DISCARDING) {
             inFlight.finished();
         }
         ctx.fireChannelInactive();
+    }
+
+    /** Releases a collected early body and aborts the exchange (through its pump when streaming). */
+    private void abortExchange() {
+        if (early != null) {
+            WholeRequest.release(early);
+            early = null;
+        }
+        Exchange ex = exchange;
+        exchange = null;
+        BodyPump p = pump;
+        pump = null;
+        if (p != null) {
+            p.abort();
+        } else if (ex != null) {
+            executor.execute(ex::abort);
+        }
     }
 
     @Override

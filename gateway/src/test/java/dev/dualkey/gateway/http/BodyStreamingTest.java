@@ -1,0 +1,432 @@
+package dev.dualkey.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dualkey.gateway.exec.StorageExecutor;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the front door feeds bodies to exchanges: small requests in as few storage tasks as possible, large bodies
+ * in order while the loop reads ahead by at most {@link BodyPump#HIGH_WATER} bytes, and failures that abort the
+ * exchange exactly once, never while a drain still feeds it. The storage executor is a queue the test runs by hand,
+ * so "how many tasks" and "what was read while a task waited" are observable and deterministic.
+ */
+class BodyStreamingTest {
+
+    /** A presigned-style PUT (no Expect) and a GET run begin, body and finish in one storage task. */
+    @Test
+    void smallRequestWithoutExpectContinueTakesOneStorageTask() {
+        Conn c = new Conn();
+        c.arrive(put("/b/k", "stream", body(4096), false));
+        c.settle();
+        assertEquals(1, c.pool.executed, "storage tasks for a 4 KiB PUT");
+        c.assertAnswered(List.of("len:4096;crc:" + crc(body(4096)) + ";"));
+
+        Conn g = new Conn();
+        g.arrive("GET /b/k HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        g.settle();
+        assertEquals(1, g.pool.executed, "storage tasks for a GET");
+        g.assertAnswered(List.of("len:0;"));
+    }
+
+    /** With Expect: 100-continue the request is begun first (answering before the body), then fed in one task. */
+    @Test
+    void expectContinueTakesBeginThenOneTaskForTheWholeSmallBody() {
+        Conn c = new Conn();
+        byte[] request = put("/b/k", "stream", body(4096), true);
+        int headEnd = indexOfBody(request);
+        c.arrive(Arrays.copyOfRange(request, 0, headEnd));
+        c.settle();
+        assertTrue(c.output().startsWith("HTTP/1.1 100 Continue"), c.output());
+        // the body in three TCP pieces: still one task, after the last one
+        c.arrive(Arrays.copyOfRange(request, headEnd, headEnd + 1000));
+        c.arrive(Arrays.copyOfRange(request, headEnd + 1000, headEnd + 3000));
+        c.arrive(Arrays.copyOfRange(request, headEnd + 3000, request.length));
+        c.settle();
+        assertEquals(2, c.pool.executed, "begin + one body task");
+        c.assertAnswered(List.of("len:4096;crc:" + crc(body(4096)) + ";"));
+    }
+
+    /** A large body arrives in pieces of every size; the exchange sees every byte once, in order. */
+    @Test
+    void largeBodyIsFedInOrderWhateverTheArrivalSizes() {
+        byte[] data = body(700_000);
+        for (int piece : new int[] {1000, 8192, 65_536, 100_000}) {
+            for (boolean expect : new boolean[] {false, true}) {
+                Conn c = new Conn();
+                byte[] request = put("/b/k", "stream", data, expect);
+                for (int i = 0; i < request.length; i += piece) {
+                    c.arrive(Arrays.copyOfRange(request, i, Math.min(request.length, i + piece)));
+                }
+                c.settle();
+                c.assertAnswered(List.of("len:700000;crc:" + crc(data) + ";"));
+            }
+        }
+    }
+
+    /**
+     * While storage work waits, the loop reads ahead only up to the high-water mark: the rest stays in the socket
+     * (the upload's memory bound), and reading resumes as the drain catches up.
+     */
+    @Test
+    void readAheadStopsAtTheHighWaterMarkUntilTheDrainCatchesUp() {
+        byte[] data = body(2_000_000);
+        Conn c = new Conn();
+        byte[] request = put("/b/k", "stream", data, false);
+        for (int i = 0; i < request.length; i += 16_384) {
+            c.arrive(Arrays.copyOfRange(request, i, Math.min(request.length, i + 16_384)));
+        }
+        c.loopOnly();    // the head
+        c.pool.runOne(); // begin
+        c.loopOnly();    // reads until the queue is full; the first drain task waits in the executor
+        long unread = c.socket.unreadBytes();
+        long read = request.length - unread;
+        assertTrue(read <= BodyPump.HIGH_WATER + 2 * 16_384 + 1024, "read ahead " + read);
+        assertTrue(read >= BodyPump.HIGH_WATER, "read ahead " + read);
+        assertEquals(1, c.pool.pending(), "one drain at a time");
+        c.settle();
+        c.assertAnswered(List.of("len:2000000;crc:" + crc(data) + ";"));
+    }
+
+    /** A failure while feeding answers the error and aborts the exchange once, after its drain ended. */
+    @Test
+    void failureWhileFeedingAbortsOnceAndAnswers() {
+        Conn c = new Conn();
+        byte[] request = put("/b/k", "fail-at-300000", body(600_000), false);
+        for (int i = 0; i < request.length; i += 50_000) {
+            c.arrive(Arrays.copyOfRange(request, i, Math.min(request.length, i + 50_000)));
+        }
+        c.settle();
+        assertTrue(c.output().contains("HTTP/1.1 500"), c.output());
+        assertTrue(c.output().contains("refused at 300000"), c.output());
+        assertEquals(1, c.endpoint.aborts, "aborts");
+        assertFalse(c.endpoint.fedAfterAbort, "data fed after abort");
+        c.channel.finishAndReleaseAll();
+    }
+
+    /** The connection drops while a drain waits: the exchange is aborted once that drain has run, never during. */
+    @Test
+    void connectionLossDuringADrainAbortsAfterIt() {
+        Conn c = new Conn();
+        byte[] request = put("/b/k", "stream", body(600_000), false);
+        c.arrive(Arrays.copyOfRange(request, 0, 200_000));
+        c.loopOnly();    // the head
+        c.pool.runOne(); // begin
+        c.loopOnly();
+        assertEquals(1, c.pool.pending(), "a drain waits");
+        assertEquals(0, c.endpoint.aborts);
+        c.channel.close();
+        c.channel.runPendingTasks();
+        assertEquals(0, c.endpoint.aborts, "aborted while a drain is queued");
+        c.settle();
+        assertEquals(1, c.endpoint.aborts, "aborts after the drain");
+        assertFalse(c.endpoint.fedAfterAbort, "data fed after abort");
+    }
+
+    /** An early-collected request whose begin fails is answered and the connection serves the next request. */
+    @Test
+    void earlyBodyWithFailingBeginKeepsTheConnection() {
+        Conn c = new Conn();
+        byte[] bad = put("/b/k", "deny", body(3000), false);
+        byte[] good = put("/b/k2", "aggregate", body(100), false);
+        byte[] both = Arrays.copyOf(bad, bad.length + good.length);
+        System.arraycopy(good, 0, both, bad.length, good.length);
+        c.arrive(both);
+        c.settle();
+        assertTrue(c.output().startsWith("HTTP/1.1 403"), c.output());
+        assertTrue(c.output().contains("len:100;"), c.output());
+        assertEquals(0, c.socket.unreadBytes());
+        assertTrue(c.channel.isOpen());
+        c.channel.finishAndReleaseAll();
+    }
+
+    // ---- harness -------------------------------------------------------------------------------------------
+
+    private static byte[] body(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + (i >>> 9));
+        }
+        return b;
+    }
+
+    private static long crc(byte[] b) {
+        CRC32 c = new CRC32();
+        c.update(b);
+        return c.getValue();
+    }
+
+    private static byte[] put(String path, String mode, byte[] body, boolean expectContinue) {
+        String head = "PUT " + path + " HTTP/1.1\r\nHost: localhost\r\nx-test-mode: " + mode + "\r\n"
+                + (expectContinue ? "Expect: 100-continue\r\n" : "") + "Content-Length: " + body.length + "\r\n\r\n";
+        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(h, h.length + body.length);
+        System.arraycopy(body, 0, out, h.length, body.length);
+        return out;
+    }
+
+    private static int indexOfBody(byte[] request) {
+        return new String(request, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4;
+    }
+
+    /** One connection through the production pipeline behind a simulated socket, with a hand-run executor. */
+    private static final class Conn {
+        final SimulatedSocket socket = new SimulatedSocket();
+        final ManualPool pool = new ManualPool();
+        final Echo endpoint = new Echo();
+        final EmbeddedChannel channel;
+        private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+
+        Conn() {
+            channel = new EmbeddedChannel(false, false);
+            channel.config().setAutoRead(false);
+            channel.pipeline().addLast(socket, new HttpServerCodec(16 * 1024, 64 * 1024, 64 * 1024),
+                    new FlowControlHandler(), new FrontDoorHandler(List.of(endpoint),
+                            new StorageExecutor(pool), false, new FrontDoorHandler.InFlight() {
+                                @Override
+                                public void started() {
+                                }
+
+                                @Override
+                                public void finished() {
+                                }
+                            }));
+            try {
+                channel.register();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void arrive(byte[] bytes) {
+            socket.arrivals.add(bytes);
+        }
+
+        /** Socket reads and loop tasks only, no storage work. */
+        void loopOnly() {
+            for (int i = 0; i < 100_000; i++) {
+                channel.runPendingTasks();
+                if (!socket.readOne()) {
+                    channel.runPendingTasks();
+                    if (!socket.readOne()) {
+                        return;
+                    }
+                }
+            }
+        }
+
+        /** Everything, until nothing more can happen. */
+        void settle() {
+            do {
+                loopOnly();
+            } while (pool.runOne());
+            loopOnly();
+            for (Object o; (o = channel.readOutbound()) != null; ) {
+                ByteBuf b = (ByteBuf) o;
+                byte[] bytes = new byte[b.readableBytes()];
+                b.readBytes(bytes);
+                b.release();
+                written.writeBytes(bytes);
+            }
+        }
+
+        String output() {
+            return written.toString(StandardCharsets.ISO_8859_1);
+        }
+
+        void assertAnswered(List<String> bodies) {
+            String out = output();
+            List<String> got = new ArrayList<>();
+            for (String part : out.split("HTTP/1\\.1 200 OK\\r\\n")) {
+                int at = part.indexOf("\r\n\r\n");
+                if (at >= 0 && part.contains("len:")) {
+                    got.add(part.substring(at + 4));
+                }
+            }
+            assertEquals(0, socket.unreadBytes(), "unread bytes; output " + out);
+            assertEquals(bodies, got, out);
+            assertTrue(channel.isOpen(), "connection closed");
+            assertEquals(0, pool.pending(), "storage tasks left");
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    /** Delivers one arrival per demanded read, like NIO with autoRead off. */
+    private static final class SimulatedSocket extends ChannelDuplexHandler {
+        final ArrayDeque<byte[]> arrivals = new ArrayDeque<>();
+        private boolean readDemanded;
+        private ChannelHandlerContext ctx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void read(ChannelHandlerContext ctx) {
+            readDemanded = true;
+        }
+
+        boolean readOne() {
+            if (!readDemanded || arrivals.isEmpty() || !ctx.channel().isOpen()) {
+                return false;
+            }
+            readDemanded = false;
+            ctx.fireChannelRead(Unpooled.wrappedBuffer(arrivals.poll()));
+            ctx.fireChannelReadComplete();
+            return true;
+        }
+
+        long unreadBytes() {
+            return arrivals.stream().mapToLong(a -> a.length).sum();
+        }
+    }
+
+    /**
+     * Streams with a CRC of what it was fed ({@code stream}), aggregates ({@code aggregate}), refuses at begin
+     * ({@code deny}) or fails after N bytes ({@code fail-at-N}); counts aborts and data fed after an abort.
+     */
+    private static final class Echo implements Endpoint {
+        int aborts;
+        boolean fedAfterAbort;
+
+        @Override
+        public boolean accepts(HttpRequest head) {
+            return true;
+        }
+
+        @Override
+        public Exchange begin(RequestHead head) {
+            String mode = String.valueOf(head.header("x-test-mode"));
+            if (mode.equals("deny")) {
+                throw new SecurityException("denied");
+            }
+            if (!head.method().name().equals("PUT") || mode.equals("aggregate")) {
+                return new Exchange.Aggregated() {
+                    @Override
+                    public long maxBodyBytes() {
+                        return 1 << 20;
+                    }
+
+                    @Override
+                    public Reply complete(byte[] body) {
+                        return answer("len:" + body.length + ";");
+                    }
+                };
+            }
+            long failAt = mode.startsWith("fail-at-") ? Long.parseLong(mode.substring(8)) : Long.MAX_VALUE;
+            return new Exchange.Streaming() {
+                private final CRC32 crc = new CRC32();
+                private long n;
+                private boolean aborted;
+
+                @Override
+                public void onData(ByteBuffer data) {
+                    if (aborted) {
+                        fedAfterAbort = true;
+                    }
+                    n += data.remaining();
+                    crc.update(data);
+                    if (n >= failAt) {
+                        throw new IllegalStateException("refused at " + failAt);
+                    }
+                }
+
+                @Override
+                public Reply finish() {
+                    return answer("len:" + n + ";crc:" + crc.getValue() + ";");
+                }
+
+                @Override
+                public void abort() {
+                    if (!aborted) {
+                        aborted = true;
+                        aborts++;
+                    }
+                }
+            };
+        }
+
+        private static Reply answer(String s) {
+            return Reply.status(200).body(s.getBytes(StandardCharsets.US_ASCII), "text/plain");
+        }
+
+        @Override
+        public Reply error(RequestHead head, Throwable failure) {
+            int status = failure instanceof SecurityException ? 403 : 500;
+            return Reply.status(status).body(String.valueOf(failure).getBytes(StandardCharsets.UTF_8), "text/plain");
+        }
+    }
+
+    /** Queues tasks; the test runs them one at a time. */
+    private static final class ManualPool extends AbstractExecutorService {
+        private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+        int executed;
+        private boolean shutdown;
+
+        @Override
+        public void execute(Runnable command) {
+            tasks.add(command);
+        }
+
+        boolean runOne() {
+            Runnable r = tasks.poll();
+            if (r == null) {
+                return false;
+            }
+            executed++;
+            r.run();
+            return true;
+        }
+
+        int pending() {
+            return tasks.size();
+        }
+
+        @Override
+        public void shutdown() {
+            shutdown = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            shutdown = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return shutdown;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+}
