@@ -195,6 +195,10 @@ public final class RocksDatabase implements AutoCloseable {
                     .setCreateMissingColumnFamilies(true)
                     .setMaxBackgroundJobs(2)
                     .setBytesPerSync(1L << 20)
+                    // Group-commit followers otherwise spin with sched_yield for up to 100 us while the leader
+                    // fsyncs the WAL (which takes far longer): on a small machine that burns the cores the leader,
+                    // the network and the clients need. Blocking at once costs one futex wake-up per write.
+                    .setEnableWriteThreadAdaptiveYield(false)
                     .setKeepLogFileNum(5)
                     // lets RocksDB recover by itself from out-of-space background errors once space is freed
                     .setSstFileManager(sstFileManager));
