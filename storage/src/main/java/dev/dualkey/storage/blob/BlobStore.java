@@ -24,6 +24,11 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * for longer than the abandoned-write timeout, and any untracked temp file older than it; the writer's next call
  * fails with {@link RequestTimeoutException}. Lock order: an output's monitor, then this store's.
  *
+ * <p>Early writeback: every {@link #WRITEBACK_BYTES} written, a blob's dirty pages are handed to the disk in the
+ * background ({@code fdatasync} on the writeback thread, at most one per blob at a time) while the writer goes
+ * on. Publishing still fsyncs the whole file before the rename; it then only waits for the last few MiB instead of
+ * the whole object, so a large upload's disk time overlaps its network time.
+ *
  * <p>Deletion waits for readers: a reader pins blob ids while it reads; {@link #deleteWhenUnpinned} unlinks at
  * once when nothing is pinned, else when the last pin is released. (Open channels keep unlinked files readable
  * anyway; pins also protect channels opened lazily, e.g. for manifest parts.)
@@ -50,6 +60,8 @@ public final class BlobStore {
     private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
     private static final HexFormat HEX = HexFormat.of();
     private static final long SPACE_CHECK_INTERVAL = 8L << 20;
+    /** Bytes written to a blob between two background writebacks. */
+    static final long WRITEBACK_BYTES = 8L << 20;
 
     /** Checks free space before data is written; throws {@link StorageFullException} when too low. */
     public interface SpaceGuard {
@@ -65,6 +77,10 @@ public final class BlobStore {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, int[]> pins = new HashMap<>();
     private final Set<String> pendingDeletes = new HashSet<>();
+    /** Runs early writebacks; created on first use (most blob stores in tests never need it). */
+    private ExecutorService writeback;
+    private final AtomicLong writebacksQueued = new AtomicLong();
+    private boolean closed;
 
     /** System clock, writers idle for 15 minutes are reaped. */
     public BlobStore(Path dir, SpaceGuard spaceGuard) {
@@ -86,6 +102,43 @@ public final class BlobStore {
         } catch (IOException e) {
             throw new StorageIoException("cannot create blob directory " + dir, e);
         }
+    }
+
+    /**
+     * Stops the writeback thread once the queued writebacks ran. Never interrupts it: an interrupt during
+     * {@code force} would close the blob's channel under its writer.
+     */
+    public synchronized void close() {
+        closed = true;
+        if (writeback != null) {
+            writeback.shutdown();
+        }
+    }
+
+    /** Queues an early writeback; dropped when the store is closed. */
+    private synchronized boolean scheduleWriteback(Runnable flush) {
+        if (closed) {
+            return false;
+        }
+        if (writeback == null) {
+            writeback = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "dualkey-blob-writeback");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        try {
+            writeback.execute(flush);
+            writebacksQueued.incrementAndGet();
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /** Early writebacks queued so far (for tests). */
+    long writebacksQueued() {
+        return writebacksQueued.get();
     }
 
     /** Starts a new blob in a temp file. */
@@ -266,6 +319,9 @@ public final class BlobStore {
         private final FileChannel channel;
         private long written;
         private long sinceSpaceCheck;
+        private long sinceWriteback;
+        /** An early writeback of this blob is queued or running. */
+        private final AtomicBoolean flushing = new AtomicBoolean();
         private boolean finished;
         private boolean reaped;
         private Instant lastWrite;
@@ -325,6 +381,27 @@ public final class BlobStore {
                 throw ioFailure("write blob", e);
             }
             written += n;
+            sinceWriteback += n;
+            if (sinceWriteback >= WRITEBACK_BYTES && flushing.compareAndSet(false, true)) {
+                sinceWriteback = 0;
+                if (!scheduleWriteback(this::writeBack)) {
+                    flushing.set(false);
+                }
+            }
+        }
+
+        /**
+         * Background: pushes the dirty pages written so far to the disk. Only an optimisation (publish fsyncs the
+         * whole file), so a failure or a channel closed meanwhile (published, discarded, reaped) is ignored.
+         */
+        private void writeBack() {
+            try {
+                channel.force(false);
+            } catch (IOException | RuntimeException e) {
+                // closed meanwhile or a transient error: publish's own fsync decides
+            } finally {
+                flushing.set(false);
+            }
         }
 
         /** fsync, rename into place, fsync the directory. Returns the blob id. */

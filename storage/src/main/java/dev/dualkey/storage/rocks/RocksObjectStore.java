@@ -1198,5 +1198,6 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        blobs.close();
     }
 }
