@@ -7,6 +7,9 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Feeds one streamed request body to its {@link Exchange.Streaming} on the storage executor, in arrival order, while
@@ -15,11 +18,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * A body whose whole length fits under the high-water mark is held until its last piece and handed over in one
  * task (one executor hop per small upload, however many pieces TCP cut it into).
  *
- * <p>Threading: {@link #offer}, {@link #wantsMore}, {@link #abort} and the {@link Listener} callbacks run on the
- * channel's event loop. At most one drain task runs at a time (the {@code draining} flag is loop-confined and is
- * cleared only by the drain's own callback), so the exchange is called by one thread at a time and in order; the
- * queue hands pieces from the loop to that thread. The exchange is aborted only when no drain runs: immediately,
- * or from the callback of the running drain.
+ * <p>Threading. The loop calls {@link #offer}, {@link #wantsMore} and {@link #abort}; a drain task on a storage
+ * thread consumes the queue. Hand-offs cost wake-ups, so there are as few as possible: a drain keeps going while
+ * pieces keep coming, and it calls the loop back only to resume reading after the loop paused at the high-water
+ * mark, or at the end (finished, failed). Two flags decide who acts, each by compare-and-set so exactly one side
+ * does:
+ * <ul>
+ *   <li>{@code draining} is the right to touch the exchange. The loop takes it to start a drain; a drain gives it
+ *       back when the queue is empty and takes it again if a piece slipped in meanwhile; it is never given back
+ *       after the exchange finished, failed or was aborted. So the exchange sees one thread at a time, in order,
+ *       and is aborted only by whoever holds the right: {@link #abort} when no drain runs, else the drain.</li>
+ *   <li>{@code paused} says the loop stopped reading. The loop sets it, then re-checks the queue; a drain that
+ *       brought the queue below the mark clears it. Whoever clears it resumes reading, so no read is lost.</li>
+ * </ul>
  *
  * <p>Memory: at most {@code HIGH_WATER} queued plus the piece being read (the codec's 64 KiB maximum) per upload.
  */
@@ -29,7 +40,7 @@ final class BodyPump {
 
     /** The front door's side of the pump; every call happens on the event loop. */
     interface Listener {
-        /** The drain made progress and may accept more; read on when {@link #wantsMore()}. */
+        /** Reading may resume (the queue went below the high-water mark after a pause). */
         void drained();
 
         /** The last piece was consumed and the exchange finished with {@code reply}. */
@@ -45,11 +56,12 @@ final class BodyPump {
     private final Listener listener;
     private final boolean holdUntilLast;
     private final ConcurrentLinkedQueue<HttpContent> queue = new ConcurrentLinkedQueue<>();
-    // loop-confined state
-    private long queuedBytes;
-    private boolean draining;
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private volatile boolean aborted;
+    /** Loop-confined: the last piece was offered. */
     private boolean lastQueued;
-    private boolean aborted;
 
     /**
      * @param declaredLength the request's Content-Length, or -1; a length up to {@link #HIGH_WATER} holds the
@@ -64,104 +76,123 @@ final class BodyPump {
         this.holdUntilLast = declaredLength >= 0 && declaredLength <= HIGH_WATER;
     }
 
-    /** Takes ownership of one piece of the body. */
+    /** Takes ownership of one piece of the body (loop). */
     void offer(HttpContent content) {
         if (aborted) {
             content.release();
             return;
         }
         boolean last = content instanceof LastHttpContent;
+        queuedBytes.addAndGet(content.content().readableBytes());
         queue.add(content);
-        queuedBytes += content.content().readableBytes();
         lastQueued |= last;
-        if (!draining && (last || !holdUntilLast)) {
+        if ((last || !holdUntilLast) && draining.compareAndSet(false, true)) {
             startDrain();
         }
     }
 
-    /** True while the body has not ended and the queue is below the high-water mark. */
+    /**
+     * True while the body has not ended and the queue is below the high-water mark (loop). False marks the loop
+     * as paused: {@link Listener#drained()} follows once the queue has room.
+     */
     boolean wantsMore() {
-        return !aborted && !lastQueued && queuedBytes < HIGH_WATER;
+        if (aborted || lastQueued) {
+            return false;
+        }
+        if (queuedBytes.get() < HIGH_WATER) {
+            return true;
+        }
+        paused.set(true);
+        // a drain may have made room between the check and the flag: then it did not see the flag
+        return queuedBytes.get() < HIGH_WATER && paused.compareAndSet(true, false);
     }
 
-    /** Drops queued pieces and aborts the exchange (after the running drain, if any); idempotent. */
+    /** Drops queued pieces and aborts the exchange, now or when the running drain stops (loop); idempotent. */
     void abort() {
         if (aborted) {
             return;
         }
         aborted = true;
         releaseQueued();
-        if (!draining) {
-            executor.execute(exchange::abort);
+        if (draining.compareAndSet(false, true)) {
+            executor.execute(exchange::abort); // no drain runs, none will: the exchange is this side's
         }
     }
 
     private void startDrain() {
-        draining = true;
-        executor.submit(this::drain, loop, this::drained);
-    }
-
-    /** Runs on a storage thread: consumes the queue in order; finishes the exchange after the last piece. */
-    private Progress drain() {
-        long bytes = 0;
-        HttpContent c;
-        while ((c = queue.poll()) != null) {
-            try {
-                ByteBuf buf = c.content();
-                bytes += buf.readableBytes();
-                if (buf.isReadable()) {
-                    for (ByteBuffer nio : buf.nioBuffers()) {
-                        exchange.onData(nio);
-                    }
-                }
-            } finally {
-                c.release();
-            }
-            if (c instanceof LastHttpContent) {
-                return new Progress(bytes, true, exchange.finish());
-            }
-        }
-        return new Progress(bytes, false, null);
-    }
-
-    private void drained(Progress progress, Throwable failure) {
-        draining = false;
-        if (aborted) {
-            // the front door gave up on this request while the drain ran; only now may the exchange be aborted
-            releaseQueued();
-            executor.execute(exchange::abort);
-            if (progress != null && progress.reply() != null && progress.reply().streamedBody() != null) {
-                progress.reply().streamedBody().release().run();
-            }
-            return;
-        }
-        if (failure != null) {
+        try {
+            executor.executeOrRefuse(this::drain);
+        } catch (RejectedExecutionException e) {
+            // keep the drain right: nothing may touch the exchange but the abort the front door will ask for
             aborted = true;
             releaseQueued();
             executor.execute(exchange::abort);
-            listener.failed(failure);
-            return;
+            loop.execute(() -> listener.failed(e));
         }
-        queuedBytes -= progress.bytes();
-        if (progress.finished()) {
-            listener.finished(progress.reply());
-            return;
+    }
+
+    /** A storage thread: consumes the queue in order while it has pieces; finishes after the last one. */
+    private void drain() {
+        try {
+            while (true) {
+                HttpContent c;
+                while ((c = queue.poll()) != null) {
+                    if (aborted) {
+                        c.release();
+                        continue;
+                    }
+                    feed(c);
+                    if (c instanceof LastHttpContent) {
+                        Reply reply = exchange.finish(); // keeps the drain right for good: nothing may follow
+                        loop.execute(() -> listener.finished(reply));
+                        return;
+                    }
+                }
+                if (aborted) {
+                    releaseQueued();
+                    exchange.abort();
+                    return; // keeps the right: the exchange is done
+                }
+                draining.set(false);
+                // a piece offered (or an abort) after the poll found the queue empty saw draining still set
+                if ((queue.isEmpty() && !aborted) || !draining.compareAndSet(false, true)) {
+                    return;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            aborted = true;
+            releaseQueued();
+            exchange.abort();
+            loop.execute(() -> {
+                releaseQueued(); // a piece the loop offered while this failed
+                listener.failed(e);
+            });
         }
-        if (!queue.isEmpty() && (lastQueued || !holdUntilLast)) {
-            startDrain();
+    }
+
+    private void feed(HttpContent c) {
+        int n;
+        try {
+            ByteBuf buf = c.content();
+            n = buf.readableBytes();
+            if (n > 0) {
+                for (ByteBuffer nio : buf.nioBuffers()) {
+                    exchange.onData(nio);
+                }
+            }
+        } finally {
+            c.release();
         }
-        listener.drained();
+        if (queuedBytes.addAndGet(-n) < HIGH_WATER && paused.get() && paused.compareAndSet(true, false)) {
+            loop.execute(listener::drained);
+        }
     }
 
     private void releaseQueued() {
         HttpContent c;
         while ((c = queue.poll()) != null) {
+            queuedBytes.addAndGet(-c.content().readableBytes());
             c.release();
         }
-        queuedBytes = 0;
-    }
-
-    /** What one drain consumed; {@code reply} is the exchange's answer once it finished. */
-    private record Progress(long bytes, boolean finished, Reply reply) {
     }
 }

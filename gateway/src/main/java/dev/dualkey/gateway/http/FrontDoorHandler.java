@@ -315,6 +315,9 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void failed(Throwable failure) {
+            if (state == State.CLOSED) {
+                return; // channelInactive already settled this request
+            }
             pump = null; // it aborted the exchange itself
             exchange = null;
             fail(ctx, failure);
