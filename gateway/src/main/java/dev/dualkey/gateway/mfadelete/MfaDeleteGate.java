@@ -102,14 +102,31 @@ public final class MfaDeleteGate {
      */
     public void checkPutBucketVersioning(MfaRequest request, BucketInfo bucket, MfaDeleteState requestedMfaDelete) {
         if (versioningChangeNeedsCode(bucket, requestedMfaDelete)) {
-            enforce(request, bucket, "s3:PutBucketVersioning", null, null, null);
+            enforce(request, bucket, "s3:PutBucketVersioning", null, null, null, null);
         }
     }
 
-    /** DeleteObject, with or without a version id. */
+    /** DeleteObject, with or without a version id; a code's outcome is durable when this returns or throws. */
     public void checkDeleteObject(MfaRequest request, BucketInfo bucket, String key, String versionId) {
         if (deleteNeedsCode(bucket, versionId)) {
-            enforce(request, bucket, "s3:DeleteObjectVersion", key, versionId, null);
+            enforce(request, bucket, "s3:DeleteObjectVersion", key, versionId, null, null);
+        }
+    }
+
+    /** A fresh promise for {@link #checkDeleteObject(MfaRequest, BucketInfo, String, String, PendingSync)}. */
+    public PendingSync pendingSync() {
+        return new PendingSync(verifier);
+    }
+
+    /**
+     * DeleteObject where the delete's own synced write follows at once: a code's outcome shares that write's
+     * fsync instead of paying its own (one fsync per MFA-protected delete, as for a plain one). The caller MUST
+     * call {@code sync.settle()} after the delete, in a {@code finally} block, before it answers.
+     */
+    public void checkDeleteObject(MfaRequest request, BucketInfo bucket, String key, String versionId,
+                                  PendingSync sync) {
+        if (deleteNeedsCode(bucket, versionId)) {
+            enforce(request, bucket, "s3:DeleteObjectVersion", key, versionId, null, Objects.requireNonNull(sync));
         }
     }
 
@@ -128,7 +145,7 @@ public final class MfaDeleteGate {
                 || (bucket.versioning() == VersioningState.SUSPENDED && !versionIds.isEmpty());
         if (permanent || request.mfaHeader() != null) {
             enforce(request, bucket, "s3:DeleteObjects", null, null,
-                    versionIds.size() + " entries, " + versioned + " with a version id");
+                    versionIds.size() + " entries, " + versioned + " with a version id", null);
             return true;
         }
         return false;
@@ -146,8 +163,9 @@ public final class MfaDeleteGate {
         }
     }
 
+    /** @param sync null: the code's outcome is synced by the verifier; else it shares the caller's next fsync */
     private void enforce(MfaRequest request, BucketInfo bucket, String action, String key, String versionId,
-                         String note) {
+                         String note, PendingSync sync) {
         Principal p = request.principal();
         String raw = request.mfaHeader();
         if (raw == null || raw.isBlank()) {
@@ -174,8 +192,15 @@ public final class MfaDeleteGate {
         if (verifier == null) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, HEADER_INVALID).with("ArgumentName", "x-amz-mfa");
         }
-        VerifyResult result = verifier.verify(bucket.ownerAccountId(), "root", header.serial(), header.code(),
-                Purpose.S3_MFA_DELETE, ctx);
+        VerifyResult result;
+        if (sync == null) {
+            result = verifier.verify(bucket.ownerAccountId(), "root", header.serial(), header.code(),
+                    Purpose.S3_MFA_DELETE, ctx);
+        } else {
+            sync.mark();
+            result = verifier.verifySharingSync(bucket.ownerAccountId(), "root", header.serial(), header.code(),
+                    Purpose.S3_MFA_DELETE, ctx);
+        }
         if (!result.accepted()) {
             // Wrong, replayed, unknown-serial and throttled codes all look the same to the client (D3);
             // the verifier has already audited the precise reason.

@@ -118,6 +118,26 @@ class MfaDeleteGateTest {
     }
 
     @Test
+    void aCodeCheckSharingTheDeletesSyncIsPendingUntilSettledAndRefusedOnReplay() {
+        BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
+        String h = header();
+        PendingSync first = gate.pendingSync();
+        gate.checkDeleteObject(root(h), b, "k", "v1", first);
+        assertTrue(first.pending(), "an accepted code must be settled before the answer");
+        first.settle();
+        assertFalse(first.pending());
+        PendingSync replay = gate.pendingSync();
+        expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObject(root(h), b, "k", "v2", replay));
+        assertTrue(replay.pending(), "a refused code's failure record must be settled too");
+        replay.settle();
+        PendingSync plain = gate.pendingSync();
+        gate.checkDeleteObject(root(null), bucket(VersioningState.ENABLED, MfaDeleteState.NEVER_CONFIGURED), "k",
+                "v3", plain);
+        assertFalse(plain.pending(), "no code checked, nothing to sync");
+        assertEquals(List.of("ACCEPTED", "INVALID"), gateRecords().stream().map(AuditRecord::outcome).toList());
+    }
+
+    @Test
     void aValidCodeIsAcceptedOnceAndAuditedWithTheRequestDetails() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         String h = header();

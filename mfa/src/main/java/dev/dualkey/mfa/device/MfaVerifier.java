@@ -10,6 +10,7 @@ import dev.dualkey.mfa.store.DeviceRecord;
 import dev.dualkey.mfa.store.Keys;
 import dev.dualkey.mfa.store.MfaStore;
 import dev.dualkey.storage.lock.KeyLocks;
+import dev.dualkey.storage.rocks.Batch;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * One-time code checks for S3 MFA Delete, console sign-in and anything else that needs a fresh second factor.
@@ -53,10 +55,34 @@ public final class MfaVerifier {
 
     /**
      * Checks {@code code} against device {@code serial}, which must be assigned to {@code userName} of
-     * {@code accountId} (for S3 MFA Delete: the bucket owner's {@code root}).
+     * {@code accountId} (for S3 MFA Delete: the bucket owner's {@code root}). The outcome (consumed step,
+     * failure count, audit record) is on disk when this returns.
      */
     public VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose,
                                AuditContext ctx) {
+        return verify(accountId, userName, serial, code, purpose, ctx, true);
+    }
+
+    /**
+     * {@link #verify(String, String, String, String, Purpose, AuditContext)} for a caller that makes a synced
+     * write to the same database right after (the delete a code authorizes): the outcome is committed at once
+     * (so the code is refused to every other request from this moment) but without its own WAL fsync; the
+     * caller's synced write, which RocksDB orders after it, makes both durable with one fsync. The caller MUST
+     * call {@link #awaitDurable()} before it answers the client, whatever happened in between (nearly free after
+     * a synced write). A crash before that loses the outcome only together with everything it authorized.
+     */
+    public VerifyResult verifySharingSync(String accountId, String userName, String serial, String code,
+                                          Purpose purpose, AuditContext ctx) {
+        return verify(accountId, userName, serial, code, purpose, ctx, false);
+    }
+
+    /** Makes every outcome committed by {@link #verifySharingSync} so far durable. */
+    public void awaitDurable() {
+        store.db().syncWal();
+    }
+
+    private VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose,
+                                AuditContext ctx, boolean sync) {
         if (accountId == null || userName == null || serial == null || serial.isEmpty() || serial.length() > 256
                 || serial.indexOf('\0') >= 0) {
             audit.append(record(ctx, purpose, accountId, null, "INVALID", "malformed serial"));
@@ -82,7 +108,7 @@ public final class MfaVerifier {
                 long center = TotpGenerator.stepOf(now) + d.driftSteps();
                 OptionalLong step = TotpVerifier.matchStep(seed, code, center, WINDOW, d.lastUsedStep());
                 if (step.isPresent()) {
-                    store.db().write(b -> {
+                    write(sync, b -> {
                         store.devices().put(b, serial, d.accepted(step.getAsLong()));
                         audit.append(b, record(ctx, purpose, accountId, serial, "ACCEPTED", null));
                     });
@@ -92,7 +118,7 @@ public final class MfaVerifier {
                         : TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
                         ? "replayed code" : "wrong code";
                 DeviceRecord failed = DeviceThrottle.failure(d, now);
-                store.db().write(b -> {
+                write(sync, b -> {
                     store.devices().put(b, serial, failed);
                     audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", why
                             + (DeviceThrottle.locked(failed, now) ? "; device now locked out" : "")));
@@ -130,6 +156,14 @@ public final class MfaVerifier {
             allThrottled &= r.outcome() == VerifyOutcome.THROTTLED;
         }
         return allThrottled ? VerifyResult.throttled(null) : VerifyResult.invalid(null);
+    }
+
+    private void write(boolean sync, Consumer<Batch> fill) {
+        if (sync) {
+            store.db().write(fill);
+        } else {
+            store.db().writeDeferringSync(fill);
+        }
     }
 
     private AuditRecord record(AuditContext c, Purpose purpose, String accountId, String serial, String outcome,

@@ -64,6 +64,8 @@ public final class IdentityService {
     private final KeyLocks accountLocks;
     /** A hash with the real parameters, verified against when the user is unknown (equal timing). */
     private final String dummyHash;
+    /** Decrypted secrets of keys in use, checked against the stored record on every lookup. */
+    private final OpenedSecretCache openedSecrets;
 
     public IdentityService(MfaStore store, SecretBox box, PasswordHasher hasher, AuditLog audit, Clock clock,
                            CredentialFactory credentials, KeyLocks accountLocks) {
@@ -75,6 +77,7 @@ public final class IdentityService {
         this.credentials = credentials;
         this.accountLocks = accountLocks;
         this.dummyHash = hasher.hash(credentials.password());
+        this.openedSecrets = new OpenedSecretCache(box, OpenedSecretCache.DEFAULT_CAPACITY);
     }
 
     // ------------------------------------------------------------------ accounts
@@ -353,6 +356,7 @@ public final class IdentityService {
             StoredAccessKey k = ownedKey(accountId, userName, accessKeyId);
             store.db().write(b -> {
                 store.accessKeys().delete(b, accessKeyId);
+                openedSecrets.forget(accessKeyId);
                 store.userAccessKeys().delete(b, Keys.of(accountId, MfaStore.lc(k.userName()), accessKeyId));
                 audit.append(b, record(actor, accountId, "iam:DeleteAccessKey", "OK").withReason("key "
                         + accessKeyId));
@@ -372,8 +376,8 @@ public final class IdentityService {
         return store.accessKeys().get(accessKeyId).flatMap(k -> store.users()
                 .get(userKey(k.accountId(), k.userName()))
                 .map(u -> new ResolvedAccessKey(Caller.of(u), k.accessKeyId(), k.status(),
-                        new String(box.open(k.sealedSecret(), StoredAccessKey.aad(k.accessKeyId())),
-                                StandardCharsets.UTF_8))));
+                        openedSecrets.open(k.accessKeyId(), k.sealedSecret(),
+                                StoredAccessKey.aad(k.accessKeyId())))));
     }
 
     /** Records that a request was authenticated with the key (LastUsedDate), at most once a minute per key. */

@@ -69,6 +69,20 @@ class MfaVerifierTest {
     }
 
     @Test
+    void sharingTheSyncConsumesTheCodeAtOnceAndAwaitDurableSyncs() {
+        String current = f.code(seed, 0);
+        VerifyResult ok = verifier.verifySharingSync(acct, "root", serial, current, Purpose.S3_MFA_DELETE,
+                AuditContext.none());
+        assertTrue(ok.accepted());
+        // refused to every other request from the moment it was accepted, before any fsync
+        assertEquals(VerifyOutcome.INVALID, check(current).outcome(), "replay before the shared sync");
+        assertEquals(VerifyOutcome.INVALID, verifier.verifySharingSync(acct, "root", serial, current,
+                Purpose.S3_MFA_DELETE, AuditContext.none()).outcome(), "replay through the same path");
+        verifier.awaitDurable();
+        assertTrue(check(f.code(seed, 1)).accepted(), "the next step is still usable");
+    }
+
+    @Test
     void windowIsOneStepAroundDrift() {
         f.steps(2); // the step just before now was not consumed by Enable
         assertEquals(VerifyOutcome.INVALID, check(f.code(seed, 2)).outcome());

@@ -121,6 +121,7 @@ public final class RocksDatabase implements AutoCloseable {
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions syncWrite;
+    private final WriteOptions deferredWrite;
     private final ReadOptions pointRead;
     private final List<ColumnFamilyDescriptor> descriptors;
     private final Set<String> wantedNames;
@@ -199,6 +200,7 @@ public final class RocksDatabase implements AutoCloseable {
                     // lets RocksDB recover by itself from out-of-space background errors once space is freed
                     .setSstFileManager(sstFileManager));
             syncWrite = track(built, new WriteOptions().setSync(true).setDisableWAL(false).setNoSlowdown(true));
+            deferredWrite = track(built, new WriteOptions().setSync(false).setDisableWAL(false).setNoSlowdown(true));
             pointRead = track(built, new ReadOptions());
 
             Set<String> names = new LinkedHashSet<>();
@@ -352,6 +354,36 @@ public final class RocksDatabase implements AutoCloseable {
      * @throws StorageIoException   on any other RocksDB failure
      */
     public void write(Consumer<Batch> fill) {
+        write(fill, syncWrite);
+    }
+
+    /**
+     * Like {@link #write(Consumer)}, but does not wait for the WAL to reach the disk: the batch is in the WAL and
+     * visible at once, survives a process crash (the OS holds it), and becomes durable against a power cut with
+     * the next synced write to this database (RocksDB syncs every earlier WAL entry with it) or {@link #syncWal()}.
+     *
+     * <p>For records whose durability may share a synced write that follows, e.g. a consumed MFA code followed
+     * by the delete it authorizes: the caller must call {@link #syncWal()} before it reports success to anyone,
+     * which costs almost nothing when a synced write has already happened since.
+     */
+    public void writeDeferringSync(Consumer<Batch> fill) {
+        write(fill, deferredWrite);
+    }
+
+    /** Makes every write so far durable (fsync of the WAL); nearly free when nothing is pending. */
+    public void syncWal() {
+        closeLock.readLock().lock();
+        try {
+            ensureOpen();
+            db.syncWal();
+        } catch (RocksDBException e) {
+            throw translate("syncWal", e);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    private void write(Consumer<Batch> fill, WriteOptions options) {
         recoverFromNoSpace();
         boolean restore;
         // staging resolves column family handles, so it runs under the read lock too (a reopen replaces them)
@@ -362,7 +394,7 @@ public final class RocksDatabase implements AutoCloseable {
             if (batch.size() == 0) {
                 return;
             }
-            commit(batch);
+            commit(batch, options);
             restore = ballastMissing && batch.grows();
         } finally {
             closeLock.readLock().unlock();
@@ -373,7 +405,7 @@ public final class RocksDatabase implements AutoCloseable {
     }
 
     /** Writes a staged batch; the caller holds the close lock's read side. */
-    private void commit(Batch batch) {
+    private void commit(Batch batch, WriteOptions options) {
         {
             ensureOpen();
             if (batch.grows()) {
@@ -383,7 +415,7 @@ public final class RocksDatabase implements AutoCloseable {
             long backoffMillis = 1;
             while (true) {
                 try {
-                    db.write(syncWrite, batch.writeBatch());
+                    db.write(options, batch.writeBatch());
                     break;
                 } catch (RocksDBException e) {
                     if (isWriteStall(e) && System.nanoTime() < deadline) {
@@ -542,6 +574,7 @@ public final class RocksDatabase implements AutoCloseable {
             closed = true;
             closeDb(false);
             syncWrite.close();
+            deferredWrite.close();
             pointRead.close();
             cfOptions.close();
             dbOptions.close();

@@ -90,6 +90,29 @@ class RocksDatabaseTest {
     }
 
     @Test
+    void deferredWritesAreVisibleAtOnceAndPersistWithTheNextSync() {
+        try (RocksDatabase db = RocksDatabase.open(dir, FAMILIES, SMALL)) {
+            Table<String, Long> a = db.table("test.a", Codecs.UTF8, Codecs.LONG);
+            Table<Long, String> b = db.table("test.b", Codecs.LONG, Codecs.UTF8);
+            db.writeDeferringSync(batch -> a.put(batch, "deferred", 1L));
+            assertEquals(1L, a.get("deferred").orElseThrow(), "readers see a deferred write at once");
+            db.write(batch -> b.put(batch, 2L, "synced"));
+            db.writeDeferringSync(batch -> a.put(batch, "then-synced", 3L));
+            db.syncWal();
+            db.writeDeferringSync(batch -> { }); // an empty batch writes nothing
+        }
+        try (RocksDatabase db = RocksDatabase.open(dir, FAMILIES, SMALL)) {
+            Table<String, Long> a = db.table("test.a", Codecs.UTF8, Codecs.LONG);
+            assertEquals(1L, a.get("deferred").orElseThrow());
+            assertEquals(3L, a.get("then-synced").orElseThrow());
+            assertEquals("synced", db.table("test.b", Codecs.LONG, Codecs.UTF8).get(2L).orElseThrow());
+        }
+        RocksDatabase closed = RocksDatabase.open(dir, FAMILIES, SMALL);
+        closed.close();
+        assertThrows(StorageIoException.class, closed::syncWal);
+    }
+
+    @Test
     void undeclaredFamilyIsRefusedAndClosedDatabaseFailsClearly() {
         RocksDatabase db = RocksDatabase.open(dir, FAMILIES, SMALL);
         assertThrows(IllegalArgumentException.class, () -> db.table("test.zzz", Codecs.UTF8, Codecs.UTF8));

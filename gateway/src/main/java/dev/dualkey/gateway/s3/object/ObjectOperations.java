@@ -12,6 +12,7 @@ import dev.dualkey.gateway.s3.S3Replies;
 import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
 import dev.dualkey.gateway.mfadelete.MfaRequest;
 import dev.dualkey.gateway.mfadelete.MfaRequests;
+import dev.dualkey.gateway.mfadelete.PendingSync;
 import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.SmallBody;
 import dev.dualkey.gateway.s3.UploadExchange;
@@ -277,9 +278,17 @@ public final class ObjectOperations {
     Reply deleteObject(S3Request req) {
         // MFA Delete: after authentication and authorization, whatever allowed the request, and atomically with the
         // delete (the store runs the check while no versioning change can land).
+        // A code's outcome shares the delete's WAL fsync (one fsync, as for a plain delete); settle() makes it
+        // durable on every other path before the answer.
         MfaRequest mfa = MfaRequests.of(req, mfaOverPlainHttpAllowed);
-        DeleteOutcome out = store.deleteObject(req.bucket(), req.key(), req.versionId(),
-                bucket -> mfaGate.checkDeleteObject(mfa, bucket, req.key(), req.versionId()));
+        PendingSync codeSync = mfaGate.pendingSync();
+        DeleteOutcome out;
+        try {
+            out = store.deleteObject(req.bucket(), req.key(), req.versionId(),
+                    bucket -> mfaGate.checkDeleteObject(mfa, bucket, req.key(), req.versionId(), codeSync));
+        } finally {
+            codeSync.settle();
+        }
         Reply reply = S3Replies.noContent();
         if (out.deleteMarker()) {
             reply.header("x-amz-delete-marker", "true");

@@ -1,0 +1,41 @@
+package dev.dualkey.gateway.mfadelete;
+
+import dev.dualkey.mfa.device.MfaVerifier;
+import dev.dualkey.storage.model.BucketInfo;
+
+/**
+ * One request's promise to make its MFA code check durable before it answers.
+ *
+ * <p>Why: a DeleteObject with a code used to pay two WAL fsyncs, one for the consumed code and one for the
+ * delete. With {@link MfaDeleteGate#checkDeleteObject(MfaRequest, BucketInfo, String, String,
+ * PendingSync)} the code's outcome is committed without its own fsync and the delete's synced write, ordered
+ * after it in the same WAL, makes both durable. {@link #settle()} (in a {@code finally}, before the reply) covers
+ * every other ending: a refused code, a failed delete. It costs almost nothing when the delete already synced.
+ * Not thread-safe: one per request.
+ */
+public final class PendingSync {
+    private final MfaVerifier verifier;
+    private boolean pending;
+
+    PendingSync(MfaVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    /** Called by the gate just before it hands a code to the verifier. */
+    void mark() {
+        pending = verifier != null;
+    }
+
+    /** Whether a code check still has to reach the disk. */
+    public boolean pending() {
+        return pending;
+    }
+
+    /** Makes the code check durable, if there was one. */
+    public void settle() {
+        if (pending) {
+            verifier.awaitDurable();
+            pending = false;
+        }
+    }
+}
