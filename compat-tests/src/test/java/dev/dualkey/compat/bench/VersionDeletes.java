@@ -150,16 +150,21 @@ final class VersionDeletes {
         int warm = mfa ? config.mfaWarmupPairs() : (int) Math.min(config.smallOps() / 40, 200);
         int measured = mfa ? config.mfaPairs() : (int) Math.min(config.smallOps() / 4, 2000) - warm;
         double cpuBoth = 0;
+        Histogram plainCpu = new Histogram(3);
+        Histogram mfaCpu = new Histogram(3);
         long steps = 0;
         long waited = 0;
         for (int run = 0; run < config.runs(); run++) {
             RunState state = prepareRun(run, warm + measured);
             ProcessTree tree = server.tree();
-            Sample plainRun = new Sample();
-            Sample mfaRun = new Sample();
+            Sample plainRun = new Sample(plainCpu);
+            Sample mfaRun = new Sample(mfaCpu);
             double cpu0 = 0;
+            SyscallCounter syncs = null;
             for (int i = 0; i < warm + measured; i++) {
                 if (i == warm) {
+                    syncs = run == 0 ? SyscallCounter.startIfAsked(server,
+                            config.workDir().resolve("strace-deletes-" + server.name() + ".txt")) : null;
                     tree.resetPeakRss();
                     cpu0 = tree.cpuSeconds();
                 }
@@ -195,33 +200,46 @@ final class VersionDeletes {
             }
             double cpu = tree.cpuSeconds() - cpu0;
             long peak = tree.peakRssKib();
+            if (syncs != null) {
+                syncs.close();
+                BenchMain.log("strace counted the WAL syncs of " + plainRun.count() + " plain and " + mfaRun.count()
+                        + " MFA deletes (plus failures: " + (plain.errors + (mfa ? protectedDeletes.errors : 0))
+                        + ") into " + config.workDir().resolve("strace-deletes-" + server.name() + ".txt"));
+            }
             state.verify(plain, protectedDeletes);
             plainRun.addTo(plain, peak);
             if (mfa) {
                 mfaRun.addTo(protectedDeletes, peak);
                 cpuBoth += cpu;
-            } else {
-                plain.cpuSeconds += cpu;
             }
         }
         String layout = "4 KiB versions, one request in flight, " + warm + (mfa ? " warm-up pairs" : " warm-up deletes")
                 + " per run excluded; value = 1 / mean latency";
+        addCpuNote(plain, plainCpu);
         if (!mfa) {
-            plain.notes.add(layout);
+            plain.notes.add(layout + "; CPU-s/1k = server CPU per request from /proc/PID/task/*/schedstat read "
+                    + "around each delete");
             return List.of(failIfErrors(plain));
         }
         long devices = roots.stream().mapToLong(r -> r.devices().size()).sum();
         String shared = String.format(Locale.ROOT, "interleaved with %s (order flips every pair), same accounts, "
                 + "keys and sizes; %s; %d accounts x %d devices on root, %d waits for a fresh 30-s step (%.0f s, "
-                + "not measured); server CPU of both rows together %.2f s per 1000 deletes", "%s", layout,
+                + "not measured); CPU-s/1k = server CPU per request from /proc/PID/task/*/schedstat read around each delete; "
+                + "all server CPU over the phase (both rows, incl. background): %.2f s per 1000 deletes", "%s", layout,
                 roots.size(), DEVICES_PER_ROOT, steps, waited / 1e9, cpuBoth * 1000 / (plain.ops + protectedDeletes.ops));
         plain.notes.add(String.format(Locale.ROOT, shared, "delete_version_mfa"));
         protectedDeletes.notes.add(String.format(Locale.ROOT, shared, "delete_version"));
+        addCpuNote(protectedDeletes, mfaCpu);
         protectedDeletes.notes.add("real TOTP codes (RFC 6238) from " + devices
                 + " virtual devices; delete without x-amz-mfa answered 403 (checked each run)");
-        plain.cpuSeconds = Double.NaN;
-        protectedDeletes.cpuSeconds = Double.NaN;
         return List.of(failIfErrors(plain), failIfErrors(protectedDeletes));
+    }
+
+    private static void addCpuNote(Measurement m, Histogram cpu) {
+        if (cpu.getTotalCount() > 0) {
+            m.notes.add(String.format(Locale.ROOT, "server CPU per delete p50 %d us, p90 %d us, mean %.0f us",
+                    cpu.getValueAtPercentile(50), cpu.getValueAtPercentile(90), cpu.getMean()));
+        }
     }
 
     /** A row with any failed or unexpected answer reports no figure: its latencies would be of errors. */
@@ -248,10 +266,14 @@ final class VersionDeletes {
 
     /** One delete, timed from the call to its answer; a non-204 answer or another version id is an error. */
     private void delete(DeleteObjectRequest request, Sample sample, Measurement m, RunState state) {
+        long cpu0 = sample != null ? server.tree().cpuNanos() : -1;
         long t0 = System.nanoTime();
         try {
             DeleteObjectResponse r = s3.deleteObject(request).join();
             long micros = Math.max(1, (System.nanoTime() - t0) / 1000);
+            // read after the answer, outside the timed span; work the server does after answering counts to
+            // the next request (the same for both kinds)
+            long cpu = cpu0 >= 0 ? server.tree().cpuNanos() - cpu0 : -1;
             int status = r.sdkHttpResponse().statusCode();
             if (status != 204 || !request.versionId().equals(r.versionId())) {
                 m.recordError(1, new IllegalStateException("DeleteObject answered " + status + " for version "
@@ -260,7 +282,7 @@ final class VersionDeletes {
             }
             state.deleted(request.bucket(), request.versionId());
             if (sample != null) {
-                sample.record(micros);
+                sample.record(micros, cpu);
             }
         } catch (CompletionException e) {
             m.recordError(1, e);
@@ -406,16 +428,35 @@ final class VersionDeletes {
     private static final class Sample {
         private final Histogram micros = new Histogram(3);
         private long sumMicros;
+        private final Histogram cpuMicros;
+        private long cpuNanos;
+        private boolean cpuKnown = true;
 
-        void record(long latency) {
+        /** @param cpuMicros where each request's server CPU also goes (spans the runs) */
+        Sample(Histogram cpuMicros) {
+            this.cpuMicros = cpuMicros;
+        }
+
+        void record(long latency, long serverCpuNanos) {
             micros.recordValue(latency);
             sumMicros += latency;
+            if (serverCpuNanos < 0) {
+                cpuKnown = false;
+            } else {
+                cpuMicros.recordValue(Math.max(1, serverCpuNanos / 1000));
+            }
+            cpuNanos += Math.max(0, serverCpuNanos);
+        }
+
+        long count() {
+            return micros.getTotalCount();
         }
 
         void addTo(Measurement m, long peakRssKib) {
             long n = micros.getTotalCount();
             m.latencyMicros.add(micros);
             m.ops += n;
+            m.cpuSeconds = cpuKnown && !Double.isNaN(m.cpuSeconds) ? m.cpuSeconds + cpuNanos / 1e9 : Double.NaN;
             m.peakRssKib = Math.max(m.peakRssKib, peakRssKib);
             if (n > 0) {
                 m.values.add(n * 1e6 / sumMicros);
