@@ -47,6 +47,13 @@ final class VersionDeletes {
     /** IAM's quota of MFA devices per user (MfaDeviceService.MAX_DEVICES_PER_USER). */
     static final int DEVICES_PER_ROOT = 8;
 
+    /**
+     * Diagnostic ({@code BENCH_PLAIN_WITH_MFA_HEADER=1}): the plain deletes carry an {@code x-amz-mfa} header too
+     * (a wrong code, which a bucket without MFA Delete ignores unread), to tell the header's cost (signing,
+     * parsing) from the code check's.
+     */
+    private static final boolean HEADER_ON_PLAIN = "1".equals(System.getenv("BENCH_PLAIN_WITH_MFA_HEADER"));
+
     private final BenchConfig config;
     private final ServerUnderTest server;
     private final S3AsyncClient s3;
@@ -185,7 +192,8 @@ final class VersionDeletes {
                     root = roots.get(i % roots.size());
                 }
                 boolean record = i >= warm;
-                DeleteObjectRequest plainDelete = state.next(root.plainBucket(), root, null);
+                DeleteObjectRequest plainDelete = state.next(root.plainBucket(), root, mfa && HEADER_ON_PLAIN
+                        ? root.devices().get(0).serial() + " 000000" : null);
                 DeleteObjectRequest mfaDelete = mfa
                         ? state.next(root.mfaBucket(), root, root.nextHeader(wallStep)) : null;
                 if (mfaDelete != null && i % 2 == 1) {
@@ -230,6 +238,11 @@ final class VersionDeletes {
         plain.notes.add(String.format(Locale.ROOT, shared, "delete_version_mfa"));
         protectedDeletes.notes.add(String.format(Locale.ROOT, shared, "delete_version"));
         addCpuNote(protectedDeletes, mfaCpu);
+        if (plain.latencyMicros.getTotalCount() > 0 && protectedDeletes.latencyMicros.getTotalCount() > 0) {
+            protectedDeletes.notes.add(String.format(Locale.ROOT, "p50 %.2fx delete_version's (%d vs %d samples)",
+                    (double) protectedDeletes.latencyMicros(50) / plain.latencyMicros(50),
+                    protectedDeletes.latencyMicros.getTotalCount(), plain.latencyMicros.getTotalCount()));
+        }
         protectedDeletes.notes.add("real TOTP codes (RFC 6238) from " + devices
                 + " virtual devices; delete without x-amz-mfa answered 403 (checked each run)");
         return List.of(failIfErrors(plain), failIfErrors(protectedDeletes));
