@@ -181,11 +181,16 @@ public final class BenchMain {
         List<Measurement> rows;
         try {
             if (!deletes.withMfa()) {
-                deletes.preparePlain();
+                try {
+                    deletes.preparePlain();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("versioning not supported: " + Errors.describe(e), e);
+                }
             }
             rows = deletes.run();
         } catch (Exception | Error e) {
-            String why = "failed: " + Errors.describe(e);
+            String why = e.getMessage() != null && e.getMessage().startsWith("versioning not supported")
+                    ? e.getMessage() : "failed: " + Errors.describe(e);
             rows = deletes.withMfa()
                     ? List.of(Measurement.failed("delete_version", server.name(), "ops/s", why),
                             Measurement.failed("delete_version_mfa", server.name(), "ops/s", why))

@@ -215,20 +215,23 @@ final class VersionDeletes {
                         + ") into " + config.workDir().resolve("strace-deletes-" + server.name() + ".txt"));
             }
             state.verify(plain, protectedDeletes);
-            plainRun.addTo(plain, peak);
+            plainRun.addTo(plain, peak, mfa);
             if (mfa) {
-                mfaRun.addTo(protectedDeletes, peak);
+                mfaRun.addTo(protectedDeletes, peak, true);
                 cpuBoth += cpu;
+            } else {
+                // one kind of request: the phase's CPU is all its own (and includes threads that ended, which
+                // the per-request schedstat sums lose, e.g. moto's thread per request)
+                plain.cpuSeconds += cpu;
             }
         }
         String layout = "4 KiB versions, one request in flight, " + warm + (mfa ? " warm-up pairs" : " warm-up deletes")
                 + " per run excluded; value = 1 / mean latency";
-        addCpuNote(plain, plainCpu);
         if (!mfa) {
-            plain.notes.add(layout + "; CPU-s/1k = server CPU per request from /proc/PID/task/*/schedstat read "
-                    + "around each delete");
+            plain.notes.add(layout);
             return List.of(failIfErrors(plain));
         }
+        addCpuNote(plain, plainCpu);
         long devices = roots.stream().mapToLong(r -> r.devices().size()).sum();
         String shared = String.format(Locale.ROOT, "interleaved with %s (order flips every pair), same accounts, "
                 + "keys and sizes; %s; %d accounts x %d devices on root, %d waits for a fresh 30-s step (%.0f s, "
@@ -279,7 +282,7 @@ final class VersionDeletes {
 
     /** One delete, timed from the call to its answer; a non-204 answer or another version id is an error. */
     private void delete(DeleteObjectRequest request, Sample sample, Measurement m, RunState state) {
-        long cpu0 = sample != null ? server.tree().cpuNanos() : -1;
+        long cpu0 = sample != null && mfa ? server.tree().cpuNanos() : -1;
         long t0 = System.nanoTime();
         try {
             DeleteObjectResponse r = s3.deleteObject(request).join();
@@ -454,7 +457,7 @@ final class VersionDeletes {
             micros.recordValue(latency);
             sumMicros += latency;
             if (serverCpuNanos < 0) {
-                cpuKnown = false;
+                cpuKnown = false; // not measured, or a server thread ended meanwhile
             } else {
                 cpuMicros.recordValue(Math.max(1, serverCpuNanos / 1000));
             }
@@ -465,11 +468,14 @@ final class VersionDeletes {
             return micros.getTotalCount();
         }
 
-        void addTo(Measurement m, long peakRssKib) {
+        void addTo(Measurement m, long peakRssKib, boolean perRequestCpu) {
             long n = micros.getTotalCount();
             m.latencyMicros.add(micros);
             m.ops += n;
-            m.cpuSeconds = cpuKnown && !Double.isNaN(m.cpuSeconds) ? m.cpuSeconds + cpuNanos / 1e9 : Double.NaN;
+            if (perRequestCpu) {
+                // a thread that ended between the two readings makes a request's figure unknown
+                m.cpuSeconds = cpuKnown && !Double.isNaN(m.cpuSeconds) ? m.cpuSeconds + cpuNanos / 1e9 : Double.NaN;
+            }
             m.peakRssKib = Math.max(m.peakRssKib, peakRssKib);
             if (n > 0) {
                 m.values.add(n * 1e6 / sumMicros);
