@@ -131,8 +131,12 @@ public final class BenchMain {
                     () -> w.memoryPerUpload("mem_64_uploads", config.memUploadBytes()));
             if (server.name().equals("dualkey") && !config.quick()) {
                 // Issue 7's own memory target: 64 concurrent 256 MiB uploads with the server's -Xmx256m.
-                step(out, config, server, "mem_64x256m_uploads",
-                        () -> w.memoryPerUpload("mem_64x256m_uploads", 256L * 1024 * 1024));
+                // Bodies pulled on demand: the SDK's async client ran out of the load generator's heap here.
+                step(out, config, server, "mem_64x256m_uploads", () -> {
+                    try (StreamingUploads streaming = new StreamingUploads(server, presigner)) {
+                        return w.memoryPerUpload("mem_64x256m_uploads", 256L * 1024 * 1024, streaming);
+                    }
+                });
             }
         }
     }

@@ -64,6 +64,40 @@ final class HeapSampler implements AutoCloseable {
         }
     }
 
+    /**
+     * The live heap of a JVM server in KiB: {@code jmap -histo:live} runs a full GC and counts what survives
+     * (its "Total" line). -1 when the server is not a JVM or jmap fails. Pauses the server for the GC.
+     */
+    static long liveHeapKib(ServerUnderTest server) {
+        long pid = server.tree().rootPid();
+        boolean jvm = ProcessHandle.of(pid).flatMap(h -> h.info().command())
+                .map(c -> c.endsWith("/java") || c.endsWith("java")).orElse(false);
+        if (!jvm) {
+            return -1;
+        }
+        try {
+            Process p = new ProcessBuilder("jmap", "-histo:live", Long.toString(pid)).redirectErrorStream(true)
+                    .start();
+            long total = -1;
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length == 3 && f[0].equals("Total")) {
+                        total = Long.parseLong(f[2]) / 1024;
+                    }
+                }
+            }
+            return p.waitFor() == 0 ? total : -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
     /** The highest used heap seen so far (KiB), or -1 before the first sample. */
     long maxUsedKib() {
         return maxUsedKib;

@@ -4,6 +4,10 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -267,22 +271,57 @@ final class S3Workloads {
      * / 64. One run: it measures memory, not speed.
      */
     Measurement memoryPerUpload(String workload, long size) throws Exception {
+        return memoryPerUpload(workload, size, null);
+    }
+
+    /**
+     * 64 PUTs of {@code size} in flight at once: the server's memory per in-flight upload. For JVM servers the
+     * figure is the <em>live</em> heap (what a full GC keeps: {@code jmap -histo:live}) sampled while all 64 are in
+     * flight, minus the live heap before; the peak of the used heap (garbage included, which only says how full
+     * the collector lets the heap get) and the RSS growth are reported beside it.
+     *
+     * @param streaming null: the SDK client sends the bodies; else presigned PUTs pulled on demand
+     */
+    Measurement memoryPerUpload(String workload, long size, StreamingUploads streaming) throws Exception {
         ByteBuffer body = randomBytes((int) size);
         Measurement m = new Measurement(workload, server.name(), "KiB/upload");
         m.notes.add("64 x " + size / (1024 * 1024) + " MiB PUTs in flight");
+        if (streaming != null) {
+            m.notes.add("presigned PUTs through the JDK HttpClient (bodies pulled on demand)");
+        }
         long before = server.tree().rssKib();
         server.tree().resetPeakRss();
         double cpu0 = server.tree().cpuSeconds();
         ClosedLoop.Outcome o;
         long heapBefore;
         long heapPeak;
+        long liveBefore = HeapSampler.liveHeapKib(server);
+        AtomicLong completed = new AtomicLong();
+        AtomicLong liveInFlight = new AtomicLong(-1);
+        ScheduledExecutorService sampler =
+                Executors.newSingleThreadScheduledExecutor();
         try (HeapSampler heap = HeapSampler.startIfJvm(server)) {
             Thread.sleep(heap == null ? 0 : 300);
             heapBefore = heap == null ? -1 : heap.maxUsedKib();
-            o = ClosedLoop.run(64, 64, Duration.ofMinutes(15),
-                    i -> s3.putObject(b -> patient(b, 64 * size).bucket(BUCKET).key("mem/" + i),
-                            AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())));
+            if (liveBefore >= 0) {
+                // Every few seconds while none has completed, i.e. all 64 are in flight.
+                sampler.scheduleWithFixedDelay(() -> {
+                    if (completed.get() == 0) {
+                        long live = HeapSampler.liveHeapKib(server);
+                        if (completed.get() == 0) {
+                            liveInFlight.accumulateAndGet(live, Math::max);
+                        }
+                    }
+                }, 3, 5, TimeUnit.SECONDS);
+            }
+            o = ClosedLoop.run(64, 64, Duration.ofMinutes(15), i -> (streaming != null
+                    ? streaming.put(BUCKET, "mem/" + i, body)
+                    : s3.putObject(b -> patient(b, 64 * size).bucket(BUCKET).key("mem/" + i),
+                            AsyncRequestBody.fromByteBufferUnsafe(body.duplicate())))
+                    .whenComplete((r, e) -> completed.incrementAndGet()));
             heapPeak = heap == null ? -1 : heap.maxUsedKib();
+        } finally {
+            sampler.shutdownNow();
         }
         m.cpuSeconds = server.tree().cpuSeconds() - cpu0;
         long peak = server.tree().peakRssKib();
@@ -295,11 +334,18 @@ final class S3Workloads {
         } else {
             m.values.add((double) Math.max(0, peak - before) / 64);
             m.notes.add("value = RSS growth / 64 (RSS before " + before / 1024 + " MiB)");
-            if (heapPeak >= 0) {
-                m.heapPerUploadKib = Math.max(0, heapPeak - Math.max(0, heapBefore)) / 64.0;
+            if (liveInFlight.get() >= 0) {
+                m.heapPerUploadKib = Math.max(0, liveInFlight.get() - liveBefore) / 64.0;
                 m.notes.add(String.format(java.util.Locale.ROOT,
-                        "JVM heap used: peak %d MiB, %.0f KiB per upload (jstat, 100 ms samples)",
-                        heapPeak / 1024, m.heapPerUploadKib));
+                        "live heap (jmap -histo:live) %d MiB before, %d MiB with 64 in flight: %.0f KiB per upload",
+                        liveBefore / 1024, liveInFlight.get() / 1024, m.heapPerUploadKib));
+            } else if (liveBefore >= 0) {
+                m.notes.add("no live-heap sample while all 64 were in flight");
+            }
+            if (heapPeak >= 0) {
+                m.notes.add(String.format(java.util.Locale.ROOT,
+                        "used heap incl. garbage (jstat, 100 ms samples): %d MiB before, peak %d MiB",
+                        Math.max(0, heapBefore) / 1024, heapPeak / 1024));
             }
             // The uploaded objects are not needed again; moto would otherwise keep them in memory.
             for (int i = 0; i < 64; i++) {

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * What a {@link CrashWriter} child acknowledged before it was killed, and the check of a reopened store against
- * it: every acknowledged PUT is there with its ETag, every acknowledged DELETE marker is there, at most the one
+ * it: every acknowledged PUT is there with its ETag, every acknowledged DELETE marker is there and so is the
+ * record written deferring its sync just before it ({@link CrashWriter#DEFERRED}), at most the one
  * write in flight at the kill exists beyond them, every listed version reads back whole with a matching MD5
  * (nothing half-visible), and no temp or orphan blob file remains after reopen.
  */
@@ -40,6 +41,7 @@ final class AckedHistory {
 
     private final Map<String, String> putEtags = new HashMap<>();   // versionId -> etag
     private final Set<String> deleteMarkers = new HashSet<>();
+    private final Map<String, String> deferredBeforeDelete = new HashMap<>(); // del-<n> -> key
 
     int size() {
         return putEtags.size() + deleteMarkers.size();
@@ -90,8 +92,9 @@ final class AckedHistory {
             putEtags.put(f[2], f[3]);
             return true;
         }
-        if (f[0].equals("DEL") && f.length == 3 && f[2].length() == 32) {
+        if (f[0].equals("DEL") && f.length == 4 && f[2].length() == 32) {
             deleteMarkers.add(f[2]);
+            deferredBeforeDelete.put("del-" + f[3], f[1]);
             return true;
         }
         return false;
@@ -99,8 +102,15 @@ final class AckedHistory {
 
     /** Reopens the store in {@code dataDir} and checks it against this history (see the class comment). */
     void verifyReopened(Path dataDir) throws Exception {
-        try (StorageEngine engine = StorageEngine.open(dataDir, List.of())) {
+        try (StorageEngine engine = StorageEngine.open(dataDir, List.of(CrashWriter.DEFERRED))) {
             ObjectStore store = engine.objectStore();
+            Table<String, String> deferred = engine.database().table(CrashWriter.DEFERRED.name(), Codecs.UTF8,
+                    Codecs.UTF8);
+            for (Map.Entry<String, String> e : deferredBeforeDelete.entrySet()) {
+                assertEquals(e.getValue(), deferred.get(e.getKey()).orElse(null),
+                        "a write deferring its sync, followed by an acknowledged (synced) delete, was lost: "
+                                + e.getKey());
+            }
             assertTrue(store.listBuckets(CrashWriter.OWNER).stream().anyMatch(b -> b.name().equals("crash")),
                     "the bucket created (synced) before the first acknowledgement is lost");
             List<ObjectVersion> all = listAll(store);
