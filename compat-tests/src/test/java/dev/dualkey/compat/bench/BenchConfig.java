@@ -15,11 +15,16 @@ import java.util.List;
  * @param multipartBytes size of the "1 GiB" multipart upload (16 MiB parts, 4 in flight)
  * @param memUploadBytes size of each of the 64 concurrent uploads of the memory workload
  * @param versions      versions in the ListObjectVersions bucket ({@code --versions}, e.g. 1000000)
+ * @param mfaAccounts   accounts (the benchmark's own + ones made offline) whose roots hold the MFA devices of
+ *                      {@code delete_version_mfa}; each root holds 8 devices, each device about one code per 30 s
+ * @param mfaPairs      measured (plain, MFA) delete pairs per run of the interleaved delete workloads
+ * @param mfaWarmupPairs warm-up pairs per run, excluded
  */
 record BenchConfig(boolean quick, int runs, List<String> servers, List<String> workloads, Path outDir,
                    Path workDir, Path benchDir, Path dualkeyJar, Path s3proxyJar, String dualkeyJvmOptions,
                    int inFlight, long smallOps, long warmupOps, Duration warmupTime, Duration runTime, long largeBytes,
-                   long multipartBytes, long memUploadBytes, int versions, Duration wrkTime, int wrkConnections) {
+                   long multipartBytes, long memUploadBytes, int versions, Duration wrkTime, int wrkConnections,
+                   int mfaAccounts, int mfaPairs, int mfaWarmupPairs) {
 
     static BenchConfig parse(String[] args) {
         boolean quick = false;
@@ -62,10 +67,10 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
                 ? new BenchConfig(true, runs, servers, workloads, out, work, benchDir, dualkeyJar, s3proxyJar, jvm,
                         inFlight, 1500, 300, Duration.ofSeconds(1), Duration.ofSeconds(3), 32 * mib, 128 * mib, 4 * mib,
                         Math.min(versions, 3000),
-                        Duration.ofSeconds(3), 64)
+                        Duration.ofSeconds(3), 64, 4, 30, 5)
                 : new BenchConfig(false, runs, servers, workloads, out, work, benchDir, dualkeyJar, s3proxyJar, jvm,
                         inFlight, 20000, 2000, Duration.ofSeconds(2), Duration.ofSeconds(6), 256 * mib, 1024 * mib, 32 * mib,
-                        versions, Duration.ofSeconds(6), 64);
+                        versions, Duration.ofSeconds(6), 64, 9, 100, 10);
     }
 
     boolean wants(String workload) {

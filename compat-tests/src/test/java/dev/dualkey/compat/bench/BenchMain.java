@@ -70,6 +70,9 @@ public final class BenchMain {
             S3Workloads w = new S3Workloads(config, server, client);
             WrkWorkloads wrk = new WrkWorkloads(config, server, presigner);
             w.createBuckets();
+            VersionDeletes deletes = new VersionDeletes(config, server, client);
+            String mfaProblem = server.name().equals("dualkey") && config.wants("delete_version_mfa")
+                    ? prepareMfa(server, deletes) : null;
             // A JIT-compiled server from the first measured workload on: without this, whichever workload
             // runs first pays for the JVM servers' compilation (seen: put4k_new 5x slower than the overwrites).
             w.warmUpServer();
@@ -97,13 +100,13 @@ public final class BenchMain {
                 step(out, config, server, "wrk_get4k", wrk::get4k);
             }
             boolean versioned = false;
-            if (s3 && (config.wants("versioned") || config.wants("list_versions") || config.wants("delete_version"))) {
+            if (s3 && (config.wants("versioned") || config.wants("list_versions"))) {
                 try {
                     w.createVersionedBucket();
                     versioned = true;
                 } catch (RuntimeException e) {
                     String why = "versioning not supported: " + Errors.describe(e);
-                    for (String n : List.of("versioned_put4k", "list_versions_page", "delete_version")) {
+                    for (String n : List.of("versioned_put4k", "list_versions_page")) {
                         out.add(Measurement.failed(n, server.name(), "ops/s", why));
                     }
                 }
@@ -111,19 +114,10 @@ public final class BenchMain {
             if (versioned) {
                 step(out, config, server, "versioned_put4k", w::versionedOverwrites);
                 step(out, config, server, "list_versions_page", w::listVersionPages);
-                step(out, config, server, "delete_version",
-                        () -> w.deleteVersions("delete_version", S3Workloads.VERSIONED_BUCKET, null));
             } else if (!s3) {
-                notApplicable(out, config, server, "versioned_put4k", "list_versions_page", "delete_version");
+                notApplicable(out, config, server, "versioned_put4k", "list_versions_page");
             }
-            if (server.name().equals("dualkey")) {
-                if (config.wants("delete_version_mfa")) {
-                    out.add(Measurement.failed("delete_version_mfa", server.name(), "ops/s",
-                            "not available yet (MFA Delete has not landed on main)"));
-                }
-            } else {
-                notApplicable(out, config, server, "delete_version_mfa");
-            }
+            versionDeletes(out, config, server, deletes, mfaProblem);
             long mib = 1024 * 1024;
             step(out, config, server, "put" + config.largeBytes() / mib + "m", w::putLarge);
             step(out, config, server, "get" + config.largeBytes() / mib + "m", w::getLarge);
@@ -147,6 +141,70 @@ public final class BenchMain {
         }
     }
 
+    /** MFA Delete set-up on Dualkey right after its start; returns why it failed, or null. */
+    private static String prepareMfa(ServerUnderTest server, VersionDeletes deletes) throws InterruptedException {
+        if (server.accountsProblem() != null) {
+            log("dualkey MFA Delete set-up: " + server.accountsProblem());
+            return "set-up failed: " + server.accountsProblem();
+        }
+        long t0 = System.nanoTime();
+        try {
+            deletes.prepareMfa(server.accounts());
+            log(String.format(java.util.Locale.ROOT, "dualkey MFA Delete set-up: %d roots x %d devices in %.1f s",
+                    server.accounts().size(), VersionDeletes.DEVICES_PER_ROOT, (System.nanoTime() - t0) / 1e9));
+            return null;
+        } catch (RuntimeException e) {
+            log("dualkey MFA Delete set-up failed: " + Errors.describe(e));
+            return "set-up failed: " + Errors.describe(e);
+        }
+    }
+
+    /**
+     * {@code delete_version} and {@code delete_version_mfa}: on Dualkey with MFA Delete set up, measured together
+     * (interleaved); elsewhere plain version deletes only.
+     */
+    private static void versionDeletes(List<Measurement> out, BenchConfig config, ServerUnderTest server,
+                                       VersionDeletes deletes, String mfaProblem) {
+        boolean dualkey = server.name().equals("dualkey");
+        boolean wantsPlain = config.wants("delete_version");
+        boolean wantsMfa = config.wants("delete_version_mfa");
+        if (server.kind() != ServerUnderTest.Kind.S3) {
+            notApplicable(out, config, server, "delete_version", "delete_version_mfa");
+            return;
+        }
+        if (!dualkey) {
+            notApplicable(out, config, server, "delete_version_mfa");
+        } else if (wantsMfa && mfaProblem != null) {
+            out.add(Measurement.failed("delete_version_mfa", server.name(), "ops/s", mfaProblem));
+        }
+        if (!wantsPlain && !(dualkey && wantsMfa && mfaProblem == null)) {
+            return;
+        }
+        log(server.name() + (deletes.withMfa() ? " delete_version + delete_version_mfa (interleaved)"
+                : " delete_version"));
+        List<Measurement> rows;
+        try {
+            if (!deletes.withMfa()) {
+                try {
+                    deletes.preparePlain();
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("versioning not supported: " + Errors.describe(e), e);
+                }
+            }
+            rows = deletes.run();
+        } catch (Exception | Error e) {
+            String why = e.getMessage() != null && e.getMessage().startsWith("versioning not supported")
+                    ? e.getMessage() : "failed: " + Errors.describe(e);
+            rows = deletes.withMfa()
+                    ? List.of(Measurement.failed("delete_version", server.name(), "ops/s", why),
+                            Measurement.failed("delete_version_mfa", server.name(), "ops/s", why))
+                    : List.of(Measurement.failed("delete_version", server.name(), "ops/s", why));
+        }
+        for (Measurement m : rows) {
+            report(out, server, m);
+        }
+    }
+
     private interface Workload {
         Measurement run() throws Exception;
     }
@@ -165,10 +223,14 @@ public final class BenchMain {
         } catch (Exception | Error e) {
             m = Measurement.failed(name, server.name(), "", "failed: " + Errors.describe(e));
         }
+        report(out, server, m);
+    }
+
+    private static void report(List<Measurement> out, ServerUnderTest server, Measurement m) {
         if (!server.isAlive()) {
             m.failure = "server died: " + server.tail();
         }
-        log("  " + (m.hasValue() ? String.format("%.1f %s, p50 %.2f ms, p99 %.2f ms%s", m.median(), m.unit,
+        log("  " + m.workload + ": " + (m.hasValue() ? String.format("%.1f %s, p50 %.2f ms, p99 %.2f ms%s", m.median(), m.unit,
                 m.latencyMicros(50) / 1000.0, m.latencyMicros(99) / 1000.0,
                 m.errors > 0 ? ", " + m.errors + " errors: " + m.firstError : "") : m.failure));
         out.add(m);

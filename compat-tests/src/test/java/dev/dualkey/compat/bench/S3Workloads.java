@@ -2,8 +2,6 @@ package dev.dualkey.compat.bench;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -19,7 +17,6 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * The SDK-client workloads of issue 7. Each public method measures one workload on one server over
@@ -199,62 +196,6 @@ final class S3Workloads {
             }
             keyMarker = r.nextKeyMarker();
             versionMarker = r.nextVersionIdMarker();
-        }
-    }
-
-    /**
-     * DeleteObject of a specific version (a permanent delete) in a versioned bucket without MFA Delete, one request
-     * in flight so that p50 is the latency of one delete. The versions are created first, not measured.
-     */
-    Measurement deleteVersions(String workload, String bucket, MfaHeader mfa) throws Exception {
-        Measurement m = new Measurement(workload, server.name(), "ops/s");
-        int count = (int) Math.min(config.smallOps() / 4, 2000);
-        for (int run = 0; run < config.runs(); run++) {
-            List<String> versionIds = new ArrayList<>();
-            String prefix = "del/" + run + "/";
-            ClosedLoop.Outcome created = ClosedLoop.run(config.inFlight(), count, Duration.ofMinutes(5),
-                    i -> s3.putObject(b -> b.bucket(bucket).key(prefix + i),
-                            AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()))
-                            .thenAccept(r -> record(versionIds, (int) i, r)));
-            if (created.errors() > 0) {
-                // Measure the deletes of the versions that were created; the failed PUTs are reported.
-                m.notes.add("set-up: " + created.errors() + " of " + count + " PUTs failed ("
-                        + Errors.describe(created.firstError()) + ")");
-            }
-            List<String[]> targets = new ArrayList<>();
-            for (int i = 0; i < versionIds.size(); i++) {
-                if (versionIds.get(i) != null) {
-                    targets.add(new String[] {prefix + i, versionIds.get(i)});
-                }
-            }
-            if (targets.size() < 20) {
-                throw new IllegalStateException("creating versions failed: " + Errors.describe(created.firstError()));
-            }
-            int warm = targets.size() / 10;
-            int total = targets.size();
-            LongFunction<CompletableFuture<?>> delete = i -> s3.deleteObject(b -> {
-                b.bucket(bucket).key(targets.get((int) i)[0]).versionId(targets.get((int) i)[1]);
-                if (mfa != null) {
-                    b.mfa(mfa.next());
-                }
-            });
-            warm(m, ClosedLoop.run(1, warm, config.runTime(), delete));
-            measure(m, () -> ClosedLoop.run(1, total - warm, config.runTime(), i -> delete.apply(i + warm)), 0);
-        }
-        return m;
-    }
-
-    /** Supplies the {@code x-amz-mfa} value ({@code serial code}) for each MFA-protected request. */
-    interface MfaHeader {
-        String next();
-    }
-
-    private static void record(List<String> ids, int index, PutObjectResponse r) {
-        synchronized (ids) {
-            while (ids.size() <= index) {
-                ids.add(null);
-            }
-            ids.set(index, r.versionId());
         }
     }
 

@@ -29,6 +29,8 @@ final class ServerUnderTest implements AutoCloseable {
     private final String description;
     private Process process;
     private ProcessTree tree;
+    private List<RootKeys> accounts = List.of();
+    private String accountsProblem;
 
     ServerUnderTest(String name, Kind kind, List<String> command, Map<String, String> environment, int port,
                     Path workDir, Path documentRoot, String description) {
@@ -52,6 +54,21 @@ final class ServerUnderTest implements AutoCloseable {
 
     String description() {
         return description;
+    }
+
+    /** Roots of the accounts prepared before the start (Dualkey: the benchmark's own first), for MFA Delete. */
+    List<RootKeys> accounts() {
+        return accounts;
+    }
+
+    /** Why {@link #accounts} holds fewer than asked for, or null. */
+    String accountsProblem() {
+        return accountsProblem;
+    }
+
+    void accounts(List<RootKeys> roots, String problem) {
+        this.accounts = List.copyOf(roots);
+        this.accountsProblem = problem;
     }
 
     URI endpoint() {

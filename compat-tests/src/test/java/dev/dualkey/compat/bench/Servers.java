@@ -35,14 +35,65 @@ final class Servers {
         if (config.dualkeyJar() == null || !Files.isRegularFile(config.dualkeyJar())) {
             throw new IOException("not built: " + config.dualkeyJar());
         }
+        Path data = Files.createDirectories(work.resolve("data"));
+        List<RootKeys> roots = new ArrayList<>(List.of(new RootKeys(ACCESS_KEY, SECRET_KEY)));
+        String problem = null;
+        if (config.wants("delete_version_mfa")) {
+            problem = createAccounts(config, data, config.mfaAccounts() - 1, roots);
+        }
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(List.of(config.dualkeyJvmOptions().trim().split("\\s+")));
-        command.addAll(List.of("-jar", config.dualkeyJar().toString(), "serve", "--data-dir",
-                work.resolve("data").toString(), "--address", "127.0.0.1:" + port,
-                "--console-address", "127.0.0.1:" + freePort()));
-        return new ServerUnderTest("dualkey", ServerUnderTest.Kind.S3, command,
+        // --allow-mfa-over-http: the benchmark sends x-amz-mfa over plain HTTP (a loopback listener accepts it
+        // anyway; the flag states it).
+        command.addAll(List.of("-jar", config.dualkeyJar().toString(), "serve", "--data-dir", data.toString(),
+                "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + freePort(),
+                "--allow-mfa-over-http"));
+        ServerUnderTest server = new ServerUnderTest("dualkey", ServerUnderTest.Kind.S3, command,
                 Map.of("DUALKEY_ROOT_ACCESS_KEY", ACCESS_KEY, "DUALKEY_ROOT_SECRET_KEY", SECRET_KEY), port, work,
-                null, "Dualkey (durable: WAL synced, group commit; " + config.dualkeyJvmOptions().trim() + ")");
+                null, "Dualkey (durable: WAL synced, group commit; " + config.dualkeyJvmOptions().trim()
+                + "; --allow-mfa-over-http: x-amz-mfa over plain HTTP on loopback)");
+        server.accounts(roots, problem);
+        return server;
+    }
+
+    /**
+     * {@code dualkey admin create-account} {@code count} times on the not yet started data directory (one JVM
+     * each, about 1 s), adding each new root's keys to {@code roots}. The secrets are parsed from the command's
+     * output and never written anywhere. Returns why it stopped early, or null.
+     */
+    private static String createAccounts(BenchConfig config, Path data, int count, List<RootKeys> roots)
+            throws IOException {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            Process p = new ProcessBuilder("java", "-jar", config.dualkeyJar().toString(), "admin", "create-account",
+                    "--data-dir", data.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status;
+            try {
+                status = p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted while creating accounts";
+            }
+            String key = field(out, "Root access key:");
+            String secret = field(out, "Root secret key:");
+            if (status != 0 || key == null || secret == null) {
+                return "dualkey admin create-account exited with " + status + " without root keys";
+            }
+            roots.add(new RootKeys(key, secret));
+        }
+        BenchMain.log(String.format(java.util.Locale.ROOT, "created %d accounts offline in %.1f s (one JVM each)",
+                count, (System.nanoTime() - t0) / 1e9));
+        return null;
+    }
+
+    private static String field(String output, String label) {
+        for (String line : output.split("\\R")) {
+            if (line.startsWith(label)) {
+                return line.substring(label.length()).trim();
+            }
+        }
+        return null;
     }
 
     private static ServerUnderTest s3proxy(BenchConfig config, int port, Path work) throws IOException {

@@ -198,8 +198,10 @@ public final class MfaDeleteGate {
                     Purpose.S3_MFA_DELETE, ctx);
         } else {
             sync.mark();
-            result = verifier.verifySharingSync(bucket.ownerAccountId(), "root", header.serial(), header.code(),
-                    Purpose.S3_MFA_DELETE, ctx);
+            MfaVerifier.SharedSyncVerify shared = verifier.verifySharingSync(bucket.ownerAccountId(), "root",
+                    header.serial(), header.code(), Purpose.S3_MFA_DELETE, ctx);
+            sync.checked(shared.durabilityTicket());
+            result = shared.result();
         }
         if (!result.accepted()) {
             // Wrong, replayed, unknown-serial and throttled codes all look the same to the client (D3);

@@ -14,8 +14,10 @@ import dev.dualkey.storage.model.BucketInfo;
  * Not thread-safe: one per request.
  */
 public final class PendingSync {
+    /** A check began but did not report its ticket (it failed midway): settle with a full WAL sync. */
+    private static final long UNKNOWN = Long.MAX_VALUE;
     private final MfaVerifier verifier;
-    private boolean pending;
+    private long ticket;
 
     PendingSync(MfaVerifier verifier) {
         this.verifier = verifier;
@@ -23,19 +25,24 @@ public final class PendingSync {
 
     /** Called by the gate just before it hands a code to the verifier. */
     void mark() {
-        pending = verifier != null;
+        ticket = UNKNOWN;
+    }
+
+    /** Called by the gate with the verifier's durability ticket (0: nothing pending). */
+    void checked(long durabilityTicket) {
+        ticket = durabilityTicket;
     }
 
     /** Whether a code check still has to reach the disk. */
     public boolean pending() {
-        return pending;
+        return ticket != 0;
     }
 
-    /** Makes the code check durable, if there was one. */
+    /** Makes the code check durable, if there was one: free when the delete's synced write began after it. */
     public void settle() {
-        if (pending) {
-            verifier.awaitDurable();
-            pending = false;
+        if (ticket != 0) {
+            verifier.awaitDurable(ticket);
+            ticket = 0;
         }
     }
 }

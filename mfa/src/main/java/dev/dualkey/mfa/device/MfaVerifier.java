@@ -60,7 +60,14 @@ public final class MfaVerifier {
      */
     public VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose,
                                AuditContext ctx) {
-        return verify(accountId, userName, serial, code, purpose, ctx, true);
+        return verify(accountId, userName, serial, code, purpose, ctx, null);
+    }
+
+    /**
+     * The outcome of {@link #verifySharingSync}: the result, and the ticket to pass to {@link #awaitDurable(long)}
+     * (0 when nothing is pending).
+     */
+    public record SharedSyncVerify(VerifyResult result, long durabilityTicket) {
     }
 
     /**
@@ -68,21 +75,27 @@ public final class MfaVerifier {
      * write to the same database right after (the delete a code authorizes): the outcome is committed at once
      * (so the code is refused to every other request from this moment) but without its own WAL fsync; the
      * caller's synced write, which RocksDB orders after it, makes both durable with one fsync. The caller MUST
-     * call {@link #awaitDurable()} before it answers the client, whatever happened in between (nearly free after
-     * a synced write). A crash before that loses the outcome only together with everything it authorized.
+     * call {@link #awaitDurable(long)} with the returned ticket before it answers the client, whatever happened
+     * in between (free once a synced write has begun after this returned). A crash before that loses the outcome
+     * only together with everything it authorized.
      */
-    public VerifyResult verifySharingSync(String accountId, String userName, String serial, String code,
-                                          Purpose purpose, AuditContext ctx) {
-        return verify(accountId, userName, serial, code, purpose, ctx, false);
+    public SharedSyncVerify verifySharingSync(String accountId, String userName, String serial, String code,
+                                              Purpose purpose, AuditContext ctx) {
+        long[] ticket = new long[1];
+        VerifyResult r = verify(accountId, userName, serial, code, purpose, ctx, ticket);
+        return new SharedSyncVerify(r, ticket[0]);
     }
 
-    /** Makes every outcome committed by {@link #verifySharingSync} so far durable. */
-    public void awaitDurable() {
-        store.db().syncWal();
+    /** Makes the outcome with {@code ticket} from {@link #verifySharingSync} durable (a WAL sync at most). */
+    public void awaitDurable(long ticket) {
+        if (ticket > 0) {
+            store.db().syncWalThrough(ticket);
+        }
     }
 
+    /** @param deferredTicket null: commit synced; else commit deferring the sync and put its ticket here */
     private VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose,
-                                AuditContext ctx, boolean sync) {
+                                AuditContext ctx, long[] deferredTicket) {
         if (accountId == null || userName == null || serial == null || serial.isEmpty() || serial.length() > 256
                 || serial.indexOf('\0') >= 0) {
             audit.append(record(ctx, purpose, accountId, null, "INVALID", "malformed serial"));
@@ -108,7 +121,7 @@ public final class MfaVerifier {
                 long center = TotpGenerator.stepOf(now) + d.driftSteps();
                 OptionalLong step = TotpVerifier.matchStep(seed, code, center, WINDOW, d.lastUsedStep());
                 if (step.isPresent()) {
-                    write(sync, b -> {
+                    write(deferredTicket, b -> {
                         store.devices().put(b, serial, d.accepted(step.getAsLong()));
                         audit.append(b, record(ctx, purpose, accountId, serial, "ACCEPTED", null));
                     });
@@ -118,7 +131,7 @@ public final class MfaVerifier {
                         : TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
                         ? "replayed code" : "wrong code";
                 DeviceRecord failed = DeviceThrottle.failure(d, now);
-                write(sync, b -> {
+                write(deferredTicket, b -> {
                     store.devices().put(b, serial, failed);
                     audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", why
                             + (DeviceThrottle.locked(failed, now) ? "; device now locked out" : "")));
@@ -158,11 +171,11 @@ public final class MfaVerifier {
         return allThrottled ? VerifyResult.throttled(null) : VerifyResult.invalid(null);
     }
 
-    private void write(boolean sync, Consumer<Batch> fill) {
-        if (sync) {
+    private void write(long[] deferredTicket, Consumer<Batch> fill) {
+        if (deferredTicket == null) {
             store.db().write(fill);
         } else {
-            store.db().writeDeferringSync(fill);
+            deferredTicket[0] = store.db().writeDeferringSync(fill);
         }
     }
 

@@ -16,6 +16,19 @@ public final class TotpGenerator {
     /** Digits per code. */
     public static final int DIGITS = 6;
     private static final int MODULUS = 1_000_000;
+    /**
+     * One HMAC-SHA1 per thread ({@code Mac.getInstance} is a provider lookup costlier than the HMAC itself; a
+     * check computes up to three). After each use it is re-keyed with {@link #SCRUB_KEY} so that no seed-derived
+     * key state stays behind in it.
+     */
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA1");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA1 unavailable", e);
+        }
+    });
+    private static final SecretKeySpec SCRUB_KEY = new SecretKeySpec(new byte[20], "HmacSHA1");
 
     private TotpGenerator() {
     }
@@ -59,14 +72,18 @@ public final class TotpGenerator {
             msg[i] = (byte) counter;
             counter >>>= 8;
         }
+        Mac mac = MACS.get();
         try {
-            Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(secret, "HmacSHA1"));
             return mac.doFinal(msg);
         } catch (InvalidKeyException e) {
             throw new IllegalArgumentException("unusable TOTP secret", e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA1 unavailable", e);
+        } finally {
+            try {
+                mac.init(SCRUB_KEY);
+            } catch (InvalidKeyException e) {
+                throw new IllegalStateException("HmacSHA1 refused a 20-byte key", e);
+            }
         }
     }
 }

@@ -27,6 +27,18 @@ public final class SecretBox {
     private static final int TAG_BITS = 128;
     private final SecretKeySpec key;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * One cipher per thread: {@code Cipher.getInstance} is a provider lookup that cost more than the decryption
+     * itself on the MFA-delete and SigV4 paths. Every use re-initialises it with a fresh nonce (GCM refuses a
+     * repeated key+nonce for encryption, and every seal draws a random one).
+     */
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    });
 
     public SecretBox(byte[] masterKey) {
         if (masterKey.length != 32) {
@@ -40,7 +52,7 @@ public final class SecretBox {
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = ciphers.get();
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
             byte[] ct = c.doFinal(plaintext);
@@ -64,7 +76,7 @@ public final class SecretBox {
             throw new SecretBoxException("sealed value is malformed");
         }
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = ciphers.get();
             c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, Arrays.copyOfRange(sealed, 1,
                     1 + NONCE_BYTES)));
             c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));

@@ -71,14 +71,18 @@ class MfaVerifierTest {
     @Test
     void sharingTheSyncConsumesTheCodeAtOnceAndAwaitDurableSyncs() {
         String current = f.code(seed, 0);
-        VerifyResult ok = verifier.verifySharingSync(acct, "root", serial, current, Purpose.S3_MFA_DELETE,
-                AuditContext.none());
-        assertTrue(ok.accepted());
+        MfaVerifier.SharedSyncVerify ok = verifier.verifySharingSync(acct, "root", serial, current,
+                Purpose.S3_MFA_DELETE, AuditContext.none());
+        assertTrue(ok.result().accepted());
+        assertTrue(ok.durabilityTicket() > 0, "the accepted step is pending until a sync");
         // refused to every other request from the moment it was accepted, before any fsync
         assertEquals(VerifyOutcome.INVALID, check(current).outcome(), "replay before the shared sync");
-        assertEquals(VerifyOutcome.INVALID, verifier.verifySharingSync(acct, "root", serial, current,
-                Purpose.S3_MFA_DELETE, AuditContext.none()).outcome(), "replay through the same path");
-        verifier.awaitDurable();
+        MfaVerifier.SharedSyncVerify replay = verifier.verifySharingSync(acct, "root", serial, current,
+                Purpose.S3_MFA_DELETE, AuditContext.none());
+        assertEquals(VerifyOutcome.INVALID, replay.result().outcome(), "replay through the same path");
+        assertTrue(replay.durabilityTicket() > ok.durabilityTicket(), "the failure record is pending too");
+        verifier.awaitDurable(replay.durabilityTicket());
+        verifier.awaitDurable(0); // nothing pending
         assertTrue(check(f.code(seed, 1)).accepted(), "the next step is still usable");
     }
 

@@ -21,6 +21,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.rocksdb.BlockBasedTableConfig;
@@ -122,6 +123,13 @@ public final class RocksDatabase implements AutoCloseable {
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions syncWrite;
     private final WriteOptions deferredWrite;
+    /** Deferred writes completed so far: the ticket of each is this counter's value right after it returned. */
+    private final AtomicLong deferredCompleted = new AtomicLong();
+    /**
+     * Every deferred write with a ticket up to this is durable: a synced write or WAL sync that began after it
+     * had returned (so came later in the WAL) has completed.
+     */
+    private final AtomicLong deferredDurable = new AtomicLong();
     private final ReadOptions pointRead;
     private final List<ColumnFamilyDescriptor> descriptors;
     private final Set<String> wantedNames;
@@ -367,15 +375,34 @@ public final class RocksDatabase implements AutoCloseable {
      * the next synced write to this database (RocksDB syncs every earlier WAL entry with it) or {@link #syncWal()}.
      *
      * <p>For records whose durability may share a synced write that follows, e.g. a consumed MFA code followed
-     * by the delete it authorizes: the caller must call {@link #syncWal()} before it reports success to anyone,
-     * which costs almost nothing when a synced write has already happened since.
+     * by the delete it authorizes: the caller must call {@link #syncWalThrough(long)} with the returned ticket
+     * before it reports success to anyone, which costs nothing when a synced write has begun since this returned.
+     *
+     * @return this write's durability ticket, for {@link #syncWalThrough(long)}
      */
-    public void writeDeferringSync(Consumer<Batch> fill) {
+    public long writeDeferringSync(Consumer<Batch> fill) {
         write(fill, deferredWrite);
+        return deferredCompleted.incrementAndGet();
     }
 
-    /** Makes every write so far durable (fsync of the WAL); nearly free when nothing is pending. */
+    /**
+     * Returns once the deferred write with {@code ticket} (and every earlier one) is durable: at once when a synced
+     * write or WAL sync that began after it has completed, else after a WAL sync.
+     */
+    public void syncWalThrough(long ticket) {
+        if (!isDurable(ticket)) {
+            syncWal();
+        }
+    }
+
+    /** Whether the deferred write with {@code ticket} is known to be durable. */
+    boolean isDurable(long ticket) {
+        return deferredDurable.get() >= ticket;
+    }
+
+    /** Makes every write so far durable (fsync of the WAL, even when nothing is pending). */
     public void syncWal() {
+        long covered = deferredCompleted.get();
         closeLock.readLock().lock();
         try {
             ensureOpen();
@@ -385,6 +412,7 @@ public final class RocksDatabase implements AutoCloseable {
         } finally {
             closeLock.readLock().unlock();
         }
+        deferredDurable.accumulateAndGet(covered, Math::max);
     }
 
     private void write(Consumer<Batch> fill, WriteOptions options) {
@@ -398,7 +426,12 @@ public final class RocksDatabase implements AutoCloseable {
             if (batch.size() == 0) {
                 return;
             }
+            // read before the write: every deferred write counted here is earlier in the WAL than this one
+            long covered = deferredCompleted.get();
             commit(batch, options);
+            if (options == syncWrite) {
+                deferredDurable.accumulateAndGet(covered, Math::max);
+            }
             restore = ballastMissing && batch.grows();
         } finally {
             closeLock.readLock().unlock();

@@ -94,11 +94,17 @@ class RocksDatabaseTest {
         try (RocksDatabase db = RocksDatabase.open(dir, FAMILIES, SMALL)) {
             Table<String, Long> a = db.table("test.a", Codecs.UTF8, Codecs.LONG);
             Table<Long, String> b = db.table("test.b", Codecs.LONG, Codecs.UTF8);
-            db.writeDeferringSync(batch -> a.put(batch, "deferred", 1L));
+            long first = db.writeDeferringSync(batch -> a.put(batch, "deferred", 1L));
             assertEquals(1L, a.get("deferred").orElseThrow(), "readers see a deferred write at once");
+            assertFalse(db.isDurable(first));
             db.write(batch -> b.put(batch, 2L, "synced"));
-            db.writeDeferringSync(batch -> a.put(batch, "then-synced", 3L));
-            db.syncWal();
+            assertTrue(db.isDurable(first), "a synced write that began after it covers it");
+            long second = db.writeDeferringSync(batch -> a.put(batch, "then-synced", 3L));
+            assertTrue(second > first);
+            assertFalse(db.isDurable(second));
+            db.syncWalThrough(second);
+            assertTrue(db.isDurable(second));
+            db.syncWalThrough(first); // already durable: returns at once
             db.writeDeferringSync(batch -> { }); // an empty batch writes nothing
         }
         try (RocksDatabase db = RocksDatabase.open(dir, FAMILIES, SMALL)) {
