@@ -106,6 +106,9 @@ final class ReportWriter {
         }
         results.stream().filter(m -> m.server.equals("dualkey") && m.workload.startsWith("mem_64"))
                 .forEach(m -> t.add(!m.hasValue() ? "64 uploads in flight (" + m.workload + "): " + m.failure
+                        : Double.isNaN(m.heapPerUploadKib) && m.errors == 0
+                        ? "64 uploads in flight (" + m.workload + "): heap per upload not measured (no live-heap sample"
+                        + " while all 64 were in flight), " + num(m.median()) + " KiB RSS per upload"
                         : verdict("<= 256 KiB of heap per in-flight upload (" + m.workload + ", "
                         + config.dualkeyJvmOptions() + ")", m.heapPerUploadKib <= 256 && m.errors == 0,
                         num(m.heapPerUploadKib)

@@ -319,7 +319,7 @@ final class S3Workloads {
                             liveInFlight.accumulateAndGet(live, Math::max);
                         }
                     }
-                }, 3, 5, TimeUnit.SECONDS);
+                }, 1, 2, TimeUnit.SECONDS);
             }
             o = ClosedLoop.run(64, 64, Duration.ofMinutes(15), i -> (streaming != null
                     ? streaming.put(BUCKET, "mem/" + i, body)
