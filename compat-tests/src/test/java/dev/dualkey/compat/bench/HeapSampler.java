@@ -24,9 +24,7 @@ final class HeapSampler implements AutoCloseable {
 
     /** Starts sampling, or returns null when the process is not a JVM that jstat can attach to. */
     static HeapSampler startIfJvm(ServerUnderTest server) {
-        boolean jvm = ProcessHandle.of(server.tree().rootPid()).flatMap(h -> h.info().command())
-                .map(c -> c.endsWith("/java") || c.endsWith("java")).orElse(false);
-        if (!jvm) {
+        if (!isJvm(server)) {
             return null;
         }
         try {
@@ -69,12 +67,10 @@ final class HeapSampler implements AutoCloseable {
      * (its "Total" line). -1 when the server is not a JVM or jmap fails. Pauses the server for the GC.
      */
     static long liveHeapKib(ServerUnderTest server) {
-        long pid = server.tree().rootPid();
-        boolean jvm = ProcessHandle.of(pid).flatMap(h -> h.info().command())
-                .map(c -> c.endsWith("/java") || c.endsWith("java")).orElse(false);
-        if (!jvm) {
+        if (!isJvm(server)) {
             return -1;
         }
+        long pid = server.tree().rootPid();
         try {
             Process p = new ProcessBuilder("jmap", "-histo:live", Long.toString(pid)).redirectErrorStream(true)
                     .start();
@@ -96,6 +92,11 @@ final class HeapSampler implements AutoCloseable {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    private static boolean isJvm(ServerUnderTest server) {
+        return ProcessHandle.of(server.tree().rootPid()).flatMap(h -> h.info().command())
+                .map(c -> c.endsWith("java")).orElse(false);
     }
 
     /** The highest used heap seen so far (KiB), or -1 before the first sample. */

@@ -1,5 +1,6 @@
 package dev.dualkey.compat.bench;
 
+import dev.dualkey.compat.mfadelete.Authenticator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,7 +102,7 @@ final class VersionDeletes {
                             .overrideConfiguration(o -> o.credentialsProvider(keys.provider())))
                             .join().virtualMFADevice();
                     VirtualMfaDevice device = new VirtualMfaDevice(created.serialNumber(),
-                            Totp.ofBase32(created.base32StringSeed().asString(StandardCharsets.US_ASCII)));
+                            Authenticator.ofBase32(created.base32StringSeed().asString(StandardCharsets.US_ASCII)));
                     long step = VirtualMfaDevice.wallStepAwayFromBoundary();
                     String[] codes = device.enableCodes(step);
                     iam.enableMFADevice(b -> b.userName("root").serialNumber(device.serial())

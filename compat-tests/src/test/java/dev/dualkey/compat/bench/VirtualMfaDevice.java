@@ -1,5 +1,7 @@
 package dev.dualkey.compat.bench;
 
+import dev.dualkey.compat.mfadelete.Authenticator;
+
 /**
  * A virtual MFA device as the load generator holds it: the serial, the seed, and what the server recorded for it
  * (the drift and the last accepted step), so that every code it sends is one the server accepts.
@@ -12,6 +14,8 @@ package dev.dualkey.compat.bench;
  * Taking the lowest usable step first keeps the higher ones for later. Not thread-safe: one benchmark thread.
  */
 final class VirtualMfaDevice {
+    /** A TOTP step (RFC 6238 default), in milliseconds of wall time. */
+    static final long STEP_MILLIS = 30_000;
     /** No usable step now. */
     static final long NONE = Long.MIN_VALUE;
     /**
@@ -21,11 +25,11 @@ final class VirtualMfaDevice {
     static final long BOUNDARY_GUARD_MILLIS = 1500;
 
     private final String serial;
-    private final Totp totp;
+    private final Authenticator totp;
     private long drift;
     private long lastStep = NONE;
 
-    VirtualMfaDevice(String serial, Totp totp) {
+    VirtualMfaDevice(String serial, Authenticator totp) {
         this.serial = serial;
         this.totp = totp;
     }
@@ -73,19 +77,23 @@ final class VirtualMfaDevice {
      */
     static long wallStepAwayFromBoundary() throws InterruptedException {
         long now = System.currentTimeMillis();
-        long left = Totp.STEP_MILLIS - Math.floorMod(now, Totp.STEP_MILLIS);
+        long left = STEP_MILLIS - Math.floorMod(now, STEP_MILLIS);
         if (left < BOUNDARY_GUARD_MILLIS) {
             Thread.sleep(left + 50);
             now = System.currentTimeMillis();
         }
-        return Totp.stepOf(now);
+        return stepOf(now);
     }
 
     /** Sleeps until 50 ms into the next step and returns it. */
     static long awaitNextStep() throws InterruptedException {
         long now = System.currentTimeMillis();
-        Thread.sleep(Totp.STEP_MILLIS - Math.floorMod(now, Totp.STEP_MILLIS) + 50);
-        return Totp.stepOf(System.currentTimeMillis());
+        Thread.sleep(STEP_MILLIS - Math.floorMod(now, STEP_MILLIS) + 50);
+        return stepOf(System.currentTimeMillis());
+    }
+
+    private static long stepOf(long epochMillis) {
+        return Math.floorDiv(epochMillis, STEP_MILLIS);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dualkey.compat.iam;
 
+import dev.dualkey.compat.mfadelete.Authenticator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +28,7 @@ public final class IamTestClock extends Clock {
 
     /** The current TOTP step, {@code floor(epochSeconds / 30)}. */
     public long step() {
-        return TestTotp.step(now);
+        return Authenticator.stepOf(now);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dualkey.compat.iam;
 
+import dev.dualkey.compat.mfadelete.Authenticator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -74,7 +75,8 @@ class MfaDeviceTest {
     /** Two consecutive codes for fresh steps: the clock moves two steps first so earlier codes are past. */
     static String[] freshPair(String seed) {
         long step = IamTestClock.CLOCK.advanceSteps(2);
-        return new String[] {TestTotp.code(seed, step), TestTotp.code(seed, step + 1)};
+        Authenticator app = Authenticator.ofBase32(seed);
+        return new String[] {app.code(step), app.code(step + 1)};
     }
 
     static String seedOf(CreateVirtualMfaDeviceResponse r) {

@@ -12,14 +12,15 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * What a phone app or a hardware token does, written here from RFC 6238 (HMAC-SHA1, 30-second steps, 6 digits)
  * independently of the product's TOTP code, so the tests check the server against the RFC and not against itself.
- * (The iam package has the same helper, package-private; a separate copy keeps the two test packages independent.)
+ * The one such helper of the compat tests: the iam tests and the benchmark's load generator (whose stand-alone
+ * build compiles this file too, see {@code compat-tests/bench/pom.xml}) use it as well.
  *
  * @param secret the raw seed bytes (never printed: {@link #toString()} hides them)
  */
-record Authenticator(byte[] secret) {
+public record Authenticator(byte[] secret) {
 
     /** From a Base32 seed as IAM's CreateVirtualMFADevice returns it (or a CSV token file lists it). */
-    static Authenticator ofBase32(String seed) {
+    public static Authenticator ofBase32(String seed) {
         return new Authenticator(base32Decode(seed));
     }
 
@@ -29,7 +30,7 @@ record Authenticator(byte[] secret) {
     }
 
     /** The 6-digit code for TOTP step {@code step}. */
-    String code(long step) {
+    public String code(long step) {
         try {
             Mac mac = Mac.getInstance("HmacSHA1");
             mac.init(new SecretKeySpec(secret, "HmacSHA1"));
@@ -58,7 +59,7 @@ record Authenticator(byte[] secret) {
         return wrong;
     }
 
-    static long stepOf(Instant t) {
+    public static long stepOf(Instant t) {
         return Math.floorDiv(t.getEpochSecond(), 30);
     }
 

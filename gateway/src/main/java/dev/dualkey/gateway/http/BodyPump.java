@@ -173,18 +173,22 @@ final class BodyPump {
     private void feed(HttpContent c) {
         int n;
         try {
-            ByteBuf buf = c.content();
-            n = buf.readableBytes();
-            if (n > 0) {
-                for (ByteBuffer nio : buf.nioBuffers()) {
-                    exchange.onData(nio);
-                }
-            }
+            n = c.content().readableBytes();
+            feed(exchange, c.content());
         } finally {
             c.release();
         }
         if (queuedBytes.addAndGet(-n) < HIGH_WATER && paused.get() && paused.compareAndSet(true, false)) {
             loop.execute(listener::drained);
+        }
+    }
+
+    /** Hands {@code buf}'s readable bytes to {@code exchange} without copying (any thread; buf stays owned). */
+    static void feed(Exchange.Streaming exchange, ByteBuf buf) {
+        if (buf.isReadable()) {
+            for (ByteBuffer nio : buf.nioBuffers()) {
+                exchange.onData(nio);
+            }
         }
     }
 

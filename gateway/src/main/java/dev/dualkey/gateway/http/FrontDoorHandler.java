@@ -400,8 +400,8 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         if (pending != null && pending.streamedBody() != null) {
             pending.streamedBody().release().run();
         }
-        if (was == State.COLLECTING || was == State.STARTING || was == State.AGGREGATING || was == State.STREAMING || was == State.WORKING
-                || was == State.DISCARDING) {
+        if (was == State.COLLECTING || was == State.STARTING || was == State.AGGREGATING || was == State.STREAMING
+                || was == State.WORKING || was == State.DISCARDING) {
             inFlight.finished();
         }
         ctx.fireChannelInactive();

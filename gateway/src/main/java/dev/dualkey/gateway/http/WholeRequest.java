@@ -2,7 +2,6 @@ package dev.dualkey.gateway.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpContent;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -42,12 +41,7 @@ final class WholeRequest {
         Exchange.Streaming s = (Exchange.Streaming) ex;
         try {
             for (HttpContent c : pieces) {
-                ByteBuf b = c.content();
-                if (b.isReadable()) {
-                    for (ByteBuffer nio : b.nioBuffers()) {
-                        s.onData(nio);
-                    }
-                }
+                BodyPump.feed(s, c.content());
             }
             return s.finish();
         } catch (RuntimeException | Error e) {

@@ -60,7 +60,7 @@ public final class MfaVerifier {
      */
     public VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose,
                                AuditContext ctx) {
-        return verify(accountId, userName, serial, code, purpose, ctx, null);
+        return check(accountId, userName, serial, code, purpose, ctx, false).result();
     }
 
     /**
@@ -81,9 +81,7 @@ public final class MfaVerifier {
      */
     public SharedSyncVerify verifySharingSync(String accountId, String userName, String serial, String code,
                                               Purpose purpose, AuditContext ctx) {
-        long[] ticket = new long[1];
-        VerifyResult r = verify(accountId, userName, serial, code, purpose, ctx, ticket);
-        return new SharedSyncVerify(r, ticket[0]);
+        return check(accountId, userName, serial, code, purpose, ctx, true);
     }
 
     /** Makes the outcome with {@code ticket} from {@link #verifySharingSync} durable (a WAL sync at most). */
@@ -93,13 +91,13 @@ public final class MfaVerifier {
         }
     }
 
-    /** @param deferredTicket null: commit synced; else commit deferring the sync and put its ticket here */
-    private VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose,
-                                AuditContext ctx, long[] deferredTicket) {
+    /** @param deferSync commit the outcome without its own fsync (the ticket says what to await); else synced */
+    private SharedSyncVerify check(String accountId, String userName, String serial, String code, Purpose purpose,
+                                   AuditContext ctx, boolean deferSync) {
         if (accountId == null || userName == null || serial == null || serial.isEmpty() || serial.length() > 256
                 || serial.indexOf('\0') >= 0) {
             audit.append(record(ctx, purpose, accountId, null, "INVALID", "malformed serial"));
-            return VerifyResult.invalid(serial);
+            return new SharedSyncVerify(VerifyResult.invalid(serial), 0);
         }
         return deviceLocks.withLock(serial, () -> {
             Instant now = clock.instant();
@@ -109,34 +107,34 @@ public final class MfaVerifier {
                 // not counted against the device: a stranger must not be able to lock out someone else's device
                 audit.append(record(ctx, purpose, accountId, serial, "INVALID",
                         "unknown serial or device not assigned to " + userName));
-                return VerifyResult.invalid(serial);
+                return new SharedSyncVerify(VerifyResult.invalid(serial), 0);
             }
             DeviceRecord d = found.get();
             if (DeviceThrottle.locked(d, now)) {
                 audit.append(record(ctx, purpose, accountId, serial, "THROTTLED", "device locked out"));
-                return VerifyResult.throttled(serial);
+                return new SharedSyncVerify(VerifyResult.throttled(serial), 0);
             }
             byte[] seed = box.open(d.sealedSeed(), DeviceRecord.aad(serial));
             try {
                 long center = TotpGenerator.stepOf(now) + d.driftSteps();
                 OptionalLong step = TotpVerifier.matchStep(seed, code, center, WINDOW, d.lastUsedStep());
                 if (step.isPresent()) {
-                    write(deferredTicket, b -> {
+                    long ticket = write(deferSync, b -> {
                         store.devices().put(b, serial, d.accepted(step.getAsLong()));
                         audit.append(b, record(ctx, purpose, accountId, serial, "ACCEPTED", null));
                     });
-                    return new VerifyResult(VerifyOutcome.ACCEPTED, step, serial);
+                    return new SharedSyncVerify(new VerifyResult(VerifyOutcome.ACCEPTED, step, serial), ticket);
                 }
                 String why = !TotpVerifier.wellFormed(code) ? "malformed code"
                         : TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
                         ? "replayed code" : "wrong code";
                 DeviceRecord failed = DeviceThrottle.failure(d, now);
-                write(deferredTicket, b -> {
+                long ticket = write(deferSync, b -> {
                     store.devices().put(b, serial, failed);
                     audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", why
                             + (DeviceThrottle.locked(failed, now) ? "; device now locked out" : "")));
                 });
-                return VerifyResult.invalid(serial);
+                return new SharedSyncVerify(VerifyResult.invalid(serial), ticket);
             } finally {
                 Arrays.fill(seed, (byte) 0);
             }
@@ -171,12 +169,13 @@ public final class MfaVerifier {
         return allThrottled ? VerifyResult.throttled(null) : VerifyResult.invalid(null);
     }
 
-    private void write(long[] deferredTicket, Consumer<Batch> fill) {
-        if (deferredTicket == null) {
-            store.db().write(fill);
-        } else {
-            deferredTicket[0] = store.db().writeDeferringSync(fill);
+    /** @return the durability ticket of a deferred write, 0 for a synced one */
+    private long write(boolean deferSync, Consumer<Batch> fill) {
+        if (deferSync) {
+            return store.db().writeDeferringSync(fill);
         }
+        store.db().write(fill);
+        return 0;
     }
 
     private AuditRecord record(AuditContext c, Purpose purpose, String accountId, String serial, String outcome,
