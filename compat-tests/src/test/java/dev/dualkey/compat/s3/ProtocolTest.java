@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.s3.model.Tagging;
 
 /**
  * HTTP-level behaviour S3 clients depend on, checked on raw sockets where a client library would hide it:
- * {@code Expect: 100-continue} answered only after authentication, keep-alive, HEAD without a body, request
+ * {@code Expect: 100-continue} answered only after authentication (for bodies over 128 KiB; small ones get 100
+ * Continue at once and their answer after the body), keep-alive, HEAD without a body, request
  * ids on every response, and 501 NotImplemented for S3 operations Dualkey does not offer.
  */
 @ExtendWith(GatewayExtension.class)
@@ -164,6 +165,33 @@ class ProtocolTest {
             assertEquals(403, response.status(), response::text);
             assertTrue(response.text().contains("<Code>SignatureDoesNotMatch</Code>"), response::text);
             assertTrue(closedByServer(socket.getInputStream()), "connection closed instead of reading the body");
+        }
+        assertTrue(s3.listObjectsV2(b -> b.bucket(bucket)).contents().isEmpty());
+    }
+
+    /**
+     * A small body (up to 128 KiB, as the SDKs send for most PutObject calls) with {@code Expect: 100-continue}
+     * gets 100 Continue at once, before authentication; a wrong signature is then answered after the body, with
+     * 403 SignatureDoesNotMatch, and the connection stays usable. Nothing is stored.
+     */
+    @Test
+    void smallBodyGetsContinueAtOnceAndBadSignatureIsAnsweredAfterIt(TestBuckets buckets) throws IOException {
+        String bucket = buckets.create();
+        AccessKey wrong = new AccessKey(gateway.root().accessKeyId(), "not-the-secret-key-000000000000000000000");
+        SdkHttpRequest signed = raw.request("PUT", "/" + bucket + "/k").key(wrong).payloadSigning(false)
+                .body(SMALL).sign().request();
+        try (Socket socket = connect()) {
+            writeHead(socket.getOutputStream(), signed, Map.of("Expect", "100-continue"));
+            WireResponse interim = read(socket.getInputStream(), false);
+            assertEquals(100, interim.status());
+            socket.getOutputStream().write(SMALL);
+            socket.getOutputStream().flush();
+            WireResponse response = read(socket.getInputStream(), false);
+            assertEquals(403, response.status(), response::text);
+            assertTrue(response.text().contains("<Code>SignatureDoesNotMatch</Code>"), response::text);
+            // the body was read to its end, so the same connection serves the next request
+            writeHead(socket.getOutputStream(), raw.request("HEAD", "/" + bucket).sign().request(), Map.of());
+            assertEquals(200, read(socket.getInputStream(), true).status());
         }
         assertTrue(s3.listObjectsV2(b -> b.bucket(bucket)).contents().isEmpty());
     }

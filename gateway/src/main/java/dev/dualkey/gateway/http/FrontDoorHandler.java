@@ -32,14 +32,16 @@ import org.slf4j.LoggerFactory;
  * IDLE --head--> STARTING --(begin on executor)--> AGGREGATING | STREAMING --last--> WORKING --> WRITING --> IDLE
  *   |               \--failure--> DISCARDING (small unread body, reply held) --last--> WRITING --> IDLE
  *   |                           \-> WRITING --> close (large or unsent body)
- *   \--head of a small body without Expect--> COLLECTING --last--> WORKING (begin + body + finish) --> WRITING
+ *   \--head of a small body (100 Continue if expected)--> COLLECTING --last--> WORKING (begin + body + finish) --> WRITING
  * </pre>
  *
  * Every state change happens on the channel's event loop; endpoint code runs on the storage executor with at
  * most one task per connection in flight. Each executor hop costs two thread hand-offs, so small requests take as
- * few as possible: a request whose whole body is small and already on its way (no {@code Expect: 100-continue};
- * GETs, presigned PUTs) is collected first and then begun, fed and finished in a single task; a small streamed body
- * is fed and finished in one task ({@link BodyPump}); a large one is fed while the loop reads on.
+ * few as possible: a request whose whole body is small ({@link #EARLY_BODY_MAX}: GETs, presigned PUTs, the SDKs'
+ * small PutObject and UploadPart) is collected first and then begun, fed and finished in a single task; with
+ * {@code Expect: 100-continue} it gets its 100 Continue at once. Only a larger body with the expectation is begun
+ * first (authentication and authorization answer before the client sends it); a large body is fed while the loop
+ * reads on ({@link BodyPump}).
  */
 public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoorHandler.class);
@@ -165,8 +167,15 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         endpoint = pick(request);
-        if (!head.expectContinue()
-                && (head.hasNoBody() || (head.contentLength() > 0 && head.contentLength() <= EARLY_BODY_MAX))) {
+        boolean smallBody = head.contentLength() > 0 && head.contentLength() <= EARLY_BODY_MAX;
+        if (head.hasNoBody() || smallBody) {
+            if (smallBody && head.expectContinue()) {
+                // The SDKs put Expect on every PutObject/UploadPart and wait for this before sending the body.
+                // For a small body, answering it at once (RFC 9110 10.1.1 allows either that or a final status)
+                // saves a storage task and its two thread hand-offs per request; refusing before the body
+                // would only spare the client sending at most EARLY_BODY_MAX bytes, which it may send unasked.
+                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+            }
             state = State.COLLECTING;
             early = new ArrayList<>(2);
             readNext(ctx);
