@@ -181,12 +181,7 @@ class ProtocolTest {
         SdkHttpRequest signed = raw.request("PUT", "/" + bucket + "/k").key(wrong).payloadSigning(false)
                 .body(SMALL).sign().request();
         try (Socket socket = connect()) {
-            writeHead(socket.getOutputStream(), signed, Map.of("Expect", "100-continue"));
-            WireResponse interim = read(socket.getInputStream(), false);
-            assertEquals(100, interim.status());
-            socket.getOutputStream().write(SMALL);
-            socket.getOutputStream().flush();
-            WireResponse response = read(socket.getInputStream(), false);
+            WireResponse response = continueThenBody(socket, signed, SMALL);
             assertEquals(403, response.status(), response::text);
             assertTrue(response.text().contains("<Code>SignatureDoesNotMatch</Code>"), response::text);
             // the body was read to its end, so the same connection serves the next request
@@ -221,16 +216,22 @@ class ProtocolTest {
         String bucket = buckets.create();
         SdkHttpRequest signed = raw.request("PUT", "/" + bucket + "/k").body(SMALL).sign().request();
         try (Socket socket = connect()) {
-            writeHead(socket.getOutputStream(), signed, Map.of("Expect", "100-continue"));
-            WireResponse interim = read(socket.getInputStream(), false);
-            assertEquals(100, interim.status());
-            socket.getOutputStream().write(SMALL);
-            socket.getOutputStream().flush();
-            WireResponse response = read(socket.getInputStream(), false);
+            WireResponse response = continueThenBody(socket, signed, SMALL);
             assertEquals(200, response.status(), response::text);
             assertEquals(Bytes.etag(SMALL), response.headers().get("etag"));
         }
         assertEquals(SMALL.length, s3.headObject(b -> b.bucket(bucket).key("k")).contentLength());
+    }
+
+    /** Sends the head with {@code Expect: 100-continue}, requires 100 Continue, sends the body: the final answer. */
+    private static WireResponse continueThenBody(Socket socket, SdkHttpRequest signed, byte[] body)
+            throws IOException {
+        writeHead(socket.getOutputStream(), signed, Map.of("Expect", "100-continue"));
+        WireResponse interim = read(socket.getInputStream(), false);
+        assertEquals(100, interim.status(), interim::text);
+        socket.getOutputStream().write(body);
+        socket.getOutputStream().flush();
+        return read(socket.getInputStream(), false);
     }
 
     // ---- keep-alive and HEAD -------------------------------------------------------------------------
