@@ -223,21 +223,10 @@ final class S3Workloads {
     }
 
     private long countVersions() {
-        long count = 0;
-        String keyMarker = null;
-        String versionMarker = null;
-        while (true) {
-            String k = keyMarker;
-            String v = versionMarker;
-            ListObjectVersionsResponse r = s3.listObjectVersions(b -> b.bucket(VERSIONED_BUCKET).maxKeys(1000)
-                    .keyMarker(k).versionIdMarker(v)).join();
-            count += r.versions().size() + r.deleteMarkers().size();
-            if (!Boolean.TRUE.equals(r.isTruncated())) {
-                return count;
-            }
-            keyMarker = r.nextKeyMarker();
-            versionMarker = r.nextVersionIdMarker();
-        }
+        AtomicLong count = new AtomicLong();
+        s3.listObjectVersionsPaginator(b -> b.bucket(VERSIONED_BUCKET).maxKeys(1000))
+                .subscribe(r -> count.addAndGet(r.versions().size() + r.deleteMarkers().size())).join();
+        return count.get();
     }
 
     Measurement putLarge() throws Exception {

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -24,7 +25,6 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.MFADelete;
 import software.amazon.awssdk.services.s3.model.MFADeleteStatus;
 
@@ -405,36 +405,21 @@ final class VersionDeletes {
                         : List.of(root.plainBucket(), root.mfaBucket())) {
                     Measurement m = bucket.equals(root.plainBucket()) ? plain : protectedDeletes;
                     Set<String> gone = deleted.get(bucket);
-                    long remaining = 0;
-                    long resurrected = 0;
-                    String keyMarker = null;
-                    String versionMarker = null;
-                    while (true) {
-                        String k = keyMarker;
-                        String vm = versionMarker;
-                        ListObjectVersionsResponse r = s3.listObjectVersions(b -> b.bucket(bucket).prefix(prefix)
-                                .keyMarker(k).versionIdMarker(vm).maxKeys(1000)
-                                .overrideConfiguration(o -> o.credentialsProvider(owners.get(bucket).provider())))
-                                .join();
-                        for (var v : r.versions()) {
-                            remaining++;
-                            if (gone.contains(v.versionId())) {
-                                resurrected++;
-                            }
-                        }
-                        remaining += r.deleteMarkers().size();
-                        if (!Boolean.TRUE.equals(r.isTruncated())) {
-                            break;
-                        }
-                        keyMarker = r.nextKeyMarker();
-                        versionMarker = r.nextVersionIdMarker();
-                    }
+                    AtomicLong remaining = new AtomicLong();
+                    AtomicLong resurrected = new AtomicLong();
+                    s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(1000)
+                                    .overrideConfiguration(o -> o.credentialsProvider(owners.get(bucket).provider())))
+                            .subscribe(r -> {
+                                remaining.addAndGet(r.versions().size() + r.deleteMarkers().size());
+                                resurrected.addAndGet(r.versions().stream().filter(v -> gone.contains(v.versionId()))
+                                        .count());
+                            }).join();
                     long expected = created.get(bucket) - gone.size();
-                    if (remaining != expected || resurrected > 0) {
+                    if (remaining.get() != expected || resurrected.get() > 0) {
                         m.recordError(1, new IllegalStateException(String.format(Locale.ROOT,
                                 "%s: %d versions listed after %d of %d were deleted (expected %d; %d deleted ones "
-                                        + "still listed)", bucket, remaining, gone.size(), created.get(bucket),
-                                expected, resurrected)));
+                                        + "still listed)", bucket, remaining.get(), gone.size(), created.get(bucket),
+                                expected, resurrected.get())));
                     }
                 }
             }

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * Every state change happens on the channel's event loop; endpoint code runs on the storage executor with at
  * most one task per connection in flight. Each executor hop costs two thread hand-offs, so small requests take as
- * few as possible: a request whose whole body is small ({@link #EARLY_BODY_MAX}: GETs, presigned PUTs, the SDKs'
- * small PutObject and UploadPart) is collected first and then begun, fed and finished in a single task; with
+ * few as possible: a request whose whole body is small ({@link #EARLY_BODY_MAX}: GETs, presigned PUTs, small
+ * PutObject and UploadPart calls) is collected first and then begun, fed and finished in a single task; with
  * {@code Expect: 100-continue} it gets its 100 Continue at once. Only a larger body with the expectation is begun
  * first (authentication and authorization answer before the client sends it); a large body is fed while the loop
  * reads on ({@link BodyPump}).
@@ -170,8 +170,8 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         boolean smallBody = head.contentLength() > 0 && head.contentLength() <= EARLY_BODY_MAX;
         if (head.hasNoBody() || smallBody) {
             if (smallBody && head.expectContinue()) {
-                // The SDKs put Expect on every PutObject/UploadPart and wait for this before sending the body.
-                // For a small body, answering it at once (RFC 9110 10.1.1 allows either that or a final status)
+                // SDK v1 and botocore put Expect on PutObject/UploadPart and wait for this before sending the
+                // body. For a small body, answering it at once (RFC 9110 10.1.1 allows that or a final status)
                 // saves a storage task and its two thread hand-offs per request; refusing before the body
                 // would only spare the client sending at most EARLY_BODY_MAX bytes, which it may send unasked.
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
