@@ -1,5 +1,6 @@
 package dev.dualkey.gateway.iam;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -8,8 +9,12 @@ import java.util.Objects;
  * @param accountId 12-digit account id
  * @param userName the IAM user name, or {@link #ROOT} for the account's root user
  * @param userPath the IAM user's path ({@code /} for root)
+ * @param temporary true when the request was signed with temporary (STS session) credentials
+ * @param mfaAuthenticatedAt when the caller's session proved MFA; null for long-term keys (see
+ *                  {@link dev.dualkey.gateway.auth.Principal#mfaAuthenticatedAt()})
  */
-public record IamCaller(String accountId, String userName, String userPath) {
+public record IamCaller(String accountId, String userName, String userPath, boolean temporary,
+                        Instant mfaAuthenticatedAt) {
     /** The reserved user name that designates an account's root user in IAM requests. */
     public static final String ROOT = "root";
 
@@ -17,6 +22,11 @@ public record IamCaller(String accountId, String userName, String userPath) {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(userName, "userName");
         Objects.requireNonNull(userPath, "userPath");
+    }
+
+    /** A caller signing with long-term access keys (no session, no MFA context). */
+    public IamCaller(String accountId, String userName, String userPath) {
+        this(accountId, userName, userPath, false, null);
     }
 
     public static IamCaller root(String accountId) {

@@ -139,13 +139,14 @@ public final class IamEndpoint implements Endpoint {
     /** The gateway principal as the IAM layer sees it; the path is read back from the user ARN. */
     static IamCaller caller(Principal p) {
         if (p.root()) {
-            return IamCaller.root(p.accountId());
+            return new IamCaller(p.accountId(), IamCaller.ROOT, "/", p.temporary(), p.mfaAuthenticatedAt());
         }
         String marker = ":user";
         int at = p.arn().indexOf(marker);
         String pathAndName = at < 0 ? "/" + p.userName() : p.arn().substring(at + marker.length());
         String path = pathAndName.substring(0, pathAndName.length() - p.userName().length());
-        return new IamCaller(p.accountId(), p.userName(), path.isEmpty() ? "/" : path);
+        return new IamCaller(p.accountId(), p.userName(), path.isEmpty() ? "/" : path, p.temporary(),
+                p.mfaAuthenticatedAt());
     }
 
     private static Reply reply(IamResponse r) {
