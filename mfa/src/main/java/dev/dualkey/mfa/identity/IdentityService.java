@@ -7,10 +7,12 @@ import dev.dualkey.mfa.error.DeleteConflictException;
 import dev.dualkey.mfa.error.EntityAlreadyExistsException;
 import dev.dualkey.mfa.error.InvalidInputException;
 import dev.dualkey.mfa.error.LimitExceededException;
+import dev.dualkey.mfa.error.MalformedPolicyDocumentException;
 import dev.dualkey.mfa.error.NoSuchEntityException;
 import dev.dualkey.mfa.error.ValidationException;
 import dev.dualkey.mfa.policy.Decision;
 import dev.dualkey.mfa.policy.Policy;
+import dev.dualkey.mfa.policy.PolicyCache;
 import dev.dualkey.mfa.policy.PolicyEvaluator;
 import dev.dualkey.mfa.policy.PolicyParser;
 import dev.dualkey.mfa.policy.RequestContext;
@@ -66,6 +68,8 @@ public final class IdentityService {
     private final String dummyHash;
     /** Decrypted secrets of keys in use, checked against the stored record on every lookup. */
     private final OpenedSecretCache openedSecrets;
+    /** Parsed inline policies by content: parsed once, not on every request. */
+    private final PolicyCache policies = new PolicyCache(PolicyCache.DEFAULT_CAPACITY);
 
     public IdentityService(MfaStore store, SecretBox box, PasswordHasher hasher, AuditLog audit, Clock clock,
                            CredentialFactory credentials, KeyLocks accountLocks) {
@@ -511,9 +515,10 @@ public final class IdentityService {
         if (document == null) {
             throw ValidationException.of("policyDocument", null, "Member must not be null");
         }
-        PolicyParser.parse(document);
+        policies.parse(document);
         accountLocks.withLock(accountId, () -> {
             IamUser u = getUser(accountId, userName);
+            checkInlinePolicyQuota(accountId, u, policyName, document);
             store.db().write(b -> {
                 store.userPolicies().put(b, Keys.of(accountId, MfaStore.lc(u.userName()), policyName), document);
                 audit.append(b, record(actor, accountId, "iam:PutUserPolicy", "OK").withReason("user "
@@ -564,6 +569,15 @@ public final class IdentityService {
      * @param resource resource ARN, e.g. {@code arn:aws:iam::123456789012:user/alice}
      */
     public Decision authorize(Caller caller, String action, String resource, Map<String, String> extraKeys) {
+        return authorize(caller, action, resource, extraKeys, Map.of());
+    }
+
+    /**
+     * {@link #authorize(Caller, String, String, Map)} with multivalued condition keys as well (e.g.
+     * {@code aws:TagKeys}), for the {@code ForAnyValue:} / {@code ForAllValues:} qualifiers.
+     */
+    public Decision authorize(Caller caller, String action, String resource, Map<String, String> extraKeys,
+                              Map<String, List<String>> multiValuedKeys) {
         if (caller.root()) {
             return Decision.ALLOW;
         }
@@ -573,12 +587,47 @@ public final class IdentityService {
         keys.put("aws:PrincipalAccount", caller.accountId());
         keys.put("aws:PrincipalArn", caller.arn());
         keys.putIfAbsent(RequestContext.MFA_PRESENT, "false");
-        List<Policy> policies = new ArrayList<>();
-        for (KvEntry<List<String>, String> e : store.userPolicies().scanPrefix(Keys.prefix(caller.accountId(),
-                MfaStore.lc(caller.userName())), 10_000)) {
-            policies.add(PolicyParser.parse(e.value()));
+        return evaluateUserPolicies(caller, new RequestContext(action, resource, keys, multiValuedKeys));
+    }
+
+    /**
+     * Every inline policy of the caller, each parsed once ({@link PolicyCache}), none skipped or truncated. A
+     * stored policy that no longer parses (written before today's validation) denies everything: dropping it
+     * could drop a Deny.
+     */
+    private Decision evaluateUserPolicies(Caller caller, RequestContext request) {
+        List<Policy> userPolicies = new ArrayList<>();
+        try (var it = store.userPolicies().scanPrefix(Keys.prefix(caller.accountId(),
+                MfaStore.lc(caller.userName())))) {
+            while (it.hasNext()) {
+                try {
+                    userPolicies.add(policies.parse(it.next().value()));
+                } catch (MalformedPolicyDocumentException e) {
+                    return Decision.EXPLICIT_DENY;
+                }
+            }
         }
-        return PolicyEvaluator.evaluate(policies, new RequestContext(action, resource, keys));
+        return PolicyEvaluator.evaluate(userPolicies, request);
+    }
+
+    /**
+     * IAM's quota on a user's inline policies together: {@value PolicyParser#USER_INLINE_POLICIES_QUOTA}
+     * characters without whitespace, counting {@code document} in place of a policy of the same name.
+     */
+    private void checkInlinePolicyQuota(String accountId, IamUser u, String policyName, String document) {
+        long total = PolicyParser.quotaSize(document);
+        try (var it = store.userPolicies().scanPrefix(Keys.prefix(accountId, MfaStore.lc(u.userName())))) {
+            while (it.hasNext()) {
+                KvEntry<List<String>, String> e = it.next();
+                if (!e.key().get(2).equals(policyName)) {
+                    total += PolicyParser.quotaSize(e.value());
+                }
+            }
+        }
+        if (total > PolicyParser.USER_INLINE_POLICIES_QUOTA) {
+            throw new LimitExceededException("Maximum policy size of " + PolicyParser.USER_INLINE_POLICIES_QUOTA
+                    + " bytes exceeded for user " + u.userName());
+        }
     }
 
     /**
@@ -646,7 +695,7 @@ public final class IdentityService {
         m.put("Users", users);
         m.put("UsersQuota", 5000);
         m.put("AccessKeysPerUserQuota", MAX_ACCESS_KEYS);
-        m.put("UserPolicySizeQuota", PolicyParser.MAX_DOCUMENT_CHARS);
+        m.put("UserPolicySizeQuota", PolicyParser.USER_INLINE_POLICIES_QUOTA);
         m.put("Policies", policies);
         m.put("MFADevices", virtual + hardwareInUse);
         m.put("MFADevicesInUse", inUse);

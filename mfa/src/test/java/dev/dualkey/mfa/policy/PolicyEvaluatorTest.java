@@ -99,7 +99,7 @@ class PolicyEvaluatorTest {
                 "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"GetObject\",\"Resource\":\"*\"}}",
                 "{\"Version\":\"2020-01-01\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\"}}",
                 "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Action\":\"s3:*\",\"Resource\":\"*\","
-                        + "\"Condition\":{\"DateGreaterThanEquals\":{\"aws:CurrentTime\":\"2020\"}}}}",
+                        + "\"Condition\":{\"DateGreaterThanEquals\":{\"aws:CurrentTime\":\"2020-13-45\"}}}}",
                 "{\"Version\":\"2012-10-17\",\"Statement\":{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:*\","
                         + "\"Resource\":\"*\"}}")) {
             assertThrows(MalformedPolicyDocumentException.class, () -> PolicyParser.parse(bad), bad);
