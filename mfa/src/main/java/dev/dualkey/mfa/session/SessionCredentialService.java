@@ -149,6 +149,18 @@ public final class SessionCredentialService {
     }
 
     /**
+     * Audits a GetSessionToken with MFA input that was refused before its code could be checked (malformed
+     * input, session credentials as caller), so that every such request is in the log, never with the code.
+     *
+     * @param serial the serial when it is well-formed, else null
+     */
+    public void auditRefused(String accountId, String serial, String reason, AuditContext ctx) {
+        AuditContext c = withAction(ctx);
+        audit.append(new AuditRecord(clock.instant(), accountId, c.principal(), c.accessKeyId(), c.action(), null,
+                null, null, serial, "INVALID", c.clientAddress(), reason));
+    }
+
+    /**
      * SigV4 lookup of temporary credentials. Empty when the id is not a session's, or when the session no longer
      * stands for anyone: its user was deleted (or re-created: another user id), or the long-term key that made it
      * was deleted, deactivated or moved. An expired session is returned with {@code expired} set (the gateway
