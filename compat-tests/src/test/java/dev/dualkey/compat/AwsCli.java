@@ -30,11 +30,18 @@ public final class AwsCli {
     private final GatewayEndpoint gw;
     private final AccessKey key;
     private final Path workDir;
+    /** AWS_SESSION_TOKEN for temporary (STS) credentials; null for long-term keys. */
+    private final String sessionToken;
 
     private AwsCli(GatewayEndpoint gw, AccessKey key, Path workDir) {
+        this(gw, key, workDir, null);
+    }
+
+    private AwsCli(GatewayEndpoint gw, AccessKey key, Path workDir, String sessionToken) {
         this.gw = gw;
         this.key = key;
         this.workDir = workDir;
+        this.sessionToken = sessionToken;
     }
 
     /** The CLI as the root user, or a failed (CI) / skipped (elsewhere) test when {@code aws} is missing. */
@@ -52,6 +59,11 @@ public final class AwsCli {
     /** The same CLI signing with another key. */
     public AwsCli as(AccessKey other) {
         return new AwsCli(gw, other, workDir);
+    }
+
+    /** The same CLI with temporary credentials: {@code AWS_SESSION_TOKEN} set, as after get-session-token. */
+    public AwsCli asSession(AccessKey sessionKey, String token) {
+        return new AwsCli(gw, sessionKey, workDir, token);
     }
 
     /** Runs {@code aws <args> --endpoint-url ...} and waits up to {@code timeout}. */
@@ -74,6 +86,9 @@ public final class AwsCli {
         env.put("AWS_MAX_ATTEMPTS", "1");
         env.put("AWS_RETRY_MODE", "standard");
         env.remove("AWS_SESSION_TOKEN");
+        if (sessionToken != null) {
+            env.put("AWS_SESSION_TOKEN", sessionToken);
+        }
         env.remove("AWS_PROFILE");
         try {
             Path out = Files.createTempFile(workDir, "aws-out-", ".txt");

@@ -46,15 +46,21 @@ public final class Clients {
 
     /** SDK v2 synchronous client signing with {@code key}. */
     public static S3Client v2(GatewayEndpoint gw, AccessKey key) {
-        return v2(gw, key, List.of());
+        return v2(gw, credentials(key), List.of());
+    }
+
+    /** SDK v2 synchronous client signing with {@code credentials}, e.g. STS session credentials. */
+    public static S3Client v2(GatewayEndpoint gw, software.amazon.awssdk.auth.credentials.AwsCredentials credentials) {
+        return v2(gw, StaticCredentialsProvider.create(credentials), List.of());
     }
 
     /** SDK v2 synchronous client as the root user that also runs {@code interceptors} (to observe the wire). */
     public static S3Client v2(GatewayEndpoint gw, ExecutionInterceptor... interceptors) {
-        return v2(gw, gw.root(), List.of(interceptors));
+        return v2(gw, credentials(gw.root()), List.of(interceptors));
     }
 
-    private static S3Client v2(GatewayEndpoint gw, AccessKey key, List<ExecutionInterceptor> interceptors) {
+    private static S3Client v2(GatewayEndpoint gw, StaticCredentialsProvider credentials,
+                               List<ExecutionInterceptor> interceptors) {
         ApacheHttpClient.Builder http = ApacheHttpClient.builder().maxConnections(16);
         if (gw.isTls()) {
             http.tlsTrustManagersProvider(() -> PinnedTls.trustManagers(gw.endpoint()));
@@ -62,7 +68,7 @@ public final class Clients {
         return S3Client.builder()
                 .endpointOverride(gw.endpoint())
                 .region(Region.of(gw.region()))
-                .credentialsProvider(credentials(key))
+                .credentialsProvider(credentials)
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .overrideConfiguration(noRetries().toBuilder().executionInterceptors(interceptors).build())
                 .httpClientBuilder(http)

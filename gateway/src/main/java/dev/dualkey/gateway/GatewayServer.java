@@ -335,6 +335,7 @@ public final class GatewayServer implements AutoCloseable {
                     credentialProvider = wired.credentials();
                     authorizer = wired.authorizer();
                     extraEndpoints.add(0, wired.iamEndpoint());
+                    extraEndpoints.add(1, wired.stsEndpoint()); // STS: GetSessionToken, GetCallerIdentity
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
                 }

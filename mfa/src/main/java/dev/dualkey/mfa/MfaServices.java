@@ -9,6 +9,7 @@ import dev.dualkey.mfa.secret.MasterKey;
 import dev.dualkey.mfa.secret.PasswordHasher;
 import dev.dualkey.mfa.secret.SecretBox;
 import dev.dualkey.mfa.secret.SeedGenerator;
+import dev.dualkey.mfa.session.SessionCredentialService;
 import dev.dualkey.mfa.signin.SignInService;
 import dev.dualkey.mfa.store.MfaStore;
 import dev.dualkey.storage.lock.KeyLocks;
@@ -39,6 +40,7 @@ public final class MfaServices {
     private final MfaVerifier verifier;
     private final SignInService signIn;
     private final OperatorService operator;
+    private final SessionCredentialService sessions;
 
     private MfaServices(RocksDatabase db, Path keyDir, MfaConfig config) {
         SecureRandom random = new SecureRandom();
@@ -57,6 +59,7 @@ public final class MfaServices {
         verifier = new MfaVerifier(store, box, audit, clock, deviceLocks);
         signIn = new SignInService(store, identity, devices, verifier, audit, config, random);
         operator = new OperatorService(identity, devices, signIn, audit, clock);
+        sessions = new SessionCredentialService(store, box, verifier, audit, clock, random);
     }
 
     /**
@@ -90,6 +93,11 @@ public final class MfaServices {
     /** Console sign-in and sessions. */
     public SignInService signIn() {
         return signIn;
+    }
+
+    /** Temporary credentials (STS GetSessionToken) and their SigV4 lookup. */
+    public SessionCredentialService sessions() {
+        return sessions;
     }
 
     /** Audit log. */

@@ -62,6 +62,7 @@ public final class SigV4Verifier {
         Credential credential = credentials.lookup(sig.accessKeyId()).filter(Credential::active)
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.INVALID_ACCESS_KEY_ID)
                         .with("AWSAccessKeyId", sig.accessKeyId()));
+        checkSessionToken(req, sig, credential);
         String payloadHash = sig.payloadHash();
         if (payloadHash == null) {
             if (bodySha256Hex == null) {
@@ -87,6 +88,31 @@ public final class SigV4Verifier {
                     .with("CanonicalRequestBytes", SigV4Signer.hexBytes(canonicalRequest));
         }
         return new AuthResult(credential.principal(), credential.accessKeyId(), sig, key, mode);
+    }
+
+    /**
+     * Temporary credentials need their session token: {@code x-amz-security-token} among the signed headers
+     * (header auth) or {@code X-Amz-Security-Token} in the presigned query, equal to the session's (compared as
+     * SHA-256 digests in constant time). A missing, unsigned or wrong token is InvalidToken, an expired session
+     * ExpiredToken; a token sent with a long-term key is InvalidToken too, as on AWS.
+     */
+    private static void checkSessionToken(SignableRequest req, SignatureInfo sig, Credential credential) {
+        String token = sig.presigned() ? req.queryParam("X-Amz-Security-Token")
+                : req.header("x-amz-security-token");
+        Credential.SessionToken session = credential.session();
+        if (session == null) {
+            if (token != null) {
+                throw new S3Exception(S3ErrorCode.INVALID_TOKEN);
+            }
+            return;
+        }
+        boolean signed = sig.presigned() || sig.signedHeaders().contains("x-amz-security-token");
+        if (!signed || !session.matches(token)) {
+            throw new S3Exception(S3ErrorCode.INVALID_TOKEN);
+        }
+        if (session.expired()) {
+            throw new S3Exception(S3ErrorCode.EXPIRED_TOKEN);
+        }
     }
 
     private byte[] signingKey(Credential credential, SignatureInfo sig) {

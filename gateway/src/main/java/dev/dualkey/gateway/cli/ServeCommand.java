@@ -93,6 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .credentialProvider(identity.credentials())
                     .authorizer(identity.authorizer())
                     .endpoint(identity.iamEndpoint())
+                    .endpoint(identity.stsEndpoint())
                     .mfa(identity.store().verifier(), identity.store().audit())
                     .allowMfaOverPlainHttp(allowMfaOverHttp)
                     .s3Address(s3Address)

@@ -5,6 +5,8 @@ import dev.dualkey.gateway.auth.SigV4Verifier;
 import dev.dualkey.gateway.iam.IamQueryHandler;
 import dev.dualkey.gateway.iam.action.IamActions;
 import dev.dualkey.gateway.iam.http.IamEndpoint;
+import dev.dualkey.gateway.sts.StsQueryHandler;
+import dev.dualkey.gateway.sts.http.StsEndpoint;
 import dev.dualkey.mfa.audit.Actor;
 import dev.dualkey.mfa.identity.AccountCreated;
 import dev.dualkey.mfa.identity.BootstrapResult;
@@ -126,7 +128,7 @@ public final class IdentitySetup {
                 onCreate.accept(store.identity().createAccount(Actor.operator(), alias));
             }
         });
-        CredentialProvider credentials = new MfaCredentialProvider(store.identity());
+        CredentialProvider credentials = new MfaCredentialProvider(store.identity(), store.sessions());
         MfaAuthorizer authorizer = new MfaAuthorizer(store.identity(), bucket -> {
             try {
                 return Optional.of(objects.headBucket(bucket).ownerAccountId());
@@ -138,12 +140,18 @@ public final class IdentitySetup {
                 IamActions.over(new MfaIamDirectory(store.identity(), store.devices())), authorizer,
                 new MfaErrorTranslator());
         IamEndpoint endpoint = new IamEndpoint(new SigV4Verifier(credentials, sigV4Clock, "iam"), iam);
-        return new Wired(store, credentials, authorizer, iam, endpoint);
+        StsEndpoint sts = new StsEndpoint(new SigV4Verifier(credentials, sigV4Clock, "sts"),
+                new StsQueryHandler(store.sessions(), store.identity()));
+        return new Wired(store, credentials, authorizer, iam, endpoint, sts);
     }
 
-    /** What {@link #wire} built. */
+    /**
+     * What {@link #wire} built.
+     *
+     * @param stsEndpoint the STS Query API (GetSessionToken, GetCallerIdentity); plug it in beside the IAM one
+     */
     public record Wired(IdentityStore store, CredentialProvider credentials, MfaAuthorizer authorizer,
-                        IamQueryHandler iam, IamEndpoint iamEndpoint) {
+                        IamQueryHandler iam, IamEndpoint iamEndpoint, StsEndpoint stsEndpoint) {
     }
 
     private static String blankToNull(String s) {

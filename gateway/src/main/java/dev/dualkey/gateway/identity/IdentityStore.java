@@ -9,6 +9,7 @@ import dev.dualkey.mfa.secret.MasterKey;
 import dev.dualkey.mfa.secret.PasswordHasher;
 import dev.dualkey.mfa.secret.SecretBox;
 import dev.dualkey.mfa.secret.SeedGenerator;
+import dev.dualkey.mfa.session.SessionCredentialService;
 import dev.dualkey.mfa.store.MfaSchema;
 import dev.dualkey.mfa.store.MfaStore;
 import dev.dualkey.storage.lock.KeyLocks;
@@ -38,12 +39,15 @@ public final class IdentityStore {
     private final MfaDeviceService devices;
     private final MfaVerifier verifier;
     private final AuditLog audit;
+    private final SessionCredentialService sessions;
 
-    private IdentityStore(IdentityService identity, MfaDeviceService devices, MfaVerifier verifier, AuditLog audit) {
+    private IdentityStore(IdentityService identity, MfaDeviceService devices, MfaVerifier verifier, AuditLog audit,
+                          SessionCredentialService sessions) {
         this.identity = identity;
         this.devices = devices;
         this.verifier = verifier;
         this.audit = audit;
+        this.sessions = sessions;
     }
 
     /**
@@ -71,7 +75,8 @@ public final class IdentityStore {
         MfaDeviceService devices = new MfaDeviceService(store, identity, box, new SeedGenerator(random), audit, clock,
                 deviceLocks);
         MfaVerifier verifier = new MfaVerifier(store, box, audit, clock, deviceLocks);
-        return new IdentityStore(identity, devices, verifier, audit);
+        SessionCredentialService sessions = new SessionCredentialService(store, box, verifier, audit, clock, random);
+        return new IdentityStore(identity, devices, verifier, audit, sessions);
     }
 
     public IdentityService identity() {
@@ -89,5 +94,10 @@ public final class IdentityStore {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /** Temporary credentials (STS GetSessionToken) and their SigV4 lookup. */
+    public SessionCredentialService sessions() {
+        return sessions;
     }
 }

@@ -6,6 +6,8 @@ public enum Purpose {
     S3_MFA_DELETE("s3:MfaCheck"),
     /** Console sign-in, second step. */
     CONSOLE_SIGN_IN("console:SignInMfa"),
+    /** STS GetSessionToken with SerialNumber and TokenCode: the proof behind an MFA session. */
+    STS_SESSION("sts:GetSessionToken"),
     /** Any other MFA proof (e.g. a console action that re-asks for a code). */
     OTHER("mfa:Check");
 

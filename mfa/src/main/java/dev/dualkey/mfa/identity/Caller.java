@@ -8,7 +8,7 @@ package dev.dualkey.mfa.identity;
  * @param arn      user or root ARN
  */
 public record Caller(String accountId, String userName, String userId, String arn, boolean root) {
-    static Caller of(IamUser u) {
+    public static Caller of(IamUser u) {
         return new Caller(u.accountId(), u.userName(), u.isRoot() ? u.accountId() : u.userId(), u.arn(), u.isRoot());
     }
 }

@@ -73,6 +73,15 @@ public final class MfaCodecs {
     }, r -> new SessionRecord(r.readBoolean(), r.readString(), r.readString(), r.readInstant(), r.readInstant(),
             r.readBoolean(), r.readInt(), r.readBoolean()));
 
+    public static final Codec<StoredSessionCredential> SESSION_CREDENTIAL = Codecs.record(1, (w, c) -> {
+        w.writeString(c.accessKeyId()).writeString(c.accountId()).writeString(c.userName()).writeString(c.userId())
+                .writeString(c.sourceAccessKeyId()).writeInstant(c.issuedAt()).writeInstant(c.expiration());
+        instant(w, c.mfaAuthenticatedAt());
+        w.writeString(c.mfaSerial()).writeBytes(c.sealedSecret()).writeBytes(c.tokenSha256());
+    }, r -> new StoredSessionCredential(r.readString(), r.readString(), r.readString(), r.readString(),
+            r.readString(), r.readInstant(), r.readInstant(), instant(r), r.readString(), r.readBytes(),
+            r.readBytes()));
+
     public static final Codec<AuditRecord> AUDIT = Codecs.record(1, (w, a) -> {
         w.writeInstant(a.time()).writeString(a.accountId()).writeString(a.principal()).writeString(a.accessKeyId())
                 .writeString(a.action()).writeString(a.bucket()).writeString(a.key()).writeString(a.versionId())

@@ -24,6 +24,10 @@ import java.util.List;
  *       virtual devices.</td></tr>
  *   <tr><td>mfa.user_devices</td><td>accountId 00 lcUser 00 serial 00 :- (empty): devices assigned to a user</td></tr>
  *   <tr><td>mfa.sessions</td><td>SHA-256(session or challenge token) :- SessionRecord</td></tr>
+ *   <tr><td>mfa.session_credentials</td><td>accessKeyId (ASIA...) :- StoredSessionCredential (STS temporary
+ *       credentials: secret sealed, AAD "asia:"+id; only the SHA-256 of the session token)</td></tr>
+ *   <tr><td>mfa.session_expiry</td><td>expiration epochSecond (8 B BE) || accessKeyId :- (empty): the sweep's
+ *       index of session credentials by expiry</td></tr>
  *   <tr><td>mfa.audit</td><td>epochMillis (8 B BE) || sequence (8 B BE) :- AuditRecord (append-only)</td></tr>
  *   <tr><td>mfa.meta</td><td>name (UTF-8) :- bytes (e.g. {@code bootstrap.account})</td></tr>
  * </table>
@@ -39,6 +43,8 @@ public final class MfaSchema {
     public static final String DEVICES = "mfa.devices";
     public static final String USER_DEVICES = "mfa.user_devices";
     public static final String SESSIONS = "mfa.sessions";
+    public static final String SESSION_CREDENTIALS = "mfa.session_credentials";
+    public static final String SESSION_EXPIRY = "mfa.session_expiry";
     public static final String AUDIT = "mfa.audit";
     public static final String META = "mfa.meta";
 
@@ -54,6 +60,8 @@ public final class MfaSchema {
             ColumnFamilySpec.of(DEVICES, "serial :- DeviceRecord"),
             ColumnFamilySpec.of(USER_DEVICES, "accountId 00 lcUser 00 serial 00 :- empty"),
             ColumnFamilySpec.of(SESSIONS, "sha256(token) :- SessionRecord"),
+            ColumnFamilySpec.of(SESSION_CREDENTIALS, "accessKeyId :- StoredSessionCredential"),
+            ColumnFamilySpec.of(SESSION_EXPIRY, "expirationEpochSecond || accessKeyId :- empty"),
             ColumnFamilySpec.of(AUDIT, "epochMillis || sequence :- AuditRecord"),
             ColumnFamilySpec.of(META, "name :- bytes"));
 

@@ -25,6 +25,8 @@ public final class MfaStore {
     private final Table<String, DeviceRecord> devices;
     private final Table<List<String>, Boolean> userDevices;
     private final Table<byte[], SessionRecord> sessions;
+    private final Table<String, StoredSessionCredential> sessionCredentials;
+    private final Table<byte[], Boolean> sessionExpiry;
     private final Table<byte[], AuditRecord> audit;
     private final Table<String, byte[]> meta;
 
@@ -40,6 +42,8 @@ public final class MfaStore {
         devices = db.table(MfaSchema.DEVICES, Codecs.UTF8, MfaCodecs.DEVICE);
         userDevices = db.table(MfaSchema.USER_DEVICES, Keys.COMPOSITE, MfaCodecs.PRESENT);
         sessions = db.table(MfaSchema.SESSIONS, Codecs.BYTES, MfaCodecs.SESSION);
+        sessionCredentials = db.table(MfaSchema.SESSION_CREDENTIALS, Codecs.UTF8, MfaCodecs.SESSION_CREDENTIAL);
+        sessionExpiry = db.table(MfaSchema.SESSION_EXPIRY, Codecs.BYTES, MfaCodecs.PRESENT);
         audit = db.table(MfaSchema.AUDIT, Codecs.BYTES, MfaCodecs.AUDIT);
         meta = db.table(MfaSchema.META, Codecs.UTF8, Codecs.BYTES);
     }
@@ -91,6 +95,14 @@ public final class MfaStore {
 
     public Table<byte[], SessionRecord> sessions() {
         return sessions;
+    }
+
+    public Table<String, StoredSessionCredential> sessionCredentials() {
+        return sessionCredentials;
+    }
+
+    public Table<byte[], Boolean> sessionExpiry() {
+        return sessionExpiry;
     }
 
     public Table<byte[], AuditRecord> audit() {

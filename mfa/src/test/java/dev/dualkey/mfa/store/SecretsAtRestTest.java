@@ -58,6 +58,11 @@ class SecretsAtRestTest {
             NewAccessKey gone = f.mfa.identity().createAccessKey(ACTOR, acct, "alice");
             addText(needles, gone.secretAccessKey());
             f.mfa.identity().deleteAccessKey(ACTOR, acct, "alice", gone.accessKeyId());
+            // temporary credentials: the secret is sealed, the session token is stored only as its hash
+            dev.dualkey.mfa.session.SessionCredentials session = f.mfa.sessions().getSessionToken(
+                    k.accessKeyId(), java.time.Duration.ofHours(1), null, null, null);
+            addText(needles, session.secretAccessKey());
+            addText(needles, session.sessionToken());
         } // close: WAL synced, everything on disk
         List<Path> all;
         try (Stream<Path> s = Files.walk(dir)) {

@@ -25,6 +25,7 @@ public enum IamErrorCode {
 
     // AWS Query protocol common errors.
     ACCESS_DENIED("AccessDenied", 403),
+    EXPIRED_TOKEN("ExpiredToken", 403),
     INCOMPLETE_SIGNATURE("IncompleteSignature", 400),
     INVALID_ACTION("InvalidAction", 400),
     INVALID_CLIENT_TOKEN_ID("InvalidClientTokenId", 403),

@@ -100,6 +100,11 @@ public final class IamEndpoint implements Endpoint {
         return switch (e.error()) {
             case ACCESS_DENIED -> new IamException(IamErrorCode.MISSING_AUTHENTICATION_TOKEN,
                     "Request is missing Authentication Token");
+            // temporary credentials (STS sessions): a missing or wrong x-amz-security-token, an expired session
+            case INVALID_TOKEN -> new IamException(IamErrorCode.INVALID_CLIENT_TOKEN_ID,
+                    "The security token included in the request is invalid.");
+            case EXPIRED_TOKEN -> new IamException(IamErrorCode.EXPIRED_TOKEN,
+                    "The security token included in the request is expired");
             case INVALID_ACCESS_KEY_ID -> new IamException(IamErrorCode.INVALID_CLIENT_TOKEN_ID,
                     "The security token included in the request is invalid.");
             case SIGNATURE_DOES_NOT_MATCH -> new IamException(IamErrorCode.SIGNATURE_DOES_NOT_MATCH,

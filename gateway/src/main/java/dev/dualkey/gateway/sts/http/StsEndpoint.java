@@ -1,0 +1,141 @@
+package dev.dualkey.gateway.sts.http;
+
+import dev.dualkey.gateway.auth.AuthResult;
+import dev.dualkey.gateway.auth.SigV4Verifier;
+import dev.dualkey.gateway.http.Endpoint;
+import dev.dualkey.gateway.http.Exchange;
+import dev.dualkey.gateway.http.FrontDoorHandler;
+import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.http.RequestHead;
+import dev.dualkey.gateway.s3.error.S3Exception;
+import dev.dualkey.gateway.sts.StsErrorCode;
+import dev.dualkey.gateway.sts.StsException;
+import dev.dualkey.gateway.sts.StsQueryHandler;
+import dev.dualkey.gateway.sts.StsResponse;
+import io.netty.handler.codec.http.HttpRequest;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The STS Query API behind the front door. A request is STS's when its SigV4 credential scope names the service
+ * {@code sts}, in the Authorization header or in a presigned query ({@code X-Amz-Credential}); the form body
+ * (capped at {@link #MAX_BODY_BYTES}: STS requests are a few hundred bytes) is aggregated because the Query
+ * protocol signs it without an {@code x-amz-content-sha256} header. Every failure, signature errors included, is
+ * an STS {@code <ErrorResponse>}.
+ */
+public final class StsEndpoint implements Endpoint {
+    /** Largest accepted form body; GetSessionToken's members fit in well under 1 KiB. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(StsEndpoint.class);
+    private static final String SCOPE_SUFFIX = "/sts/aws4_request";
+    private static final String INVALID_TOKEN = "The security token included in the request is invalid.";
+
+    private final SigV4Verifier verifier;
+    private final StsQueryHandler handler;
+
+    /** @param verifier a verifier for service {@code sts} over the identity store's credentials */
+    public StsEndpoint(SigV4Verifier verifier, StsQueryHandler handler) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    @Override
+    public boolean accepts(HttpRequest head) {
+        String auth = head.headers().get("Authorization");
+        if (auth != null) {
+            return auth.contains(SCOPE_SUFFIX + ",") || auth.contains(SCOPE_SUFFIX + " ");
+        }
+        String uri = head.uri();
+        return uri.contains("X-Amz-Credential=")
+                && (uri.contains("%2Fsts%2Faws4_request") || uri.contains("/sts/aws4_request"));
+    }
+
+    @Override
+    public Exchange begin(RequestHead head) {
+        return new Exchange.Aggregated() {
+            @Override
+            public long maxBodyBytes() {
+                return MAX_BODY_BYTES;
+            }
+
+            @Override
+            public Reply complete(byte[] body) {
+                AuthResult auth = authenticate(head, body);
+                return reply(handler.handle(head.method().name(), head.header("Content-Type"), head.rawQuery(),
+                        body, auth.principal(), auth.accessKeyId(), head.requestId(), "-"));
+            }
+        };
+    }
+
+    @Override
+    public Reply error(RequestHead head, Throwable failure) {
+        StsException e = failure instanceof StsException se ? se : translate(failure);
+        return reply(StsQueryHandler.error(e, head.requestId()));
+    }
+
+    private AuthResult authenticate(RequestHead head, byte[] body) {
+        try {
+            return verifier.verify(head.signable(), sha256Hex(body));
+        } catch (S3Exception e) {
+            throw fromSignatureError(e);
+        }
+    }
+
+    /** SigV4 failures in STS's wording (AWS Query common errors). */
+    static StsException fromSignatureError(S3Exception e) {
+        return switch (e.error()) {
+            case ACCESS_DENIED -> new StsException(StsErrorCode.MISSING_AUTHENTICATION_TOKEN,
+                    "Request is missing Authentication Token");
+            case INVALID_ACCESS_KEY_ID, INVALID_TOKEN -> new StsException(StsErrorCode.INVALID_CLIENT_TOKEN_ID,
+                    INVALID_TOKEN);
+            case EXPIRED_TOKEN -> new StsException(StsErrorCode.EXPIRED_TOKEN,
+                    "The security token included in the request is expired");
+            case SIGNATURE_DOES_NOT_MATCH -> new StsException(StsErrorCode.SIGNATURE_DOES_NOT_MATCH,
+                    "The request signature we calculated does not match the signature you provided. Check your "
+                            + "AWS Secret Access Key and signing method. Consult the service documentation for "
+                            + "details.");
+            case REQUEST_TIME_TOO_SKEWED -> new StsException(StsErrorCode.SIGNATURE_DOES_NOT_MATCH,
+                    "Signature expired: the request time is more than 15 minutes away from the server time.");
+            default -> new StsException(StsErrorCode.INCOMPLETE_SIGNATURE, e.getMessage() == null
+                    ? "The request signature does not conform to AWS standards." : e.getMessage());
+        };
+    }
+
+    static StsException translate(Throwable failure) {
+        if (failure instanceof FrontDoorHandler.BodyTooLargeException) {
+            return new StsException(StsErrorCode.REQUEST_ENTITY_TOO_LARGE,
+                    "Request body exceeds the maximum of " + MAX_BODY_BYTES + " bytes.");
+        }
+        if (failure instanceof FrontDoorHandler.MalformedRequestException) {
+            return new StsException(StsErrorCode.MALFORMED_QUERY_STRING, "The request could not be read.");
+        }
+        if (failure instanceof S3Exception s3) {
+            return switch (s3.error()) {
+                case ACCESS_DENIED, INVALID_ACCESS_KEY_ID, INVALID_TOKEN, EXPIRED_TOKEN, SIGNATURE_DOES_NOT_MATCH,
+                        REQUEST_TIME_TOO_SKEWED -> fromSignatureError(s3);
+                default -> new StsException(s3.error().httpStatus() == 413
+                        || "EntityTooLarge".equals(s3.error().code()) ? StsErrorCode.REQUEST_ENTITY_TOO_LARGE
+                        : StsErrorCode.MALFORMED_QUERY_STRING, "The request could not be read.");
+            };
+        }
+        LOG.error("STS request failed", failure);
+        return new StsException(StsErrorCode.INTERNAL_FAILURE, "An internal error has occurred. Try your request"
+                + " again.");
+    }
+
+    private static Reply reply(StsResponse r) {
+        return Reply.status(r.status()).body(r.body(), StsResponse.CONTENT_TYPE);
+    }
+
+    private static String sha256Hex(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
