@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory and time ({@link TransportLimits}): held bodies are copied into one buffer per request
  * ({@link HeldBody}, counted in the listener's {@link Admission} budget; over it: 503 SlowDown); connections
- * that have not carried an authenticated request are capped (over the cap a new connection is closed at once),
- * and one that answered an error without ever authenticating is closed after the answer; {@link SlowClientGuard}
+ * that have not carried an authenticated request are capped (over the cap a new connection is closed at once);
+ * {@link SlowClientGuard}
  * upstream bounds how long heads and bodies may take ({@link SlowClientGuard#BODY_TIMEOUT} answers 400
  * RequestTimeout here), and the rest of a body drained after an early answer must arrive within the body idle
  * timeout. An OutOfMemoryError anywhere on this path halts the process ({@link FatalErrors}).
@@ -58,9 +58,10 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     /** Unread bodies up to this size are drained after an early error so the connection can be kept alive. */
     private static final long MAX_DRAIN_BYTES = 1024 * 1024;
     /**
-     * Bodies up to this size sent without {@code Expect: 100-continue} are read before the request is begun, so
-     * begin, body and finish take one executor task; the client sends them anyway, and the bound keeps the memory
-     * held for a request not yet authenticated small.
+     * Bodies up to this size whose head {@link Endpoint#authenticatedByHead} proves authentic are read before the
+     * request is begun (with {@code Expect: 100-continue} answered at once), so begin, body and finish take one
+     * executor task; a small body of a request begun first is also held whole and fed in one task. Each is held
+     * in one buffer of its declared size ({@link HeldBody}).
      */
     static final long EARLY_BODY_MAX = BodyPump.HIGH_WATER;
 
@@ -84,8 +85,6 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private BodyPump pump;
     /** This connection counts against the listener's cap of unauthenticated connections. */
     private boolean countedUnauthenticated;
-    /** A request on this connection was authenticated (head proof, begin, or a successful reply). */
-    private boolean authenticated;
     /** Counts requests, so a timer set for one request does not act on the next. */
     private long requestNumber;
     private boolean keepAlive;
@@ -133,7 +132,6 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
 
     /** The connection proved a key once: it no longer counts as unauthenticated. */
     private void markAuthenticated() {
-        authenticated = true;
         if (countedUnauthenticated) {
             countedUnauthenticated = false;
             admission.leaveUnauthenticated();
@@ -466,16 +464,11 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
      * connection after the reply instead.
      */
     private void sendReply(ChannelHandlerContext ctx, Reply reply) {
-        boolean drainable = keepAlive; // decided before an unauthenticated answer turns keep-alive off
-        if (!authenticated && reply.status() >= 400) {
-            // a connection that never proved a key gets one answer: it may not idle on in the unauthenticated pool
-            keepAlive = false;
-        }
         if (!lastSeen) {
             boolean small = head.hasNoBody()
                     || (!head.expectContinue() && head.contentLength() >= 0
                     && head.contentLength() <= MAX_DRAIN_BYTES);
-            if (small && drainable && !reply.closeRequested()) {
+            if (small && keepAlive && !reply.closeRequested()) {
                 // Read the (sent anyway) rest and drop it before answering, so that the client reads the answer
                 // instead of a reset; the rest must arrive within the body idle timeout as a whole.
                 pendingReply = reply;
