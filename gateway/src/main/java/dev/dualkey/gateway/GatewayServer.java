@@ -184,6 +184,8 @@ public final class GatewayServer implements AutoCloseable {
          */
         private int ioThreads = Math.max(64, Runtime.getRuntime().availableProcessors() * 16);
         private int idleSeconds = 300;
+        private dev.dualkey.gateway.http.TransportLimits transportLimits =
+                dev.dualkey.gateway.http.TransportLimits.defaults();
         private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
 
         private Builder() {
@@ -307,6 +309,15 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         /**
+         * Slow-client timeouts and memory caps of both listeners (request head timeout, body idle timeout,
+         * unauthenticated connections, held body bytes); default {@code TransportLimits.defaults()}.
+         */
+        public Builder transportLimits(dev.dualkey.gateway.http.TransportLimits limits) {
+            this.transportLimits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
          * Opens storage (with {@link #dataDir}), binds the S3 listener and returns once it accepts connections.
          *
          * @throws IllegalStateException when required settings are missing or the port cannot be bound
@@ -358,10 +369,15 @@ public final class GatewayServer implements AutoCloseable {
                 new ObjectOperations(store, authz, mfaGate, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, authz).register(handlers);
-                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(credentialProvider, clock, "s3"), authz, domain,
+                // The S3 signature covers the declared payload hash, so the head is checked on the event loop
+                // (keys seen recently, from memory) before a small body is held for one storage task.
+                dev.dualkey.gateway.http.RecentCredentials recent =
+                        new dev.dualkey.gateway.http.RecentCredentials(credentialProvider);
+                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3"), authz, domain,
                         handlers);
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
-                endpoints.add(s3);
+                endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3,
+                        new SigV4Verifier(recent::cached, clock, "s3")));
                 AtomicInteger inFlight = new AtomicInteger();
                 FrontDoorHandler.InFlight counter = new FrontDoorHandler.InFlight() {
                     @Override
@@ -381,12 +397,14 @@ public final class GatewayServer implements AutoCloseable {
                         .option(ChannelOption.SO_BACKLOG, 1024)
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.TCP_NODELAY, true)
-                        .childHandler(new GatewayChannelInitializer(ssl, endpoints, executor, counter, idleSeconds));
+                        .childHandler(new GatewayChannelInitializer(ssl, endpoints, executor, counter, idleSeconds,
+                                new dev.dualkey.gateway.http.Admission(transportLimits)));
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
                 GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
                 if (consoleLauncher != null) { // console hook (console branch)
                     try {
-                        server.consoleServer = consoleLauncher.start(store, executor::executeOrRefuse, ssl);
+                        server.consoleServer = consoleLauncher.start(store, executor::executeOrRefuse, ssl,
+                                transportLimits);
                     } catch (RuntimeException e) {
                         server.close();
                         throw e;

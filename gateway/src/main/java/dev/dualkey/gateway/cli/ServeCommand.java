@@ -61,16 +61,41 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "us-east-1")
     String region;
 
+    @Option(names = "--request-head-timeout", paramLabel = "SECONDS", description = "A request head must arrive "
+            + "whole within this time; also the keep-alive idle bound (default: ${DEFAULT-VALUE}).",
+            defaultValue = "20")
+    int requestHeadTimeoutSeconds;
+
+    @Option(names = "--body-idle-timeout", paramLabel = "SECONDS", description = "A request body may not stall "
+            + "longer than this while the server waits for it (400 RequestTimeout); the same bound applies to a "
+            + "response the client stops reading (default: ${DEFAULT-VALUE}).", defaultValue = "20")
+    int bodyIdleTimeoutSeconds;
+
+    @Option(names = "--max-unauthenticated-connections", paramLabel = "N", description = "Connections open at once "
+            + "that have not carried an authenticated request; more are closed on accept (default: "
+            + "${DEFAULT-VALUE}).", defaultValue = "1024")
+    int maxUnauthenticatedConnections;
+
+    @Option(names = "--max-held-body-bytes", paramLabel = "BYTES", description = "Request-body bytes held in memory "
+            + "at once over all connections before requests are answered 503 SlowDown (default: 64 MiB or an "
+            + "eighth of the maximum heap, whichever is smaller).")
+    Long maxHeldBodyBytes;
+
     @Override
     public Integer call() {
+        // An OutOfMemoryError ends the process so that a supervisor restarts it (issue 12 F); also start the JVM
+        // with -XX:+ExitOnOutOfMemoryError (README), which covers errors caught inside libraries.
+        dev.dualkey.gateway.http.FatalErrors.install();
         PrintWriter err = spec.commandLine().getErr();
         InetSocketAddress s3Address;
         InetSocketAddress consoleSocket;
         TlsConfig tls;
+        dev.dualkey.gateway.http.TransportLimits limits;
         try {
             s3Address = parseAddress(address, "--address");
             consoleSocket = parseAddress(consoleAddress, "--console-address");
             tls = tlsConfig();
+            limits = transportLimits();
             prepareDataDir(dataDir);
         } catch (IllegalArgumentException e) {
             err.println("dualkey: " + e.getMessage());
@@ -97,6 +122,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .mfa(identity.store().verifier(), identity.store().audit())
                     .allowMfaOverPlainHttp(allowMfaOverHttp)
                     .s3Address(s3Address)
+                    .transportLimits(limits)
                     .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleSocket, identity.store(),
                             engine.database(), Clock.systemUTC(), region)) // console hook (console branch)
                     .tls(tls)
@@ -145,6 +171,23 @@ public final class ServeCommand implements Callable<Integer> {
                     }
                 })
                 .wire(engine.database(), dataDir, engine.objectStore(), Clock.systemUTC());
+    }
+
+    private dev.dualkey.gateway.http.TransportLimits transportLimits() {
+        if (requestHeadTimeoutSeconds < 1 || bodyIdleTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("--request-head-timeout and --body-idle-timeout must be at least 1");
+        }
+        if (maxUnauthenticatedConnections < 1) {
+            throw new IllegalArgumentException("--max-unauthenticated-connections must be at least 1");
+        }
+        if (maxHeldBodyBytes != null && maxHeldBodyBytes < 1024 * 1024) {
+            throw new IllegalArgumentException("--max-held-body-bytes must be at least 1048576");
+        }
+        return new dev.dualkey.gateway.http.TransportLimits(
+                java.time.Duration.ofSeconds(requestHeadTimeoutSeconds),
+                java.time.Duration.ofSeconds(bodyIdleTimeoutSeconds), maxUnauthenticatedConnections,
+                maxHeldBodyBytes != null ? maxHeldBodyBytes
+                        : dev.dualkey.gateway.http.TransportLimits.defaultHeldBodyBytes());
     }
 
     private TlsConfig tlsConfig() {

@@ -23,7 +23,6 @@ import dev.dualkey.gateway.console.web.UploadRefusedException;
 import dev.dualkey.gateway.console.web.UploadSink;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -76,7 +75,8 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
     private final boolean secure;
 
     private HttpRequest head;
-    private CompositeByteBuf body;
+    /** The form body so far, copied piece by piece (held by bytes, never by pieces). */
+    private ByteBuf body;
     private UploadState upload;
     private boolean discarding;
     /** Work for this connection is on the executor (or a response is being written). Event loop only. */
@@ -157,7 +157,7 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
                 discarding = true;
                 return;
             }
-            body = ctx.alloc().compositeBuffer();
+            body = ctx.alloc().heapBuffer((int) Math.max(0, Math.min(declared, MAX_FORM_BYTES)), MAX_FORM_BYTES);
         }
         if (HttpUtil.is100ContinueExpected(req)) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
@@ -178,7 +178,7 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
             discarding = true;
             return;
         }
-        body.addComponent(true, content.content().retain());
+        body.writeBytes(content.content());
         if (content instanceof LastHttpContent) {
             String text = body.toString(StandardCharsets.UTF_8);
             releaseBody();
@@ -341,8 +341,24 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /** The guard saw a request body stall: answer 400 and close (S3 answers RequestTimeout the same way). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == dev.dualkey.gateway.http.SlowClientGuard.BODY_TIMEOUT) {
+            if (head != null && !discarding) {
+                releaseBody();
+                discarding = true;
+                writeAndClose(ctx, ConsoleResponse.text(400, "Your connection was idle too long while sending "
+                        + "the request. Please try again."));
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        dev.dualkey.gateway.http.FatalErrors.check(cause);
         LOG.debug("console connection error", cause);
         ctx.close();
     }

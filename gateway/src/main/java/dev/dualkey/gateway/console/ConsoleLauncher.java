@@ -14,4 +14,13 @@ import io.netty.handler.ssl.SslContext;
 public interface ConsoleLauncher {
     /** Binds the console listener and returns when it accepts connections. */
     AutoCloseable start(ObjectStore store, Executor storageExecutor, SslContext ssl);
+
+    /**
+     * As {@link #start(ObjectStore, Executor, SslContext)}, with the server's slow-client timeouts and caps
+     * (issue 12 F); launchers that know no limits ignore them.
+     */
+    default AutoCloseable start(ObjectStore store, Executor storageExecutor, SslContext ssl,
+                                dev.dualkey.gateway.http.TransportLimits limits) {
+        return start(store, storageExecutor, ssl);
+    }
 }

@@ -20,12 +20,23 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import dev.dualkey.gateway.http.SlowClientGuard;
+import dev.dualkey.gateway.http.TransportLimits;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The console's own listener (default 127.0.0.1:9001). Pipeline:
- * {@code [SslHandler] -> HttpServerCodec -> ConsoleHttpHandler} (autoRead off; the handler reads on demand). It has its own small
- * event loop group (console traffic is a person clicking) and runs page work on the gateway's storage
- * executor. Start and stop it with the gateway.
+ * {@code [SslHandler] -> ReadTimeoutHandler -> HttpServerCodec -> SlowClientGuard -> ConsoleHttpHandler} (autoRead
+ * off; the handler reads on demand). It has its own small event loop group (console traffic is a person clicking)
+ * and runs page work on the gateway's storage executor. Start and stop it with the gateway.
+ *
+ * <p>Slow and broken clients get the API listener's bounds ({@link TransportLimits}): the guard closes a
+ * connection whose request head does not arrive whole within the head timeout and answers 400 to a body that
+ * stalls; at most {@link #MAX_CONNECTIONS} connections (or the limits' unauthenticated cap, if lower) are open at
+ * once, since any console connection is unauthenticated until its page reads the session cookie; a form body is
+ * held by bytes, at most {@link ConsoleHttpHandler#MAX_FORM_BYTES} per connection.
  */
 public final class ConsoleServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleServer.class);
@@ -34,6 +45,8 @@ public final class ConsoleServer implements AutoCloseable {
     private final SslContext ssl;
     private final ConsoleApp app;
     private final Executor executor;
+    private final TransportLimits limits;
+    private final AtomicInteger connections = new AtomicInteger();
     private EventLoopGroup group;
     private Channel channel;
 
@@ -44,11 +57,21 @@ public final class ConsoleServer implements AutoCloseable {
      * @param executor the gateway's bounded storage executor for blocking work
      */
     public ConsoleServer(InetSocketAddress address, SslContext ssl, ConsoleApp app, Executor executor) {
+        this(address, ssl, app, executor, TransportLimits.defaults());
+    }
+
+    /** @param limits head and body timeouts and the connection cap, as on the API listener */
+    public ConsoleServer(InetSocketAddress address, SslContext ssl, ConsoleApp app, Executor executor,
+                         TransportLimits limits) {
         this.address = Objects.requireNonNull(address, "address");
         this.ssl = ssl;
         this.app = Objects.requireNonNull(app, "app");
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
+
+    /** Console connections open at most at once: a person's browser opens a handful. */
+    public static final int MAX_CONNECTIONS = 256;
 
     /**
      * A {@link ConsoleLauncher} for {@code GatewayServer.Builder.console(...)}: builds the pages with
@@ -57,12 +80,21 @@ public final class ConsoleServer implements AutoCloseable {
     public static ConsoleLauncher launcher(InetSocketAddress address,
                                            java.util.function.BiFunction<dev.dualkey.storage.ObjectStore, Boolean,
                                                    ConsoleApp> app) {
-        return (store, executor, ssl) -> {
-            try {
-                return new ConsoleServer(address, ssl, app.apply(store, ssl != null), executor).start();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting the console", e);
+        return new ConsoleLauncher() {
+            @Override
+            public AutoCloseable start(dev.dualkey.storage.ObjectStore store, Executor executor, SslContext ssl) {
+                return start(store, executor, ssl, TransportLimits.defaults());
+            }
+
+            @Override
+            public AutoCloseable start(dev.dualkey.storage.ObjectStore store, Executor executor, SslContext ssl,
+                                       TransportLimits limits) {
+                try {
+                    return new ConsoleServer(address, ssl, app.apply(store, ssl != null), executor, limits).start();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while starting the console", e);
+                }
             }
         };
     }
@@ -84,8 +116,10 @@ public final class ConsoleServer implements AutoCloseable {
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                         }
+                        ch.pipeline().addLast(new ConnectionCap());
                         ch.pipeline().addLast(new ReadTimeoutHandler(300));
                         ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
+                        ch.pipeline().addLast(new SlowClientGuard(limits));
                         ch.pipeline().addLast(new ConsoleHttpHandler(app, executor, secure));
                     }
                 });
@@ -99,6 +133,32 @@ public final class ConsoleServer implements AutoCloseable {
         java.net.InetSocketAddress bound = (java.net.InetSocketAddress) channel.localAddress();
         LOG.info("console listening on {}://{}:{}", secure ? "https" : "http", bound.getHostString(), bound.getPort());
         return this;
+    }
+
+    /** Closes a connection accepted over the cap before it reads a byte. */
+    private final class ConnectionCap extends ChannelInboundHandlerAdapter {
+        private boolean counted;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            int cap = Math.min(MAX_CONNECTIONS, limits.maxUnauthenticatedConnections());
+            if (connections.incrementAndGet() > cap) {
+                connections.decrementAndGet();
+                ctx.close();
+                return;
+            }
+            counted = true;
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (counted) {
+                counted = false;
+                connections.decrementAndGet();
+            }
+            ctx.fireChannelInactive();
+        }
     }
 
     /** The bound port. */

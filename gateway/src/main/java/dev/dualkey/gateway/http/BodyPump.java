@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Feeds one streamed request body to its {@link Exchange.Streaming} on the storage executor, in arrival order, while
  * the event loop keeps reading: up to {@link #HIGH_WATER} bytes may wait in the queue, so socket reads and HTTP
  * decoding (event loop) overlap hashing and file writes (storage thread) instead of alternating with them.
- * A body whose whole length fits under the high-water mark is held until its last piece and handed over in one
- * task (one executor hop per small upload, however many pieces TCP cut it into).
+ * (A body whose whole length is small never comes here: the front door holds it in one buffer and hands it over
+ * in one task.) Each queued piece counts at least {@link #MIN_PIECE_CHARGE} bytes, so a client that cuts its body
+ * into one-byte packets cannot queue more than {@code HIGH_WATER / MIN_PIECE_CHARGE} pieces (their objects and
+ * read buffers weigh far more than their bytes).
  *
  * <p>Threading. The loop calls {@link #offer}, {@link #wantsMore} and {@link #abort}; a drain task on a storage
  * thread consumes the queue. Hand-offs cost wake-ups, so there are as few as possible: a drain keeps going while
@@ -37,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BodyPump {
     /** Queued body bytes beyond which the loop stops reading until a drain catches up. */
     static final int HIGH_WATER = 128 * 1024;
+    /** What a queued piece costs at least against {@link #HIGH_WATER}: its content object and its read buffer. */
+    static final int MIN_PIECE_CHARGE = 1024;
 
     /** The front door's side of the pump; every call happens on the event loop. */
     interface Listener {
@@ -54,7 +58,6 @@ final class BodyPump {
     private final StorageExecutor executor;
     private final EventLoop loop;
     private final Listener listener;
-    private final boolean holdUntilLast;
     private final ConcurrentLinkedQueue<HttpContent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -63,17 +66,15 @@ final class BodyPump {
     /** Loop-confined: the last piece was offered. */
     private boolean lastQueued;
 
-    /**
-     * @param declaredLength the request's Content-Length, or -1; a length up to {@link #HIGH_WATER} holds the
-     *                       pieces until the last one
-     */
-    BodyPump(Exchange.Streaming exchange, StorageExecutor executor, EventLoop loop, Listener listener,
-             long declaredLength) {
+    BodyPump(Exchange.Streaming exchange, StorageExecutor executor, EventLoop loop, Listener listener) {
         this.exchange = exchange;
         this.executor = executor;
         this.loop = loop;
         this.listener = listener;
-        this.holdUntilLast = declaredLength >= 0 && declaredLength <= HIGH_WATER;
+    }
+
+    private static int charge(HttpContent c) {
+        return Math.max(MIN_PIECE_CHARGE, c.content().readableBytes());
     }
 
     /** Takes ownership of one piece of the body (loop). */
@@ -83,10 +84,10 @@ final class BodyPump {
             return;
         }
         boolean last = content instanceof LastHttpContent;
-        queuedBytes.addAndGet(content.content().readableBytes());
+        queuedBytes.addAndGet(charge(content));
         queue.add(content);
         lastQueued |= last;
-        if ((last || !holdUntilLast) && draining.compareAndSet(false, true)) {
+        if (draining.compareAndSet(false, true)) {
             startDrain();
         }
     }
@@ -173,7 +174,7 @@ final class BodyPump {
     private void feed(HttpContent c) {
         int n;
         try {
-            n = c.content().readableBytes();
+            n = charge(c);
             feed(exchange, c.content());
         } finally {
             c.release();
@@ -195,7 +196,7 @@ final class BodyPump {
     private void releaseQueued() {
         HttpContent c;
         while ((c = queue.poll()) != null) {
-            queuedBytes.addAndGet(-c.content().readableBytes());
+            queuedBytes.addAndGet(-charge(c));
             c.release();
         }
     }

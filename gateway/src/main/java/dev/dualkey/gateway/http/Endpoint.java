@@ -22,6 +22,17 @@ public interface Endpoint {
      */
     Exchange begin(RequestHead head);
 
+    /**
+     * Whether the head alone proves the request authentic from what is already in memory (event loop; no storage
+     * IO, no blocking). True lets the front door hold a small body before {@link #begin} and run the request in
+     * one storage task; {@link #begin} still authenticates in full. False (the default: a protocol whose signature
+     * covers the body, or a key not seen recently) makes the front door run {@link #begin} before it reads any
+     * body byte, so an unauthenticated client never makes the server hold its body.
+     */
+    default boolean authenticatedByHead(RequestHead head) {
+        return false;
+    }
+
     /** Renders a failure of this endpoint's protocol (S3 {@code <Error>}, IAM {@code <ErrorResponse>}). */
     Reply error(RequestHead head, Throwable failure);
 }

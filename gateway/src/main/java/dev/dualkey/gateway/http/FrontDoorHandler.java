@@ -2,8 +2,6 @@ package dev.dualkey.gateway.http;
 
 import dev.dualkey.gateway.exec.StorageExecutor;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
@@ -17,9 +15,10 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,28 +28,40 @@ import org.slf4j.LoggerFactory;
  * has been handled, which is the upload back-pressure.
  *
  * <pre>
- * IDLE --head--> STARTING --(begin on executor)--> AGGREGATING | STREAMING --last--> WORKING --> WRITING --> IDLE
+ * IDLE --head--> STARTING --(begin on executor)--> AGGREGATING | COLLECTING | STREAMING --last--> WORKING --> WRITING --> IDLE
  *   |               \--failure--> DISCARDING (small unread body, reply held) --last--> WRITING --> IDLE
  *   |                           \-> WRITING --> close (large or unsent body)
- *   \--head of a small body (100 Continue if expected)--> COLLECTING --last--> WORKING (begin + body + finish) --> WRITING
+ *   \--head without body, or authenticated head of a small body (100 Continue if expected)
+ *          --> COLLECTING --last--> WORKING (begin + body + finish) --> WRITING
  * </pre>
  *
  * Every state change happens on the channel's event loop; endpoint code runs on the storage executor with at
  * most one task per connection in flight. Each executor hop costs two thread hand-offs, so small requests take as
- * few as possible: a request whose whole body is small ({@link #EARLY_BODY_MAX}: GETs, presigned PUTs, small
- * PutObject and UploadPart calls) is collected first and then begun, fed and finished in a single task; with
- * {@code Expect: 100-continue} it gets its 100 Continue at once. Only a larger body with the expectation is begun
- * first (authentication and authorization answer before the client sends it); a large body is fed while the loop
+ * few as possible: a request without a body (GET, HEAD, DELETE) and a request whose small body
+ * ({@link #EARLY_BODY_MAX}: presigned PUTs, small PutObject and UploadPart calls) comes with a head that
+ * {@link Endpoint#authenticatedByHead} proves authentic on the loop are collected first and then begun, fed and
+ * finished in a single task; with {@code Expect: 100-continue} such a request gets its 100 Continue at once.
+ * Every other request with a body is begun first, and no body byte is read before {@link Endpoint#begin} returns:
+ * an unauthenticated client never makes the server hold its body (issue 12 F). A large body is fed while the loop
  * reads on ({@link BodyPump}).
+ *
+ * <p>Memory and time ({@link TransportLimits}): held bodies are copied into one buffer per request
+ * ({@link HeldBody}, counted in the listener's {@link Admission} budget; over it: 503 SlowDown); connections
+ * that have not carried an authenticated request are capped (over the cap a new connection is closed at once);
+ * {@link SlowClientGuard}
+ * upstream bounds how long heads and bodies may take ({@link SlowClientGuard#BODY_TIMEOUT} answers 400
+ * RequestTimeout here), and the rest of a body drained after an early answer must arrive within the body idle
+ * timeout. An OutOfMemoryError anywhere on this path halts the process ({@link FatalErrors}).
  */
 public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoorHandler.class);
     /** Unread bodies up to this size are drained after an early error so the connection can be kept alive. */
     private static final long MAX_DRAIN_BYTES = 1024 * 1024;
     /**
-     * Bodies up to this size sent without {@code Expect: 100-continue} are read before the request is begun, so
-     * begin, body and finish take one executor task; the client sends them anyway, and the bound keeps the memory
-     * held for a request not yet authenticated small.
+     * Bodies up to this size whose head {@link Endpoint#authenticatedByHead} proves authentic are read before the
+     * request is begun (with {@code Expect: 100-continue} answered at once), so begin, body and finish take one
+     * executor task; a small body of a request begun first is also held whole and fed in one task. Each is held
+     * in one buffer of its declared size ({@link HeldBody}).
      */
     static final long EARLY_BODY_MAX = BodyPump.HIGH_WATER;
 
@@ -62,16 +73,20 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private final StorageExecutor executor;
     private final boolean tls;
     private final InFlight inFlight;
+    private final Admission admission;
 
     private State state = State.IDLE;
     private RequestHead head;
     private Endpoint endpoint;
     private Exchange exchange;
-    private CompositeByteBuf aggregate;
+    /** The small body held for one task (COLLECTING) or aggregated for its exchange (AGGREGATING). */
+    private HeldBody held;
     /** The streamed body's feeder (STREAMING and the WORKING that follows it). */
     private BodyPump pump;
-    /** The whole small body of a request not yet begun (COLLECTING). */
-    private List<HttpContent> early;
+    /** This connection counts against the listener's cap of unauthenticated connections. */
+    private boolean countedUnauthenticated;
+    /** Counts requests, so a timer set for one request does not act on the next. */
+    private long requestNumber;
     private boolean keepAlive;
     private boolean lastSeen;
     /** A read() is outstanding at the flow-control handler. */
@@ -88,17 +103,39 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         void finished();
     }
 
+    /** With the default {@link TransportLimits} and an admission of its own (tests). */
     public FrontDoorHandler(List<Endpoint> endpoints, StorageExecutor executor, boolean tls, InFlight inFlight) {
+        this(endpoints, executor, tls, inFlight, new Admission(TransportLimits.defaults()));
+    }
+
+    /** @param admission the listener's shared counters (unauthenticated connections, held body bytes) */
+    public FrontDoorHandler(List<Endpoint> endpoints, StorageExecutor executor, boolean tls, InFlight inFlight,
+                            Admission admission) {
         this.endpoints = List.copyOf(endpoints);
         this.executor = executor;
         this.tls = tls;
         this.inFlight = inFlight;
+        this.admission = admission;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (!admission.admitUnauthenticated()) {
+            state = State.CLOSED;
+            ctx.close(); // over the cap of connections without an authenticated request
+            return;
+        }
+        countedUnauthenticated = true;
         readNext(ctx);
         ctx.fireChannelActive();
+    }
+
+    /** The connection proved a key once: it no longer counts as unauthenticated. */
+    private void markAuthenticated() {
+        if (countedUnauthenticated) {
+            countedUnauthenticated = false;
+            admission.leaveUnauthenticated();
+        }
     }
 
     @Override
@@ -113,7 +150,11 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
                 onContent(ctx, content);
                 return; // ownership passed on
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            FatalErrors.check(e);
+            if (e instanceof Error err) {
+                throw err;
+            }
             LOG.warn("unexpected failure handling a request", e);
             fail(ctx, e);
         }
@@ -152,6 +193,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         }
         inFlight.started();
         state = State.STARTING;
+        requestNumber++;
         keepAlive = HttpUtil.isKeepAlive(request);
         lastSeen = false;
         head = null;
@@ -168,16 +210,23 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         }
         endpoint = pick(request);
         boolean smallBody = head.contentLength() > 0 && head.contentLength() <= EARLY_BODY_MAX;
-        if (head.hasNoBody() || smallBody) {
-            if (smallBody && head.expectContinue()) {
+        if (head.hasNoBody()) {
+            state = State.COLLECTING; // only the (empty) last content follows
+            readNext(ctx);
+            return;
+        }
+        if (smallBody && endpoint.authenticatedByHead(head)) {
+            // The signature over the head (which covers the declared x-amz-content-sha256) checked out with a
+            // key already in memory: holding up to EARLY_BODY_MAX bytes for one storage task is safe.
+            markAuthenticated();
+            if (head.expectContinue()) {
                 // SDK v1 and botocore put Expect on PutObject/UploadPart and wait for this before sending the
                 // body. For a small body, answering it at once (RFC 9110 10.1.1 allows that or a final status)
-                // saves a storage task and its two thread hand-offs per request; refusing before the body
-                // would only spare the client sending at most EARLY_BODY_MAX bytes, which it may send unasked.
+                // saves a storage task and its two thread hand-offs per request.
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
             }
             state = State.COLLECTING;
-            early = new ArrayList<>(2);
+            held = new HeldBody(ctx.alloc(), admission, EARLY_BODY_MAX, head.contentLength());
             readNext(ctx);
             return;
         }
@@ -207,37 +256,85 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             fail(ctx, failure);
             return;
         }
+        markAuthenticated();
         exchange = ex;
         if (head.expectContinue() && !lastSeen) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        if (ex instanceof Exchange.Aggregated) {
+        if (ex instanceof Exchange.Aggregated agg) {
             state = State.AGGREGATING;
-            aggregate = ctx.alloc().compositeBuffer(1024);
+            held = new HeldBody(ctx.alloc(), admission, agg.maxBodyBytes(), head.contentLength());
+        } else if (head.contentLength() >= 0 && head.contentLength() <= EARLY_BODY_MAX) {
+            // a small streamed body: held whole (by bytes) and fed and finished in one task
+            state = State.COLLECTING;
+            held = new HeldBody(ctx.alloc(), admission, EARLY_BODY_MAX, head.contentLength());
         } else {
             state = State.STREAMING;
-            pump = new BodyPump((Exchange.Streaming) ex, executor, ctx.channel().eventLoop(), new PumpListener(ctx),
-                    head.contentLength());
+            pump = new BodyPump((Exchange.Streaming) ex, executor, ctx.channel().eventLoop(), new PumpListener(ctx));
         }
         readNext(ctx);
     }
 
-    /** Collects the small body of a request not begun yet; at its end, runs the whole request in one task. */
+    /**
+     * Collects a small body (copied into {@link #held}); at its end runs the rest of the request in one task: the
+     * whole request when it was not begun yet, else the streamed exchange's feed and finish.
+     */
     private void collect(ChannelHandlerContext ctx, HttpContent content, boolean last) {
-        early.add(content);
+        if (!hold(ctx, content, EARLY_BODY_MAX)) {
+            return;
+        }
         if (!last) {
             readNext(ctx);
             return;
         }
-        List<HttpContent> pieces = early;
-        early = null;
+        HeldBody body = held;
+        held = null;
         state = State.WORKING;
         RequestHead h = head;
         Endpoint e = endpoint;
-        executor.submit(() -> WholeRequest.run(e, h, pieces), ctx.channel().eventLoop(), (reply, failure) -> {
-            WholeRequest.release(pieces); // here, not in the task: a refused task never ran
-            done(ctx, reply, failure);
-        });
+        Exchange begun = exchange;
+        ByteBuf bytes = body == null ? null : body.buffer();
+        executor.submit(() -> begun == null ? WholeRequest.run(e, h, bytes)
+                        : WholeRequest.feedAndFinish((Exchange.Streaming) begun, bytes),
+                ctx.channel().eventLoop(), (reply, failure) -> {
+                    if (body != null) {
+                        body.release(); // here, not in the task: a refused task never ran
+                    }
+                    if (begun != null && failure != null) {
+                        exchange = null; // the task aborted it
+                    }
+                    done(ctx, reply, failure);
+                });
+    }
+
+    /**
+     * Copies one piece into {@link #held} and releases it; false (the request already failed) when the piece
+     * goes over the request's cap or the listener's budget.
+     */
+    private boolean hold(ChannelHandlerContext ctx, HttpContent content, long cap) {
+        if (held == null) {
+            content.release(); // a body-less request's empty last content
+            return true;
+        }
+        HeldBody.Outcome outcome;
+        try {
+            outcome = held.append(content.content());
+        } finally {
+            content.release();
+        }
+        switch (outcome) {
+            case TOO_LARGE -> {
+                fail(ctx, new BodyTooLargeException(cap));
+                return false;
+            }
+            case OVER_BUDGET -> {
+                fail(ctx, new RejectedExecutionException("request bodies held in memory are at their cap"));
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
     }
 
     private void onContent(ChannelHandlerContext ctx, HttpContent content) {
@@ -273,20 +370,16 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
 
     private void aggregate(ChannelHandlerContext ctx, HttpContent content, boolean last) {
         Exchange.Aggregated agg = (Exchange.Aggregated) exchange;
-        ByteBuf data = content.content();
-        if (aggregate.readableBytes() + (long) data.readableBytes() > agg.maxBodyBytes()) {
-            content.release();
-            fail(ctx, new BodyTooLargeException(agg.maxBodyBytes()));
+        if (!hold(ctx, content, agg.maxBodyBytes())) {
             return;
         }
-        aggregate.addComponent(true, data);
         if (!last) {
             readNext(ctx);
             return;
         }
-        byte[] body = ByteBufUtil.getBytes(aggregate);
-        aggregate.release();
-        aggregate = null;
+        byte[] body = held.toBytes();
+        held.release();
+        held = null;
         state = State.WORKING;
         executor.submit(() -> agg.complete(body), ctx.channel().eventLoop(), (reply, failure) -> done(ctx,
                 reply, failure));
@@ -346,15 +439,16 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         }
         exchange = null;
         pump = null;
+        if (reply.status() < 400) {
+            markAuthenticated(); // only an authenticated request succeeds
+        }
         sendReply(ctx, reply);
     }
 
     /** Answers a failure, aborting the exchange; keeps the connection only when the rest of the body is small. */
     private void fail(ChannelHandlerContext ctx, Throwable failure) {
-        if (aggregate != null) {
-            aggregate.release();
-            aggregate = null;
-        }
+        FatalErrors.check(failure);
+        releaseHeld();
         abortExchange();
         if (head == null || endpoint == null) {
             ctx.close(); // nothing parsed to answer to
@@ -375,8 +469,20 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
                     || (!head.expectContinue() && head.contentLength() >= 0
                     && head.contentLength() <= MAX_DRAIN_BYTES);
             if (small && keepAlive && !reply.closeRequested()) {
+                // Read the (sent anyway) rest and drop it before answering, so that the client reads the answer
+                // instead of a reset; the rest must arrive within the body idle timeout as a whole.
                 pendingReply = reply;
                 state = State.DISCARDING;
+                long number = requestNumber;
+                ctx.executor().schedule(() -> {
+                    if (state == State.DISCARDING && requestNumber == number) {
+                        Reply r = pendingReply;
+                        pendingReply = null;
+                        keepAlive = false;
+                        lastSeen = true; // stop waiting: answer and close
+                        sendReply(ctx, r);
+                    }
+                }, admission.limits().bodyIdleTimeout().toNanos(), TimeUnit.NANOSECONDS);
                 readNext(ctx);
                 return;
             }
@@ -399,9 +505,10 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         State was = state;
         state = State.CLOSED;
-        if (aggregate != null) {
-            aggregate.release();
-            aggregate = null;
+        releaseHeld();
+        if (countedUnauthenticated) {
+            countedUnauthenticated = false;
+            admission.leaveUnauthenticated();
         }
         abortExchange();
         Reply pending = pendingReply;
@@ -416,12 +523,15 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    /** Releases a collected early body and aborts the exchange (through its pump when streaming). */
-    private void abortExchange() {
-        if (early != null) {
-            WholeRequest.release(early);
-            early = null;
+    private void releaseHeld() {
+        if (held != null) {
+            held.release();
+            held = null;
         }
+    }
+
+    /** Aborts the exchange (through its pump when streaming). */
+    private void abortExchange() {
         Exchange ex = exchange;
         exchange = null;
         BodyPump p = pump;
@@ -441,6 +551,10 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
+        if (evt == SlowClientGuard.BODY_TIMEOUT) {
+            onBodyTimeout(ctx);
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // A client that neither sends nor reads for the idle period holds resources: drop it.
             ctx.close();
@@ -449,8 +563,26 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         ctx.fireUserEventTriggered(evt);
     }
 
+    /** The client stalled while the server waited for body bytes: 400 RequestTimeout (as S3), then close. */
+    private void onBodyTimeout(ChannelHandlerContext ctx) {
+        keepAlive = false;
+        switch (state) {
+            case COLLECTING, AGGREGATING, STREAMING -> fail(ctx, new RequestTimeoutException());
+            case DISCARDING -> {
+                Reply r = pendingReply;
+                pendingReply = null;
+                lastSeen = true;
+                sendReply(ctx, r);
+            }
+            default -> {
+                // not waiting for the client (working or writing): the guard's read demand was stale
+            }
+        }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        FatalErrors.check(cause);
         LOG.debug("connection error", cause);
         ctx.close();
     }
@@ -472,6 +604,19 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
 
         MalformedRequestException(String message) {
             super(message);
+        }
+    }
+
+    /**
+     * The client sent no body bytes for the body idle timeout while the server waited for them (S3's 400
+     * RequestTimeout: "Your socket connection to the server was not read from or written to within the timeout
+     * period").
+     */
+    public static final class RequestTimeoutException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RequestTimeoutException() {
+            super("the request body stalled past the body idle timeout");
         }
     }
 

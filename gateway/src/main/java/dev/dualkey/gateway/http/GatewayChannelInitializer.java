@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Builds each connection's pipeline:
- * {@code [SslHandler] -> HttpServerCodec -> ChunkedWriteHandler -> IdleStateHandler -> FlowControlHandler
- * -> FrontDoorHandler}. There is deliberately no global aggregator: bodies are aggregated or streamed per route
- * by the front door.
+ * {@code [SslHandler] -> HttpServerCodec -> ChunkedWriteHandler -> IdleStateHandler -> SlowClientGuard
+ * -> FlowControlHandler -> FrontDoorHandler}. There is deliberately no global aggregator: bodies are aggregated or
+ * streamed per route by the front door. The guard sits before flow control so that it sees the front door's read
+ * demand only when it really reaches the socket. All connections of the listener share one {@link Admission}.
  */
 public final class GatewayChannelInitializer extends ChannelInitializer<SocketChannel> {
     /** Longest request line (S3 URLs carry long keys and presigned queries). */
@@ -30,14 +31,21 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     private final StorageExecutor executor;
     private final FrontDoorHandler.InFlight inFlight;
     private final int idleSeconds;
+    private final Admission admission;
 
     public GatewayChannelInitializer(SslContext ssl, List<Endpoint> endpoints, StorageExecutor executor,
                                      FrontDoorHandler.InFlight inFlight, int idleSeconds) {
+        this(ssl, endpoints, executor, inFlight, idleSeconds, new Admission(TransportLimits.defaults()));
+    }
+
+    public GatewayChannelInitializer(SslContext ssl, List<Endpoint> endpoints, StorageExecutor executor,
+                                     FrontDoorHandler.InFlight inFlight, int idleSeconds, Admission admission) {
         this.ssl = ssl;
         this.endpoints = List.copyOf(endpoints);
         this.executor = executor;
         this.inFlight = inFlight;
         this.idleSeconds = idleSeconds;
+        this.admission = admission;
     }
 
     @Override
@@ -49,7 +57,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, MAX_CHUNK));
         p.addLast("chunked-writer", new ChunkedWriteHandler());
         p.addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));
+        p.addLast("slow-client-guard", new SlowClientGuard(admission.limits()));
         p.addLast("flow", new FlowControlHandler());
-        p.addLast("front-door", new FrontDoorHandler(endpoints, executor, ssl != null, inFlight));
+        p.addLast("front-door", new FrontDoorHandler(endpoints, executor, ssl != null, inFlight, admission));
     }
 }

@@ -1,8 +1,6 @@
 package dev.dualkey.gateway.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.HttpContent;
-import java.util.List;
 
 /**
  * Runs a request whose whole (small) body is already in memory as one storage task: begin, then complete an
@@ -14,46 +12,37 @@ final class WholeRequest {
     }
 
     /**
-     * Runs on the storage executor. The pieces stay owned by the caller.
+     * Runs on the storage executor. The body stays owned by the caller.
      *
+     * @param body the held body, or null for none
      * @throws FrontDoorHandler.BodyTooLargeException when an aggregated exchange's cap is below the body size
      */
-    static Reply run(Endpoint endpoint, RequestHead head, List<HttpContent> pieces) {
+    static Reply run(Endpoint endpoint, RequestHead head, ByteBuf body) {
         Exchange ex = endpoint.begin(head);
         if (ex instanceof Exchange.Aggregated agg) {
-            long size = 0;
-            for (HttpContent c : pieces) {
-                size += c.content().readableBytes();
-            }
+            int size = body == null ? 0 : body.readableBytes();
             if (size > agg.maxBodyBytes()) {
                 throw new FrontDoorHandler.BodyTooLargeException(agg.maxBodyBytes());
             }
-            byte[] body = new byte[(int) size];
-            int at = 0;
-            for (HttpContent c : pieces) {
-                ByteBuf b = c.content();
-                int n = b.readableBytes();
-                b.getBytes(b.readerIndex(), body, at, n);
-                at += n;
+            byte[] bytes = new byte[size];
+            if (size > 0) {
+                body.getBytes(body.readerIndex(), bytes);
             }
-            return agg.complete(body);
+            return agg.complete(bytes);
         }
-        Exchange.Streaming s = (Exchange.Streaming) ex;
+        return feedAndFinish((Exchange.Streaming) ex, body);
+    }
+
+    /** Feeds the held body (null: none) to a begun streamed exchange and finishes it; aborts it on failure. */
+    static Reply feedAndFinish(Exchange.Streaming s, ByteBuf body) {
         try {
-            for (HttpContent c : pieces) {
-                BodyPump.feed(s, c.content());
+            if (body != null) {
+                BodyPump.feed(s, body);
             }
             return s.finish();
         } catch (RuntimeException | Error e) {
             s.abort();
             throw e;
         }
-    }
-
-    static void release(List<HttpContent> pieces) {
-        for (HttpContent c : pieces) {
-            c.release();
-        }
-        pieces.clear();
     }
 }

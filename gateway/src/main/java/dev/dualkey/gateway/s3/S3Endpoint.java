@@ -108,6 +108,10 @@ public final class S3Endpoint implements Endpoint {
             return new S3Exception(S3ErrorCode.MAX_MESSAGE_LENGTH_EXCEEDED)
                     .with("MaxMessageLengthBytes", Long.toString(tooLarge.limit()));
         }
+        if (t instanceof FrontDoorHandler.RequestTimeoutException) {
+            return new S3Exception(S3ErrorCode.REQUEST_TIMEOUT, "Your socket connection to the server was not read"
+                    + " from or written to within the timeout period. Idle connections will be closed.");
+        }
         if (t instanceof FrontDoorHandler.MalformedRequestException) {
             return new S3Exception(S3ErrorCode.INVALID_REQUEST, "The request could not be parsed");
         }

@@ -187,6 +187,99 @@ class BodyStreamingTest {
         c.channel.finishAndReleaseAll();
     }
 
+    /**
+     * Issue 12 F: a small body whose head is not proven authentic is not read before begin has run (it stays in
+     * the socket); begin refuses it, and the answer comes after the rest is drained.
+     */
+    @Test
+    void unauthenticatedSmallBodyIsNotReadBeforeBegin() {
+        Conn c = new Conn();
+        byte[] request = anonymous(put("/b/k", "deny", body(4096), false));
+        int headEnd = indexOfBody(request);
+        c.arrive(Arrays.copyOfRange(request, 0, headEnd));
+        c.arrive(Arrays.copyOfRange(request, headEnd, request.length));
+        c.loopAndCollect();
+        assertEquals(4096, c.socket.unreadBytes(), "body bytes read before authentication");
+        assertEquals(1, c.pool.pending(), "the begin task");
+        c.settle();
+        assertTrue(c.output().startsWith("HTTP/1.1 403"), c.output());
+        assertEquals(0, c.socket.unreadBytes(), "the rest was drained before the answer");
+        c.channel.finishAndReleaseAll();
+    }
+
+    /** With Expect: 100-continue, an unauthenticated small body gets its refusal instead of 100 Continue. */
+    @Test
+    void unauthenticatedExpectContinueIsRefusedBeforeContinue() {
+        Conn c = new Conn();
+        byte[] request = anonymous(put("/b/k", "deny", body(4096), true));
+        c.arrive(Arrays.copyOfRange(request, 0, indexOfBody(request)));
+        c.settle();
+        assertTrue(c.output().startsWith("HTTP/1.1 403"), c.output());
+        assertFalse(c.output().contains("100 Continue"), c.output());
+        assertFalse(c.channel.isOpen(), "the unsent body's framing is unknown: the connection must close");
+        c.channel.finishAndReleaseAll();
+    }
+
+    /**
+     * A body trickled one byte per read is held as its bytes in one buffer (the reservation is the declared
+     * length, not one buffer per read), and the listener's budget refuses a request that would go over it.
+     */
+    @Test
+    void heldBodiesAreCountedByBytesAndCappedOverall() {
+        Admission admission = new Admission(TransportLimits.defaults().withMaxHeldBodyBytes(3 * 100_000));
+        List<Conn> conns = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Conn c = new Conn(admission);
+            byte[] request = put("/b/k", "stream", body(100_000), false);
+            int headEnd = indexOfBody(request);
+            c.arrive(Arrays.copyOfRange(request, 0, headEnd));
+            for (int j = 0; j < 5000; j++) {
+                c.arrive(new byte[] {request[headEnd + j]});
+            }
+            c.loopAndCollect();
+            assertEquals(0, c.socket.unreadBytes());
+            conns.add(c);
+        }
+        assertEquals(300_000, admission.heldBodyBytes(), "bytes held for three trickling 100,000-byte bodies");
+        Conn over = new Conn(admission);
+        over.arrive(put("/b/k", "stream", body(10), false));
+        over.settle();
+        assertTrue(over.output().startsWith("HTTP/1.1 503"), over.output());
+        for (Conn c : conns) {
+            c.channel.close();
+            c.channel.runPendingTasks();
+        }
+        assertEquals(0, admission.heldBodyBytes(), "bytes still held after the connections closed");
+        over.channel.finishAndReleaseAll();
+    }
+
+    /** The cap on unauthenticated connections closes the next one as it is accepted; authenticating frees a slot. */
+    @Test
+    void unauthenticatedConnectionsAreCapped() {
+        Admission admission = new Admission(TransportLimits.defaults().withMaxUnauthenticatedConnections(2));
+        Conn a = new Conn(admission);
+        Conn b = new Conn(admission);
+        Conn refused = new Conn(admission);
+        assertTrue(a.channel.isOpen() && b.channel.isOpen());
+        assertFalse(refused.channel.isOpen(), "third unauthenticated connection accepted");
+        a.arrive(put("/b/k", "stream", body(10), false)); // authenticated by its head
+        a.settle();
+        assertEquals(1, admission.unauthenticatedConnections());
+        Conn next = new Conn(admission);
+        assertTrue(next.channel.isOpen(), "slot not freed by an authenticated request");
+        b.channel.close();
+        next.channel.close();
+        b.channel.runPendingTasks();
+        next.channel.runPendingTasks();
+        assertEquals(0, admission.unauthenticatedConnections());
+    }
+
+    private static byte[] anonymous(byte[] request) {
+        String s = new String(request, StandardCharsets.ISO_8859_1)
+                .replaceFirst("\r\n", "\r\nx-test-anonymous: 1\r\n");
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     // ---- harness -------------------------------------------------------------------------------------------
 
     private static byte[] body(int n) {
@@ -225,6 +318,10 @@ class BodyStreamingTest {
         private final ByteArrayOutputStream written = new ByteArrayOutputStream();
 
         Conn() {
+            this(new Admission(TransportLimits.defaults()));
+        }
+
+        Conn(Admission admission) {
             channel = new EmbeddedChannel(false, false);
             channel.config().setAutoRead(false);
             channel.pipeline().addLast(socket, new HttpServerCodec(16 * 1024, 64 * 1024, 64 * 1024),
@@ -237,7 +334,7 @@ class BodyStreamingTest {
                                 @Override
                                 public void finished() {
                                 }
-                            }));
+                            }, admission));
             try {
                 channel.register();
             } catch (Exception e) {
@@ -352,6 +449,12 @@ class BodyStreamingTest {
             return true;
         }
 
+        /** Every head is authentic unless it says {@code x-test-anonymous} (then begin must run first). */
+        @Override
+        public boolean authenticatedByHead(RequestHead head) {
+            return head.header("x-test-anonymous") == null;
+        }
+
         @Override
         public Exchange begin(RequestHead head) {
             String mode = String.valueOf(head.header("x-test-mode"));
@@ -410,7 +513,9 @@ class BodyStreamingTest {
 
         @Override
         public Reply error(RequestHead head, Throwable failure) {
-            int status = failure instanceof SecurityException ? 403 : 500;
+            int status = failure instanceof SecurityException ? 403
+                    : failure instanceof java.util.concurrent.RejectedExecutionException ? 503
+                    : failure instanceof FrontDoorHandler.RequestTimeoutException ? 400 : 500;
             return Reply.status(status).body(String.valueOf(failure).getBytes(StandardCharsets.UTF_8), "text/plain");
         }
     }

@@ -65,6 +65,7 @@ public final class IamEndpoint implements Endpoint {
 
     @Override
     public Exchange begin(RequestHead head) {
+        checkHead(head); // before the front door reads any body byte
         return new Exchange.Aggregated() {
             @Override
             public long maxBodyBytes() {
@@ -86,6 +87,25 @@ public final class IamEndpoint implements Endpoint {
         IamException e = failure instanceof IamException ie ? ie : translate(failure);
         return reply(IamQueryHandler.error(e, head.requestId()));
     }
+
+    /**
+     * Every SigV4 check the head allows before the form is read (issue 12 F: no memory before authentication):
+     * signed at all, date and skew, credential scope and service, access key exists and is active. The Query
+     * protocol signs the body's hash, so the signature itself can only be checked in {@code complete}: a verify
+     * with a placeholder hash that fails at the signature comparison has passed everything before it.
+     */
+    private void checkHead(RequestHead head) {
+        try {
+            verifier.verify(head.signable(), HEAD_CHECK_PAYLOAD_HASH);
+        } catch (S3Exception e) {
+            if (e.error() != dev.dualkey.gateway.s3.error.S3ErrorCode.SIGNATURE_DOES_NOT_MATCH) {
+                throw fromSignatureError(e);
+            }
+        }
+    }
+
+    /** No body hashes to this (the SHA-256 preimage would be needed), so the head check never passes by accident. */
+    private static final String HEAD_CHECK_PAYLOAD_HASH = "0".repeat(64);
 
     private AuthResult authenticate(RequestHead head, byte[] body) {
         try {
