@@ -109,10 +109,16 @@ public final class Clients {
 
     /** SDK v2 presigner as the root user. */
     public static S3Presigner presigner(GatewayEndpoint gw) {
+        return presigner(gw, credentials(gw.root()).resolveCredentials());
+    }
+
+    /** SDK v2 presigner signing with {@code credentials}, e.g. STS session credentials. */
+    public static S3Presigner presigner(GatewayEndpoint gw,
+                                        software.amazon.awssdk.auth.credentials.AwsCredentials credentials) {
         return S3Presigner.builder()
                 .endpointOverride(gw.endpoint())
                 .region(Region.of(gw.region()))
-                .credentialsProvider(credentials(gw.root()))
+                .credentialsProvider(StaticCredentialsProvider.create(credentials))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
     }

@@ -13,6 +13,11 @@ import dev.dualkey.compat.mfadelete.Iam;
 import dev.dualkey.compat.mfadelete.MfaDeleteServer;
 import dev.dualkey.compat.mfadelete.MfaDevice;
 import dev.dualkey.mfa.audit.AuditRecord;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +37,7 @@ import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.IamException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
@@ -115,6 +121,34 @@ class StsSessionTest {
             assertEquals(server.accountId(), who.account());
             assertTrue(who.userId().startsWith("AIDA"), who.userId());
             s3.deleteObject(b -> b.bucket(bucket).key("k"));
+            s3.deleteBucket(b -> b.bucket(bucket));
+        }
+    }
+
+    @Test
+    void presignedUrlOfASessionCarriesItsTokenInTheQuery() throws Exception {
+        Credentials c;
+        try (StsClient sts = sts(gw, basic(alice))) {
+            c = sts.getSessionToken(b -> b.durationSeconds(900)).credentials();
+        }
+        String bucket = bucket();
+        try (S3Client s3 = Clients.v2(gw, session(c)); S3Presigner presigner = Clients.presigner(gw, session(c))) {
+            s3.createBucket(b -> b.bucket(bucket));
+            s3.putObject(b -> b.bucket(bucket).key("shared"), RequestBody.fromString("presigned by a session"));
+            URI url = presigner.presignGetObject(b -> b.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(r -> r.bucket(bucket).key("shared"))).url().toURI();
+            assertTrue(url.getRawQuery().contains("X-Amz-Security-Token="), url.toString());
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(url).build(), BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode());
+            assertEquals("presigned by a session", ok.body());
+            URI forged = URI.create(url.toString().replace("X-Amz-Security-Token=",
+                    "X-Amz-Security-Token=AAAA"));
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(forged).build(),
+                    BodyHandlers.ofString());
+            assertEquals(400, refused.statusCode());
+            assertTrue(refused.body().contains("<Code>InvalidToken</Code>"), refused.body());
+            s3.deleteObject(b -> b.bucket(bucket).key("shared"));
             s3.deleteBucket(b -> b.bucket(bucket));
         }
     }

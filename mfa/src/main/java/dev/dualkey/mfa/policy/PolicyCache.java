@@ -1,25 +1,30 @@
 package dev.dualkey.mfa.policy;
 
 import dev.dualkey.mfa.error.MalformedPolicyDocumentException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Parsed policies by document text, so that a stored policy is parsed once, not on every request. Bounded:
- * the least recently used entries go past {@code capacity} (documents are at most a few KiB, so memory stays
- * bounded by capacity x document size). A document that does not parse is cached as such: the caller decides
- * what an unreadable stored policy means (the authorizer denies, it never skips it).
+ * Parsed policies by content, so that a stored policy is parsed once, not on every request. Keyed by the
+ * SHA-256 of the document (not the text: whitespace, which IAM's quota does not count, could make a document
+ * 128 KiB long), bounded to {@code capacity} entries, least recently used first out; a parsed policy holds
+ * only the document's non-whitespace content. A document that does not parse is cached as such: the caller
+ * decides what an unreadable stored policy means (the authorizer denies, it never skips it).
  */
 public final class PolicyCache {
     /** Entries kept by default: well above the policies of the users active at one time. */
     public static final int DEFAULT_CAPACITY = 1024;
 
-    private final Map<String, Object> entries;
+    private final Map<ByteBuffer, Object> entries;
 
     public PolicyCache(int capacity) {
         this.entries = new LinkedHashMap<>(64, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Object> eldest) {
                 return size() > capacity;
             }
         };
@@ -27,9 +32,10 @@ public final class PolicyCache {
 
     /** The parsed {@code document}; throws MalformedPolicyDocumentException when it does not parse. */
     public Policy parse(String document) {
+        ByteBuffer key = digest(document);
         Object cached;
         synchronized (entries) {
-            cached = entries.get(document);
+            cached = entries.get(key);
         }
         if (cached == null) {
             try {
@@ -38,13 +44,22 @@ public final class PolicyCache {
                 cached = e;
             }
             synchronized (entries) {
-                entries.put(document, cached);
+                entries.put(key, cached);
             }
         }
         if (cached instanceof MalformedPolicyDocumentException e) {
             throw new MalformedPolicyDocumentException(e.getMessage());
         }
         return (Policy) cached;
+    }
+
+    private static ByteBuffer digest(String document) {
+        try {
+            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+                    .digest(document.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     /** Number of cached documents (for tests). */

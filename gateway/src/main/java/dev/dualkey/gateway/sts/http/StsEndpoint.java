@@ -45,6 +45,11 @@ public final class StsEndpoint implements Endpoint {
 
     @Override
     public boolean accepts(HttpRequest head) {
+        return scopeNamesSts(head);
+    }
+
+    /** Whether the head's SigV4 credential scope (header or presigned query) names service {@code sts}. */
+    static boolean scopeNamesSts(HttpRequest head) {
         String auth = head.headers().get("Authorization");
         if (auth != null) {
             return auth.contains(SCOPE_SUFFIX + ",") || auth.contains(SCOPE_SUFFIX + " ");
