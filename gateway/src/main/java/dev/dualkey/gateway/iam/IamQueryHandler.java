@@ -7,6 +7,7 @@ import dev.dualkey.gateway.iam.query.QueryParams;
 import dev.dualkey.gateway.iam.validate.ParamValidator;
 import dev.dualkey.gateway.iam.validate.ValidatedParams;
 import dev.dualkey.gateway.iam.xml.IamXmlWriter;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +38,7 @@ public final class IamQueryHandler {
     private final Map<IamAction, IamActionHandler> handlers;
     private final IamAuthorizer authorizer;
     private final Function<RuntimeException, IamException> translator;
+    private final Clock clock;
 
     /**
      * @param handlers one handler per {@link IamAction}, all of them
@@ -45,6 +47,12 @@ public final class IamQueryHandler {
      */
     public IamQueryHandler(Map<IamAction, IamActionHandler> handlers, IamAuthorizer authorizer,
                            Function<RuntimeException, IamException> translator) {
+        this(handlers, authorizer, translator, Clock.systemUTC());
+    }
+
+    /** @param clock the time a session's MFA age is measured against ({@link IamContext#RECENT_MFA}) */
+    public IamQueryHandler(Map<IamAction, IamActionHandler> handlers, IamAuthorizer authorizer,
+                           Function<RuntimeException, IamException> translator, Clock clock) {
         EnumMap<IamAction, IamActionHandler> all = new EnumMap<>(IamAction.class);
         all.putAll(handlers);
         for (IamAction a : IamAction.values()) {
@@ -55,6 +63,7 @@ public final class IamQueryHandler {
         this.handlers = all;
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.translator = Objects.requireNonNull(translator, "translator");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** Parses the raw HTTP parts, then handles; a parse failure becomes an IAM error document. */
@@ -74,7 +83,7 @@ public final class IamQueryHandler {
         try {
             action = resolve(call.params());
             ValidatedParams params = ParamValidator.validate(call.params(), action.params());
-            IamContext ctx = new IamContext(action, call, params, authorizer);
+            IamContext ctx = new IamContext(action, call, params, authorizer, clock);
             IamXmlWriter.Body body = run(action, ctx);
             if (!ctx.authorized()) {
                 // A handler bug, not a client error: never answer success for an unauthorized action.

@@ -28,7 +28,7 @@ final class AccessKeyActions {
     }
 
     private IamXmlWriter.Body create(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         IamAccessKey key = directory.createAccessKey(ctx.actor(), user);
         return x -> x.start("AccessKey")
                 .text("UserName", key.userName())
@@ -40,7 +40,7 @@ final class AccessKeyActions {
     }
 
     private IamXmlWriter.Body list(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         Page<IamAccessKeyMetadata> page = Page.of(directory.listAccessKeys(ctx.actor(), user),
                 IamAccessKeyMetadata::accessKeyId, ctx.params().string("Marker"),
                 ctx.params().integer("MaxItems", Page.DEFAULT_MAX_ITEMS));
@@ -52,14 +52,14 @@ final class AccessKeyActions {
     }
 
     private IamXmlWriter.Body update(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         directory.updateAccessKey(ctx.actor(), user, ctx.params().required("AccessKeyId"),
                 ctx.params().required("Status"));
         return null;
     }
 
     private IamXmlWriter.Body delete(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         directory.deleteAccessKey(ctx.actor(), user, ctx.params().required("AccessKeyId"));
         return null;
     }

@@ -43,7 +43,7 @@ final class UserActions {
     }
 
     private IamXmlWriter.Body getUser(IamContext ctx) {
-        String name = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String name = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         IamUser user = directory.getUser(ctx.actor(), name);
         return x -> Shapes.user(x, "User", user);
     }
@@ -57,7 +57,7 @@ final class UserActions {
     }
 
     private IamXmlWriter.Body deleteUser(IamContext ctx) {
-        String name = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName"));
+        String name = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName")).name();
         directory.deleteUser(ctx.actor(), name);
         return null;
     }
