@@ -105,6 +105,68 @@ public final class IamQueryHandler {
         }
     }
 
+    /**
+     * Runs one action for an in-process caller (the console) through exactly the path of a Query request:
+     * parameter validation, the action's registered handler (which resolves its target and authorizes), domain
+     * errors translated once. The result document is not rendered.
+     *
+     * @throws IamException the IAM error the Query API would answer (AccessDenied, NoSuchEntity, ...)
+     */
+    public void perform(IamCall call) {
+        perform(call, ctx -> handlers.get(ctx.action()).handle(ctx));
+    }
+
+    /**
+     * Like {@link #perform(IamCall)} but runs {@code operation} (a typed variant of the action's handler, from
+     * the same action class) and returns its result; it must authorize like the handler does.
+     */
+    public <T> T perform(IamCall call, Function<IamContext, T> operation) {
+        return perform(call, operation, false);
+    }
+
+    /**
+     * Whether {@code call}'s caller may perform its action on the target {@code authorization} resolves and
+     * authorizes (the console's "show this button?"), through the same context and authorizer as the action
+     * itself. Only the parameters present are validated (a button has no serial or codes yet).
+     */
+    public boolean allowed(IamCall call, java.util.function.Consumer<IamContext> authorization) {
+        try {
+            perform(call, ctx -> {
+                authorization.accept(ctx);
+                return Boolean.TRUE;
+            }, true);
+            return true;
+        } catch (IamException e) {
+            if (e.errorCode() == IamErrorCode.ACCESS_DENIED) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private <T> T perform(IamCall call, Function<IamContext, T> operation, boolean presentOnly) {
+        IamAction action = resolve(call.params());
+        ValidatedParams params = ParamValidator.validate(call.params(), presentOnly
+                ? action.params().stream().filter(p -> call.params().has(p.name())).toList() : action.params());
+        IamContext ctx = new IamContext(action, call, params, authorizer, clock);
+        T result;
+        try {
+            result = operation.apply(ctx);
+        } catch (IamException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            IamException translated = translator.apply(e);
+            if (translated == null) {
+                throw e;
+            }
+            throw translated;
+        }
+        if (!ctx.authorized()) {
+            throw new IllegalStateException(action.actionName() + " returned without authorizing");
+        }
+        return result;
+    }
+
     private IamXmlWriter.Body run(IamAction action, IamContext ctx) {
         try {
             return handlers.get(action).handle(ctx);

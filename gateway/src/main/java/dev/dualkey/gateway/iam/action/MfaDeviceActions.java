@@ -45,12 +45,17 @@ final class MfaDeviceActions {
         handlers.put(IamAction.LIST_MFA_DEVICE_TAGS, this::listTags);
     }
 
-    private IamXmlWriter.Body createVirtual(IamContext ctx) {
+    /** CreateVirtualMFADevice, authorized on the new device's ARN. */
+    NewVirtualMfaDevice createDevice(IamContext ctx) {
         String name = ctx.params().required("VirtualMFADeviceName");
         String path = ctx.params().string("Path") == null ? "/" : ctx.params().string("Path");
         ctx.authorize(IamArns.virtualMfa(ctx.accountId(), path, name));
+        return directory.createVirtualMfaDevice(ctx.actor(), path, name, ctx.params().tags("Tags"));
+    }
+
+    private IamXmlWriter.Body createVirtual(IamContext ctx) {
         List<IamTag> tags = ctx.params().tags("Tags");
-        NewVirtualMfaDevice device = directory.createVirtualMfaDevice(ctx.actor(), path, name, tags);
+        NewVirtualMfaDevice device = createDevice(ctx);
         return x -> {
             x.start("VirtualMFADevice")
                     .text("SerialNumber", device.serialNumber())
