@@ -29,18 +29,18 @@ import dev.dualkey.storage.rocks.StorageEngine;
  * A gateway with its console, in-process on free loopback ports, over a fresh data directory, with the mfa
  * layer on the same RocksDB and one {@link MutableClock} for TOTP steps and session timeouts.
  */
-final class ConsoleFixture implements AutoCloseable {
-    static final String ROOT_PASSWORD = "Correct-Horse-Battery-9";
+public final class ConsoleFixture implements AutoCloseable {
+    public static final String ROOT_PASSWORD = "Correct-Horse-Battery-9";
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:10Z"));
     final Path dataDir;
     final StorageEngine engine;
-    final MfaServices mfa;
-    final String accountId;
+    public final MfaServices mfa;
+    public final String accountId;
     final GatewayServer server;
     private ConsoleServer console;
 
-    ConsoleFixture() {
+    public ConsoleFixture() {
         try {
             dataDir = Files.createTempDirectory("dualkey-console-");
         } catch (IOException e) {
@@ -64,7 +64,7 @@ final class ConsoleFixture implements AutoCloseable {
                 .start();
     }
 
-    URI url(String path) {
+    public URI url(String path) {
         return URI.create("http://127.0.0.1:" + console.port() + path);
     }
 
@@ -79,14 +79,14 @@ final class ConsoleFixture implements AutoCloseable {
     }
 
     /** Creates an IAM user with a console password (what an admin does in the IAM API). */
-    void createUser(String name, String password) {
+    public void createUser(String name, String password) {
         Actor op = Actor.operator();
         mfa.identity().createUser(op, accountId, "/", name, Map.of());
         mfa.identity().createLoginProfile(op, accountId, name, password, false);
     }
 
     /** Gives a user an inline policy. */
-    void putPolicy(String user, String name, String json) {
+    public void putPolicy(String user, String name, String json) {
         mfa.identity().putUserPolicy(Actor.operator(), accountId, user, name, json);
     }
 

@@ -13,6 +13,9 @@ import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import dev.dualkey.compat.GatewayEndpoint;
 import dev.dualkey.compat.GatewayExtension;
+import dev.dualkey.compat.mfadelete.Iam;
+import dev.dualkey.compat.mfadelete.MfaDeleteServer;
+import dev.dualkey.compat.mfadelete.MfaDevice;
 import java.io.ByteArrayInputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -219,18 +222,25 @@ class MfaDeviceTest {
         iam.deleteUser(b -> b.userName(user));
     }
 
+    /**
+     * Root enables its first device with its long-term keys; changing it afterwards takes an MFA session
+     * (issue 12 B), so plain keys are refused. Run on a server of its own: the device stays enabled (only an
+     * MFA session or the operator's {@code admin deactivate-root-mfa} removes it) and must not leak into the
+     * shared gateway's other tests.
+     */
     @Test
     void rootManagesItsOwnDeviceAsRoot() {
-        String name = unique("root-device");
-        CreateVirtualMfaDeviceResponse r = iam.createVirtualMFADevice(b -> b.virtualMFADeviceName(name));
-        String serial = r.virtualMFADevice().serialNumber();
-        String[] codes = freshPair(seedOf(r));
-        iam.enableMFADevice(b -> b.userName("root").serialNumber(serial)
-                .authenticationCode1(codes[0]).authenticationCode2(codes[1]));
-        assertTrue(iam.listMFADevices().mfaDevices().stream().anyMatch(d -> d.serialNumber().equals(serial)));
-        assertTrue(iam.getAccountSummary().summaryMapAsStrings().get("AccountMFAEnabled") >= 1);
-        iam.deactivateMFADevice(b -> b.userName("root").serialNumber(serial));
-        iam.deleteVirtualMFADevice(b -> b.serialNumber(serial));
+        try (MfaDeleteServer server = MfaDeleteServer.loopback();
+             IamClient root = Iam.client(server.endpoint(), server.endpoint().root())) {
+            MfaDevice device = MfaDevice.virtual(root, server.clock(), unique("root-device"), "root");
+            String serial = device.serial();
+            assertTrue(root.listMFADevices().mfaDevices().stream().anyMatch(d -> d.serialNumber().equals(serial)));
+            assertTrue(root.getAccountSummary().summaryMapAsStrings().get("AccountMFAEnabled") >= 1);
+            assertIamError(403, "AccessDenied", () -> root.deactivateMFADevice(b -> b.userName("root")
+                    .serialNumber(serial)));
+            assertIamError(403, "AccessDenied", () -> root.deleteVirtualMFADevice(b -> b.serialNumber(serial)));
+            assertTrue(root.listMFADevices().mfaDevices().stream().anyMatch(d -> d.serialNumber().equals(serial)));
+        }
     }
 
     @Test

@@ -344,12 +344,21 @@ class MfaDeleteSdkV2Test {
                 () -> s3.deleteObject(b -> b.bucket(bucket).key("doc").versionId(v1).mfa(unassignedHeader)));
         assertEquals(Messages.HEADER_INVALID, e.awsErrorDetails().errorMessage());
 
-        // Enabled for root, then deactivated: its codes no longer count.
-        MfaDevice spare = MfaDevice.virtual(rootIam, server.clock(), "spare-root-mfa", "root");
-        s3.deleteObject(b -> b.bucket(bucket).key("doc").versionId(put(bucket, "doc", "v2")).mfa(spare.header()));
-        rootIam.deactivateMFADevice(b -> b.userName("root").serialNumber(spare.serial()));
+        // A second root device cannot be enabled with root's long-term keys (issue 12 B): that takes an MFA
+        // session (STS GetSessionToken with a code of the enabled device), so its codes never count either.
+        var spare = rootIam.createVirtualMFADevice(b -> b.virtualMFADeviceName("spare-root-mfa"));
+        Authenticator spareApp = Authenticator.ofBase32(spare.virtualMFADevice().base32StringSeed()
+                .asString(java.nio.charset.StandardCharsets.US_ASCII));
+        long step = server.clock().advance(2);
+        var denied = org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.iam.model.IamException.class, () -> rootIam.enableMFADevice(b -> b
+                        .userName("root").serialNumber(spare.virtualMFADevice().serialNumber())
+                        .authenticationCode1(spareApp.code(step)).authenticationCode2(spareApp.code(step + 1))));
+        assertEquals(403, denied.statusCode());
+        assertEquals("AccessDenied", denied.awsErrorDetails().errorCode());
+        String spareHeader = spare.virtualMFADevice().serialNumber() + " " + spareApp.code(server.clock().advance(2));
         e = assertS3Error(400, "InvalidArgument",
-                () -> s3.deleteObject(b -> b.bucket(bucket).key("doc").versionId(v1).mfa(spare.header())));
+                () -> s3.deleteObject(b -> b.bucket(bucket).key("doc").versionId(v1).mfa(spareHeader)));
         assertEquals(Messages.HEADER_INVALID, e.awsErrorDetails().errorMessage());
         assertEquals(List.of(v1), versionIds(bucket));
     }

@@ -137,7 +137,7 @@ public final class MfaDeleteServer implements AutoCloseable {
     }
 
     /** The mfa identity store: devices (hardware-token import) and the audit log. */
-    IdentityStore identity() {
+    public IdentityStore identity() {
         return identity;
     }
 

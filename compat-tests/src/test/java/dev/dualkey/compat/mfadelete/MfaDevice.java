@@ -59,11 +59,11 @@ public final class MfaDevice {
     }
 
     /** {@code x-amz-mfa} value with a fresh code: {@code SERIAL CODE}. */
-    String header() {
+    public String header() {
         return header(freshCode());
     }
 
-    String header(String code) {
+    public String header(String code) {
         return serial + " " + code;
     }
 

@@ -1,5 +1,11 @@
 package dev.dualkey.gateway.console;
 
+import dev.dualkey.gateway.iam.action.IamOperations;
+import dev.dualkey.gateway.identity.MfaAuthorizer;
+import dev.dualkey.gateway.identity.MfaErrorTranslator;
+import dev.dualkey.gateway.identity.MfaIamDirectory;
+import java.util.Optional;
+
 import java.time.Clock;
 
 import dev.dualkey.gateway.console.page.Authorizer;
@@ -43,8 +49,11 @@ public final class MfaConsole {
                                  MfaVerifier verifier, AuditLog audit, SignInService signIn, Clock clock,
                                  boolean secure, boolean loopbackOnly, String region) {
         Authorizer authorizer = new PolicyAuthorizer(identity, secure);
+        // The user and credential pages run the IAM API's own operations (same handlers, authorizer, root rules).
+        IamOperations iam = new IamOperations(new MfaIamDirectory(identity, devices),
+                new MfaAuthorizer(identity, bucket -> Optional.empty()), new MfaErrorTranslator(), clock);
         return ConsolePages.create(store, new MfaSignInAuth(signIn, identity, clock),
-                new MfaIdentityDirectory(identity, devices), authorizer,
+                new MfaIdentityDirectory(identity, devices, iam, signIn, clock), authorizer,
                 new GateMfaDeleteCheck(new MfaDeleteGate(verifier, audit, clock), secure || loopbackOnly), region);
     }
 }

@@ -7,6 +7,7 @@ import dev.dualkey.gateway.iam.query.QueryParams;
 import dev.dualkey.gateway.iam.validate.ParamValidator;
 import dev.dualkey.gateway.iam.validate.ValidatedParams;
 import dev.dualkey.gateway.iam.xml.IamXmlWriter;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +38,7 @@ public final class IamQueryHandler {
     private final Map<IamAction, IamActionHandler> handlers;
     private final IamAuthorizer authorizer;
     private final Function<RuntimeException, IamException> translator;
+    private final Clock clock;
 
     /**
      * @param handlers one handler per {@link IamAction}, all of them
@@ -45,6 +47,12 @@ public final class IamQueryHandler {
      */
     public IamQueryHandler(Map<IamAction, IamActionHandler> handlers, IamAuthorizer authorizer,
                            Function<RuntimeException, IamException> translator) {
+        this(handlers, authorizer, translator, Clock.systemUTC());
+    }
+
+    /** @param clock the time a session's MFA age is measured against ({@link IamContext#RECENT_MFA}) */
+    public IamQueryHandler(Map<IamAction, IamActionHandler> handlers, IamAuthorizer authorizer,
+                           Function<RuntimeException, IamException> translator, Clock clock) {
         EnumMap<IamAction, IamActionHandler> all = new EnumMap<>(IamAction.class);
         all.putAll(handlers);
         for (IamAction a : IamAction.values()) {
@@ -55,6 +63,7 @@ public final class IamQueryHandler {
         this.handlers = all;
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.translator = Objects.requireNonNull(translator, "translator");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     /** Parses the raw HTTP parts, then handles; a parse failure becomes an IAM error document. */
@@ -74,7 +83,7 @@ public final class IamQueryHandler {
         try {
             action = resolve(call.params());
             ValidatedParams params = ParamValidator.validate(call.params(), action.params());
-            IamContext ctx = new IamContext(action, call, params, authorizer);
+            IamContext ctx = new IamContext(action, call, params, authorizer, clock);
             IamXmlWriter.Body body = run(action, ctx);
             if (!ctx.authorized()) {
                 // A handler bug, not a client error: never answer success for an unauthorized action.
@@ -94,6 +103,68 @@ public final class IamQueryHandler {
                     "The request processing has failed because of an unknown error, exception or failure."),
                     call.requestId());
         }
+    }
+
+    /**
+     * Runs one action for an in-process caller (the console) through exactly the path of a Query request:
+     * parameter validation, the action's registered handler (which resolves its target and authorizes), domain
+     * errors translated once. The result document is not rendered.
+     *
+     * @throws IamException the IAM error the Query API would answer (AccessDenied, NoSuchEntity, ...)
+     */
+    public void perform(IamCall call) {
+        perform(call, ctx -> handlers.get(ctx.action()).handle(ctx));
+    }
+
+    /**
+     * Like {@link #perform(IamCall)} but runs {@code operation} (a typed variant of the action's handler, from
+     * the same action class) and returns its result; it must authorize like the handler does.
+     */
+    public <T> T perform(IamCall call, Function<IamContext, T> operation) {
+        return perform(call, operation, false);
+    }
+
+    /**
+     * Whether {@code call}'s caller may perform its action on the target {@code authorization} resolves and
+     * authorizes (the console's "show this button?"), through the same context and authorizer as the action
+     * itself. Only the parameters present are validated (a button has no serial or codes yet).
+     */
+    public boolean allowed(IamCall call, java.util.function.Consumer<IamContext> authorization) {
+        try {
+            perform(call, ctx -> {
+                authorization.accept(ctx);
+                return Boolean.TRUE;
+            }, true);
+            return true;
+        } catch (IamException e) {
+            if (e.errorCode() == IamErrorCode.ACCESS_DENIED) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private <T> T perform(IamCall call, Function<IamContext, T> operation, boolean presentOnly) {
+        IamAction action = resolve(call.params());
+        ValidatedParams params = ParamValidator.validate(call.params(), presentOnly
+                ? action.params().stream().filter(p -> call.params().has(p.name())).toList() : action.params());
+        IamContext ctx = new IamContext(action, call, params, authorizer, clock);
+        T result;
+        try {
+            result = operation.apply(ctx);
+        } catch (IamException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            IamException translated = translator.apply(e);
+            if (translated == null) {
+                throw e;
+            }
+            throw translated;
+        }
+        if (!ctx.authorized()) {
+            throw new IllegalStateException(action.actionName() + " returned without authorizing");
+        }
+        return result;
     }
 
     private IamXmlWriter.Body run(IamAction action, IamContext ctx) {

@@ -138,7 +138,7 @@ public final class IdentitySetup {
         });
         IamQueryHandler iam = new IamQueryHandler(
                 IamActions.over(new MfaIamDirectory(store.identity(), store.devices())), authorizer,
-                new MfaErrorTranslator());
+                new MfaErrorTranslator(), sigV4Clock);
         IamEndpoint endpoint = new IamEndpoint(new SigV4Verifier(credentials, sigV4Clock, "iam"), iam);
         StsEndpoint sts = new StsEndpoint(new SigV4Verifier(credentials, sigV4Clock, "sts"),
                 new StsQueryHandler(store.sessions(), store.identity()));

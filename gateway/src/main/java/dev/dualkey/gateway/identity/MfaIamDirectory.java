@@ -244,6 +244,11 @@ public final class MfaIamDirectory implements IamDirectory {
     }
 
     @Override
+    public Optional<String> mfaDeviceUser(Actor actor, String serialNumber) {
+        return devices.assignedUser(actor.accountId(), serialNumber);
+    }
+
+    @Override
     public void tagMfaDevice(Actor actor, String serialNumber, List<IamTag> tags) {
         devices.tagDevice(audit(actor), actor.accountId(), serialNumber, tagMap(tags));
     }

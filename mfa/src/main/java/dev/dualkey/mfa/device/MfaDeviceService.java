@@ -33,6 +33,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
 
@@ -297,6 +298,19 @@ public final class MfaDeviceService {
                         userName))))
                 .map(DeviceRecord::view)
                 .orElseThrow(() -> noSuchDevice(serial));
+    }
+
+    /**
+     * The user (stored name; {@code root} for the root user) the device is assigned to, or empty when the
+     * account has no such device or it is unassigned. No validation: an invalid serial is simply absent.
+     */
+    public Optional<String> assignedUser(String accountId, String serial) {
+        if (accountId == null || serial == null || serial.isEmpty() || serial.length() > 256) {
+            return Optional.empty();
+        }
+        return store.devices().get(serial)
+                .filter(d -> d.assigned() && accountId.equals(d.accountId()))
+                .map(DeviceRecord::userName);
     }
 
     /** TagMFADevice: adds or overwrites tags; at most 50 in total. */

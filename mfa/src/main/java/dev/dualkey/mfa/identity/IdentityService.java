@@ -501,6 +501,27 @@ public final class IdentityService {
         return new PasswordCheck(hasher.verify(password, p.get().passwordHash()), p.get().resetRequired());
     }
 
+    /**
+     * The principal id and password generation a console session of {@code userName} is bound to; empty when
+     * the user does not exist or has no console password (then no session of it is valid).
+     */
+    public Optional<ConsoleCredential> consoleCredential(String accountId, String userName) {
+        return findUser(accountId, userName).flatMap(u -> store.loginProfiles().get(userKey(accountId,
+                u.userName())).map(p -> new ConsoleCredential(u.isRoot() ? accountId : u.userId(),
+                generation(p.passwordHash()))));
+    }
+
+    private static String generation(String passwordHash) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update("dualkey console session binding\0".getBytes(StandardCharsets.UTF_8));
+            byte[] d = sha.digest(passwordHash.getBytes(StandardCharsets.UTF_8));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(d);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Sets PasswordLastUsed after a successful console sign-in. */
     public void recordPasswordUse(String accountId, String userName) {
         findUser(accountId, userName).ifPresent(u -> store.users().put(userKey(accountId, userName),

@@ -13,6 +13,7 @@ import dev.dualkey.mfa.device.VerifyOutcome;
 import dev.dualkey.mfa.device.VerifyResult;
 import dev.dualkey.mfa.error.IamException;
 import dev.dualkey.mfa.identity.Account;
+import dev.dualkey.mfa.identity.ConsoleCredential;
 import dev.dualkey.mfa.identity.IamUser;
 import dev.dualkey.mfa.identity.IdentityService;
 import dev.dualkey.mfa.identity.PasswordCheck;
@@ -45,6 +46,12 @@ import java.util.Optional;
  *
  * <p>Tokens (sessions and challenges) are 256-bit random values, base64url; only their SHA-256 is stored.
  * Sessions end after the idle timeout, the absolute lifetime, {@link #signOut} or {@link #revokeAll}.
+ *
+ * <p>Sessions and challenges are bound to the principal's immutable id and password generation
+ * ({@link ConsoleCredential}), checked on every use: a password change (ChangePassword, UpdateLoginProfile,
+ * the console's own form, {@code admin reset-root-password}), a deleted login profile or a deleted user ends
+ * every session of that principal at once, and a user re-created under the same name (any case) never
+ * inherits one. The console's own password change re-issues the current session ({@link #reissue}).
  */
 public final class SignInService {
     /** The one message for every sign-in failure (AWS console wording). */
@@ -111,16 +118,21 @@ public final class SignInService {
             return failed(SignInResult.Status.FAILED, null, false);
         }
         perUser.success(userKey);
-        IamUser u = identity.findUser(accountId, user).orElseThrow();
+        IamUser u = identity.findUser(accountId, user).orElse(null);
+        ConsoleCredential credential = identity.consoleCredential(accountId, user).orElse(null);
+        if (u == null || credential == null) {
+            // deleted or its password removed between the check and now
+            return failed(SignInResult.Status.FAILED, null, false);
+        }
         List<MfaDevice> mfa = devices.devicesOf(accountId, u.userName());
         if (mfa.isEmpty()) {
             identity.recordPasswordUse(accountId, u.userName());
-            return newSession(accountId, u.userName(), false, check.resetRequired(), clientAddress);
+            return newSession(accountId, u.userName(), credential, null, check.resetRequired(), clientAddress);
         }
         String token = newToken();
         Instant now = clock.instant();
         store.sessions().put(hash(token), new SessionRecord(true, accountId, u.userName(), now, now, false, 0,
-                check.resetRequired()));
+                check.resetRequired(), credential.principalId(), credential.generation(), null));
         audit.append(record(accountId, u.userName(), "console:SignIn", "MFA_REQUIRED", clientAddress, null));
         List<String> serials = mfa.stream().map(MfaDevice::serialNumber).toList();
         return new SignInResult(SignInResult.Status.MFA_REQUIRED, token, null, serials, false, false, null);
@@ -141,6 +153,12 @@ public final class SignInService {
             return failed(SignInResult.Status.FAILED, null, false);
         }
         SessionRecord c = found.get();
+        Optional<ConsoleCredential> credential = boundCredential(c);
+        if (credential.isEmpty()) {
+            store.sessions().delete(hash(challengeToken));
+            perAddress.failure(addrKey);
+            return failed(SignInResult.Status.FAILED, null, false);
+        }
         IamUser u = identity.findUser(c.accountId(), c.userName()).orElse(null);
         AuditContext ctx = new AuditContext(u == null ? c.userName() : u.arn(), null, "console:SignInMfa", null,
                 null, null, clientAddress);
@@ -150,7 +168,8 @@ public final class SignInService {
         if (r.accepted()) {
             store.sessions().delete(hash(challengeToken));
             identity.recordPasswordUse(c.accountId(), c.userName());
-            return newSession(c.accountId(), c.userName(), true, c.passwordResetRequired(), clientAddress);
+            return newSession(c.accountId(), c.userName(), credential.get(), clock.instant(),
+                    c.passwordResetRequired(), clientAddress);
         }
         perAddress.failure(addrKey);
         SessionRecord failed = c.failed();
@@ -176,7 +195,11 @@ public final class SignInService {
             return failed(SignInResult.Status.FAILED, null, false);
         }
         SessionRecord c = found.get();
-        IamUser u = identity.findUser(c.accountId(), c.userName()).orElseThrow();
+        IamUser u = identity.findUser(c.accountId(), c.userName()).orElse(null);
+        if (u == null || boundCredential(c).isEmpty()) {
+            store.sessions().delete(hash(challengeToken));
+            return failed(SignInResult.Status.FAILED, null, false);
+        }
         try {
             devices.resync(new Actor(u.arn(), null, clientAddress), c.accountId(), c.userName(), serial, code1,
                     code2);
@@ -184,7 +207,8 @@ public final class SignInService {
             return failed(SignInResult.Status.FAILED, challengeToken, true);
         }
         store.sessions().put(hash(challengeToken), new SessionRecord(true, c.accountId(), c.userName(),
-                c.createdAt(), clock.instant(), false, 0, c.passwordResetRequired()));
+                c.createdAt(), clock.instant(), false, 0, c.passwordResetRequired(), c.principalId(), c.credential(),
+                null));
         List<String> serials = devices.devicesOf(c.accountId(), c.userName()).stream()
                 .map(MfaDevice::serialNumber).toList();
         return new SignInResult(SignInResult.Status.MFA_REQUIRED, challengeToken, null, serials, false, false,
@@ -205,16 +229,99 @@ public final class SignInService {
         Instant now = clock.instant();
         Instant absoluteEnd = s.createdAt().plus(config.sessionAbsolute());
         if (!now.isBefore(absoluteEnd) || !now.isBefore(s.lastSeen().plus(config.sessionIdle()))
-                || identity.findUser(s.accountId(), s.userName()).isEmpty()) {
-            // expired, or the user was deleted meanwhile
+                || boundCredential(s).isEmpty()) {
+            // expired, or the principal is gone, re-created, or its password changed meanwhile
             store.sessions().delete(key);
             return Optional.empty();
         }
         if (s.lastSeen().plus(TOUCH_GRANULARITY).isBefore(now)) {
             store.sessions().put(key, s.touched(now));
         }
-        return Optional.of(new Session(s.accountId(), s.userName(), s.createdAt(), now, s.mfaPresent(),
-                absoluteEnd));
+        return Optional.of(view(s, now));
+    }
+
+    private Session view(SessionRecord s, Instant lastSeen) {
+        return new Session(s.accountId(), s.userName(), s.createdAt(), lastSeen, s.mfaPresent(),
+                s.createdAt().plus(config.sessionAbsolute()), s.mfaAuthenticatedAt());
+    }
+
+    /**
+     * The principal's current credential when {@code s} is still bound to it (same immutable id, same password
+     * generation), else empty. Layout-1 records (no binding) never match.
+     */
+    private Optional<ConsoleCredential> boundCredential(SessionRecord s) {
+        if (s.principalId() == null || s.credential() == null) {
+            return Optional.empty();
+        }
+        return identity.consoleCredential(s.accountId(), s.userName())
+                .filter(c -> c.principalId().equals(s.principalId())
+                        && MessageDigest.isEqual(c.generation().getBytes(StandardCharsets.UTF_8),
+                                s.credential().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * After the session's own password change (the console's form): replaces the session named by
+     * {@code token} with a new token bound to the new password generation, keeping its creation time (so its
+     * absolute lifetime) and MFA state; every other session of the principal stays ended. Returns the new
+     * token, or empty when the token names no session of a still-existing principal with a password.
+     *
+     * <p>Only for a request that was authenticated with {@code token} just before the change: the old
+     * generation is not checked here, the principal id is.
+     */
+    public Optional<String> reissue(String token) {
+        if (token == null || token.isEmpty() || token.length() > 100) {
+            return Optional.empty();
+        }
+        byte[] key = hash(token);
+        Optional<SessionRecord> found = store.sessions().get(key).filter(s -> !s.challenge());
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionRecord s = found.get();
+        Optional<ConsoleCredential> now = identity.consoleCredential(s.accountId(), s.userName())
+                .filter(c -> c.principalId().equals(s.principalId()));
+        if (now.isEmpty() || !clock.instant().isBefore(s.createdAt().plus(config.sessionAbsolute()))) {
+            store.sessions().delete(key);
+            return Optional.empty();
+        }
+        String fresh = newToken();
+        Instant t = clock.instant();
+        store.db().write(b -> {
+            store.sessions().delete(b, key);
+            store.sessions().put(b, hash(fresh), new SessionRecord(false, s.accountId(), s.userName(), s.createdAt(),
+                    t, s.mfaPresent(), 0, false, now.get().principalId(), now.get().generation(),
+                    s.mfaAuthenticatedAt()));
+        });
+        return Optional.of(fresh);
+    }
+
+    /**
+     * A fresh-code prompt inside a session (the console's pages that change root's devices): checks {@code code}
+     * against the principal's enabled devices through {@link MfaVerifier} (so it is spent once, across the S3
+     * API and sign-in alike) and, when accepted, records the proof time in the session. Returns whether the
+     * code was accepted.
+     */
+    public boolean proveMfa(String token, String code, String clientAddress) {
+        if (token == null || token.isEmpty() || token.length() > 100 || code == null) {
+            return false;
+        }
+        byte[] key = hash(token);
+        Optional<SessionRecord> found = store.sessions().get(key).filter(s -> !s.challenge());
+        if (found.isEmpty() || boundCredential(found.get()).isEmpty()) {
+            return false;
+        }
+        SessionRecord s = found.get();
+        IamUser u = identity.findUser(s.accountId(), s.userName()).orElse(null);
+        if (u == null) {
+            return false;
+        }
+        AuditContext ctx = new AuditContext(u.arn(), null, "console:ProveMfa", null, null, null, clientAddress);
+        VerifyResult r = verifier.verifyAnyDevice(s.accountId(), s.userName(), code.strip(), Purpose.OTHER, ctx);
+        if (!r.accepted()) {
+            return false;
+        }
+        store.sessions().put(key, s.mfaProved(clock.instant()));
+        return true;
     }
 
     /** Server-side sign-out: the token stops working at once. */
@@ -255,17 +362,18 @@ public final class SignInService {
         return c;
     }
 
-    private SignInResult newSession(String accountId, String userName, boolean mfa, boolean resetRequired,
-                                    String clientAddress) {
+    private SignInResult newSession(String accountId, String userName, ConsoleCredential credential,
+                                    Instant mfaAt, boolean resetRequired, String clientAddress) {
         String token = newToken();
         Instant now = clock.instant();
+        boolean mfa = mfaAt != null;
         store.db().write(b -> {
             store.sessions().put(b, hash(token), new SessionRecord(false, accountId, userName, now, now, mfa, 0,
-                    resetRequired));
+                    resetRequired, credential.principalId(), credential.generation(), mfaAt));
             audit.append(b, record(accountId, userName, "console:SignIn", "OK", clientAddress,
                     mfa ? "with MFA" : "password only"));
         });
-        Session s = new Session(accountId, userName, now, now, mfa, now.plus(config.sessionAbsolute()));
+        Session s = new Session(accountId, userName, now, now, mfa, now.plus(config.sessionAbsolute()), mfaAt);
         return new SignInResult(SignInResult.Status.SIGNED_IN, token, s, List.of(), false, resetRequired, null);
     }
 

@@ -66,12 +66,29 @@ public final class MfaCodecs {
             r.readString(), r.readBytes(), r.readInstant(), r.readString(), instant(r), r.readLong(), r.readLong(),
             r.readStringMap(), r.readLong(), r.readInt(), r.readLong(), r.readInt()));
 
-    public static final Codec<SessionRecord> SESSION = Codecs.record(1, (w, s) -> {
+    /** Layout 2 appends principalId, credential and mfaAuthenticatedAt; layout-1 records read them as null. */
+    public static final Codec<SessionRecord> SESSION = Codecs.record(2, (w, s) -> {
         w.writeBoolean(s.challenge()).writeString(s.accountId()).writeString(s.userName())
                 .writeInstant(s.createdAt()).writeInstant(s.lastSeen()).writeBoolean(s.mfaPresent())
-                .writeInt(s.failedCodes()).writeBoolean(s.passwordResetRequired());
-    }, r -> new SessionRecord(r.readBoolean(), r.readString(), r.readString(), r.readInstant(), r.readInstant(),
-            r.readBoolean(), r.readInt(), r.readBoolean()));
+                .writeInt(s.failedCodes()).writeBoolean(s.passwordResetRequired())
+                .writeString(s.principalId()).writeString(s.credential());
+        instant(w, s.mfaAuthenticatedAt());
+    }, r -> {
+        boolean challenge = r.readBoolean();
+        String accountId = r.readString();
+        String userName = r.readString();
+        Instant createdAt = r.readInstant();
+        Instant lastSeen = r.readInstant();
+        boolean mfaPresent = r.readBoolean();
+        int failedCodes = r.readInt();
+        boolean reset = r.readBoolean();
+        boolean v2 = r.version() >= 2;
+        String principalId = v2 ? r.readString() : null;
+        String credential = v2 ? r.readString() : null;
+        Instant mfaAt = v2 ? instant(r) : null;
+        return new SessionRecord(challenge, accountId, userName, createdAt, lastSeen, mfaPresent, failedCodes,
+                reset, principalId, credential, mfaAt);
+    });
 
     public static final Codec<StoredSessionCredential> SESSION_CREDENTIAL = Codecs.record(1, (w, c) -> {
         w.writeString(c.accessKeyId()).writeString(c.accountId()).writeString(c.userName()).writeString(c.userId())

@@ -176,4 +176,77 @@ class SignInServiceTest {
         assertEquals(Status.FAILED, signIn.signInWithPassword(acct, null, ROOT_PW, "h").status());
         assertEquals(Status.SIGNED_IN, signIn.signInWithPassword(acct, null, fresh, "h").status());
     }
+
+    // ---- sessions bound to the principal and its password generation (issue 13.6) -------------------------
+
+    @Test
+    void everyPasswordChangeEndsEverySessionOfThePrincipal() {
+        String a = signIn.signInWithPassword(acct, "alice", ALICE_PW, "h").token();
+        String b = signIn.signInWithPassword(acct, "alice", ALICE_PW, "h").token();
+        String root = signIn.signInWithPassword(acct, null, ROOT_PW, "h").token();
+        f.mfa.identity().changePassword(ACTOR, acct, "alice", ALICE_PW, "Alice-Passw0rd-2");
+        assertTrue(signIn.session(a).isEmpty(), "ChangePassword ends the session");
+        assertTrue(signIn.session(b).isEmpty(), "and every other one");
+        assertTrue(signIn.session(root).isPresent(), "another principal's sessions stay");
+
+        String c = signIn.signInWithPassword(acct, "alice", "Alice-Passw0rd-2", "h").token();
+        f.mfa.identity().updateLoginProfile(ACTOR, acct, "ALICE", "Alice-Passw0rd-3", null);
+        assertTrue(signIn.session(c).isEmpty(), "UpdateLoginProfile by an administrator ends it");
+
+        String d = signIn.signInWithPassword(acct, "alice", "Alice-Passw0rd-3", "h").token();
+        f.mfa.identity().deleteLoginProfile(ACTOR, acct, "alice");
+        assertTrue(signIn.session(d).isEmpty(), "DeleteLoginProfile ends it");
+        f.mfa.identity().createLoginProfile(ACTOR, acct, "alice", "Alice-Passw0rd-3", false);
+        assertTrue(signIn.session(d).isEmpty(), "a new profile with the same password does not revive it");
+    }
+
+    @Test
+    void aDeletedUsersSessionNeverWorksAgainEvenForAUserOfTheSameName() {
+        String token = signIn.signInWithPassword(acct, "alice", ALICE_PW, "h").token();
+        assertTrue(signIn.session(token).isPresent());
+        f.mfa.identity().deleteLoginProfile(ACTOR, acct, "alice");
+        f.mfa.identity().deleteUser(ACTOR, acct, "alice");
+        f.mfa.identity().createUser(ACTOR, acct, null, "ALICE", null);
+        f.mfa.identity().createLoginProfile(ACTOR, acct, "ALICE", ALICE_PW, false);
+        assertTrue(signIn.session(token).isEmpty(), "the new ALICE is another principal");
+        assertTrue(signIn.reissue(token).isEmpty(), "and the old token cannot be re-issued for it");
+    }
+
+    @Test
+    void aPasswordChangeBetweenPasswordAndCodeVoidsTheChallenge() {
+        byte[] seed = giveAliceADevice();
+        SignInResult step1 = signIn.signInWithPassword(acct, "alice", ALICE_PW, "h");
+        assertEquals(Status.MFA_REQUIRED, step1.status());
+        f.mfa.identity().updateLoginProfile(ACTOR, acct, "alice", "Alice-Passw0rd-2", null);
+        assertEquals(Status.FAILED, signIn.signInWithCode(step1.token(), null, f.code(seed, 0), "h").status());
+    }
+
+    @Test
+    void theOwnChangeReissuesTheCurrentSessionOnly() {
+        String current = signIn.signInWithPassword(acct, "alice", ALICE_PW, "h").token();
+        String other = signIn.signInWithPassword(acct, "alice", ALICE_PW, "h").token();
+        Session before = signIn.session(current).orElseThrow();
+        f.mfa.identity().changePassword(ACTOR, acct, "alice", ALICE_PW, "Alice-Passw0rd-2");
+        String reissued = signIn.reissue(current).orElseThrow();
+        assertNotEquals(current, reissued);
+        assertTrue(signIn.session(current).isEmpty());
+        assertTrue(signIn.session(other).isEmpty());
+        Session after = signIn.session(reissued).orElseThrow();
+        assertEquals(before.createdAt(), after.createdAt(), "the absolute lifetime is kept");
+    }
+
+    @Test
+    void aFreshCodeIsRecordedInTheSessionAndSpentOnce() {
+        byte[] seed = giveAliceADevice();
+        SignInResult step1 = signIn.signInWithPassword(acct, "alice", ALICE_PW, "h");
+        SignInResult step2 = signIn.signInWithCode(step1.token(), null, f.code(seed, 0), "h");
+        Session s = signIn.session(step2.token()).orElseThrow();
+        assertEquals(MfaFixture.START.plusSeconds(30), s.mfaAuthenticatedAt(), "the sign-in code's time");
+        f.clock.advance(Duration.ofMinutes(10));
+        String code = f.code(seed, 0);
+        assertTrue(signIn.proveMfa(step2.token(), code, "h"));
+        assertEquals(f.clock.instant(), signIn.session(step2.token()).orElseThrow().mfaAuthenticatedAt());
+        assertFalse(signIn.proveMfa(step2.token(), code, "h"), "a code is accepted once");
+        assertFalse(signIn.proveMfa(step2.token(), "000000".equals(code) ? "111111" : "000000", "h"));
+    }
 }

@@ -1,10 +1,14 @@
 package dev.dualkey.gateway.cli.admin;
 
 import dev.dualkey.gateway.identity.IdentityStore;
+import dev.dualkey.mfa.MfaConfig;
 import dev.dualkey.mfa.secret.PasswordHasher;
+import dev.dualkey.mfa.signin.SignInService;
+import dev.dualkey.mfa.store.MfaStore;
 import dev.dualkey.storage.rocks.StorageEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +64,12 @@ final class OfflineDataDir implements AutoCloseable {
 
     IdentityStore identity() {
         return store;
+    }
+
+    /** Console sign-in over the same database, for commands that end console sessions. */
+    SignInService signIn() {
+        return new SignInService(new MfaStore(engine.database()), store.identity(), store.devices(),
+                store.verifier(), store.audit(), MfaConfig.defaults(Clock.systemUTC()), new SecureRandom());
     }
 
     @Override

@@ -14,13 +14,19 @@ import dev.dualkey.gateway.console.page.IdentityDirectory.IdentityException;
 import dev.dualkey.gateway.console.page.PageRenderer.Section;
 import dev.dualkey.gateway.console.web.ConsoleRequest;
 import dev.dualkey.gateway.console.web.ConsoleResponse;
+import dev.dualkey.gateway.console.web.Cookies;
 import dev.dualkey.gateway.console.web.FormData;
 
 /**
  * "My security credentials": the signed-in user's MFA devices (assign a virtual device by QR code, activate
  * it with two consecutive codes, resync, remove where policy allows), password change, and access keys
- * (the secret shown once). Each action is authorized with its IAM action name on the user's own ARN, so an
- * IAM user can do only what their policies allow (by default: nothing but sign in), as in AWS.
+ * (the secret shown once). Each action is the IAM API's own operation on the signed-in user (through
+ * {@link IdentityDirectory}), so an IAM user can do only what their policies allow (by default: nothing but
+ * sign in), exactly as through the API.
+ *
+ * <p>Root's second factor takes the second factor: while root has an enabled device, assigning another,
+ * resynchronising or removing one asks for a current code of an assigned device unless the session proved one
+ * within the last 15 minutes (the sign-in code counts for those 15 minutes), as the API asks for an MFA session.
  */
 public final class CredentialPages {
     static final String BASE = "/security-credentials";
@@ -33,13 +39,16 @@ public final class CredentialPages {
             "password", "Your password was changed.",
             "key-deleted", "Access key %s was deleted.");
 
+    static final String FRESH_CODE_NEEDED = "Confirm this change with a current code from an MFA device already "
+            + "assigned to you: changing your MFA devices needs a code from the last 15 minutes.";
+    static final String FRESH_CODE_REFUSED = "The MFA code was not accepted. Wait for the next code and type it.";
+
     private final IdentityDirectory directory;
-    private final Authorizer authorizer;
     private final PageRenderer renderer;
 
+    /** @param authorizer unused: decisions are the IAM operations' (kept for the assembly's signature) */
     public CredentialPages(IdentityDirectory directory, Authorizer authorizer, PageRenderer renderer) {
         this.directory = directory;
-        this.authorizer = authorizer;
         this.renderer = renderer;
     }
 
@@ -69,12 +78,32 @@ public final class CredentialPages {
                     return null;
             }
         } catch (IdentityException e) {
-            return overview(req, user, showUsers, 400, e.getMessage());
+            return overview(req, user, showUsers, e.denied() ? 403 : 400, e.getMessage());
         }
     }
 
+    /** Whether to show a control: the IAM operation's own decision on the signed-in user. */
     private boolean may(ConsoleUser user, String action) {
-        return authorizer.allowed(user, action, user.arn());
+        return directory.allowed(user, action, null);
+    }
+
+    /** The field asking root for a current code, when its session has no recent one; empty otherwise. */
+    private SafeHtml freshCodeField(ConsoleUser user, String id) {
+        return directory.freshCodeNeeded(user)
+                ? Forms.code(id, "mfaCode", "Current code from an MFA device already assigned to you")
+                : SafeHtml.EMPTY;
+    }
+
+    /** Proves the typed fresh code when one is needed: null when the change may go on, else the error. */
+    private String freshCode(ConsoleRequest req, ConsoleUser user) {
+        if (!directory.freshCodeNeeded(user)) {
+            return null;
+        }
+        String code = req.form().get("mfaCode").trim();
+        if (code.isEmpty()) {
+            return FRESH_CODE_NEEDED;
+        }
+        return directory.proveFreshCode(user, code) ? null : FRESH_CODE_REFUSED;
     }
 
     private static String denied(String action) {
@@ -88,11 +117,14 @@ public final class CredentialPages {
         List<IdentityDirectory.Device> devices = directory.devices(user.accountId(), user.userName());
         List<SafeHtml> rows = new ArrayList<>();
         boolean mayRemove = may(user, "iam:DeactivateMFADevice");
+        int row = 0;
         for (IdentityDirectory.Device d : devices) {
+            row++;
             List<SafeHtml> actions = new ArrayList<>();
             actions.add(Html.link(BASE + "/mfa/resync?serial=" + FormData.encode(d.serialNumber()), "Resync"));
             if (mayRemove) {
                 actions.add(Forms.post(BASE + "/mfa/remove", csrf, "inline", Forms.hidden("serial", d.serialNumber()),
+                        freshCodeField(user, "remove-code-" + row),
                         Html.el("button", Html.text("Remove"), "type", "submit", "class", "small",
                                 "aria-label", "Remove MFA device " + d.serialNumber())));
             }
@@ -123,7 +155,7 @@ public final class CredentialPages {
         if (may(user, "iam:ListAccessKeys")) {
             List<SafeHtml> keyRows = new ArrayList<>();
             boolean mayDelete = may(user, "iam:DeleteAccessKey");
-            for (IdentityDirectory.AccessKey k : directory.accessKeys(user.accountId(), user.userName())) {
+            for (IdentityDirectory.AccessKey k : directory.accessKeys(user)) {
                 SafeHtml del = mayDelete ? Forms.post(BASE + "/keys/delete", csrf, "inline",
                         Forms.hidden("accessKeyId", k.accessKeyId()),
                         Html.el("button", Html.text("Delete"), "type", "submit", "class", "small",
@@ -175,6 +207,7 @@ public final class CredentialPages {
                         Html.el("p", Html.text("Type two consecutive codes from the app: the code shown now, then "
                                 + "wait until it changes (up to 30 seconds) and type the next one.")),
                         Forms.post(BASE + "/mfa/enable", csrf, null, Forms.hidden("serial", d.serialNumber()),
+                                freshCodeField(user, "current-code"),
                                 Forms.code("code1", "code1", "MFA code 1"), Forms.code("code2", "code2", "MFA code 2"),
                                 Forms.submit("Assign MFA device", "primary"))))),
                 "class", "steps");
@@ -193,6 +226,10 @@ public final class CredentialPages {
         }
         String serial = req.form().get("serial");
         try {
+            String refused = freshCode(req, user);
+            if (refused != null) {
+                throw new IdentityException(refused, true);
+            }
             directory.enableDevice(user, user.accountId(), user.userName(), serial, req.form().get("code1").trim(),
                     req.form().get("code2").trim());
         } catch (IdentityException e) {
@@ -211,6 +248,7 @@ public final class CredentialPages {
         String serial = req.isPost() ? req.form().get("serial") : req.query().get("serial");
         SafeHtml form = Forms.post(BASE + "/mfa/resync", renderer.csrfFor(user), null,
                 Forms.hidden("serial", serial),
+                freshCodeField(user, "current-code"),
                 Html.el("p", SafeHtml.concat(Html.text("Device "), Html.el("code", serial), Html.text(
                         ": type the code shown now, wait for it to change, then type the next one."))),
                 Forms.code("code1", "code1", "MFA code 1"), Forms.code("code2", "code2", "MFA code 2"),
@@ -225,6 +263,10 @@ public final class CredentialPages {
         }
         String serial = req.form().get("serial");
         try {
+            String refused = freshCode(req, user);
+            if (refused != null) {
+                return resyncPage(req, user, showUsers, 403, refused);
+            }
             directory.resyncDevice(user, user.accountId(), user.userName(), serial, req.form().get("code1").trim(),
                     req.form().get("code2").trim());
         } catch (IdentityException e) {
@@ -238,6 +280,10 @@ public final class CredentialPages {
             return overviewError(user, showUsers, denied("iam:DeactivateMFADevice"));
         }
         String serial = req.form().get("serial");
+        String refused = freshCode(req, user);
+        if (refused != null) {
+            return overviewError(user, showUsers, refused);
+        }
         directory.deactivateDevice(user, user.accountId(), user.userName(), serial);
         return ConsoleResponse.redirect(BASE + "?n=removed&name=" + FormData.encode(serial));
     }
@@ -252,8 +298,11 @@ public final class CredentialPages {
         if (!newPassword.equals(req.form().get("confirmPassword"))) {
             return overviewError(user, showUsers, "The new password and its confirmation are different.");
         }
-        directory.changePassword(user, user.accountId(), user.userName(), req.form().get("oldPassword"), newPassword);
-        return ConsoleResponse.redirect(BASE + "?n=password");
+        String reissued = directory.changePassword(user, user.accountId(), user.userName(),
+                req.form().get("oldPassword"), newPassword);
+        // Every session of the user ended with the change; this one continues under a new token.
+        ConsoleResponse done = ConsoleResponse.redirect(BASE + "?n=password");
+        return reissued == null ? done : done.header("Set-Cookie", new Cookies(req.secure()).session(reissued));
     }
 
     private ConsoleResponse createKey(ConsoleUser user, boolean showUsers) {

@@ -18,8 +18,10 @@ import dev.dualkey.gateway.console.web.FormData;
 
 /**
  * Users (root user, or IAM users whose policies allow {@code iam:ListUsers}): list users, create a user with
- * a console password, see a user's MFA devices and deactivate a lost one. Each action is authorized with its
- * IAM action name on the target user's ARN.
+ * a console password, see a user's MFA devices and deactivate a lost one. Every read and change is the IAM
+ * API's own operation through {@link IdentityDirectory} (the user named in the URL is resolved there,
+ * canonically, and authorized with the API's authorizer and root rules); this class only renders and shows
+ * the controls {@link IdentityDirectory#allowed} says the user may use.
  */
 public final class UserPages {
     private static final Pattern USER_PATH = Pattern.compile("/users/([\\w+=,.@-]{1,64})(/deactivate)?");
@@ -31,18 +33,17 @@ public final class UserPages {
                     + "assign a new device.");
 
     private final IdentityDirectory directory;
-    private final Authorizer authorizer;
     private final PageRenderer renderer;
 
+    /** @param authorizer unused: decisions are the IAM operations' (kept for the assembly's signature) */
     public UserPages(IdentityDirectory directory, Authorizer authorizer, PageRenderer renderer) {
         this.directory = directory;
-        this.authorizer = authorizer;
         this.renderer = renderer;
     }
 
     /** Whether the Users section shows in the navigation. */
     boolean visibleTo(ConsoleUser user) {
-        return authorizer.allowed(user, "iam:ListUsers", "arn:aws:iam::" + user.accountId() + ":user/*");
+        return directory.allowed(user, "iam:ListUsers", "*");
     }
 
     ConsoleResponse route(ConsoleRequest req, ConsoleUser user) {
@@ -63,24 +64,26 @@ public final class UserPages {
             }
             return req.isPost() ? null : user(req, user, m.group(1), 200, null);
         } catch (IdentityException e) {
-            return list(req, user, 400, e.getMessage());
+            return list(req, user, e.denied() ? 403 : 400, e.getMessage());
         }
     }
 
     private ConsoleResponse list(ConsoleRequest req, ConsoleUser user, int status, String error) {
         List<SafeHtml> rows = new ArrayList<>();
-        for (IdentityDirectory.User u : directory.users(user.accountId())) {
+        for (IdentityDirectory.User u : directory.users(user)) {
+            SafeHtml devices = u.deviceCount() == null ? Html.text("-")
+                    : u.deviceCount() == 0 ? Html.el("span", Html.text("None"), "class", "badge warn")
+                    : Html.el("span", Html.text(String.valueOf(u.deviceCount())), "class", "badge on");
             rows.add(Html.el("tr", SafeHtml.concat(
                     Html.el("td", Html.link("/users/" + FormData.encode(u.userName()), u.userName())),
-                    Html.el("td", u.hasPassword() ? "Yes" : "No"),
-                    Html.el("td", u.deviceCount() == 0 ? Html.el("span", Html.text("None"), "class", "badge warn")
-                            : Html.el("span", Html.text(String.valueOf(u.deviceCount())), "class", "badge on")),
+                    Html.el("td", u.hasPassword() == null ? "-" : u.hasPassword() ? "Yes" : "No"),
+                    Html.el("td", devices),
                     Html.el("td", TIME.format(u.createDate())))));
         }
         SafeHtml table = rows.isEmpty() ? Html.el("p", Html.text("This account has no IAM users yet."), "class", "empty")
                 : CredentialPages.table("IAM users", List.of("User name", "Console password", "MFA devices", "Created"),
                 rows);
-        SafeHtml create = authorizer.allowed(user, "iam:CreateUser", "arn:aws:iam::" + user.accountId() + ":user/*")
+        SafeHtml create = directory.allowed(user, "iam:CreateUser", "*")
                 ? CredentialPages.card("create-user-title", "Create user",
                 Forms.post("/users", renderer.csrfFor(user), null,
                         Forms.text("new-user-name", "userName", "User name", req.isPost() ? req.form().get("userName") : "",
@@ -100,24 +103,26 @@ public final class UserPages {
 
     private ConsoleResponse create(ConsoleRequest req, ConsoleUser user) {
         String name = req.form().get("userName").trim();
-        if (!authorizer.allowed(user, "iam:CreateUser", Authorizer.userArn(user.accountId(), name))
-                || !authorizer.allowed(user, "iam:CreateLoginProfile", Authorizer.userArn(user.accountId(), name))) {
-            return list(req, user, 403, "Your permissions do not allow creating users (iam:CreateUser, "
-                    + "iam:CreateLoginProfile).");
-        }
         try {
             directory.createUser(user, user.accountId(), name, req.form().get("password"));
         } catch (IdentityException e) {
-            return list(req, user, 400, e.getMessage());
+            return list(req, user, e.denied() ? 403 : 400, e.getMessage());
         }
         return ConsoleResponse.redirect("/users?n=created&name=" + FormData.encode(name));
     }
 
     private ConsoleResponse user(ConsoleRequest req, ConsoleUser user, String name, int status, String error) {
-        boolean mayDeactivate = authorizer.allowed(user, "iam:DeactivateMFADevice",
-                Authorizer.userArn(user.accountId(), name));
+        List<IdentityDirectory.Device> listed;
+        try {
+            listed = directory.devicesOf(user, name);
+        } catch (IdentityException e) {
+            // ListMFADevices refused (or no such user): the same answer the API gives, nothing listed.
+            return renderer.page(e.denied() ? 403 : 404, user, Section.USERS, true, "User " + name, null,
+                    e.getMessage(), Html.el("p", Html.link("/users", "All users"), "class", "crumbs"));
+        }
+        boolean mayDeactivate = directory.allowed(user, "iam:DeactivateMFADevice", name);
         List<SafeHtml> rows = new ArrayList<>();
-        for (IdentityDirectory.Device d : directory.devices(user.accountId(), name)) {
+        for (IdentityDirectory.Device d : listed) {
             SafeHtml action = mayDeactivate ? Forms.post("/users/" + FormData.encode(name) + "/deactivate",
                     renderer.csrfFor(user), "inline", Forms.hidden("serial", d.serialNumber()),
                     Html.el("button", Html.text("Deactivate"), "type", "submit", "class", "small danger",
@@ -139,15 +144,11 @@ public final class UserPages {
     }
 
     private ConsoleResponse deactivate(ConsoleRequest req, ConsoleUser user, String name) {
-        if (!authorizer.allowed(user, "iam:DeactivateMFADevice", Authorizer.userArn(user.accountId(), name))) {
-            return user(req, user, name, 403, "Your permissions do not allow deactivating devices "
-                    + "(iam:DeactivateMFADevice).");
-        }
         String serial = req.form().get("serial");
         try {
             directory.deactivateDevice(user, user.accountId(), name, serial);
         } catch (IdentityException e) {
-            return user(req, user, name, 400, e.getMessage());
+            return user(req, user, name, e.denied() ? 403 : 400, e.getMessage());
         }
         return ConsoleResponse.redirect("/users/" + FormData.encode(name) + "?n=deactivated&name=" + FormData.encode(serial));
     }

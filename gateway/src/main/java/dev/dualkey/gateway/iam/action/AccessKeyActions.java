@@ -7,6 +7,7 @@ import dev.dualkey.gateway.iam.directory.IamAccessKey;
 import dev.dualkey.gateway.iam.directory.IamAccessKeyMetadata;
 import dev.dualkey.gateway.iam.directory.IamDirectory;
 import dev.dualkey.gateway.iam.xml.IamXmlWriter;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,8 +29,7 @@ final class AccessKeyActions {
     }
 
     private IamXmlWriter.Body create(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
-        IamAccessKey key = directory.createAccessKey(ctx.actor(), user);
+        IamAccessKey key = createKey(ctx);
         return x -> x.start("AccessKey")
                 .text("UserName", key.userName())
                 .text("AccessKeyId", key.accessKeyId())
@@ -39,9 +39,20 @@ final class AccessKeyActions {
                 .end();
     }
 
+    /** CreateAccessKey on the (canonical) target user. */
+    IamAccessKey createKey(IamContext ctx) {
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
+        return directory.createAccessKey(ctx.actor(), user);
+    }
+
+    /** ListAccessKeys of the (canonical) target user, whole. */
+    List<IamAccessKeyMetadata> keys(IamContext ctx) {
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
+        return directory.listAccessKeys(ctx.actor(), user);
+    }
+
     private IamXmlWriter.Body list(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
-        Page<IamAccessKeyMetadata> page = Page.of(directory.listAccessKeys(ctx.actor(), user),
+        Page<IamAccessKeyMetadata> page = Page.of(keys(ctx),
                 IamAccessKeyMetadata::accessKeyId, ctx.params().string("Marker"),
                 ctx.params().integer("MaxItems", Page.DEFAULT_MAX_ITEMS));
         return x -> Shapes.page(x, "AccessKeyMetadata", page, (w, k) -> w
@@ -52,14 +63,14 @@ final class AccessKeyActions {
     }
 
     private IamXmlWriter.Body update(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         directory.updateAccessKey(ctx.actor(), user, ctx.params().required("AccessKeyId"),
                 ctx.params().required("Status"));
         return null;
     }
 
     private IamXmlWriter.Body delete(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         directory.deleteAccessKey(ctx.actor(), user, ctx.params().required("AccessKeyId"));
         return null;
     }

@@ -27,7 +27,7 @@ final class LoginProfileActions {
     }
 
     private IamXmlWriter.Body create(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         String password = ctx.params().string("Password");
         if (password == null) {
             // The model made Password optional only for AssumeRoot sessions, which Dualkey does not have.
@@ -41,20 +41,20 @@ final class LoginProfileActions {
     }
 
     private IamXmlWriter.Body get(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         IamLoginProfile profile = directory.getLoginProfile(ctx.actor(), user);
         return x -> profile(x, profile);
     }
 
     private IamXmlWriter.Body update(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName"));
+        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName")).name();
         directory.updateLoginProfile(ctx.actor(), user, ctx.params().string("Password"),
                 ctx.params().bool("PasswordResetRequired"));
         return null;
     }
 
     private IamXmlWriter.Body delete(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String user = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         directory.deleteLoginProfile(ctx.actor(), user);
         return null;
     }

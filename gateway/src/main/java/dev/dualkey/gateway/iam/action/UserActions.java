@@ -10,6 +10,7 @@ import dev.dualkey.gateway.iam.directory.IamUser;
 import dev.dualkey.gateway.iam.error.IamErrorCode;
 import dev.dualkey.gateway.iam.error.IamException;
 import dev.dualkey.gateway.iam.xml.IamXmlWriter;
+import java.util.List;
 import java.util.Map;
 
 /** CreateUser, GetUser, ListUsers, DeleteUser. */
@@ -43,21 +44,25 @@ final class UserActions {
     }
 
     private IamXmlWriter.Body getUser(IamContext ctx) {
-        String name = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx));
+        String name = Targets.authorizeOnUser(ctx, directory, Targets.userOrCaller(ctx)).name();
         IamUser user = directory.getUser(ctx.actor(), name);
         return x -> Shapes.user(x, "User", user);
     }
 
     private IamXmlWriter.Body listUsers(IamContext ctx) {
-        ctx.authorize("*");
-        String prefix = pathOrRoot(ctx.params().string("PathPrefix"));
-        Page<IamUser> page = Page.of(directory.listUsers(ctx.actor(), prefix), IamUser::userName,
+        Page<IamUser> page = Page.of(users(ctx), IamUser::userName,
                 ctx.params().string("Marker"), ctx.params().integer("MaxItems", Page.DEFAULT_MAX_ITEMS));
         return x -> Shapes.page(x, "Users", page, Shapes::userMembers);
     }
 
+    /** ListUsers, authorized on {@code *}: the users under {@code PathPrefix}, whole. */
+    List<IamUser> users(IamContext ctx) {
+        ctx.authorize("*");
+        return directory.listUsers(ctx.actor(), pathOrRoot(ctx.params().string("PathPrefix")));
+    }
+
     private IamXmlWriter.Body deleteUser(IamContext ctx) {
-        String name = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName"));
+        String name = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName")).name();
         directory.deleteUser(ctx.actor(), name);
         return null;
     }

@@ -24,14 +24,14 @@ final class UserPolicyActions {
     }
 
     private IamXmlWriter.Body put(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName"));
+        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName")).name();
         directory.putUserPolicy(ctx.actor(), user, ctx.params().required("PolicyName"),
                 ctx.params().required("PolicyDocument"));
         return null;
     }
 
     private IamXmlWriter.Body get(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName"));
+        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName")).name();
         String policyName = ctx.params().required("PolicyName");
         String document = directory.getUserPolicy(ctx.actor(), user, policyName);
         // IAM returns the document URL-encoded (RFC 3986); the SDKs and the CLI decode it.
@@ -41,7 +41,7 @@ final class UserPolicyActions {
     }
 
     private IamXmlWriter.Body list(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName"));
+        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName")).name();
         Page<String> page = Page.of(directory.listUserPolicies(ctx.actor(), user), Function.identity(),
                 ctx.params().string("Marker"), ctx.params().integer("MaxItems", Page.DEFAULT_MAX_ITEMS));
         return x -> {
@@ -54,7 +54,7 @@ final class UserPolicyActions {
     }
 
     private IamXmlWriter.Body delete(IamContext ctx) {
-        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName"));
+        String user = Targets.authorizeOnUser(ctx, directory, ctx.params().required("UserName")).name();
         directory.deleteUserPolicy(ctx.actor(), user, ctx.params().required("PolicyName"));
         return null;
     }

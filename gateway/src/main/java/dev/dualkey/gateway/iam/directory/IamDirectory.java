@@ -78,6 +78,13 @@ public interface IamDirectory {
     /** @param userName the expected owner, or {@code null} */
     IamMfaDevice getMfaDevice(Actor actor, String serialNumber, String userName);
 
+    /**
+     * The name of the user the device {@code serialNumber} is assigned to (stored case; {@code root} for the
+     * root user), or empty when no such device exists in the account or it is unassigned. Used to refuse
+     * serial-addressed actions on root's devices before anything else is looked at.
+     */
+    Optional<String> mfaDeviceUser(Actor actor, String serialNumber);
+
     void tagMfaDevice(Actor actor, String serialNumber, List<IamTag> tags);
 
     void untagMfaDevice(Actor actor, String serialNumber, List<String> tagKeys);

@@ -1,5 +1,9 @@
 package dev.dualkey.gateway.cli.admin;
 
+import dev.dualkey.mfa.signin.SignInResult;
+
+import dev.dualkey.mfa.audit.Actor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +115,24 @@ class AdminCommandsTest {
         Run future = run("audit", "--since", "2999-01-01T00:00:00Z", dir());
         assertEquals("", future.out());
         assertEquals(2, run("audit", "--since", "yesterday", dir()).exit());
+    }
+
+    @Test
+    void resetRootPasswordEndsEveryRootSession() {
+        String token;
+        try (OfflineDataDir dir = OfflineDataDir.open(dataDir, Map.of())) {
+            dir.identity().identity().resetRootPassword(Actor.operator(), accountId, "Known-Root-Passw0rd!");
+            SignInResult signedIn = dir.signIn().signInWithPassword(accountId, null, "Known-Root-Passw0rd!", "t");
+            assertEquals(SignInResult.Status.SIGNED_IN, signedIn.status());
+            token = signedIn.token();
+            assertTrue(dir.signIn().session(token).isPresent());
+        }
+        Run reset = run("reset-root-password", "--account", accountId, dir());
+        assertEquals(0, reset.exit(), reset.err());
+        assertTrue(reset.out().contains("1 console session(s) of the root user ended."), reset.out());
+        try (OfflineDataDir dir = OfflineDataDir.open(dataDir, Map.of())) {
+            assertTrue(dir.signIn().session(token).isEmpty(), "the old session no longer works");
+        }
     }
 
     @Test

@@ -75,6 +75,9 @@ class ConsoleRouterTest {
                     if (m.getName().equals("devices")) {
                         return List.of(new IdentityDirectory.Device("arn:aws:iam::" + ACCOUNT + ":mfa/root", true, null));
                     }
+                    if (m.getName().equals("allowed")) {
+                        return ((ConsoleUser) a[0]).isRoot(); // the IAM operations' decision, root-only here
+                    }
                     throw new AssertionError("unexpected " + m.getName());
                 });
         Authorizer rootOnly = (user, action, resource) -> user.isRoot();

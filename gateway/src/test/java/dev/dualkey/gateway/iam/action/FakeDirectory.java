@@ -29,7 +29,8 @@ import java.util.TreeMap;
 final class FakeDirectory implements IamDirectory {
     static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
 
-    final Map<String, IamUser> users = new TreeMap<>();
+    /** Case-insensitive as IAM's (and the real store's) user names. */
+    final Map<String, IamUser> users = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     final Map<String, String> policies = new TreeMap<>();
     final Map<String, String> deviceOwner = new TreeMap<>();
     final List<String> calls = new ArrayList<>();
@@ -213,6 +214,11 @@ final class FakeDirectory implements IamDirectory {
     @Override
     public IamMfaDevice getMfaDevice(Actor actor, String serial, String userName) {
         return new IamMfaDevice(serial, deviceOwner.get(serial), T0);
+    }
+
+    @Override
+    public Optional<String> mfaDeviceUser(Actor actor, String serial) {
+        return Optional.ofNullable(deviceOwner.get(serial)).filter(u -> !u.isEmpty());
     }
 
     @Override
