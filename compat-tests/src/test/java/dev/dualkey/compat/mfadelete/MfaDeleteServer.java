@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * <p>Identities: the first account's root signs with {@link GatewayExtension#ROOT}'s keys; a second account
  * ("other") is created with generated root keys.
  */
-final class MfaDeleteServer implements AutoCloseable {
+public final class MfaDeleteServer implements AutoCloseable {
     private final Path dataDir;
     private final StorageEngine engine;
     private final GatewayServer server;
@@ -59,7 +59,7 @@ final class MfaDeleteServer implements AutoCloseable {
     }
 
     /** Plain HTTP on {@code 127.0.0.1}: a loopback-only listener, where {@code x-amz-mfa} is accepted. */
-    static MfaDeleteServer loopback() {
+    public static MfaDeleteServer loopback() {
         return start(InetAddress.getLoopbackAddress(), false, false);
     }
 
@@ -127,11 +127,11 @@ final class MfaDeleteServer implements AutoCloseable {
         }
     }
 
-    GatewayEndpoint endpoint() {
+    public GatewayEndpoint endpoint() {
         return endpoint;
     }
 
-    TotpClock clock() {
+    public TotpClock clock() {
         return clock;
     }
 
@@ -141,7 +141,7 @@ final class MfaDeleteServer implements AutoCloseable {
     }
 
     /** Account id of the bucket owner (the account {@link GatewayEndpoint#root()} belongs to). */
-    String accountId() {
+    public String accountId() {
         return accountId;
     }
 
@@ -150,7 +150,7 @@ final class MfaDeleteServer implements AutoCloseable {
     }
 
     /** Every audit record written so far, oldest first. */
-    List<AuditRecord> auditLog() {
+    public List<AuditRecord> auditLog() {
         return identity.audit().read(Instant.EPOCH, Integer.MAX_VALUE);
     }
 
