@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * MFADelete Enabled) and on any version removed without an accepted code (ListObjectVersions against the
  * versions present after the enable, the versions root deleted and the audit log's ACCEPTED records).
  *
- * <p>Runs about 12 s; {@code -Ddualkey.stress.seconds=N} runs longer.
+ * <p>The race runs 8 s (about 16 s with setup); {@code -Ddualkey.stress.seconds=N} runs longer.
  */
 class ProtectedRaceAttackTest {
     private static final String BUCKET = "race";
@@ -95,7 +95,7 @@ class ProtectedRaceAttackTest {
 
     @Test
     void noInterleavingOfConsoleAndS3WritersLosesMfaDeleteOrAVersion() throws Exception {
-        long seconds = Long.getLong("dualkey.stress.seconds", 12);
+        long seconds = Long.getLong("dualkey.stress.seconds", 8);
         root.createBucket(b -> b.bucket(BUCKET));
         root.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
         List<Version> acked = new CopyOnWriteArrayList<>();
@@ -234,7 +234,8 @@ class ProtectedRaceAttackTest {
             f.get(); // rethrows an unexpected failure of any writer
         }
 
-        assertEquals(List.of(), violations);
+        assertEquals(List.of(), violations.subList(0, Math.min(20, violations.size())),
+                violations.size() + " violations");
         assertTrue(enabledAt.get() != Long.MAX_VALUE, "root's enable never happened");
         GetBucketVersioningResponse end = root.getBucketVersioning(b -> b.bucket(BUCKET));
         assertEquals(MFADeleteStatus.ENABLED, end.mfaDelete());
