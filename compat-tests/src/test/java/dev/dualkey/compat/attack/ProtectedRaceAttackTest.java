@@ -10,7 +10,6 @@ import dev.dualkey.compat.mfadelete.Iam;
 import dev.dualkey.compat.mfadelete.MfaDeleteServer;
 import dev.dualkey.compat.mfadelete.MfaDevice;
 import dev.dualkey.mfa.audit.AuditRecord;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -16,7 +16,8 @@ import dev.dualkey.storage.ObjectStore;
 
 /**
  * The console over the mfa layer: sign-in and sessions from {@code SignInService}, users/keys/devices from the
- * identity and device services, authorization from the policy evaluator, MFA-protected changes through the S3 API's {@link ProtectedOperations}.
+ * identity and device services, authorization from the policy evaluator, MFA-protected changes through the S3
+ * API's {@link ProtectedOperations}.
  * The services must be the very instances the S3 and IAM APIs use (one verifier, one set of device locks), so
  * that a code is accepted once across console and {@code x-amz-mfa}.
  */

@@ -2,7 +2,6 @@ package dev.dualkey.gateway.protect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -187,7 +186,8 @@ class MfaDeleteGateTest {
 
     @Test
     void rootOfAnotherAccountIsRefusedAsNonOwner() {
-        ProtectedRequest other = new ProtectedRequest(Principal.root("222222222222"), "AKIAOTHER", header(), true, "127.0.0.1");
+        ProtectedRequest other = new ProtectedRequest(Principal.root("222222222222"), "AKIAOTHER", header(), true,
+                "127.0.0.1");
         expect(Refusal.NOT_BUCKET_OWNER, () -> checkDeleteObject(other,
                 bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED), "k", "v1"));
     }

@@ -150,7 +150,7 @@ public final class MfaProtectedPages {
                 "inputmode", "numeric", "pattern", "[0-9]{6}", "maxlength", "6", "autocomplete", "one-time-code");
     }
 
-    /** A writer for an upload whose commit refuses, by {@link dev.dualkey.gateway.protect.ProtectedRefusalException}, D9. */
+    /** A writer for an upload whose commit refuses (ProtectedRefusalException) a D9 overwrite without a code. */
     ObjectWriter newObjectWriter(ConsoleUser user, ConsoleRequest req, String bucket, String key,
                                  ObjectMetadata metadata, WriteOptions options) {
         return protect.newObjectWriter(request(user, req), bucket, key, metadata, options, "s3:PutObject");

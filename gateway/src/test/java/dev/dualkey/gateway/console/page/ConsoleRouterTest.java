@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +31,10 @@ import dev.dualkey.storage.Expectations;
 import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.ObjectWriter;
 import dev.dualkey.storage.WriteOptions;
-import dev.dualkey.storage.model.BucketInfo;
 import dev.dualkey.storage.model.ListVersionsQuery;
 import dev.dualkey.storage.model.MfaDeleteState;
 import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.VersioningState;
-import dev.dualkey.storage.rocks.StorageEngine;
 
 /**
  * The router's shared rules (session, CSRF, origin) and the bucket pages over a real RocksDB object store.
