@@ -12,9 +12,7 @@ import dev.dualkey.gateway.s3.OperationHandler;
 import dev.dualkey.gateway.s3.S3Endpoint;
 import dev.dualkey.gateway.s3.S3Operation;
 import dev.dualkey.gateway.s3.bucket.BucketOperations;
-import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
-import dev.dualkey.gateway.mfadelete.MfaVersioningGuard;
-import dev.dualkey.gateway.s3.bucket.VersioningChangeGuard;
+import dev.dualkey.gateway.protect.ProtectedOperations;
 import dev.dualkey.gateway.s3.multipart.MultipartOperations;
 import dev.dualkey.gateway.s3.object.ListOperations;
 import dev.dualkey.gateway.s3.object.ObjectOperations;
@@ -169,7 +167,6 @@ public final class GatewayServer implements AutoCloseable {
         private String domain;
         private String region = "us-east-1";
         private Clock clock = Clock.systemUTC();
-        private VersioningChangeGuard versioningGuard; // default: the MFA Delete gate
         private boolean mfaOverPlainHttpAllowed;
         private dev.dualkey.mfa.device.MfaVerifier mfaVerifierSetting;
         private dev.dualkey.mfa.audit.AuditLog mfaAuditSetting;
@@ -259,11 +256,6 @@ public final class GatewayServer implements AutoCloseable {
          */
         public Builder allowMfaOverPlainHttp(boolean allow) {
             this.mfaOverPlainHttpAllowed = allow;
-            return this;
-        }
-
-        public Builder versioningGuard(VersioningChangeGuard guard) {
-            this.versioningGuard = guard;
             return this;
         }
 
@@ -357,18 +349,15 @@ public final class GatewayServer implements AutoCloseable {
                         return Optional.empty();
                     }
                 });
-                // MFA Delete: codes are checked by mfa's verifier; without an identity store none can be, so every
-                // request that needs one is refused.
-                MfaDeleteGate mfaGate = mfaVerifier != null
-                        ? new MfaDeleteGate(mfaVerifier, mfaAudit, clock) : new MfaDeleteGate(null, null, clock);
+                // MFA Delete: every protected change goes through one service; codes are checked by mfa's verifier
+                // (without an identity store none can be, so every change that needs one is refused).
+                ProtectedOperations protect = new ProtectedOperations(store, mfaVerifier, mfaAudit, clock);
                 boolean plainHttpMfa = mfaOverPlainHttpAllowed || s3Address.getAddress().isLoopbackAddress();
-                VersioningChangeGuard guard = versioningGuard != null ? versioningGuard
-                        : new MfaVersioningGuard(mfaGate, plainHttpMfa);
                 Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
-                new BucketOperations(store, region, guard).register(handlers);
-                new ObjectOperations(store, authz, mfaGate, plainHttpMfa).register(handlers);
+                new BucketOperations(store, region, protect, plainHttpMfa).register(handlers);
+                new ObjectOperations(store, authz, protect, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
-                new MultipartOperations(store, authz).register(handlers);
+                new MultipartOperations(store, authz, protect, plainHttpMfa).register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =

@@ -69,6 +69,14 @@ public interface ObjectStore extends AutoCloseable {
     ObjectWriter newObjectWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options);
 
     /**
+     * {@link #newObjectWriter(String, String, ObjectMetadata, WriteOptions)} whose commit runs {@code check}
+     * inside its atomic publish (see {@link PublishCheck}); a refusal thrown by it comes out of
+     * {@link ObjectWriter#commit} and nothing is published.
+     */
+    ObjectWriter newObjectWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options,
+                                 PublishCheck check);
+
+    /**
      * Opens a version for reading.
      *
      * @param versionId version id, or null for the latest
@@ -110,6 +118,10 @@ public interface ObjectStore extends AutoCloseable {
     CopyResult copyObject(String srcBucket, String srcKey, String srcVersionId, String dstBucket, String dstKey,
                           ObjectMetadata replaceMetadata, WriteOptions options);
 
+    /** CopyObject whose publish of the destination runs {@code check} atomically with it ({@link PublishCheck}). */
+    CopyResult copyObject(String srcBucket, String srcKey, String srcVersionId, String dstBucket, String dstKey,
+                          ObjectMetadata replaceMetadata, WriteOptions options, PublishCheck check);
+
     /** ListObjects v1/v2: latest non-marker versions, O(page) work. */
     ListObjectsPage listObjects(String bucket, ListObjectsQuery query);
 
@@ -144,6 +156,13 @@ public interface ObjectStore extends AutoCloseable {
      * manifest of the parts (no byte copy). ETag is {@code hex(md5(concat(part md5s)))-N}.
      */
     ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId, List<CompletedPart> parts);
+
+    /**
+     * CompleteMultipartUpload whose publish runs {@code check} atomically with it ({@link PublishCheck}), after the
+     * part list was validated; a refusal leaves the upload and its parts as they were.
+     */
+    ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId, List<CompletedPart> parts,
+                                          PublishCheck check);
 
     /** AbortMultipartUpload: removes the upload and its parts; NoSuchUpload if unknown. */
     void abortMultipartUpload(String bucket, String key, String uploadId);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -876,6 +877,83 @@ public abstract class ObjectStoreContractTest {
                     null, ByteRange.fromTo(0, src.length)));
             store.completeMultipartUpload(b, "dst", up.uploadId(), List.of(new CompletedPart(1, r.part().etag())));
             assertArrayEquals(java.util.Arrays.copyOfRange(src, 10, 110), get(b, "dst", null));
+        }
+    }
+
+    // ---- publish checks (MFA Delete's D9 runs inside the publish) -------------------------------------------
+
+    @Nested
+    class PublishChecks {
+        /** Records what each publish saw; refuses when told to. */
+        private final List<Boolean> seen = new java.util.ArrayList<>();
+        private boolean refuse;
+
+        private PublishCheck check() {
+            return (bucket, replacesNull) -> {
+                assertNotNull(bucket);
+                seen.add(replacesNull);
+                if (refuse) {
+                    throw new IllegalStateException("refused");
+                }
+            };
+        }
+
+        private ObjectVersion putChecked(String b, String key, String text) {
+            byte[] data = text.getBytes(StandardCharsets.UTF_8);
+            try (ObjectWriter w = store.newObjectWriter(b, key, ObjectMetadata.empty(), WriteOptions.defaults(),
+                    check())) {
+                w.write(ByteBuffer.wrap(data));
+                return w.commit(Expectations.none().withContentLength(data.length));
+            }
+        }
+
+        @Test
+        void aPutSaysWhetherItReplacesTheNullVersionAndARefusalPublishesNothing() {
+            String b = bucket(VersioningState.SUSPENDED);
+            putChecked(b, "k", "one");
+            putChecked(b, "k", "two");
+            assertEquals(List.of(false, true), seen);
+            refuse = true;
+            assertThrows(IllegalStateException.class, () -> putChecked(b, "k", "three"));
+            assertEquals("two", getText(b, "k", null));
+            assertEquals(1, allVersions(b).size());
+            assertThrows(IllegalStateException.class, () -> putChecked(b, "big", new String(new char[300_000])));
+        }
+
+        @Test
+        void aNullDeleteMarkerCountsAndEnabledBucketsNeverReplace() {
+            String s = bucket(VersioningState.SUSPENDED);
+            put(s, "k", "one");
+            store.deleteObject(s, "k", null); // a null delete marker replaces it
+            putChecked(s, "k", "two");
+            String e = bucket(VersioningState.ENABLED);
+            putChecked(e, "k", "one");
+            putChecked(e, "k", "two");
+            assertEquals(List.of(true, false, false), seen);
+        }
+
+        @Test
+        void copyAndCompleteMultipartUploadRunTheCheckAtomicallyWithTheirPublish() throws Exception {
+            String b = bucket(VersioningState.SUSPENDED);
+            put(b, "k", "original");
+            put(b, "src", "copied");
+            refuse = true;
+            assertThrows(IllegalStateException.class,
+                    () -> store.copyObject(b, "src", null, b, "k", null, WriteOptions.defaults(), check()));
+            MultipartUpload up = store.createMultipartUpload(b, "k", ObjectMetadata.empty(), WriteOptions.defaults());
+            PartInfo part;
+            try (PartWriter w = store.newPartWriter(b, "k", up.uploadId(), 1)) {
+                w.write(ByteBuffer.wrap("mp".getBytes(StandardCharsets.UTF_8)));
+                part = w.commit(Expectations.none());
+            }
+            List<CompletedPart> parts = List.of(new CompletedPart(1, part.etag()));
+            assertThrows(IllegalStateException.class,
+                    () -> store.completeMultipartUpload(b, "k", up.uploadId(), parts, check()));
+            assertEquals("original", getText(b, "k", null));
+            refuse = false;
+            store.completeMultipartUpload(b, "k", up.uploadId(), parts, check()); // the upload is still there
+            assertEquals("mp", getText(b, "k", null));
+            assertEquals(List.of(true, true, true), seen);
         }
     }
 }

@@ -8,7 +8,7 @@ public final class Messages {
     /** 403 AccessDenied: header missing. */
     public static final String MFA_REQUIRED = "Mfa Authentication must be used for this request";
     /** 403 AccessDenied: caller is not the bucket owner's root user. */
-    static final String OWNER_ONLY = "This operation may only be performed by the bucket owner";
+    public static final String OWNER_ONLY = "This operation may only be performed by the bucket owner";
     /** 400 InvalidArgument: malformed, wrong, replayed or unknown-serial header (which one is never said). */
     public static final String HEADER_INVALID =
             "Mfa header is invalid -- the header should be formatted as {serialNumber}(space){tokenCode}";

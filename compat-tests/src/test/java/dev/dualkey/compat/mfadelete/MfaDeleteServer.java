@@ -5,6 +5,9 @@ import dev.dualkey.compat.GatewayEndpoint;
 import dev.dualkey.compat.GatewayExtension;
 import dev.dualkey.gateway.GatewayServer;
 import dev.dualkey.gateway.TlsConfig;
+import dev.dualkey.gateway.console.ConsoleBootstrap;
+import dev.dualkey.gateway.console.ConsoleLauncher;
+import dev.dualkey.gateway.console.ConsoleServer;
 import dev.dualkey.gateway.identity.IdentitySetup;
 import dev.dualkey.gateway.identity.IdentityStore;
 import dev.dualkey.mfa.audit.AuditRecord;
@@ -45,9 +48,12 @@ public final class MfaDeleteServer implements AutoCloseable {
     private final GatewayEndpoint endpoint;
     private final String accountId;
     private final String otherAccountId;
+    private final ConsoleServer console;
 
     private MfaDeleteServer(Path dataDir, StorageEngine engine, GatewayServer server, IdentityStore identity,
-                            TotpClock clock, GatewayEndpoint endpoint, String accountId, String otherAccountId) {
+                            TotpClock clock, GatewayEndpoint endpoint, String accountId, String otherAccountId,
+                            ConsoleServer console) {
+        this.console = console;
         this.dataDir = dataDir;
         this.engine = engine;
         this.server = server;
@@ -60,12 +66,28 @@ public final class MfaDeleteServer implements AutoCloseable {
 
     /** Plain HTTP on {@code 127.0.0.1}: a loopback-only listener, where {@code x-amz-mfa} is accepted. */
     public static MfaDeleteServer loopback() {
-        return start(InetAddress.getLoopbackAddress(), false, false);
+        return start(InetAddress.getLoopbackAddress(), false, false, false);
+    }
+
+    /**
+     * {@link #loopback()} plus the web console on another loopback port, over the same identity store, verifier
+     * and object store as the S3 API (as {@code dualkey serve --console} wires it).
+     */
+    public static MfaDeleteServer loopbackWithConsole() {
+        return start(InetAddress.getLoopbackAddress(), false, false, true);
+    }
+
+    /** The console's base URL, e.g. {@code http://127.0.0.1:PORT}; only for {@link #loopbackWithConsole()}. */
+    public URI consoleUrl() {
+        if (console == null) {
+            throw new IllegalStateException("started without the console");
+        }
+        return URI.create("http://127.0.0.1:" + console.port());
     }
 
     /** HTTPS (self-signed certificate naming 127.0.0.1) on {@code 127.0.0.1}. */
     static MfaDeleteServer https() {
-        return start(InetAddress.getLoopbackAddress(), true, false);
+        return start(InetAddress.getLoopbackAddress(), true, false, false);
     }
 
     /**
@@ -74,10 +96,11 @@ public final class MfaDeleteServer implements AutoCloseable {
      * @param allowMfaOverPlainHttp the operator's {@code --allow-mfa-over-http} (TLS ends at a trusted proxy)
      */
     static MfaDeleteServer plainHttpOn(InetAddress address, boolean allowMfaOverPlainHttp) {
-        return start(address, false, allowMfaOverPlainHttp);
+        return start(address, false, allowMfaOverPlainHttp, false);
     }
 
-    private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp) {
+    private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
+                                         boolean withConsole) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dualkey-mfadelete-");
@@ -114,13 +137,24 @@ public final class MfaDeleteServer implements AutoCloseable {
             if (tls) {
                 builder.tls(TlsConfig.selfSigned());
             }
+            ConsoleServer[] console = new ConsoleServer[1];
+            if (withConsole) {
+                ConsoleLauncher launcher = ConsoleBootstrap.launcher(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), wired.store(), engine.database(),
+                        clock, GatewayExtension.REGION);
+                builder.console((store, executor, ssl) -> {
+                    AutoCloseable handle = launcher.start(store, executor, ssl);
+                    console[0] = (ConsoleServer) handle;
+                    return handle;
+                });
+            }
             GatewayServer server = builder.start();
             // A wildcard bind is reached through loopback; any other address through itself.
             String host = bind.isAnyLocalAddress() ? "127.0.0.1" : bind.getHostAddress();
             URI uri = URI.create((tls ? "https" : "http") + "://" + host + ":" + server.s3Port());
             GatewayEndpoint endpoint = new GatewayEndpoint(uri, GatewayExtension.REGION, root, other[0]);
             return new MfaDeleteServer(dir, engine, server, wired.store(), clock, endpoint, accounts[0],
-                    accounts[1]);
+                    accounts[1], console[0]);
         } catch (RuntimeException e) {
             engine.close();
             deleteRecursively(dir);

@@ -30,7 +30,7 @@ public final class TotpClock extends Clock {
     }
 
     /** The current step, {@code floor(epochSeconds / 30)}. */
-    long step() {
+    public long step() {
         return Authenticator.stepOf(now.get());
     }
 

@@ -11,7 +11,7 @@ import java.time.Clock;
 import dev.dualkey.gateway.console.page.Authorizer;
 import dev.dualkey.gateway.console.page.ConsolePages;
 import dev.dualkey.gateway.console.web.ConsoleApp;
-import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
+import dev.dualkey.gateway.protect.ProtectedOperations;
 import dev.dualkey.mfa.MfaServices;
 import dev.dualkey.mfa.audit.AuditLog;
 import dev.dualkey.mfa.device.MfaDeviceService;
@@ -22,7 +22,8 @@ import dev.dualkey.storage.ObjectStore;
 
 /**
  * The console over the mfa layer: sign-in and sessions from {@code SignInService}, users/keys/devices from the
- * identity and device services, authorization from the policy evaluator, MFA Delete from the S3 API's gate.
+ * identity and device services, authorization from the policy evaluator, MFA-protected changes through the S3
+ * API's {@link ProtectedOperations}.
  * The services must be the very instances the S3 and IAM APIs use (one verifier, one set of device locks), so
  * that a code is accepted once across console and {@code x-amz-mfa}.
  */
@@ -54,6 +55,6 @@ public final class MfaConsole {
                 new MfaAuthorizer(identity, bucket -> Optional.empty()), new MfaErrorTranslator(), clock);
         return ConsolePages.create(store, new MfaSignInAuth(signIn, identity, clock),
                 new MfaIdentityDirectory(identity, devices, iam, signIn, clock), authorizer,
-                new GateMfaDeleteCheck(new MfaDeleteGate(verifier, audit, clock), secure || loopbackOnly), region);
+                new ProtectedOperations(store, verifier, audit, clock), secure || loopbackOnly, region);
     }
 }

@@ -6,6 +6,7 @@ import dev.dualkey.storage.ObjectReader;
 import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.ObjectWriter;
 import dev.dualkey.storage.PartWriter;
+import dev.dualkey.storage.PublishCheck;
 import dev.dualkey.storage.WriteOptions;
 import dev.dualkey.storage.blob.BlobStore;
 import dev.dualkey.storage.checksum.BodyDigests;
@@ -325,10 +326,16 @@ public final class RocksObjectStore implements ObjectStore {
 
     @Override
     public ObjectWriter newObjectWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options) {
+        return newObjectWriter(bucket, key, metadata, options, PublishCheck.NONE);
+    }
+
+    @Override
+    public ObjectWriter newObjectWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options,
+                                        PublishCheck check) {
         BucketNames.validateKey(key);
         requireBucket(bucket);
         Objects.requireNonNull(metadata, "metadata");
-        return new PutWriter(bucket, key, metadata, options);
+        return new PutWriter(bucket, key, metadata, options, Objects.requireNonNull(check, "check"));
     }
 
     /** PutObject writer: publishes a new version under bucket(read) -> key(write). */
@@ -337,13 +344,15 @@ public final class RocksObjectStore implements ObjectStore {
         private final String key;
         private final ObjectMetadata metadata;
         private final WriteOptions options;
+        private final PublishCheck check;
 
-        PutWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options) {
+        PutWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options, PublishCheck check) {
             super(blobs, settings.inlineThreshold(), options.computeSha256(), options.checksumAlgorithms());
             this.bucket = bucket;
             this.key = key;
             this.metadata = metadata;
             this.options = options;
+            this.check = check;
         }
 
         @Override
@@ -352,7 +361,7 @@ public final class RocksObjectStore implements ObjectStore {
             try {
                 return publishVersion(bucket, key, metadata, options, d.length(), HEX.formatHex(d.md5()), 0,
                         d.checksumsBase64(), inlineBytes, blobId == null ? null
-                                : List.of(new ManifestEntry(blobId, d.length())), false);
+                                : List.of(new ManifestEntry(blobId, d.length())), false, check);
             } catch (RuntimeException e) {
                 if (blob != null) {
                     blob.discard();
@@ -369,12 +378,13 @@ public final class RocksObjectStore implements ObjectStore {
     private ObjectVersion publishVersion(String bucket, String key, ObjectMetadata metadata, WriteOptions options,
                                          long size, String etag, int partsCount,
                                          Map<ChecksumAlgorithm, String> checksums, byte[] inlineBytes,
-                                         List<ManifestEntry> blobList, boolean manifest) {
+                                         List<ManifestEntry> blobList, boolean manifest, PublishCheck check) {
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
             BucketRecord br = requireBucket(bucket);
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
             checkConditions(objectKey, options);
             boolean isNull = br.config().versioning() != VersioningState.ENABLED;
+            check.check(info(br), isNull && nullVersions.get(objectKey).isPresent());
             DataKind kind = manifest ? DataKind.MANIFEST
                     : blobList != null ? DataKind.BLOB : size == 0 ? DataKind.NONE : DataKind.INLINE;
             String owner = options.ownerAccountId() == null ? br.owner() : options.ownerAccountId();
@@ -660,11 +670,19 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public CopyResult copyObject(String srcBucket, String srcKey, String srcVersionId, String dstBucket,
                                  String dstKey, ObjectMetadata replaceMetadata, WriteOptions options) {
+        return copyObject(srcBucket, srcKey, srcVersionId, dstBucket, dstKey, replaceMetadata, options,
+                PublishCheck.NONE);
+    }
+
+    @Override
+    public CopyResult copyObject(String srcBucket, String srcKey, String srcVersionId, String dstBucket,
+                                 String dstKey, ObjectMetadata replaceMetadata, WriteOptions options,
+                                 PublishCheck check) {
         BucketNames.validateKey(dstKey);
         requireBucket(dstBucket);
         try (ObjectReader src = openObject(srcBucket, srcKey, srcVersionId)) {
             ObjectMetadata meta = replaceMetadata != null ? replaceMetadata : src.version().metadata();
-            try (ObjectWriter w = newObjectWriter(dstBucket, dstKey, meta, options);
+            try (ObjectWriter w = newObjectWriter(dstBucket, dstKey, meta, options, check);
                  InputStream in = src.openStream()) {
                 pump(in, w);
                 ObjectVersion created = w.commit(Expectations.none().withContentLength(src.version().size()));
@@ -959,6 +977,13 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId,
                                                  List<CompletedPart> list) {
+        return completeMultipartUpload(bucket, key, uploadId, list, PublishCheck.NONE);
+    }
+
+    @Override
+    public ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId,
+                                                 List<CompletedPart> list, PublishCheck check) {
+        Objects.requireNonNull(check, "check");
         BucketNames.validateKey(key);
         if (list == null || list.isEmpty()) {
             throw new InvalidArgumentException("You must specify at least one part");
@@ -1003,6 +1028,7 @@ public final class RocksObjectStore implements ObjectStore {
             Map<ChecksumAlgorithm, String> checksums = compositeChecksum(up.algorithm(), chosen);
             boolean isNull = br.config().versioning() != VersioningState.ENABLED;
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
+            check.check(info(br), isNull && nullVersions.get(objectKey).isPresent());
             VersionRecord rec = new VersionRecord(ids.next(newestSeq(objectKey)), isNull, false, size, etag, now(),
                     up.owner(), up.metadata(), chosen.size(), checksums, DataKind.MANIFEST, null);
             List<String> released = new ArrayList<>();

@@ -18,6 +18,7 @@ import dev.dualkey.gateway.console.web.FormData;
 import dev.dualkey.gateway.console.web.StreamingBody;
 import dev.dualkey.gateway.console.web.UploadRefusedException;
 import dev.dualkey.gateway.console.web.UploadSink;
+import dev.dualkey.gateway.protect.ProtectedRefusalException;
 import dev.dualkey.storage.Expectations;
 import dev.dualkey.storage.ObjectReader;
 import dev.dualkey.storage.ObjectStore;
@@ -161,6 +162,7 @@ public final class BucketPages {
                 Html.el("form", SafeHtml.concat(
                         Forms.csrf(csrf),
                         Forms.hidden("prefix", prefix),
+                        mfaPages.uploadCodeField(info),
                         Html.el("label", Html.text("File (stored as " + prefix + "<file name>)"), "for", "file"),
                         Html.voidEl("input", "id", "file", "name", "file", "type", "file", "required", ""),
                         Forms.submit("Upload", "primary")),
@@ -237,14 +239,14 @@ public final class BucketPages {
         if (!authorizer.allowed(user, "s3:DeleteObject", Authorizer.objectArn(bucket, key))) {
             return browse(req, user, showUsers, bucket, "You are not allowed to delete objects here (s3:DeleteObject).");
         }
-        String refused = mfaPages.checkPlainDelete(user, info, key);
-        if (refused != null) {
-            return browse(req, user, showUsers, bucket, refused);
-        }
+        String refused;
         try {
-            store.deleteObject(bucket, key, null);
+            refused = mfaPages.plainDelete(user, info, key);
         } catch (StorageException e) {
             return browse(req, user, showUsers, bucket, StorageMessages.of(e));
+        }
+        if (refused != null) {
+            return browse(req, user, showUsers, bucket, refused);
         }
         return ConsoleResponse.redirect(browseUrl(bucket, req.form().get("prefix")) + "&n=deleted&name="
                 + FormData.encode(key));
@@ -336,7 +338,9 @@ public final class BucketPages {
         }
         ObjectWriter writer;
         try {
-            writer = store.newObjectWriter(bucket, key, ObjectMetadata.builder()
+            // D9: an upload that replaces the null version of a Suspended + MFA Delete bucket needs the form's
+            // code; decided when the upload is published, atomically with it.
+            writer = mfaPages.newObjectWriter(user, req, bucket, key, ObjectMetadata.builder()
                     .contentType(contentType == null || contentType.isEmpty() ? null : contentType).build(),
                     WriteOptions.defaults().withOwner(user.accountId()));
         } catch (StorageException e) {
@@ -354,6 +358,9 @@ public final class BucketPages {
                     writer.commit(Expectations.none());
                 } catch (StorageException e) {
                     return browse(req, user, showUsers, bucket, StorageMessages.of(e));
+                } catch (ProtectedRefusalException e) {
+                    writer.abort();
+                    return browse(req, user, showUsers, bucket, mfaPages.uploadRefused(user, e.refusal(), key));
                 }
                 return ConsoleResponse.redirect(browseUrl(bucket, prefix) + "&n=uploaded&name=" + FormData.encode(key));
             }

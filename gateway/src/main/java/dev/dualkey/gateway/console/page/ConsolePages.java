@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.dualkey.gateway.console.web.ConsoleApp;
 import dev.dualkey.gateway.console.web.CsrfGuard;
+import dev.dualkey.gateway.protect.ProtectedOperations;
 import dev.dualkey.storage.ObjectStore;
 
 /** Assembles the console's pages over its five collaborators. */
@@ -17,15 +18,17 @@ public final class ConsolePages {
      * @param auth       sign-in and sessions
      * @param directory  users, keys and devices
      * @param authorizer IAM policy decisions
-     * @param mfaDelete  the S3 API's MFA Delete check
+     * @param protect    the service every MFA-protected change goes through (the S3 API's own)
+     * @param mfaSecure  whether the console listener counts as secure for MFA codes (TLS or loopback-only, D4)
      * @param region     region recorded for buckets created in the console
      */
     public static ConsoleApp create(ObjectStore store, ConsoleAuth auth, IdentityDirectory directory,
-                                    Authorizer authorizer, MfaDeleteCheck mfaDelete, String region) {
+                                    Authorizer authorizer, ProtectedOperations protect, boolean mfaSecure,
+                                    String region) {
         SecureRandom random = new SecureRandom();
         CsrfGuard csrf = new CsrfGuard(random);
         PageRenderer renderer = new PageRenderer(csrf);
-        MfaProtectedPages mfa = new MfaProtectedPages(store, authorizer, mfaDelete, user -> {
+        MfaProtectedPages mfa = new MfaProtectedPages(authorizer, protect, mfaSecure, user -> {
             List<IdentityDirectory.Device> devices = directory.devices(user.accountId(), user.userName());
             return devices.stream().map(IdentityDirectory.Device::serialNumber).toList();
         });

@@ -3,23 +3,35 @@ package dev.dualkey.gateway.console.page;
 import java.util.List;
 import java.util.function.Function;
 
+import dev.dualkey.gateway.auth.Principal;
 import dev.dualkey.gateway.console.html.Html;
 import dev.dualkey.gateway.console.html.SafeHtml;
-import dev.dualkey.gateway.console.page.MfaDeleteCheck.Operation;
 import dev.dualkey.gateway.console.web.ConsoleRequest;
 import dev.dualkey.gateway.console.web.ConsoleResponse;
 import dev.dualkey.gateway.console.web.FormData;
-import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.gateway.protect.Outcome;
+import dev.dualkey.gateway.protect.ProtectedOperations;
+import dev.dualkey.gateway.protect.ProtectedRequest;
+import dev.dualkey.gateway.protect.Refusal;
+import dev.dualkey.gateway.protect.VersioningChange;
+import dev.dualkey.storage.ObjectWriter;
+import dev.dualkey.storage.WriteOptions;
 import dev.dualkey.storage.error.StorageException;
 import dev.dualkey.storage.model.BucketInfo;
+import dev.dualkey.storage.model.DeleteOutcome;
 import dev.dualkey.storage.model.MfaDeleteState;
+import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.ObjectVersion;
 import dev.dualkey.storage.model.VersioningState;
 
 /**
- * The two actions MFA Delete protects, done from the console with a code typed into the page: permanently
- * deleting an object version, and changing versioning / MFA Delete. Both go through {@link MfaDeleteCheck},
- * the S3 API's own check, after the IAM authorization of the matching S3 action.
+ * The console's side of the changes MFA Delete protects, done with a code typed into the page: permanently
+ * deleting an object version, deleting on a Suspended bucket (D2), changing versioning / MFA Delete, and the
+ * code field of an upload that replaces a null version (D9). Every one is made by {@link ProtectedOperations},
+ * the same service the S3 API uses, which decides "code needed?" and checks the code inside the store's atomic
+ * update: this class only builds the request (the code becomes {@code "SERIAL CODE"}, as {@code x-amz-mfa}) after
+ * the IAM authorization of the matching S3 action, and words the {@link Refusal}. What the page shows (a code
+ * field or not) is read from the bucket as it was when the page was drawn; it never decides anything.
  */
 public final class MfaProtectedPages {
     /** Browse page to re-render with an error: (bucket, error) -> page. */
@@ -27,19 +39,22 @@ public final class MfaProtectedPages {
         ConsoleResponse show(ConsoleRequest req, ConsoleUser user, String bucket, String error);
     }
 
-    private final ObjectStore store;
     private final Authorizer authorizer;
-    private final MfaDeleteCheck check;
+    private final ProtectedOperations protect;
+    private final boolean secureTransport;
     private final Function<ConsoleUser, List<String>> mfaSerials;
 
     /**
-     * @param mfaSerials the serial numbers of the user's enabled devices (the code is checked against one)
+     * @param protect         the service every protected change goes through (shared with the S3 API)
+     * @param secureTransport whether the console listener counts as secure for a code (TLS, or loopback-only),
+     *                        as the S3 listener decides it for {@code x-amz-mfa} (D4)
+     * @param mfaSerials      the serial numbers of the user's enabled devices (the code is checked against one)
      */
-    public MfaProtectedPages(ObjectStore store, Authorizer authorizer, MfaDeleteCheck check,
+    public MfaProtectedPages(Authorizer authorizer, ProtectedOperations protect, boolean secureTransport,
                              Function<ConsoleUser, List<String>> mfaSerials) {
-        this.store = store;
         this.authorizer = authorizer;
-        this.check = check;
+        this.protect = protect;
+        this.secureTransport = secureTransport;
         this.mfaSerials = mfaSerials;
     }
 
@@ -109,13 +124,84 @@ public final class MfaProtectedPages {
                 Html.text(" " + label)), "class", "check", "for", id);
     }
 
-    /** For a plain delete: null when allowed, else the refusal (D2: destroying a null version needs MFA). */
-    String checkPlainDelete(ConsoleUser user, BucketInfo info, String key) {
-        if (!check.required(info, Operation.DELETE_OBJECT, null)) {
-            return null;
+    /**
+     * A plain delete (no version id): a delete marker, or on a Suspended bucket with MFA Delete the permanent
+     * removal of the null version (D2), which the page has no code field for.
+     *
+     * @return null when done, else the refusal in plain words
+     */
+    String plainDelete(ConsoleUser user, BucketInfo info, String key) {
+        Outcome<DeleteOutcome> out = protect.deleteObject(request(user, null, ""), info.name(), key, null);
+        if (out.refusal() == Refusal.MFA_REQUIRED) {
+            return "In this bucket, deleting " + key + " would permanently remove its null version, which MFA "
+                    + "Delete protects. Use \"Delete permanently\" on that version with an MFA code.";
         }
-        return "In this bucket, deleting " + key + " would permanently remove its null version, which MFA Delete "
-                + "protects. Use \"Delete permanently\" on that version with an MFA code.";
+        return out.isAllowed() ? null : words(out.refusal(), true);
+    }
+
+    /** The code field of the upload form, shown where an upload may replace a null version (D9). */
+    SafeHtml uploadCodeField(BucketInfo info) {
+        if (!ProtectedOperations.overwriteMayNeedCode(info)) {
+            return SafeHtml.EMPTY;
+        }
+        // Not `required`: uploads of new keys need no code.
+        return Forms.text("upload-code", "code",
+                "MFA code (needed to replace an existing object: it would remove its null version)", "",
+                "inputmode", "numeric", "pattern", "[0-9]{6}", "maxlength", "6", "autocomplete", "one-time-code");
+    }
+
+    /** A writer for an upload whose commit refuses (ProtectedRefusalException) a D9 overwrite without a code. */
+    ObjectWriter newObjectWriter(ConsoleUser user, ConsoleRequest req, String bucket, String key,
+                                 ObjectMetadata metadata, WriteOptions options) {
+        return protect.newObjectWriter(request(user, req), bucket, key, metadata, options, "s3:PutObject");
+    }
+
+    /** Why an upload was refused, in plain words. */
+    String uploadRefused(ConsoleUser user, Refusal refusal, String key) {
+        if (refusal == Refusal.MFA_REQUIRED) {
+            return "Uploading " + key + " would replace its null version, which MFA Delete protects in this bucket."
+                    + " Type the root user's MFA code in the upload form.";
+        }
+        return words(refusal, user);
+    }
+
+    /** The protected request of a console user with the form's code (and device, when several are shown). */
+    ProtectedRequest request(ConsoleUser user, ConsoleRequest req) {
+        return request(user, req.form().get("serial"), req.form().get("code"));
+    }
+
+    private ProtectedRequest request(ConsoleUser user, String serial, String code) {
+        Principal principal = user.isRoot() ? Principal.root(user.accountId())
+                : Principal.user(user.accountId(), user.userName());
+        String header = null;
+        if (code != null && !code.isBlank()) {
+            String device = serial;
+            if (device == null || device.isBlank()) {
+                List<String> serials = mfaSerials.apply(user);
+                device = serials.isEmpty() ? "" : serials.get(0);
+            }
+            header = device.isBlank() ? code.strip() : device + " " + code.strip();
+        }
+        return new ProtectedRequest(principal, null, header, secureTransport, "console");
+    }
+
+    /** A refusal in plain words; {@code hasDevice} false says no device is assigned to the user. */
+    static String words(Refusal refusal, boolean hasDevice) {
+        return switch (refusal) {
+            case MFA_REQUIRED -> "This needs an MFA code. Type the 6-digit code your MFA device shows now.";
+            case NOT_BUCKET_OWNER, MFA_WITH_SESSION_CREDENTIALS -> "Only the bucket owner's root user can do this "
+                    + "while MFA Delete is on (or to turn it on or off).";
+            case MFA_OVER_HTTP -> "MFA codes must travel over HTTPS: open the console with https:// (or on this "
+                    + "machine only).";
+            case MFA_MALFORMED, MFA_INVALID -> hasDevice
+                    ? "The MFA code was not accepted. Each code works once: wait for the next code and try again."
+                    : "This needs a code from the root user's MFA device, and none is assigned. Assign one in "
+                    + "My security credentials first.";
+        };
+    }
+
+    private String words(Refusal refusal, ConsoleUser user) {
+        return words(refusal, !mfaSerials.apply(user).isEmpty());
     }
 
     /** POST /buckets/{bucket}/delete-version. */
@@ -129,14 +215,14 @@ public final class MfaProtectedPages {
             return page.show(req, user, info.name(),
                     "You are not allowed to delete object versions here (s3:DeleteObjectVersion).");
         }
-        String refused = mfaCheck(req, user, info, Operation.DELETE_VERSION, null, key, versionId);
-        if (refused != null) {
-            return page.show(req, user, info.name(), refused);
-        }
+        Outcome<DeleteOutcome> out;
         try {
-            store.deleteObject(info.name(), key, versionId);
+            out = protect.deleteObject(request(user, req), info.name(), key, versionId);
         } catch (StorageException e) {
             return page.show(req, user, info.name(), StorageMessages.of(e));
+        }
+        if (!out.isAllowed()) {
+            return page.show(req, user, info.name(), words(out.refusal(), user));
         }
         return ConsoleResponse.redirect("/buckets/" + info.name() + "?prefix=" + FormData.encode(req.form().get("prefix"))
                 + "&n=version-deleted&name=" + FormData.encode(key));
@@ -157,39 +243,18 @@ public final class MfaProtectedPages {
                     "You are not allowed to change versioning of this bucket (s3:PutBucketVersioning).");
         }
         VersioningState newStatus = status.equals("Enabled") ? VersioningState.ENABLED : VersioningState.SUSPENDED;
-        boolean mfaAfter = mfaDelete.equals("Enabled");
-        MfaDeleteState newMfa = mfaAfter ? MfaDeleteState.ENABLED
-                : info.mfaDelete() == MfaDeleteState.NEVER_CONFIGURED ? MfaDeleteState.NEVER_CONFIGURED
-                : MfaDeleteState.DISABLED;
-        if (newStatus == info.versioning() && newMfa == info.mfaDelete()) {
-            return ConsoleResponse.redirect("/buckets/" + info.name() + "?n=versioning&name="
-                    + FormData.encode(info.name()));
-        }
-        // Like an S3 client, send the MfaDelete element only when it changes (else Status alone).
-        MfaDeleteState requested = newMfa == info.mfaDelete() ? null : newMfa;
-        String refused = mfaCheck(req, user, info, Operation.PUT_VERSIONING, requested, null, null);
-        if (refused != null) {
-            return page.show(req, user, info.name(), refused);
-        }
+        // The form says the state wanted; what that changes, and whether it needs a code, is decided against the
+        // bucket as it is inside the update (never against `info`, read before: finding 3 of issue 12).
+        Outcome<BucketInfo> out;
         try {
-            store.updateBucket(info.name(), c -> c.withVersioning(newStatus).withMfaDelete(newMfa));
+            out = protect.putBucketVersioning(request(user, req), info.name(),
+                    VersioningChange.desired(newStatus, mfaDelete.equals("Enabled")));
         } catch (StorageException e) {
             return page.show(req, user, info.name(), StorageMessages.of(e));
         }
+        if (!out.isAllowed()) {
+            return page.show(req, user, info.name(), words(out.refusal(), user));
+        }
         return ConsoleResponse.redirect("/buckets/" + info.name() + "?n=versioning&name=" + FormData.encode(info.name()));
-    }
-
-    private String mfaCheck(ConsoleRequest req, ConsoleUser user, BucketInfo info, Operation op,
-                            MfaDeleteState requested, String key, String versionId) {
-        if (!check.required(info, op, requested)) {
-            return null;
-        }
-        String code = req.form().get("code").trim();
-        String serial = req.form().get("serial");
-        if (serial.isEmpty()) {
-            List<String> serials = mfaSerials.apply(user);
-            serial = serials.isEmpty() ? "" : serials.get(0);
-        }
-        return check.check(user, info, op, requested, key, versionId, serial, code);
     }
 }

@@ -6,7 +6,11 @@ import dev.dualkey.gateway.s3.S3Operation;
 import dev.dualkey.gateway.s3.S3Replies;
 import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.SmallBody;
+import dev.dualkey.gateway.protect.ProtectedOperations;
+import dev.dualkey.gateway.protect.ProtectedRequest;
+import dev.dualkey.gateway.protect.VersioningChange;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
+import dev.dualkey.gateway.s3.protect.S3Refusals;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.xml.VersioningConfiguration;
 import dev.dualkey.gateway.s3.xml.XmlElement;
@@ -25,12 +29,20 @@ import java.util.Objects;
 public final class BucketOperations {
     private final ObjectStore store;
     private final String region;
-    private final VersioningChangeGuard versioningGuard;
+    private final ProtectedOperations protect;
+    private final boolean mfaOverPlainHttpAllowed;
 
-    public BucketOperations(ObjectStore store, String region, VersioningChangeGuard versioningGuard) {
+    /**
+     * @param protect                 where versioning changes are made (MFA Delete's rule and code check inside
+     *                                the bucket's atomic update)
+     * @param mfaOverPlainHttpAllowed whether {@code x-amz-mfa} may come without TLS (decision D4)
+     */
+    public BucketOperations(ObjectStore store, String region, ProtectedOperations protect,
+                            boolean mfaOverPlainHttpAllowed) {
         this.store = Objects.requireNonNull(store, "store");
         this.region = Objects.requireNonNull(region, "region");
-        this.versioningGuard = Objects.requireNonNull(versioningGuard, "versioningGuard");
+        this.protect = Objects.requireNonNull(protect, "protect");
+        this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
     }
 
     /** Registers this class's handlers. */
@@ -131,18 +143,10 @@ public final class BucketOperations {
 
     Reply putBucketVersioning(S3Request req, byte[] body) {
         VersioningConfiguration requested = VersioningConfiguration.parse(body);
-        BucketInfo bucket = store.headBucket(req.bucket());
-        store.updateBucket(req.bucket(), current -> {
-            // The guard runs inside the atomic update, on the configuration it replaces: two concurrent requests
-            // cannot both be judged against the state before MFA Delete was turned on.
-            versioningGuard.check(req, new BucketInfo(bucket.name(), bucket.ownerAccountId(),
-                    bucket.creationDate(), bucket.region(), current), requested);
-            var next = current.withVersioning(requested.status());
-            if (requested.mfaDelete() != null) {
-                next = next.withMfaDelete(requested.mfaDelete());
-            }
-            return next;
-        });
+        // MFA Delete (D1) is decided and checked inside the atomic update, on the configuration it replaces.
+        ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
+        S3Refusals.orThrow(protect.putBucketVersioning(mfa, req.bucket(),
+                VersioningChange.s3(requested.status(), requested.mfaDelete())), mfa);
         return Reply.status(200);
     }
 }

@@ -3,6 +3,8 @@ package dev.dualkey.gateway.s3.multipart;
 import dev.dualkey.gateway.auth.Authorizer;
 import dev.dualkey.gateway.http.Exchange;
 import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.protect.ProtectedOperations;
+import dev.dualkey.gateway.protect.ProtectedRequest;
 import dev.dualkey.gateway.s3.CopySource;
 import dev.dualkey.gateway.s3.ObjectHeaders;
 import dev.dualkey.gateway.s3.OperationHandler;
@@ -14,6 +16,7 @@ import dev.dualkey.gateway.s3.UploadExchange;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.protect.S3Refusals;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectStore;
@@ -41,10 +44,20 @@ import java.util.Objects;
 public final class MultipartOperations {
     private final ObjectStore store;
     private final Authorizer authorizer;
+    private final ProtectedOperations protect;
+    private final boolean mfaOverPlainHttpAllowed;
 
-    public MultipartOperations(ObjectStore store, Authorizer authorizer) {
+    /**
+     * @param protect                 publishes CompleteMultipartUpload (D9: replacing a Suspended bucket's null
+     *                                version under MFA Delete needs a code, decided atomically with the publish)
+     * @param mfaOverPlainHttpAllowed whether {@code x-amz-mfa} may come without TLS (decision D4)
+     */
+    public MultipartOperations(ObjectStore store, Authorizer authorizer, ProtectedOperations protect,
+                               boolean mfaOverPlainHttpAllowed) {
         this.store = Objects.requireNonNull(store, "store");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.protect = Objects.requireNonNull(protect, "protect");
+        this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -177,8 +190,10 @@ public final class MultipartOperations {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
         ObjectVersion v;
+        ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         try {
-            v = store.completeMultipartUpload(req.bucket(), req.key(), uploadId, parts);
+            v = S3Refusals.orThrow(protect.completeMultipartUpload(mfa, req.bucket(), req.key(), uploadId, parts),
+                    mfa);
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
         }

@@ -9,10 +9,9 @@ import dev.dualkey.gateway.s3.ObjectHeaders;
 import dev.dualkey.gateway.s3.OperationHandler;
 import dev.dualkey.gateway.s3.S3Operation;
 import dev.dualkey.gateway.s3.S3Replies;
-import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
-import dev.dualkey.gateway.mfadelete.MfaRequest;
-import dev.dualkey.gateway.mfadelete.MfaRequests;
-import dev.dualkey.gateway.mfadelete.PendingSync;
+import dev.dualkey.gateway.protect.ProtectedOperations;
+import dev.dualkey.gateway.protect.ProtectedRequest;
+import dev.dualkey.gateway.s3.protect.S3Refusals;
 import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.SmallBody;
 import dev.dualkey.gateway.s3.UploadExchange;
@@ -51,14 +50,15 @@ public final class ObjectOperations {
     private final ObjectStore store;
     private final Authorizer authorizer;
 
-    private final MfaDeleteGate mfaGate;
+    private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
 
-    public ObjectOperations(ObjectStore store, Authorizer authorizer, MfaDeleteGate mfaGate,
+    /** @param protect where every change MFA Delete guards is made (the rule and the code check inside the store) */
+    public ObjectOperations(ObjectStore store, Authorizer authorizer, ProtectedOperations protect,
                             boolean mfaOverPlainHttpAllowed) {
         this.store = Objects.requireNonNull(store, "store");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
-        this.mfaGate = Objects.requireNonNull(mfaGate, "mfaGate");
+        this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
     }
 
@@ -96,7 +96,10 @@ public final class ObjectOperations {
             options = options.withIfMatchEtag(unquote(ifMatch.trim()));
         }
         var expectations = ObjectHeaders.expectations(req, length);
-        ObjectWriter writer = store.newObjectWriter(req.bucket(), req.key(), ObjectHeaders.metadata(req), options);
+        // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
+        ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
+        ObjectWriter writer = store.newObjectWriter(req.bucket(), req.key(), ObjectHeaders.metadata(req), options,
+                S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa));
         return new UploadExchange<>(req, writer, expectations, v -> {
             Reply reply = Reply.status(200).header("ETag", v.quotedEtag());
             if (!v.isNullVersion()) {
@@ -252,9 +255,10 @@ public final class ObjectOperations {
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         CopyResult result;
+        ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         try {
-            result = store.copyObject(src.bucket(), src.key(), src.versionId(), req.bucket(), req.key(), meta,
-                    options);
+            result = S3Refusals.orThrow(protect.copyObject(mfa, src.bucket(), src.key(), src.versionId(),
+                    req.bucket(), req.key(), meta, options), mfa);
         } catch (dev.dualkey.storage.error.NoSuchKeyException | dev.dualkey.storage.error.NoSuchVersionException e) {
             throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
         }
@@ -276,19 +280,11 @@ public final class ObjectOperations {
     // ---- DeleteObject / DeleteObjects ---------------------------------------------------------------
 
     Reply deleteObject(S3Request req) {
-        // MFA Delete: after authentication and authorization, whatever allowed the request, and atomically with the
-        // delete (the store runs the check while no versioning change can land).
-        // A code's outcome shares the delete's WAL fsync (one fsync, as for a plain delete); settle() makes it
-        // durable on every other path before the answer.
-        MfaRequest mfa = MfaRequests.of(req, mfaOverPlainHttpAllowed);
-        PendingSync codeSync = mfaGate.pendingSync();
-        DeleteOutcome out;
-        try {
-            out = store.deleteObject(req.bucket(), req.key(), req.versionId(),
-                    bucket -> mfaGate.checkDeleteObject(mfa, bucket, req.key(), req.versionId(), codeSync));
-        } finally {
-            codeSync.settle();
-        }
+        // MFA Delete: after authentication and authorization, whatever allowed the request, decided and checked
+        // atomically with the delete (the code's outcome shares the delete's fsync).
+        ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
+        DeleteOutcome out = S3Refusals.orThrow(protect.deleteObject(mfa, req.bucket(), req.key(), req.versionId()),
+                mfa);
         Reply reply = S3Replies.noContent();
         if (out.deleteMarker()) {
             reply.header("x-amz-delete-marker", "true");
@@ -334,8 +330,8 @@ public final class ObjectOperations {
         for (XmlElement o : objects) {
             versionIds.add(o.childText("VersionId").filter(s -> !s.isEmpty()).orElse(null));
         }
-        MfaRequest mfa = MfaRequests.of(req, mfaOverPlainHttpAllowed);
-        boolean codeAccepted = mfaGate.checkDeleteObjects(mfa, store.headBucket(req.bucket()), versionIds);
+        ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
+        boolean codeAccepted = S3Refusals.orThrow(protect.checkDeleteObjects(mfa, req.bucket(), versionIds), mfa);
         XmlWriter w = XmlWriter.s3("DeleteResult");
         for (XmlElement o : objects) {
             String key = o.child("Key").map(XmlElement::rawText).orElse(null);
@@ -344,9 +340,8 @@ public final class ObjectOperations {
             }
             String versionId = o.childText("VersionId").filter(s -> !s.isEmpty()).orElse(null);
             try {
-                DeleteOutcome out = codeAccepted ? store.deleteObject(req.bucket(), key, versionId)
-                        : store.deleteObject(req.bucket(), key, versionId,
-                                bucket -> mfaGate.checkDeleteObjectsEntry(mfa, bucket, key, versionId));
+                DeleteOutcome out = S3Refusals.orThrow(
+                        protect.deleteObjectsEntry(mfa, req.bucket(), key, versionId, codeAccepted), mfa);
                 if (quiet) {
                     continue;
                 }

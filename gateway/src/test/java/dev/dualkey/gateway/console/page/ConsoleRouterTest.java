@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,42 +26,43 @@ import dev.dualkey.gateway.console.web.ConsoleResponse;
 import dev.dualkey.gateway.console.web.CsrfGuard;
 import dev.dualkey.gateway.console.web.FormData;
 import dev.dualkey.gateway.console.web.StreamingBody;
+import dev.dualkey.gateway.protect.ProtectedFixture;
 import dev.dualkey.storage.Expectations;
 import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.ObjectWriter;
 import dev.dualkey.storage.WriteOptions;
-import dev.dualkey.storage.model.BucketInfo;
 import dev.dualkey.storage.model.ListVersionsQuery;
 import dev.dualkey.storage.model.MfaDeleteState;
 import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.VersioningState;
-import dev.dualkey.storage.rocks.StorageEngine;
 
 /**
  * The router's shared rules (session, CSRF, origin) and the bucket pages over a real RocksDB object store.
  * Sign-in itself runs against mfa in the browser tests; here a session table stands in for it.
  */
 class ConsoleRouterTest {
-    private static final String ACCOUNT = "111111111111";
     private static final String SESSION = "session-token-abcdefghijklmnop";
+    private static final String USER_SESSION = "session-token-of-alice-qrstuvw";
 
     @TempDir
     Path dir;
 
-    private StorageEngine engine;
+    private ProtectedFixture f;
+    private String account;
     private ObjectStore store;
     private CsrfGuard csrf;
     private ConsoleRouter router;
+    private BucketPages bucketPages;
     private final Map<String, ConsoleUser> sessions = new HashMap<>();
-    private final List<String> mfaChecks = new ArrayList<>();
-    private String acceptedCode = "123456";
 
     @BeforeEach
     void setUp() {
-        engine = StorageEngine.open(dir, List.of());
-        store = engine.objectStore();
+        // the real service over a real store and the real verifier, codes from the fixture's fixed clock
+        f = new ProtectedFixture(dir);
+        account = f.owner;
+        store = f.store;
         csrf = new CsrfGuard(new SecureRandom());
-        sessions.put(SESSION, new ConsoleUser(ACCOUNT, null, null, SESSION, true));
+        sessions.put(SESSION, new ConsoleUser(account, null, null, SESSION, true));
         ConsoleAuth auth = (ConsoleAuth) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ConsoleAuth.class}, (p, m, a) -> {
                     if (m.getName().equals("session")) {
@@ -73,39 +73,27 @@ class ConsoleRouterTest {
         IdentityDirectory directory = (IdentityDirectory) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {IdentityDirectory.class}, (p, m, a) -> {
                     if (m.getName().equals("devices")) {
-                        return List.of(new IdentityDirectory.Device("arn:aws:iam::" + ACCOUNT + ":mfa/root", true, null));
+                        return List.of(new IdentityDirectory.Device(f.serial, true, null));
                     }
                     if (m.getName().equals("allowed")) {
                         return ((ConsoleUser) a[0]).isRoot(); // the IAM operations' decision, root-only here
                     }
                     throw new AssertionError("unexpected " + m.getName());
                 });
-        Authorizer rootOnly = (user, action, resource) -> user.isRoot();
-        MfaDeleteCheck check = new MfaDeleteCheck() {
-            @Override
-            public boolean required(BucketInfo bucket, Operation op, MfaDeleteState requested) {
-                return bucket.mfaDelete() == MfaDeleteState.ENABLED && op != Operation.DELETE_OBJECT
-                        || (op == Operation.PUT_VERSIONING && requested != null);
-            }
-
-            @Override
-            public String check(ConsoleUser user, BucketInfo bucket, Operation op, MfaDeleteState after, String key,
-                                String versionId, String serial, String code) {
-                mfaChecks.add(op + " " + serial + " " + code);
-                return code.equals(acceptedCode) ? null : "The MFA code is not valid.";
-            }
-        };
+        // root may do anything; an IAM user ("alice") may do everything on buckets (MFA Delete still applies)
+        Authorizer rootOnly = (user, action, resource) -> user.isRoot() || action.startsWith("s3:");
+        sessions.put(USER_SESSION, new ConsoleUser(account, null, "alice", USER_SESSION, false));
         PageRenderer renderer = new PageRenderer(csrf);
-        MfaProtectedPages mfa = new MfaProtectedPages(store, rootOnly, check,
-                u -> List.of("arn:aws:iam::" + ACCOUNT + ":mfa/root"));
+        MfaProtectedPages mfa = new MfaProtectedPages(rootOnly, f.protect, true,
+                u -> u.isRoot() ? List.of(f.serial) : List.of());
         router = new ConsoleRouter(auth, csrf, renderer, new SignInPages(auth, renderer, csrf, new SecureRandom()),
-                new BucketPages(store, rootOnly, renderer, "us-east-1", mfa), mfa,
+                bucketPages = new BucketPages(store, rootOnly, renderer, "us-east-1", mfa), mfa,
                 new CredentialPages(directory, rootOnly, renderer), new UserPages(directory, rootOnly, renderer));
     }
 
     @AfterEach
     void tearDown() {
-        engine.close();
+        f.close();
     }
 
     private ConsoleRequest get(String path, String query, boolean signedIn) {
@@ -147,7 +135,7 @@ class ConsoleRouterTest {
         ConsoleResponse forged = router.handle(post("/buckets", Map.of("name", "refused-bucket", "csrf",
                 new CsrfGuard(new SecureRandom()).token(SESSION)), null));
         assertEquals(403, forged.status());
-        assertTrue(store.listBuckets(ACCOUNT).isEmpty());
+        assertTrue(store.listBuckets(account).isEmpty());
     }
 
     @Test
@@ -155,7 +143,7 @@ class ConsoleRouterTest {
         ConsoleResponse r = router.handle(post("/buckets", withCsrf(Map.of("name", "cross-site")),
                 "http://evil.example"));
         assertEquals(403, r.status());
-        assertTrue(store.listBuckets(ACCOUNT).isEmpty());
+        assertTrue(store.listBuckets(account).isEmpty());
     }
 
     @Test
@@ -174,7 +162,7 @@ class ConsoleRouterTest {
 
     @Test
     void objectKeysAndNoticesAreEscaped() {
-        store.createBucket("xss", ACCOUNT, "us-east-1");
+        store.createBucket("xss", account, "us-east-1");
         put("xss", "<img src=x onerror=alert(1)>.txt", "hi");
         ConsoleResponse page = router.handle(get("/buckets/xss", "n=uploaded&name=<script>alert(2)</script>", true));
         assertEquals(200, page.status());
@@ -187,7 +175,7 @@ class ConsoleRouterTest {
 
     @Test
     void downloadStreamsTheVersionAsAnAttachment() throws Exception {
-        store.createBucket("docs", ACCOUNT, "us-east-1");
+        store.createBucket("docs", account, "us-east-1");
         put("docs", "reports/q1 ü.html", "<h1>report</h1>");
         ConsoleResponse r = router.handle(get("/buckets/docs/object", "key=reports%2Fq1%20%C3%BC.html", true));
         assertEquals(200, r.status());
@@ -207,7 +195,7 @@ class ConsoleRouterTest {
 
     @Test
     void deleteCreatesAMarkerInAVersionedBucket() {
-        store.createBucket("versioned", ACCOUNT, "us-east-1");
+        store.createBucket("versioned", account, "us-east-1");
         store.updateBucket("versioned", c -> c.withVersioning(VersioningState.ENABLED));
         put("versioned", "a.txt", "v1");
         ConsoleResponse r = router.handle(post("/buckets/versioned/delete", withCsrf(Map.of("key", "a.txt",
@@ -218,36 +206,148 @@ class ConsoleRouterTest {
         assertTrue(versions.get(0).deleteMarker());
     }
 
+    private ConsoleResponse post(String session, String path, Map<String, String> form) {
+        Map<String, String> m = new HashMap<>(form);
+        m.put("csrf", csrf.token(session));
+        return router.handle(new ConsoleRequest("POST", path, FormData.EMPTY, FormData.of(m),
+                Map.of("dk_session", session), "127.0.0.1:9001", null, "127.0.0.1", false));
+    }
+
+    private int versionCount(String bucket) {
+        return store.listObjectVersions(bucket, new ListVersionsQuery("", null, null, null, 100)).versions().size();
+    }
+
+    private List<String> auditOutcomes(String bucket) {
+        return f.audit(bucket).stream().map(r -> r.outcome()).toList();
+    }
+
     @Test
-    void permanentVersionDeleteGoesThroughTheMfaCheck() {
-        store.createBucket("vault", ACCOUNT, "us-east-1");
+    void permanentVersionDeleteGoesThroughTheRealGate() {
+        store.createBucket("vault", account, "us-east-1");
         store.updateBucket("vault", c -> c.withVersioning(VersioningState.ENABLED).withMfaDelete(MfaDeleteState.ENABLED));
         String versionId = put("vault", "secret.txt", "keep me");
+        String wrongCode = f.codeAt(0).equals("000000") ? "111111" : "000000";
         ConsoleResponse wrong = router.handle(post("/buckets/vault/delete-version", withCsrf(Map.of("key", "secret.txt",
-                "versionId", versionId, "prefix", "", "code", "000000")), null));
+                "versionId", versionId, "prefix", "", "code", wrongCode)), null));
         assertEquals(400, wrong.status());
-        assertTrue(wrong.bodyText().contains("The MFA code is not valid."));
-        assertEquals(1, store.listObjectVersions("vault", new ListVersionsQuery("", null, null, null, 10)).versions().size());
+        assertTrue(wrong.bodyText().contains("The MFA code was not accepted."));
+        assertEquals(1, versionCount("vault"));
+        String code = f.freshCode();
         ConsoleResponse ok = router.handle(post("/buckets/vault/delete-version", withCsrf(Map.of("key", "secret.txt",
-                "versionId", versionId, "prefix", "", "code", "123456")), null));
+                "versionId", versionId, "prefix", "", "code", code)), null));
         assertEquals(303, ok.status());
-        assertTrue(store.listObjectVersions("vault", new ListVersionsQuery("", null, null, null, 10)).versions().isEmpty());
-        assertEquals(List.of("DELETE_VERSION arn:aws:iam::" + ACCOUNT + ":mfa/root 000000",
-                "DELETE_VERSION arn:aws:iam::" + ACCOUNT + ":mfa/root 123456"), mfaChecks);
+        assertEquals(0, versionCount("vault"));
+        assertEquals(List.of("INVALID", "ACCEPTED"), auditOutcomes("vault"));
+        // the same code again is refused, as over S3
+        String v2 = put("vault", "secret.txt", "again");
+        ConsoleResponse replay = router.handle(post("/buckets/vault/delete-version", withCsrf(Map.of("key",
+                "secret.txt", "versionId", v2, "prefix", "", "code", code)), null));
+        assertEquals(400, replay.status());
+        assertEquals(1, versionCount("vault"));
+    }
+
+    @Test
+    void anIamUsersVersionDeleteIsRefusedAsNotTheOwnerWithoutBurningRootsCode() {
+        store.createBucket("vault", account, "us-east-1");
+        store.updateBucket("vault", c -> c.withVersioning(VersioningState.ENABLED).withMfaDelete(MfaDeleteState.ENABLED));
+        String versionId = put("vault", "secret.txt", "keep me");
+        ConsoleResponse none = post(USER_SESSION, "/buckets/vault/delete-version", Map.of("key", "secret.txt",
+                "versionId", versionId, "prefix", "", "code", ""));
+        assertEquals(400, none.status());
+        assertTrue(none.bodyText().contains("This needs an MFA code."));
+        String code = f.freshCode();
+        ConsoleResponse withCode = post(USER_SESSION, "/buckets/vault/delete-version", Map.of("key", "secret.txt",
+                "versionId", versionId, "prefix", "", "code", code, "serial", f.serial));
+        assertEquals(400, withCode.status());
+        assertTrue(withCode.bodyText().contains("Only the bucket owner&#39;s root user")
+                || withCode.bodyText().contains("Only the bucket owner"), withCode.bodyText());
+        assertEquals(1, versionCount("vault"));
+        assertEquals(List.of("DENIED", "DENIED"), auditOutcomes("vault"));
+        ConsoleResponse root = router.handle(post("/buckets/vault/delete-version", withCsrf(Map.of("key",
+                "secret.txt", "versionId", versionId, "prefix", "", "code", code)), null));
+        assertEquals(303, root.status(), "root's code was not consumed by the refused attempt");
     }
 
     @Test
     void turningMfaDeleteOnNeedsACode() {
-        store.createBucket("turn-on", ACCOUNT, "us-east-1");
+        store.createBucket("turn-on", account, "us-east-1");
         ConsoleResponse refused = router.handle(post("/buckets/turn-on/versioning", withCsrf(Map.of("status", "Enabled",
                 "mfaDelete", "Enabled", "code", "")), null));
         assertEquals(400, refused.status());
         assertEquals(MfaDeleteState.NEVER_CONFIGURED, store.headBucket("turn-on").mfaDelete());
         ConsoleResponse ok = router.handle(post("/buckets/turn-on/versioning", withCsrf(Map.of("status", "Enabled",
-                "mfaDelete", "Enabled", "code", "123456")), null));
+                "mfaDelete", "Enabled", "code", f.freshCode())), null));
         assertEquals(303, ok.status());
         assertEquals(MfaDeleteState.ENABLED, store.headBucket("turn-on").mfaDelete());
         assertEquals(VersioningState.ENABLED, store.headBucket("turn-on").versioning());
+    }
+
+    @Test
+    void anIamUsersStaleVersioningFormCannotTurnMfaDeleteBackOff() {
+        store.createBucket("race", account, "us-east-1");
+        store.updateBucket("race", c -> c.withVersioning(VersioningState.ENABLED));
+        // root turns MFA Delete on; alice's form was drawn before and says "Suspended, MFA Delete off"
+        assertEquals(303, router.handle(post("/buckets/race/versioning", withCsrf(Map.of("status", "Enabled",
+                "mfaDelete", "Enabled", "code", f.freshCode())), null)).status());
+        for (String status : List.of("Suspended", "Enabled")) {
+            ConsoleResponse r = post(USER_SESSION, "/buckets/race/versioning", Map.of("status", status,
+                    "mfaDelete", "Disabled", "code", ""));
+            assertEquals(400, r.status());
+            assertEquals(MfaDeleteState.ENABLED, store.headBucket("race").mfaDelete());
+        }
+        assertEquals(VersioningState.ENABLED, store.headBucket("race").versioning());
+    }
+
+    @Test
+    void plainDeleteOnASuspendedProtectedBucketIsRefusedInsideTheDelete() {
+        store.createBucket("susp", account, "us-east-1");
+        store.updateBucket("susp", c -> c.withVersioning(VersioningState.SUSPENDED)
+                .withMfaDelete(MfaDeleteState.ENABLED));
+        put("susp", "a.txt", "null version");
+        ConsoleResponse r = post(USER_SESSION, "/buckets/susp/delete", Map.of("key", "a.txt", "prefix", ""));
+        assertEquals(400, r.status());
+        assertTrue(r.bodyText().contains("permanently remove its null version"));
+        assertEquals(1, versionCount("susp"));
+        assertFalse(store.headObject("susp", "a.txt", null).deleteMarker());
+    }
+
+    @Test
+    void uploadOverTheNullVersionNeedsTheCodeAndANewKeyDoesNot() throws Exception {
+        store.createBucket("susp", account, "us-east-1");
+        store.updateBucket("susp", c -> c.withVersioning(VersioningState.SUSPENDED)
+                .withMfaDelete(MfaDeleteState.ENABLED));
+        assertTrue(router.handle(get("/buckets/susp", "", true)).bodyText().contains("upload-code"));
+        assertEquals(303, upload(SESSION, "susp", "a.txt", "first", "").status());
+        ConsoleResponse refused = upload(SESSION, "susp", "a.txt", "evil", "");
+        assertEquals(400, refused.status());
+        assertTrue(refused.bodyText().contains("would replace its null version"));
+        assertEquals("first", read("susp", "a.txt"));
+        assertEquals(400, upload(USER_SESSION, "susp", "a.txt", "evil", f.freshCode()).status());
+        assertEquals("first", read("susp", "a.txt"));
+        assertEquals(303, upload(SESSION, "susp", "a.txt", "second", f.freshCode()).status());
+        assertEquals("second", read("susp", "a.txt"));
+    }
+
+    private ConsoleResponse upload(String session, String bucket, String name, String body, String code)
+            throws java.io.IOException {
+        ConsoleUser user = sessions.get(session);
+        ConsoleRequest req = new ConsoleRequest("POST", "/buckets/" + bucket + "/upload", FormData.EMPTY,
+                FormData.of(Map.of("prefix", "", "code", code)), Map.of("dk_session", session), "127.0.0.1:9001",
+                null, "127.0.0.1", false);
+        try {
+            var sink = bucketPages.beginUpload(req, user, true, bucket, name, "text/plain");
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            sink.write(bytes, 0, bytes.length);
+            return sink.commit();
+        } catch (dev.dualkey.gateway.console.web.UploadRefusedException e) {
+            return e.response();
+        }
+    }
+
+    private String read(String bucket, String key) throws Exception {
+        try (var r = store.openObject(bucket, key, null)) {
+            return new String(r.openStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

@@ -1,19 +1,17 @@
-package dev.dualkey.gateway.mfadelete;
+package dev.dualkey.gateway.protect;
 
 import dev.dualkey.mfa.device.MfaVerifier;
-import dev.dualkey.storage.model.BucketInfo;
 
 /**
  * One request's promise to make its MFA code check durable before it answers.
  *
  * <p>Why: a DeleteObject with a code used to pay two WAL fsyncs, one for the consumed code and one for the
- * delete. With {@link MfaDeleteGate#checkDeleteObject(MfaRequest, BucketInfo, String, String,
- * PendingSync)} the code's outcome is committed without its own fsync and the delete's synced write, ordered
- * after it in the same WAL, makes both durable. {@link #settle()} (in a {@code finally}, before the reply) covers
- * every other ending: a refused code, a failed delete. It costs almost nothing when the delete already synced.
- * Not thread-safe: one per request.
+ * delete. With {@link ProtectedOperations#deleteObject} the code's outcome is committed without its own fsync
+ * and the delete's synced write, ordered after it in the same WAL, makes both durable. {@link #settle()} (in a
+ * {@code finally}, before the reply) covers every other ending: a refused code, a failed delete. It costs almost
+ * nothing when the delete already synced. Not thread-safe: one per request.
  */
-public final class PendingSync {
+final class PendingSync {
     /** A check began but did not report its ticket (it failed midway): settle with a full WAL sync. */
     private static final long UNKNOWN = Long.MAX_VALUE;
     private final MfaVerifier verifier;

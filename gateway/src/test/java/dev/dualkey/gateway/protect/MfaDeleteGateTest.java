@@ -1,15 +1,12 @@
-package dev.dualkey.gateway.mfadelete;
+package dev.dualkey.gateway.protect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.gateway.auth.Principal;
 import dev.dualkey.gateway.identity.MutableClock;
-import dev.dualkey.gateway.s3.error.S3ErrorCode;
-import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.mfa.MfaConfig;
 import dev.dualkey.mfa.MfaServices;
 import dev.dualkey.mfa.audit.AuditRecord;
@@ -84,14 +81,30 @@ class MfaDeleteGateTest {
                 BucketConfig.initial().withVersioning(v).withMfaDelete(m));
     }
 
-    private MfaRequest root(String header) {
-        return new MfaRequest(Principal.root(owner), "AKIAROOT", header, true, "127.0.0.1");
+    private ProtectedRequest root(String header) {
+        return new ProtectedRequest(Principal.root(owner), "AKIAROOT", header, true, "127.0.0.1");
     }
 
-    private static S3Exception expect(S3ErrorCode code, Runnable r) {
-        S3Exception e = assertThrows(S3Exception.class, r::run);
-        assertEquals(code, e.error());
-        return e;
+    private static void expect(Refusal refusal, Runnable r) {
+        ProtectedRefusalException e = assertThrows(ProtectedRefusalException.class, r::run);
+        assertEquals(refusal, e.refusal());
+    }
+
+    // The gate as ProtectedOperations calls it inside the store's update (rule, then check).
+    private void checkPutBucketVersioning(ProtectedRequest r, BucketInfo b, MfaDeleteState element) {
+        if (MfaDeleteGate.versioningChangeNeedsCode(b.config(), element)) {
+            gate.enforce(r, b, "s3:PutBucketVersioning", null, null, null, null);
+        }
+    }
+
+    private void checkDeleteObject(ProtectedRequest r, BucketInfo b, String key, String versionId) {
+        checkDeleteObject(r, b, key, versionId, null);
+    }
+
+    private void checkDeleteObject(ProtectedRequest r, BucketInfo b, String key, String versionId, PendingSync s) {
+        if (MfaDeleteGate.deleteNeedsCode(b, versionId)) {
+            gate.enforce(r, b, "s3:DeleteObjectVersion", key, versionId, null, s);
+        }
     }
 
     private List<AuditRecord> gateRecords() {
@@ -101,16 +114,15 @@ class MfaDeleteGateTest {
 
     @Test
     void versioningChangeWithoutMfaDeleteElementOnUnprotectedBucketNeedsNothing() {
-        gate.checkPutBucketVersioning(root(null), bucket(VersioningState.UNVERSIONED,
+        checkPutBucketVersioning(root(null), bucket(VersioningState.UNVERSIONED,
                 MfaDeleteState.NEVER_CONFIGURED), null);
         assertTrue(gateRecords().isEmpty());
     }
 
     @Test
     void settingMfaDeleteNeedsTheHeaderAndTheRefusalIsAudited() {
-        S3Exception e = expect(S3ErrorCode.ACCESS_DENIED, () -> gate.checkPutBucketVersioning(root(null),
+        expect(Refusal.MFA_REQUIRED, () -> checkPutBucketVersioning(root(null),
                 bucket(VersioningState.UNVERSIONED, MfaDeleteState.NEVER_CONFIGURED), MfaDeleteState.ENABLED));
-        assertEquals(MfaDeleteGate.MFA_REQUIRED, e.getMessage());
         AuditRecord r = gateRecords().get(0);
         assertEquals("DENIED", r.outcome());
         assertEquals("s3:PutBucketVersioning", r.action());
@@ -122,16 +134,16 @@ class MfaDeleteGateTest {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         String h = header();
         PendingSync first = gate.pendingSync();
-        gate.checkDeleteObject(root(h), b, "k", "v1", first);
+        checkDeleteObject(root(h), b, "k", "v1", first);
         assertTrue(first.pending(), "an accepted code must be settled before the answer");
         first.settle();
         assertFalse(first.pending());
         PendingSync replay = gate.pendingSync();
-        expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObject(root(h), b, "k", "v2", replay));
+        expect(Refusal.MFA_INVALID, () -> checkDeleteObject(root(h), b, "k", "v2", replay));
         assertTrue(replay.pending(), "a refused code's failure record must be settled too");
         replay.settle();
         PendingSync plain = gate.pendingSync();
-        gate.checkDeleteObject(root(null), bucket(VersioningState.ENABLED, MfaDeleteState.NEVER_CONFIGURED), "k",
+        checkDeleteObject(root(null), bucket(VersioningState.ENABLED, MfaDeleteState.NEVER_CONFIGURED), "k",
                 "v3", plain);
         assertFalse(plain.pending(), "no code checked, nothing to sync");
         assertEquals(List.of("ACCEPTED", "INVALID"), gateRecords().stream().map(AuditRecord::outcome).toList());
@@ -141,8 +153,8 @@ class MfaDeleteGateTest {
     void aValidCodeIsAcceptedOnceAndAuditedWithTheRequestDetails() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         String h = header();
-        gate.checkDeleteObject(root(h), b, "k", "v1");
-        expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObject(root(h), b, "k", "v2"));
+        checkDeleteObject(root(h), b, "k", "v1");
+        expect(Refusal.MFA_INVALID, () -> checkDeleteObject(root(h), b, "k", "v2"));
         List<AuditRecord> trail = gateRecords();
         assertEquals("ACCEPTED", trail.get(0).outcome());
         assertEquals("s3:DeleteObjectVersion", trail.get(0).action());
@@ -159,47 +171,41 @@ class MfaDeleteGateTest {
     @Test
     void anyVersioningRequestWhileEnabledNeedsTheCodeEvenANoOp() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
-        expect(S3ErrorCode.ACCESS_DENIED, () -> gate.checkPutBucketVersioning(root(null), b, null));
-        gate.checkPutBucketVersioning(root(header()), b, null);
+        expect(Refusal.MFA_REQUIRED, () -> checkPutBucketVersioning(root(null), b, null));
+        checkPutBucketVersioning(root(header()), b, null);
     }
 
     @Test
     void iamUserIsRefusedAsNonOwnerWithoutBurningTheCode() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         String h = header();
-        MfaRequest user = new MfaRequest(Principal.user(owner, "alice"), "AKIAUSER", h, true, "127.0.0.1");
-        S3Exception e = expect(S3ErrorCode.ACCESS_DENIED, () -> gate.checkDeleteObject(user, b, "k", "v1"));
-        assertEquals(MfaDeleteGate.OWNER_ONLY, e.getMessage());
-        gate.checkDeleteObject(root(h), b, "k", "v1"); // the owner's code is still fresh
+        ProtectedRequest user = new ProtectedRequest(Principal.user(owner, "alice"), "AKIAUSER", h, true, "127.0.0.1");
+        expect(Refusal.NOT_BUCKET_OWNER, () -> checkDeleteObject(user, b, "k", "v1"));
+        checkDeleteObject(root(h), b, "k", "v1"); // the owner's code is still fresh
     }
 
     @Test
     void rootOfAnotherAccountIsRefusedAsNonOwner() {
-        MfaRequest other = new MfaRequest(Principal.root("222222222222"), "AKIAOTHER", header(), true, "127.0.0.1");
-        expect(S3ErrorCode.ACCESS_DENIED, () -> gate.checkDeleteObject(other,
+        ProtectedRequest other = new ProtectedRequest(Principal.root("222222222222"), "AKIAOTHER", header(), true,
+                "127.0.0.1");
+        expect(Refusal.NOT_BUCKET_OWNER, () -> checkDeleteObject(other,
                 bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED), "k", "v1"));
     }
 
     @Test
     void malformedHeaderIsInvalidArgumentWithArgumentNameAndValue() {
-        S3Exception e = expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObject(root("970589"),
+        expect(Refusal.MFA_MALFORMED, () -> checkDeleteObject(root("970589"),
                 bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED), "k", "v1"));
-        assertEquals(MfaDeleteGate.HEADER_INVALID, e.getMessage());
-        assertEquals("x-amz-mfa", e.extras().get("ArgumentName"));
-        assertEquals("970589", e.extras().get("ArgumentValue"));
     }
 
     @Test
     void wrongCodeAndUnknownSerialAnswerAlikeWithoutEchoingTheCode() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         String wrong = codeAt(0).equals("000000") ? "111111" : "000000";
-        S3Exception e1 = expect(S3ErrorCode.INVALID_ARGUMENT,
-                () -> gate.checkDeleteObject(root(serial + " " + wrong), b, "k", "v1"));
-        S3Exception e2 = expect(S3ErrorCode.INVALID_ARGUMENT,
-                () -> gate.checkDeleteObject(root("GAHT99999999 " + codeAt(0)), b, "k", "v1"));
-        assertEquals(e1.getMessage(), e2.getMessage());
-        assertEquals(e1.extras(), e2.extras());
-        assertNull(e1.extras().get("ArgumentValue"));
+        expect(Refusal.MFA_INVALID,
+                () -> checkDeleteObject(root(serial + " " + wrong), b, "k", "v1"));
+        expect(Refusal.MFA_INVALID,
+                () -> checkDeleteObject(root("GAHT99999999 " + codeAt(0)), b, "k", "v1"));
     }
 
     @Test
@@ -213,7 +219,7 @@ class MfaDeleteGateTest {
                 TotpGenerator.code(otherSeed, now - 1), TotpGenerator.code(otherSeed, now));
         clock.advance(Duration.ofSeconds(30));
         String h = d.device().serialNumber() + " " + TotpGenerator.code(otherSeed, now + 1);
-        expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObject(root(h),
+        expect(Refusal.MFA_INVALID, () -> checkDeleteObject(root(h),
                 bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED), "k", "v1"));
     }
 
@@ -221,22 +227,21 @@ class MfaDeleteGateTest {
     void plainHttpOnANonLoopbackListenerIsRefusedBeforeTheCodeIsChecked() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         String h = header();
-        MfaRequest insecure = new MfaRequest(Principal.root(owner), "AKIAROOT", h, false, "10.0.0.1");
-        S3Exception e = expect(S3ErrorCode.INVALID_REQUEST, () -> gate.checkDeleteObject(insecure, b, "k", "v1"));
-        assertEquals(MfaDeleteGate.HTTPS_REQUIRED, e.getMessage());
-        gate.checkDeleteObject(root(h), b, "k", "v1"); // not consumed
+        ProtectedRequest insecure = new ProtectedRequest(Principal.root(owner), "AKIAROOT", h, false, "10.0.0.1");
+        expect(Refusal.MFA_OVER_HTTP, () -> checkDeleteObject(insecure, b, "k", "v1"));
+        checkDeleteObject(root(h), b, "k", "v1"); // not consumed
     }
 
     @Test
     void deleteMarkerCreationNeedsNothingButVersionDeletesDo() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
-        gate.checkDeleteObject(root(null), b, "k", null);
-        expect(S3ErrorCode.ACCESS_DENIED, () -> gate.checkDeleteObject(root(null), b, "k", "null"));
+        checkDeleteObject(root(null), b, "k", null);
+        expect(Refusal.MFA_REQUIRED, () -> checkDeleteObject(root(null), b, "k", "null"));
     }
 
     @Test
     void suspendedBucketPlainDeleteNeedsTheCode() {
-        expect(S3ErrorCode.ACCESS_DENIED, () -> gate.checkDeleteObject(root(null),
+        expect(Refusal.MFA_REQUIRED, () -> checkDeleteObject(root(null),
                 bucket(VersioningState.SUSPENDED, MfaDeleteState.ENABLED), "k", null));
     }
 
@@ -245,19 +250,19 @@ class MfaDeleteGateTest {
         String h = header();
         for (MfaDeleteState m : List.of(MfaDeleteState.NEVER_CONFIGURED, MfaDeleteState.DISABLED)) {
             BucketInfo b = bucket(VersioningState.ENABLED, m);
-            gate.checkDeleteObject(root("garbage"), b, "k", "v1");
-            gate.checkDeleteObject(root(h), b, "k", "v1");
+            checkDeleteObject(root("garbage"), b, "k", "v1");
+            checkDeleteObject(root(h), b, "k", "v1");
             gate.checkDeleteObjects(root(h), b, Arrays.asList("v1", null));
         }
         assertTrue(gateRecords().isEmpty());
-        gate.checkDeleteObject(root(h), bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED), "k", "v1");
+        checkDeleteObject(root(h), bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED), "k", "v1");
     }
 
     @Test
     void deleteObjectsWithAVersionedEntryNeedsOneCodeForTheWholeRequest() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         gate.checkDeleteObjects(root(null), b, Arrays.asList(null, null));
-        expect(S3ErrorCode.ACCESS_DENIED, () -> gate.checkDeleteObjects(root(null), b, Arrays.asList(null, "v1")));
+        expect(Refusal.MFA_REQUIRED, () -> gate.checkDeleteObjects(root(null), b, Arrays.asList(null, "v1")));
         gate.checkDeleteObjects(root(header()), b, Arrays.asList("v1", "v2", null));
     }
 
@@ -271,10 +276,9 @@ class MfaDeleteGateTest {
         // no code was accepted, and MFA Delete was turned on before this entry's delete ran
         gate.checkDeleteObjectsEntry(root(null), off, "k", "v1");
         gate.checkDeleteObjectsEntry(root(null), on, "k", null);
-        S3Exception e = expect(S3ErrorCode.ACCESS_DENIED,
+        expect(Refusal.MFA_REQUIRED,
                 () -> gate.checkDeleteObjectsEntry(root(null), on, "k", "v1"));
-        assertEquals(MfaDeleteGate.MFA_REQUIRED, e.getMessage());
-        expect(S3ErrorCode.ACCESS_DENIED, () -> gate.checkDeleteObjectsEntry(root(null),
+        expect(Refusal.MFA_REQUIRED, () -> gate.checkDeleteObjectsEntry(root(null),
                 bucket(VersioningState.SUSPENDED, MfaDeleteState.ENABLED), "k", null));
     }
 
@@ -283,7 +287,38 @@ class MfaDeleteGateTest {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         String h = header();
         gate.checkDeleteObjects(root(h), b, Arrays.asList((String) null));
-        expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObjects(root(h), b, Arrays.asList(null, null)));
-        expect(S3ErrorCode.INVALID_ARGUMENT, () -> gate.checkDeleteObjects(root("x"), b, Arrays.asList(null, null)));
+        expect(Refusal.MFA_INVALID, () -> gate.checkDeleteObjects(root(h), b, Arrays.asList(null, null)));
+        expect(Refusal.MFA_MALFORMED, () -> gate.checkDeleteObjects(root("x"), b, Arrays.asList(null, null)));
+    }
+
+    @Test
+    void sessionCredentialsWithACodeAreRefusedBeforeTheOwnerCheckAndWithoutBurningTheCode() {
+        BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
+        String h = header();
+        Principal rootSession = new Principal(owner, "root", true, Principal.root(owner).arn(), true,
+                clock.instant());
+        expect(Refusal.MFA_WITH_SESSION_CREDENTIALS, () -> checkDeleteObject(
+                new ProtectedRequest(rootSession, "ASIAROOT", h, true, "127.0.0.1"), b, "k", "v1"));
+        Principal userSession = new Principal(owner, "alice", false, Principal.user(owner, "alice").arn(), true,
+                null);
+        expect(Refusal.MFA_WITH_SESSION_CREDENTIALS, () -> checkPutBucketVersioning(
+                new ProtectedRequest(userSession, "ASIAUSER", h, true, "127.0.0.1"), b, null));
+        // without the header a session is simply missing the code
+        expect(Refusal.MFA_REQUIRED, () -> checkDeleteObject(
+                new ProtectedRequest(rootSession, "ASIAROOT", null, true, "127.0.0.1"), b, "k", "v1"));
+        assertEquals(List.of("DENIED", "DENIED", "DENIED"),
+                gateRecords().stream().map(AuditRecord::outcome).toList());
+        assertTrue(gateRecords().get(0).reason().startsWith("SESSION_CREDENTIALS"));
+        checkDeleteObject(root(h), b, "k", "v1"); // the code was not consumed
+    }
+
+    @Test
+    void anOverwriteNeedsACodeOnlyWhenItReplacesTheNullVersionOfASuspendedProtectedBucket() {
+        assertTrue(MfaDeleteGate.overwriteNeedsCode(bucket(VersioningState.SUSPENDED, MfaDeleteState.ENABLED), true));
+        assertFalse(MfaDeleteGate.overwriteNeedsCode(bucket(VersioningState.SUSPENDED, MfaDeleteState.ENABLED),
+                false));
+        assertFalse(MfaDeleteGate.overwriteNeedsCode(bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED), true));
+        assertFalse(MfaDeleteGate.overwriteNeedsCode(bucket(VersioningState.SUSPENDED, MfaDeleteState.DISABLED),
+                true));
     }
 }

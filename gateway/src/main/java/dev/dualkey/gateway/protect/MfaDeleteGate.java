@@ -1,0 +1,175 @@
+package dev.dualkey.gateway.protect;
+
+import dev.dualkey.gateway.auth.Principal;
+import dev.dualkey.mfa.audit.AuditContext;
+import dev.dualkey.mfa.audit.AuditLog;
+import dev.dualkey.mfa.audit.AuditRecord;
+import dev.dualkey.mfa.device.MfaHeader;
+import dev.dualkey.mfa.device.MfaVerifier;
+import dev.dualkey.mfa.device.Purpose;
+import dev.dualkey.mfa.device.VerifyResult;
+import dev.dualkey.storage.model.BucketConfig;
+import dev.dualkey.storage.model.BucketInfo;
+import dev.dualkey.storage.model.MfaDeleteState;
+import dev.dualkey.storage.model.VersioningState;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The MFA Delete rules (which change needs a second factor) and the check of one, for {@link ProtectedOperations}
+ * only: it is always called inside the store's atomic update, on the bucket as it is under the lock.
+ *
+ * <p>What is gated (spec §1.2 and §7; README decisions D1, D2, D9):
+ * <ul>
+ *   <li>PutBucketVersioning that sets {@code MfaDelete} (either value), and every PutBucketVersioning while MFA
+ *       Delete is Enabled, even a no-op (D1);</li>
+ *   <li>DeleteObject with a version id ({@code null}, delete markers included) while MFA Delete is Enabled, and a
+ *       plain DeleteObject on a Suspended bucket with MFA Delete Enabled, because that replaces the {@code null}
+ *       version (D2: whether or not one exists, as for DeleteObjects);</li>
+ *   <li>a write (PutObject, CopyObject, CompleteMultipartUpload, console upload) on a Suspended bucket with MFA
+ *       Delete Enabled that replaces an existing {@code null} version (D9, decided atomically with the write);</li>
+ *   <li>DeleteObjects with any entry carrying a version id (or any entry on a Suspended bucket) while MFA Delete
+ *       is Enabled; the header, when present on such a bucket, is checked whatever the entries.</li>
+ * </ul>
+ * When the code is not needed, the header is ignored: not validated, not consumed (D5).
+ *
+ * <p>Order of checks: no code -> MFA_REQUIRED; temporary (session) credentials with a code ->
+ * MFA_WITH_SESSION_CREDENTIALS (D8: a session can never satisfy MFA Delete, and its code is not burnt); caller not
+ * the bucket owner's root user -> NOT_BUCKET_OWNER (before the code, so a non-owner never burns the owner's
+ * code); malformed -> MFA_MALFORMED; plain HTTP -> MFA_OVER_HTTP; then the verifier: wrong, replayed,
+ * unknown-serial or throttled -> MFA_INVALID. Refusals before the verifier are audited here (outcome DENIED),
+ * the code check itself by the verifier, in the same batch as the consumed step.
+ */
+final class MfaDeleteGate {
+    private final MfaVerifier verifier;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    /**
+     * @param verifier the mfa module's verifier, or null when the server runs without an identity store (then no
+     *                 code can be checked and every change that needs one is refused)
+     * @param audit    where refusals before the code check are recorded, or null without an identity store
+     */
+    MfaDeleteGate(MfaVerifier verifier, AuditLog audit, Clock clock) {
+        this.verifier = verifier;
+        this.audit = audit;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** D1: PutBucketVersioning needs a code when it carries {@code <MfaDelete>} or MFA Delete is Enabled. */
+    static boolean versioningChangeNeedsCode(BucketConfig current, MfaDeleteState mfaDeleteElement) {
+        return mfaDeleteElement != null || current.mfaDelete() == MfaDeleteState.ENABLED;
+    }
+
+    /** D2: a delete needs a code when MFA Delete is Enabled and it names a version or the bucket is Suspended. */
+    static boolean deleteNeedsCode(BucketInfo bucket, String versionId) {
+        return bucket.mfaDelete() == MfaDeleteState.ENABLED
+                && (versionId != null || bucket.versioning() == VersioningState.SUSPENDED);
+    }
+
+    /** D9: a write needs a code when it replaces a {@code null} version of a Suspended + MFA Delete bucket. */
+    static boolean overwriteNeedsCode(BucketInfo bucket, boolean replacesNullVersion) {
+        return replacesNullVersion && bucket.mfaDelete() == MfaDeleteState.ENABLED
+                && bucket.versioning() == VersioningState.SUSPENDED;
+    }
+
+    PendingSync pendingSync() {
+        return new PendingSync(verifier);
+    }
+
+    /**
+     * DeleteObjects, before anything is deleted: true when a code was checked and accepted (it covers every
+     * entry). Throws when the request needs a code and has no valid one, or carries an invalid one.
+     */
+    boolean checkDeleteObjects(ProtectedRequest request, BucketInfo bucket, List<String> versionIds) {
+        if (bucket.mfaDelete() != MfaDeleteState.ENABLED) {
+            return false;
+        }
+        long versioned = versionIds.stream().filter(Objects::nonNull).count();
+        boolean permanent = versioned > 0
+                || (bucket.versioning() == VersioningState.SUSPENDED && !versionIds.isEmpty());
+        if (permanent || request.mfaHeader() != null) {
+            enforce(request, bucket, "s3:DeleteObjects", null, null,
+                    versionIds.size() + " entries, " + versioned + " with a version id", null);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * One DeleteObjects entry without an accepted code, checked atomically with its delete: refuses when MFA
+     * Delete was turned on, or versioning suspended under it, after {@link #checkDeleteObjects} looked.
+     */
+    void checkDeleteObjectsEntry(ProtectedRequest request, BucketInfo bucket, String key, String versionId) {
+        if (deleteNeedsCode(bucket, versionId)) {
+            refuse(request, bucket, "s3:DeleteObjects", key, versionId, null, "MISSING",
+                    "state changed during request", Refusal.MFA_REQUIRED);
+        }
+    }
+
+    /**
+     * Checks the request's second factor for {@code action} on {@code bucket}; returns when it was accepted, else
+     * throws {@link ProtectedRefusalException}.
+     *
+     * @param sync null: the code's outcome is synced by the verifier before this returns; else it shares the
+     *             caller's next synced write and the caller settles it ({@link PendingSync})
+     */
+    void enforce(ProtectedRequest request, BucketInfo bucket, String action, String key, String versionId,
+                 String note, PendingSync sync) {
+        Principal p = request.principal();
+        String raw = request.mfaHeader();
+        if (raw == null || raw.isBlank()) {
+            refuse(request, bucket, action, key, versionId, null, "MISSING", note, Refusal.MFA_REQUIRED);
+        }
+        if (p.temporary()) {
+            refuse(request, bucket, action, key, versionId, null, "SESSION_CREDENTIALS", note,
+                    Refusal.MFA_WITH_SESSION_CREDENTIALS);
+        }
+        if (!p.root() || !p.accountId().equals(bucket.ownerAccountId())) {
+            refuse(request, bucket, action, key, versionId, null, "NOT_BUCKET_OWNER", note,
+                    Refusal.NOT_BUCKET_OWNER);
+        }
+        Optional<MfaHeader> parsed = MfaHeader.parse(raw);
+        if (parsed.isEmpty()) {
+            refuse(request, bucket, action, key, versionId, null, "MALFORMED", note, Refusal.MFA_MALFORMED);
+        }
+        MfaHeader header = parsed.orElseThrow();
+        if (!request.secureTransport()) {
+            refuse(request, bucket, action, key, versionId, header.serial(), "INSECURE_TRANSPORT", note,
+                    Refusal.MFA_OVER_HTTP);
+        }
+        if (verifier == null) {
+            throw new ProtectedRefusalException(Refusal.MFA_INVALID);
+        }
+        AuditContext ctx = new AuditContext(p.arn(), request.accessKeyId(), action, bucket.name(), key, versionId,
+                request.clientAddress());
+        VerifyResult result;
+        if (sync == null) {
+            result = verifier.verify(bucket.ownerAccountId(), "root", header.serial(), header.code(),
+                    Purpose.S3_MFA_DELETE, ctx);
+        } else {
+            sync.mark();
+            MfaVerifier.SharedSyncVerify shared = verifier.verifySharingSync(bucket.ownerAccountId(), "root",
+                    header.serial(), header.code(), Purpose.S3_MFA_DELETE, ctx);
+            sync.checked(shared.durabilityTicket());
+            result = shared.result();
+        }
+        if (!result.accepted()) {
+            // Wrong, replayed, unknown-serial and throttled codes all look the same (D3); the verifier has
+            // already audited the precise reason.
+            throw new ProtectedRefusalException(Refusal.MFA_INVALID);
+        }
+    }
+
+    private void refuse(ProtectedRequest request, BucketInfo bucket, String action, String key, String versionId,
+                        String serial, String outcome, String note, Refusal refusal) {
+        if (audit != null) {
+            audit.append(new AuditRecord(clock.instant(), bucket.ownerAccountId(), request.principal().arn(),
+                    request.accessKeyId(), action, bucket.name(), key, versionId, serial, "DENIED",
+                    request.clientAddress(), note == null ? outcome : outcome + "; " + note));
+        }
+        throw new ProtectedRefusalException(refusal);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.dualkey.gateway.protect;
+
+import dev.dualkey.mfa.audit.AuditLog;
+import dev.dualkey.mfa.device.MfaVerifier;
+import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.ObjectWriter;
+import dev.dualkey.storage.PublishCheck;
+import dev.dualkey.storage.WriteOptions;
+import dev.dualkey.storage.model.BucketInfo;
+import dev.dualkey.storage.model.CompletedPart;
+import dev.dualkey.storage.model.CopyResult;
+import dev.dualkey.storage.model.DeleteOutcome;
+import dev.dualkey.storage.model.MfaDeleteState;
+import dev.dualkey.storage.model.ObjectMetadata;
+import dev.dualkey.storage.model.ObjectVersion;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The one place where every change that MFA Delete protects is made, for every protocol: deleting a version,
+ * deleting an object on a Suspended bucket (D2), changing versioning or MFA Delete (D1), and writes that replace
+ * the {@code null} version of a Suspended bucket (D9). The S3 handlers and the console call it after their own
+ * authentication and IAM authorization, and only translate the {@link Outcome} to their wire.
+ *
+ * <p>The rule ("does this need a code?") and the code check run <em>inside</em> the store's atomic update or
+ * delete, on the bucket configuration that the update reads and replaces, under the store's locks (bucket read
+ * or write lock, then key write lock, then the verifier's device lock: always in that order). So no versioning
+ * change can slip between the decision and the write, whichever protocol made either (issue 12, finding 3), and
+ * whether a {@code null} version exists is known atomically with the write that would replace it (finding 4).
+ *
+ * <p>Durability: an accepted code is durably spent before or with the change it authorizes. A delete shares one
+ * WAL fsync with the consumed code ({@link PendingSync}: the code is committed without a sync, the delete's synced
+ * write that follows in the same WAL covers both, and {@link PendingSync#settle()} syncs on every other ending).
+ * Versioning changes and overwrites are rare and pay the verifier's own fsync before the write.
+ *
+ * <p>Store errors (NoSuchBucket, NoSuchUpload, ...) are thrown as the store throws them; only the gate's
+ * decisions come back as a refused outcome, after which nothing changed.
+ */
+public final class ProtectedOperations {
+    private final ObjectStore store;
+    private final MfaDeleteGate gate;
+
+    /**
+     * @param verifier the mfa module's verifier (the very instance the IAM API and console sign-in use, so a code
+     *                 is accepted once across all of them), or null without an identity store: then every change
+     *                 that needs a code is refused
+     * @param audit    the audit log refusals are written to, or null without an identity store
+     */
+    public ProtectedOperations(ObjectStore store, MfaVerifier verifier, AuditLog audit, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.gate = new MfaDeleteGate(verifier, audit, clock);
+    }
+
+    // ---- what a page shows (advisory: the decision is taken again inside the store) -----------------------
+
+    /** Whether a delete of {@code versionId} (null: plain delete) needs a code on the bucket as it is now. */
+    public static boolean deleteNeedsCode(BucketInfo bucket, String versionId) {
+        return MfaDeleteGate.deleteNeedsCode(bucket, versionId);
+    }
+
+    /** Whether a write of an existing key may need a code on the bucket as it is now (D9). */
+    public static boolean overwriteMayNeedCode(BucketInfo bucket) {
+        return MfaDeleteGate.overwriteNeedsCode(bucket, true);
+    }
+
+    // ---- deletes -------------------------------------------------------------------------------------------
+
+    /**
+     * DeleteObject, with a version id or without (D2 on a Suspended bucket). The rule and the code check run
+     * inside the store's delete; a code's outcome shares the delete's fsync.
+     */
+    public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
+                                               String versionId) {
+        PendingSync codeSync = gate.pendingSync();
+        try {
+            return Outcome.allowed(store.deleteObject(bucket, key, versionId, b -> {
+                if (MfaDeleteGate.deleteNeedsCode(b, versionId)) {
+                    gate.enforce(request, b, "s3:DeleteObjectVersion", key, versionId, null, codeSync);
+                }
+            }));
+        } catch (ProtectedRefusalException e) {
+            return Outcome.refused(e.refusal());
+        } finally {
+            codeSync.settle();
+        }
+    }
+
+    /**
+     * DeleteObjects, before anything is deleted: allowed with true when a code was checked and accepted for the
+     * request (it then covers every entry), allowed with false when none was needed (each entry is then checked
+     * again with its delete, {@link #deleteObjectsEntry}); refused when a code is needed and missing or invalid.
+     *
+     * @param versionIds the version id of each entry, null for entries without one
+     */
+    public Outcome<Boolean> checkDeleteObjects(ProtectedRequest request, String bucket, List<String> versionIds) {
+        try {
+            return Outcome.allowed(gate.checkDeleteObjects(request, store.headBucket(bucket), versionIds));
+        } catch (ProtectedRefusalException e) {
+            return Outcome.refused(e.refusal());
+        }
+    }
+
+    /**
+     * One DeleteObjects entry. Without an accepted code for the request, the entry is refused (MFA_REQUIRED)
+     * when the bucket, as it is at the entry's delete, needs one (MFA Delete turned on meanwhile).
+     */
+    public Outcome<DeleteOutcome> deleteObjectsEntry(ProtectedRequest request, String bucket, String key,
+                                                     String versionId, boolean codeAccepted) {
+        try {
+            return Outcome.allowed(codeAccepted ? store.deleteObject(bucket, key, versionId)
+                    : store.deleteObject(bucket, key, versionId,
+                            b -> gate.checkDeleteObjectsEntry(request, b, key, versionId)));
+        } catch (ProtectedRefusalException e) {
+            return Outcome.refused(e.refusal());
+        }
+    }
+
+    // ---- versioning ----------------------------------------------------------------------------------------
+
+    /**
+     * PutBucketVersioning (S3) or the console's versioning form: the change is resolved and the rule applied
+     * against the configuration the update replaces (D1). A console form that asks for exactly the current state
+     * changes nothing and needs nothing.
+     */
+    public Outcome<BucketInfo> putBucketVersioning(ProtectedRequest request, String bucket,
+                                                   VersioningChange change) {
+        BucketInfo before = store.headBucket(bucket);
+        try {
+            return Outcome.allowed(store.updateBucket(bucket, current -> {
+                if (change.noOp(current)) {
+                    return current;
+                }
+                MfaDeleteState element = change.element(current);
+                if (MfaDeleteGate.versioningChangeNeedsCode(current, element)) {
+                    gate.enforce(request, new BucketInfo(before.name(), before.ownerAccountId(),
+                            before.creationDate(), before.region(), current), "s3:PutBucketVersioning", null, null,
+                            null, null);
+                }
+                return change.apply(current);
+            }));
+        } catch (ProtectedRefusalException e) {
+            return Outcome.refused(e.refusal());
+        }
+    }
+
+    // ---- writes that may replace the null version (D9) -----------------------------------------------------
+
+    /**
+     * The check a write runs inside its atomic publish: refuses, by throwing {@link ProtectedRefusalException},
+     * a write that replaces the {@code null} version of a Suspended + MFA Delete bucket without a valid code from
+     * the owner's root user. A write that replaces nothing ignores any code it carries (D5).
+     *
+     * @param action the S3 action, for the audit log (e.g. {@code s3:PutObject})
+     */
+    public PublishCheck overwriteCheck(ProtectedRequest request, String key, String action) {
+        return (bucket, replacesNullVersion) -> {
+            if (MfaDeleteGate.overwriteNeedsCode(bucket, replacesNullVersion)) {
+                gate.enforce(request, bucket, action, key, ObjectVersion.NULL_VERSION_ID,
+                        "replaces the null version", null);
+            }
+        };
+    }
+
+    /**
+     * PutObject / console upload: a writer whose {@code commit} throws {@link ProtectedRefusalException} when
+     * D9 refuses it (streamed writes cannot return an outcome; translate {@code refusal()} the same way).
+     */
+    public ObjectWriter newObjectWriter(ProtectedRequest request, String bucket, String key, ObjectMetadata metadata,
+                                        WriteOptions options, String action) {
+        return store.newObjectWriter(bucket, key, metadata, options, overwriteCheck(request, key, action));
+    }
+
+    /** CopyObject, with D9 on the destination. */
+    public Outcome<CopyResult> copyObject(ProtectedRequest request, String srcBucket, String srcKey,
+                                          String srcVersionId, String dstBucket, String dstKey,
+                                          ObjectMetadata replaceMetadata, WriteOptions options) {
+        try {
+            return Outcome.allowed(store.copyObject(srcBucket, srcKey, srcVersionId, dstBucket, dstKey,
+                    replaceMetadata, options, overwriteCheck(request, dstKey, "s3:PutObject")));
+        } catch (ProtectedRefusalException e) {
+            return Outcome.refused(e.refusal());
+        }
+    }
+
+    /** CompleteMultipartUpload, with D9; a refusal leaves the upload as it was (complete it again with a code). */
+    public Outcome<ObjectVersion> completeMultipartUpload(ProtectedRequest request, String bucket, String key,
+                                                          String uploadId, List<CompletedPart> parts) {
+        try {
+            return Outcome.allowed(store.completeMultipartUpload(bucket, key, uploadId, parts,
+                    overwriteCheck(request, key, "s3:PutObject")));
+        } catch (ProtectedRefusalException e) {
+            return Outcome.refused(e.refusal());
+        }
+    }
+}
