@@ -357,8 +357,8 @@ public final class GatewayServer implements AutoCloseable {
                 new ObjectOperations(store, authz, mfaGate, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, authz).register(handlers);
-                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(credentialProvider, clock, "s3"), authz, domain,
-                        handlers);
+                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(credentialProvider, clock, "s3", region), authz,
+                        domain, handlers);
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 endpoints.add(s3);
                 AtomicInteger inFlight = new AtomicInteger();
