@@ -66,6 +66,9 @@ public final class RawS3 implements AutoCloseable {
         private final String encodedPath;
         private final Map<String, List<String>> query = new LinkedHashMap<>();
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private final Map<String, String> unsignedHeaders = new LinkedHashMap<>();
+        private String region = gw.region();
+        private String service = "s3";
         private byte[] body = new byte[0];
         private byte[] sentBody;
         private AccessKey key = gw.root();
@@ -85,6 +88,24 @@ public final class RawS3 implements AutoCloseable {
 
         public Request header(String name, String value) {
             headers.put(name, value);
+            return this;
+        }
+
+        /** A header added to the wire after signing (what an attacker holding a signed request can do). */
+        public Request unsignedHeader(String name, String value) {
+            unsignedHeaders.put(name, value);
+            return this;
+        }
+
+        /** Signs for another region than the gateway's. */
+        public Request region(String signingRegion) {
+            this.region = signingRegion;
+            return this;
+        }
+
+        /** Signs for another service than {@code s3}. */
+        public Request service(String signingService) {
+            this.service = signingService;
             return this;
         }
 
@@ -141,8 +162,8 @@ public final class RawS3 implements AutoCloseable {
                 r.identity(AwsCredentialsIdentity.create(key.accessKeyId(), key.secretKey()))
                         .request(unsigned.build())
                         .payload(ContentStreamProvider.fromByteArray(body))
-                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                        .putProperty(AwsV4HttpSigner.REGION_NAME, gw.region())
+                        .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                        .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                         .putProperty(AwsV4HttpSigner.DOUBLE_URL_ENCODE, false)
                         .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
                         .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, payloadSigning)
@@ -158,7 +179,13 @@ public final class RawS3 implements AutoCloseable {
         public Response send() {
             SignedRequest signed = sign();
             byte[] wire = sentBody != null ? sentBody : body;
-            HttpExecuteRequest.Builder exec = HttpExecuteRequest.builder().request(signed.request());
+            SdkHttpRequest wireRequest = signed.request();
+            if (!unsignedHeaders.isEmpty()) {
+                SdkHttpRequest.Builder b = wireRequest.toBuilder();
+                unsignedHeaders.forEach(b::putHeader);
+                wireRequest = b.build();
+            }
+            HttpExecuteRequest.Builder exec = HttpExecuteRequest.builder().request(wireRequest);
             if (wire.length > 0) {
                 exec.contentStreamProvider(ContentStreamProvider.fromByteArray(wire));
             }

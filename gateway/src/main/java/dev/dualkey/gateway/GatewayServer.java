@@ -362,11 +362,11 @@ public final class GatewayServer implements AutoCloseable {
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =
                         new dev.dualkey.gateway.http.RecentCredentials(credentialProvider);
-                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3"), authz, domain,
+                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3", region), authz, domain,
                         handlers);
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3,
-                        new SigV4Verifier(recent::cached, clock, "s3")));
+                        new SigV4Verifier(recent::cached, clock, "s3", region)));
                 AtomicInteger inFlight = new AtomicInteger();
                 FrontDoorHandler.InFlight counter = new FrontDoorHandler.InFlight() {
                     @Override

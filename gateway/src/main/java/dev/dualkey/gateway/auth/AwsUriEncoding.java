@@ -1,6 +1,9 @@
 package dev.dualkey.gateway.auth;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -65,6 +68,41 @@ public final class AwsUriEncoding {
             }
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Percent-decodes a string whose bytes must be valid UTF-8 (a header value that names a key: a malformed
+     * byte sequence is refused, never turned into U+FFFD and so into another key).
+     *
+     * @throws IllegalArgumentException on a truncated or non-hex escape or bytes that are not UTF-8
+     */
+    public static String decodeStrict(String s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
+                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
+                if (hi < 0 || lo < 0) {
+                    throw new IllegalArgumentException("bad percent escape");
+                }
+                out.write((hi << 4) | lo);
+                i += 2;
+            } else {
+                int end = Character.isHighSurrogate(c) && i + 1 < s.length() ? i + 2 : i + 1;
+                byte[] b = s.substring(i, end).getBytes(StandardCharsets.UTF_8);
+                out.write(b, 0, b.length);
+                i = end - 1;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(out.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("not UTF-8", e);
+        }
     }
 
     /** Splits a raw query string into decoded (name, value) pairs in order; a name without {@code =} has "". */

@@ -21,6 +21,8 @@ import java.util.Optional;
 public final class SigV4Parser {
     /** Largest X-Amz-Expires S3 accepts: seven days. */
     public static final long MAX_PRESIGNED_EXPIRES_SECONDS = 604_800;
+    /** Smallest X-Amz-Expires S3 accepts: a URL valid for zero seconds is refused, not served once. */
+    public static final long MIN_PRESIGNED_EXPIRES_SECONDS = 1;
     static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
     private static final String CREDENTIAL_FORMAT = "expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".";
@@ -35,6 +37,12 @@ public final class SigV4Parser {
     public static Optional<SignatureInfo> parse(SignableRequest req) {
         String authorization = req.header("authorization");
         if (authorization != null) {
+            if (hasQueryAuth(req)) {
+                // Two claims that could name different keys: S3 refuses rather than pick one.
+                throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Only one auth mechanism allowed; only the"
+                        + " X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization"
+                        + " header should be specified").with("ArgumentName", "Authorization");
+            }
             return Optional.of(parseHeader(req, authorization));
         }
         if (req.queryParam("X-Amz-Algorithm") != null || req.queryParam("X-Amz-Signature") != null
@@ -45,6 +53,11 @@ public final class SigV4Parser {
             throw unsupportedMechanism();
         }
         return Optional.empty();
+    }
+
+    private static boolean hasQueryAuth(SignableRequest req) {
+        return req.queryParam("X-Amz-Algorithm") != null || req.queryParam("X-Amz-Signature") != null
+                || req.queryParam("X-Amz-Credential") != null || req.queryParam("Signature") != null;
     }
 
     private static SignatureInfo parseHeader(SignableRequest req, String authorization) {
@@ -128,6 +141,10 @@ public final class SigV4Parser {
             throw new S3Exception(S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
                     "X-Amz-Expires must be non-negative");
         }
+        if (expiresSeconds < MIN_PRESIGNED_EXPIRES_SECONDS) {
+            throw new S3Exception(S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
+                    "X-Amz-Expires must be greater than 0");
+        }
         if (expiresSeconds > MAX_PRESIGNED_EXPIRES_SECONDS) {
             throw new S3Exception(S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
                     "X-Amz-Expires must be less than a week (in seconds) that is 604800");
@@ -141,11 +158,28 @@ public final class SigV4Parser {
                     "Invalid credential date \"" + scope[1] + "\". This date is not the same as X-Amz-Date: \""
                             + amzDate.substring(0, 8) + "\".");
         }
-        // Presigned URLs sign no body: the payload is always UNSIGNED-PAYLOAD unless the signer put a hash
-        // into the query (allowed by SigV4, rarely used).
-        String payloadHash = Optional.ofNullable(req.queryParam("X-Amz-Content-Sha256")).orElse("UNSIGNED-PAYLOAD");
-        return new SignatureInfo(scope[0], scope[1], scope[2], scope[3], splitHeaders(signedHeaders, true),
-                signature.toLowerCase(Locale.ROOT), amzDate, time, true, expiresSeconds, payloadHash);
+        List<String> signed = splitHeaders(signedHeaders, true);
+        return new SignatureInfo(scope[0], scope[1], scope[2], scope[3], signed,
+                signature.toLowerCase(Locale.ROOT), amzDate, time, true, expiresSeconds, presignedPayloadHash(req, signed));
+    }
+
+    /**
+     * The payload hash of a presigned request, which goes into the canonical request and is then enforced on the
+     * body like header auth's: {@code X-Amz-Content-Sha256} from the query; else a <em>signed</em>
+     * {@code x-amz-content-sha256} header (the signer chose to bind the body; MinIO reads it the same way, and an
+     * unsigned one is refused earlier as a header that was not signed); else {@code UNSIGNED-PAYLOAD}, what
+     * presigners put when they know nothing of the body.
+     */
+    private static String presignedPayloadHash(SignableRequest req, List<String> signedHeaders) {
+        String query = req.queryParam("X-Amz-Content-Sha256");
+        if (query != null) {
+            return query;
+        }
+        String header = req.header("x-amz-content-sha256");
+        if (header != null && signedHeaders.contains("x-amz-content-sha256")) {
+            return header;
+        }
+        return "UNSIGNED-PAYLOAD";
     }
 
     /** {@code AKID/date/region/service/aws4_request} -> {akid, date, region, service}. */

@@ -34,11 +34,23 @@ public final class SigV4Verifier {
     private final ConcurrentHashMap<String, CachedKey> signingKeys = new ConcurrentHashMap<>();
     private final Clock clock;
     private final String service;
+    /** The one region a credential scope may name, or null to accept any (IAM, a global service). */
+    private final String region;
 
+    /** A verifier that accepts a credential scope of any region (IAM: clients sign it for their own region). */
     public SigV4Verifier(CredentialProvider credentials, Clock clock, String service) {
+        this(credentials, clock, service, null);
+    }
+
+    /**
+     * @param region the server's region ({@code --region}); a scope naming another is refused as S3 does, so
+     *               a signature made for another deployment or region is never accepted here
+     */
+    public SigV4Verifier(CredentialProvider credentials, Clock clock, String service, String region) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.service = Objects.requireNonNull(service, "service");
+        this.region = region;
     }
 
     /**
@@ -53,12 +65,9 @@ public final class SigV4Verifier {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied");
         }
         SignatureInfo sig = parsed.get();
+        checkScope(sig);
+        checkAllHeadersSigned(req, sig);
         checkTime(sig);
-        if (!service.equals(sig.service())) {
-            throw new S3Exception(S3ErrorCode.AUTHORIZATION_HEADER_MALFORMED, "The authorization header is"
-                    + " malformed; incorrect service \"" + sig.service() + "\". This endpoint belongs to \""
-                    + service + "\".");
-        }
         Credential credential = credentials.lookup(sig.accessKeyId()).filter(Credential::active)
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.INVALID_ACCESS_KEY_ID)
                         .with("AWSAccessKeyId", sig.accessKeyId()));
@@ -71,7 +80,8 @@ public final class SigV4Verifier {
             }
             payloadHash = bodySha256Hex;
         }
-        PayloadMode mode = sig.presigned() ? PayloadMode.UNSIGNED : PayloadMode.of(payloadHash);
+        // Presigned requests too: a hash the signer put in the query (or a signed header) binds the body.
+        PayloadMode mode = PayloadMode.of(payloadHash);
         String canonicalRequest = SigV4Signer.canonicalRequest(req.method(), SigV4Signer.canonicalUri(req.rawPath()),
                 SigV4Signer.canonicalQuery(req.query()), SigV4Signer.canonicalHeaders(req.headers(),
                         sig.signedHeaders()), sig.signedHeaders(), payloadHash);
@@ -112,6 +122,52 @@ public final class SigV4Verifier {
         }
         if (session.expired()) {
             throw new S3Exception(S3ErrorCode.EXPIRED_TOKEN);
+        }
+    }
+
+    /**
+     * {@code host} and every {@code x-amz-*} header present must be signed (S3's rule, both for header auth and
+     * presigned URLs): an unsigned one could be added or changed by anyone who sees the request, e.g. an
+     * {@code x-amz-copy-source}, {@code x-amz-mfa} or {@code x-amz-acl} attached to a presigned URL, or a request
+     * signed without {@code host} replayed against another bucket under a virtual-hosted domain.
+     */
+    private static void checkAllHeadersSigned(SignableRequest req, SignatureInfo sig) {
+        java.util.Set<String> signed = java.util.Set.copyOf(sig.signedHeaders());
+        java.util.List<String> unsigned = new java.util.ArrayList<>();
+        if (!signed.contains("host")) {
+            unsigned.add("host");
+        }
+        for (String name : req.headers().keySet()) {
+            if (name.startsWith("x-amz-") && !signed.contains(name)) {
+                unsigned.add(name);
+            }
+        }
+        if (!unsigned.isEmpty()) {
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED,
+                    "There were headers present in the request which were not signed")
+                    .with("HeadersNotSigned", String.join(", ", unsigned));
+        }
+    }
+
+    /** The scope's service must be this endpoint's and, when one is configured, its region the server's. */
+    private void checkScope(SignatureInfo sig) {
+        if (!service.equals(sig.service())) {
+            String detail = "incorrect service \"" + sig.service() + "\". This endpoint belongs to \"" + service
+                    + "\".";
+            throw sig.presigned()
+                    ? new S3Exception(S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
+                            "Error parsing the X-Amz-Credential parameter; " + detail)
+                    : new S3Exception(S3ErrorCode.AUTHORIZATION_HEADER_MALFORMED,
+                            "The authorization header is malformed; " + detail);
+        }
+        if (region != null && !region.equals(sig.region())) {
+            String detail = "the region '" + sig.region() + "' is wrong; expecting '" + region + "'";
+            throw (sig.presigned()
+                    ? new S3Exception(S3ErrorCode.AUTHORIZATION_QUERY_PARAMETERS_ERROR,
+                            "Error parsing the X-Amz-Credential parameter; " + detail)
+                    : new S3Exception(S3ErrorCode.AUTHORIZATION_HEADER_MALFORMED,
+                            "The authorization header is malformed; " + detail))
+                    .with("Region", region);
         }
     }
 

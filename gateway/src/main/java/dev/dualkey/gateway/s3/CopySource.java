@@ -17,24 +17,31 @@ import java.time.format.DateTimeParseException;
  */
 public record CopySource(String bucket, String key, String versionId) {
 
+    /**
+     * @throws S3Exception InvalidArgument for a bad percent escape or bytes that are not UTF-8 anywhere in the
+     *                     header (path or {@code ?versionId=}), and for a source without bucket or key
+     */
     public static CopySource parse(String header) {
         String h = header.trim();
         String versionId = null;
-        int q = h.indexOf('?');
-        if (q >= 0) {
-            String query = h.substring(q + 1);
-            h = h.substring(0, q);
-            for (var e : AwsUriEncoding.parseQuery(query)) {
-                if (e.getKey().equals("versionId")) {
-                    versionId = e.getValue();
-                }
-            }
-        }
         String path;
         try {
-            path = AwsUriEncoding.decode(h);
+            int q = h.indexOf('?');
+            if (q >= 0) {
+                for (String part : h.substring(q + 1).split("&")) {
+                    int eq = part.indexOf('=');
+                    String name = AwsUriEncoding.decodeStrict(eq < 0 ? part : part.substring(0, eq));
+                    String value = eq < 0 ? "" : AwsUriEncoding.decodeStrict(part.substring(eq + 1));
+                    if (name.equals("versionId")) {
+                        versionId = value;
+                    }
+                }
+                h = h.substring(0, q);
+            }
+            path = AwsUriEncoding.decodeStrict(h);
         } catch (IllegalArgumentException e) {
-            throw invalid();
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid copy source encoding")
+                    .with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", header);
         }
         if (path.startsWith("/")) {
             path = path.substring(1);

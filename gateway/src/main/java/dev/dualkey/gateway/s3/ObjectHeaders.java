@@ -23,7 +23,17 @@ public final class ObjectHeaders {
     private static final Set<String> STORAGE_CLASSES = Set.of("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA",
             "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "OUTPOSTS", "EXPRESS_ONEZONE");
 
+    /**
+     * S3's bound on user metadata: the UTF-8 bytes of every {@code x-amz-meta-*} name (without the prefix) and
+     * value, summed over all of them (every occurrence of a repeated header counts).
+     */
+    public static final int MAX_USER_METADATA_BYTES = 2048;
+
     private ObjectHeaders() {
+    }
+
+    private static int utf8Length(String s) {
+        return s == null ? 0 : s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /** Standard headers and {@code x-amz-meta-*} of a PutObject / CreateMultipartUpload / CopyObject REPLACE. */
@@ -43,11 +53,19 @@ public final class ObjectHeaders {
             }
             b.storageClass(storageClass);
         }
+        long userMetadataBytes = 0;
         for (Map.Entry<String, String> h : req.head().headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
             if (name.startsWith(META_PREFIX) && name.length() > META_PREFIX.length()) {
-                b.userMetadata(name.substring(META_PREFIX.length()), h.getValue());
+                String metaKey = name.substring(META_PREFIX.length());
+                b.userMetadata(metaKey, h.getValue());
+                userMetadataBytes += utf8Length(metaKey) + utf8Length(h.getValue());
             }
+        }
+        if (userMetadataBytes > MAX_USER_METADATA_BYTES) {
+            throw new S3Exception(S3ErrorCode.METADATA_TOO_LARGE)
+                    .with("Size", Long.toString(userMetadataBytes))
+                    .with("MaxSizeAllowed", Integer.toString(MAX_USER_METADATA_BYTES));
         }
         return b.build();
     }

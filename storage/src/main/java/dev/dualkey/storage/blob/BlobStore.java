@@ -1,5 +1,6 @@
 package dev.dualkey.storage.blob;
 
+import dev.dualkey.storage.OwnerOnlyFiles;
 import dev.dualkey.storage.error.RequestTimeoutException;
 import dev.dualkey.storage.error.StorageFullException;
 import dev.dualkey.storage.error.StorageIoException;
@@ -98,7 +99,8 @@ public final class BlobStore {
         this.clock = clock;
         this.abandonAfter = abandonAfter;
         try {
-            Files.createDirectories(tmp);
+            OwnerOnlyFiles.directory(dir);
+            OwnerOnlyFiles.directory(tmp);
         } catch (IOException e) {
             throw new StorageIoException("cannot create blob directory " + dir, e);
         }
@@ -149,7 +151,8 @@ public final class BlobStore {
         String hex = HEX.formatHex(id);
         Path temp = tmp.resolve(hex + ".tmp");
         try {
-            FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), OwnerOnlyFiles.fileAttributes());
             BlobOutput out = new BlobOutput(hex, temp, ch, clock.instant());
             unfinished.put(hex, out);
             return out;
@@ -412,7 +415,7 @@ public final class BlobStore {
                 channel.force(true);
                 channel.close();
                 Path target = pathOf(id);
-                Files.createDirectories(target.getParent());
+                OwnerOnlyFiles.createMissing(target.getParent());
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
                 try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
                     d.force(true);

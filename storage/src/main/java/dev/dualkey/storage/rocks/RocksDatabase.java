@@ -1,5 +1,6 @@
 package dev.dualkey.storage.rocks;
 
+import dev.dualkey.storage.OwnerOnlyFiles;
 import dev.dualkey.storage.error.SlowDownException;
 import dev.dualkey.storage.error.StorageException;
 import dev.dualkey.storage.error.StorageFullException;
@@ -156,7 +157,9 @@ public final class RocksDatabase implements AutoCloseable {
      */
     public static RocksDatabase open(Path dir, List<ColumnFamilySpec> families, Settings settings) {
         try {
-            Files.createDirectories(dir);
+            // 0700: RocksDB creates its files with the process umask (often world-readable 0644); nobody but the
+            // server's user can reach them through an owner-only directory.
+            OwnerOnlyFiles.directory(dir);
         } catch (IOException e) {
             throw new StorageIoException("cannot create data directory " + dir + ": " + e.getMessage(), e);
         }

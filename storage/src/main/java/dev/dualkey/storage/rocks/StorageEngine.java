@@ -28,6 +28,11 @@ public final class StorageEngine implements AutoCloseable {
 
     public static StorageEngine open(Path dataDir, List<ColumnFamilySpec> extraFamilies, Clock clock,
                                      RocksDatabase.Settings dbSettings, RocksObjectStore.Settings storeSettings) {
+        try {
+            dev.dualkey.storage.OwnerOnlyFiles.directory(dataDir); // 0700: the master key and blobs live below
+        } catch (java.io.IOException e) {
+            throw new dev.dualkey.storage.error.StorageIoException("cannot create data directory " + dataDir, e);
+        }
         List<ColumnFamilySpec> all = new ArrayList<>(Schema.FAMILIES);
         all.addAll(extraFamilies);
         RocksDatabase db = RocksDatabase.open(dataDir.resolve("db"), all, dbSettings);

@@ -117,6 +117,15 @@ public final class IamEndpoint implements Endpoint {
 
     /** SigV4 failures in IAM's wording (AWS Query common errors). */
     static IamException fromSignatureError(S3Exception e) {
+        if (e.error() == dev.dualkey.gateway.s3.error.S3ErrorCode.ACCESS_DENIED
+                && e.extras().containsKey("HeadersNotSigned")) {
+            // Signed-header rules (host and every x-amz-* signed): a malformed signature, not a missing one.
+            return new IamException(IamErrorCode.INCOMPLETE_SIGNATURE, e.getMessage() + ": "
+                    + e.extras().get("HeadersNotSigned"));
+        }
+        if (e.error() == dev.dualkey.gateway.s3.error.S3ErrorCode.ACCESS_DENIED && e.extras().containsKey("Expires")) {
+            return new IamException(IamErrorCode.REQUEST_EXPIRED, "Request has expired.");
+        }
         return switch (e.error()) {
             case ACCESS_DENIED -> new IamException(IamErrorCode.MISSING_AUTHENTICATION_TOKEN,
                     "Request is missing Authentication Token");

@@ -18,6 +18,7 @@ import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
 import dev.dualkey.gateway.s3.protect.S3Refusals;
 import dev.dualkey.gateway.s3.xml.XmlElement;
+import dev.dualkey.gateway.s3.xml.EncodingType;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.PartWriter;
@@ -84,18 +85,7 @@ public final class MultipartOperations {
     }
 
     private static int partNumber(S3Request req) {
-        String v = req.queryParam("partNumber");
-        try {
-            int n = Integer.parseInt(v == null ? "" : v.trim());
-            if (n >= 1 && n <= 10_000) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through
-        }
-        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
-                "Part number must be an integer between 1 and 10000, inclusive")
-                .with("ArgumentName", "partNumber").with("ArgumentValue", v);
+        return PartNumber.parse(req.queryParam("partNumber"));
     }
 
     private static String uploadId(S3Request req) {
@@ -284,17 +274,19 @@ public final class MultipartOperations {
                 delimiter == null || delimiter.isEmpty() ? null : delimiter,
                 keyMarker == null || keyMarker.isEmpty() ? null : keyMarker,
                 uploadIdMarker == null || uploadIdMarker.isEmpty() ? null : uploadIdMarker, max);
+        EncodingType enc = EncodingType.of(req.queryParam("encoding-type"));
         XmlWriter w = XmlWriter.s3("ListMultipartUploadsResult").element("Bucket", req.bucket())
-                .element("KeyMarker", keyMarker == null ? "" : keyMarker)
+                .element("KeyMarker", enc.apply(keyMarker == null ? "" : keyMarker))
                 .element("UploadIdMarker", uploadIdMarker == null ? "" : uploadIdMarker)
-                .element("NextKeyMarker", page.nextKeyMarker() == null ? "" : page.nextKeyMarker())
+                .element("NextKeyMarker", enc.apply(page.nextKeyMarker() == null ? "" : page.nextKeyMarker()))
                 .element("NextUploadIdMarker", page.nextUploadIdMarker() == null ? "" : page.nextUploadIdMarker())
-                .element("Prefix", prefix == null ? "" : prefix)
-                .element("Delimiter", delimiter)
+                .element("Prefix", enc.apply(prefix == null ? "" : prefix))
+                .element("Delimiter", enc.apply(delimiter))
                 .element("MaxUploads", max)
                 .element("IsTruncated", page.truncated());
+        enc.echo(w);
         for (MultipartUpload up : page.uploads()) {
-            w.start("Upload").element("Key", up.key()).element("UploadId", up.uploadId());
+            w.start("Upload").element("Key", enc.apply(up.key())).element("UploadId", up.uploadId());
             owner(w, "Initiator", up.ownerAccountId());
             owner(w, "Owner", up.ownerAccountId());
             w.element("StorageClass", up.metadata().storageClass() == null ? "STANDARD"
@@ -306,7 +298,7 @@ public final class MultipartOperations {
             w.end();
         }
         for (String p : page.commonPrefixes()) {
-            w.start("CommonPrefixes").element("Prefix", p).end();
+            w.start("CommonPrefixes").element("Prefix", enc.apply(p)).end();
         }
         return S3Replies.xml(w);
     }

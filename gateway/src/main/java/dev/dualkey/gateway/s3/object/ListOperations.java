@@ -1,6 +1,5 @@
 package dev.dualkey.gateway.s3.object;
 
-import dev.dualkey.gateway.auth.AwsUriEncoding;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.gateway.s3.OperationHandler;
 import dev.dualkey.gateway.s3.S3Operation;
@@ -9,6 +8,7 @@ import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.SmallBody;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
+import dev.dualkey.gateway.s3.xml.EncodingType;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.model.ListObjectsPage;
@@ -38,15 +38,7 @@ public final class ListOperations {
 
     /** {@code encoding-type}: absent or {@code url}. */
     static boolean urlEncoding(S3Request req) {
-        String e = req.queryParam("encoding-type");
-        if (e == null) {
-            return false;
-        }
-        if (!e.equals("url")) {
-            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Invalid Encoding Method specified in Request")
-                    .with("ArgumentName", "encoding-type").with("ArgumentValue", e);
-        }
-        return true;
+        return EncodingType.of(req.queryParam("encoding-type")).url();
     }
 
     static int maxKeys(S3Request req, String param) {
@@ -67,7 +59,7 @@ public final class ListOperations {
     }
 
     static String enc(String s, boolean url) {
-        return s == null || !url ? s : AwsUriEncoding.encode(s, true);
+        return EncodingType.of(url ? "url" : null).apply(s);
     }
 
     private static String emptyToNull(String s) {

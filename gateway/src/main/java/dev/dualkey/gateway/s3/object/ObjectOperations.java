@@ -203,17 +203,7 @@ public final class ObjectOperations {
     }
 
     private static int parsePartNumber(String s) {
-        try {
-            int n = Integer.parseInt(s);
-            if (n >= 1 && n <= 10_000) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // falls through
-        }
-        throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT,
-                "Part number must be an integer between 1 and 10000, inclusive")
-                .with("ArgumentName", "partNumber").with("ArgumentValue", s);
+        return dev.dualkey.gateway.s3.multipart.PartNumber.parse(s);
     }
 
     // ---- CopyObject -----------------------------------------------------------------------------------

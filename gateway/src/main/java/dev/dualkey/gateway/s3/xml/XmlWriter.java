@@ -71,7 +71,7 @@ public final class XmlWriter {
         }
         try {
             w.writeStartElement(name);
-            w.writeCharacters(text);
+            writeText(text);
             w.writeEndElement();
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);
@@ -94,7 +94,7 @@ public final class XmlWriter {
     /** Escaped character content inside the current element. */
     public XmlWriter text(String text) {
         try {
-            w.writeCharacters(text);
+            writeText(text);
         } catch (XMLStreamException e) {
             throw new IllegalStateException(e);
         }
@@ -112,6 +112,45 @@ public final class XmlWriter {
     /** An ISO-8601 timestamp with milliseconds, as S3 lists them ({@code 2009-10-12T17:50:30.000Z}). */
     public XmlWriter element(String name, Instant time) {
         return time == null ? this : element(name, isoTime(time));
+    }
+
+    /**
+     * Writes character content so that the document stays well-formed XML 1.0 whatever the text holds (an
+     * object key may hold any Unicode character; a listing must not become unreadable to every caller because
+     * one key holds U+0001). StAX escapes {@code < > &}; on top of that:
+     * <ul>
+     *   <li>CR is written as {@code &#xD;}, which parsers keep (a raw CR would be read back as LF);</li>
+     *   <li>a character XML 1.0 does not allow (C0 controls other than TAB, LF, CR; U+FFFE, U+FFFF; an unpaired
+     *       surrogate) is written as U+FFFD. S3 writes {@code &#x1;} there, which no XML 1.0 parser accepts;
+     *       clients that need such keys exactly ask for {@code encoding-type=url} (botocore always does for
+     *       object listings), see {@link EncodingType}.</li>
+     * </ul>
+     */
+    private void writeText(String text) throws XMLStreamException {
+        int from = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+                continue;
+            }
+            boolean legal = c == '\t' || c == '\n' || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD);
+            if (legal) {
+                continue;
+            }
+            if (i > from) {
+                w.writeCharacters(text.substring(from, i));
+            }
+            if (c == '\r') {
+                w.writeEntityRef("#xD");
+            } else {
+                w.writeCharacters("\uFFFD");
+            }
+            from = i + 1;
+        }
+        if (from < text.length()) {
+            w.writeCharacters(text.substring(from));
+        }
     }
 
     /** Closes all open elements and returns the UTF-8 bytes. */

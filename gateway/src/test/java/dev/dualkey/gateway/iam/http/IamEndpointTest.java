@@ -63,6 +63,17 @@ class IamEndpointTest {
     }
 
     @Test
+    void hygieneRefusalsAreSignatureErrorsNotAMissingToken() {
+        var unsigned = IamEndpoint.fromSignatureError(new S3Exception(S3ErrorCode.ACCESS_DENIED,
+                "There were headers present in the request which were not signed").with("HeadersNotSigned", "host"));
+        assertEquals(IamErrorCode.INCOMPLETE_SIGNATURE, unsigned.errorCode());
+        assertEquals(IamErrorCode.REQUEST_EXPIRED, IamEndpoint.fromSignatureError(new S3Exception(
+                S3ErrorCode.ACCESS_DENIED, "Request has expired").with("Expires", "2026-01-01T00:00:00Z")).errorCode());
+        assertEquals(IamErrorCode.INCOMPLETE_SIGNATURE, IamEndpoint.fromSignatureError(new S3Exception(
+                S3ErrorCode.INVALID_ARGUMENT, "Only one auth mechanism allowed")).errorCode());
+    }
+
+    @Test
     void frontDoorFailuresAreIamErrorsNotServerFaults() {
         assertEquals(IamErrorCode.SERVICE_FAILURE, IamEndpoint.translate(new IllegalStateException("x")).errorCode());
         assertEquals(IamErrorCode.SIGNATURE_DOES_NOT_MATCH, IamEndpoint.translate(
