@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.CreateAccessKeyResponse;
 
 /** SDK v2 IAM against a test server (its IAM Query API shares the S3 listener), and the few calls tests need. */
-final class Iam {
+public final class Iam {
     /** Lets a user do anything: the MFA Delete gate must still refuse what only the bucket owner may do. */
     static final String ALLOW_EVERYTHING = """
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
@@ -21,7 +21,7 @@ final class Iam {
     private Iam() {
     }
 
-    static IamClient client(GatewayEndpoint gw, AccessKey key) {
+    public static IamClient client(GatewayEndpoint gw, AccessKey key) {
         return IamClient.builder()
                 .endpointOverride(gw.endpoint())
                 .region(Region.AWS_GLOBAL)
@@ -36,7 +36,7 @@ final class Iam {
     }
 
     /** Creates IAM user {@code name} with an allow-everything inline policy and returns its new access key. */
-    static AccessKey userAllowedEverything(IamClient rootIam, String name) {
+    public static AccessKey userAllowedEverything(IamClient rootIam, String name) {
         rootIam.createUser(b -> b.userName(name));
         rootIam.putUserPolicy(b -> b.userName(name).policyName("everything").policyDocument(ALLOW_EVERYTHING));
         CreateAccessKeyResponse key = rootIam.createAccessKey(b -> b.userName(name));

@@ -5,6 +5,9 @@ import dev.dualkey.compat.GatewayEndpoint;
 import dev.dualkey.compat.GatewayExtension;
 import dev.dualkey.gateway.GatewayServer;
 import dev.dualkey.gateway.TlsConfig;
+import dev.dualkey.gateway.console.ConsoleBootstrap;
+import dev.dualkey.gateway.console.ConsoleLauncher;
+import dev.dualkey.gateway.console.ConsoleServer;
 import dev.dualkey.gateway.identity.IdentitySetup;
 import dev.dualkey.gateway.identity.IdentityStore;
 import dev.dualkey.mfa.audit.AuditRecord;
@@ -36,7 +39,10 @@ import java.util.stream.Stream;
  * <p>Identities: the first account's root signs with {@link GatewayExtension#ROOT}'s keys; a second account
  * ("other") is created with generated root keys.
  */
-final class MfaDeleteServer implements AutoCloseable {
+public final class MfaDeleteServer implements AutoCloseable {
+    /** Root's console password when the server runs its console ({@link #loopbackWithConsole()}). */
+    public static final String ROOT_PASSWORD = "Correct-Horse-Battery-9";
+
     private final Path dataDir;
     private final StorageEngine engine;
     private final GatewayServer server;
@@ -45,6 +51,7 @@ final class MfaDeleteServer implements AutoCloseable {
     private final GatewayEndpoint endpoint;
     private final String accountId;
     private final String otherAccountId;
+    private URI consoleUri;
 
     private MfaDeleteServer(Path dataDir, StorageEngine engine, GatewayServer server, IdentityStore identity,
                             TotpClock clock, GatewayEndpoint endpoint, String accountId, String otherAccountId) {
@@ -59,13 +66,22 @@ final class MfaDeleteServer implements AutoCloseable {
     }
 
     /** Plain HTTP on {@code 127.0.0.1}: a loopback-only listener, where {@code x-amz-mfa} is accepted. */
-    static MfaDeleteServer loopback() {
-        return start(InetAddress.getLoopbackAddress(), false, false);
+    public static MfaDeleteServer loopback() {
+        return start(InetAddress.getLoopbackAddress(), false, false, false);
+    }
+
+    /**
+     * {@link #loopback()} plus the web console on its own loopback port ({@link #consoleUri()}), wired as
+     * {@code dualkey serve} wires it (same identity store, devices and verifier), root's password
+     * {@link #ROOT_PASSWORD}, sessions on the TOTP clock.
+     */
+    public static MfaDeleteServer loopbackWithConsole() {
+        return start(InetAddress.getLoopbackAddress(), false, false, true);
     }
 
     /** HTTPS (self-signed certificate naming 127.0.0.1) on {@code 127.0.0.1}. */
     static MfaDeleteServer https() {
-        return start(InetAddress.getLoopbackAddress(), true, false);
+        return start(InetAddress.getLoopbackAddress(), true, false, false);
     }
 
     /**
@@ -74,10 +90,11 @@ final class MfaDeleteServer implements AutoCloseable {
      * @param allowMfaOverPlainHttp the operator's {@code --allow-mfa-over-http} (TLS ends at a trusted proxy)
      */
     static MfaDeleteServer plainHttpOn(InetAddress address, boolean allowMfaOverPlainHttp) {
-        return start(address, false, allowMfaOverPlainHttp);
+        return start(address, false, allowMfaOverPlainHttp, false);
     }
 
-    private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp) {
+    private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
+                                         boolean console) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dualkey-mfadelete-");
@@ -92,6 +109,7 @@ final class MfaDeleteServer implements AutoCloseable {
             AccessKey root = GatewayExtension.ROOT;
             IdentitySetup.Wired wired = IdentitySetup.withRootKeys(root.accessKeyId(), root.secretKey())
                     .totpClock(clock)
+                    .rootPassword(ROOT_PASSWORD)
                     .passwordHashing(PasswordHasher.Params.forTests())
                     .onBootstrap(r -> accounts[0] = r.account().accountId())
                     .ensureAccount("mfadelete-other", c -> {
@@ -113,13 +131,27 @@ final class MfaDeleteServer implements AutoCloseable {
             if (tls) {
                 builder.tls(TlsConfig.selfSigned());
             }
+            int[] consolePort = {-1};
+            if (console) {
+                ConsoleLauncher launcher = ConsoleBootstrap.launcher(new InetSocketAddress(bind, 0), wired.store(),
+                        engine.database(), clock, GatewayExtension.REGION);
+                builder.console((store, executor, ssl) -> {
+                    AutoCloseable handle = launcher.start(store, executor, ssl);
+                    consolePort[0] = ((ConsoleServer) handle).port();
+                    return handle;
+                });
+            }
             GatewayServer server = builder.start();
             // A wildcard bind is reached through loopback; any other address through itself.
             String host = bind.isAnyLocalAddress() ? "127.0.0.1" : bind.getHostAddress();
             URI uri = URI.create((tls ? "https" : "http") + "://" + host + ":" + server.s3Port());
             GatewayEndpoint endpoint = new GatewayEndpoint(uri, GatewayExtension.REGION, root, other[0]);
-            return new MfaDeleteServer(dir, engine, server, wired.store(), clock, endpoint, accounts[0],
-                    accounts[1]);
+            MfaDeleteServer started = new MfaDeleteServer(dir, engine, server, wired.store(), clock, endpoint,
+                    accounts[0], accounts[1]);
+            if (console) {
+                started.consoleUri = URI.create("http://" + host + ":" + consolePort[0]);
+            }
+            return started;
         } catch (RuntimeException e) {
             engine.close();
             deleteRecursively(dir);
@@ -127,11 +159,16 @@ final class MfaDeleteServer implements AutoCloseable {
         }
     }
 
-    GatewayEndpoint endpoint() {
+    /** The console's base URI; null unless started by {@link #loopbackWithConsole()}. */
+    public URI consoleUri() {
+        return consoleUri;
+    }
+
+    public GatewayEndpoint endpoint() {
         return endpoint;
     }
 
-    TotpClock clock() {
+    public TotpClock clock() {
         return clock;
     }
 
@@ -141,7 +178,7 @@ final class MfaDeleteServer implements AutoCloseable {
     }
 
     /** Account id of the bucket owner (the account {@link GatewayEndpoint#root()} belongs to). */
-    String accountId() {
+    public String accountId() {
         return accountId;
     }
 
@@ -150,7 +187,7 @@ final class MfaDeleteServer implements AutoCloseable {
     }
 
     /** Every audit record written so far, oldest first. */
-    List<AuditRecord> auditLog() {
+    public List<AuditRecord> auditLog() {
         return identity.audit().read(Instant.EPOCH, Integer.MAX_VALUE);
     }
 

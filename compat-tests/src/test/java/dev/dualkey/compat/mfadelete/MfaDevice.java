@@ -8,7 +8,7 @@ import software.amazon.awssdk.services.iam.model.CreateVirtualMfaDeviceResponse;
  * An MFA device enabled through the IAM API, as its owner holds it: the serial and an {@link Authenticator} with
  * the seed. Codes come from the test's {@link TotpClock}, moved forward, never slept for.
  */
-final class MfaDevice {
+public final class MfaDevice {
     private final String serial;
     private final Authenticator authenticator;
     private final TotpClock clock;
@@ -23,7 +23,7 @@ final class MfaDevice {
      * CreateVirtualMFADevice, then EnableMFADevice for {@code userName} ({@code root} for the account's root
      * user) with two consecutive codes, as a user copying them from a phone app would.
      */
-    static MfaDevice virtual(IamClient iam, TotpClock clock, String name, String userName) {
+    public static MfaDevice virtual(IamClient iam, TotpClock clock, String name, String userName) {
         CreateVirtualMfaDeviceResponse created = iam.createVirtualMFADevice(b -> b.virtualMFADeviceName(name));
         String serial = created.virtualMFADevice().serialNumber();
         Authenticator app = Authenticator.ofBase32(
@@ -46,7 +46,7 @@ final class MfaDevice {
         return new MfaDevice(serial, app, clock);
     }
 
-    String serial() {
+    public String serial() {
         return serial;
     }
 
@@ -54,16 +54,16 @@ final class MfaDevice {
      * A code the server has not seen: the clock moves two steps first, past every code used before (the
      * verifier refuses a step at or before the last accepted one, and Enable consumed the step after "now").
      */
-    String freshCode() {
+    public String freshCode() {
         return authenticator.code(clock.advance(2));
     }
 
     /** {@code x-amz-mfa} value with a fresh code: {@code SERIAL CODE}. */
-    String header() {
+    public String header() {
         return header(freshCode());
     }
 
-    String header(String code) {
+    public String header(String code) {
         return serial + " " + code;
     }
 
@@ -71,7 +71,7 @@ final class MfaDevice {
      * A well-formed code the server must refuse: none of the codes of the steps it accepts now (the current step
      * and one on each side; the device was enabled without drift).
      */
-    String wrongCode() {
+    public String wrongCode() {
         return authenticator.wrongCode(clock.step());
     }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * sleeping; it never moves back, so a code a test has spent can never become acceptable again. SigV4 keeps real
  * time (the server gets the system clock for signatures).
  */
-final class TotpClock extends Clock {
+public final class TotpClock extends Clock {
     static final Duration STEP = Duration.ofSeconds(30);
 
     private final AtomicReference<Instant> now;
@@ -24,13 +24,13 @@ final class TotpClock extends Clock {
     }
 
     /** Moves forward by {@code steps} whole steps and returns the new current step. */
-    long advance(int steps) {
+    public long advance(int steps) {
         Instant moved = now.updateAndGet(t -> t.plus(STEP.multipliedBy(steps)));
         return Authenticator.stepOf(moved);
     }
 
     /** The current step, {@code floor(epochSeconds / 30)}. */
-    long step() {
+    public long step() {
         return Authenticator.stepOf(now.get());
     }
 

@@ -199,7 +199,7 @@ public final class MfaDeviceService {
             long nowStep = TotpGenerator.stepOf(now);
             OptionalLong consumed = TotpVerifier.matchConsecutive(seed, code1, code2, nowStep, d.lastUsedStep());
             if (consumed.isEmpty()) {
-                String why = pairRefusal(seed, code1, code2, nowStep);
+                String why = pairRefusal(seed, code1, code2, nowStep, d.usedSteps());
                 DeviceRecord after = why == null ? DeviceThrottle.failure(d, lane, now) : d;
                 store.db().write(b -> {
                     if (why == null) {
@@ -218,15 +218,16 @@ public final class MfaDeviceService {
     }
 
     /**
-     * Why a refused pair is no guess (null when it is one): both codes are the device's for consecutive steps
-     * already consumed, or ending in the future beyond now + 1, within the same +/-{@value
+     * Why a refused pair is no guess (null when it is one): both codes are the device's for steps already
+     * consumed (in the search range, or among its last accepted steps), or consecutive ones ending in the future beyond now + 1, within the same +/-{@value
      * TotpVerifier#PAIR_SEARCH_STEPS} steps the search used to cover.
      */
-    private static String pairRefusal(byte[] seed, String code1, String code2, long nowStep) {
+    private static String pairRefusal(byte[] seed, String code1, String code2, long nowStep, long[] used) {
         if (!TotpVerifier.wellFormed(code1) || !TotpVerifier.wellFormed(code2)) {
             return "malformed codes";
         }
-        if (TotpVerifier.matchConsecutive(seed, code1, code2, nowStep, Long.MIN_VALUE).isPresent()) {
+        if (TotpVerifier.matchConsecutive(seed, code1, code2, nowStep, Long.MIN_VALUE).isPresent()
+                || (TotpVerifier.matchesAny(seed, code1, used) && TotpVerifier.matchesAny(seed, code2, used))) {
             return "codes already used";
         }
         if (TotpVerifier.matchConsecutive(seed, code1, code2, nowStep + TotpVerifier.PAIR_SEARCH_STEPS,

@@ -132,10 +132,11 @@ public final class MfaVerifier {
                     return new SharedSyncVerify(new VerifyResult(VerifyOutcome.ACCEPTED, step, serial), ticket);
                 }
                 if (!TotpVerifier.wellFormed(code)
-                        || TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()) {
-                    // Refused but not a guess: a malformed code cannot match, and a replayed one is a valid code
-                    // somebody has seen (an eavesdropper, a log). Counting either would let anyone who saw one
-                    // code lock the owner's device out.
+                        || TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
+                        || TotpVerifier.matchesAny(seed, code, d.usedSteps())) {
+                    // Refused but not a guess: a malformed code cannot match, and a replayed one (still in the
+                    // window, or one of the last accepted codes however old) is a code somebody has seen (an
+                    // eavesdropper, a log). Counting either would let anyone who saw one code lock the owner out.
                     String why = TotpVerifier.wellFormed(code) ? "replayed code" : "malformed code";
                     long ticket = write(deferSync, b -> audit.append(b, record(ctx, purpose, accountId, serial,
                             "INVALID", why)));

@@ -50,6 +50,22 @@ public final class TotpVerifier {
     }
 
     /**
+     * True when {@code code} is the code of one of {@code steps} (e.g. steps already accepted: a replay, however
+     * old). Every step is computed and compared.
+     */
+    public static boolean matchesAny(byte[] secret, String code, long[] steps) {
+        if (!wellFormed(code)) {
+            return false;
+        }
+        byte[] given = code.getBytes(StandardCharsets.US_ASCII);
+        boolean found = false;
+        for (long step : steps) {
+            found |= MessageDigest.isEqual(TotpGenerator.code(secret, step).getBytes(StandardCharsets.US_ASCII), given);
+        }
+        return found;
+    }
+
+    /**
      * Enable/Resync: the latest step {@code t} in {@code [now - PAIR_SEARCH_STEPS, now + PAIR_FUTURE_STEPS - 1]}
      * such that {@code code1} is the code of {@code t} and {@code code2} that of {@code t + 1}, with
      * {@code t > afterStep}. Returns {@code t + 1} (the step both codes consume up to), which is therefore at most

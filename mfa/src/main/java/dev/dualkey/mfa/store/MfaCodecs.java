@@ -59,8 +59,8 @@ public final class MfaCodecs {
     /**
      * Device layout 2: layout 1's fields (its {@code failStep, failCount, lockedUntil, lockLevel} are the API
      * lane's per-step counters) followed by {@code apiRecent} (int count, then that many epoch-second longs), the
-     * console lane's {@code failStep, failCount, lockedUntil, lockLevel} and {@code consoleRecent} (same shape).
-     * A layout-1 record decodes with empty recent lists and a clean console lane.
+     * console lane's {@code failStep, failCount, lockedUntil, lockLevel}, {@code consoleRecent} (same shape) and
+     * {@code usedSteps} (same shape). A layout-1 record decodes with empty lists and a clean console lane.
      */
     public static final Codec<DeviceRecord> DEVICE = Codecs.record(2, (w, d) -> {
         w.writeString(d.serial()).writeString(d.type().name()).writeString(d.accountId()).writeString(d.path())
@@ -75,6 +75,7 @@ public final class MfaCodecs {
         w.writeLong(console.failStep()).writeInt(console.failCount()).writeLong(console.lockedUntil())
                 .writeInt(console.lockLevel());
         times(w, console.recentFailures());
+        times(w, d.usedSteps());
     }, r -> {
         DeviceRecord v1 = new DeviceRecord(r.readString(), DeviceType.valueOf(r.readString()), r.readString(),
                 r.readString(), r.readString(), r.readBytes(), r.readInstant(), r.readString(), instant(r),
@@ -85,7 +86,11 @@ public final class MfaCodecs {
         ThrottleState a = v1.apiThrottle();
         ThrottleState api = new ThrottleState(a.failStep(), a.failCount(), a.lockedUntil(), a.lockLevel(), times(r));
         ThrottleState console = new ThrottleState(r.readLong(), r.readInt(), r.readLong(), r.readInt(), times(r));
-        return v1.withThrottle(api, console);
+        long[] used = times(r);
+        DeviceRecord d = v1.withThrottle(api, console);
+        return new DeviceRecord(d.serial(), d.type(), d.accountId(), d.path(), d.name(), d.sealedSeed(),
+                d.createDate(), d.userName(), d.enableDate(), d.driftSteps(), d.lastUsedStep(), d.tags(),
+                d.apiThrottle(), d.consoleThrottle(), used);
     });
 
     private static void times(BinaryWriter w, long[] epochSeconds) {

@@ -18,7 +18,8 @@ class DeviceThrottleTest {
 
     private static DeviceRecord device() {
         return new DeviceRecord("GAHT00000001", DeviceType.HARDWARE, "111111111111", null, null, new byte[] {1},
-                T0, "root", T0, 0, DeviceRecord.NO_STEP, Map.of(), ThrottleState.NONE, ThrottleState.NONE);
+                T0, "root", T0, 0, DeviceRecord.NO_STEP, Map.of(), ThrottleState.NONE, ThrottleState.NONE,
+                new long[0]);
     }
 
     private static DeviceRecord fail(DeviceRecord d, DeviceThrottle.Lane lane, Instant at, int times) {

@@ -150,6 +150,20 @@ class MfaVerifierTest {
     }
 
     @Test
+    void anOldAcceptedCodeReplayedLongAfterItsWindowIsStillNoGuess() {
+        String seen = f.code(seed, 0);
+        assertTrue(check(seen).accepted());
+        for (int hour = 1; hour <= 30; hour++) {
+            f.clock.advance(Duration.ofHours(1));
+            assertEquals(VerifyOutcome.INVALID, check(seen).outcome(), "replay after " + hour + " h");
+            assertEquals("replayed code", last().reason());
+        }
+        DeviceRecord d = f.mfa.store().devices().get(serial).orElseThrow();
+        assertEquals(0, DeviceThrottle.failuresInWindow(d, DeviceThrottle.Lane.API, f.clock.instant()));
+        assertTrue(check(f.code(seed, 0)).accepted());
+    }
+
+    @Test
     void twentyWrongCodesInTwentyFourHoursLockTheApiLaneUntilTheWindowRolls() {
         Instant first = f.clock.instant();
         // 4 per step: under the per-step lock, so only the rolling bound can stop them

@@ -18,11 +18,12 @@ class DeviceCodecTest {
         DeviceRecord d = new DeviceRecord("arn:aws:iam::111111111111:mfa/p", DeviceType.VIRTUAL, "111111111111", "/",
                 "p", new byte[] {9, 8}, T, "root", T, -2, 60_000_000L, Map.of("k", "v"),
                 new ThrottleState(60_000_001L, 3, 1_800_000_100L, 2, new long[] {1, 2, 3}),
-                new ThrottleState(60_000_002L, 1, 0, 0, new long[] {4}));
+                new ThrottleState(60_000_002L, 1, 0, 0, new long[] {4}), new long[] {59_999_999L, 60_000_000L});
         DeviceRecord back = MfaCodecs.DEVICE.decode(MfaCodecs.DEVICE.encode(d));
         assertEquals(d.apiThrottle(), back.apiThrottle());
         assertEquals(d.consoleThrottle(), back.consoleThrottle());
         assertEquals(d.lastUsedStep(), back.lastUsedStep());
+        assertArrayEquals(d.usedSteps(), back.usedSteps());
         assertEquals(d.tags(), back.tags());
         assertArrayEquals(d.sealedSeed(), back.sealedSeed());
         assertEquals(2, MfaCodecs.DEVICE.encode(d)[0], "version byte");
@@ -42,5 +43,6 @@ class DeviceCodecTest {
         assertEquals(1, d.driftSteps());
         assertEquals(new ThrottleState(60_000_005L, 4, 1_800_000_030L, 1, new long[0]), d.apiThrottle());
         assertEquals(ThrottleState.NONE, d.consoleThrottle());
+        assertEquals(0, d.usedSteps().length);
     }
 }
