@@ -88,6 +88,9 @@ public final class IamEndpoint implements Endpoint {
     }
 
     private AuthResult authenticate(RequestHead head, byte[] body) {
+        if (head.malformedUri()) { // a bad percent escape cannot be canonicalised: the client's error, not ours
+            throw new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
+        }
         try {
             return verifier.verify(head.signable(), sha256Hex(body));
         } catch (S3Exception e) {
