@@ -232,15 +232,16 @@ class ConsoleBrowserTest {
         assertFalse(web.findElements(By.id("code1")).isEmpty(), "resync offered after three wrong codes");
         browser.screenshot("06-resync-offer");
 
-        // The phone's clock runs 3 minutes fast: its codes are 6 steps ahead, outside the sign-in window.
-        typeCode(gw.code(seed, 6));
+        // The phone's clock runs 3 minutes slow: its codes are 6 steps behind, outside the sign-in window.
+        // (A fast phone cannot be resynchronized past now + 1 step: D11 refuses pairs from the future.)
+        typeCode(gw.code(seed, -6));
         assertEquals("Your authentication information is incorrect. Please try again.", errorText());
-        web.findElement(By.id("code1")).sendKeys(gw.code(seed, 6 + 1));
-        web.findElement(By.id("code2")).sendKeys(gw.code(seed, 6 + 2));
+        web.findElement(By.id("code1")).sendKeys(gw.code(seed, -6 + 1));
+        web.findElement(By.id("code2")).sendKeys(gw.code(seed, -6 + 2));
         go(web.findElement(By.xpath("//button[normalize-space()='Resynchronize and sign in']")));
         assertTrue(noticeText().contains("resynchronized"), noticeText());
         gw.nextStep();
-        typeCode(gw.code(seed, 6 + 2)); // the device's next code after the pair
+        typeCode(gw.code(seed, -6 + 2)); // the device's next code after the pair
         assertEquals("Buckets", heading());
     }
 

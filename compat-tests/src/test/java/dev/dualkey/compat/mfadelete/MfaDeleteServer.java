@@ -40,6 +40,9 @@ import java.util.stream.Stream;
  * ("other") is created with generated root keys.
  */
 public final class MfaDeleteServer implements AutoCloseable {
+    /** Root's console password when the server runs its console ({@link #loopbackWithConsole()}). */
+    public static final String ROOT_PASSWORD = "Correct-Horse-Battery-9";
+
     private final Path dataDir;
     private final StorageEngine engine;
     private final GatewayServer server;
@@ -115,6 +118,7 @@ public final class MfaDeleteServer implements AutoCloseable {
             AccessKey root = GatewayExtension.ROOT;
             IdentitySetup.Wired wired = IdentitySetup.withRootKeys(root.accessKeyId(), root.secretKey())
                     .totpClock(clock)
+                    .rootPassword(ROOT_PASSWORD)
                     .passwordHashing(PasswordHasher.Params.forTests())
                     .onBootstrap(r -> accounts[0] = r.account().accountId())
                     .ensureAccount("mfadelete-other", c -> {
@@ -160,6 +164,11 @@ public final class MfaDeleteServer implements AutoCloseable {
             deleteRecursively(dir);
             throw e;
         }
+    }
+
+    /** The console's base URI; null unless started by {@link #loopbackWithConsole()}. */
+    public URI consoleUri() {
+        return console == null ? null : consoleUrl();
     }
 
     public GatewayEndpoint endpoint() {

@@ -43,8 +43,10 @@ import java.util.TreeMap;
  * <p>Virtual devices: serial = {@code arn:aws:iam::<acct>:mfa/<path-without-leading-slash><name>}, seed
  * generated here and returned once. Hardware tokens: imported by the operator (serial + seed), unowned until a
  * user enables one; a token enabled in one account is refused to every other user until deactivated.
- * Enable and Resync take two consecutive codes searched over +/-{@value TotpVerifier#PAIR_SEARCH_STEPS} steps;
- * the drift is recorded and both codes are consumed. Each user holds at most {@value #MAX_DEVICES_PER_USER}
+ * Enable and Resync take two consecutive codes ending at most {@value TotpVerifier#PAIR_FUTURE_STEPS} step after
+ * now and at most {@value TotpVerifier#PAIR_SEARCH_STEPS} steps before (D11); the drift is recorded and both codes
+ * are consumed. Wrong pairs count in the device's throttle ({@link DeviceThrottle}); replayed or future ones are
+ * refused without counting. Each user holds at most {@value #MAX_DEVICES_PER_USER}
  * devices.
  *
  * <p>Lock order: {@code accountLocks(accountId)} -> {@code deviceLocks(serial)}.
@@ -149,6 +151,12 @@ public final class MfaDeviceService {
 
     /** ResyncMFADevice: records a new drift from two consecutive codes later than the last accepted step. */
     public void resync(Actor actor, String accountId, String userName, String serial, String code1, String code2) {
+        resync(actor, accountId, userName, serial, code1, code2, DeviceThrottle.Lane.API);
+    }
+
+    /** {@link #resync(Actor, String, String, String, String, String)} counting wrong codes in {@code lane}. */
+    public void resync(Actor actor, String accountId, String userName, String serial, String code1, String code2,
+                       DeviceThrottle.Lane lane) {
         Validate.existingUserName("userName", userName);
         Validate.serial(serial);
         Validate.authenticationCode("authenticationCode1", code1);
@@ -157,36 +165,50 @@ public final class MfaDeviceService {
             IamUser u = identity.getUser(accountId, userName);
             DeviceRecord d = assignedTo(accountId, u.userName(), serial);
             Instant now = clock.instant();
-            long consumed = checkPair(actor, accountId, "iam:ResyncMFADevice", d, code1, code2, now);
+            long consumed = checkPair(actor, accountId, "iam:ResyncMFADevice", d, code1, code2, now, lane);
             long drift = consumed - TotpGenerator.stepOf(now);
             store.db().write(b -> {
-                store.devices().put(b, serial, d.resynced(drift, consumed));
+                store.devices().put(b, serial, DeviceThrottle.success(d.resynced(drift, consumed), lane));
                 audit.append(b, record(actor, accountId, "iam:ResyncMFADevice", "OK", serial, "drift " + drift));
             });
         });
     }
 
     /**
-     * Verifies two consecutive codes (throttled, audited on failure) and returns the step they consume up to.
-     * Called with the device lock held.
+     * Verifies two consecutive codes (throttled in the API lane, audited on failure) and returns the step they
+     * consume up to. Called with the device lock held.
      */
     private long checkPair(Actor actor, String accountId, String action, DeviceRecord d, String code1,
                            String code2, Instant now) {
-        if (DeviceThrottle.locked(d, now)) {
-            audit.append(record(actor, accountId, action, "THROTTLED", d.serial(), "device locked out"));
+        return checkPair(actor, accountId, action, d, code1, code2, now, DeviceThrottle.Lane.API);
+    }
+
+    /**
+     * {@link #checkPair(Actor, String, String, DeviceRecord, String, String, Instant)} in {@code lane}. A pair that
+     * is valid but replayed or from the future is refused without counting as a guess.
+     */
+    private long checkPair(Actor actor, String accountId, String action, DeviceRecord d, String code1,
+                           String code2, Instant now, DeviceThrottle.Lane lane) {
+        var lockout = DeviceThrottle.lockout(d, lane, now);
+        if (lockout.isPresent()) {
+            audit.append(record(actor, accountId, action, "LOCKED", d.serial(), lockout.get()));
             throw new LimitExceededException("Too many invalid authentication codes for this device; try again"
                     + " later.");
         }
         byte[] seed = box.open(d.sealedSeed(), DeviceRecord.aad(d.serial()));
         try {
-            OptionalLong consumed = TotpVerifier.matchConsecutive(seed, code1, code2, TotpGenerator.stepOf(now),
-                    TotpVerifier.PAIR_SEARCH_STEPS, d.lastUsedStep());
+            long nowStep = TotpGenerator.stepOf(now);
+            OptionalLong consumed = TotpVerifier.matchConsecutive(seed, code1, code2, nowStep, d.lastUsedStep());
             if (consumed.isEmpty()) {
-                DeviceRecord failed = DeviceThrottle.failure(d, now);
+                String why = pairRefusal(seed, code1, code2, nowStep, d.usedSteps());
+                DeviceRecord after = why == null ? DeviceThrottle.failure(d, lane, now) : d;
                 store.db().write(b -> {
-                    store.devices().put(b, d.serial(), failed);
-                    audit.append(b, record(actor, accountId, action, "INVALID", d.serial(), "codes not consecutive,"
-                            + " wrong or already used"));
+                    if (why == null) {
+                        store.devices().put(b, d.serial(), after);
+                    }
+                    audit.append(b, record(actor, accountId, action, "INVALID", d.serial(), why != null ? why
+                            : "wrong codes" + DeviceThrottle.lockout(after, lane, now).map(w -> "; " + w)
+                            .orElse("")));
                 });
                 throw new InvalidAuthenticationCodeException("Authentication code for device is not valid.");
             }
@@ -194,6 +216,26 @@ public final class MfaDeviceService {
         } finally {
             Arrays.fill(seed, (byte) 0);
         }
+    }
+
+    /**
+     * Why a refused pair is no guess (null when it is one): both codes are the device's for steps already
+     * consumed (in the search range, or among its last accepted steps), or consecutive ones ending in the future beyond now + 1, within the same +/-{@value
+     * TotpVerifier#PAIR_SEARCH_STEPS} steps the search used to cover.
+     */
+    private static String pairRefusal(byte[] seed, String code1, String code2, long nowStep, long[] used) {
+        if (!TotpVerifier.wellFormed(code1) || !TotpVerifier.wellFormed(code2)) {
+            return "malformed codes";
+        }
+        if (TotpVerifier.matchConsecutive(seed, code1, code2, nowStep, Long.MIN_VALUE).isPresent()
+                || (TotpVerifier.matchesAny(seed, code1, used) && TotpVerifier.matchesAny(seed, code2, used))) {
+            return "codes already used";
+        }
+        if (TotpVerifier.matchConsecutive(seed, code1, code2, nowStep + TotpVerifier.PAIR_SEARCH_STEPS,
+                Long.MIN_VALUE).isPresent()) {
+            return "codes from the future";
+        }
+        return null;
     }
 
     /** DeactivateMFADevice: unassigns the device (a virtual one stays in the account, unassigned). */

@@ -29,6 +29,10 @@ import java.util.function.Consumer;
  * together with the audit record, so of several concurrent requests with one code exactly one succeeds.
  * Every check, whatever its outcome, is audited (never with the code).
  *
+ * <p>Guessing (D12, {@link DeviceThrottle}): only wrong well-formed codes count, in the lane of the purpose
+ * (console sign-in apart from everything else); a replayed or malformed code is refused and audited but not
+ * counted. A locked lane refuses without evaluating the code, audited {@code LOCKED}.
+ *
  * <p>Lock: {@code deviceLocks(serial)} only (never with another device lock held).
  */
 public final class MfaVerifier {
@@ -110,8 +114,10 @@ public final class MfaVerifier {
                 return new SharedSyncVerify(VerifyResult.invalid(serial), 0);
             }
             DeviceRecord d = found.get();
-            if (DeviceThrottle.locked(d, now)) {
-                audit.append(record(ctx, purpose, accountId, serial, "THROTTLED", "device locked out"));
+            DeviceThrottle.Lane lane = DeviceThrottle.Lane.of(purpose);
+            Optional<String> lockout = DeviceThrottle.lockout(d, lane, now);
+            if (lockout.isPresent()) {
+                audit.append(record(ctx, purpose, accountId, serial, "LOCKED", lockout.get()));
                 return new SharedSyncVerify(VerifyResult.throttled(serial), 0);
             }
             byte[] seed = box.open(d.sealedSeed(), DeviceRecord.aad(serial));
@@ -120,19 +126,27 @@ public final class MfaVerifier {
                 OptionalLong step = TotpVerifier.matchStep(seed, code, center, WINDOW, d.lastUsedStep());
                 if (step.isPresent()) {
                     long ticket = write(deferSync, b -> {
-                        store.devices().put(b, serial, d.accepted(step.getAsLong()));
+                        store.devices().put(b, serial, DeviceThrottle.success(d.accepted(step.getAsLong()), lane));
                         audit.append(b, record(ctx, purpose, accountId, serial, "ACCEPTED", null));
                     });
                     return new SharedSyncVerify(new VerifyResult(VerifyOutcome.ACCEPTED, step, serial), ticket);
                 }
-                String why = !TotpVerifier.wellFormed(code) ? "malformed code"
-                        : TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
-                        ? "replayed code" : "wrong code";
-                DeviceRecord failed = DeviceThrottle.failure(d, now);
+                if (!TotpVerifier.wellFormed(code)
+                        || TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
+                        || TotpVerifier.matchesAny(seed, code, d.usedSteps())) {
+                    // Refused but not a guess: a malformed code cannot match, and a replayed one (still in the
+                    // window, or one of the last accepted codes however old) is a code somebody has seen (an
+                    // eavesdropper, a log). Counting either would let anyone who saw one code lock the owner out.
+                    String why = TotpVerifier.wellFormed(code) ? "replayed code" : "malformed code";
+                    long ticket = write(deferSync, b -> audit.append(b, record(ctx, purpose, accountId, serial,
+                            "INVALID", why)));
+                    return new SharedSyncVerify(VerifyResult.invalid(serial), ticket);
+                }
+                DeviceRecord failed = DeviceThrottle.failure(d, lane, now);
                 long ticket = write(deferSync, b -> {
                     store.devices().put(b, serial, failed);
-                    audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", why
-                            + (DeviceThrottle.locked(failed, now) ? "; device now locked out" : "")));
+                    audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", "wrong code"
+                            + DeviceThrottle.lockout(failed, lane, now).map(w -> "; " + w).orElse("")));
                 });
                 return new SharedSyncVerify(VerifyResult.invalid(serial), ticket);
             } finally {

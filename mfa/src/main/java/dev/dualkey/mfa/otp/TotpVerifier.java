@@ -14,8 +14,10 @@ import java.util.regex.Pattern;
  * 1-in-a-million coincidence), the latest acceptable one wins.
  */
 public final class TotpVerifier {
-    /** Steps searched on each side for Enable/Resync (D11: 20 steps = 10 minutes). */
+    /** Steps searched into the past for Enable/Resync (D11: 20 steps = 10 minutes, for a slow device clock). */
     public static final int PAIR_SEARCH_STEPS = 20;
+    /** The latest step an Enable/Resync pair may end at, after now (D11: now + 1, one step of a fast clock). */
+    public static final int PAIR_FUTURE_STEPS = 1;
     private static final Pattern SIX_DIGITS = Pattern.compile("[0-9]{6}");
 
     private TotpVerifier() {
@@ -48,20 +50,40 @@ public final class TotpVerifier {
     }
 
     /**
-     * Enable/Resync: the latest step {@code t} within {@code center +/- radius} such that {@code code1} is the
-     * code of {@code t} and {@code code2} that of {@code t + 1}, with {@code t > afterStep}. Returns {@code t + 1}
-     * (the step both codes consume up to).
+     * True when {@code code} is the code of one of {@code steps} (e.g. steps already accepted: a replay, however
+     * old). Every step is computed and compared.
      */
-    public static OptionalLong matchConsecutive(byte[] secret, String code1, String code2, long center, int radius,
+    public static boolean matchesAny(byte[] secret, String code, long[] steps) {
+        if (!wellFormed(code)) {
+            return false;
+        }
+        byte[] given = code.getBytes(StandardCharsets.US_ASCII);
+        boolean found = false;
+        for (long step : steps) {
+            found |= MessageDigest.isEqual(TotpGenerator.code(secret, step).getBytes(StandardCharsets.US_ASCII), given);
+        }
+        return found;
+    }
+
+    /**
+     * Enable/Resync: the latest step {@code t} in {@code [now - PAIR_SEARCH_STEPS, now + PAIR_FUTURE_STEPS - 1]}
+     * such that {@code code1} is the code of {@code t} and {@code code2} that of {@code t + 1}, with
+     * {@code t > afterStep}. Returns {@code t + 1} (the step both codes consume up to), which is therefore at most
+     * {@code now + }{@value #PAIR_FUTURE_STEPS}: a pair from further in the future is refused (D11), so nobody who
+     * held a device (or its seed) for a moment can consume, or set the drift to, steps the owner has yet to see.
+     * Every step of the range is computed and compared, whatever matches.
+     */
+    public static OptionalLong matchConsecutive(byte[] secret, String code1, String code2, long now,
                                                 long afterStep) {
-        if (!wellFormed(code1) || !wellFormed(code2) || radius < 0) {
+        if (!wellFormed(code1) || !wellFormed(code2)) {
             return OptionalLong.empty();
         }
         byte[] first = code1.getBytes(StandardCharsets.US_ASCII);
         byte[] second = code2.getBytes(StandardCharsets.US_ASCII);
         long found = Long.MIN_VALUE;
-        byte[] previous = TotpGenerator.code(secret, center - radius).getBytes(StandardCharsets.US_ASCII);
-        for (long t = center - radius; t <= center + radius; t++) {
+        long from = now - PAIR_SEARCH_STEPS;
+        byte[] previous = TotpGenerator.code(secret, from).getBytes(StandardCharsets.US_ASCII);
+        for (long t = from; t + 1 <= now + PAIR_FUTURE_STEPS; t++) {
             byte[] next = TotpGenerator.code(secret, t + 1).getBytes(StandardCharsets.US_ASCII);
             boolean hit = MessageDigest.isEqual(previous, first) & MessageDigest.isEqual(next, second);
             if (hit && t > afterStep) {

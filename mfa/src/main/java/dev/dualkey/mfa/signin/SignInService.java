@@ -5,6 +5,7 @@ import dev.dualkey.mfa.audit.Actor;
 import dev.dualkey.mfa.audit.AuditContext;
 import dev.dualkey.mfa.audit.AuditLog;
 import dev.dualkey.mfa.audit.AuditRecord;
+import dev.dualkey.mfa.device.DeviceThrottle;
 import dev.dualkey.mfa.device.MfaDevice;
 import dev.dualkey.mfa.device.MfaDeviceService;
 import dev.dualkey.mfa.device.MfaVerifier;
@@ -42,7 +43,8 @@ import java.util.Optional;
  *   {@value #RESYNC_AFTER_FAILURES} wrong codes the result suggests {@link #resync}.</li>
  * </ol>
  * Every failure returns the same {@link #GENERIC_FAILURE} text. Attempts are throttled per user and per client
- * address ({@link AttemptLimiter}); codes are additionally throttled per device by the verifier.
+ * address ({@link AttemptLimiter}); codes are additionally throttled per device by the verifier, in the device's
+ * console lane ({@link DeviceThrottle.Lane#CONSOLE}): wrong API codes never lock a user out of the console.
  *
  * <p>Tokens (sessions and challenges) are 256-bit random values, base64url; only their SHA-256 is stored.
  * Sessions end after the idle timeout, the absolute lifetime, {@link #signOut} or {@link #revokeAll}.
@@ -202,7 +204,7 @@ public final class SignInService {
         }
         try {
             devices.resync(new Actor(u.arn(), null, clientAddress), c.accountId(), c.userName(), serial, code1,
-                    code2);
+                    code2, DeviceThrottle.Lane.CONSOLE); // after the password: the console's own counters
         } catch (IamException e) {
             return failed(SignInResult.Status.FAILED, challengeToken, true);
         }

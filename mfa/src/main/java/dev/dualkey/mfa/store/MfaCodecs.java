@@ -5,6 +5,7 @@ import dev.dualkey.mfa.device.DeviceType;
 import dev.dualkey.mfa.identity.AccessKeyStatus;
 import dev.dualkey.mfa.identity.Account;
 import dev.dualkey.mfa.identity.IamUser;
+import dev.dualkey.storage.error.StorageIoException;
 import dev.dualkey.storage.rocks.BinaryReader;
 import dev.dualkey.storage.rocks.BinaryWriter;
 import dev.dualkey.storage.rocks.Codec;
@@ -12,7 +13,7 @@ import dev.dualkey.storage.rocks.Codecs;
 import java.time.Instant;
 
 /**
- * Value codecs of the mfa families. Every record is {@code [version byte = 1][fields]} in
+ * Value codecs of the mfa families. Every record is {@code [version byte][fields]} (1 unless said otherwise) in
  * {@link BinaryWriter} encoding, fields in record-component order; a nullable {@link Instant} is written as a
  * boolean presence flag followed by the instant. To evolve a layout, append fields and bump the version.
  */
@@ -55,16 +56,61 @@ public final class MfaCodecs {
     }, r -> new StoredLoginProfile(r.readString(), r.readString(), r.readString(), r.readBoolean(),
             r.readInstant()));
 
-    public static final Codec<DeviceRecord> DEVICE = Codecs.record(1, (w, d) -> {
+    /**
+     * Device layout 2: layout 1's fields (its {@code failStep, failCount, lockedUntil, lockLevel} are the API
+     * lane's per-step counters) followed by {@code apiRecent} (int count, then that many epoch-second longs), the
+     * console lane's {@code failStep, failCount, lockedUntil, lockLevel}, {@code consoleRecent} (same shape) and
+     * {@code usedSteps} (same shape). A layout-1 record decodes with empty lists and a clean console lane.
+     */
+    public static final Codec<DeviceRecord> DEVICE = Codecs.record(2, (w, d) -> {
         w.writeString(d.serial()).writeString(d.type().name()).writeString(d.accountId()).writeString(d.path())
                 .writeString(d.name()).writeBytes(d.sealedSeed()).writeInstant(d.createDate())
                 .writeString(d.userName());
         instant(w, d.enableDate());
-        w.writeLong(d.driftSteps()).writeLong(d.lastUsedStep()).writeStringMap(d.tags()).writeLong(d.failStep())
-                .writeInt(d.failCount()).writeLong(d.lockedUntil()).writeInt(d.lockLevel());
-    }, r -> new DeviceRecord(r.readString(), DeviceType.valueOf(r.readString()), r.readString(), r.readString(),
-            r.readString(), r.readBytes(), r.readInstant(), r.readString(), instant(r), r.readLong(), r.readLong(),
-            r.readStringMap(), r.readLong(), r.readInt(), r.readLong(), r.readInt()));
+        ThrottleState api = d.apiThrottle();
+        w.writeLong(d.driftSteps()).writeLong(d.lastUsedStep()).writeStringMap(d.tags()).writeLong(api.failStep())
+                .writeInt(api.failCount()).writeLong(api.lockedUntil()).writeInt(api.lockLevel());
+        times(w, api.recentFailures());
+        ThrottleState console = d.consoleThrottle();
+        w.writeLong(console.failStep()).writeInt(console.failCount()).writeLong(console.lockedUntil())
+                .writeInt(console.lockLevel());
+        times(w, console.recentFailures());
+        times(w, d.usedSteps());
+    }, r -> {
+        DeviceRecord v1 = new DeviceRecord(r.readString(), DeviceType.valueOf(r.readString()), r.readString(),
+                r.readString(), r.readString(), r.readBytes(), r.readInstant(), r.readString(), instant(r),
+                r.readLong(), r.readLong(), r.readStringMap(), r.readLong(), r.readInt(), r.readLong(), r.readInt());
+        if (r.version() < 2) {
+            return v1;
+        }
+        ThrottleState a = v1.apiThrottle();
+        ThrottleState api = new ThrottleState(a.failStep(), a.failCount(), a.lockedUntil(), a.lockLevel(), times(r));
+        ThrottleState console = new ThrottleState(r.readLong(), r.readInt(), r.readLong(), r.readInt(), times(r));
+        long[] used = times(r);
+        DeviceRecord d = v1.withThrottle(api, console);
+        return new DeviceRecord(d.serial(), d.type(), d.accountId(), d.path(), d.name(), d.sealedSeed(),
+                d.createDate(), d.userName(), d.enableDate(), d.driftSteps(), d.lastUsedStep(), d.tags(),
+                d.apiThrottle(), d.consoleThrottle(), used);
+    });
+
+    private static void times(BinaryWriter w, long[] epochSeconds) {
+        w.writeInt(epochSeconds.length);
+        for (long t : epochSeconds) {
+            w.writeLong(t);
+        }
+    }
+
+    private static long[] times(BinaryReader r) {
+        int n = r.readInt();
+        if (n < 0 || n > 1024) {
+            throw new StorageIoException("corrupt device record: " + n + " failure times");
+        }
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = r.readLong();
+        }
+        return out;
+    }
 
     /** Layout 2 appends principalId, credential and mfaAuthenticatedAt; layout-1 records read them as null. */
     public static final Codec<SessionRecord> SESSION = Codecs.record(2, (w, s) -> {

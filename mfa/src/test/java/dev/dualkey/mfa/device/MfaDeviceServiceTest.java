@@ -19,6 +19,7 @@ import dev.dualkey.mfa.error.NoSuchEntityException;
 import dev.dualkey.mfa.error.ValidationException;
 import dev.dualkey.mfa.otp.Base32;
 import dev.dualkey.mfa.otp.TotpGenerator;
+import dev.dualkey.mfa.store.DeviceRecord;
 import dev.dualkey.mfa.testing.MfaFixture;
 import dev.dualkey.mfa.validate.Page;
 import java.io.ByteArrayInputStream;
@@ -85,21 +86,75 @@ class MfaDeviceServiceTest {
         CreatedVirtualDevice d = create("phone");
         byte[] seed = MfaFixture.seedOf(d);
         String serial = d.device().serialNumber();
-        // a phone 5 steps (2.5 min) fast
-        devices.enable(ACTOR, acct, "alice", serial, f.code(seed, 4), f.code(seed, 5));
+        // a phone 5 steps (2.5 min) slow
+        devices.enable(ACTOR, acct, "alice", serial, f.code(seed, -6), f.code(seed, -5));
         MfaDevice got = devices.getDevice(acct, "alice", serial);
         assertEquals("alice", got.userName());
         assertNotNull(got.enableDate());
         var rec = f.mfa.store().devices().get(serial).orElseThrow();
-        assertEquals(5, rec.driftSteps());
-        assertEquals(TotpGenerator.stepOf(f.clock.instant()) + 5, rec.lastUsedStep());
+        assertEquals(-5, rec.driftSteps());
+        assertEquals(TotpGenerator.stepOf(f.clock.instant()) - 5, rec.lastUsedStep());
         // the drift is used: the phone's next code is accepted, its already-used code is not
-        assertEquals(VerifyOutcome.INVALID, f.mfa.verifier().verify(acct, "alice", serial, f.code(seed, 5),
+        assertEquals(VerifyOutcome.INVALID, f.mfa.verifier().verify(acct, "alice", serial, f.code(seed, -5),
                 Purpose.OTHER).outcome());
         f.steps(1);
-        assertTrue(f.mfa.verifier().verify(acct, "alice", serial, f.code(seed, 5), Purpose.OTHER).accepted());
+        assertTrue(f.mfa.verifier().verify(acct, "alice", serial, f.code(seed, -5), Purpose.OTHER).accepted());
         assertEquals(EntityAlreadyExistsException.class, assertThrows(EntityAlreadyExistsException.class,
                 () -> enable("alice", d)).getClass());
+    }
+
+    @Test
+    void enableAndResyncRefuseAPairFromTheFutureWithoutCountingIt() {
+        CreatedVirtualDevice d = create("phone");
+        byte[] seed = MfaFixture.seedOf(d);
+        String serial = d.device().serialNumber();
+        // (now + 1, now + 2): the second code is two steps ahead
+        for (int ahead = 1; ahead <= 20; ahead++) {
+            int a = ahead;
+            InvalidAuthenticationCodeException e = assertThrows(InvalidAuthenticationCodeException.class,
+                    () -> devices.enable(ACTOR, acct, "alice", serial, f.code(seed, a), f.code(seed, a + 1)));
+            assertEquals(403, e.httpStatus());
+        }
+        var rec = f.mfa.store().devices().get(serial).orElseThrow();
+        assertNull(rec.userName());
+        assertEquals(DeviceRecord.NO_STEP, rec.lastUsedStep(), "no future step consumed");
+        assertEquals(0, DeviceThrottle.failuresInWindow(rec, DeviceThrottle.Lane.API, f.clock.instant()),
+                "valid codes from the future are refused, not counted as guesses");
+        assertTrue(f.mfa.audit().read(java.time.Instant.EPOCH, 1000).stream()
+                .anyMatch(r -> "codes from the future".equals(r.reason())));
+        // the latest pair accepted ends at now + 1
+        devices.enable(ACTOR, acct, "alice", serial, f.code(seed, 0), f.code(seed, 1));
+        assertEquals(1, f.mfa.store().devices().get(serial).orElseThrow().driftSteps());
+        f.steps(3);
+        assertThrows(InvalidAuthenticationCodeException.class, () -> devices.resync(ACTOR, acct, "alice", serial,
+                f.code(seed, 1), f.code(seed, 2)));
+        devices.resync(ACTOR, acct, "alice", serial, f.code(seed, -1), f.code(seed, 0));
+        assertEquals(0, f.mfa.store().devices().get(serial).orElseThrow().driftSteps());
+    }
+
+    @Test
+    void wrongPairsCountAndReplayedPairsDoNot() {
+        CreatedVirtualDevice d = create("phone");
+        byte[] seed = MfaFixture.seedOf(d);
+        String serial = d.device().serialNumber();
+        String c1 = f.code(seed, -1);
+        String c2 = f.code(seed, 0);
+        devices.enable(ACTOR, acct, "alice", serial, c1, c2);
+        for (int i = 0; i < 10; i++) {
+            assertThrows(InvalidAuthenticationCodeException.class,
+                    () -> devices.resync(ACTOR, acct, "alice", serial, c1, c2));
+        }
+        var rec = f.mfa.store().devices().get(serial).orElseThrow();
+        assertEquals(0, DeviceThrottle.failuresInWindow(rec, DeviceThrottle.Lane.API, f.clock.instant()));
+        String w1 = f.wrongCode(seed);
+        for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_STEP; i++) {
+            assertThrows(InvalidAuthenticationCodeException.class,
+                    () -> devices.resync(ACTOR, acct, "alice", serial, w1, w1));
+        }
+        assertThrows(LimitExceededException.class, () -> devices.resync(ACTOR, acct, "alice", serial,
+                f.code(seed, 0), f.code(seed, 1)), "the API lane is locked after 5 wrong pairs in a step");
+        f.steps(2);
+        devices.resync(ACTOR, acct, "alice", serial, f.code(seed, 0), f.code(seed, 1));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dualkey.mfa.audit.AuditContext;
 import dev.dualkey.mfa.audit.AuditRecord;
 import dev.dualkey.mfa.otp.TotpGenerator;
+import dev.dualkey.mfa.store.DeviceRecord;
 import dev.dualkey.mfa.testing.MfaFixture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,20 +110,123 @@ class MfaVerifierTest {
 
     @Test
     void fiveFailuresInOneStepLockTheDeviceWithGrowingBackOff() {
+        String wrong = f.wrongCode(seed);
         for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_STEP; i++) {
-            assertEquals(VerifyOutcome.INVALID, check("000000".equals(f.code(seed, 0)) ? "111111" : "000000")
-                    .outcome());
+            assertEquals(VerifyOutcome.INVALID, check(wrong).outcome());
         }
         assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "valid code not even evaluated");
+        assertEquals("LOCKED", last().outcome());
+        assertTrue(last().reason().startsWith("5 wrong codes in a step (API)"), last().reason());
         f.clock.advance(Duration.ofSeconds(31));
         for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_STEP; i++) {
-            check("abcdef");
+            check(f.wrongCode(seed));
         }
         f.clock.advance(Duration.ofSeconds(31));
         assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "second lockout lasts 60 s");
         f.clock.advance(Duration.ofSeconds(30));
         assertTrue(check(f.code(seed, 0)).accepted());
-        assertEquals(0, f.mfa.store().devices().get(serial).orElseThrow().lockLevel(), "success resets back-off");
+        assertEquals(0, f.mfa.store().devices().get(serial).orElseThrow().apiThrottle().lockLevel(),
+                "success resets back-off");
+        assertEquals(10, DeviceThrottle.failuresInWindow(f.mfa.store().devices().get(serial).orElseThrow(),
+                DeviceThrottle.Lane.API, f.clock.instant()), "but not the rolling count");
+    }
+
+    @Test
+    void replayedCodesAreRefusedButNeverCountedTowardLockout() {
+        String seen = f.code(seed, 0);
+        assertTrue(check(seen).accepted());
+        for (int i = 0; i < 50; i++) {
+            assertEquals(VerifyOutcome.INVALID, check(seen).outcome(), "replay " + i);
+            assertEquals("replayed code", last().reason());
+        }
+        for (int i = 0; i < 10; i++) {
+            assertEquals(VerifyOutcome.INVALID, check("12a45" + i).outcome());
+        }
+        DeviceRecord d = f.mfa.store().devices().get(serial).orElseThrow();
+        assertEquals(0, d.apiThrottle().failCount());
+        assertEquals(0, DeviceThrottle.failuresInWindow(d, DeviceThrottle.Lane.API, f.clock.instant()));
+        f.steps(1);
+        assertTrue(check(f.code(seed, 0)).accepted(), "the owner's next fresh code still works");
+    }
+
+    @Test
+    void anOldAcceptedCodeReplayedLongAfterItsWindowIsStillNoGuess() {
+        String seen = f.code(seed, 0);
+        assertTrue(check(seen).accepted());
+        for (int hour = 1; hour <= 30; hour++) {
+            f.clock.advance(Duration.ofHours(1));
+            assertEquals(VerifyOutcome.INVALID, check(seen).outcome(), "replay after " + hour + " h");
+            assertEquals("replayed code", last().reason());
+        }
+        DeviceRecord d = f.mfa.store().devices().get(serial).orElseThrow();
+        assertEquals(0, DeviceThrottle.failuresInWindow(d, DeviceThrottle.Lane.API, f.clock.instant()));
+        assertTrue(check(f.code(seed, 0)).accepted());
+    }
+
+    @Test
+    void twentyWrongCodesInTwentyFourHoursLockTheApiLaneUntilTheWindowRolls() {
+        Instant first = f.clock.instant();
+        // 4 per step: under the per-step lock, so only the rolling bound can stop them
+        for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_WINDOW; i++) {
+            if (i > 0 && i % 4 == 0) {
+                f.clock.advance(Duration.ofMinutes(30));
+            }
+            assertEquals(VerifyOutcome.INVALID, check(f.wrongCode(seed)).outcome(), "guess " + i);
+        }
+        assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "refused unevaluated");
+        assertEquals("LOCKED", last().outcome());
+        assertTrue(last().reason().startsWith("20 wrong codes in 24 h (API)"), last().reason());
+        f.clock.advance(Duration.ofHours(20));
+        assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "still inside 24 h");
+        // the console counts apart: the owner signs in meanwhile
+        assertTrue(verifier.verify(acct, "root", serial, f.code(seed, 0), Purpose.CONSOLE_SIGN_IN).accepted());
+        f.clock.set(first.plus(Duration.ofHours(24)).minusSeconds(1));
+        assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "one second before it rolls");
+        f.clock.set(first.plus(Duration.ofHours(24)));
+        // the first 4 failures left the window: 4 more guesses, then locked again
+        for (int i = 0; i < 4; i++) {
+            assertEquals(VerifyOutcome.INVALID, check(f.wrongCode(seed)).outcome(), "rolled guess " + i);
+        }
+        assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "bound reached again");
+        f.clock.advance(Duration.ofMinutes(30));
+        assertTrue(check(f.code(seed, 0)).accepted(), "the next 4 rolled out: open");
+    }
+
+    @Test
+    void consoleSignInCountsApartFromTheApi() {
+        for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_STEP; i++) {
+            check(f.wrongCode(seed));
+        }
+        assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "API lane locked");
+        assertTrue(verifier.verify(acct, "root", serial, f.code(seed, 0), Purpose.CONSOLE_SIGN_IN).accepted(),
+                "console sign-in unaffected");
+        f.steps(1);
+        for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_STEP; i++) {
+            verifier.verify(acct, "root", serial, f.wrongCode(seed), Purpose.CONSOLE_SIGN_IN);
+        }
+        assertEquals(VerifyOutcome.THROTTLED, verifier.verify(acct, "root", serial, f.code(seed, 0),
+                Purpose.CONSOLE_SIGN_IN).outcome(), "the console has its own bound");
+        assertEquals("LOCKED", last().outcome());
+        assertTrue(last().reason().contains("(CONSOLE)"), last().reason());
+    }
+
+    @Test
+    void throttleStateSurvivesARestart() {
+        for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_STEP; i++) {
+            check(f.wrongCode(seed));
+        }
+        f.close();
+        f = new MfaFixture(dir);
+        f.clock.set(MfaFixture.START.plusSeconds(15)); // same step, 15 s into the 30 s lock
+        verifier = f.mfa.verifier();
+        assertEquals(VerifyOutcome.THROTTLED, check(f.code(seed, 0)).outcome(), "still locked after reopening");
+        DeviceRecord d = f.mfa.store().devices().get(serial).orElseThrow();
+        assertEquals(5, DeviceThrottle.failuresInWindow(d, DeviceThrottle.Lane.API, f.clock.instant()));
+    }
+
+    private AuditRecord last() {
+        List<AuditRecord> all = f.mfa.audit().read(Instant.EPOCH, 100_000);
+        return all.get(all.size() - 1);
     }
 
     @Test

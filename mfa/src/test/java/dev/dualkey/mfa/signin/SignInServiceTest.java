@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.mfa.device.CreatedVirtualDevice;
+import dev.dualkey.mfa.device.DeviceThrottle;
 import dev.dualkey.mfa.device.Purpose;
 import dev.dualkey.mfa.device.VerifyOutcome;
 import dev.dualkey.mfa.signin.SignInResult.Status;
@@ -49,6 +50,25 @@ class SignInServiceTest {
         f.mfa.devices().enable(ACTOR, acct, "alice", d.device().serialNumber(), f.code(seed, -1), f.code(seed, 0));
         f.steps(1);
         return seed;
+    }
+
+    @Test
+    void wrongApiCodesUpToTheDailyBoundDoNotLockTheConsoleSignIn() {
+        byte[] seed = giveAliceADevice();
+        String serial = f.mfa.devices().devicesOf(acct, "alice").get(0).serialNumber();
+        for (int i = 0; i < DeviceThrottle.MAX_FAILURES_PER_WINDOW; i++) {
+            if (i % 4 == 0) {
+                f.steps(1);
+            }
+            assertFalse(f.mfa.verifier().verify(acct, "alice", serial, f.wrongCode(seed), Purpose.S3_MFA_DELETE)
+                    .accepted());
+        }
+        assertEquals(VerifyOutcome.THROTTLED, f.mfa.verifier().verify(acct, "alice", serial, f.code(seed, 0),
+                Purpose.S3_MFA_DELETE).outcome(), "the API lane is locked for the day");
+        SignInResult c = signIn.signInWithPassword(acct, "alice", ALICE_PW, "h");
+        assertEquals(Status.MFA_REQUIRED, c.status());
+        assertEquals(Status.SIGNED_IN, signIn.signInWithCode(c.token(), null, f.code(seed, 0), "h").status(),
+                "the owner still signs in to the console");
     }
 
     @Test

@@ -42,6 +42,24 @@ public final class MfaFixture implements AutoCloseable {
         return TotpGenerator.code(seed, TotpGenerator.stepOf(clock.instant()) + offset);
     }
 
+    /**
+     * A well-formed code that is the code of none of the steps within 25 of now (so it is wrong for every
+     * window, the pair search included, and never a replay): a guess that misses.
+     */
+    public String wrongCode(byte[] seed) {
+        long now = TotpGenerator.stepOf(clock.instant());
+        java.util.Set<String> near = new java.util.HashSet<>();
+        for (long s = now - 25; s <= now + 25; s++) {
+            near.add(TotpGenerator.code(seed, s));
+        }
+        for (int i = 0; ; i++) {
+            String c = String.format("%06d", (i * 7919) % 1_000_000);
+            if (!near.contains(c)) {
+                return c;
+            }
+        }
+    }
+
     public static byte[] seedOf(CreatedVirtualDevice d) {
         return Base32.decode(d.base32StringSeed());
     }

@@ -108,6 +108,9 @@ public final class IamEndpoint implements Endpoint {
     private static final String HEAD_CHECK_PAYLOAD_HASH = "0".repeat(64);
 
     private AuthResult authenticate(RequestHead head, byte[] body) {
+        if (head.malformedUri()) { // a bad percent escape cannot be canonicalised: the client's error, not ours
+            throw new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
+        }
         try {
             return verifier.verify(head.signable(), sha256Hex(body));
         } catch (S3Exception e) {

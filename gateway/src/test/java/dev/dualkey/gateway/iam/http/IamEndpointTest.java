@@ -81,6 +81,18 @@ class IamEndpointTest {
     }
 
     @Test
+    void aBadPercentEscapeInTheUriIsTheClientsErrorNeverAServiceFailure() {
+        // found by RequestFuzzTest: a signed IAM request for "/%" answered 500 ServiceFailure
+        dev.dualkey.gateway.http.RequestHead head = new dev.dualkey.gateway.http.RequestHead("id", "host",
+                request(HttpMethod.POST, "/%", Map.of("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/"
+                        + "20260101/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc")), false);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.dualkey.gateway.iam.error.IamException.class,
+                () -> ((dev.dualkey.gateway.http.Exchange.Aggregated) endpoint.begin(head)).complete(new byte[0]));
+        assertEquals(IamErrorCode.MALFORMED_QUERY_STRING, e.errorCode());
+    }
+
+    @Test
     void callerKeepsTheUserPath() {
         assertEquals(new IamCaller("123456789012", "alice", "/team/a/"), IamEndpoint.caller(
                 new Principal("123456789012", "alice", false, "arn:aws:iam::123456789012:user/team/a/alice")));
