@@ -3,6 +3,7 @@ package dev.dualkey.compat.sts;
 import static dev.dualkey.compat.S3Assertions.assertS3Error;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -215,6 +216,23 @@ class StsSessionTest {
             for (AuditRecord r : log) {
                 assertFalse(String.valueOf(r).contains(code), "an audit record carries the code: " + r);
             }
+        }
+    }
+
+    /** A code seen in a GetSessionToken (e.g. by a network observer) cannot be replayed as x-amz-mfa. */
+    @Test
+    void aCodeSpentOnASessionCannotChangeMfaDelete() {
+        String bucket = bucket();
+        String code = rootDevice.freshCode();
+        try (StsClient sts = sts(gw, basic(gw.root())); S3Client s3 = Clients.v2(gw)) {
+            sts.getSessionToken(b -> b.serialNumber(rootDevice.serial()).tokenCode(code));
+            s3.createBucket(b -> b.bucket(bucket));
+            assertS3Error(400, "InvalidArgument", () -> s3.putBucketVersioning(b -> b.bucket(bucket)
+                    .mfa(rootDevice.serial() + " " + code)
+                    .versioningConfiguration(v -> v.status("Enabled").mfaDelete("Enabled"))));
+            assertNotEquals("Enabled", s3.getBucketVersioning(b -> b.bucket(bucket)).mfaDeleteAsString(),
+                    "MFA Delete stays off");
+            s3.deleteBucket(b -> b.bucket(bucket));
         }
     }
 
