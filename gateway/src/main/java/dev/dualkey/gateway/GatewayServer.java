@@ -1,8 +1,8 @@
 package dev.dualkey.gateway;
 
-import dev.dualkey.gateway.auth.Authorizer;
-import dev.dualkey.gateway.auth.BucketOwnerAuthorizer;
 import dev.dualkey.gateway.auth.CredentialProvider;
+import dev.dualkey.gateway.authz.AccessAuthorizer;
+import dev.dualkey.gateway.authz.AccountAuthorizer;
 import dev.dualkey.gateway.auth.SigV4Verifier;
 import dev.dualkey.gateway.exec.StorageExecutor;
 import dev.dualkey.gateway.http.Endpoint;
@@ -163,7 +163,7 @@ public final class GatewayServer implements AutoCloseable {
         private ObjectStore objectStore;
         private Path dataDir;
         private CredentialProvider credentialProvider;
-        private Authorizer authorizer;
+        private AccessAuthorizer authorizer;
         private InetSocketAddress s3Address = new InetSocketAddress("127.0.0.1", 9000);
         private TlsConfig tls;
         private String domain;
@@ -207,7 +207,7 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         /** Optional; by default a principal may act on its own account's buckets only. */
-        public Builder authorizer(Authorizer a) {
+        public Builder authorizer(AccessAuthorizer a) {
             this.authorizer = a;
             return this;
         }
@@ -338,7 +338,7 @@ public final class GatewayServer implements AutoCloseable {
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
                 }
-                Authorizer authz = authorizer != null ? authorizer : new BucketOwnerAuthorizer(bucket -> {
+                AccessAuthorizer authz = authorizer != null ? authorizer : AccountAuthorizer.withoutPolicies(bucket -> {
                     try {
                         return Optional.of(store.headBucket(bucket).ownerAccountId());
                     } catch (NoSuchBucketException e) {
@@ -354,11 +354,11 @@ public final class GatewayServer implements AutoCloseable {
                         : new MfaVersioningGuard(mfaGate, plainHttpMfa);
                 Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
                 new BucketOperations(store, region, guard).register(handlers);
-                new ObjectOperations(store, authz, mfaGate, plainHttpMfa).register(handlers);
+                new ObjectOperations(store, mfaGate, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
-                new MultipartOperations(store, authz).register(handlers);
-                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(credentialProvider, clock, "s3"), authz, domain,
-                        handlers);
+                new MultipartOperations(store).register(handlers);
+                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(credentialProvider, clock, "s3"), authz, clock,
+                        domain, handlers);
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 endpoints.add(s3);
                 AtomicInteger inFlight = new AtomicInteger();

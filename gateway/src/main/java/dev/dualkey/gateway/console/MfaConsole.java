@@ -1,10 +1,12 @@
 package dev.dualkey.gateway.console;
 
 import java.time.Clock;
+import java.util.Optional;
 
 import dev.dualkey.gateway.console.page.Authorizer;
 import dev.dualkey.gateway.console.page.ConsolePages;
 import dev.dualkey.gateway.console.web.ConsoleApp;
+import dev.dualkey.gateway.identity.MfaAuthorizer;
 import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
 import dev.dualkey.mfa.MfaServices;
 import dev.dualkey.mfa.audit.AuditLog;
@@ -13,10 +15,11 @@ import dev.dualkey.mfa.device.MfaVerifier;
 import dev.dualkey.mfa.identity.IdentityService;
 import dev.dualkey.mfa.signin.SignInService;
 import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.error.NoSuchBucketException;
 
 /**
  * The console over the mfa layer: sign-in and sessions from {@code SignInService}, users/keys/devices from the
- * identity and device services, authorization from the policy evaluator, MFA Delete from the S3 API's gate.
+ * identity and device services, authorization from the API's own authorizer, MFA Delete from the S3 API's gate.
  * The services must be the very instances the S3 and IAM APIs use (one verifier, one set of device locks), so
  * that a code is accepted once across console and {@code x-amz-mfa}.
  */
@@ -42,7 +45,15 @@ public final class MfaConsole {
     public static ConsoleApp app(ObjectStore store, IdentityService identity, MfaDeviceService devices,
                                  MfaVerifier verifier, AuditLog audit, SignInService signIn, Clock clock,
                                  boolean secure, boolean loopbackOnly, String region) {
-        Authorizer authorizer = new PolicyAuthorizer(identity, secure);
+        // The API's own authorizer (account boundary, root, identity policies) over the same stores.
+        MfaAuthorizer rules = new MfaAuthorizer(identity, bucket -> {
+            try {
+                return Optional.of(store.headBucket(bucket).ownerAccountId());
+            } catch (NoSuchBucketException e) {
+                return Optional.empty();
+            }
+        }, clock);
+        Authorizer authorizer = new PolicyAuthorizer(rules, clock, secure);
         return ConsolePages.create(store, new MfaSignInAuth(signIn, identity, clock),
                 new MfaIdentityDirectory(identity, devices), authorizer,
                 new GateMfaDeleteCheck(new MfaDeleteGate(verifier, audit, clock), secure || loopbackOnly), region);

@@ -133,7 +133,7 @@ public final class IdentitySetup {
             } catch (NoSuchBucketException e) {
                 return Optional.empty();
             }
-        });
+        }, sigV4Clock);
         IamQueryHandler iam = new IamQueryHandler(
                 IamActions.over(new MfaIamDirectory(store.identity(), store.devices())), authorizer,
                 new MfaErrorTranslator());

@@ -1,6 +1,5 @@
 package dev.dualkey.gateway.s3.multipart;
 
-import dev.dualkey.gateway.auth.Authorizer;
 import dev.dualkey.gateway.http.Exchange;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.gateway.s3.CopySource;
@@ -40,11 +39,9 @@ import java.util.Objects;
  */
 public final class MultipartOperations {
     private final ObjectStore store;
-    private final Authorizer authorizer;
 
-    public MultipartOperations(ObjectStore store, Authorizer authorizer) {
+    public MultipartOperations(ObjectStore store) {
         this.store = Objects.requireNonNull(store, "store");
-        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -116,11 +113,9 @@ public final class MultipartOperations {
     Reply uploadPartCopy(S3Request req) {
         int part = partNumber(req);
         String uploadId = uploadId(req);
+        // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
+        // s3:PutObject by the endpoint (ActionTable).
         CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
-        if (!authorizer.isAllowed(req.principal(), "s3:GetObject",
-                "arn:aws:s3:::" + src.bucket() + "/" + src.key())) {
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
-        }
         ObjectVersion source;
         try {
             source = store.headObject(src.bucket(), src.key(), src.versionId());
