@@ -17,10 +17,10 @@ import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.iam.IamClient;
 
 /** Real IAM clients (SDK v1 and v2) pointed at the gateway's IAM endpoint, retries off, region us-east-1. */
-final class IamClients {
+public final class IamClients {
     private IamClients() {}
 
-    static IamClient v2(GatewayEndpoint gw, AccessKey key) {
+    public static IamClient v2(GatewayEndpoint gw, AccessKey key) {
         return IamClient.builder()
                 .endpointOverride(gw.endpoint())
                 .region(Region.AWS_GLOBAL)
@@ -32,7 +32,7 @@ final class IamClients {
                 .build();
     }
 
-    static AmazonIdentityManagement v1(GatewayEndpoint gw, AccessKey key) {
+    public static AmazonIdentityManagement v1(GatewayEndpoint gw, AccessKey key) {
         return AmazonIdentityManagementClientBuilder.standard()
                 .withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration(gw.endpoint().toString(),
                         "us-east-1"))
