@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.s3.model.S3Error;
  * Issue 13, findings 2 and 5 and the request context, replayed through SDK v2 by IAM users with narrow policies:
  * DeleteObjects is authorized per key (a Deny on {@code private/*} holds, the bucket ARN does not grant object
  * deletes, {@code bucket/*} does); versioned GET, HEAD and DELETE are {@code s3:GetObjectVersion} /
- * {@code s3:DeleteObjectVersion}; {@code aws:SecureTransport} is set (a "Deny unless TLS" statement holds over
+ * {@code s3:DeleteObjectVersion}; a missing key is NoSuchKey only to a caller allowed {@code s3:ListBucket} (AccessDenied
+ * to others, as on S3); {@code aws:SecureTransport} is set (a "Deny unless TLS" statement holds over
  * plain HTTP for S3 and IAM); {@code aws:MultiFactorAuthPresent} is absent for long-term keys, as on AWS.
  */
 @ExtendWith(GatewayExtension.class)
@@ -181,6 +182,24 @@ class S3AuthzAttackTest {
         }
         assertEquals("one", root.getObjectAsBytes(b -> b.bucket(bucket).key("k").versionId(v1)).asUtf8String(),
                 "the denied version must survive");
+    }
+
+    @Test
+    void aReaderWithoutListBucketCannotProbeWhichKeysExist(GatewayEndpoint gw, TestBuckets buckets) {
+        String bucket = buckets.create();
+        put(bucket, "there");
+        String arn = "arn:aws:s3:::" + bucket;
+        AccessKey readOnly = user(policy(allow("\"s3:GetObject\"", arn + "/*")));
+        try (S3Client s3 = Clients.v2(gw, readOnly)) {
+            assertEquals("data of there", s3.getObjectAsBytes(b -> b.bucket(bucket).key("there")).asUtf8String());
+            assertS3Error(403, "AccessDenied", () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("not-there")));
+            assertHeadError(403, () -> s3.headObject(b -> b.bucket(bucket).key("not-there")));
+        }
+        AccessKey reader = user(policy(allow("\"s3:GetObject\"", arn + "/*"), allow("\"s3:ListBucket\"", arn)));
+        try (S3Client s3 = Clients.v2(gw, reader)) {
+            assertS3Error(404, "NoSuchKey", () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key("not-there")));
+            assertHeadError(404, () -> s3.headObject(b -> b.bucket(bucket).key("not-there")));
+        }
     }
 
     // ---- the request context: aws:SecureTransport, aws:MultiFactorAuthPresent ------------------------

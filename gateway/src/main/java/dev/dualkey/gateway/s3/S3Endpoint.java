@@ -19,6 +19,7 @@ import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3ErrorWriter;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.storage.error.NoSuchKeyException;
 import dev.dualkey.storage.error.StorageException;
 import io.netty.handler.codec.http.HttpRequest;
 import java.time.Clock;
@@ -93,7 +94,43 @@ public final class S3Endpoint implements Endpoint {
             throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
                     operation.apiName() + " is not implemented");
         }
-        return handler.begin(request);
+        Exchange exchange = handler.begin(request);
+        if ((operation == S3Operation.GET_OBJECT || operation == S3Operation.HEAD_OBJECT)
+                && exchange instanceof Exchange.Aggregated read) {
+            return missingKeyNeedsListBucket(read, request);
+        }
+        return exchange;
+    }
+
+    /**
+     * As S3 answers a read of a key that does not exist: 404 NoSuchKey only to a caller allowed
+     * {@code s3:ListBucket} on the bucket, 403 AccessDenied to anyone else, so that a caller who may read
+     * {@code bucket/*} but not list cannot probe which keys exist.
+     */
+    private static Exchange.Aggregated missingKeyNeedsListBucket(Exchange.Aggregated read, S3Request request) {
+        return new Exchange.Aggregated() {
+            @Override
+            public long maxBodyBytes() {
+                return read.maxBodyBytes();
+            }
+
+            @Override
+            public Reply complete(byte[] body) {
+                try {
+                    return read.complete(body);
+                } catch (NoSuchKeyException e) {
+                    if (!request.access().allows(Check.bucket("s3:ListBucket", request.bucket()))) {
+                        throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public void abort() {
+                read.abort();
+            }
+        };
     }
 
     @Override
