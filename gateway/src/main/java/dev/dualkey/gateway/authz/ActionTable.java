@@ -4,6 +4,7 @@ import dev.dualkey.gateway.iam.IamAction;
 import dev.dualkey.gateway.s3.CopySource;
 import dev.dualkey.gateway.s3.S3Operation;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -74,11 +75,60 @@ public final class ActionTable {
 
     /**
      * The action of an IAM operation: {@code iam:} and its API name, as IAM's service authorization reference
-     * lists every one. Its resource (the user's ARN with its path, the MFA device's ARN, or {@code *}) is chosen
-     * by the operation's handler from the stored entity ({@code IamContext.authorize}).
+     * lists every one. Its resource is of the type {@link #iamResource} says; the handler builds the ARN from the
+     * stored entity ({@code IamContext.authorize}).
      */
     public static String iam(IamAction action) {
         return "iam:" + action.actionName();
+    }
+
+    /** The resource type an IAM action is evaluated on (IAM's service authorization reference). */
+    public enum IamResource {
+        /** {@code arn:aws:iam::<acct>:user/<path><name>}: the target user (the caller when UserName is omitted). */
+        USER,
+        /** {@code arn:aws:iam::<acct>:mfa/<path><name>}: the virtual MFA device. */
+        MFA,
+        /** No resource type: {@code *}. */
+        NONE
+    }
+
+    private static final Map<String, IamResource> IAM_RESOURCES = Map.ofEntries(
+            Map.entry("CreateUser", IamResource.USER),
+            Map.entry("GetUser", IamResource.USER),
+            Map.entry("ListUsers", IamResource.NONE),
+            Map.entry("DeleteUser", IamResource.USER),
+            Map.entry("CreateAccessKey", IamResource.USER),
+            Map.entry("ListAccessKeys", IamResource.USER),
+            Map.entry("UpdateAccessKey", IamResource.USER),
+            Map.entry("DeleteAccessKey", IamResource.USER),
+            Map.entry("CreateLoginProfile", IamResource.USER),
+            Map.entry("GetLoginProfile", IamResource.USER),
+            Map.entry("UpdateLoginProfile", IamResource.USER),
+            Map.entry("DeleteLoginProfile", IamResource.USER),
+            Map.entry("ChangePassword", IamResource.USER),
+            Map.entry("PutUserPolicy", IamResource.USER),
+            Map.entry("GetUserPolicy", IamResource.USER),
+            Map.entry("ListUserPolicies", IamResource.USER),
+            Map.entry("DeleteUserPolicy", IamResource.USER),
+            Map.entry("GetAccountSummary", IamResource.NONE),
+            Map.entry("CreateVirtualMFADevice", IamResource.MFA),
+            Map.entry("EnableMFADevice", IamResource.USER),
+            Map.entry("ResyncMFADevice", IamResource.USER),
+            Map.entry("DeactivateMFADevice", IamResource.USER),
+            Map.entry("DeleteVirtualMFADevice", IamResource.MFA),
+            Map.entry("ListMFADevices", IamResource.USER),
+            Map.entry("ListVirtualMFADevices", IamResource.NONE),
+            Map.entry("GetMFADevice", IamResource.USER),
+            Map.entry("TagMFADevice", IamResource.MFA),
+            Map.entry("UntagMFADevice", IamResource.MFA),
+            Map.entry("ListMFADeviceTags", IamResource.MFA));
+
+    /**
+     * The resource type of an IAM action, or empty for an action without a row (a new IAM action must get one:
+     * {@code ActionTableTest} checks every {@link IamAction}).
+     */
+    public static Optional<IamResource> iamResource(IamAction action) {
+        return Optional.ofNullable(IAM_RESOURCES.get(action.actionName()));
     }
 
     /**

@@ -108,6 +108,39 @@ class ActionTableTest {
         assertEquals("iam:ListMFADevices", ActionTable.iam(IamAction.LIST_MFA_DEVICES));
     }
 
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("iamRows")
+    void iamRow(String action, ActionTable.IamResource resource) {
+        IamAction a = IamAction.fromName(action);
+        assertEquals("iam:" + action, ActionTable.iam(a));
+        assertEquals(resource, ActionTable.iamResource(a).orElseThrow());
+    }
+
+    static Stream<Arguments> iamRows() {
+        return Stream.of(
+                Arguments.of("CreateUser", ActionTable.IamResource.USER),
+                Arguments.of("ListUsers", ActionTable.IamResource.NONE),
+                Arguments.of("CreateAccessKey", ActionTable.IamResource.USER),
+                Arguments.of("ChangePassword", ActionTable.IamResource.USER),
+                Arguments.of("PutUserPolicy", ActionTable.IamResource.USER),
+                Arguments.of("GetAccountSummary", ActionTable.IamResource.NONE),
+                Arguments.of("CreateVirtualMFADevice", ActionTable.IamResource.MFA),
+                Arguments.of("EnableMFADevice", ActionTable.IamResource.USER),
+                Arguments.of("DeactivateMFADevice", ActionTable.IamResource.USER),
+                Arguments.of("DeleteVirtualMFADevice", ActionTable.IamResource.MFA),
+                Arguments.of("ListMFADevices", ActionTable.IamResource.USER),
+                Arguments.of("ListVirtualMFADevices", ActionTable.IamResource.NONE),
+                Arguments.of("GetMFADevice", ActionTable.IamResource.USER),
+                Arguments.of("TagMFADevice", ActionTable.IamResource.MFA));
+    }
+
+    @Test
+    void everyIamActionHasAResourceRow() {
+        for (IamAction a : IamAction.values()) {
+            assertTrue(ActionTable.iamResource(a).isPresent(), a.actionName() + " has no row in the action table");
+        }
+    }
+
     @Test
     void stsOperationsNeedNoPermission() {
         assertTrue(ActionTable.sts("GetCallerIdentity").isEmpty());
