@@ -76,13 +76,14 @@ public final class RequestContextBuilder {
     }
 
     /**
-     * The S3 signature keys ({@code s3:signatureversion}, {@code s3:authType}, {@code s3:signatureAge} in
-     * milliseconds, {@code s3:x-amz-content-sha256}); only S3 requests carry them.
+     * The S3 signature keys ({@code s3:signatureversion}, {@code s3:authType}, {@code s3:x-amz-content-sha256}
+     * from the header, and {@code s3:signatureAge} in milliseconds, which S3 documents for presigned requests
+     * only); only S3 requests carry them.
      */
     public RequestContextBuilder s3Signature(RequestOrigin origin) {
         put("s3:signatureversion", origin.signatureVersion());
         put("s3:authType", origin.authType());
-        if (origin.signedAt() != null) {
+        if (origin.signedAt() != null && RequestOrigin.PRESIGNED.equals(origin.authType())) {
             keys.put("s3:signatureAge",
                     Long.toString(Math.max(0, Duration.between(origin.signedAt(), now).toMillis())));
         }

@@ -20,10 +20,12 @@ public record RequestOrigin(boolean secureTransport, String sourceIp, String sig
                             Instant signedAt, String contentSha256) {
     /** SigV4's name in {@code s3:signatureversion}. */
     public static final String SIGV4 = "AWS4-HMAC-SHA256";
+    /** {@code s3:authType} of a presigned URL. */
+    public static final String PRESIGNED = "REST-QUERY-STRING";
 
     /** A SigV4-signed request. */
     public static RequestOrigin signed(boolean secure, String sourceIp, SignatureInfo sig, String contentSha256) {
-        return new RequestOrigin(secure, sourceIp, SIGV4, sig.presigned() ? "REST-QUERY-STRING" : "REST-HEADER",
+        return new RequestOrigin(secure, sourceIp, SIGV4, sig.presigned() ? PRESIGNED : "REST-HEADER",
                 sig.requestTime(), contentSha256);
     }
 

@@ -94,6 +94,14 @@ class RequestContextBuilderTest {
         assertEquals("198.51.100.2", r.key("aws:SourceIp"));
         assertNull(r.key("s3:VersionId"));
         assertNull(r.key("s3:x-amz-acl"));
+
+        SignatureInfo header = new SignatureInfo("AKIA", "20261202", "us-east-1", "s3", List.of("host"), "ab",
+                "20261202T073010Z", Instant.parse("2026-12-02T07:30:10Z"), false, -1, "UNSIGNED-PAYLOAD");
+        RequestOrigin headerAuth = RequestOrigin.signed(false, null, header, null);
+        AuthzRequest h = RequestContextBuilder.of(Subject.of(Principal.root("123456789012")), CLOCK)
+                .origin(headerAuth).s3Signature(headerAuth).build(Check.bucket("s3:ListBucket", "alpha"));
+        assertEquals("REST-HEADER", h.key("s3:authType"));
+        assertNull(h.key("s3:signatureAge"), "S3 documents the signature age for presigned requests");
     }
 
     @Test
