@@ -33,9 +33,4 @@ public record AuthzRequest(Subject subject, Check check, Map<String, String> key
     public String key(String name) {
         return keys.get(name);
     }
-
-    /** The same request for another check (DeleteObjects' keys, CopyObject's source). */
-    public AuthzRequest with(Check other) {
-        return new AuthzRequest(subject, other, keys);
-    }
 }

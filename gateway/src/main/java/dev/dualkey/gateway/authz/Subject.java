@@ -37,9 +37,4 @@ public record Subject(String accountId, String userName, boolean root, String ar
         return mfaAuthenticatedAt == null ? null
                 : Math.max(0, Duration.between(mfaAuthenticatedAt, now).getSeconds());
     }
-
-    /** A copy with the identity store's canonical name, ARN (with path) and id. */
-    public Subject canonical(String storedUserName, String storedArn, String storedUserId) {
-        return new Subject(accountId, storedUserName, root, storedArn, storedUserId, temporary, mfaAuthenticatedAt);
-    }
 }
