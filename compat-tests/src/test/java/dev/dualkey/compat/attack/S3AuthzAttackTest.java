@@ -232,6 +232,23 @@ class S3AuthzAttackTest {
     }
 
     @Test
+    void listingsCarryTheirPrefixAsS3Prefix(GatewayEndpoint gw, TestBuckets buckets) {
+        String bucket = buckets.create();
+        put(bucket, "public/p");
+        put(bucket, "private/q");
+        String arn = "arn:aws:s3:::" + bucket;
+        // AWS's "list only your folder" pattern: ListBucket allowed only with s3:prefix under public/.
+        AccessKey key = user(policy(statement("Allow", "\"s3:ListBucket\"",
+                "{\"StringLike\":{\"s3:prefix\":\"public/*\"}}", arn)));
+        try (S3Client s3 = Clients.v2(gw, key)) {
+            assertEquals(List.of("public/p"), s3.listObjectsV2(b -> b.bucket(bucket).prefix("public/")).contents()
+                    .stream().map(o -> o.key()).toList());
+            assertS3Error(403, "AccessDenied", () -> s3.listObjectsV2(b -> b.bucket(bucket).prefix("private/")));
+            assertS3Error(403, "AccessDenied", () -> s3.listObjectsV2(b -> b.bucket(bucket)));
+        }
+    }
+
+    @Test
     void multiFactorAuthPresentIsAbsentForLongTermKeys(GatewayEndpoint gw, TestBuckets buckets) {
         String bucket = buckets.create();
         put(bucket, "a");
