@@ -1,8 +1,8 @@
 package dev.dualkey.gateway;
 
-import dev.dualkey.gateway.auth.Authorizer;
-import dev.dualkey.gateway.auth.BucketOwnerAuthorizer;
 import dev.dualkey.gateway.auth.CredentialProvider;
+import dev.dualkey.gateway.authz.AccessAuthorizer;
+import dev.dualkey.gateway.authz.AccountAuthorizer;
 import dev.dualkey.gateway.auth.SigV4Verifier;
 import dev.dualkey.gateway.exec.StorageExecutor;
 import dev.dualkey.gateway.http.Endpoint;
@@ -161,7 +161,7 @@ public final class GatewayServer implements AutoCloseable {
         private ObjectStore objectStore;
         private Path dataDir;
         private CredentialProvider credentialProvider;
-        private Authorizer authorizer;
+        private AccessAuthorizer authorizer;
         private InetSocketAddress s3Address = new InetSocketAddress("127.0.0.1", 9000);
         private TlsConfig tls;
         private String domain;
@@ -206,7 +206,7 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         /** Optional; by default a principal may act on its own account's buckets only. */
-        public Builder authorizer(Authorizer a) {
+        public Builder authorizer(AccessAuthorizer a) {
             this.authorizer = a;
             return this;
         }
@@ -342,7 +342,7 @@ public final class GatewayServer implements AutoCloseable {
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
                 }
-                Authorizer authz = authorizer != null ? authorizer : new BucketOwnerAuthorizer(bucket -> {
+                AccessAuthorizer authz = authorizer != null ? authorizer : AccountAuthorizer.withoutPolicies(bucket -> {
                     try {
                         return Optional.of(store.headBucket(bucket).ownerAccountId());
                     } catch (NoSuchBucketException e) {
@@ -355,15 +355,15 @@ public final class GatewayServer implements AutoCloseable {
                 boolean plainHttpMfa = mfaOverPlainHttpAllowed || s3Address.getAddress().isLoopbackAddress();
                 Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
                 new BucketOperations(store, region, protect, plainHttpMfa).register(handlers);
-                new ObjectOperations(store, authz, protect, plainHttpMfa).register(handlers);
+                new ObjectOperations(store, protect, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
-                new MultipartOperations(store, authz, protect, plainHttpMfa).register(handlers);
+                new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =
                         new dev.dualkey.gateway.http.RecentCredentials(credentialProvider);
-                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3", region), authz, domain,
-                        handlers);
+                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3", region), authz, clock,
+                        domain, handlers);
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3,
                         new SigV4Verifier(recent::cached, clock, "s3", region)));

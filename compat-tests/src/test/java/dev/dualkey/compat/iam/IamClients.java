@@ -32,7 +32,7 @@ public final class IamClients {
                 .build();
     }
 
-    static AmazonIdentityManagement v1(GatewayEndpoint gw, AccessKey key) {
+    public static AmazonIdentityManagement v1(GatewayEndpoint gw, AccessKey key) {
         return AmazonIdentityManagementClientBuilder.standard()
                 .withEndpointConfiguration(new AwsClientBuilder.EndpointConfiguration(gw.endpoint().toString(),
                         "us-east-1"))

@@ -1,8 +1,7 @@
 /**
- * Authentication and authorization: AWS Signature Version 4 (header, presigned query and aws-chunked
- * streaming bodies, with the service name as a parameter so the IAM endpoint reuses it), and the seams the
- * identity store and policy engine plug into ({@link dev.dualkey.gateway.auth.CredentialProvider},
- * {@link dev.dualkey.gateway.auth.Authorizer}).
+ * Authentication: AWS Signature Version 4 (header, presigned query and aws-chunked streaming bodies, with the
+ * service name as a parameter so the IAM endpoint reuses it), and the seam the identity store plugs into
+ * ({@link dev.dualkey.gateway.auth.CredentialProvider}). Authorization is {@link dev.dualkey.gateway.authz}.
  *
  * <p>Flow: {@link dev.dualkey.gateway.auth.SigV4Parser} turns a request into an immutable
  * {@link dev.dualkey.gateway.auth.SignatureInfo}; {@link dev.dualkey.gateway.auth.SigV4Verifier} checks the

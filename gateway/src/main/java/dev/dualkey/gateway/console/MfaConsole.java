@@ -4,9 +4,8 @@ import dev.dualkey.gateway.iam.action.IamOperations;
 import dev.dualkey.gateway.identity.MfaAuthorizer;
 import dev.dualkey.gateway.identity.MfaErrorTranslator;
 import dev.dualkey.gateway.identity.MfaIamDirectory;
-import java.util.Optional;
-
 import java.time.Clock;
+import java.util.Optional;
 
 import dev.dualkey.gateway.console.page.Authorizer;
 import dev.dualkey.gateway.console.page.ConsolePages;
@@ -19,11 +18,12 @@ import dev.dualkey.mfa.device.MfaVerifier;
 import dev.dualkey.mfa.identity.IdentityService;
 import dev.dualkey.mfa.signin.SignInService;
 import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.error.NoSuchBucketException;
 
 /**
  * The console over the mfa layer: sign-in and sessions from {@code SignInService}, users/keys/devices from the
- * identity and device services, authorization from the policy evaluator, MFA-protected changes through the S3
- * API's {@link ProtectedOperations}.
+ * identity and device services, authorization from the API's own authorizer, MFA-protected changes through the
+ * S3 API's {@link ProtectedOperations}.
  * The services must be the very instances the S3 and IAM APIs use (one verifier, one set of device locks), so
  * that a code is accepted once across console and {@code x-amz-mfa}.
  */
@@ -49,10 +49,18 @@ public final class MfaConsole {
     public static ConsoleApp app(ObjectStore store, IdentityService identity, MfaDeviceService devices,
                                  MfaVerifier verifier, AuditLog audit, SignInService signIn, Clock clock,
                                  boolean secure, boolean loopbackOnly, String region) {
-        Authorizer authorizer = new PolicyAuthorizer(identity, secure);
+        // The API's own authorizer (account boundary, root, identity policies) over the same stores.
+        MfaAuthorizer rules = new MfaAuthorizer(identity, bucket -> {
+            try {
+                return Optional.of(store.headBucket(bucket).ownerAccountId());
+            } catch (NoSuchBucketException e) {
+                return Optional.empty();
+            }
+        }, clock);
+        Authorizer authorizer = new PolicyAuthorizer(rules, clock, secure);
         // The user and credential pages run the IAM API's own operations (same handlers, authorizer, root rules).
-        IamOperations iam = new IamOperations(new MfaIamDirectory(identity, devices),
-                new MfaAuthorizer(identity, bucket -> Optional.empty()), new MfaErrorTranslator(), clock);
+        IamOperations iam = new IamOperations(new MfaIamDirectory(identity, devices), rules,
+                new MfaErrorTranslator(), clock);
         return ConsolePages.create(store, new MfaSignInAuth(signIn, identity, clock),
                 new MfaIdentityDirectory(identity, devices, iam, signIn, clock), authorizer,
                 new ProtectedOperations(store, verifier, audit, clock), secure || loopbackOnly, region);

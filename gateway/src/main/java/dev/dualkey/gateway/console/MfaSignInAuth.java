@@ -125,7 +125,7 @@ public final class MfaSignInAuth implements ConsoleAuth {
         Session session = s.get();
         String alias = identity.account(session.accountId()).map(Account::alias).orElse(null);
         return new ConsoleUser(session.accountId(), alias, session.root() ? null : session.userName(), sessionToken,
-                session.mfaPresent());
+                session.mfaPresent(), session.mfaPresent() ? session.createdAt() : null);
     }
 
     @Override

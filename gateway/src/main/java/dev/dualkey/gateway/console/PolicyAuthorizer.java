@@ -1,42 +1,53 @@
 package dev.dualkey.gateway.console;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 
+import dev.dualkey.gateway.authz.AccessAuthorizer;
+import dev.dualkey.gateway.authz.Check;
+import dev.dualkey.gateway.authz.RequestContextBuilder;
+import dev.dualkey.gateway.authz.RequestOrigin;
+import dev.dualkey.gateway.authz.Subject;
 import dev.dualkey.gateway.console.page.Authorizer;
 import dev.dualkey.gateway.console.page.ConsoleUser;
-import dev.dualkey.mfa.identity.Caller;
-import dev.dualkey.mfa.identity.IamUser;
-import dev.dualkey.mfa.identity.IdentityService;
-import dev.dualkey.mfa.policy.RequestContext;
 
 /**
- * Console authorization through mfa's policy evaluator ({@link IdentityService#authorize}), with the same
- * action names and resource ARNs as the S3 and IAM APIs, plus {@code aws:MultiFactorAuthPresent} from the
- * session and {@code aws:SecureTransport} from the listener. The root user may do everything in its account.
+ * Console authorization through the API's own authorizer and request-context builder: the same account boundary,
+ * root rule and identity policies, the same keys. A console session is a session (temporary credentials, as in the
+ * AWS console): {@code aws:MultiFactorAuthPresent} is {@code true} when the sign-in took a code and
+ * {@code false} otherwise, with {@code aws:MultiFactorAuthAge} counted from the sign-in;
+ * {@code aws:SecureTransport} is the console listener's TLS.
  */
 public final class PolicyAuthorizer implements Authorizer {
-    private final IdentityService identity;
+    private final AccessAuthorizer authorizer;
+    private final Clock clock;
     private final boolean secure;
 
-    public PolicyAuthorizer(IdentityService identity, boolean secure) {
-        this.identity = identity;
+    public PolicyAuthorizer(AccessAuthorizer authorizer, Clock clock, boolean secure) {
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.secure = secure;
     }
 
     @Override
     public boolean allowed(ConsoleUser user, String action, String resourceArn) {
-        Caller caller;
-        if (user.isRoot()) {
-            caller = new Caller(user.accountId(), IamUser.ROOT, user.accountId(), user.arn(), true);
-        } else {
-            IamUser u = identity.findUser(user.accountId(), user.userName()).orElse(null);
-            if (u == null) {
-                return false; // deleted while signed in
-            }
-            caller = new Caller(u.accountId(), u.userName(), u.userId(), u.arn(), false);
-        }
-        return identity.authorize(caller, action, resourceArn, Map.of(
-                RequestContext.MFA_PRESENT, Boolean.toString(user.mfaPresent()),
-                "aws:SecureTransport", Boolean.toString(secure))).allowed();
+        return allowed(user, action, resourceArn, Map.of());
+    }
+
+    @Override
+    public boolean allowed(ConsoleUser user, String action, String resourceArn, Map<String, String> requestKeys) {
+        // A session signed in with a code whose time is unknown counts as MFA-present, aged from now.
+        Instant mfaAt = user.mfaPresent()
+                ? (user.mfaAuthenticatedAt() != null ? user.mfaAuthenticatedAt() : clock.instant()) : null;
+        Subject subject = user.isRoot()
+                ? new Subject(user.accountId(), "root", true, user.arn(), user.accountId(), true, mfaAt)
+                : new Subject(user.accountId(), user.userName(), false, user.arn(), null, true, mfaAt);
+        // The console's pages are not behind the API's front door: the client address is not known here.
+        return authorizer.allows(RequestContextBuilder.of(subject, clock)
+                .origin(RequestOrigin.transport(secure, null))
+                .keys(requestKeys)
+                .build(new Check(action, resourceArn)));
     }
 }

@@ -186,6 +186,12 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The peer's IP address, for {@code aws:SourceIp}; null for a channel without one (embedded tests). */
+    private static String clientAddress(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : null;
+    }
+
     private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
         if (state != State.IDLE) {
             ctx.close(); // a new request while one is in progress: the client broke HTTP/1.1 framing
@@ -198,7 +204,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         lastSeen = false;
         head = null;
         endpoint = null;
-        head = new RequestHead(newRequestId(), newHostId(), request, tls);
+        head = new RequestHead(newRequestId(), newHostId(), request, tls, clientAddress(ctx));
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             // Bad request line or headers: framing is unknown, so answer and close.

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * The head of one HTTP request as the front door saw it: method, raw path and decoded query, headers, whether
- * it arrived over TLS, and the request id every response carries. Immutable after construction (the Netty
+ * it arrived over TLS and from which client address, and the request id every response carries. Immutable after construction (the Netty
  * headers object is copied), so it can travel to the storage executor.
  */
 public final class RequestHead {
@@ -31,8 +31,17 @@ public final class RequestHead {
     private final boolean expectContinue;
     private final long contentLength;
     private final boolean malformedUri;
+    private final String clientAddress;
 
     public RequestHead(String requestId, String hostId, HttpRequest request, boolean secure) {
+        this(requestId, hostId, request, secure, null);
+    }
+
+    /**
+     * @param clientAddress the peer's IP address as text ({@code aws:SourceIp}), or null when unknown
+     */
+    public RequestHead(String requestId, String hostId, HttpRequest request, boolean secure, String clientAddress) {
+        this.clientAddress = clientAddress;
         this.requestId = requestId;
         this.hostId = hostId;
         this.method = request.method();
@@ -123,6 +132,11 @@ public final class RequestHead {
 
     public boolean secure() {
         return secure;
+    }
+
+    /** The client's IP address as text ({@code aws:SourceIp}), or null when unknown. */
+    public String clientAddress() {
+        return clientAddress;
     }
 
     public boolean expectContinue() {

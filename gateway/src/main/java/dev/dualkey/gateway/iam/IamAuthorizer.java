@@ -11,4 +11,13 @@ public interface IamAuthorizer {
     enum Decision { ALLOW, IMPLICIT_DENY, EXPLICIT_DENY }
 
     Decision evaluate(IamCaller caller, String action, String resourceArn);
+
+    /**
+     * The evaluation with the whole call's request context (transport, client address, the caller's MFA
+     * context); {@link IamContext#authorize} calls this one. The gateway's implementation builds the context with
+     * the one request-context builder ({@code dev.dualkey.gateway.authz.RequestContextBuilder}).
+     */
+    default Decision evaluate(IamCall call, String action, String resourceArn) {
+        return evaluate(call.caller(), action, resourceArn);
+    }
 }

@@ -89,7 +89,7 @@ public final class IamContext {
         } else if (caller.isRoot()) {
             decision = IamAuthorizer.Decision.IMPLICIT_DENY;
         } else {
-            decision = authorizer.evaluate(caller, action.policyAction(), resourceArn);
+            decision = authorizer.evaluate(call, action.policyAction(), resourceArn);
         }
         if (decision != IamAuthorizer.Decision.ALLOW) {
             String why = decision == IamAuthorizer.Decision.EXPLICIT_DENY

@@ -69,13 +69,20 @@ public final class IamQueryHandler {
     /** Parses the raw HTTP parts, then handles; a parse failure becomes an IAM error document. */
     public IamResponse handle(String method, String contentType, String rawQuery, byte[] body, IamCaller caller,
                               String accessKeyId, String requestId, String clientAddress) {
+        return handle(method, contentType, rawQuery, body, caller, accessKeyId, requestId, clientAddress, false);
+    }
+
+    /** As above, for a request that arrived over TLS when {@code secureTransport} ({@code aws:SecureTransport}). */
+    public IamResponse handle(String method, String contentType, String rawQuery, byte[] body, IamCaller caller,
+                              String accessKeyId, String requestId, String clientAddress,
+                              boolean secureTransport) {
         QueryParams params;
         try {
             params = IamRequestParser.parse(method, contentType, rawQuery, body);
         } catch (IamException e) {
             return error(e, requestId);
         }
-        return handle(new IamCall(caller, accessKeyId, params, requestId, clientAddress));
+        return handle(new IamCall(caller, accessKeyId, params, requestId, clientAddress, secureTransport));
     }
 
     public IamResponse handle(IamCall call) {

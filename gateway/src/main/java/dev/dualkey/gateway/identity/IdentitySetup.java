@@ -135,7 +135,7 @@ public final class IdentitySetup {
             } catch (NoSuchBucketException e) {
                 return Optional.empty();
             }
-        });
+        }, sigV4Clock);
         IamQueryHandler iam = new IamQueryHandler(
                 IamActions.over(new MfaIamDirectory(store.identity(), store.devices())), authorizer,
                 new MfaErrorTranslator(), sigV4Clock);

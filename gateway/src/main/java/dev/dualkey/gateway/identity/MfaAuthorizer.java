@@ -1,75 +1,83 @@
 package dev.dualkey.gateway.identity;
 
-import dev.dualkey.gateway.auth.Authorizer;
-import dev.dualkey.gateway.auth.Principal;
+import dev.dualkey.gateway.authz.AccessAuthorizer;
+import dev.dualkey.gateway.authz.AccountAuthorizer;
+import dev.dualkey.gateway.authz.AuthzRequest;
+import dev.dualkey.gateway.authz.Check;
+import dev.dualkey.gateway.authz.RequestContextBuilder;
+import dev.dualkey.gateway.authz.RequestOrigin;
+import dev.dualkey.gateway.authz.Subject;
 import dev.dualkey.gateway.iam.IamAuthorizer;
+import dev.dualkey.gateway.iam.IamCall;
 import dev.dualkey.gateway.iam.IamCaller;
+import dev.dualkey.gateway.iam.query.QueryParams;
 import dev.dualkey.mfa.identity.Caller;
+import dev.dualkey.mfa.identity.IamUser;
 import dev.dualkey.mfa.identity.IdentityService;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Authorization through the mfa module's identity policies, for S3 and IAM actions alike.
- *
- * <p>S3: resources are {@code arn:aws:s3:::bucket} and {@code arn:aws:s3:::bucket/key}. A bucket belongs to
- * one account: a principal of another account is denied whatever its policies say (Dualkey has no bucket
- * policies yet). Within its own account the root user may do anything; an IAM user what its inline policies
- * allow (explicit Deny wins, default deny). A bucket that does not exist is judged on policies alone, so the
- * operation can answer NoSuchBucket (or create it). Account-level actions ({@code *}) are judged on policies.
- *
- * <p>IAM: the same evaluation on {@code iam:<Action>} and the IAM resource ARN.
+ * The gateway's one authorizer over the mfa module's identity store: {@link AccountAuthorizer}'s rules (account
+ * boundary, root, then the IAM user's inline policies through {@link IdentityService#authorize}) for S3, IAM and
+ * the console alike. The user is resolved in the store on every decision, so the policies see its stored name,
+ * path and id (never the name as a request typed it), and a user deleted after its key was looked up is denied.
  */
-public final class MfaAuthorizer implements Authorizer, IamAuthorizer {
-    private static final String S3_ARN = "arn:aws:s3:::";
-
+public final class MfaAuthorizer implements AccessAuthorizer, IamAuthorizer {
     private final IdentityService identity;
-    private final Function<String, Optional<String>> bucketOwner;
+    private final Clock clock;
+    private final AccountAuthorizer rules;
 
-    /** @param bucketOwner bucket name -> owning account id, empty when the bucket does not exist */
-    public MfaAuthorizer(IdentityService identity, Function<String, Optional<String>> bucketOwner) {
-        this.identity = identity;
-        this.bucketOwner = bucketOwner;
+    /**
+     * @param bucketOwner bucket name -> owning account id, empty when the bucket does not exist
+     * @param clock       the time of IAM requests' {@code aws:CurrentTime} and {@code aws:MultiFactorAuthAge}
+     */
+    public MfaAuthorizer(IdentityService identity, Function<String, Optional<String>> bucketOwner, Clock clock) {
+        this.identity = Objects.requireNonNull(identity, "identity");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.rules = new AccountAuthorizer(bucketOwner, this::userPolicies);
     }
 
     @Override
-    public boolean isAllowed(Principal principal, String action, String resourceArn) {
-        // CreateBucket is an account-level action: a name taken by another account is answered by the store as
-        // BucketAlreadyExists (409), as S3 does, not hidden behind AccessDenied.
-        if (resourceArn.startsWith(S3_ARN) && !"s3:CreateBucket".equals(action)) {
-            String rest = resourceArn.substring(S3_ARN.length());
-            int slash = rest.indexOf('/');
-            String bucket = slash < 0 ? rest : rest.substring(0, slash);
-            Optional<String> owner = bucketOwner.apply(bucket);
-            if (owner.isPresent() && !owner.get().equals(principal.accountId())) {
-                return false;
-            }
-        }
-        return decide(principal.accountId(), principal.userName(), principal.root(), principal.arn(), action,
-                resourceArn).allowed();
+    public dev.dualkey.mfa.policy.Decision decide(AuthzRequest request) {
+        return rules.decide(request);
     }
 
+    /** An IAM user's identity policies, with the stored user's canonical name, ARN and id. */
+    private dev.dualkey.mfa.policy.Decision userPolicies(AuthzRequest request) {
+        Subject s = request.subject();
+        Optional<IamUser> user = identity.findUser(s.accountId(), s.userName());
+        if (user.isEmpty() || user.get().isRoot()) {
+            return dev.dualkey.mfa.policy.Decision.IMPLICIT_DENY; // deleted while its key or session was in use
+        }
+        IamUser u = user.get();
+        Caller caller = new Caller(u.accountId(), u.userName(), u.userId(), u.arn(), false);
+        return identity.authorize(caller, request.action(), request.resource(), request.keys());
+    }
+
+    /** The IAM API without the call's context (tests); production calls go through the other overload. */
     @Override
     public IamAuthorizer.Decision evaluate(IamCaller caller, String action, String resourceArn) {
-        dev.dualkey.mfa.policy.Decision d = decide(caller.accountId(), caller.userName(), caller.isRoot(), caller.arn(), action,
+        return evaluate(new IamCall(caller, "-", new QueryParams(Map.of()), "-", "-"), action,
                 resourceArn);
-        return switch (d) {
+    }
+
+    @Override
+    public IamAuthorizer.Decision evaluate(IamCall call, String action, String resourceArn) {
+        IamCaller c = call.caller();
+        Subject subject = new Subject(c.accountId(), c.userName(), c.isRoot(), c.arn(),
+                c.isRoot() ? c.accountId() : null, c.temporary(), c.mfaAuthenticatedAt());
+        String sourceIp = "-".equals(call.clientAddress()) ? null : call.clientAddress();
+        AuthzRequest request = RequestContextBuilder.of(subject, clock)
+                .origin(RequestOrigin.transport(call.secureTransport(), sourceIp))
+                .build(new Check(action, resourceArn));
+        return switch (decide(request)) {
             case ALLOW -> IamAuthorizer.Decision.ALLOW;
             case EXPLICIT_DENY -> IamAuthorizer.Decision.EXPLICIT_DENY;
             case IMPLICIT_DENY -> IamAuthorizer.Decision.IMPLICIT_DENY;
         };
-    }
-
-    private dev.dualkey.mfa.policy.Decision decide(String accountId, String userName, boolean root, String arn, String action,
-                            String resource) {
-        String userId = root ? accountId
-                : identity.findUser(accountId, userName).map(dev.dualkey.mfa.identity.IamUser::userId)
-                        .orElse(null);
-        if (userId == null) {
-            // The user was deleted after its key was looked up: nothing is allowed.
-            return dev.dualkey.mfa.policy.Decision.IMPLICIT_DENY;
-        }
-        return identity.authorize(new Caller(accountId, userName, userId, arn, root), action, resource, Map.of());
     }
 }

@@ -1,8 +1,15 @@
 package dev.dualkey.gateway.s3;
 
 import dev.dualkey.gateway.auth.AuthResult;
-import dev.dualkey.gateway.auth.Authorizer;
 import dev.dualkey.gateway.auth.SigV4Verifier;
+import dev.dualkey.gateway.authz.AccessAuthorizer;
+import dev.dualkey.gateway.authz.ActionTable;
+import dev.dualkey.gateway.authz.Check;
+import dev.dualkey.gateway.authz.RequestAuthorizer;
+import dev.dualkey.gateway.authz.RequestContextBuilder;
+import dev.dualkey.gateway.authz.RequestOrigin;
+import dev.dualkey.gateway.authz.S3ConditionKeys;
+import dev.dualkey.gateway.authz.Subject;
 import dev.dualkey.gateway.http.Endpoint;
 import dev.dualkey.gateway.http.Exchange;
 import dev.dualkey.gateway.http.FrontDoorHandler;
@@ -12,8 +19,10 @@ import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3ErrorWriter;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.storage.error.NoSuchKeyException;
 import dev.dualkey.storage.error.StorageException;
 import io.netty.handler.codec.http.HttpRequest;
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
@@ -24,22 +33,29 @@ import org.slf4j.LoggerFactory;
 /**
  * The S3 REST endpoint: authenticate (SigV4, service {@code s3}), route, authorize, then hand the request to
  * the operation's handler. Every failure is rendered once here as an S3 {@code <Error>} document.
+ *
+ * <p>Authorization: every check of the operation's row in {@link ActionTable} (CopyObject's source read
+ * included) must be allowed, each evaluated with the request's context ({@link RequestContextBuilder}: principal,
+ * transport, time, S3 condition keys). DeleteObjects has no request-level row; its handler checks each entry.
  */
 public final class S3Endpoint implements Endpoint {
     private static final Logger LOG = LoggerFactory.getLogger(S3Endpoint.class);
 
     private final SigV4Verifier verifier;
-    private final Authorizer authorizer;
+    private final AccessAuthorizer authorizer;
+    private final Clock clock;
     private final String domain;
     private final Map<S3Operation, OperationHandler> handlers;
 
     /**
+     * @param clock  the time of {@code aws:CurrentTime}, {@code s3:signatureAge} and {@code aws:MultiFactorAuthAge}
      * @param domain virtual-hosted-style domain, or null for path-style only
      */
-    public S3Endpoint(SigV4Verifier verifier, Authorizer authorizer, String domain,
+    public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
                       Map<S3Operation, OperationHandler> handlers) {
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.domain = domain;
         this.handlers = new EnumMap<>(handlers);
     }
@@ -58,16 +74,63 @@ public final class S3Endpoint implements Endpoint {
         AuthResult auth = verifier.verify(head.signable(), null);
         S3Address address = S3Address.parse(head.rawPath(), head.header("Host"), domain);
         S3Operation operation = S3Router.route(head, address);
-        S3Request request = new S3Request(head, address.bucket(), address.key(), operation, auth);
-        if (!authorizer.isAllowed(auth.principal(), operation.action(), request.resourceArn())) {
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        RequestOrigin origin = RequestOrigin.signed(head.secure(), head.clientAddress(), auth.signature(),
+                head.header("x-amz-content-sha256"));
+        RequestContextBuilder context = RequestContextBuilder.of(Subject.of(auth.principal()), clock)
+                .origin(origin).s3Signature(origin).keys(S3ConditionKeys.of(operation, head));
+        RequestAuthorizer access = new RequestAuthorizer(authorizer, context);
+        String versionId = head.queryParam("versionId");
+        boolean copy = operation == S3Operation.COPY_OBJECT || operation == S3Operation.UPLOAD_PART_COPY;
+        for (Check check : ActionTable.s3(operation, address.bucket(), address.key(),
+                versionId == null || versionId.isEmpty() ? null : versionId,
+                copy ? CopySource.parse(head.header("x-amz-copy-source")) : null)) {
+            if (!access.allows(check)) {
+                throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+            }
         }
+        S3Request request = new S3Request(head, address.bucket(), address.key(), operation, auth, access);
         OperationHandler handler = handlers.get(operation);
         if (handler == null) {
             throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
                     operation.apiName() + " is not implemented");
         }
-        return handler.begin(request);
+        Exchange exchange = handler.begin(request);
+        if ((operation == S3Operation.GET_OBJECT || operation == S3Operation.HEAD_OBJECT)
+                && exchange instanceof Exchange.Aggregated read) {
+            return missingKeyNeedsListBucket(read, request);
+        }
+        return exchange;
+    }
+
+    /**
+     * As S3 answers a read of a key that does not exist: 404 NoSuchKey only to a caller allowed
+     * {@code s3:ListBucket} on the bucket, 403 AccessDenied to anyone else, so that a caller who may read
+     * {@code bucket/*} but not list cannot probe which keys exist.
+     */
+    private static Exchange.Aggregated missingKeyNeedsListBucket(Exchange.Aggregated read, S3Request request) {
+        return new Exchange.Aggregated() {
+            @Override
+            public long maxBodyBytes() {
+                return read.maxBodyBytes();
+            }
+
+            @Override
+            public Reply complete(byte[] body) {
+                try {
+                    return read.complete(body);
+                } catch (NoSuchKeyException e) {
+                    if (!request.access().allows(Check.bucket("s3:ListBucket", request.bucket()))) {
+                        throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public void abort() {
+                read.abort();
+            }
+        };
     }
 
     @Override

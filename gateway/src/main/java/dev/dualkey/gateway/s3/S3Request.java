@@ -2,21 +2,25 @@ package dev.dualkey.gateway.s3;
 
 import dev.dualkey.gateway.auth.AuthResult;
 import dev.dualkey.gateway.auth.Principal;
+import dev.dualkey.gateway.authz.RequestAuthorizer;
 import dev.dualkey.gateway.http.RequestHead;
 import java.util.Objects;
 
 /**
- * A routed, authenticated S3 request: the head, the addressed bucket and key (path-style or virtual-hosted),
- * the operation, and who signed it.
+ * A routed, authenticated, authorized S3 request: the head, the addressed bucket and key (path-style or
+ * virtual-hosted), the operation, who signed it, and the authorizer bound to its request context (for the
+ * checks a handler makes itself, such as each DeleteObjects entry).
  *
  * @param bucket bucket name, or null for service-level requests
  * @param key    decoded object key, or null for bucket-level requests
  */
-public record S3Request(RequestHead head, String bucket, String key, S3Operation operation, AuthResult auth) {
+public record S3Request(RequestHead head, String bucket, String key, S3Operation operation, AuthResult auth,
+                        RequestAuthorizer access) {
     public S3Request {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(operation, "operation");
         Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(access, "access");
     }
 
     public Principal principal() {
@@ -39,13 +43,5 @@ public record S3Request(RequestHead head, String bucket, String key, S3Operation
     public String versionId() {
         String v = head.queryParam("versionId");
         return v == null || v.isEmpty() ? null : v;
-    }
-
-    /** The IAM resource this request acts on. */
-    public String resourceArn() {
-        if (bucket == null) {
-            return "*";
-        }
-        return key == null ? "arn:aws:s3:::" + bucket : "arn:aws:s3:::" + bucket + "/" + key;
     }
 }

@@ -223,9 +223,15 @@ class IdentityIamTest {
         engine.objectStore().createBucket("mine", root.accountId(), "us-east-1");
         Principal rootP = Principal.root(root.accountId());
         Principal stranger = Principal.root("999999999999");
-        assertTrue(wired.authorizer().isAllowed(rootP, "s3:GetObject", "arn:aws:s3:::mine/k"));
-        assertFalse(wired.authorizer().isAllowed(stranger, "s3:GetObject", "arn:aws:s3:::mine/k"));
-        assertTrue(wired.authorizer().isAllowed(rootP, "s3:CreateBucket", "arn:aws:s3:::new-bucket"));
+        assertTrue(allows(rootP, "s3:GetObject", "arn:aws:s3:::mine/k"));
+        assertFalse(allows(stranger, "s3:GetObject", "arn:aws:s3:::mine/k"));
+        assertTrue(allows(rootP, "s3:CreateBucket", "arn:aws:s3:::new-bucket"));
+    }
+
+    private boolean allows(Principal p, String action, String resource) {
+        return wired.authorizer().allows(dev.dualkey.gateway.authz.RequestContextBuilder
+                .of(dev.dualkey.gateway.authz.Subject.of(p), java.time.Clock.systemUTC())
+                .build(new dev.dualkey.gateway.authz.Check(action, resource)));
     }
 
     @Test

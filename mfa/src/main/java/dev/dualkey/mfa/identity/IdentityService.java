@@ -584,7 +584,9 @@ public final class IdentityService {
      * Identity-policy authorization: root may do anything in its own account; an IAM user only what its inline
      * policies allow (explicit Deny wins, default deny). The context gets {@code aws:username},
      * {@code aws:userid}, {@code aws:PrincipalAccount}, {@code aws:PrincipalArn} plus {@code extraKeys} (e.g.
-     * {@code aws:MultiFactorAuthPresent}, {@code aws:SecureTransport}).
+     * {@code aws:MultiFactorAuthPresent}, {@code aws:SecureTransport}). A key not in {@code extraKeys} is absent,
+     * as on AWS: {@code aws:MultiFactorAuthPresent} is left out for long-term access keys, so
+     * {@code Bool false} does not match them and {@code BoolIfExists false} does.
      *
      * @param action   e.g. {@code iam:CreateVirtualMFADevice}, {@code s3:DeleteObjectVersion}
      * @param resource resource ARN, e.g. {@code arn:aws:iam::123456789012:user/alice}
@@ -607,7 +609,6 @@ public final class IdentityService {
         keys.put("aws:userid", caller.userId());
         keys.put("aws:PrincipalAccount", caller.accountId());
         keys.put("aws:PrincipalArn", caller.arn());
-        keys.putIfAbsent(RequestContext.MFA_PRESENT, "false");
         return evaluateUserPolicies(caller, new RequestContext(action, resource, keys, multiValuedKeys));
     }
 

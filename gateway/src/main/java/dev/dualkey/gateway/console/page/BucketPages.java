@@ -116,17 +116,22 @@ public final class BucketPages {
 
     // ---- browse -------------------------------------------------------------------------------------------
 
+    /** The condition keys of the listing this page makes, as ListObjectVersions would carry them. */
+    private static Map<String, String> listingKeys(String prefix) {
+        return Map.of("s3:prefix", prefix, "s3:delimiter", "/", "s3:max-keys", Integer.toString(PAGE_SIZE));
+    }
+
     /** GET /buckets/{bucket}: objects under a prefix, with all versions. */
     public ConsoleResponse browse(ConsoleRequest req, ConsoleUser user, boolean showUsers, String bucket, String error) {
         BucketInfo info = ownedBucket(user, bucket);
         if (info == null) {
             return notFound(user, showUsers);
         }
-        if (!authorizer.allowed(user, "s3:ListBucketVersions", Authorizer.bucketArn(bucket))) {
+        String prefix = req.query().get("prefix");
+        if (!authorizer.allowed(user, "s3:ListBucketVersions", Authorizer.bucketArn(bucket), listingKeys(prefix))) {
             return renderer.page(403, user, Section.BUCKETS, showUsers, bucket, null,
                     "You are not allowed to list this bucket (s3:ListBucketVersions).", SafeHtml.EMPTY);
         }
-        String prefix = req.query().get("prefix");
         ListVersionsPage page = store.listObjectVersions(bucket, new ListVersionsQuery(prefix, "/",
                 req.query().get("keyMarker"), req.query().get("versionIdMarker"), PAGE_SIZE));
         String csrf = renderer.csrfFor(user);
@@ -268,7 +273,7 @@ public final class BucketPages {
         String versionId = req.query().get("versionId");
         boolean specific = !versionId.isEmpty();
         if (!authorizer.allowed(user, specific ? "s3:GetObjectVersion" : "s3:GetObject",
-                Authorizer.objectArn(bucket, key))) {
+                Authorizer.objectArn(bucket, key), specific ? Map.of("s3:VersionId", versionId) : Map.of())) {
             return browse(req, user, showUsers, bucket, "You are not allowed to download this object.");
         }
         ObjectReader reader;

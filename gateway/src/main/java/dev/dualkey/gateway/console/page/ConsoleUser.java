@@ -1,5 +1,6 @@
 package dev.dualkey.gateway.console.page;
 
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -10,12 +11,23 @@ import java.util.Objects;
  * @param userName     the IAM user name, or {@code null} for the root user
  * @param sessionToken the session cookie value (binds CSRF tokens; never shown)
  * @param mfaPresent   whether the session was established with an MFA code ({@code aws:MultiFactorAuthPresent})
+ * @param mfaAuthenticatedAt when that code was given (the sign-in), for {@code aws:MultiFactorAuthAge}; null
+ *                     without MFA
  */
 public record ConsoleUser(String accountId, String accountAlias, String userName, String sessionToken,
-                          boolean mfaPresent) {
+                          boolean mfaPresent, Instant mfaAuthenticatedAt) {
     public ConsoleUser {
         Objects.requireNonNull(accountId, "accountId");
         Objects.requireNonNull(sessionToken, "sessionToken");
+        if (!mfaPresent) {
+            mfaAuthenticatedAt = null;
+        }
+    }
+
+    /** A user whose MFA time is not known (the session's sign-in time stands for it when MFA was used). */
+    public ConsoleUser(String accountId, String accountAlias, String userName, String sessionToken,
+                       boolean mfaPresent) {
+        this(accountId, accountAlias, userName, sessionToken, mfaPresent, null);
     }
 
     /** Whether this is the account's root user. */

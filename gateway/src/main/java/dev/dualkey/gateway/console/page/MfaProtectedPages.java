@@ -1,6 +1,7 @@
 package dev.dualkey.gateway.console.page;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import dev.dualkey.gateway.auth.Principal;
@@ -211,7 +212,8 @@ public final class MfaProtectedPages {
         if (key.isEmpty() || versionId.isEmpty()) {
             return page.show(req, user, info.name(), "Choose a version to delete.");
         }
-        if (!authorizer.allowed(user, "s3:DeleteObjectVersion", Authorizer.objectArn(info.name(), key))) {
+        if (!authorizer.allowed(user, "s3:DeleteObjectVersion", Authorizer.objectArn(info.name(), key),
+                Map.of("s3:VersionId", versionId))) {
             return page.show(req, user, info.name(),
                     "You are not allowed to delete object versions here (s3:DeleteObjectVersion).");
         }

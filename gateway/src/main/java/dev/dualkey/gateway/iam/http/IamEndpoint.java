@@ -76,7 +76,8 @@ public final class IamEndpoint implements Endpoint {
             public Reply complete(byte[] body) {
                 AuthResult auth = authenticate(head, body);
                 IamResponse r = handler.handle(head.method().name(), head.header("Content-Type"), head.rawQuery(),
-                        body, caller(auth.principal()), auth.accessKeyId(), head.requestId(), "-");
+                        body, caller(auth.principal()), auth.accessKeyId(), head.requestId(),
+                        head.clientAddress() == null ? "-" : head.clientAddress(), head.secure());
                 return reply(r);
             }
         };

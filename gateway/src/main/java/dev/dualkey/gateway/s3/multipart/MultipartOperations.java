@@ -1,6 +1,5 @@
 package dev.dualkey.gateway.s3.multipart;
 
-import dev.dualkey.gateway.auth.Authorizer;
 import dev.dualkey.gateway.http.Exchange;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.gateway.protect.ProtectedOperations;
@@ -44,7 +43,6 @@ import java.util.Objects;
  */
 public final class MultipartOperations {
     private final ObjectStore store;
-    private final Authorizer authorizer;
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
 
@@ -53,10 +51,8 @@ public final class MultipartOperations {
      *                                version under MFA Delete needs a code, decided atomically with the publish)
      * @param mfaOverPlainHttpAllowed whether {@code x-amz-mfa} may come without TLS (decision D4)
      */
-    public MultipartOperations(ObjectStore store, Authorizer authorizer, ProtectedOperations protect,
-                               boolean mfaOverPlainHttpAllowed) {
+    public MultipartOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed) {
         this.store = Objects.requireNonNull(store, "store");
-        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
     }
@@ -119,11 +115,9 @@ public final class MultipartOperations {
     Reply uploadPartCopy(S3Request req) {
         int part = partNumber(req);
         String uploadId = uploadId(req);
+        // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
+        // s3:PutObject by the endpoint (ActionTable).
         CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
-        if (!authorizer.isAllowed(req.principal(), "s3:GetObject",
-                "arn:aws:s3:::" + src.bucket() + "/" + src.key())) {
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
-        }
         ObjectVersion source;
         try {
             source = store.headObject(src.bucket(), src.key(), src.versionId());

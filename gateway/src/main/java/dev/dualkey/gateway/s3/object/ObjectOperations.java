@@ -1,6 +1,6 @@
 package dev.dualkey.gateway.s3.object;
 
-import dev.dualkey.gateway.auth.Authorizer;
+import dev.dualkey.gateway.authz.ActionTable;
 import dev.dualkey.gateway.http.Exchange;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.gateway.s3.Conditions;
@@ -31,6 +31,7 @@ import dev.dualkey.storage.model.DeleteOutcome;
 import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.ObjectVersion;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,16 +49,13 @@ public final class ObjectOperations {
             "response-content-encoding", "Content-Encoding");
 
     private final ObjectStore store;
-    private final Authorizer authorizer;
 
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
 
     /** @param protect where every change MFA Delete guards is made (the rule and the code check inside the store) */
-    public ObjectOperations(ObjectStore store, Authorizer authorizer, ProtectedOperations protect,
-                            boolean mfaOverPlainHttpAllowed) {
+    public ObjectOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed) {
         this.store = Objects.requireNonNull(store, "store");
-        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
     }
@@ -209,11 +207,9 @@ public final class ObjectOperations {
     // ---- CopyObject -----------------------------------------------------------------------------------
 
     Reply copyObject(S3Request req) {
+        // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
+        // s3:PutObject by the endpoint (ActionTable).
         CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
-        if (!authorizer.isAllowed(req.principal(), "s3:GetObject",
-                "arn:aws:s3:::" + src.bucket() + "/" + src.key())) {
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
-        }
         String directive = req.header("x-amz-metadata-directive");
         boolean replace;
         if (directive == null || directive.equals("COPY")) {
@@ -315,20 +311,48 @@ public final class ObjectOperations {
         if (objects.isEmpty() || objects.size() > MAX_DELETE_KEYS) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
-        // MFA Delete covers the whole request: checked once, before anything is deleted.
+        // Authorization is per entry, as AWS evaluates it: s3:DeleteObject (or s3:DeleteObjectVersion with a
+        // version id) on that key's ARN with that entry's s3:VersionId; a refused entry is reported as AccessDenied
+        // and never reaches the store. Every entry is read and judged before anything is deleted.
+        List<String> keys = new ArrayList<>(objects.size());
         List<String> versionIds = new ArrayList<>(objects.size());
-        for (XmlElement o : objects) {
-            versionIds.add(o.childText("VersionId").filter(s -> !s.isEmpty()).orElse(null));
-        }
-        ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
-        boolean codeAccepted = S3Refusals.orThrow(protect.checkDeleteObjects(mfa, req.bucket(), versionIds), mfa);
-        XmlWriter w = XmlWriter.s3("DeleteResult");
+        List<Boolean> allowed = new ArrayList<>(objects.size());
+        List<String> allowedVersionIds = new ArrayList<>(objects.size());
         for (XmlElement o : objects) {
             String key = o.child("Key").map(XmlElement::rawText).orElse(null);
             if (key == null || key.isEmpty()) {
                 throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             }
             String versionId = o.childText("VersionId").filter(s -> !s.isEmpty()).orElse(null);
+            keys.add(key);
+            versionIds.add(versionId);
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            Map<String, String> entryKeys = new HashMap<>();
+            if (versionIds.get(i) != null) {
+                entryKeys.put("s3:VersionId", versionIds.get(i));
+            }
+            boolean ok = req.access().allows(
+                    ActionTable.deleteObjectsEntry(req.bucket(), keys.get(i), versionIds.get(i)), entryKeys);
+            allowed.add(ok);
+            if (ok) {
+                allowedVersionIds.add(versionIds.get(i));
+            }
+        }
+        // MFA Delete covers the entries the caller may delete: checked once, before anything is deleted.
+        ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
+        boolean codeAccepted = !allowedVersionIds.isEmpty()
+                && S3Refusals.orThrow(protect.checkDeleteObjects(mfa, req.bucket(), allowedVersionIds), mfa);
+        XmlWriter w = XmlWriter.s3("DeleteResult");
+        for (int i = 0; i < keys.size(); i++) {
+            String key = keys.get(i);
+            String versionId = versionIds.get(i);
+            if (!allowed.get(i)) {
+                w.start("Error").element("Key", key).element("VersionId", versionId)
+                        .element("Code", S3ErrorCode.ACCESS_DENIED.code())
+                        .element("Message", S3ErrorCode.ACCESS_DENIED.defaultMessage()).end();
+                continue;
+            }
             try {
                 DeleteOutcome out = S3Refusals.orThrow(
                         protect.deleteObjectsEntry(mfa, req.bucket(), key, versionId, codeAccepted), mfa);
