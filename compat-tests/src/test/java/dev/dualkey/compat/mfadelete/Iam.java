@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.iam.model.CreateAccessKeyResponse;
 /** SDK v2 IAM against a test server (its IAM Query API shares the S3 listener), and the few calls tests need. */
 public final class Iam {
     /** Lets a user do anything: the MFA Delete gate must still refuse what only the bucket owner may do. */
-    static final String ALLOW_EVERYTHING = """
+    public static final String ALLOW_EVERYTHING = """
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
 
     private Iam() {
