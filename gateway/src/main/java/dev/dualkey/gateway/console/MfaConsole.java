@@ -1,16 +1,15 @@
 package dev.dualkey.gateway.console;
 
-import dev.dualkey.gateway.iam.action.IamOperations;
-import dev.dualkey.gateway.identity.MfaAuthorizer;
-import dev.dualkey.gateway.identity.MfaErrorTranslator;
-import dev.dualkey.gateway.identity.MfaIamDirectory;
-import java.util.Optional;
-
 import java.time.Clock;
+import java.util.Optional;
 
 import dev.dualkey.gateway.console.page.Authorizer;
 import dev.dualkey.gateway.console.page.ConsolePages;
 import dev.dualkey.gateway.console.web.ConsoleApp;
+import dev.dualkey.gateway.iam.action.IamOperations;
+import dev.dualkey.gateway.identity.MfaAuthorizer;
+import dev.dualkey.gateway.identity.MfaErrorTranslator;
+import dev.dualkey.gateway.identity.MfaIamDirectory;
 import dev.dualkey.gateway.mfadelete.MfaDeleteGate;
 import dev.dualkey.mfa.MfaServices;
 import dev.dualkey.mfa.audit.AuditLog;
