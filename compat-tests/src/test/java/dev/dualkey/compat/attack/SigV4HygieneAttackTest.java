@@ -96,7 +96,8 @@ class SigV4HygieneAttackTest {
                 .unsignedHeader("x-amz-meta-injected", "1").unsignedHeader("x-amz-storage-class", "GLACIER").send();
         assertEquals(403, r.status(), r.bodyText());
         assertEquals("AccessDenied", r.errorCode());
-        assertEquals("There were headers present in the request which were not signed", r.xmlText("Message").orElseThrow());
+        assertEquals("There were headers present in the request which were not signed",
+                r.xmlText("Message").orElseThrow());
         String names = r.xmlText("HeadersNotSigned").orElseThrow();
         assertTrue(names.contains("x-amz-meta-injected") && names.contains("x-amz-storage-class"), names);
         assertFalse(exists(bucket, "k"));
@@ -202,6 +203,24 @@ class SigV4HygieneAttackTest {
             RawS3.Response list = raw.request("GET", "/" + bucket).service(service).send();
             assertNotEquals(200, list.status(), service + ": " + list.bodyText());
         }
+    }
+
+    /** And the other way: an IAM action signed for {@code s3} never reaches IAM (no user is created). */
+    @Test
+    void s3ScopedSignatureNeverRunsAnIamAction() {
+        String user = "hygiene-" + Long.toHexString(System.nanoTime());
+        RawS3.Response create = iamCall("s3", "Action=CreateUser&UserName=" + user + "&Version=2010-05-08");
+        // S3 answers it (501 NotImplemented: POST on the service), never IAM
+        assertNotEquals(200, create.status(), create.bodyText());
+        assertFalse(create.bodyText().contains("CreateUserResponse"), create.bodyText());
+        RawS3.Response get = iamCall("iam", "Action=GetUser&UserName=" + user + "&Version=2010-05-08");
+        assertEquals(404, get.status(), get.bodyText());
+        assertTrue(get.bodyText().contains("NoSuchEntity"), get.bodyText());
+    }
+
+    private static RawS3.Response iamCall(String service, String form) {
+        return raw.request("POST", "/").service(service)
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8").body(form).send();
     }
 
     @Test

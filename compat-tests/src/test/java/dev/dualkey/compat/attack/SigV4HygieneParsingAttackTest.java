@@ -208,7 +208,8 @@ class SigV4HygieneParsingAttackTest {
     void partNumbersArePlainDecimalOneToTenThousand(TestBuckets buckets) {
         String bucket = buckets.create();
         String upload = s3.createMultipartUpload(b -> b.bucket(bucket).key("mp")).uploadId();
-        for (String n : new String[] {"+5", "05", "1e3", " 1", "1 ", "0", "10001", "-1", "\u0665", "0x1", "2147483648"}) {
+        for (String n : new String[] {"+5", "05", "1e3", " 1", "1 ", "0", "10001", "-1", "\u0665", "0x1",
+                "2147483648"}) {
             RawS3.Response r = raw.request("PUT", "/" + bucket + "/mp").query("partNumber", n).query("uploadId", upload)
                     .body("part").send();
             assertEquals(400, r.status(), "'" + n + "': " + r.bodyText());

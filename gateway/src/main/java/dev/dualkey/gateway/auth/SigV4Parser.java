@@ -160,7 +160,8 @@ public final class SigV4Parser {
         }
         List<String> signed = splitHeaders(signedHeaders, true);
         return new SignatureInfo(scope[0], scope[1], scope[2], scope[3], signed,
-                signature.toLowerCase(Locale.ROOT), amzDate, time, true, expiresSeconds, presignedPayloadHash(req, signed));
+                signature.toLowerCase(Locale.ROOT), amzDate, time, true, expiresSeconds,
+                presignedPayloadHash(req, signed));
     }
 
     /**

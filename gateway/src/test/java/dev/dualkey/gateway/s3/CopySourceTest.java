@@ -23,7 +23,8 @@ class CopySourceTest {
     @Test
     void badEscapesAreInvalidArgument() {
         for (String h : new String[] {"bucket/k?versionId=%%", "bucket/%zz", "bucket/k%", "bucket/k%4",
-                "bucket/k?versionId=%", "bucket/k?%zz=1", "bucket/%ff%fe", "bucket/%c3", "/bucket/k?versionId=%e2%82"}) {
+                "bucket/k?versionId=%", "bucket/k?%zz=1", "bucket/%ff%fe", "bucket/%c3",
+                "/bucket/k?versionId=%e2%82"}) {
             S3Exception e = assertThrows(S3Exception.class, () -> CopySource.parse(h), h);
             assertEquals(S3ErrorCode.INVALID_ARGUMENT, e.error(), h);
             assertEquals("x-amz-copy-source", e.extras().get("ArgumentName"));
