@@ -20,14 +20,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Here the real {@code dualkey serve} runs with a quarter of that heap (64 MiB) and 2-second head and body idle
  * timeouts; 24 attack connections (half with {@code Expect: 100-continue}, half with a forged signature for an
- * unknown key, the rest unsigned) trickle for 12 s and reconnect whenever the server closes them. The attack
+ * unknown key, the rest unsigned) trickle for 8 s and reconnect whenever the server closes them. The attack
  * fails when: the server keeps answering authenticated SDK v2 requests with normal latency during and after it,
  * the process is alive (an OutOfMemoryError would end it), no attack connection outlives the bounds (2 s for the
  * head or the drained rest + slack), and SIGTERM still stops the loaded server.
  */
 class TransportMemoryAttackTest {
     private static final int CONNECTIONS = 24;
-    private static final Duration ATTACK = Duration.ofSeconds(12);
+    private static final Duration ATTACK = Duration.ofSeconds(8);
     /**
      * The longest an attack connection may live: the drained rest of a refused body must arrive within the body
      * idle timeout (2 s) after the refusal, plus scheduling slack on a shared machine.
