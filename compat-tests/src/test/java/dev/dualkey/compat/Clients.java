@@ -59,9 +59,26 @@ public final class Clients {
         return v2(gw, credentials(gw.root()), List.of(interceptors));
     }
 
+    /**
+     * SDK v2 synchronous client as the root user that drops pooled connections idle for {@code connectionMaxIdle}
+     * (the SDK's default is 60 s): for a server started with a shorter keep-alive bound, which the client must
+     * undercut so that it never reuses a connection the server is closing.
+     */
+    public static S3Client v2(GatewayEndpoint gw, Duration connectionMaxIdle) {
+        return v2(gw, credentials(gw.root()), List.of(), connectionMaxIdle);
+    }
+
     private static S3Client v2(GatewayEndpoint gw, StaticCredentialsProvider credentials,
                                List<ExecutionInterceptor> interceptors) {
+        return v2(gw, credentials, interceptors, null);
+    }
+
+    private static S3Client v2(GatewayEndpoint gw, StaticCredentialsProvider credentials,
+                               List<ExecutionInterceptor> interceptors, Duration connectionMaxIdle) {
         ApacheHttpClient.Builder http = ApacheHttpClient.builder().maxConnections(16);
+        if (connectionMaxIdle != null) {
+            http.connectionMaxIdleTime(connectionMaxIdle);
+        }
         if (gw.isTls()) {
             http.tlsTrustManagersProvider(() -> PinnedTls.trustManagers(gw.endpoint()));
         }

@@ -28,8 +28,12 @@ import software.amazon.awssdk.services.s3.S3Client;
 class TransportSlowClientTest {
     private static final int SOCKETS = 500;
     private static final double TIMEOUT_SECONDS = 2;
-    /** Scheduling slack on a shared 2-core machine (the check itself fires at the deadline). */
-    private static final double SLACK_SECONDS = 2.5;
+    /**
+     * Slack for scheduling on a shared 2-core CI machine (the server's check fires at the deadline; on an idle
+     * machine 500 slow heads were closed 2.0-2.9 s after they opened, median 2.4 s, with a 2 s timeout; at a
+     * load average of 20 the first closes came up to 4 s late). The landed build closed none of them at all.
+     */
+    private static final double SLACK_SECONDS = 6;
 
     private static TransportServeProcess server;
     private static S3Client s3;
@@ -37,8 +41,9 @@ class TransportSlowClientTest {
     @BeforeAll
     static void start() {
         server = TransportServeProcess.start("256m", "--request-head-timeout", "2", "--body-idle-timeout", "2");
-        s3 = Clients.v2(server.endpoint());
+        s3 = Clients.v2(server.endpoint(), java.time.Duration.ofSeconds(1));
         s3.createBucket(b -> b.bucket("slow"));
+        warmUp();
     }
 
     @AfterAll
@@ -58,9 +63,9 @@ class TransportSlowClientTest {
             for (int i = 0; i < SOCKETS; i++) {
                 slow.open("GET /slow/key HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
             }
-            List<Long> latencies = driveWhileOpen(slow, 1000, 10_000);
-            assertEquals(0, slow.openCount(), "slow heads still open after 10 s");
-            assertWithinBound(slow);
+            List<Long> latencies = driveWhileOpen(slow, 1000, 15_000);
+            assertEquals(0, slow.openCount(), "slow heads still open after 15 s");
+            assertWithinBound(slow, latencies);
             assertServedNormally(latencies);
         }
     }
@@ -78,9 +83,9 @@ class TransportSlowClientTest {
             for (int i = 0; i < SOCKETS; i++) {
                 stalled.open(prefix);
             }
-            List<Long> latencies = driveWhileOpen(stalled, Long.MAX_VALUE, 10_000);
-            assertEquals(0, stalled.openCount(), "stalled bodies still open after 10 s");
-            assertWithinBound(stalled);
+            List<Long> latencies = driveWhileOpen(stalled, Long.MAX_VALUE, 15_000);
+            assertEquals(0, stalled.openCount(), "stalled bodies still open after 15 s");
+            assertWithinBound(stalled, latencies);
             for (TransportTrickle.Conn c : stalled.connections()) {
                 String answer = c.receivedText();
                 assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
@@ -106,47 +111,78 @@ class TransportSlowClientTest {
     }
 
     /**
-     * Trickles a byte to each open socket every {@code trickleMillis} and polls for closes every 50 ms, while an
-     * SDK v2 client does a PUT and a GET every 200 ms; stops when all sockets are closed or after
-     * {@code maxMillis}. Returns the SDK round trips' latencies.
+     * Trickles a byte to each open socket every {@code trickleMillis} and waits for answers and closes, while an
+     * SDK v2 client on another thread does a PUT and a GET every 200 ms; stops when all sockets are closed or
+     * after {@code maxMillis}. Returns the SDK round trips' latencies (a failed round trip fails the test).
      */
     private static List<Long> driveWhileOpen(TransportTrickle sockets, long trickleMillis, long maxMillis)
-            throws InterruptedException {
-        List<Long> latencies = new ArrayList<>();
-        long start = System.nanoTime();
-        long nextTrickle = start + trickleMillis * 1_000_000L;
-        long nextProbe = start;
-        while (sockets.openCount() > 0 && System.nanoTime() - start < maxMillis * 1_000_000L) {
-            long now = System.nanoTime();
-            if (now >= nextTrickle) {
-                sockets.round((byte) 'a');
-                nextTrickle = now + trickleMillis * 1_000_000L;
-            } else {
-                sockets.pollAll();
-            }
-            if (now >= nextProbe) {
+            throws Exception {
+        List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ExecutorService prober = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.Future<?> probes = prober.submit(() -> {
+            while (!stop.get()) {
                 long t0 = System.nanoTime();
                 s3.putObject(b -> b.bucket("slow").key("probe"), RequestBody.fromString("served"));
                 String got = s3.getObjectAsBytes(b -> b.bucket("slow").key("probe")).asUtf8String();
                 assertEquals("served", got);
                 latencies.add((System.nanoTime() - t0) / 1_000_000);
-                nextProbe = System.nanoTime() + 200_000_000L;
+                Thread.sleep(200);
             }
-            Thread.sleep(50);
+            return null;
+        });
+        try {
+            long start = System.nanoTime();
+            long trickleNanos = trickleMillis == Long.MAX_VALUE ? Long.MAX_VALUE / 4 : trickleMillis * 1_000_000L;
+            long nextTrickle = start + trickleNanos;
+            while (sockets.openCount() > 0 && System.nanoTime() - start < maxMillis * 1_000_000L) {
+                long now = System.nanoTime();
+                if (now >= nextTrickle) {
+                    sockets.round((byte) 'a');
+                    nextTrickle = now + trickleNanos;
+                }
+                sockets.await(20);
+            }
+        } finally {
+            stop.set(true);
+            probes.get(60, java.util.concurrent.TimeUnit.SECONDS); // rethrows a failed round trip
+            prober.shutdown();
         }
-        return latencies;
+        return new ArrayList<>(latencies);
     }
 
-    private static void assertWithinBound(TransportTrickle sockets) {
-        double worst = sockets.connections().stream().mapToDouble(TransportTrickle.Conn::lifetimeSeconds).max()
-                .orElse(0);
-        assertTrue(worst <= TIMEOUT_SECONDS + SLACK_SECONDS, "a slow socket stayed open " + worst + " s");
+    private static void assertWithinBound(TransportTrickle sockets, List<Long> latencies) {
+        double[] lifetimes = sockets.connections().stream().mapToDouble(TransportTrickle.Conn::lifetimeSeconds)
+                .sorted().toArray();
+        double worst = lifetimes[lifetimes.length - 1];
+        assertTrue(worst <= TIMEOUT_SECONDS + SLACK_SECONDS, "a slow socket stayed open " + worst + " s (min "
+                + lifetimes[0] + ", median " + lifetimes[lifetimes.length / 2] + "); SDK round trips (ms) "
+                + latencies);
     }
 
+    /**
+     * Every round trip during the attack succeeded within 10 s, and one right after it within 3 s. The bounds are
+     * loose on purpose: CI machines are shared (this one ran at a load average of 20 on 2 cores, where the first
+     * round trip after 500 connections opened took about 5 s and later ones 0.1-0.4 s); a client the server
+     * stopped serving would fail or time out instead.
+     */
     private static void assertServedNormally(List<Long> latencies) {
-        assertTrue(latencies.size() >= 3, "too few SDK round trips during the attack: " + latencies);
+        assertTrue(!latencies.isEmpty(), "no SDK round trip during the attack");
         long worst = latencies.stream().mapToLong(Long::longValue).max().orElse(0);
-        assertTrue(worst < 1500, "an SDK PUT+GET took " + worst + " ms during the attack: " + latencies);
+        assertTrue(worst < 10_000, "an SDK PUT+GET took over 10 s during the attack: " + latencies);
+        long t0 = System.nanoTime();
+        s3.putObject(b -> b.bucket("slow").key("probe"), RequestBody.fromString("after"));
+        assertEquals("after", s3.getObjectAsBytes(b -> b.bucket("slow").key("probe")).asUtf8String());
+        long after = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(after < 3000, "an SDK PUT+GET after the attack took " + after + " ms");
+    }
+
+    /** A few round trips before the attack, so that the measured ones do not include the client's warm-up. */
+    private static void warmUp() {
+        for (int i = 0; i < 5; i++) {
+            s3.putObject(b -> b.bucket("slow").key("probe"), RequestBody.fromString("served"));
+            s3.getObjectAsBytes(b -> b.bucket("slow").key("probe"));
+        }
     }
 
     /** The head of a PUT signed for the root key with UNSIGNED-PAYLOAD and a body of {@code length} bytes. */

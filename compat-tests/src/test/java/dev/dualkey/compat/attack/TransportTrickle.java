@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,9 +22,15 @@ import java.util.List;
 final class TransportTrickle implements AutoCloseable {
     private final InetSocketAddress server;
     private final List<Conn> conns = new ArrayList<>();
+    private final Selector selector;
 
     TransportTrickle(int port) {
         this.server = new InetSocketAddress("127.0.0.1", port);
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** One slow connection. */
@@ -65,6 +73,11 @@ final class TransportTrickle implements AutoCloseable {
         }
         Conn c = new Conn(ch);
         conns.add(c);
+        try {
+            ch.register(selector, SelectionKey.OP_READ, c);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         if (!write(c, ByteBuffer.wrap(prefix))) {
             c.refusedAtOnce = true;
         }
@@ -83,12 +96,22 @@ final class TransportTrickle implements AutoCloseable {
         }
     }
 
-    /** Reads what is there without writing (to see closes while not sending). */
-    void pollAll() {
-        for (Conn c : conns) {
-            if (c.open()) {
-                poll(c);
+    /**
+     * Waits up to {@code millis} for answers or closes and reads them, without writing; a selector, not a busy
+     * poll of every socket, so the test client leaves the CPU to the server under test.
+     */
+    void await(long millis) {
+        try {
+            selector.select(Math.max(1, millis));
+            for (SelectionKey k : selector.selectedKeys()) {
+                Conn c = (Conn) k.attachment();
+                if (c.open()) {
+                    poll(c);
+                }
             }
+            selector.selectedKeys().clear();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -143,6 +166,11 @@ final class TransportTrickle implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
         for (Conn c : conns) {
             try {
                 c.channel.close();

@@ -72,9 +72,9 @@ public final class ServeCommand implements Callable<Integer> {
     int bodyIdleTimeoutSeconds;
 
     @Option(names = "--max-unauthenticated-connections", paramLabel = "N", description = "Connections open at once "
-            + "that have not carried an authenticated request; more are closed on accept (default: "
-            + "${DEFAULT-VALUE}).", defaultValue = "1024")
-    int maxUnauthenticatedConnections;
+            + "that have not carried an authenticated request; more are closed on accept (default: 1024, fewer "
+            + "on a heap under 320 MiB: a quarter of the heap holds their heads).")
+    Integer maxUnauthenticatedConnections;
 
     @Option(names = "--max-held-body-bytes", paramLabel = "BYTES", description = "Request-body bytes held in memory "
             + "at once over all connections before requests are answered 503 SlowDown (default: 64 MiB or an "
@@ -177,7 +177,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (requestHeadTimeoutSeconds < 1 || bodyIdleTimeoutSeconds < 1) {
             throw new IllegalArgumentException("--request-head-timeout and --body-idle-timeout must be at least 1");
         }
-        if (maxUnauthenticatedConnections < 1) {
+        if (maxUnauthenticatedConnections != null && maxUnauthenticatedConnections < 1) {
             throw new IllegalArgumentException("--max-unauthenticated-connections must be at least 1");
         }
         if (maxHeldBodyBytes != null && maxHeldBodyBytes < 1024 * 1024) {
@@ -185,7 +185,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         return new dev.dualkey.gateway.http.TransportLimits(
                 java.time.Duration.ofSeconds(requestHeadTimeoutSeconds),
-                java.time.Duration.ofSeconds(bodyIdleTimeoutSeconds), maxUnauthenticatedConnections,
+                java.time.Duration.ofSeconds(bodyIdleTimeoutSeconds), maxUnauthenticatedConnections != null
+                        ? maxUnauthenticatedConnections
+                        : dev.dualkey.gateway.http.TransportLimits.defaultMaxUnauthenticatedConnections(),
                 maxHeldBodyBytes != null ? maxHeldBodyBytes
                         : dev.dualkey.gateway.http.TransportLimits.defaultHeldBodyBytes());
     }

@@ -29,8 +29,10 @@ public record TransportLimits(Duration requestHeadTimeout, Duration bodyIdleTime
 
     /** Default head and body idle bound: AWS's figure for idle sockets is 20 s. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
-    /** Default cap on connections without an authenticated request (each holds at most one 80 KiB head). */
+    /** Upper bound of the default cap on connections without an authenticated request. */
     public static final int DEFAULT_MAX_UNAUTHENTICATED_CONNECTIONS = 1024;
+    /** What one connection reading a head may hold at most: the codec's 16 KiB line and 64 KiB of headers. */
+    static final long MAX_HEAD_BYTES = 80 * 1024;
     /** Upper bound of the default held-body budget. */
     public static final long DEFAULT_MAX_HELD_BODY_BYTES = 64L * 1024 * 1024;
 
@@ -47,12 +49,23 @@ public record TransportLimits(Duration requestHeadTimeout, Duration bodyIdleTime
     }
 
     /**
-     * 20 s head and body idle timeouts, 1024 unauthenticated connections, and a held-body budget of 64 MiB or an
-     * eighth of the maximum heap, whichever is smaller (a small-heap deployment keeps most of its heap for work).
+     * 20 s head and body idle timeouts, {@link #defaultMaxUnauthenticatedConnections()} unauthenticated
+     * connections, and a held-body budget of 64 MiB or an eighth of the maximum heap, whichever is smaller (a
+     * small-heap deployment keeps most of its memory for work).
      */
     public static TransportLimits defaults() {
-        return new TransportLimits(DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_MAX_UNAUTHENTICATED_CONNECTIONS,
+        return new TransportLimits(DEFAULT_TIMEOUT, DEFAULT_TIMEOUT, defaultMaxUnauthenticatedConnections(),
                 defaultHeldBodyBytes());
+    }
+
+    /**
+     * 1024, or fewer on a small heap: so many that their heads, at {@link #MAX_HEAD_BYTES} each, fill at most a
+     * quarter of the maximum heap (read buffers are direct memory, which the JVM caps at the heap size by default);
+     * at least 64. A 64 MiB heap gets 204, 320 MiB and more get 1024.
+     */
+    public static int defaultMaxUnauthenticatedConnections() {
+        long fit = Runtime.getRuntime().maxMemory() / (4 * MAX_HEAD_BYTES);
+        return (int) Math.max(64, Math.min(DEFAULT_MAX_UNAUTHENTICATED_CONNECTIONS, fit));
     }
 
     /** min(64 MiB, max heap / 8), at least 1 MiB. */
