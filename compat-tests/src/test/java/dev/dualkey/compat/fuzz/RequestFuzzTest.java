@@ -108,6 +108,10 @@ class RequestFuzzTest {
             if (a.status() / 100 == 2 && (w.kind == WireRequest.Kind.IAM || w.kind == WireRequest.Kind.STS)) {
                 iamSucceeded = true;
             }
+            if (done % 10_000 == 0) {
+                System.out.printf(Locale.ROOT, "RequestFuzzTest: %d requests, %.0f s, statuses %s%n", done,
+                        (System.nanoTime() - start) / 1e9, statuses);
+            }
             boolean last = i + 1 == from + requests || System.nanoTime() > deadline;
             if ((i + 1 - from) % BATCH == 0 || last) {
                 StoreSnapshot after = afterBatch(server, f, s3, rootIam);
