@@ -266,7 +266,8 @@ class RequestFuzzTest {
     private static String headerValue(Mutator m, Fixture f) {
         return switch (m.nextInt(6)) {
             case 0 -> m.nasty();
-            case 1 -> "/" + f.ctx.mfaBucket() + "/" + m.string(m.pick(f.ctx.keys())) + "?versionId="
+            case 1 -> "/" + f.ctx.mfaBucket() + "/" + m.string(dev.dualkey.gateway.auth.AwsUriEncoding.encode(
+                    m.pick(f.ctx.keys()), true)) + "?versionId="
                     + m.string(m.pick(f.ctx.versionIds()));
             case 2 -> m.string("bytes=0-10");
             case 3 -> m.huge(m.nasty());
@@ -350,7 +351,8 @@ class RequestFuzzTest {
                     .versioningConfiguration(v -> v.status(BucketVersioningStatus.ENABLED).mfaDelete(MFADelete.ENABLED)));
             s3.putBucketVersioning(b -> b.bucket(plainBucket).versioningConfiguration(v -> v
                     .status(BucketVersioningStatus.ENABLED)));
-            List<String> keys = List.of("a.txt", "dir/b.txt", "c d+e.txt", "\u00fc/\u4e2d.txt");
+            // the last key is one XML 1.0 cannot carry: listings must use encoding-type=url
+            List<String> keys = List.of("a.txt", "dir/b.txt", "c d+e.txt", "\u00fc/\u4e2d.txt", "ctl\u0001key");
             List<String> versions = new ArrayList<>();
             for (String bucket : List.of(mfaBucket, plainBucket)) {
                 for (String key : keys) {
