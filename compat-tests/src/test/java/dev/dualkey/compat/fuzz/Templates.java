@@ -46,7 +46,7 @@ final class Templates {
 
     static WireRequest s3(Mutator m, Context c) {
         String b = bucket(m, c);
-        String key = m.pick(c.keys());
+        String key = path(m.pick(c.keys()));
         String version = m.pick(c.versionIds());
         WireRequest w;
         switch (m.nextInt(16)) {
@@ -93,7 +93,7 @@ final class Templates {
             case 9: {
                 StringBuilder doc = new StringBuilder("<Delete><Quiet>false</Quiet>");
                 for (int i = 0, n = 1 + m.nextInt(3); i < n; i++) {
-                    doc.append("<Object><Key>").append(m.pick(c.keys())).append("</Key><VersionId>")
+                    doc.append("<Object><Key>").append(xmlText(m.pick(c.keys()))).append("</Key><VersionId>")
                             .append(m.pick(c.versionIds())).append("</VersionId></Object>");
                 }
                 String xml = doc.append("</Delete>").toString();
@@ -106,7 +106,7 @@ final class Templates {
                 break;
             }
             case 10:
-                w = new WireRequest(WireRequest.Kind.S3, c.s3Port(), "PUT", "/" + b + "/" + m.pick(c.keys()))
+                w = new WireRequest(WireRequest.Kind.S3, c.s3Port(), "PUT", "/" + b + "/" + path(m.pick(c.keys())))
                         .header("x-amz-copy-source", "/" + c.mfaBucket() + "/" + key + "?versionId=" + version);
                 break;
             case 11:
@@ -220,6 +220,16 @@ final class Templates {
             w.header("Origin", m.pick(List.of("http://evil.example", "null", "http://127.0.0.1:" + c.consolePort())));
         }
         return w;
+    }
+
+    /** A key as it goes into a request path: percent-encoded, slashes kept. */
+    private static String path(String key) {
+        return dev.dualkey.gateway.auth.AwsUriEncoding.encode(key, true);
+    }
+
+    /** A key as XML text (control characters dropped: XML 1.0 cannot carry them). */
+    private static String xmlText(String key) {
+        return key.replaceAll("[\\x00-\\x1f]", "").replace("&", "&amp;").replace("<", "&lt;");
     }
 
     private static byte[] bytes(String s) {
