@@ -206,11 +206,12 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         endpoint = null;
         head = new RequestHead(newRequestId(), newHostId(), request, tls, clientAddress(ctx));
         DecoderResult result = request.decoderResult();
-        if (result.isFailure()) {
+        if (result.isFailure() || head.malformedContentLength()) {
             // Bad request line or headers: framing is unknown, so answer and close.
             endpoint = endpoints.get(endpoints.size() - 1);
             keepAlive = false;
-            Reply reply = endpoint.error(head, new MalformedRequestException(String.valueOf(result.cause())));
+            Reply reply = endpoint.error(head, new MalformedRequestException(result.isFailure()
+                    ? String.valueOf(result.cause()) : "bad Content-Length"));
             sendReply(ctx, reply);
             return;
         }

@@ -30,6 +30,7 @@ public final class RequestHead {
     private final boolean secure;
     private final boolean expectContinue;
     private final long contentLength;
+    private final boolean malformedContentLength;
     private final boolean malformedUri;
     private final String clientAddress;
 
@@ -68,7 +69,21 @@ public final class RequestHead {
         this.headers = request.headers().copy();
         this.secure = secure;
         this.expectContinue = HttpUtil.is100ContinueExpected(request);
-        this.contentLength = HttpUtil.getContentLength(request, -1L);
+        long length;
+        boolean badLength = false;
+        try {
+            length = HttpUtil.getContentLength(request, -1L);
+        } catch (NumberFormatException e) { // e.g. "Content-Length:" with no digits: framing is unknown
+            length = -1L;
+            badLength = true;
+        }
+        this.contentLength = length;
+        this.malformedContentLength = badLength;
+    }
+
+    /** True when a Content-Length header is present but not a number: the request's framing is unknown. */
+    public boolean malformedContentLength() {
+        return malformedContentLength;
     }
 
     /** True when the path or query is not validly percent-encoded. */

@@ -17,6 +17,8 @@ public enum StsErrorCode {
     MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", 403),
     MISSING_PARAMETER("MissingParameter", 400),
     REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", 413),
+    REQUEST_TIMEOUT("RequestTimeout", 400),
+    SERVICE_UNAVAILABLE("ServiceUnavailable", 503),
     SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403),
     VALIDATION_ERROR("ValidationError", 400);
 

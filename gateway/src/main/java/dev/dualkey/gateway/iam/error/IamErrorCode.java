@@ -35,6 +35,7 @@ public enum IamErrorCode {
     MISSING_PARAMETER("MissingParameter", 400),
     REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", 413),
     REQUEST_EXPIRED("RequestExpired", 400),
+    REQUEST_TIMEOUT("RequestTimeout", 400),
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503),
     SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403),
     VALIDATION_ERROR("ValidationError", 400);

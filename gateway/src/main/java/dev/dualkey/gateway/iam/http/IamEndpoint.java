@@ -96,6 +96,9 @@ public final class IamEndpoint implements Endpoint {
      * with a placeholder hash that fails at the signature comparison has passed everything before it.
      */
     private void checkHead(RequestHead head) {
+        if (head.malformedUri()) { // a bad percent escape cannot be canonicalised: the client's error, not ours
+            throw new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
+        }
         try {
             verifier.verify(head.signable(), HEAD_CHECK_PAYLOAD_HASH);
         } catch (S3Exception e) {
@@ -158,6 +161,13 @@ public final class IamEndpoint implements Endpoint {
         }
         if (failure instanceof FrontDoorHandler.MalformedRequestException) {
             return new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request could not be read.");
+        }
+        if (failure instanceof FrontDoorHandler.RequestTimeoutException) {
+            return new IamException(IamErrorCode.REQUEST_TIMEOUT, "Your socket connection to the server was not read"
+                    + " from or written to within the timeout period. Idle connections will be closed.");
+        }
+        if (failure instanceof java.util.concurrent.RejectedExecutionException) {
+            return new IamException(IamErrorCode.SERVICE_UNAVAILABLE, "Service is unable to handle request.");
         }
         if (failure instanceof S3Exception s3) {
             return switch (s3.error()) {

@@ -61,6 +61,7 @@ public final class StsEndpoint implements Endpoint {
 
     @Override
     public Exchange begin(RequestHead head) {
+        checkHead(head); // before the front door reads any body byte
         return new Exchange.Aggregated() {
             @Override
             public long maxBodyBytes() {
@@ -71,7 +72,8 @@ public final class StsEndpoint implements Endpoint {
             public Reply complete(byte[] body) {
                 AuthResult auth = authenticate(head, body);
                 return reply(handler.handle(head.method().name(), head.header("Content-Type"), head.rawQuery(),
-                        body, auth.principal(), auth.accessKeyId(), head.requestId(), "-"));
+                        body, auth.principal(), auth.accessKeyId(), head.requestId(),
+                        head.clientAddress() == null ? "-" : head.clientAddress()));
             }
         };
     }
@@ -82,7 +84,32 @@ public final class StsEndpoint implements Endpoint {
         return reply(StsQueryHandler.error(e, head.requestId()));
     }
 
+    /**
+     * Every SigV4 check the head allows before the form is read (no memory before authentication): signed at all,
+     * date and skew, scope and service, signed headers, access key (and session token) valid. The Query protocol
+     * signs the body's hash, so the signature itself is checked in {@code complete}; a verify with a placeholder
+     * hash that fails only at the signature comparison has passed everything before it.
+     */
+    private void checkHead(RequestHead head) {
+        if (head.malformedUri()) {
+            throw new StsException(StsErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
+        }
+        try {
+            verifier.verify(head.signable(), HEAD_CHECK_PAYLOAD_HASH);
+        } catch (S3Exception e) {
+            if (e.error() != dev.dualkey.gateway.s3.error.S3ErrorCode.SIGNATURE_DOES_NOT_MATCH) {
+                throw fromSignatureError(e);
+            }
+        }
+    }
+
+    /** No body hashes to this (the SHA-256 preimage would be needed), so the head check never passes by accident. */
+    private static final String HEAD_CHECK_PAYLOAD_HASH = "0".repeat(64);
+
     private AuthResult authenticate(RequestHead head, byte[] body) {
+        if (head.malformedUri()) {
+            throw new StsException(StsErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
+        }
         try {
             return verifier.verify(head.signable(), sha256Hex(body));
         } catch (S3Exception e) {
@@ -92,6 +119,11 @@ public final class StsEndpoint implements Endpoint {
 
     /** SigV4 failures in STS's wording (AWS Query common errors). */
     static StsException fromSignatureError(S3Exception e) {
+        if (e.error() == dev.dualkey.gateway.s3.error.S3ErrorCode.ACCESS_DENIED
+                && e.extras().containsKey("HeadersNotSigned")) {
+            return new StsException(StsErrorCode.INCOMPLETE_SIGNATURE, e.getMessage() + ": "
+                    + e.extras().get("HeadersNotSigned"));
+        }
         return switch (e.error()) {
             case ACCESS_DENIED -> new StsException(StsErrorCode.MISSING_AUTHENTICATION_TOKEN,
                     "Request is missing Authentication Token");
@@ -117,6 +149,13 @@ public final class StsEndpoint implements Endpoint {
         }
         if (failure instanceof FrontDoorHandler.MalformedRequestException) {
             return new StsException(StsErrorCode.MALFORMED_QUERY_STRING, "The request could not be read.");
+        }
+        if (failure instanceof FrontDoorHandler.RequestTimeoutException) {
+            return new StsException(StsErrorCode.REQUEST_TIMEOUT, "Your socket connection to the server was not read"
+                    + " from or written to within the timeout period. Idle connections will be closed.");
+        }
+        if (failure instanceof java.util.concurrent.RejectedExecutionException) {
+            return new StsException(StsErrorCode.SERVICE_UNAVAILABLE, "Service is unable to handle request.");
         }
         if (failure instanceof S3Exception s3) {
             return switch (s3.error()) {
