@@ -139,9 +139,16 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
             discarding = true;
             return;
         }
+        String path;
+        try {
+            path = new QueryStringDecoder(req.uri()).path();
+        } catch (IllegalArgumentException e) { // a bad percent escape: answer, do not drop the connection
+            writeAndClose(ctx, ConsoleResponse.text(400, "Bad request"));
+            discarding = true;
+            return;
+        }
         head = req;
         discarding = false;
-        String path = new QueryStringDecoder(req.uri()).path();
         if (app.isUpload(req.method().name(), path)) {
             String boundary = MultipartParser.boundaryOf(req.headers().get(HttpHeaderNames.CONTENT_TYPE));
             if (boundary == null) {
