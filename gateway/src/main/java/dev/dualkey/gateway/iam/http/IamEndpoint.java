@@ -1,6 +1,7 @@
 package dev.dualkey.gateway.iam.http;
 
 import dev.dualkey.gateway.auth.AuthResult;
+import dev.dualkey.gateway.auth.QueryFormSignature;
 import dev.dualkey.gateway.auth.Principal;
 import dev.dualkey.gateway.auth.SigV4Verifier;
 import dev.dualkey.gateway.http.Endpoint;
@@ -18,9 +19,6 @@ import dev.dualkey.gateway.iam.error.IamException;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,12 +36,12 @@ public final class IamEndpoint implements Endpoint {
     private static final Logger LOG = LoggerFactory.getLogger(IamEndpoint.class);
     private static final String SCOPE_SUFFIX = "/iam/aws4_request";
 
-    private final SigV4Verifier verifier;
+    private final QueryFormSignature signature;
     private final IamQueryHandler handler;
 
     /** @param verifier a verifier for service {@code iam} over the identity store's credentials */
     public IamEndpoint(SigV4Verifier verifier, IamQueryHandler handler) {
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.signature = new QueryFormSignature(verifier);
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 
@@ -96,29 +94,27 @@ public final class IamEndpoint implements Endpoint {
      * with a placeholder hash that fails at the signature comparison has passed everything before it.
      */
     private void checkHead(RequestHead head) {
-        if (head.malformedUri()) { // a bad percent escape cannot be canonicalised: the client's error, not ours
-            throw new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
-        }
+        checkUri(head);
         try {
-            verifier.verify(head.signable(), HEAD_CHECK_PAYLOAD_HASH);
+            signature.checkHead(head.signable());
         } catch (S3Exception e) {
-            if (e.error() != dev.dualkey.gateway.s3.error.S3ErrorCode.SIGNATURE_DOES_NOT_MATCH) {
-                throw fromSignatureError(e);
-            }
+            throw fromSignatureError(e);
         }
     }
 
-    /** No body hashes to this (the SHA-256 preimage would be needed), so the head check never passes by accident. */
-    private static final String HEAD_CHECK_PAYLOAD_HASH = "0".repeat(64);
-
     private AuthResult authenticate(RequestHead head, byte[] body) {
-        if (head.malformedUri()) { // a bad percent escape cannot be canonicalised: the client's error, not ours
-            throw new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
-        }
+        checkUri(head);
         try {
-            return verifier.verify(head.signable(), sha256Hex(body));
+            return signature.verify(head.signable(), body);
         } catch (S3Exception e) {
             throw fromSignatureError(e);
+        }
+    }
+
+    /** A bad percent escape cannot be canonicalised: the client's error, never a 500. */
+    private static void checkUri(RequestHead head) {
+        if (head.malformedUri()) {
+            throw new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
         }
     }
 
@@ -199,13 +195,5 @@ public final class IamEndpoint implements Endpoint {
 
     private static Reply reply(IamResponse r) {
         return Reply.status(r.status()).body(r.body(), IamResponse.CONTENT_TYPE);
-    }
-
-    private static String sha256Hex(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

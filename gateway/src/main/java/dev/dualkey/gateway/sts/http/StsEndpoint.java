@@ -1,6 +1,7 @@
 package dev.dualkey.gateway.sts.http;
 
 import dev.dualkey.gateway.auth.AuthResult;
+import dev.dualkey.gateway.auth.QueryFormSignature;
 import dev.dualkey.gateway.auth.SigV4Verifier;
 import dev.dualkey.gateway.http.Endpoint;
 import dev.dualkey.gateway.http.Exchange;
@@ -13,9 +14,6 @@ import dev.dualkey.gateway.sts.StsException;
 import dev.dualkey.gateway.sts.StsQueryHandler;
 import dev.dualkey.gateway.sts.StsResponse;
 import io.netty.handler.codec.http.HttpRequest;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +32,12 @@ public final class StsEndpoint implements Endpoint {
     private static final String SCOPE_SUFFIX = "/sts/aws4_request";
     private static final String INVALID_TOKEN = "The security token included in the request is invalid.";
 
-    private final SigV4Verifier verifier;
+    private final QueryFormSignature signature;
     private final StsQueryHandler handler;
 
     /** @param verifier a verifier for service {@code sts} over the identity store's credentials */
     public StsEndpoint(SigV4Verifier verifier, StsQueryHandler handler) {
-        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.signature = new QueryFormSignature(verifier);
         this.handler = Objects.requireNonNull(handler, "handler");
     }
 
@@ -91,29 +89,27 @@ public final class StsEndpoint implements Endpoint {
      * hash that fails only at the signature comparison has passed everything before it.
      */
     private void checkHead(RequestHead head) {
-        if (head.malformedUri()) {
-            throw new StsException(StsErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
-        }
+        checkUri(head);
         try {
-            verifier.verify(head.signable(), HEAD_CHECK_PAYLOAD_HASH);
+            signature.checkHead(head.signable());
         } catch (S3Exception e) {
-            if (e.error() != dev.dualkey.gateway.s3.error.S3ErrorCode.SIGNATURE_DOES_NOT_MATCH) {
-                throw fromSignatureError(e);
-            }
+            throw fromSignatureError(e);
         }
     }
 
-    /** No body hashes to this (the SHA-256 preimage would be needed), so the head check never passes by accident. */
-    private static final String HEAD_CHECK_PAYLOAD_HASH = "0".repeat(64);
-
     private AuthResult authenticate(RequestHead head, byte[] body) {
-        if (head.malformedUri()) {
-            throw new StsException(StsErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
-        }
+        checkUri(head);
         try {
-            return verifier.verify(head.signable(), sha256Hex(body));
+            return signature.verify(head.signable(), body);
         } catch (S3Exception e) {
             throw fromSignatureError(e);
+        }
+    }
+
+    /** A bad percent escape cannot be canonicalised: the client's error, never a 500. */
+    private static void checkUri(RequestHead head) {
+        if (head.malformedUri()) {
+            throw new StsException(StsErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
         }
     }
 
@@ -173,13 +169,5 @@ public final class StsEndpoint implements Endpoint {
 
     private static Reply reply(StsResponse r) {
         return Reply.status(r.status()).body(r.body(), StsResponse.CONTENT_TYPE);
-    }
-
-    private static String sha256Hex(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
