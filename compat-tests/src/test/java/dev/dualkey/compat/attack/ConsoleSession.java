@@ -48,9 +48,19 @@ final class ConsoleSession {
 
     /** GET {@code /buckets/{bucket}} and keep the page's CSRF token for the next posts. */
     String openBucket(String bucket) {
-        String page = get("/buckets/" + bucket).body();
+        return open("/buckets/" + bucket);
+    }
+
+    /** GET a console page (e.g. {@code /users/alice}) and keep its CSRF token for the next posts. */
+    String open(String path) {
+        String page = get(path).body();
         csrf = csrfOf(page);
         return page;
+    }
+
+    /** GET a console page; its status and body as the browser would get them. */
+    HttpResponse<String> fetch(String path) {
+        return get(path);
     }
 
     /** POSTs a form of the signed-in session with its CSRF token; returns the status (303 = done). */
