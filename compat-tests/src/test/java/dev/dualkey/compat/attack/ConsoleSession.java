@@ -68,6 +68,31 @@ final class ConsoleSession {
         return post(path, csrf, fields).statusCode();
     }
 
+    /** GET a page (or a download) of the signed-in session, redirects not followed. */
+    HttpResponse<String> page(String path) {
+        return get(path);
+    }
+
+    /**
+     * POSTs the bucket page's upload form ({@code multipart/form-data}: CSRF token and prefix first, the file
+     * last, as the page orders them) with the CSRF token of the last {@link #openBucket}.
+     */
+    HttpResponse<String> upload(String bucket, String prefix, String fileName, String content) {
+        String boundary = "dualkey-" + Long.toHexString(System.nanoTime());
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + csrf + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"prefix\"\r\n\r\n" + prefix + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
+        return send(HttpRequest.newBuilder(base.resolve("/buckets/" + bucket + "/upload"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+    }
+
+    /** POSTs a form of the signed-in session with its CSRF token; returns the whole answer. */
+    HttpResponse<String> post(String path, Map<String, String> fields) {
+        return post(path, csrf, fields);
+    }
+
     private static String csrfOf(String page) {
         Matcher m = CSRF.matcher(page);
         if (!m.find()) {

@@ -3,8 +3,6 @@ package dev.dualkey.compat.attack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dualkey.compat.AccessKey;
 import dev.dualkey.compat.Clients;
 import dev.dualkey.compat.GatewayEndpoint;
@@ -12,11 +10,7 @@ import dev.dualkey.compat.GatewayExtension;
 import dev.dualkey.compat.TestBuckets;
 import dev.dualkey.compat.iam.IamClients;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -25,7 +19,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.CreateAccessKeyResponse;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Replays the end-to-end subset of the policy conformance table (mfa's {@code conformance.json}, cases with
@@ -36,55 +29,35 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 @ExtendWith(GatewayExtension.class)
 class PolicyConformanceReplayTest {
-    /** The table, read from the mfa module's test resources (surefire runs in compat-tests/). */
-    private static final Path TABLE = Path.of("..", "mfa", "src", "test", "resources", "dev", "dualkey", "mfa",
-            "policy", "conformance.json");
-
     @Test
     void apiAgreesWithTheEvaluatorOnEveryEndToEndRow(GatewayEndpoint gw, TestBuckets buckets) throws IOException {
-        JsonNode table = new ObjectMapper().readTree(Files.readString(TABLE));
+        PolicyConformanceRows table = PolicyConformanceRows.load();
         String bucket = buckets.create();
         Map<String, AccessKey> users = new HashMap<>();
         Map<String, String> names = new HashMap<>();
-        List<String> created = new ArrayList<>();
         int replayed = 0;
         try (IamClient iam = IamClients.v2(gw, gw.root()); S3Client root = Clients.v2(gw)) {
-            for (JsonNode c : table.get("cases")) {
-                if (!c.path("e2e").asBoolean(false)) {
-                    continue;
-                }
-                String id = c.get("id").asText();
-                List<String> policies = new ArrayList<>();
-                c.get("policies").forEach(p -> policies.add(p.asText()));
-                String setKey = String.join(",", policies);
+            for (PolicyConformanceRows.Row row : table.endToEnd()) {
+                String id = row.id();
+                String setKey = row.policySet();
                 if (!users.containsKey(setKey)) {
                     String name = "alice-" + UUID.randomUUID().toString().substring(0, 8);
                     iam.createUser(b -> b.userName(name));
-                    created.add(name);
-                    for (String p : policies) {
-                        String doc = table.get("policies").get(p).toString()
-                                .replace("examplebucket", bucket)
-                                .replace("alice", name)
-                                .replace("ALICE", name.toUpperCase(java.util.Locale.ROOT));
+                    for (String p : row.policies()) {
+                        String doc = table.policyDocument(p, bucket, name);
                         iam.putUserPolicy(b -> b.userName(name).policyName(p).policyDocument(doc));
                     }
                     CreateAccessKeyResponse k = iam.createAccessKey(b -> b.userName(name));
                     users.put(setKey, new AccessKey(k.accessKey().accessKeyId(), k.accessKey().secretAccessKey()));
                     names.put(setKey, name);
                 }
-                String name = names.get(setKey);
-                String resource = c.get("resource").asText().replace("alice", name);
-                String prefix = "arn:aws:s3:::examplebucket";
-                assertTrue(resource.startsWith(prefix), id);
-                String key = resource.length() > prefix.length() ? resource.substring(prefix.length() + 1) : null;
-                String action = c.get("action").asText();
+                String key = row.key(names.get(setKey));
                 if (key != null) {
                     root.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("v"));
                 }
-                boolean expectAllowed = c.get("expect").asText().equals("ALLOW");
                 try (S3Client s3 = Clients.v2(gw, users.get(setKey))) {
-                    int status = call(s3, action, bucket, key);
-                    if (expectAllowed) {
+                    int status = PolicyConformanceRows.sdkStatus(s3, row.action(), bucket, key);
+                    if (row.allowed()) {
                         assertTrue(status / 100 == 2, id + ": expected allowed, got " + status);
                     } else {
                         assertEquals(403, status, id);
@@ -104,25 +77,6 @@ class PolicyConformanceReplayTest {
                     iam.deleteUser(b -> b.userName(name));
                 }
             }
-        }
-    }
-
-    /** The HTTP status of {@code action} by the user; a 403 must carry AccessDenied. */
-    private static int call(S3Client s3, String action, String bucket, String key) {
-        try {
-            switch (action) {
-                case "s3:GetObject" -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
-                case "s3:PutObject" -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString("w"));
-                case "s3:DeleteObject" -> s3.deleteObject(b -> b.bucket(bucket).key(key));
-                case "s3:ListBucket" -> s3.listObjectsV2(b -> b.bucket(bucket));
-                default -> throw new AssertionError("no SDK call for " + action);
-            }
-            return 200;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 403) {
-                assertEquals("AccessDenied", e.awsErrorDetails().errorCode());
-            }
-            return e.statusCode();
         }
     }
 }

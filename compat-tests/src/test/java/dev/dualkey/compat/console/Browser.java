@@ -24,7 +24,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * {@code SE_OFFLINE} is set. When the binaries are missing, a test fails under {@code CI=true} and is
  * skipped, with a message, elsewhere.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Paths.get(System.getProperty("console.chromium", "/usr/bin/chromium"));
     static final Path CHROMEDRIVER = Paths.get(System.getProperty("console.chromedriver", "/usr/bin/chromedriver"));
     static final Path SCREENSHOTS = Paths.get("target", "screenshots");
@@ -38,7 +38,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Fails (CI) or skips (elsewhere) when Chromium or chromedriver is missing. */
-    static void requireBinaries() {
+    public static void requireBinaries() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         String message = "browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                 + " (Debian packages chromium and chromium-driver)";
@@ -50,7 +50,7 @@ final class Browser implements AutoCloseable {
         }
     }
 
-    static Browser open() {
+    public static Browser open() {
         requireBinaries();
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         System.setProperty("SE_OFFLINE", "true");
@@ -72,7 +72,7 @@ final class Browser implements AutoCloseable {
         return new Browser(driver, profile);
     }
 
-    WebDriver driver() {
+    public WebDriver driver() {
         return driver;
     }
 
