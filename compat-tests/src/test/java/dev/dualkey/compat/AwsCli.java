@@ -32,16 +32,26 @@ public final class AwsCli {
     private final Path workDir;
     /** AWS_SESSION_TOKEN for temporary (STS) credentials; null for long-term keys. */
     private final String sessionToken;
+    /** AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE; when set, no key comes from the environment. */
+    private final Path configFile;
+    private final Path credentialsFile;
 
     private AwsCli(GatewayEndpoint gw, AccessKey key, Path workDir) {
         this(gw, key, workDir, null);
     }
 
     private AwsCli(GatewayEndpoint gw, AccessKey key, Path workDir, String sessionToken) {
+        this(gw, key, workDir, sessionToken, null, null);
+    }
+
+    private AwsCli(GatewayEndpoint gw, AccessKey key, Path workDir, String sessionToken, Path configFile,
+                   Path credentialsFile) {
         this.gw = gw;
         this.key = key;
         this.workDir = workDir;
         this.sessionToken = sessionToken;
+        this.configFile = configFile;
+        this.credentialsFile = credentialsFile;
     }
 
     /** The CLI as the root user, or a failed (CI) / skipped (elsewhere) test when {@code aws} is missing. */
@@ -66,6 +76,14 @@ public final class AwsCli {
         return new AwsCli(gw, sessionKey, workDir, token);
     }
 
+    /**
+     * The same CLI reading its profiles from these files ({@code AWS_CONFIG_FILE},
+     * {@code AWS_SHARED_CREDENTIALS_FILE}) and no key from the environment: pass {@code --profile NAME}.
+     */
+    public AwsCli withProfileFiles(Path config, Path credentials) {
+        return new AwsCli(gw, key, workDir, null, config, credentials);
+    }
+
     /** Runs {@code aws <args> --endpoint-url ...} and waits up to {@code timeout}. */
     public Result run(Duration timeout, String... args) {
         List<String> command = new ArrayList<>();
@@ -88,6 +106,12 @@ public final class AwsCli {
         env.remove("AWS_SESSION_TOKEN");
         if (sessionToken != null) {
             env.put("AWS_SESSION_TOKEN", sessionToken);
+        }
+        if (configFile != null) {
+            env.remove("AWS_ACCESS_KEY_ID");
+            env.remove("AWS_SECRET_ACCESS_KEY");
+            env.put("AWS_CONFIG_FILE", configFile.toString());
+            env.put("AWS_SHARED_CREDENTIALS_FILE", credentialsFile.toString());
         }
         env.remove("AWS_PROFILE");
         try {

@@ -167,6 +167,7 @@ public final class GatewayServer implements AutoCloseable {
         private String domain;
         private String region = "us-east-1";
         private Clock clock = Clock.systemUTC();
+        private Clock policyClock;
         private boolean mfaOverPlainHttpAllowed;
         private dev.dualkey.mfa.device.MfaVerifier mfaVerifierSetting;
         private dev.dualkey.mfa.audit.AuditLog mfaAuditSetting;
@@ -236,6 +237,16 @@ public final class GatewayServer implements AutoCloseable {
         /** The clock SigV4 checks request times against. */
         public Builder clock(Clock c) {
             this.clock = c;
+            return this;
+        }
+
+        /**
+         * The clock of S3 requests' policy context ({@code aws:CurrentTime}, {@code aws:MultiFactorAuthAge}); by
+         * default {@link #clock}. Give it the identity store's clock: that clock stamps a session's MFA proof, so
+         * the proof's age must be measured on it too (tests move that clock instead of sleeping).
+         */
+        public Builder policyClock(Clock c) {
+            this.policyClock = Objects.requireNonNull(c, "policyClock");
             return this;
         }
 
@@ -362,7 +373,8 @@ public final class GatewayServer implements AutoCloseable {
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =
                         new dev.dualkey.gateway.http.RecentCredentials(credentialProvider);
-                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3", region), authz, clock,
+                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3", region), authz,
+                        policyClock != null ? policyClock : clock,
                         domain, handlers);
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3,

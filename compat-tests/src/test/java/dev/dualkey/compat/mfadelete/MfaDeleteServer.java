@@ -137,6 +137,7 @@ public final class MfaDeleteServer implements AutoCloseable {
                     .allowMfaOverPlainHttp(allowMfaOverPlainHttp)
                     .s3Address(new InetSocketAddress(bind, 0))
                     .region(GatewayExtension.REGION)
+                    .policyClock(clock) // sessions are stamped on it: aws:MultiFactorAuthAge too
                     .ioThreads(4);
             if (tls) {
                 builder.tls(TlsConfig.selfSigned());

@@ -35,7 +35,9 @@ import java.util.function.Consumer;
  * // tests: IdentitySetup.withRootKeys(id, secret).totpClock(testClock).passwordHashing(Params.forTests())
  * </pre>
  *
- * TOTP checks use {@link #totpClock}; SigV4 keeps the server's own clock.
+ * TOTP checks, STS sessions (issue, expiry, the MFA proof's stamp) and the IAM policy times measured against a
+ * session ({@code aws:MultiFactorAuthAge}, the 15-minute rule for root's devices) use {@link #totpClock}: a proof's
+ * age is measured on the clock that stamped it. SigV4 keeps the server's own clock.
  */
 public final class IdentitySetup {
     /** Root access key id of the first account, given instead of generated. */
@@ -135,10 +137,10 @@ public final class IdentitySetup {
             } catch (NoSuchBucketException e) {
                 return Optional.empty();
             }
-        }, sigV4Clock);
+        }, totpClock);
         IamQueryHandler iam = new IamQueryHandler(
                 IamActions.over(new MfaIamDirectory(store.identity(), store.devices())), authorizer,
-                new MfaErrorTranslator(), sigV4Clock);
+                new MfaErrorTranslator(), totpClock);
         IamEndpoint endpoint = new IamEndpoint(new SigV4Verifier(credentials, sigV4Clock, "iam"), iam);
         StsEndpoint sts = new StsEndpoint(new SigV4Verifier(credentials, sigV4Clock, "sts"),
                 new StsQueryHandler(store.sessions(), store.identity()));
