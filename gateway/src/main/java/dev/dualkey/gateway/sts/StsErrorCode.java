@@ -17,6 +17,7 @@ public enum StsErrorCode {
     MISSING_AUTHENTICATION_TOKEN("MissingAuthenticationToken", 403),
     MISSING_PARAMETER("MissingParameter", 400),
     REQUEST_ENTITY_TOO_LARGE("RequestEntityTooLarge", 413),
+    REQUEST_EXPIRED("RequestExpired", 400),
     REQUEST_TIMEOUT("RequestTimeout", 400),
     SERVICE_UNAVAILABLE("ServiceUnavailable", 503),
     SIGNATURE_DOES_NOT_MATCH("SignatureDoesNotMatch", 403),
@@ -42,5 +43,19 @@ public enum StsErrorCode {
     /** {@code Sender} or {@code Receiver}, the {@code <Type>} element. */
     public String faultType() {
         return httpStatus >= 500 ? "Receiver" : "Sender";
+    }
+
+    /**
+     * The constant for wire code {@code code} (the Query protocol's common errors are shared by IAM and STS).
+     *
+     * @throws IllegalArgumentException for a code this protocol does not have
+     */
+    public static StsErrorCode fromCode(String code) {
+        for (StsErrorCode c : values()) {
+            if (c.code.equals(code)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no STS error code " + code);
     }
 }

@@ -71,4 +71,18 @@ public enum IamErrorCode {
     public String faultType() {
         return httpStatus >= 500 ? "Receiver" : "Sender";
     }
+
+    /**
+     * The constant for wire code {@code code} (the Query protocol's common errors are shared by IAM and STS).
+     *
+     * @throws IllegalArgumentException for a code this protocol does not have
+     */
+    public static IamErrorCode fromCode(String code) {
+        for (IamErrorCode c : values()) {
+            if (c.code.equals(code)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("no IAM error code " + code);
+    }
 }

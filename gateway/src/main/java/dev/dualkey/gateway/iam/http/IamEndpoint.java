@@ -1,12 +1,10 @@
 package dev.dualkey.gateway.iam.http;
 
 import dev.dualkey.gateway.auth.AuthResult;
-import dev.dualkey.gateway.auth.QueryFormSignature;
 import dev.dualkey.gateway.auth.Principal;
 import dev.dualkey.gateway.auth.SigV4Verifier;
 import dev.dualkey.gateway.http.Endpoint;
 import dev.dualkey.gateway.http.Exchange;
-import dev.dualkey.gateway.http.FrontDoorHandler;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.gateway.http.RequestHead;
 import dev.dualkey.gateway.iam.IamCaller;
@@ -16,6 +14,8 @@ import dev.dualkey.gateway.iam.IamResponse;
 import dev.dualkey.gateway.iam.error.IamErrorCode;
 import dev.dualkey.gateway.iam.error.IamErrorWriter;
 import dev.dualkey.gateway.iam.error.IamException;
+import dev.dualkey.gateway.query.QueryCommonError;
+import dev.dualkey.gateway.query.QueryFormSignature;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -120,64 +120,21 @@ public final class IamEndpoint implements Endpoint {
 
     /** SigV4 failures in IAM's wording (AWS Query common errors). */
     static IamException fromSignatureError(S3Exception e) {
-        if (e.error() == dev.dualkey.gateway.s3.error.S3ErrorCode.ACCESS_DENIED
-                && e.extras().containsKey("HeadersNotSigned")) {
-            // Signed-header rules (host and every x-amz-* signed): a malformed signature, not a missing one.
-            return new IamException(IamErrorCode.INCOMPLETE_SIGNATURE, e.getMessage() + ": "
-                    + e.extras().get("HeadersNotSigned"));
-        }
-        if (e.error() == dev.dualkey.gateway.s3.error.S3ErrorCode.ACCESS_DENIED && e.extras().containsKey("Expires")) {
-            return new IamException(IamErrorCode.REQUEST_EXPIRED, "Request has expired.");
-        }
-        return switch (e.error()) {
-            case ACCESS_DENIED -> new IamException(IamErrorCode.MISSING_AUTHENTICATION_TOKEN,
-                    "Request is missing Authentication Token");
-            // temporary credentials (STS sessions): a missing or wrong x-amz-security-token, an expired session
-            case INVALID_TOKEN -> new IamException(IamErrorCode.INVALID_CLIENT_TOKEN_ID,
-                    "The security token included in the request is invalid.");
-            case EXPIRED_TOKEN -> new IamException(IamErrorCode.EXPIRED_TOKEN,
-                    "The security token included in the request is expired");
-            case INVALID_ACCESS_KEY_ID -> new IamException(IamErrorCode.INVALID_CLIENT_TOKEN_ID,
-                    "The security token included in the request is invalid.");
-            case SIGNATURE_DOES_NOT_MATCH -> new IamException(IamErrorCode.SIGNATURE_DOES_NOT_MATCH,
-                    "The request signature we calculated does not match the signature you provided. Check your "
-                            + "AWS Secret Access Key and signing method. Consult the service documentation for "
-                            + "details.");
-            case REQUEST_TIME_TOO_SKEWED -> new IamException(IamErrorCode.SIGNATURE_DOES_NOT_MATCH,
-                    "Signature expired: the request time is more than 15 minutes away from the server time.");
-            default -> new IamException(IamErrorCode.INCOMPLETE_SIGNATURE, e.getMessage() == null
-                    ? "The request signature does not conform to AWS standards." : e.getMessage());
-        };
+        return common(QueryCommonError.of(e));
     }
 
     static IamException translate(Throwable failure) {
-        if (failure instanceof FrontDoorHandler.BodyTooLargeException) {
-            return new IamException(IamErrorCode.REQUEST_ENTITY_TOO_LARGE,
-                    "Request body exceeds the maximum of " + IamRequestParser.MAX_BODY_BYTES + " bytes.");
-        }
-        if (failure instanceof FrontDoorHandler.MalformedRequestException) {
-            return new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request could not be read.");
-        }
-        if (failure instanceof FrontDoorHandler.RequestTimeoutException) {
-            return new IamException(IamErrorCode.REQUEST_TIMEOUT, "Your socket connection to the server was not read"
-                    + " from or written to within the timeout period. Idle connections will be closed.");
-        }
-        if (failure instanceof java.util.concurrent.RejectedExecutionException) {
-            return new IamException(IamErrorCode.SERVICE_UNAVAILABLE, "Service is unable to handle request.");
-        }
-        if (failure instanceof S3Exception s3) {
-            return switch (s3.error()) {
-                case ACCESS_DENIED, INVALID_ACCESS_KEY_ID, SIGNATURE_DOES_NOT_MATCH, REQUEST_TIME_TOO_SKEWED ->
-                        fromSignatureError(s3);
-                default -> new IamException(
-                        s3.error().httpStatus() == 413 || "EntityTooLarge".equals(s3.error().code())
-                                ? IamErrorCode.REQUEST_ENTITY_TOO_LARGE : IamErrorCode.MALFORMED_QUERY_STRING,
-                        "The request could not be read.");
-            };
+        QueryCommonError common = QueryCommonError.of(failure, IamRequestParser.MAX_BODY_BYTES);
+        if (common != null) {
+            return common(common);
         }
         LOG.error("IAM request failed", failure);
         return new IamException(IamErrorCode.SERVICE_FAILURE,
                 "The request processing has failed because of an unknown error, exception or failure.");
+    }
+
+    private static IamException common(QueryCommonError e) {
+        return new IamException(IamErrorCode.fromCode(e.code()), e.message());
     }
 
     /** The gateway principal as the IAM layer sees it; the path is read back from the user ARN. */

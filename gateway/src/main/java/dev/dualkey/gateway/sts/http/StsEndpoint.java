@@ -1,13 +1,13 @@
 package dev.dualkey.gateway.sts.http;
 
 import dev.dualkey.gateway.auth.AuthResult;
-import dev.dualkey.gateway.auth.QueryFormSignature;
 import dev.dualkey.gateway.auth.SigV4Verifier;
 import dev.dualkey.gateway.http.Endpoint;
 import dev.dualkey.gateway.http.Exchange;
-import dev.dualkey.gateway.http.FrontDoorHandler;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.gateway.http.RequestHead;
+import dev.dualkey.gateway.query.QueryCommonError;
+import dev.dualkey.gateway.query.QueryFormSignature;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.sts.StsErrorCode;
 import dev.dualkey.gateway.sts.StsException;
@@ -30,7 +30,6 @@ public final class StsEndpoint implements Endpoint {
     public static final int MAX_BODY_BYTES = 16 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(StsEndpoint.class);
     private static final String SCOPE_SUFFIX = "/sts/aws4_request";
-    private static final String INVALID_TOKEN = "The security token included in the request is invalid.";
 
     private final QueryFormSignature signature;
     private final StsQueryHandler handler;
@@ -115,56 +114,21 @@ public final class StsEndpoint implements Endpoint {
 
     /** SigV4 failures in STS's wording (AWS Query common errors). */
     static StsException fromSignatureError(S3Exception e) {
-        if (e.error() == dev.dualkey.gateway.s3.error.S3ErrorCode.ACCESS_DENIED
-                && e.extras().containsKey("HeadersNotSigned")) {
-            return new StsException(StsErrorCode.INCOMPLETE_SIGNATURE, e.getMessage() + ": "
-                    + e.extras().get("HeadersNotSigned"));
-        }
-        return switch (e.error()) {
-            case ACCESS_DENIED -> new StsException(StsErrorCode.MISSING_AUTHENTICATION_TOKEN,
-                    "Request is missing Authentication Token");
-            case INVALID_ACCESS_KEY_ID, INVALID_TOKEN -> new StsException(StsErrorCode.INVALID_CLIENT_TOKEN_ID,
-                    INVALID_TOKEN);
-            case EXPIRED_TOKEN -> new StsException(StsErrorCode.EXPIRED_TOKEN,
-                    "The security token included in the request is expired");
-            case SIGNATURE_DOES_NOT_MATCH -> new StsException(StsErrorCode.SIGNATURE_DOES_NOT_MATCH,
-                    "The request signature we calculated does not match the signature you provided. Check your "
-                            + "AWS Secret Access Key and signing method. Consult the service documentation for "
-                            + "details.");
-            case REQUEST_TIME_TOO_SKEWED -> new StsException(StsErrorCode.SIGNATURE_DOES_NOT_MATCH,
-                    "Signature expired: the request time is more than 15 minutes away from the server time.");
-            default -> new StsException(StsErrorCode.INCOMPLETE_SIGNATURE, e.getMessage() == null
-                    ? "The request signature does not conform to AWS standards." : e.getMessage());
-        };
+        return common(QueryCommonError.of(e));
     }
 
     static StsException translate(Throwable failure) {
-        if (failure instanceof FrontDoorHandler.BodyTooLargeException) {
-            return new StsException(StsErrorCode.REQUEST_ENTITY_TOO_LARGE,
-                    "Request body exceeds the maximum of " + MAX_BODY_BYTES + " bytes.");
-        }
-        if (failure instanceof FrontDoorHandler.MalformedRequestException) {
-            return new StsException(StsErrorCode.MALFORMED_QUERY_STRING, "The request could not be read.");
-        }
-        if (failure instanceof FrontDoorHandler.RequestTimeoutException) {
-            return new StsException(StsErrorCode.REQUEST_TIMEOUT, "Your socket connection to the server was not read"
-                    + " from or written to within the timeout period. Idle connections will be closed.");
-        }
-        if (failure instanceof java.util.concurrent.RejectedExecutionException) {
-            return new StsException(StsErrorCode.SERVICE_UNAVAILABLE, "Service is unable to handle request.");
-        }
-        if (failure instanceof S3Exception s3) {
-            return switch (s3.error()) {
-                case ACCESS_DENIED, INVALID_ACCESS_KEY_ID, INVALID_TOKEN, EXPIRED_TOKEN, SIGNATURE_DOES_NOT_MATCH,
-                        REQUEST_TIME_TOO_SKEWED -> fromSignatureError(s3);
-                default -> new StsException(s3.error().httpStatus() == 413
-                        || "EntityTooLarge".equals(s3.error().code()) ? StsErrorCode.REQUEST_ENTITY_TOO_LARGE
-                        : StsErrorCode.MALFORMED_QUERY_STRING, "The request could not be read.");
-            };
+        QueryCommonError common = QueryCommonError.of(failure, MAX_BODY_BYTES);
+        if (common != null) {
+            return common(common);
         }
         LOG.error("STS request failed", failure);
         return new StsException(StsErrorCode.INTERNAL_FAILURE, "An internal error has occurred. Try your request"
                 + " again.");
+    }
+
+    private static StsException common(QueryCommonError e) {
+        return new StsException(StsErrorCode.fromCode(e.code()), e.message());
     }
 
     private static Reply reply(StsResponse r) {

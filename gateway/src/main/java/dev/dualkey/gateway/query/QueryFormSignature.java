@@ -1,4 +1,8 @@
-package dev.dualkey.gateway.auth;
+package dev.dualkey.gateway.query;
+
+import dev.dualkey.gateway.auth.AuthResult;
+import dev.dualkey.gateway.auth.SigV4Verifier;
+import dev.dualkey.gateway.auth.SignableRequest;
 
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
