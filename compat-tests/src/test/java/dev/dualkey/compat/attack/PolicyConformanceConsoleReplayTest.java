@@ -276,7 +276,7 @@ class PolicyConformanceConsoleReplayTest {
         web.get(consoleBase().resolve("/a/" + accountId).toString());
         web.findElement(By.id("username")).sendKeys(user);
         web.findElement(By.id("password")).sendKeys(PASSWORD);
-        go(web, web.findElement(By.cssSelector("button.primary")));
+        Browser.go(web, web.findElement(By.cssSelector("button.primary")));
         assertTrue(web.getCurrentUrl().endsWith("/buckets"), id + ": signed in, at " + web.getCurrentUrl());
         switch (action) {
             case "s3:ListBucket" -> {
@@ -304,7 +304,7 @@ class PolicyConformanceConsoleReplayTest {
             }
             case "s3:DeleteObject" -> {
                 web.get(consoleBase().resolve("/buckets/" + bucket).toString());
-                go(web, web.findElement(By.cssSelector("button[aria-label='Delete " + key + "']")));
+                Browser.go(web, web.findElement(By.cssSelector("button[aria-label='Delete " + key + "']")));
                 if (web.getCurrentUrl().contains("n=deleted")) {
                     return true;
                 }
@@ -321,26 +321,4 @@ class PolicyConformanceConsoleReplayTest {
                 .anyMatch(t -> t.contains("You are not allowed to"));
     }
 
-    /** Clicks a control that submits a form, and waits until the next page has loaded. */
-    private static void go(WebDriver web, WebElement control) {
-        WebElement page = web.findElement(By.tagName("html"));
-        control.click();
-        new WebDriverWait(web, Duration.ofSeconds(20)).until(d -> replaced(page));
-    }
-
-    /** Whether the element's document was replaced by a navigation (as ConsoleBrowserTest decides it). */
-    private static boolean replaced(WebElement oldRoot) {
-        try {
-            oldRoot.isEnabled();
-            return false;
-        } catch (StaleElementReferenceException e) {
-            return true;
-        } catch (WebDriverException e) {
-            String m = String.valueOf(e.getMessage());
-            if (m.contains("does not belong to the document") || m.contains("No node with given id")) {
-                return true;
-            }
-            throw e;
-        }
-    }
 }

@@ -1,5 +1,15 @@
 package dev.dualkey.compat.console;
 
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import org.openqa.selenium.WebElement;
+
+import org.openqa.selenium.WebDriverException;
+
+import org.openqa.selenium.StaleElementReferenceException;
+
+import org.openqa.selenium.By;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -97,6 +107,32 @@ public final class Browser implements AutoCloseable {
             } catch (IOException e) {
                 // a leftover temp profile is harmless
             }
+        }
+    }
+
+    /** Clicks a control that submits a form or follows a link, and waits until the next page has loaded. */
+    public static void go(WebDriver web, WebElement control) {
+        WebElement page = web.findElement(By.tagName("html"));
+        control.click();
+        new WebDriverWait(web, Duration.ofSeconds(20)).until(d -> replaced(page));
+    }
+
+    /**
+     * Whether the element's document was replaced by a navigation. Chromium reports that either as a stale
+     * element or, while the new document is being attached, as an inspector error about the node.
+     */
+    private static boolean replaced(WebElement oldRoot) {
+        try {
+            oldRoot.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException e) {
+            return true;
+        } catch (WebDriverException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("does not belong to the document") || m.contains("No node with given id")) {
+                return true;
+            }
+            throw e;
         }
     }
 }

@@ -73,32 +73,6 @@ class ConsoleBrowserTest {
 
     // ---- helpers ------------------------------------------------------------------------------------------
 
-    /** Clicks a control that submits a form or follows a link, and waits until the next page has loaded. */
-    private void go(WebElement control) {
-        WebElement page = web.findElement(By.tagName("html"));
-        control.click();
-        new WebDriverWait(web, Duration.ofSeconds(20)).until(d -> replaced(page));
-    }
-
-    /**
-     * Whether the element's document was replaced by a navigation. Chromium reports that either as a stale
-     * element or, while the new document is being attached, as an inspector error about the node.
-     */
-    private static boolean replaced(WebElement oldRoot) {
-        try {
-            oldRoot.isEnabled();
-            return false;
-        } catch (StaleElementReferenceException e) {
-            return true;
-        } catch (WebDriverException e) {
-            String m = String.valueOf(e.getMessage());
-            if (m.contains("does not belong to the document") || m.contains("No node with given id")) {
-                return true;
-            }
-            throw e;
-        }
-    }
-
     private void open(String path) {
         web.get(gw.url(path).toString());
     }
@@ -120,25 +94,25 @@ class ConsoleBrowserTest {
         open("/signin");
         web.findElement(By.id("account")).sendKeys(gw.accountId);
         web.findElement(By.id("password")).sendKeys(password);
-        go(web.findElement(By.cssSelector("button.primary")));
+        Browser.go(web, web.findElement(By.cssSelector("button.primary")));
     }
 
     private void signInUser(String user, String password) {
         open("/a/" + gw.accountId);
         web.findElement(By.id("username")).sendKeys(user);
         web.findElement(By.id("password")).sendKeys(password);
-        go(web.findElement(By.cssSelector("button.primary")));
+        Browser.go(web, web.findElement(By.cssSelector("button.primary")));
     }
 
     private void typeCode(String code) {
         WebElement field = web.findElement(By.id("code"));
         field.clear();
         field.sendKeys(code);
-        go(web.findElement(By.cssSelector("form[action='/signin/mfa'] button")));
+        Browser.go(web, web.findElement(By.cssSelector("form[action='/signin/mfa'] button")));
     }
 
     private void signOut() {
-        go(web.findElement(By.cssSelector("form.signout button")));
+        Browser.go(web, web.findElement(By.cssSelector("form.signout button")));
     }
 
     private String wrongCode(byte[] seed) {
@@ -180,16 +154,16 @@ class ConsoleBrowserTest {
         open("/signin");
         web.findElement(By.id("account")).sendKeys("999999999999");
         web.findElement(By.id("password")).sendKeys(ConsoleFixture.ROOT_PASSWORD);
-        go(web.findElement(By.cssSelector("button.primary")));
+        Browser.go(web, web.findElement(By.cssSelector("button.primary")));
         assertEquals("Your authentication information is incorrect. Please try again.", errorText());
     }
 
     @Test
     void rootProvisionsAVirtualDeviceFromTheQrCodeThenSignsInWithACode() {
         signInRoot(ConsoleFixture.ROOT_PASSWORD);
-        go(web.findElement(By.linkText("My security credentials")));
+        Browser.go(web, web.findElement(By.linkText("My security credentials")));
         assertEquals("My security credentials", heading());
-        go(web.findElement(By.xpath("//button[normalize-space()='Assign MFA device']")));
+        Browser.go(web, web.findElement(By.xpath("//button[normalize-space()='Assign MFA device']")));
         assertEquals("Assign MFA device", heading());
         browser.screenshot("03-assign-mfa-device");
 
@@ -204,7 +178,7 @@ class ConsoleBrowserTest {
         byte[] seed = Base32.decode(secret);
         web.findElement(By.id("code1")).sendKeys(gw.code(seed, -1));
         web.findElement(By.id("code2")).sendKeys(gw.code(seed, 0));
-        go(web.findElement(By.xpath("//button[normalize-space()='Assign MFA device']")));
+        Browser.go(web, web.findElement(By.xpath("//button[normalize-space()='Assign MFA device']")));
         assertEquals("My security credentials", heading());
         assertTrue(noticeText().contains("is assigned"), noticeText());
         assertEquals(1, web.findElements(By.cssSelector("section[aria-labelledby=mfa-title] table tbody tr")).size());
@@ -239,7 +213,7 @@ class ConsoleBrowserTest {
         assertEquals("Your authentication information is incorrect. Please try again.", errorText());
         web.findElement(By.id("code1")).sendKeys(gw.code(seed, -6 + 1));
         web.findElement(By.id("code2")).sendKeys(gw.code(seed, -6 + 2));
-        go(web.findElement(By.xpath("//button[normalize-space()='Resynchronize and sign in']")));
+        Browser.go(web, web.findElement(By.xpath("//button[normalize-space()='Resynchronize and sign in']")));
         assertTrue(noticeText().contains("resynchronized"), noticeText());
         gw.nextStep();
         typeCode(gw.code(seed, -6 + 2)); // the device's next code after the pair
@@ -267,10 +241,10 @@ class ConsoleBrowserTest {
         signOut();
 
         signInRoot(ConsoleFixture.ROOT_PASSWORD);
-        go(web.findElement(By.linkText("Users")));
-        go(web.findElement(By.linkText("bob")));
+        Browser.go(web, web.findElement(By.linkText("Users")));
+        Browser.go(web, web.findElement(By.linkText("bob")));
         browser.screenshot("07-user-devices");
-        go(web.findElement(By.xpath("//button[normalize-space()='Deactivate']")));
+        Browser.go(web, web.findElement(By.xpath("//button[normalize-space()='Deactivate']")));
         assertTrue(noticeText().contains("was deactivated"), noticeText());
         signOut();
         signInUser("bob", "Bobs-Password-123");
@@ -283,7 +257,7 @@ class ConsoleBrowserTest {
         web.findElement(By.id("bucket-name")).sendKeys("forged-bucket");
         ((JavascriptExecutor) web).executeScript(
                 "document.querySelector(\"form[action='/buckets'] input[name=csrf]\").value = 'forged';");
-        go(web.findElement(By.xpath("//button[normalize-space()='Create bucket']")));
+        Browser.go(web, web.findElement(By.xpath("//button[normalize-space()='Create bucket']")));
         assertEquals("Request refused", heading());
         assertTrue(errorText().contains("nothing was changed"));
         browser.screenshot("08-csrf-refused");
@@ -309,14 +283,14 @@ class ConsoleBrowserTest {
         signInRoot(ConsoleFixture.ROOT_PASSWORD);
         typeCode(gw.code(seed, 0));
         web.findElement(By.id("bucket-name")).sendKeys("vault");
-        go(web.findElement(By.xpath("//button[normalize-space()='Create bucket']")));
-        go(web.findElement(By.linkText("vault")));
+        Browser.go(web, web.findElement(By.xpath("//button[normalize-space()='Create bucket']")));
+        Browser.go(web, web.findElement(By.linkText("vault")));
 
         gw.nextStep();
         web.findElement(By.id("versioning-enabled")).click();
         web.findElement(By.id("mfa-on")).click();
         web.findElement(By.id("versioning-code")).sendKeys(gw.code(seed, 0));
-        go(web.findElement(By.xpath("//button[normalize-space()='Save versioning settings']")));
+        Browser.go(web, web.findElement(By.xpath("//button[normalize-space()='Save versioning settings']")));
         assertTrue(noticeText().contains("Versioning settings of vault were saved"), noticeText());
         assertEquals(MfaDeleteState.ENABLED, gw.engine.objectStore().headBucket("vault").mfaDelete());
 
@@ -337,14 +311,14 @@ class ConsoleBrowserTest {
         String older = versions.get(1).versionId();
         WebElement row = web.findElement(By.cssSelector("tr[data-version='" + older + "']"));
         row.findElement(By.name("code")).sendKeys(wrongCode(seed));
-        go(row.findElement(By.xpath(".//button[normalize-space()='Delete permanently']")));
+        Browser.go(web, row.findElement(By.xpath(".//button[normalize-space()='Delete permanently']")));
         assertTrue(errorText().contains("The MFA code was not accepted"), errorText());
         assertEquals(2, versions().size());
 
         gw.nextStep();
         row = web.findElement(By.cssSelector("tr[data-version='" + older + "']"));
         row.findElement(By.name("code")).sendKeys(gw.code(seed, 0));
-        go(row.findElement(By.xpath(".//button[normalize-space()='Delete permanently']")));
+        Browser.go(web, row.findElement(By.xpath(".//button[normalize-space()='Delete permanently']")));
         assertTrue(noticeText().contains("permanently deleted"), noticeText());
         List<ObjectVersion> left = versions();
         assertEquals(1, left.size());
@@ -355,14 +329,14 @@ class ConsoleBrowserTest {
         String latest = left.get(0).versionId();
         row = web.findElement(By.cssSelector("tr[data-version='" + latest + "']"));
         row.findElement(By.name("code")).sendKeys(gw.code(seed, 0));
-        go(row.findElement(By.xpath(".//button[normalize-space()='Delete permanently']")));
+        Browser.go(web, row.findElement(By.xpath(".//button[normalize-space()='Delete permanently']")));
         assertTrue(errorText().contains("The MFA code was not accepted"), errorText());
         assertEquals(1, versions().size());
     }
 
     private void upload(Path file) {
         web.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
-        go(web.findElement(By.xpath("//button[normalize-space()='Upload']")));
+        Browser.go(web, web.findElement(By.xpath("//button[normalize-space()='Upload']")));
         assertTrue(noticeText().contains("was uploaded"), noticeText());
     }
 

@@ -26,6 +26,7 @@ public record QueryCommonError(String code, String message) {
             return new QueryCommonError("RequestExpired", "Request has expired.");
         }
         return switch (e.error()) {
+            case INVALID_URI -> new QueryCommonError("MalformedQueryString", "The request URI is not well formed.");
             case ACCESS_DENIED -> new QueryCommonError("MissingAuthenticationToken",
                     "Request is missing Authentication Token");
             // an unknown key, or temporary credentials with a missing or wrong x-amz-security-token
@@ -67,7 +68,7 @@ public record QueryCommonError(String code, String message) {
         if (failure instanceof S3Exception s3) {
             return switch (s3.error()) {
                 case ACCESS_DENIED, INVALID_ACCESS_KEY_ID, INVALID_TOKEN, EXPIRED_TOKEN, SIGNATURE_DOES_NOT_MATCH,
-                        REQUEST_TIME_TOO_SKEWED -> of(s3);
+                        REQUEST_TIME_TOO_SKEWED, INVALID_URI -> of(s3);
                 default -> s3.error().httpStatus() == 413 || "EntityTooLarge".equals(s3.error().code())
                         ? new QueryCommonError("RequestEntityTooLarge", "Request body exceeds the maximum of "
                                 + maxBodyBytes + " bytes.")

@@ -2,7 +2,7 @@ package dev.dualkey.gateway.query;
 
 import dev.dualkey.gateway.auth.AuthResult;
 import dev.dualkey.gateway.auth.SigV4Verifier;
-import dev.dualkey.gateway.auth.SignableRequest;
+import dev.dualkey.gateway.http.RequestHead;
 
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
@@ -16,7 +16,7 @@ import java.util.Objects;
  * {@code x-amz-content-sha256} header carries it, so the signature can only be checked once the (small, capped) form
  * has been read. To hold no body for a request that cannot authenticate (issue 12 F), {@link #checkHead} runs every
  * check the head allows first: signed at all, one auth mechanism, signed headers, date and skew, credential scope and
- * service, access key (and session token) valid. Failures are the verifier's {@link S3Exception}s; each endpoint
+ * service, access key (and session token) valid; and, before all of them, a URI that can be canonicalised. Failures are the verifier's {@link S3Exception}s; each endpoint
  * words them in its own protocol's errors.
  */
 public final class QueryFormSignature {
@@ -35,9 +35,10 @@ public final class QueryFormSignature {
      *
      * @throws S3Exception any refusal other than the (expected) SignatureDoesNotMatch
      */
-    public void checkHead(SignableRequest request) {
+    public void checkHead(RequestHead head) {
+        checkUri(head);
         try {
-            verifier.verify(request, HEAD_CHECK_PAYLOAD_HASH);
+            verifier.verify(head.signable(), HEAD_CHECK_PAYLOAD_HASH);
         } catch (S3Exception e) {
             if (e.error() != S3ErrorCode.SIGNATURE_DOES_NOT_MATCH) {
                 throw e;
@@ -46,8 +47,16 @@ public final class QueryFormSignature {
     }
 
     /** The full verification over the form that was read. */
-    public AuthResult verify(SignableRequest request, byte[] form) {
-        return verifier.verify(request, sha256Hex(form));
+    public AuthResult verify(RequestHead head, byte[] form) {
+        checkUri(head);
+        return verifier.verify(head.signable(), sha256Hex(form));
+    }
+
+    /** A bad percent escape cannot be canonicalised: the client's error (InvalidURI), never a 500. */
+    private static void checkUri(RequestHead head) {
+        if (head.malformedUri()) {
+            throw new S3Exception(S3ErrorCode.INVALID_URI);
+        }
     }
 
     static String sha256Hex(byte[] body) {

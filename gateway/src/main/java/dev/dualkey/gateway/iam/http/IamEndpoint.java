@@ -94,27 +94,18 @@ public final class IamEndpoint implements Endpoint {
      * with a placeholder hash that fails at the signature comparison has passed everything before it.
      */
     private void checkHead(RequestHead head) {
-        checkUri(head);
         try {
-            signature.checkHead(head.signable());
+            signature.checkHead(head);
         } catch (S3Exception e) {
             throw fromSignatureError(e);
         }
     }
 
     private AuthResult authenticate(RequestHead head, byte[] body) {
-        checkUri(head);
         try {
-            return signature.verify(head.signable(), body);
+            return signature.verify(head, body);
         } catch (S3Exception e) {
             throw fromSignatureError(e);
-        }
-    }
-
-    /** A bad percent escape cannot be canonicalised: the client's error, never a 500. */
-    private static void checkUri(RequestHead head) {
-        if (head.malformedUri()) {
-            throw new IamException(IamErrorCode.MALFORMED_QUERY_STRING, "The request URI is not well formed.");
         }
     }
 
