@@ -91,6 +91,21 @@ public interface ObjectStore extends AutoCloseable {
     ObjectVersion headObject(String bucket, String key, String versionId);
 
     /**
+     * Atomically replaces the metadata of one existing version by {@code change.apply(current)} (PutObjectAcl,
+     * PutObjectTagging, PutObjectRetention, PutObjectLegalHold): concurrent updates and deletes of the key are
+     * serialized, none is lost. {@code change} runs under the key's write lock and may throw a StorageException to
+     * refuse (nothing changes). Data, ETag, size and version id never change.
+     *
+     * @param versionId version id, or null for the latest
+     * @return the version with its new metadata
+     * @throws dev.dualkey.storage.error.NoSuchKeyException       no current version
+     * @throws dev.dualkey.storage.error.NoSuchVersionException   unknown version id
+     * @throws dev.dualkey.storage.error.MethodNotAllowedException the version id names a delete marker
+     */
+    ObjectVersion updateObjectMetadata(String bucket, String key, String versionId,
+                                       UnaryOperator<ObjectMetadata> change);
+
+    /**
      * DeleteObject. Without version id: unversioned buckets remove the null version; Enabled buckets add a delete
      * marker; Suspended buckets replace the null version with a null delete marker. With a version id: removes
      * exactly that version or marker and the next newest becomes latest. Deleting something absent succeeds with

@@ -956,4 +956,63 @@ public abstract class ObjectStoreContractTest {
             assertEquals(List.of(true, true, true), seen);
         }
     }
+
+    // ---- per-version metadata and bucket sub-resources ---------------------------------------------------------
+
+    @Nested
+    class Attributes {
+        @Test
+        void updateObjectMetadataChangesOneVersionAndKeepsItsData() {
+            String b = bucket(VersioningState.ENABLED);
+            ObjectVersion v1 = put(b, "k", "one");
+            ObjectVersion v2 = put(b, "k", "two");
+            ObjectVersion changed = store.updateObjectMetadata(b, "k", v1.versionId(),
+                    m -> m.toBuilder().attribute("acl", "doc-1").build());
+            assertEquals(v1.versionId(), changed.versionId());
+            assertEquals(v1.etag(), changed.etag());
+            assertFalse(changed.latest());
+            assertEquals("doc-1", store.headObject(b, "k", v1.versionId()).metadata().attribute("acl"));
+            assertNull(store.headObject(b, "k", v2.versionId()).metadata().attribute("acl"));
+            assertEquals("one", getText(b, "k", v1.versionId()));
+
+            // the latest version: the listing of current objects sees the change too
+            store.updateObjectMetadata(b, "k", null, m -> m.toBuilder().tags(Map.of("t", "v")).build());
+            assertEquals(Map.of("t", "v"), store.headObject(b, "k", null).metadata().tags());
+            assertEquals("two", getText(b, "k", null));
+            assertEquals(v2.etag(), store.headObject(b, "k", null).etag());
+        }
+
+        @Test
+        void updateObjectMetadataRefusalChangesNothing() {
+            String b = bucket(VersioningState.ENABLED);
+            ObjectVersion v = put(b, "k", "one");
+            assertThrows(InvalidArgumentException.class, () -> store.updateObjectMetadata(b, "k", v.versionId(),
+                    m -> {
+                        throw new InvalidArgumentException("refused");
+                    }));
+            assertTrue(store.headObject(b, "k", v.versionId()).metadata().attributes().isEmpty());
+        }
+
+        @Test
+        void updateObjectMetadataAddressesLikeHeadObject() {
+            String b = bucket(VersioningState.ENABLED);
+            put(b, "k", "one");
+            String marker = store.deleteObject(b, "k", null).versionId();
+            assertThrows(NoSuchKeyException.class, () -> store.updateObjectMetadata(b, "k", null, m -> m));
+            assertThrows(MethodNotAllowedException.class,
+                    () -> store.updateObjectMetadata(b, "k", marker, m -> m));
+            assertThrows(NoSuchKeyException.class, () -> store.updateObjectMetadata(b, "absent", null, m -> m));
+        }
+
+        @Test
+        void bucketSubresourcesAreSetReplacedAndRemoved() {
+            String b = bucket(VersioningState.UNVERSIONED);
+            assertNull(store.headBucket(b).config().subresource("cors"));
+            store.updateBucket(b, c -> c.withSubresource("cors", "<a/>").withSubresource("acl", "<b/>"));
+            assertEquals("<a/>", store.headBucket(b).config().subresource("cors"));
+            store.updateBucket(b, c -> c.withSubresource("cors", null));
+            assertNull(store.headBucket(b).config().subresource("cors"));
+            assertEquals("<b/>", store.headBucket(b).config().subresource("acl"));
+        }
+    }
 }

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Per-version metadata given by the writer. All strings are stored exactly as received (null = absent).
@@ -22,15 +23,25 @@ import java.util.Objects;
  * @param retentionMode      Object Lock retention mode ({@code GOVERNANCE}/{@code COMPLIANCE}), or null
  * @param retainUntil        Object Lock retain-until date, or null
  * @param legalHold          Object Lock legal hold ON
+ * @param attributes         further per-version attributes owned by the gateway (e.g. {@code acl}: the version's
+ *                           access control list as the gateway canonicalised it), opaque to the store; changed
+ *                           after the write only through {@code ObjectStore.updateObjectMetadata}
  */
 public record ObjectMetadata(String contentType, String contentEncoding, String contentDisposition,
                              String contentLanguage, String cacheControl, String expires,
                              Map<String, String> userMetadata, String storageClass, Map<String, String> tags,
-                             String retentionMode, Instant retainUntil, boolean legalHold) {
+                             String retentionMode, Instant retainUntil, boolean legalHold,
+                             Map<String, String> attributes) {
     public ObjectMetadata {
+        attributes = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(attributes, "attributes")));
         userMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(
                 Objects.requireNonNull(userMetadata, "userMetadata")));
         tags = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tags, "tags")));
+    }
+
+    /** The gateway-owned attribute {@code name}, or null. */
+    public String attribute(String name) {
+        return attributes.get(name);
     }
 
     /** No headers, no user metadata. */
@@ -57,6 +68,7 @@ public record ObjectMetadata(String contentType, String contentEncoding, String 
         b.retentionMode = retentionMode;
         b.retainUntil = retainUntil;
         b.legalHold = legalHold;
+        b.attributes.putAll(attributes);
         return b;
     }
 
@@ -74,6 +86,7 @@ public record ObjectMetadata(String contentType, String contentEncoding, String 
         private String retentionMode;
         private Instant retainUntil;
         private boolean legalHold;
+        private final Map<String, String> attributes = new TreeMap<>();
 
         public Builder contentType(String v) {
             contentType = v;
@@ -140,10 +153,27 @@ public record ObjectMetadata(String contentType, String contentEncoding, String 
             return this;
         }
 
+        /** Sets one gateway-owned attribute, or removes it when {@code value} is null. */
+        public Builder attribute(String name, String value) {
+            if (value == null) {
+                attributes.remove(name);
+            } else {
+                attributes.put(name, value);
+            }
+            return this;
+        }
+
+        /** Replaces all gateway-owned attributes. */
+        public Builder attributes(Map<String, String> all) {
+            attributes.clear();
+            attributes.putAll(all);
+            return this;
+        }
+
         public ObjectMetadata build() {
             return new ObjectMetadata(contentType, contentEncoding, contentDisposition, contentLanguage,
                     cacheControl, expires, userMetadata, storageClass, tags, retentionMode, retainUntil,
-                    legalHold);
+                    legalHold, attributes);
         }
     }
 }

@@ -540,6 +540,29 @@ public final class RocksObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public ObjectVersion updateObjectMetadata(String bucket, String key, String versionId,
+                                              UnaryOperator<ObjectMetadata> change) {
+        BucketNames.validateKey(key);
+        try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
+            requireBucket(bucket);
+            ResolvedVersion rv = resolve(bucket, key, versionId);
+            VersionRecord old = rv.record();
+            ObjectMetadata meta = Objects.requireNonNull(change.apply(old.metadata()), "changed metadata");
+            VersionRecord rec = new VersionRecord(old.seq(), old.nullVersion(), false, old.size(), old.etag(),
+                    old.lastModified(), old.owner(), meta, old.partsCount(), old.checksums(), old.kind(),
+                    old.blobId());
+            byte[] objectKey = StoreKeys.objectKey(bucket, key);
+            db.write(batch -> {
+                versions.put(batch, StoreKeys.versionKey(bucket, key, rec.seq()), rec);
+                if (rv.latest()) {
+                    objects.put(batch, objectKey, rec);
+                }
+            });
+            return rec.toVersion(bucket, key, rv.latest());
+        }
+    }
+
     private record ResolvedVersion(VersionRecord record, boolean latest) {
     }
 

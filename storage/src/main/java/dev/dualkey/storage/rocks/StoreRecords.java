@@ -25,7 +25,10 @@ final class StoreRecords {
     /** How a version's bytes are stored. */
     enum DataKind { NONE, INLINE, BLOB, MANIFEST }
 
-    /** storage.buckets value. Layout: v1 owner, created, region, versioning ord, mfa ord, lock, tags, policy. */
+    /**
+     * storage.buckets value. Layout: v1 owner, created, region, versioning ord, mfa ord, lock, tags, policy;
+     * then, when present, the sub-resource documents (string map). Absent in records written before them.
+     */
     record BucketRecord(String name, String owner, Instant created, String region, BucketConfig config) {
     }
 
@@ -34,17 +37,29 @@ final class StoreRecords {
             w.writeString(r.name()).writeString(r.owner()).writeInstant(r.created()).writeString(r.region());
             BucketConfig c = r.config();
             w.writeByte(c.versioning().ordinal()).writeByte(c.mfaDelete().ordinal())
-                    .writeBoolean(c.objectLockEnabled()).writeStringMap(c.tags()).writeString(c.policyJson());
-        }, rd -> new BucketRecord(rd.readString(), rd.readString(), rd.readInstant(), rd.readString(),
-                new BucketConfig(enumAt(VersioningState.values(), rd.readByte()),
-                        enumAt(MfaDeleteState.values(), rd.readByte()), rd.readBoolean(),
-                        rd.readStringMap(), rd.readString())));
+                    .writeBoolean(c.objectLockEnabled()).writeStringMap(c.tags()).writeString(c.policyJson())
+                    .writeStringMap(c.subresources());
+        }, rd -> {
+            String name = rd.readString();
+            String owner = rd.readString();
+            Instant created = rd.readInstant();
+            String region = rd.readString();
+            VersioningState versioning = enumAt(VersioningState.values(), rd.readByte());
+            MfaDeleteState mfa = enumAt(MfaDeleteState.values(), rd.readByte());
+            boolean lock = rd.readBoolean();
+            Map<String, String> tags = rd.readStringMap();
+            String policy = rd.readString();
+            Map<String, String> subresources = rd.hasRemaining() ? rd.readStringMap() : null;
+            return new BucketRecord(name, owner, created, region, new BucketConfig(versioning, mfa, lock,
+                    tags == null ? Map.of() : tags, policy, subresources == null ? Map.of() : subresources));
+        });
     }
 
     /**
      * storage.versions / storage.objects value.
      * Layout v1: seq(16 raw), null flag, marker flag, size, etag, lastModified, owner, metadata, partsCount,
-     * checksums (count, (ordinal byte, base64 string)*), data kind byte, blob id (string, null unless BLOB).
+     * checksums (count, (ordinal byte, base64 string)*), data kind byte, blob id (string, null unless BLOB);
+     * then, when present, the metadata's gateway-owned attributes (string map).
      */
     record VersionRecord(byte[] seq, boolean nullVersion, boolean deleteMarker, long size, String etag,
                          Instant lastModified, String owner, ObjectMetadata metadata, int partsCount,
@@ -67,9 +82,24 @@ final class StoreRecords {
             w.writeInt(r.partsCount());
             writeChecksums(w, r.checksums());
             w.writeByte(r.kind().ordinal()).writeString(r.blobId());
-        }, rd -> new VersionRecord(rd.readRaw(16), rd.readBoolean(), rd.readBoolean(), rd.readLong(),
-                rd.readString(), rd.readInstant(), rd.readString(), readMetadata(rd), rd.readInt(),
-                readChecksums(rd), enumAt(DataKind.values(), rd.readByte()), rd.readString()));
+            w.writeStringMap(r.metadata().attributes());
+        }, rd -> {
+            byte[] seq = rd.readRaw(16);
+            boolean isNull = rd.readBoolean();
+            boolean marker = rd.readBoolean();
+            long size = rd.readLong();
+            String etag = rd.readString();
+            Instant lastModified = rd.readInstant();
+            String owner = rd.readString();
+            ObjectMetadata meta = readMetadata(rd);
+            int partsCount = rd.readInt();
+            Map<ChecksumAlgorithm, String> checksums = readChecksums(rd);
+            DataKind kind = enumAt(DataKind.values(), rd.readByte());
+            String blobId = rd.readString();
+            meta = readAttributes(rd, meta);
+            return new VersionRecord(seq, isNull, marker, size, etag, lastModified, owner, meta, partsCount,
+                    checksums, kind, blobId);
+        });
     }
 
     /** One blob of a manifest. */
@@ -96,7 +126,10 @@ final class StoreRecords {
         });
     }
 
-    /** storage.uploads value. Layout v1: owner, initiated, metadata, checksum algorithm ordinal or -1 (int). */
+    /**
+     * storage.uploads value. Layout v1: owner, initiated, metadata, checksum algorithm ordinal or -1 (int); then,
+     * when present, the metadata's gateway-owned attributes (string map).
+     */
     record UploadRecord(String owner, Instant initiated, ObjectMetadata metadata, ChecksumAlgorithm algorithm) {
     }
 
@@ -105,11 +138,13 @@ final class StoreRecords {
             w.writeString(r.owner()).writeInstant(r.initiated());
             writeMetadata(w, r.metadata());
             w.writeInt(r.algorithm() == null ? -1 : r.algorithm().ordinal());
+            w.writeStringMap(r.metadata().attributes());
         }, rd -> {
             String owner = rd.readString();
             Instant initiated = rd.readInstant();
             ObjectMetadata meta = readMetadata(rd);
             int alg = rd.readInt();
+            meta = readAttributes(rd, meta);
             return new UploadRecord(owner, initiated, meta,
                     alg < 0 ? null : enumAt(ChecksumAlgorithm.values(), alg));
         });
@@ -153,7 +188,16 @@ final class StoreRecords {
         Instant until = r.readBoolean() ? r.readInstant() : null;
         boolean hold = r.readBoolean();
         return new ObjectMetadata(ct, ce, cd, cl, cc, ex, user == null ? Map.of() : user, sc,
-                tags == null ? Map.of() : tags, mode, until, hold);
+                tags == null ? Map.of() : tags, mode, until, hold, Map.of());
+    }
+
+    /** {@code meta} with the attributes appended at the end of a record, when the record has them. */
+    private static ObjectMetadata readAttributes(BinaryReader r, ObjectMetadata meta) {
+        if (!r.hasRemaining()) {
+            return meta;
+        }
+        Map<String, String> attributes = r.readStringMap();
+        return attributes == null || attributes.isEmpty() ? meta : meta.toBuilder().attributes(attributes).build();
     }
 
     private static void writeChecksums(BinaryWriter w, Map<ChecksumAlgorithm, String> m) {
