@@ -353,13 +353,8 @@ public final class GatewayServer implements AutoCloseable {
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
                 }
-                AccessAuthorizer authz = authorizer != null ? authorizer : AccountAuthorizer.withoutPolicies(bucket -> {
-                    try {
-                        return Optional.of(store.headBucket(bucket).ownerAccountId());
-                    } catch (NoSuchBucketException e) {
-                        return Optional.empty();
-                    }
-                });
+                AccessAuthorizer authz = authorizer != null ? authorizer
+                        : dev.dualkey.gateway.authz.StoreAuthorization.over(store, r -> dev.dualkey.mfa.policy.Decision.ALLOW);
                 // MFA Delete: every protected change goes through one service; codes are checked by mfa's verifier
                 // (without an identity store none can be, so every change that needs one is refused).
                 ProtectedOperations protect = new ProtectedOperations(store, mfaVerifier, mfaAudit, clock);

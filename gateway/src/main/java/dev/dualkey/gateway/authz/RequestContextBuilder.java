@@ -17,7 +17,8 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code aws:PrincipalArn}, {@code aws:PrincipalAccount}, {@code aws:PrincipalType} ({@code Account} for
  *       root, {@code User} for an IAM user), {@code aws:userid} (when known), {@code aws:username} (IAM users
- *       only);</li>
+ *       only); an anonymous request has only {@code aws:PrincipalType} {@code Anonymous} and {@code aws:userid}
+ *       {@code anonymous}, as AWS documents;</li>
  *   <li>{@code aws:SecureTransport} ({@code true} over TLS), {@code aws:SourceIp};</li>
  *   <li>{@code aws:CurrentTime} (ISO 8601, seconds), {@code aws:EpochTime} (seconds);</li>
  *   <li>{@code aws:MultiFactorAuthPresent}: present only for temporary credentials (a session), {@code true}
@@ -50,6 +51,11 @@ public final class RequestContextBuilder {
     }
 
     private void principalKeys() {
+        if (subject.isAnonymous()) { // AWS: aws:PrincipalType Anonymous, aws:userid anonymous, no ARN or account
+            keys.put("aws:PrincipalType", "Anonymous");
+            keys.put("aws:userid", Subject.ANONYMOUS);
+            return;
+        }
         keys.put("aws:PrincipalArn", subject.arn());
         keys.put("aws:PrincipalAccount", subject.accountId());
         keys.put("aws:PrincipalType", subject.root() ? "Account" : "User");

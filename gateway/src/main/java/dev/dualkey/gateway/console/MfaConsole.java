@@ -50,13 +50,7 @@ public final class MfaConsole {
                                  MfaVerifier verifier, AuditLog audit, SignInService signIn, Clock clock,
                                  boolean secure, boolean loopbackOnly, String region) {
         // The API's own authorizer (account boundary, root, identity policies) over the same stores.
-        MfaAuthorizer rules = new MfaAuthorizer(identity, bucket -> {
-            try {
-                return Optional.of(store.headBucket(bucket).ownerAccountId());
-            } catch (NoSuchBucketException e) {
-                return Optional.empty();
-            }
-        }, clock);
+        MfaAuthorizer rules = new MfaAuthorizer(identity, store, clock);
         Authorizer authorizer = new PolicyAuthorizer(rules, clock, secure);
         // The user and credential pages run the IAM API's own operations (same handlers, authorizer, root rules).
         IamOperations iam = new IamOperations(new MfaIamDirectory(identity, devices), rules,

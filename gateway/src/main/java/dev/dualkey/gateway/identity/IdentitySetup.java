@@ -131,13 +131,7 @@ public final class IdentitySetup {
             }
         });
         CredentialProvider credentials = new MfaCredentialProvider(store.identity(), store.sessions());
-        MfaAuthorizer authorizer = new MfaAuthorizer(store.identity(), bucket -> {
-            try {
-                return Optional.of(objects.headBucket(bucket).ownerAccountId());
-            } catch (NoSuchBucketException e) {
-                return Optional.empty();
-            }
-        }, totpClock);
+        MfaAuthorizer authorizer = new MfaAuthorizer(store.identity(), objects, totpClock);
         IamQueryHandler iam = new IamQueryHandler(
                 IamActions.over(new MfaIamDirectory(store.identity(), store.devices())), authorizer,
                 new MfaErrorTranslator(), totpClock);

@@ -2,6 +2,8 @@ package dev.dualkey.gateway.identity;
 
 import dev.dualkey.gateway.authz.AccessAuthorizer;
 import dev.dualkey.gateway.authz.AccountAuthorizer;
+import dev.dualkey.gateway.authz.StoreAuthorization;
+import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.gateway.authz.AuthzRequest;
 import dev.dualkey.gateway.authz.Check;
 import dev.dualkey.gateway.authz.RequestContextBuilder;
@@ -32,13 +34,13 @@ public final class MfaAuthorizer implements AccessAuthorizer, IamAuthorizer {
     private final AccountAuthorizer rules;
 
     /**
-     * @param bucketOwner bucket name -> owning account id, empty when the bucket does not exist
-     * @param clock       the time of IAM requests' {@code aws:CurrentTime} and {@code aws:MultiFactorAuthAge}
+     * @param objects the object store: buckets, their policies and ACLs (the resource side)
+     * @param clock   the time of IAM requests' {@code aws:CurrentTime} and {@code aws:MultiFactorAuthAge}
      */
-    public MfaAuthorizer(IdentityService identity, Function<String, Optional<String>> bucketOwner, Clock clock) {
+    public MfaAuthorizer(IdentityService identity, ObjectStore objects, Clock clock) {
         this.identity = Objects.requireNonNull(identity, "identity");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.rules = new AccountAuthorizer(bucketOwner, this::userPolicies);
+        this.rules = StoreAuthorization.over(objects, this::userPolicies);
     }
 
     @Override

@@ -274,7 +274,7 @@ public final class PolicyParser {
     }
 
     /** Splits {@code ForAnyValue:StringLikeIfExists} into its parts; an unknown operator is a syntax error. */
-    private static Condition operatorOf(String name) {
+    static Condition operatorOf(String name) {
         Condition.SetQualifier qualifier = Condition.SetQualifier.NONE;
         String rest = name;
         for (Condition.SetQualifier q : List.of(Condition.SetQualifier.FOR_ANY_VALUE,
@@ -351,7 +351,7 @@ public final class PolicyParser {
         }
     }
 
-    private static Statement statement(JsonNode s, boolean variables) {
+    static Statement statement(JsonNode s, boolean variables) {
         Effect effect = s.get("Effect").asText().equals("Allow") ? Effect.ALLOW : Effect.DENY;
         List<String> actions = s.has("Action") ? strings(s.get("Action")) : null;
         List<String> notActions = s.has("NotAction") ? strings(s.get("NotAction")) : null;
@@ -411,7 +411,7 @@ public final class PolicyParser {
     }
 
     /** A string or array of scalars as text (the grammar was checked before). */
-    private static List<String> strings(JsonNode n) {
+    static List<String> strings(JsonNode n) {
         List<String> out = new ArrayList<>();
         if (n == null) {
             return out;
