@@ -343,6 +343,8 @@ public final class GatewayServer implements AutoCloseable {
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
             dev.dualkey.mfa.device.MfaVerifier mfaVerifier = mfaVerifierSetting;
             dev.dualkey.mfa.audit.AuditLog mfaAudit = mfaAuditSetting;
+            dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals knownPrincipals =
+                    dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals.ANY;
             try {
                 if (identity != null) { // IAM wiring: credentials, authorization and the IAM API from mfa
                     var wired = identity.wire(engine.database(), dataDir, store, clock);
@@ -352,6 +354,7 @@ public final class GatewayServer implements AutoCloseable {
                     extraEndpoints.add(1, wired.stsEndpoint()); // STS: GetSessionToken, GetCallerIdentity
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
+                    knownPrincipals = dev.dualkey.gateway.identity.IdentityPrincipals.over(wired.store().identity());
                 }
                 AccessAuthorizer authz = authorizer != null ? authorizer
                         : dev.dualkey.gateway.authz.StoreAuthorization.over(store, r -> dev.dualkey.mfa.policy.Decision.ALLOW);
@@ -364,13 +367,15 @@ public final class GatewayServer implements AutoCloseable {
                 new ObjectOperations(store, protect, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
+                new dev.dualkey.gateway.s3.policy.BucketPolicyOperations(store, knownPrincipals).register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =
                         new dev.dualkey.gateway.http.RecentCredentials(credentialProvider);
                 S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3", region), authz,
                         policyClock != null ? policyClock : clock,
-                        domain, handlers);
+                        domain, handlers, dev.dualkey.gateway.s3.policy.ExpectedBucketOwner.over(
+                                dev.dualkey.gateway.authz.StoreAuthorization.buckets(store)));
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3,
                         new SigV4Verifier(recent::cached, clock, "s3", region)));

@@ -56,6 +56,13 @@ public final class ActionTable {
             case DELETE_OBJECTS -> List.of();
             case ABORT_MULTIPART_UPLOAD -> List.of(Check.object("s3:AbortMultipartUpload", bucket, key));
             case LIST_PARTS -> List.of(Check.object("s3:ListMultipartUploadParts", bucket, key));
+            case PUT_BUCKET_POLICY -> List.of(Check.bucket("s3:PutBucketPolicy", bucket));
+            case GET_BUCKET_POLICY -> List.of(Check.bucket("s3:GetBucketPolicy", bucket));
+            case DELETE_BUCKET_POLICY -> List.of(Check.bucket("s3:DeleteBucketPolicy", bucket));
+            case GET_BUCKET_POLICY_STATUS -> List.of(Check.bucket("s3:GetBucketPolicyStatus", bucket));
+            case PUT_PUBLIC_ACCESS_BLOCK, DELETE_PUBLIC_ACCESS_BLOCK ->
+                    List.of(Check.bucket("s3:PutBucketPublicAccessBlock", bucket));
+            case GET_PUBLIC_ACCESS_BLOCK -> List.of(Check.bucket("s3:GetBucketPublicAccessBlock", bucket));
         };
     }
 

@@ -36,6 +36,7 @@ public final class S3ConditionKeys {
         }
         put(keys, "s3:x-amz-acl", head.header("x-amz-acl"));
         put(keys, "s3:x-amz-server-side-encryption", head.header("x-amz-server-side-encryption"));
+        AccessConditionKeys.add(keys, operation, head);
         return keys;
     }
 

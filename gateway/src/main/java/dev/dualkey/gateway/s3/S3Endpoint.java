@@ -19,6 +19,8 @@ import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3ErrorWriter;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.policy.AnonymousAccess;
+import dev.dualkey.gateway.s3.policy.ExpectedBucketOwner;
 import dev.dualkey.storage.error.NoSuchKeyException;
 import dev.dualkey.storage.error.StorageException;
 import io.netty.handler.codec.http.HttpRequest;
@@ -46,6 +48,7 @@ public final class S3Endpoint implements Endpoint {
     private final Clock clock;
     private final String domain;
     private final Map<S3Operation, OperationHandler> handlers;
+    private final ExpectedBucketOwner expectedOwner;
 
     /**
      * @param clock  the time of {@code aws:CurrentTime}, {@code s3:signatureAge} and {@code aws:MultiFactorAuthAge}
@@ -53,6 +56,13 @@ public final class S3Endpoint implements Endpoint {
      */
     public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
                       Map<S3Operation, OperationHandler> handlers) {
+        this(verifier, authorizer, clock, domain, handlers, ExpectedBucketOwner.UNCHECKED);
+    }
+
+    /** @param expectedOwner checks {@code x-amz-expected-bucket-owner} against the bucket's owner */
+    public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
+                      Map<S3Operation, OperationHandler> handlers, ExpectedBucketOwner expectedOwner) {
+        this.expectedOwner = Objects.requireNonNull(expectedOwner, "expectedOwner");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -71,12 +81,15 @@ public final class S3Endpoint implements Endpoint {
         if (head.malformedUri()) {
             throw new S3Exception(S3ErrorCode.INVALID_URI);
         }
-        AuthResult auth = verifier.verify(head.signable(), null);
+        boolean anonymous = AnonymousAccess.unsigned(head); // S3's principal "*": authorized like any caller
+        AuthResult auth = anonymous ? AnonymousAccess.result(head) : verifier.verify(head.signable(), null);
         S3Address address = S3Address.parse(head.rawPath(), head.header("Host"), domain);
         S3Operation operation = S3Router.route(head, address);
-        RequestOrigin origin = RequestOrigin.signed(head.secure(), head.clientAddress(), auth.signature(),
+        RequestOrigin origin = anonymous ? RequestOrigin.transport(head.secure(), head.clientAddress())
+                : RequestOrigin.signed(head.secure(), head.clientAddress(), auth.signature(),
                 head.header("x-amz-content-sha256"));
-        RequestContextBuilder context = RequestContextBuilder.of(Subject.of(auth.principal()), clock)
+        RequestContextBuilder context = RequestContextBuilder.of(
+                        anonymous ? Subject.anonymous() : Subject.of(auth.principal()), clock)
                 .origin(origin).s3Signature(origin).keys(S3ConditionKeys.of(operation, head));
         RequestAuthorizer access = new RequestAuthorizer(authorizer, context);
         String versionId = head.queryParam("versionId");
@@ -88,6 +101,7 @@ public final class S3Endpoint implements Endpoint {
                 throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
             }
         }
+        expectedOwner.check(head, address.bucket(), copy ? CopySource.parse(head.header("x-amz-copy-source")) : null);
         S3Request request = new S3Request(head, address.bucket(), address.key(), operation, auth, access);
         OperationHandler handler = handlers.get(operation);
         if (handler == null) {

@@ -30,7 +30,14 @@ public enum S3Operation {
     COMPLETE_MULTIPART_UPLOAD("CompleteMultipartUpload", Body.LARGE_XML),
     ABORT_MULTIPART_UPLOAD("AbortMultipartUpload", Body.NONE),
     LIST_PARTS("ListParts", Body.NONE),
-    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE);
+    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE),
+    PUT_BUCKET_POLICY("PutBucketPolicy", Body.XML),
+    GET_BUCKET_POLICY("GetBucketPolicy", Body.NONE),
+    DELETE_BUCKET_POLICY("DeleteBucketPolicy", Body.NONE),
+    GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus", Body.NONE),
+    PUT_PUBLIC_ACCESS_BLOCK("PutPublicAccessBlock", Body.XML),
+    GET_PUBLIC_ACCESS_BLOCK("GetPublicAccessBlock", Body.NONE),
+    DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

@@ -1,6 +1,7 @@
 package dev.dualkey.gateway.s3;
 
 import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.identity.CanonicalIds;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,10 +25,11 @@ public final class S3Replies {
     /** An {@code AccessControlPolicy} granting the owner FULL_CONTROL and nobody else anything. */
     public static XmlWriter ownerOnlyAcl(String ownerAccountId) {
         XmlWriter w = XmlWriter.s3("AccessControlPolicy")
-                .start("Owner").element("ID", ownerAccountId).element("DisplayName", ownerAccountId).end()
+                .start("Owner").element("ID", CanonicalIds.of(ownerAccountId))
+                        .element("DisplayName", ownerAccountId).end()
                 .start("AccessControlList").start("Grant").start("Grantee")
                 .xsiType("CanonicalUser")
-                .element("ID", ownerAccountId).element("DisplayName", ownerAccountId).end()
+                .element("ID", CanonicalIds.of(ownerAccountId)).element("DisplayName", ownerAccountId).end()
                 .element("Permission", "FULL_CONTROL").end().end();
         return w;
     }

@@ -38,6 +38,10 @@ public final class S3Router {
     }
 
     private static S3Operation routeBucket(RequestHead head, String method) {
+        S3Operation access = dev.dualkey.gateway.s3.policy.AccessRoutes.route(head, method);
+        if (access != null) {
+            return access;
+        }
         for (String sub : UNSUPPORTED_BUCKET) {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("bucket sub-resource ?" + sub);

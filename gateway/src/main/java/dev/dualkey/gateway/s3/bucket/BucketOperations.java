@@ -1,6 +1,7 @@
 package dev.dualkey.gateway.s3.bucket;
 
 import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.identity.CanonicalIds;
 import dev.dualkey.gateway.s3.OperationHandler;
 import dev.dualkey.gateway.s3.S3Operation;
 import dev.dualkey.gateway.s3.S3Replies;
@@ -61,7 +62,7 @@ public final class BucketOperations {
     Reply listBuckets(S3Request req) {
         String account = req.principal().accountId();
         XmlWriter w = XmlWriter.s3("ListAllMyBucketsResult")
-                .start("Owner").element("ID", account).element("DisplayName", account).end()
+                .start("Owner").element("ID", CanonicalIds.of(account)).element("DisplayName", account).end()
                 .start("Buckets");
         for (BucketInfo b : store.listBuckets(account)) {
             w.start("Bucket").element("Name", b.name()).element("CreationDate", b.creationDate())

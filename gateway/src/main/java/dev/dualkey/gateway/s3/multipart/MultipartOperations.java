@@ -2,6 +2,7 @@ package dev.dualkey.gateway.s3.multipart;
 
 import dev.dualkey.gateway.http.Exchange;
 import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.identity.CanonicalIds;
 import dev.dualkey.gateway.protect.ProtectedOperations;
 import dev.dualkey.gateway.protect.ProtectedRequest;
 import dev.dualkey.gateway.s3.CopySource;
@@ -255,7 +256,7 @@ public final class MultipartOperations {
     }
 
     private static void owner(XmlWriter w, String element, String account) {
-        w.start(element).element("ID", account).element("DisplayName", account).end();
+        w.start(element).element("ID", CanonicalIds.of(account)).element("DisplayName", account).end();
     }
 
     Reply listUploads(S3Request req) {

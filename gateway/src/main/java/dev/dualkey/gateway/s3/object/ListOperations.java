@@ -1,6 +1,7 @@
 package dev.dualkey.gateway.s3.object;
 
 import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.identity.CanonicalIds;
 import dev.dualkey.gateway.s3.OperationHandler;
 import dev.dualkey.gateway.s3.S3Operation;
 import dev.dualkey.gateway.s3.S3Replies;
@@ -130,7 +131,8 @@ public final class ListOperations {
                     .element("ETag", v.quotedEtag())
                     .element("Size", v.size());
             if (owner) {
-                w.start("Owner").element("ID", v.ownerAccountId()).element("DisplayName", v.ownerAccountId()).end();
+                w.start("Owner").element("ID", CanonicalIds.of(v.ownerAccountId()))
+                        .element("DisplayName", v.ownerAccountId()).end();
             }
             w.element("StorageClass", storageClass(v));
             if (!v.checksums().isEmpty()) {
@@ -190,14 +192,16 @@ public final class ListOperations {
             if (v.deleteMarker()) {
                 w.start("DeleteMarker").element("Key", enc(v.key(), url)).element("VersionId", v.versionId())
                         .element("IsLatest", v.latest()).element("LastModified", v.lastModified())
-                        .start("Owner").element("ID", v.ownerAccountId()).element("DisplayName", v.ownerAccountId())
+                        .start("Owner").element("ID", CanonicalIds.of(v.ownerAccountId()))
+                                .element("DisplayName", v.ownerAccountId())
                         .end().end();
             } else {
                 w.start("Version").element("Key", enc(v.key(), url)).element("VersionId", v.versionId())
                         .element("IsLatest", v.latest()).element("LastModified", v.lastModified())
                         .element("ETag", v.quotedEtag()).element("Size", v.size())
                         .element("StorageClass", storageClass(v))
-                        .start("Owner").element("ID", v.ownerAccountId()).element("DisplayName", v.ownerAccountId())
+                        .start("Owner").element("ID", CanonicalIds.of(v.ownerAccountId()))
+                                .element("DisplayName", v.ownerAccountId())
                         .end().end();
             }
         }
