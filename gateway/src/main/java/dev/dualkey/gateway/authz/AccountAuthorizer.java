@@ -90,21 +90,27 @@ public final class AccountAuthorizer implements AccessAuthorizer {
             }
             return Decision.EXPLICIT_DENY;
         }
-        Decision identity = subject.isAnonymous() ? Decision.IMPLICIT_DENY : identity(request);
-        if (identity == Decision.EXPLICIT_DENY) {
-            return Decision.EXPLICIT_DENY;
-        }
         if (ownerAccount && subject.root()) {
             return Decision.ALLOW;
         }
         AclSide.Grant acl = acls.grant(request, bucket);
         boolean callerNamed = policy == BucketPolicySide.Grant.CALLER || acl == AclSide.Grant.CALLER;
-        if (ownerAccount) {
-            return identity == Decision.ALLOW || callerNamed ? Decision.ALLOW : Decision.IMPLICIT_DENY;
+        if (!ownerAccount) { // across accounts (or anonymous): the owner's side first, then the caller's
+            boolean ownerSide = callerNamed || policy == BucketPolicySide.Grant.ACCOUNT
+                    || acl == AclSide.Grant.ACCOUNT;
+            if (!ownerSide) {
+                return Decision.IMPLICIT_DENY;
+            }
+            if (subject.isAnonymous()) {
+                return callerNamed ? Decision.ALLOW : Decision.IMPLICIT_DENY;
+            }
+            return identity(request);
         }
-        boolean ownerSide = callerNamed || policy == BucketPolicySide.Grant.ACCOUNT || acl == AclSide.Grant.ACCOUNT;
-        boolean callerSide = subject.isAnonymous() ? callerNamed : identity == Decision.ALLOW;
-        return ownerSide && callerSide ? Decision.ALLOW : Decision.IMPLICIT_DENY;
+        Decision identity = identity(request);
+        if (identity == Decision.EXPLICIT_DENY) {
+            return Decision.EXPLICIT_DENY;
+        }
+        return identity == Decision.ALLOW || callerNamed ? Decision.ALLOW : Decision.IMPLICIT_DENY;
     }
 
     /** The caller's own side: root may do anything in its account, an IAM user what its policies allow. */

@@ -13,17 +13,25 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The account boundary, root, then identity policies. */
+/** Without bucket policies or ACL grants: the account boundary, root, then identity policies. */
 class AccountAuthorizerTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-02T07:30:00Z"), ZoneOffset.UTC);
     private static final String MINE = "111111111111";
     private static final String OTHER = "222222222222";
     private final Map<String, String> owners = Map.of("alpha", MINE);
     private final List<AuthzRequest> evaluated = new ArrayList<>();
-    private final AccountAuthorizer authz = new AccountAuthorizer(b -> Optional.ofNullable(owners.get(b)), r -> {
+    private final AccountAuthorizer authz = authorizer(b -> Optional.ofNullable(owners.get(b)), r -> {
         evaluated.add(r);
         return Decision.ALLOW;
     });
+
+    /** The pipeline over buckets that have only an owner (no policy, owner-only ACL). */
+    static AccountAuthorizer authorizer(java.util.function.Function<String, Optional<String>> owner,
+                                        IdentityPolicies policies) {
+        return new AccountAuthorizer(b -> owner.apply(b).map(o -> new dev.dualkey.storage.model.BucketInfo(b, o,
+                Instant.EPOCH, "us-east-1", dev.dualkey.storage.model.BucketConfig.initial())), policies,
+                new BucketPolicySide(new BucketPolicies(8), BucketPolicySide.ExistingTags.NONE), AclSide.OWNER_ONLY);
+    }
 
     private Decision decide(Principal p, String action, String resource) {
         return authz.decide(RequestContextBuilder.of(Subject.of(p), CLOCK).build(new Check(action, resource)));
@@ -68,7 +76,7 @@ class AccountAuthorizerTest {
 
     @Test
     void explicitDenyFromPoliciesStands() {
-        AccountAuthorizer deny = new AccountAuthorizer(b -> Optional.of(MINE), r -> Decision.EXPLICIT_DENY);
+        AccountAuthorizer deny = authorizer(b -> Optional.of(MINE), r -> Decision.EXPLICIT_DENY);
         assertEquals(Decision.EXPLICIT_DENY, deny.decide(RequestContextBuilder.of(
                 Subject.of(Principal.user(MINE, "bob")), CLOCK).build(new Check("s3:GetObject", "arn:aws:s3:::a/k"))));
     }
