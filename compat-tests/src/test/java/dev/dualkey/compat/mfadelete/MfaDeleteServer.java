@@ -190,7 +190,7 @@ public final class MfaDeleteServer implements AutoCloseable {
         return accountId;
     }
 
-    String otherAccountId() {
+    public String otherAccountId() {
         return otherAccountId;
     }
 

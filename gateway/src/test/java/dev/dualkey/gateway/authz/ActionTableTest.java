@@ -58,7 +58,15 @@ class ActionTableTest {
                         "s3:PutObject " + K),
                 row(S3Operation.COMPLETE_MULTIPART_UPLOAD, null, null, "s3:PutObject " + K),
                 row(S3Operation.ABORT_MULTIPART_UPLOAD, null, null, "s3:AbortMultipartUpload " + K),
-                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K));
+                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K),
+                row(S3Operation.PUT_BUCKET_POLICY, null, null, "s3:PutBucketPolicy " + B),
+                row(S3Operation.GET_BUCKET_POLICY, null, null, "s3:GetBucketPolicy " + B),
+                row(S3Operation.DELETE_BUCKET_POLICY, null, null, "s3:DeleteBucketPolicy " + B),
+                row(S3Operation.GET_BUCKET_POLICY_STATUS, null, null, "s3:GetBucketPolicyStatus " + B),
+                row(S3Operation.PUT_PUBLIC_ACCESS_BLOCK, null, null, "s3:PutBucketPublicAccessBlock " + B),
+                row(S3Operation.GET_PUBLIC_ACCESS_BLOCK, null, null, "s3:GetBucketPublicAccessBlock " + B),
+                // AWS: DeletePublicAccessBlock requires s3:PutBucketPublicAccessBlock
+                row(S3Operation.DELETE_PUBLIC_ACCESS_BLOCK, null, null, "s3:PutBucketPublicAccessBlock " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {

@@ -411,7 +411,7 @@ class GatewayEndToEndTest {
     void unsupportedOperationsAre501() {
         String b = bucket();
         send("PUT", "/" + b, new byte[0]);
-        HttpResponse<byte[]> r = send("GET", "/" + b + "?policy", new byte[0]);
+        HttpResponse<byte[]> r = send("GET", "/" + b + "?website", new byte[0]);
         assertEquals(501, r.statusCode());
         assertEquals("NotImplemented", errorCode(r));
     }
