@@ -354,7 +354,9 @@ public final class GatewayServer implements AutoCloseable {
                     extraEndpoints.add(1, wired.stsEndpoint()); // STS: GetSessionToken, GetCallerIdentity
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
-                    knownPrincipals = dev.dualkey.gateway.identity.IdentityPrincipals.over(wired.store().identity());
+                }
+                if (authorizer instanceof dev.dualkey.gateway.identity.MfaAuthorizer m) {
+                    knownPrincipals = m.knownPrincipals(); // bucket policies name this store's principals
                 }
                 AccessAuthorizer authz = authorizer != null ? authorizer
                         : dev.dualkey.gateway.authz.StoreAuthorization.over(store, r -> dev.dualkey.mfa.policy.Decision.ALLOW);

@@ -48,6 +48,11 @@ public final class MfaAuthorizer implements AccessAuthorizer, IamAuthorizer {
         return rules.decide(request);
     }
 
+    /** The principals a bucket policy may name: this store's accounts and users ("Invalid principal in policy"). */
+    public dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals knownPrincipals() {
+        return IdentityPrincipals.over(identity);
+    }
+
     /** An IAM user's identity policies, with the stored user's canonical name, ARN and id. */
     private dev.dualkey.mfa.policy.Decision userPolicies(AuthzRequest request) {
         Subject s = request.subject();
