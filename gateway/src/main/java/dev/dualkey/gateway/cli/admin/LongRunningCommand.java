@@ -55,6 +55,9 @@ abstract class LongRunningCommand implements Callable<Integer> {
             }
             pb.finish();
             if (json) {
+                if (result instanceof com.fasterxml.jackson.databind.node.ObjectNode o) {
+                    o.put("through", online.isPresent() ? "server" : "offline");
+                }
                 out.println(JSON.writeValueAsString(result));
             } else {
                 printHuman(result, out, online.isPresent());
