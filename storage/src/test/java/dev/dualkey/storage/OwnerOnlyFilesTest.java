@@ -1,8 +1,6 @@
 package dev.dualkey.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.dualkey.storage.blob.BlobStore;
 import dev.dualkey.storage.rocks.StorageEngine;
 import java.nio.ByteBuffer;
@@ -27,8 +25,9 @@ class OwnerOnlyFilesTest {
 
     @BeforeEach
     void posixOnly() {
-        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
-                "POSIX permissions (Linux CI) are what this test is about");
+        dev.dualkey.testkit.Prerequisites.require("OwnerOnlyFilesTest",
+                FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
+                "a file system with POSIX permissions (Linux)");
     }
 
     static String mode(Path p) throws Exception {

@@ -135,10 +135,22 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return DualkeyCli.EXIT_USAGE;
         }
+        dev.dualkey.gateway.admin.AdminSocket admin; // admin channel: online backup and scrub (issue 17)
+        try {
+            admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir,
+                    dev.dualkey.gateway.admin.AdminCommands.standard(engine, dataDir));
+        } catch (java.io.IOException | RuntimeException e) {
+            server.close();
+            engine.close();
+            err.println("dualkey: cannot open the admin channel in " + dataDir + ": " + e.getMessage());
+            err.flush();
+            return DualkeyCli.EXIT_USAGE;
+        }
         System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
         System.out.println("Dualkey console: " + (tls != null ? "https" : "http") + "://" + consoleAddress); // console hook
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            admin.close();
             server.close();
             engine.close();
             stopped.countDown();

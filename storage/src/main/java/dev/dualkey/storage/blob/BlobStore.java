@@ -78,6 +78,8 @@ public final class BlobStore {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, int[]> pins = new HashMap<>();
     private final Set<String> pendingDeletes = new HashSet<>();
+    /** Open {@link #holdDeletions()} holds: while positive, no published blob is unlinked (a backup copies). */
+    private int deletionHolds;
     /** Runs early writebacks; created on first use (most blob stores in tests never need it). */
     private ExecutorService writeback;
     private final AtomicLong writebacksQueued = new AtomicLong();
@@ -189,7 +191,7 @@ public final class BlobStore {
                 int[] c = pins.get(id);
                 if (c != null && --c[0] == 0) {
                     pins.remove(id);
-                    if (pendingDeletes.remove(id)) {
+                    if (deletionHolds == 0 && pendingDeletes.remove(id)) {
                         toDelete.add(id);
                     }
                 }
@@ -203,7 +205,7 @@ public final class BlobStore {
         Set<String> now = new HashSet<>();
         synchronized (this) {
             for (String id : blobIds) {
-                if (pins.containsKey(id)) {
+                if (pins.containsKey(id) || deletionHolds > 0) {
                     pendingDeletes.add(id);
                 } else {
                     now.add(id);
@@ -211,6 +213,46 @@ public final class BlobStore {
             }
         }
         now.forEach(this::unlink);
+    }
+
+    /**
+     * Defers every blob unlink until the returned hold is closed: an online backup takes a RocksDB checkpoint and
+     * then links or copies the blob files it references, which a delete committed after the checkpoint must not
+     * remove meanwhile. Blobs are immutable and their ids never reused, so linking a file while the server runs
+     * is safe. If the process dies while holding, the deferred blobs are orphans that the next open collects.
+     */
+    public AutoCloseable holdDeletions() {
+        synchronized (this) {
+            deletionHolds++;
+        }
+        return new AutoCloseable() {
+            private boolean released;
+
+            @Override
+            public void close() {
+                Set<String> toDelete = new HashSet<>();
+                synchronized (BlobStore.this) {
+                    if (released) {
+                        return;
+                    }
+                    released = true;
+                    if (--deletionHolds == 0) {
+                        for (String id : pendingDeletes) {
+                            if (!pins.containsKey(id)) {
+                                toDelete.add(id);
+                            }
+                        }
+                        pendingDeletes.removeAll(toDelete);
+                    }
+                }
+                toDelete.forEach(BlobStore.this::unlink);
+            }
+        };
+    }
+
+    /** The directory of published blobs (shards {@code xx/} and {@code tmp/} below it). */
+    public Path directory() {
+        return dir;
     }
 
     /** Number of blobs currently pinned by readers (for tests). */

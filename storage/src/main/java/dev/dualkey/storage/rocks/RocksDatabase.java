@@ -79,6 +79,12 @@ import org.slf4j.LoggerFactory;
  * successful data write once usable space exceeds ballast + reserve again, and on open; opening a full disk also
  * sacrifices it. (RocksJava 10.10 has no {@code DB::Resume()}, so recovery cannot be forced from here.)
  *
+ * <h2>Disk errors</h2>
+ * A write that fails with an I/O error (EIO on the WAL append or fsync, a failed MANIFEST rename) is reported to
+ * its caller as {@link StorageIoException} (never acknowledged) and logged once; RocksDB then refuses writes
+ * until resumed. Reads go on. The first write after a probe file can be written, fsynced and renamed again
+ * reopens the database (WAL replay) under the close lock: recovery without a restart once the fault ends.
+ *
  * <h2>Close order</h2>
  * {@link #close()} takes the close lock exclusively (waiting for in-flight reads and writes), then closes: open
  * iterators (with their read options and bound slices) -> column family handles -> the DB (after a WAL sync) ->
@@ -140,6 +146,18 @@ public final class RocksDatabase implements AutoCloseable {
     private Map<String, ColumnFamilyHandle> declared;
     /** A WAL append failed with NoSpace: RocksDB refuses writes until reopened (RocksJava has no Resume()). */
     private volatile boolean stoppedByNoSpace;
+    /**
+     * A write failed with an I/O error (EIO on the WAL append or its fsync, a failed rename of a new MANIFEST...):
+     * RocksDB then refuses every write with that "background error" until {@code DB::Resume()}, which RocksJava
+     * lacks. Recovery is the same reopen as after a full disk, tried at a later write once a probe (write, fsync,
+     * rename, fsync of the directory in the database directory) succeeds again, so it waits for the fault to end.
+     */
+    private volatile boolean stoppedByIoError;
+    /** nanoTime of the last failed recovery probe: probes run at most every {@link #PROBE_INTERVAL_NANOS}. */
+    private volatile long lastProbeNanos;
+    private static final long PROBE_INTERVAL_NANOS = 200_000_000L;
+    /** Opened with {@link #openReadOnly}: no writes, no ballast, no lock on the directory. */
+    private final boolean readOnly;
     private final Set<RocksKvIterator<?, ?>> openIterators = ConcurrentHashMap.newKeySet();
     private final ReentrantReadWriteLock closeLock = new ReentrantReadWriteLock();
     private boolean closed;
@@ -164,19 +182,33 @@ public final class RocksDatabase implements AutoCloseable {
             throw new StorageIoException("cannot create data directory " + dir + ": " + e.getMessage(), e);
         }
         try {
-            return new RocksDatabase(dir, families, settings);
+            return new RocksDatabase(dir, families, settings, false);
         } catch (StorageFullException e) {
             // A completely full disk can make RocksDB unable to open (it must write a new MANIFEST/WAL):
             // sacrifice the ballast and try once more.
             if (releaseBallast(dir)) {
                 LOG.warn("disk full while opening {}: released the ballast file and retrying", dir);
-                return new RocksDatabase(dir, families, settings);
+                return new RocksDatabase(dir, families, settings, false);
             }
             throw e;
         }
     }
 
-    private RocksDatabase(Path dir, List<ColumnFamilySpec> families, Settings settings) {
+    /**
+     * Opens an existing database read-only, as it is on disk now (RocksDB's read-only mode: no lock, no writes, no
+     * recovery written back): for offline scrubs, which must not change what they inspect. Every write fails.
+     *
+     * @throws StorageIoException when there is no database in {@code dir}
+     */
+    public static RocksDatabase openReadOnly(Path dir, List<ColumnFamilySpec> families) {
+        if (!Files.exists(dir.resolve("CURRENT"))) {
+            throw new StorageIoException("no database in " + dir);
+        }
+        return new RocksDatabase(dir, families, Settings.defaults(), true);
+    }
+
+    private RocksDatabase(Path dir, List<ColumnFamilySpec> families, Settings settings, boolean readOnly) {
+        this.readOnly = readOnly;
         this.dir = dir;
         this.settings = settings;
         try {
@@ -249,14 +281,17 @@ public final class RocksDatabase implements AutoCloseable {
             closeAll(built);
             throw e;
         }
-        ensureBallast();
+        if (!readOnly) {
+            ensureBallast();
+        }
         LOG.info("opened RocksDB at {} with families {}", dir, declared.keySet());
     }
 
     /** Opens the RocksDB instance and its handles (constructor, or reopen under the write lock). */
     private void openDb() throws RocksDBException {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
-        RocksDB opened = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        RocksDB opened = readOnly ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
+                : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
         Map<String, ColumnFamilyHandle> map = new LinkedHashMap<>();
         for (int i = 0; i < descriptors.size(); i++) {
             String n = new String(descriptors.get(i).getName(), java.nio.charset.StandardCharsets.UTF_8);
@@ -279,7 +314,9 @@ public final class RocksDatabase implements AutoCloseable {
             return;
         }
         try {
-            db.syncWal();
+            if (!readOnly) {
+                db.syncWal();
+            }
         } catch (RocksDBException e) {
             LOG.warn("WAL sync on close failed: {}", e.getMessage());
         }
@@ -297,6 +334,10 @@ public final class RocksDatabase implements AutoCloseable {
      * stays closed and calls fail with StorageFullException until a later write retries.
      */
     private void recoverFromNoSpace() {
+        if (stoppedByIoError) {
+            recoverFromIoError();
+            return;
+        }
         if (!stoppedByNoSpace
                 || usableSpace() < Math.max(1L << 20, settings.reservedFreeBytes() + settings.ballastBytes())) {
             return;
@@ -419,6 +460,9 @@ public final class RocksDatabase implements AutoCloseable {
     }
 
     private void write(Consumer<Batch> fill, WriteOptions options) {
+        if (readOnly) {
+            throw new StorageIoException("database " + dir + " is open read-only");
+        }
         recoverFromNoSpace();
         boolean restore;
         // staging resolves column family handles, so it runs under the read lock too (a reopen replaces them)
@@ -463,6 +507,11 @@ public final class RocksDatabase implements AutoCloseable {
                         backoffMillis = Math.min(backoffMillis * 2, 50);
                         continue;
                     }
+                    if (isIoError(e)) {
+                        stoppedByIoError = true;
+                        LOG.error("RocksDB write failed in {}: {} (writes refused until the disk works again; "
+                                + "reads go on)", dir, e.getMessage());
+                    }
                     if (isNoSpace(e)) {
                         stoppedByNoSpace = true;
                         if (releaseBallast(dir)) {
@@ -474,6 +523,116 @@ public final class RocksDatabase implements AutoCloseable {
                     throw translate("write", e);
                 }
             }
+        }
+    }
+
+    /** An I/O error other than a full disk (EIO and the like): RocksDB's hard background error. */
+    private static boolean isIoError(RocksDBException e) {
+        Status s = e.getStatus();
+        return s != null && s.getCode() == Status.Code.IOError && !isNoSpace(e);
+    }
+
+    /**
+     * After an I/O error: reopens (the Resume() RocksJava lacks) once a probe shows the directory writable and
+     * syncable again; while the fault lasts, writes fail fast with RocksDB's error and reads go on.
+     */
+    private void recoverFromIoError() {
+        long now = System.nanoTime();
+        if (now - lastProbeNanos < PROBE_INTERVAL_NANOS || !probeWritable()) {
+            return;
+        }
+        closeLock.writeLock().lock();
+        try {
+            if (!stoppedByIoError || closed) {
+                return;
+            }
+            closeDb(true);
+            openDb();
+            stoppedByIoError = false;
+            stoppedByNoSpace = false;
+            LOG.warn("reopened RocksDB at {} after an I/O error: writes accepted again", dir);
+        } catch (RocksDBException e) {
+            lastProbeNanos = System.nanoTime();
+            LOG.error("reopening RocksDB at {} after an I/O error failed: {}", dir, e.getMessage());
+        } finally {
+            closeLock.writeLock().unlock();
+        }
+    }
+
+    /** Write, fsync, rename and directory fsync of a small file in the database directory; false on failure. */
+    private boolean probeWritable() {
+        Path tmp = dir.resolve("RECOVERY-PROBE.tmp");
+        Path done = dir.resolve("RECOVERY-PROBE");
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[4096]));
+                ch.force(true);
+            }
+            Files.move(tmp, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (java.nio.channels.FileChannel d = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+            Files.deleteIfExists(done);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            lastProbeNanos = System.nanoTime();
+            return false;
+        }
+    }
+
+    /**
+     * A consistent copy of the database as of now in {@code target} (which must not exist): RocksDB's checkpoint,
+     * hard links to the immutable SST files where {@code target} is on the same file system, copies otherwise,
+     * plus a copy of the live WAL. Runs while writes go on.
+     */
+    public void checkpoint(Path target) {
+        closeLock.readLock().lock();
+        try (org.rocksdb.Checkpoint cp = org.rocksdb.Checkpoint.create(dbForCheckpoint())) {
+            cp.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw translate("checkpoint to " + target, e);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    private RocksDB dbForCheckpoint() {
+        ensureOpen();
+        return db;
+    }
+
+    /**
+     * Re-reads every SST file of the database and verifies its block checksums (RocksDB's VerifyChecksum): the
+     * metadata half of a scrub. Reads at the disk's speed; the caller bounds when it runs.
+     *
+     * @throws StorageIoException naming the corrupt file
+     */
+    public void verifyChecksums() {
+        closeLock.readLock().lock();
+        try {
+            ensureOpen();
+            db.verifyChecksum();
+        } catch (RocksDBException e) {
+            throw translate("verify checksums", e);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    /** Total size in bytes of the live SST files (a scrub's metadata share of its progress). */
+    public long liveSstBytes() {
+        closeLock.readLock().lock();
+        try {
+            ensureOpen();
+            long n = 0;
+            for (org.rocksdb.LiveFileMetaData f : db.getLiveFilesMetaData()) {
+                n += f.size();
+            }
+            return n;
+        } finally {
+            closeLock.readLock().unlock();
         }
     }
 
@@ -552,6 +711,9 @@ public final class RocksDatabase implements AutoCloseable {
             throw new StorageIoException("database " + dir + " is closed");
         }
         if (db == null) {
+            if (stoppedByIoError) {
+                throw new SlowDownException("database " + dir + " is recovering from an I/O error; retry later");
+            }
             throw new StorageFullException("database " + dir + " is recovering from a full disk; retry later");
         }
     }

@@ -28,6 +28,10 @@ public final class StorageEngine implements AutoCloseable {
 
     public static StorageEngine open(Path dataDir, List<ColumnFamilySpec> extraFamilies, Clock clock,
                                      RocksDatabase.Settings dbSettings, RocksObjectStore.Settings storeSettings) {
+        if (java.nio.file.Files.exists(dataDir.resolve(StoreBackup.INCOMPLETE))) {
+            throw new dev.dualkey.storage.error.StorageIoException(dataDir + " holds an unfinished backup ("
+                    + StoreBackup.INCOMPLETE + "): take the backup again");
+        }
         try {
             dev.dualkey.storage.OwnerOnlyFiles.directory(dataDir); // 0700: the master key and blobs live below
         } catch (java.io.IOException e) {
@@ -52,6 +56,20 @@ public final class StorageEngine implements AutoCloseable {
     /** The object store. */
     public ObjectStore objectStore() {
         return objectStore;
+    }
+
+    /** A scrubber over this open store (online: reads pin the blobs they check). Do not close it. */
+    public StoreScrubber scrubber() {
+        return new StoreScrubber(database, objectStore.blobStore().directory(), objectStore.blobStore(),
+                java.time.Clock.systemUTC(), false);
+    }
+
+    /**
+     * A consistent backup of this open store into {@code dest} ({@link StoreBackup}); writes go on meanwhile.
+     * The caller copies whatever else lives in the data directory (the master key) as it decides.
+     */
+    public StoreBackup.Result backup(Path dest, StoreBackup.Listener listener) {
+        return StoreBackup.run(database, objectStore.blobStore(), dest, listener);
     }
 
     @Override

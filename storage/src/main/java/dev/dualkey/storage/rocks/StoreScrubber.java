@@ -1,0 +1,469 @@
+package dev.dualkey.storage.rocks;
+
+import dev.dualkey.storage.blob.BlobStore;
+import dev.dualkey.storage.error.StorageException;
+import dev.dualkey.storage.keys.StoreKeys;
+import dev.dualkey.storage.rocks.StoreRecords.DataKind;
+import dev.dualkey.storage.rocks.StoreRecords.ManifestEntry;
+import dev.dualkey.storage.rocks.StoreRecords.PartRecord;
+import dev.dualkey.storage.rocks.StoreRecords.VersionRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Scrub: re-reads every version's bytes and metadata of a data directory at a bounded rate and reports what is
+ * damaged or orphaned, so that bad sectors are found before anyone needs the data. Works on a running server's
+ * open store ({@link StorageEngine#scrubber()}: readers pin the blobs they read, so a concurrent delete cannot make
+ * a version look damaged) or offline on a directory opened read-only ({@link #offline(Path)}: nothing is written,
+ * so a scrub killed at any moment changes nothing).
+ *
+ * <p>Checks, in order: the block checksums of every SST file (RocksDB's VerifyChecksum: the metadata); every
+ * version record decodes, and its data ({@link #verifyVersion}); every part of an upload in progress; every
+ * blob reference names an existing file; every blob file is referenced (an orphan: a crash between publishing a
+ * blob and committing its metadata leaves one, which the next start collects; online only files older than
+ * {@link #ORPHAN_GRACE} count, younger ones may be a commit in flight).
+ *
+ * <p>{@link #verifyVersion} is the one place that knows how a version's bytes are stored and what proves them
+ * intact; once object data is encrypted at rest it checks the authentication tag of every chunk there.
+ */
+public final class StoreScrubber implements AutoCloseable {
+    /** Online, blob files younger than this without a reference may belong to a commit in flight. */
+    public static final Duration ORPHAN_GRACE = Duration.ofMinutes(1);
+    private static final int CHUNK = 256 * 1024;
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** What is wrong with an item. */
+    public enum Problem {
+        /** An SST file of the metadata database failed its block checksums. */
+        CORRUPT_METADATA,
+        /** A version or part record does not decode. */
+        UNREADABLE_RECORD,
+        /** The inline bytes or the manifest of a version are missing. */
+        MISSING_DATA,
+        /** A blob file a version or part references does not exist. */
+        MISSING_BLOB,
+        /** The stored bytes have another length than the metadata says. */
+        WRONG_SIZE,
+        /** The stored bytes do not hash to the recorded ETag (MD5). */
+        WRONG_CHECKSUM,
+        /** Reading the bytes failed (EIO...). */
+        READ_ERROR,
+        /** A blob reference entry names no file. */
+        DANGLING_REFERENCE,
+        /** A blob file nothing references. */
+        ORPHAN_BLOB
+    }
+
+    /** One damaged or orphaned item; fields that do not apply are null. */
+    public record Finding(Problem problem, String bucket, String key, String versionId, String blobId,
+                          String detail) {
+        public Finding {
+            Objects.requireNonNull(problem, "problem");
+        }
+    }
+
+    /** Receives progress (bytes re-read of the estimated total) and each finding as it is found. */
+    public interface Listener {
+        default void progress(long bytesDone, long bytesTotal) {
+        }
+
+        default void finding(Finding f) {
+        }
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param versions versions and delete markers checked
+     * @param parts    parts of uploads in progress checked
+     * @param bytes    bytes re-read (object data and SST files)
+     * @param blobs    blob files seen
+     */
+    public record Report(long versions, long parts, long bytes, long blobs, List<Finding> findings) {
+        public boolean clean() {
+            return findings.isEmpty();
+        }
+    }
+
+    private final RocksDatabase db;
+    private final Path blobDir;
+    private final BlobStore blobs; // null offline: nothing can change under an offline scrub
+    private final Clock clock;
+    private final boolean ownsDatabase;
+    private final Table<String, byte[]> bucketTable;
+    private final Table<byte[], byte[]> versions;
+    private final Table<byte[], byte[]> inline;
+    private final Table<byte[], List<ManifestEntry>> manifests;
+    private final Table<byte[], byte[]> parts;
+    private final Table<String, byte[]> blobRefs;
+
+    StoreScrubber(RocksDatabase db, Path blobDir, BlobStore blobs, Clock clock, boolean ownsDatabase) {
+        this.db = db;
+        this.blobDir = blobDir;
+        this.blobs = blobs;
+        this.clock = clock;
+        this.ownsDatabase = ownsDatabase;
+        this.bucketTable = db.table(Schema.BUCKETS, Codecs.UTF8, Codecs.BYTES);
+        this.versions = db.table(Schema.VERSIONS, Codecs.BYTES, Codecs.BYTES);
+        this.inline = db.table(Schema.INLINE, Codecs.BYTES, Codecs.BYTES);
+        this.manifests = db.table(Schema.MANIFESTS, Codecs.BYTES, StoreRecords.manifestCodec());
+        this.parts = db.table(Schema.PARTS, Codecs.BYTES, Codecs.BYTES);
+        this.blobRefs = db.table(Schema.BLOB_REFS, Codecs.UTF8, Codecs.BYTES);
+    }
+
+    /**
+     * A scrubber over a data directory no server holds, opened read-only ({@code <dataDir>/db}, {@code
+     * <dataDir>/blobs}); close it to close the database.
+     */
+    public static StoreScrubber offline(Path dataDir) {
+        RocksDatabase db = RocksDatabase.openReadOnly(dataDir.resolve("db"), Schema.FAMILIES);
+        return new StoreScrubber(db, dataDir.resolve("blobs"), null, Clock.systemUTC(), true);
+    }
+
+    @Override
+    public void close() {
+        if (ownsDatabase) {
+            db.close();
+        }
+    }
+
+    /**
+     * Runs the scrub.
+     *
+     * @param bytesPerSecond upper bound of the re-read rate (0: unbounded)
+     */
+    public Report run(long bytesPerSecond, Listener listener) {
+        Run run = new Run(bytesPerSecond, listener);
+        run.total = db.liveSstBytes() + estimateDataBytes();
+        listener.progress(0, run.total);
+        try {
+            db.verifyChecksums();
+        } catch (StorageException e) {
+            run.report(new Finding(Problem.CORRUPT_METADATA, null, null, null, null, e.getMessage()));
+        }
+        run.advance(db.liveSstBytes());
+        for (String bucket : bucketNames()) {
+            byte[] prefix = StoreKeys.bucketPrefix(bucket);
+            try (KvIterator<byte[], byte[]> it = versions.scanRaw(prefix, Bounds.prefixUpperBound(prefix))) {
+                while (it.hasNext()) {
+                    KvEntry<byte[], byte[]> e = it.next();
+                    run.versions++;
+                    String key;
+                    VersionRecord rec;
+                    try {
+                        key = StoreKeys.decodeKey(e.key(), prefix.length);
+                        rec = StoreRecords.versionCodec().decode(e.value());
+                    } catch (RuntimeException bad) {
+                        run.report(new Finding(Problem.UNREADABLE_RECORD, bucket, null, null, null,
+                                "version record: " + bad.getMessage()));
+                        continue;
+                    }
+                    verifyVersion(run, bucket, key, e.key(), rec);
+                }
+            }
+        }
+        verifyParts(run);
+        verifyReferences(run);
+        run.listener.progress(run.done, Math.max(run.total, run.done));
+        return new Report(run.versions, run.parts, run.done, run.blobFiles, List.copyOf(run.findings));
+    }
+
+    private List<String> bucketNames() {
+        List<String> names = new ArrayList<>();
+        try (KvIterator<String, byte[]> it = bucketTable.scanRaw(null, null)) {
+            while (it.hasNext()) {
+                names.add(it.next().key());
+            }
+        }
+        return names;
+    }
+
+    private long estimateDataBytes() {
+        long n = 0;
+        try (KvIterator<byte[], byte[]> it = versions.scanRaw(null, null)) {
+            while (it.hasNext()) {
+                try {
+                    n += StoreRecords.versionCodec().decode(it.next().value()).size();
+                } catch (RuntimeException ignored) {
+                    // reported by the scrub itself
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Verifies one version's stored bytes against its metadata: inline bytes or blob files exist, have the
+     * recorded size, and hash to the recorded ETag (MD5 of a single-part object; for a multipart object the MD5
+     * of its parts' MD5s, when the ETag says how many parts and the manifest has that many blobs). This is the
+     * storage-level verify method: a new data format (encryption at rest: per-chunk AES-GCM tags) changes what
+     * is checked here, nowhere else.
+     */
+    void verifyVersion(Run run, String bucket, String key, byte[] versionKey, VersionRecord rec) {
+        if (rec.deleteMarker() || rec.kind() == DataKind.NONE) {
+            return;
+        }
+        String vid = rec.versionId();
+        if (rec.kind() == DataKind.INLINE) {
+            Optional<byte[]> data = inline.get(rec.seq());
+            if (data.isEmpty()) {
+                run.report(new Finding(Problem.MISSING_DATA, bucket, key, vid, null, "inline bytes missing"));
+                return;
+            }
+            run.limit(data.get().length);
+            run.advance(data.get().length);
+            if (data.get().length != rec.size()) {
+                run.report(new Finding(Problem.WRONG_SIZE, bucket, key, vid, null,
+                        data.get().length + " bytes stored, " + rec.size() + " recorded"));
+            } else if (singlePart(rec.etag()) && !rec.etag().equals(HEX.formatHex(md5().digest(data.get())))) {
+                run.report(new Finding(Problem.WRONG_CHECKSUM, bucket, key, vid, null, "MD5 differs from ETag"));
+            }
+            return;
+        }
+        List<ManifestEntry> entries;
+        if (rec.kind() == DataKind.BLOB) {
+            entries = List.of(new ManifestEntry(rec.blobId(), rec.size()));
+        } else {
+            Optional<List<ManifestEntry>> m = manifests.get(rec.seq());
+            if (m.isEmpty()) {
+                run.report(new Finding(Problem.MISSING_DATA, bucket, key, vid, null, "manifest missing"));
+                return;
+            }
+            entries = m.get();
+        }
+        List<String> ids = entries.stream().map(ManifestEntry::blobId).toList();
+        if (blobs != null) {
+            blobs.pin(ids);
+        }
+        try {
+            if (blobs != null && versions.get(versionKey).isEmpty()) {
+                return; // deleted since the iterator saw it: nothing to verify
+            }
+            MessageDigest whole = md5();
+            MessageDigest ofParts = md5();
+            long total = 0;
+            for (ManifestEntry e : entries) {
+                Optional<byte[]> digest = readBlob(run, bucket, key, vid, e.blobId(), e.size(), whole);
+                if (digest.isEmpty()) {
+                    return;
+                }
+                ofParts.update(digest.get());
+                total += e.size();
+            }
+            if (total != rec.size()) {
+                run.report(new Finding(Problem.WRONG_SIZE, bucket, key, vid, null,
+                        "blobs hold " + total + " bytes, " + rec.size() + " recorded"));
+            } else if (singlePart(rec.etag())) {
+                if (!rec.etag().equals(HEX.formatHex(whole.digest()))) {
+                    run.report(new Finding(Problem.WRONG_CHECKSUM, bucket, key, vid, null, "MD5 differs from ETag"));
+                }
+            } else if (rec.etag().endsWith("-" + entries.size())) {
+                String expected = HEX.formatHex(ofParts.digest()) + "-" + entries.size();
+                if (!rec.etag().equals(expected)) {
+                    run.report(new Finding(Problem.WRONG_CHECKSUM, bucket, key, vid, null,
+                            "parts' MD5s differ from the multipart ETag"));
+                }
+            }
+        } finally {
+            if (blobs != null) {
+                blobs.unpin(ids);
+            }
+        }
+    }
+
+    private static boolean singlePart(String etag) {
+        return etag != null && etag.length() == 32 && etag.indexOf('-') < 0;
+    }
+
+    /**
+     * Reads one blob file at the bounded rate, feeding {@code whole}; checks its length. Returns the blob's own
+     * MD5, or empty after reporting a finding.
+     */
+    private Optional<byte[]> readBlob(Run run, String bucket, String key, String vid, String blobId, long size,
+                                      MessageDigest whole) {
+        run.seen.add(blobId);
+        Path file = blobPath(blobId);
+        MessageDigest own = md5();
+        long read = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+            while (true) {
+                buf.clear();
+                int n = ch.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                buf.flip();
+                own.update(buf.duplicate());
+                whole.update(buf);
+                read += n;
+                run.limit(n);
+                run.advance(n);
+            }
+        } catch (NoSuchFileException e) {
+            run.report(new Finding(Problem.MISSING_BLOB, bucket, key, vid, blobId, "no file " + file));
+            return Optional.empty();
+        } catch (IOException e) {
+            run.report(new Finding(Problem.READ_ERROR, bucket, key, vid, blobId, e.getMessage()));
+            return Optional.empty();
+        }
+        if (read != size) {
+            run.report(new Finding(Problem.WRONG_SIZE, bucket, key, vid, blobId,
+                    "blob holds " + read + " bytes, " + size + " recorded"));
+            return Optional.empty();
+        }
+        return Optional.of(own.digest());
+    }
+
+    private void verifyParts(Run run) {
+        try (KvIterator<byte[], byte[]> it = parts.scanRaw(null, null)) {
+            while (it.hasNext()) {
+                KvEntry<byte[], byte[]> e = it.next();
+                run.parts++;
+                PartRecord p;
+                try {
+                    p = StoreRecords.partCodec().decode(e.value());
+                } catch (RuntimeException bad) {
+                    run.report(new Finding(Problem.UNREADABLE_RECORD, null, null, null, null,
+                            "part record: " + bad.getMessage()));
+                    continue;
+                }
+                if (blobs != null) {
+                    blobs.pin(List.of(p.blobId()));
+                }
+                try {
+                    if (blobs != null && parts.get(e.key()).isEmpty()) {
+                        continue; // completed or aborted meanwhile
+                    }
+                    String where = "part " + StoreKeys.partNumberOf(e.key());
+                    Optional<byte[]> digest = readBlob(run, null, null, null, p.blobId(), p.size(), md5());
+                    if (digest.isPresent() && singlePart(p.etag()) && !p.etag().equals(HEX.formatHex(digest.get()))) {
+                        run.report(new Finding(Problem.WRONG_CHECKSUM, null, null, null, p.blobId(),
+                                where + ": MD5 differs from its ETag"));
+                    }
+                } finally {
+                    if (blobs != null) {
+                        blobs.unpin(List.of(p.blobId()));
+                    }
+                }
+            }
+        }
+    }
+
+    private void verifyReferences(Run run) {
+        try (KvIterator<String, byte[]> it = blobRefs.scanRaw(null, null)) {
+            while (it.hasNext()) {
+                String id = it.next().key();
+                if (!Files.exists(blobPath(id)) && blobRefs.get(id).isPresent()) {
+                    run.report(new Finding(Problem.DANGLING_REFERENCE, null, null, null, id,
+                            "blob reference without a file"));
+                }
+            }
+        }
+        Instant cutoff = clock.instant().minus(ORPHAN_GRACE);
+        try (DirectoryStream<Path> shards = Files.newDirectoryStream(blobDir, p -> Files.isDirectory(p)
+                && p.getFileName().toString().length() == 2)) {
+            for (Path shard : shards) {
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
+                    for (Path f : files) {
+                        run.blobFiles++;
+                        String id = f.getFileName().toString();
+                        if (blobRefs.get(id).isPresent()) {
+                            continue;
+                        }
+                        try {
+                            if (blobs != null && !Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
+                                continue; // may be a commit in flight
+                            }
+                        } catch (NoSuchFileException gone) {
+                            continue;
+                        }
+                        run.report(new Finding(Problem.ORPHAN_BLOB, null, null, null, id,
+                                "no metadata references " + f + " (removed at the next start)"));
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no blob directory yet: nothing to check
+        } catch (IOException e) {
+            run.report(new Finding(Problem.READ_ERROR, null, null, null, null, "listing " + blobDir + ": "
+                    + e.getMessage()));
+        }
+    }
+
+    private Path blobPath(String blobId) {
+        return blobDir.resolve(blobId.substring(0, Math.min(2, blobId.length()))).resolve(blobId);
+    }
+
+    private static MessageDigest md5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** State of one run: counters, findings, the rate bound. */
+    final class Run {
+        final long bytesPerSecond;
+        final Listener listener;
+        final List<Finding> findings = new ArrayList<>();
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        final long started = System.nanoTime();
+        long total;
+        long done;
+        long limited;
+        long versions;
+        long parts;
+        long blobFiles;
+
+        Run(long bytesPerSecond, Listener listener) {
+            this.bytesPerSecond = bytesPerSecond;
+            this.listener = listener;
+        }
+
+        void report(Finding f) {
+            findings.add(f);
+            listener.finding(f);
+        }
+
+        void advance(long n) {
+            done += n;
+            listener.progress(done, Math.max(total, done));
+        }
+
+        /** Sleeps as long as reading {@code n} more bytes would exceed the rate bound. */
+        void limit(long n) {
+            if (bytesPerSecond <= 0) {
+                return;
+            }
+            limited += n;
+            long dueNanos = (long) (limited * 1e9 / bytesPerSecond);
+            long ahead = dueNanos - (System.nanoTime() - started);
+            if (ahead > 1_000_000) {
+                try {
+                    Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("scrub interrupted");
+                }
+            }
+        }
+    }
+}
