@@ -333,7 +333,7 @@ class ProtocolTest {
         assertS3Error(501, "NotImplemented", () -> s3.putObjectTagging(b -> b.bucket(bucket).key("k")
                 .tagging(Tagging.builder().tagSet(Tag.builder().key("a").value("b").build()).build())));
         assertS3Error(501, "NotImplemented", () -> s3.getObjectTagging(b -> b.bucket(bucket).key("k")));
-        assertS3Error(501, "NotImplemented", () -> s3.getBucketPolicy(b -> b.bucket(bucket)));
+        assertS3Error(501, "NotImplemented", () -> s3.getBucketWebsite(b -> b.bucket(bucket)));
         assertS3Error(501, "NotImplemented", () -> s3.getBucketCors(b -> b.bucket(bucket)));
         // The refused calls changed nothing, and the connection pool keeps working.
         assertEquals(SMALL.length, s3.headObject(b -> b.bucket(bucket).key("k")).contentLength());
@@ -347,7 +347,7 @@ class ProtocolTest {
         try {
             assertV1Error(501, "NotImplemented", () -> v1.setBucketTaggingConfiguration(bucket,
                     new BucketTaggingConfiguration(List.of(new TagSet(Map.of("a", "b"))))));
-            assertV1Error(501, "NotImplemented", () -> v1.getBucketPolicy(bucket).getPolicyText());
+            assertV1Error(501, "NotImplemented", () -> v1.getBucketWebsiteConfiguration(bucket));
         } finally {
             v1.shutdown();
         }

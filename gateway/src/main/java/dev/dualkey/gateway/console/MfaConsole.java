@@ -57,6 +57,7 @@ public final class MfaConsole {
                 new MfaErrorTranslator(), clock);
         return ConsolePages.create(store, new MfaSignInAuth(signIn, identity, clock),
                 new MfaIdentityDirectory(identity, devices, iam, signIn, clock), authorizer,
-                new ProtectedOperations(store, verifier, audit, clock), secure || loopbackOnly, region);
+                new ProtectedOperations(store, verifier, audit, clock), secure || loopbackOnly, region,
+                dev.dualkey.gateway.identity.IdentityPrincipals.over(identity));
     }
 }

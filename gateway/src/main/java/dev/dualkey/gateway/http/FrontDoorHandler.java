@@ -446,8 +446,8 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         }
         exchange = null;
         pump = null;
-        if (reply.status() < 400) {
-            markAuthenticated(); // only an authenticated request succeeds
+        if (reply.status() < 400 && (head == null || endpoint == null || !endpoint.anonymous(head))) {
+            markAuthenticated(); // only an authenticated request succeeds (an anonymous one proves no key)
         }
         sendReply(ctx, reply);
     }

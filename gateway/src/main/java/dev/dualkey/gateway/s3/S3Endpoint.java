@@ -148,6 +148,11 @@ public final class S3Endpoint implements Endpoint {
     }
 
     @Override
+    public boolean anonymous(RequestHead head) {
+        return AnonymousAccess.unsigned(head);
+    }
+
+    @Override
     public Reply error(RequestHead head, Throwable failure) {
         S3Exception e = toS3(head, failure);
         String resource = head == null ? null : safeDecode(head.rawPath());

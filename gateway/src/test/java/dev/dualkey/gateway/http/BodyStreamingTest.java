@@ -274,6 +274,23 @@ class BodyStreamingTest {
         assertEquals(0, admission.unauthenticatedConnections());
     }
 
+    /** An anonymous request that succeeds (a public bucket) proves no key: the connection stays counted. */
+    @Test
+    void anAnonymousSuccessDoesNotFreeAnUnauthenticatedSlot() {
+        Admission admission = new Admission(TransportLimits.defaults().withMaxUnauthenticatedConnections(1));
+        Conn a = new Conn(admission);
+        byte[] get = "GET /public/k HTTP/1.1\r\nHost: localhost\r\nx-test-public: 1\r\nContent-Length: 0\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII);
+        a.arrive(anonymous(get));
+        a.settle();
+        assertTrue(a.output().startsWith("HTTP/1.1 200 OK"), a.output());
+        assertEquals(1, admission.unauthenticatedConnections());
+        assertFalse(new Conn(admission).channel.isOpen(), "an anonymous success freed the slot");
+        a.channel.close();
+        a.channel.runPendingTasks();
+        assertEquals(0, admission.unauthenticatedConnections());
+    }
+
     private static byte[] anonymous(byte[] request) {
         String s = new String(request, StandardCharsets.ISO_8859_1)
                 .replaceFirst("\r\n", "\r\nx-test-anonymous: 1\r\n");
@@ -453,6 +470,12 @@ class BodyStreamingTest {
         @Override
         public boolean authenticatedByHead(RequestHead head) {
             return head.header("x-test-anonymous") == null;
+        }
+
+        /** A head saying {@code x-test-public} is an unsigned request a public grant allowed. */
+        @Override
+        public boolean anonymous(RequestHead head) {
+            return head.header("x-test-public") != null;
         }
 
         @Override

@@ -225,7 +225,8 @@ public final class BucketPages {
 
     private static SafeHtml bucketSummary(BucketInfo b) {
         return Html.el("p", SafeHtml.concat(Html.text("Versioning: "), versioningBadge(b), Html.text(" · MFA Delete: "),
-                mfaBadge(b), Html.text(" · Region: " + b.region())));
+                mfaBadge(b), Html.text(" · Region: " + b.region() + " · "),
+                Html.link("/buckets/" + b.name() + "/access", "Permissions")));
     }
 
     private static String browseUrl(String bucket, String prefix) {
@@ -380,6 +381,11 @@ public final class BucketPages {
     // ---- helpers ------------------------------------------------------------------------------------------
 
     /** The bucket if it exists and belongs to the user's account; other accounts' buckets look absent. */
+    /** The permissions page of these buckets (issue 14: policy, ACL, ownership, public access). */
+    AccessPages access(dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals) {
+        return new AccessPages(store, authorizer, renderer, principals, this);
+    }
+
     BucketInfo ownedBucket(ConsoleUser user, String bucket) {
         try {
             BucketInfo b = store.headBucket(bucket);

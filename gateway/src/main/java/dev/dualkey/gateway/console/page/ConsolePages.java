@@ -25,6 +25,14 @@ public final class ConsolePages {
     public static ConsoleApp create(ObjectStore store, ConsoleAuth auth, IdentityDirectory directory,
                                     Authorizer authorizer, ProtectedOperations protect, boolean mfaSecure,
                                     String region) {
+        return create(store, auth, directory, authorizer, protect, mfaSecure, region,
+                dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals.ANY);
+    }
+
+    /** @param principals the principals a bucket policy may name (the identity store's accounts and users) */
+    public static ConsoleApp create(ObjectStore store, ConsoleAuth auth, IdentityDirectory directory,
+                                    Authorizer authorizer, ProtectedOperations protect, boolean mfaSecure,
+                                    String region, dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals) {
         SecureRandom random = new SecureRandom();
         CsrfGuard csrf = new CsrfGuard(random);
         PageRenderer renderer = new PageRenderer(csrf);
@@ -34,6 +42,7 @@ public final class ConsolePages {
         });
         return new ConsoleRouter(auth, csrf, renderer, new SignInPages(auth, renderer, csrf, random),
                 new BucketPages(store, authorizer, renderer, region, mfa), mfa,
-                new CredentialPages(directory, authorizer, renderer), new UserPages(directory, authorizer, renderer));
+                new CredentialPages(directory, authorizer, renderer), new UserPages(directory, authorizer, renderer),
+                principals);
     }
 }

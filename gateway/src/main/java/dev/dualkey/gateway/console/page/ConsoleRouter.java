@@ -37,10 +37,20 @@ public final class ConsoleRouter implements ConsoleApp {
     private final CredentialPages credentials;
     private final UserPages users;
     private final StaticAssets assets = new StaticAssets();
+    private final AccessPages access;
 
     public ConsoleRouter(ConsoleAuth auth, CsrfGuard csrf, PageRenderer renderer, SignInPages signIn,
                          BucketPages buckets, MfaProtectedPages mfaPages, CredentialPages credentials,
                          UserPages users) {
+        this(auth, csrf, renderer, signIn, buckets, mfaPages, credentials, users,
+                dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals.ANY);
+    }
+
+    /** @param principals the principals a bucket policy may name (the identity store's) */
+    public ConsoleRouter(ConsoleAuth auth, CsrfGuard csrf, PageRenderer renderer, SignInPages signIn,
+                         BucketPages buckets, MfaProtectedPages mfaPages, CredentialPages credentials,
+                         UserPages users, dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals) {
+        this.access = buckets.access(principals);
         this.auth = auth;
         this.csrf = csrf;
         this.renderer = renderer;
@@ -156,6 +166,16 @@ public final class ConsoleRouter implements ConsoleApp {
                 case "/delete":
                     if (post) {
                         return buckets.delete(req, user, showUsers, bucket);
+                    }
+                    break;
+                case "/access":
+                    if (!post) {
+                        return access.page(req, user, showUsers, bucket);
+                    }
+                    break;
+                case "/policy":
+                    if (post) {
+                        return access.submit(req, user, showUsers, bucket);
                     }
                     break;
                 case "/delete-version":
