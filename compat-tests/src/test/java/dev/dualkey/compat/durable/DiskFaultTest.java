@@ -157,7 +157,7 @@ class DiskFaultTest {
             }
             List<String> keys = List.copyOf(existing.keySet());
 
-            for (String spec : List.of("write 5", "fsync 5", "fsync 28")) {
+            for (String spec : List.of("write 5", "write 28", "fsync 5", "fsync 28")) {
                 long before = injected();
                 faults(spec);
                 for (int i = 0; i < 6; i++) {
