@@ -135,22 +135,25 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return DualkeyCli.EXIT_USAGE;
         }
-        dev.dualkey.gateway.admin.AdminSocket admin; // admin channel: online backup and scrub (issue 17)
+        dev.dualkey.gateway.admin.AdminSocket admin = null; // admin channel: online backup and scrub (issue 17)
         try {
             admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir,
                     dev.dualkey.gateway.admin.AdminCommands.standard(engine, dataDir));
         } catch (java.io.IOException | RuntimeException e) {
-            server.close();
-            engine.close();
-            err.println("dualkey: cannot open the admin channel in " + dataDir + ": " + e.getMessage());
+            // Not fatal: S3 serving does not need it (a socket path is limited to 107 bytes, for one); online
+            // backup and scrub do, and the CLI then says the directory is held.
+            err.println("dualkey: no admin channel in " + dataDir + " (online backup and scrub unavailable): "
+                    + e.getMessage());
             err.flush();
-            return DualkeyCli.EXIT_USAGE;
         }
+        dev.dualkey.gateway.admin.AdminSocket adminChannel = admin;
         System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
         System.out.println("Dualkey console: " + (tls != null ? "https" : "http") + "://" + consoleAddress); // console hook
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            admin.close();
+            if (adminChannel != null) {
+                adminChannel.close();
+            }
             server.close();
             engine.close();
             stopped.countDown();

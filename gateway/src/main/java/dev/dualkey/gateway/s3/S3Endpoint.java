@@ -182,7 +182,11 @@ public final class S3Endpoint implements Endpoint {
             }
             S3Exception x = StorageErrorTranslator.translate(se, bucket, key, versionId);
             if (x.error() == S3ErrorCode.INTERNAL_ERROR) {
-                LOG.error("storage failure", se);
+                // One line per failed request (a failing disk must not flood the log with stack traces); the
+                // trace is there at debug level.
+                LOG.error("storage failure {} {}/{}{}: {}", head == null ? "-" : head.requestId(), bucket, key,
+                        versionId == null ? "" : " version " + versionId, se.getMessage());
+                LOG.debug("storage failure trace", se);
             }
             return x;
         }

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Self-check as in the storage PowerCutTest: an un-fsynced canary written right before the snapshot must not
  * be in the copy. Prints one summary line (cycles, acknowledged operations, lost = 0 since any loss fails).
+ * With {@code -Ddualkey.soak.progress=FILE} each verified cycle appends its running totals to FILE.
  * Needs root and loop devices ({@link Privileged}: fails under CI=true, skipped elsewhere).
  */
 class PowerCutSoakTest {
@@ -61,6 +62,12 @@ class PowerCutSoakTest {
                 history.verifyReopened(after.mountPoint().resolve("data"));
             }
             Files.move(crash, image, StandardCopyOption.REPLACE_EXISTING);
+            String progress = System.getProperty("dualkey.soak.progress");
+            if (progress != null) { // long runs: one line per verified cycle, so a stopped run still has figures
+                Files.writeString(Path.of(progress), "cycle=" + (cycle + 1) + " acknowledged="
+                        + history.acknowledged() + " lost=0 seconds=" + (System.nanoTime() - started) / 1_000_000_000L
+                        + "\n", java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            }
         }
         assertTrue(history.acknowledged() > 0);
         long seconds = (System.nanoTime() - started) / 1_000_000_000L;

@@ -154,7 +154,7 @@ public final class RocksDatabase implements AutoCloseable {
      */
     private volatile boolean stoppedByIoError;
     /** nanoTime of the last failed recovery probe: probes run at most every {@link #PROBE_INTERVAL_NANOS}. */
-    private volatile long lastProbeNanos;
+    private volatile long lastProbeNanos = System.nanoTime() - PROBE_INTERVAL_NANOS;
     private static final long PROBE_INTERVAL_NANOS = 200_000_000L;
     /** Opened with {@link #openReadOnly}: no writes, no ballast, no lock on the directory. */
     private final boolean readOnly;
@@ -342,6 +342,11 @@ public final class RocksDatabase implements AutoCloseable {
                 || usableSpace() < Math.max(1L << 20, settings.reservedFreeBytes() + settings.ballastBytes())) {
             return;
         }
+        // Free space is not proof: an fsync that reported ENOSPC may keep failing. A reopen that fails leaves
+        // the database closed (reads fail too), so try only once a probe file can be written and synced.
+        if (System.nanoTime() - lastProbeNanos < PROBE_INTERVAL_NANOS || !probeWritable()) {
+            return;
+        }
         closeLock.writeLock().lock();
         try {
             if (!stoppedByNoSpace || closed) {
@@ -507,7 +512,7 @@ public final class RocksDatabase implements AutoCloseable {
                         backoffMillis = Math.min(backoffMillis * 2, 50);
                         continue;
                     }
-                    if (isIoError(e)) {
+                    if (isIoError(e) && !stoppedByIoError) {
                         stoppedByIoError = true;
                         LOG.error("RocksDB write failed in {}: {} (writes refused until the disk works again; "
                                 + "reads go on)", dir, e.getMessage());

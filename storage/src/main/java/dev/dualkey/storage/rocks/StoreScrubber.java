@@ -212,8 +212,10 @@ public final class StoreScrubber implements AutoCloseable {
      * Verifies one version's stored bytes against its metadata: inline bytes or blob files exist, have the
      * recorded size, and hash to the recorded ETag (MD5 of a single-part object; for a multipart object the MD5
      * of its parts' MD5s, when the ETag says how many parts and the manifest has that many blobs). This is the
-     * storage-level verify method: a new data format (encryption at rest: per-chunk AES-GCM tags) changes what
-     * is checked here, nowhere else.
+     * storage-level verify method: a new data format changes what is checked here, nowhere else. For data sealed
+     * at rest (AES-GCM chunks: a sealed blob's file is longer than the object, a sealed inline value is a new
+     * data kind) it must open the bytes with the store's reader of that format, which checks every chunk's tag
+     * (a failure is WRONG_CHECKSUM), and hash the plaintext; until then such versions are reported, not passed.
      */
     void verifyVersion(Run run, String bucket, String key, byte[] versionKey, VersionRecord rec) {
         if (rec.deleteMarker() || rec.kind() == DataKind.NONE) {
@@ -239,6 +241,11 @@ public final class StoreScrubber implements AutoCloseable {
         List<ManifestEntry> entries;
         if (rec.kind() == DataKind.BLOB) {
             entries = List.of(new ManifestEntry(rec.blobId(), rec.size()));
+        } else if (rec.kind() != DataKind.MANIFEST) {
+            // a data format this method does not know yet: say so rather than pass it unchecked
+            run.report(new Finding(Problem.UNREADABLE_RECORD, bucket, key, vid, null,
+                    "data kind " + rec.kind() + " cannot be verified by this scrub"));
+            return;
         } else {
             Optional<List<ManifestEntry>> m = manifests.get(rec.seq());
             if (m.isEmpty()) {

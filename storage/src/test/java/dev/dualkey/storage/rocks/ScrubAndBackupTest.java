@@ -220,6 +220,37 @@ class ScrubAndBackupTest {
     }
 
     @Test
+    void anOnlineScrubRacingWritesAndPermanentDeletesFindsNothing() throws Exception {
+        ObjectStore s = populated();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread churn = new Thread(() -> {
+            Random r = new Random(8);
+            try {
+                for (int i = 0; !stop.get(); i++) {
+                    ObjectVersion v = put(s, "churn" + (i % 5), r.nextBoolean() ? 150_000 : 500);
+                    if (i % 2 == 1) {
+                        s.deleteObject("bkt", v.key(), v.versionId()); // the blob is unlinked (once unpinned)
+                    }
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+            }
+        }, "scrub-churn");
+        churn.start();
+        try {
+            for (int round = 0; round < 5; round++) {
+                assertEquals(List.of(), engine.scrubber().run(0, new StoreScrubber.Listener() { }).findings(),
+                        "round " + round);
+            }
+        } finally {
+            stop.set(true);
+            churn.join();
+        }
+        assertEquals(null, failed.get());
+    }
+
+    @Test
     void deletionsHeldDuringABackupHappenAfterIt() throws Exception {
         ObjectStore s = populated();
         ObjectVersion v = s.headObject("bkt", "blob", null);
