@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * Date                    = the Date header; empty when x-amz-date is sent (it is then among the amz headers);
  *                           the Expires parameter for query (presigned) authentication
  * CanonicalizedAmzHeaders = for each x-amz-* header by lower-case name, sorted: name ":" values joined by "," "\n"
- * CanonicalizedResource   = ["/" bucket when virtual-hosted] the path as sent (not decoded)
+ * CanonicalizedResource   = ["/" bucket when virtual-hosted] the path as sent (not decoded; a path-style bucket
+ *                           request "/bucket" is "/bucket/", as botocore and SDK v1 sign it)
  *                           ["?" sub-resources sorted by name, "name" or "name=value" (value decoded), joined by "&amp;"]
  * </pre>
  *
@@ -101,6 +102,9 @@ public final class SigV2StringToSign {
             sb.append('/').append(virtualHostBucket);
         }
         sb.append(rawPath.isEmpty() ? "/" : rawPath);
+        if (virtualHostBucket == null && rawPath.length() > 1 && rawPath.indexOf('/', 1) < 0) {
+            sb.append('/'); // a path-style bucket request: "/" bucket "/" as every client signs it
+        }
         List<Map.Entry<String, String>> subs = new ArrayList<>();
         for (Map.Entry<String, String> e : query) {
             if (SUB_RESOURCES.contains(e.getKey())) {

@@ -166,6 +166,9 @@ class SigV2VerifierTest {
     void canonicalResourceAndAmzHeadersFollowAws() {
         assertEquals("/b/k%20x?acl&versionId=v1", SigV2StringToSign.canonicalResource(null, "/b/k%20x",
                 List.of(Map.entry("versionId", "v1"), Map.entry("prefix", "p"), Map.entry("acl", ""))));
+        assertEquals("/b/?versioning", SigV2StringToSign.canonicalResource(null, "/b",
+                List.of(Map.entry("versioning", ""))));
+        assertEquals("/", SigV2StringToSign.canonicalResource(null, "/", List.of()));
         assertEquals("/b/?response-content-type=text/plain", SigV2StringToSign.canonicalResource("b", "/",
                 List.of(Map.entry("response-content-type", "text/plain"))));
         Map<String, List<String>> headers = new LinkedHashMap<>();
