@@ -380,6 +380,7 @@ public final class GatewayServer implements AutoCloseable {
                 new ObjectOperations(store, protect, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
+                new dev.dualkey.gateway.s3.cors.CorsOperations(store).register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =
@@ -394,7 +395,9 @@ public final class GatewayServer implements AutoCloseable {
                         policyClock != null ? policyClock : clock,
                         domain, handlers);
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
-                endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3, s3HeadVerifier));
+                // CORS around S3: unauthenticated preflight OPTIONS, Access-Control-* on answers (s3/cors)
+                Endpoint s3Api = new dev.dualkey.gateway.s3.cors.CorsEndpoint(s3, store, domain);
+                endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3Api, s3HeadVerifier));
                 AtomicInteger inFlight = new AtomicInteger();
                 FrontDoorHandler.InFlight counter = new FrontDoorHandler.InFlight() {
                     @Override

@@ -56,6 +56,9 @@ public final class ActionTable {
             case DELETE_OBJECTS -> List.of();
             case ABORT_MULTIPART_UPLOAD -> List.of(Check.object("s3:AbortMultipartUpload", bucket, key));
             case LIST_PARTS -> List.of(Check.object("s3:ListMultipartUploadParts", bucket, key));
+            // AWS: DeleteBucketCors is authorized as s3:PutBucketCORS
+            case PUT_BUCKET_CORS, DELETE_BUCKET_CORS -> List.of(Check.bucket("s3:PutBucketCORS", bucket));
+            case GET_BUCKET_CORS -> List.of(Check.bucket("s3:GetBucketCORS", bucket));
         };
     }
 
