@@ -396,7 +396,12 @@ public final class GatewayServer implements AutoCloseable {
                         domain, handlers);
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 // CORS around S3: unauthenticated preflight OPTIONS, Access-Control-* on answers (s3/cors)
-                Endpoint s3Api = new dev.dualkey.gateway.s3.cors.CorsEndpoint(s3, store, domain);
+                // POST Object (browser form uploads, s3/post) ahead of the S3 endpoint's header authentication
+                Endpoint s3Post = new dev.dualkey.gateway.s3.post.PostObjectEndpoint(s3,
+                        new dev.dualkey.gateway.s3.post.PostObjectEndpoint.Settings(store, protect, authz, recent,
+                                clock, policyClock != null ? policyClock : clock, region, domain, sigV2,
+                                plainHttpMfa));
+                Endpoint s3Api = new dev.dualkey.gateway.s3.cors.CorsEndpoint(s3Post, store, domain);
                 endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3Api, s3HeadVerifier));
                 AtomicInteger inFlight = new AtomicInteger();
                 FrontDoorHandler.InFlight counter = new FrontDoorHandler.InFlight() {
