@@ -49,6 +49,11 @@ public final class PostForm {
         return this;
     }
 
+    /** The form fields so far, in order (to render them as an HTML form). */
+    public Map<String, String> fields() {
+        return java.util.Collections.unmodifiableMap(fields);
+    }
+
     public PostForm filename(String name) {
         this.filename = name;
         return this;
