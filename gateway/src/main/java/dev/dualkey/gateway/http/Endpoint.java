@@ -33,6 +33,14 @@ public interface Endpoint {
         return false;
     }
 
+    /**
+     * Whether the request is anonymous (carries no signature at all; S3's principal {@code *}). Its success does
+     * not prove a key, so the connection keeps counting against the cap of unauthenticated connections.
+     */
+    default boolean anonymous(RequestHead head) {
+        return false;
+    }
+
     /** Renders a failure of this endpoint's protocol (S3 {@code <Error>}, IAM {@code <ErrorResponse>}). */
     Reply error(RequestHead head, Throwable failure);
 }

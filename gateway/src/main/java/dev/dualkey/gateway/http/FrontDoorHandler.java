@@ -263,7 +263,9 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             fail(ctx, failure);
             return;
         }
-        markAuthenticated();
+        if (!endpoint.anonymous(head)) {
+            markAuthenticated(); // a begun POST form or anonymous request has proved no key yet
+        }
         exchange = ex;
         if (head.expectContinue() && !lastSeen) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
@@ -446,8 +448,8 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         }
         exchange = null;
         pump = null;
-        if (reply.status() < 400) {
-            markAuthenticated(); // only an authenticated request succeeds
+        if (reply.status() < 400 && (head == null || endpoint == null || !endpoint.anonymous(head))) {
+            markAuthenticated(); // only an authenticated request succeeds (an anonymous one proves no key)
         }
         sendReply(ctx, reply);
     }

@@ -46,6 +46,11 @@ public final class HeadAuthenticatedEndpoint implements Endpoint {
     }
 
     @Override
+    public boolean anonymous(RequestHead head) {
+        return delegate.anonymous(head);
+    }
+
+    @Override
     public Reply error(RequestHead head, Throwable failure) {
         return delegate.error(head, failure);
     }

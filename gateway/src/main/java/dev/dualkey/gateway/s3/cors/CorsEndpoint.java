@@ -65,6 +65,12 @@ public final class CorsEndpoint implements Endpoint {
         return !HttpMethod.OPTIONS.equals(head.method()) && delegate.authenticatedByHead(head);
     }
 
+    /** A preflight proves no key (it is answered without authentication): its connection stays capped. */
+    @Override
+    public boolean anonymous(RequestHead head) {
+        return HttpMethod.OPTIONS.equals(head.method()) || delegate.anonymous(head);
+    }
+
     @Override
     public Exchange begin(RequestHead head) {
         if (HttpMethod.OPTIONS.equals(head.method())) {

@@ -63,6 +63,15 @@ public final class PostObjectEndpoint implements Endpoint {
         return bucketOfPost(head) == null && delegate.authenticatedByHead(head);
     }
 
+    /**
+     * A form upload is begun before its signature (in the body) is checked, so it proves no key to the front door:
+     * its connection keeps counting against the cap of unauthenticated connections.
+     */
+    @Override
+    public boolean anonymous(RequestHead head) {
+        return bucketOfPost(head) != null || delegate.anonymous(head);
+    }
+
     @Override
     public Exchange begin(RequestHead head) {
         String bucket = bucketOfPost(head);
