@@ -280,6 +280,9 @@ final class PostObjectExchange implements Exchange.Streaming, MultipartFormParse
         if (fields.containsKey("acl")) {
             headers.set("x-amz-acl", fields.get("acl"));
         }
+        if (fields.containsKey("tagging")) {
+            headers.set("x-amz-tagging", taggingHeader(fields.get("tagging")));
+        }
         DefaultHttpRequest put = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT,
                 "/" + bucket + "/" + AwsUriEncoding.encode(key, true), headers);
         RequestHead object = new RequestHead(head.requestId(), head.hostId(), put, head.secure(),
@@ -305,6 +308,25 @@ final class PostObjectExchange implements Exchange.Streaming, MultipartFormParse
             committed = v;
             return Reply.status(200);
         });
+    }
+
+    /**
+     * The {@code tagging} field ({@code <Tagging><TagSet><Tag><Key/><Value/></Tag>...}) as PutObject's
+     * {@code x-amz-tagging} header ({@code k=v&k2=v2}, URL-encoded), so the form's tags take PutObject's path.
+     */
+    static String taggingHeader(String xml) {
+        dev.dualkey.gateway.s3.xml.XmlElement root = dev.dualkey.gateway.s3.xml.XmlElement.parse(
+                xml.getBytes(StandardCharsets.UTF_8));
+        if (!root.name().equals("Tagging") || root.child("TagSet").isEmpty()) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        List<String> pairs = new ArrayList<>();
+        for (dev.dualkey.gateway.s3.xml.XmlElement tag : root.child("TagSet").get().children("Tag")) {
+            String k = tag.childText("Key").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+            String v = tag.childText("Value").orElse("");
+            pairs.add(enc(k) + "=" + enc(v));
+        }
+        return String.join("&", pairs);
     }
 
     /** The success answer: 303 to success_action_redirect, else success_action_status (204 by default). */
