@@ -182,6 +182,7 @@ public final class GatewayServer implements AutoCloseable {
          */
         private int ioThreads = Math.max(64, Runtime.getRuntime().availableProcessors() * 16);
         private int idleSeconds = 300;
+        private boolean sigV2 = true;
         private dev.dualkey.gateway.http.TransportLimits transportLimits =
                 dev.dualkey.gateway.http.TransportLimits.defaults();
         private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
@@ -258,6 +259,16 @@ public final class GatewayServer implements AutoCloseable {
         public Builder mfa(dev.dualkey.mfa.device.MfaVerifier verifier, dev.dualkey.mfa.audit.AuditLog audit) {
             this.mfaVerifierSetting = Objects.requireNonNull(verifier, "verifier");
             this.mfaAuditSetting = Objects.requireNonNull(audit, "audit");
+            return this;
+        }
+
+        /**
+         * Whether S3 accepts Signature Version 2 (header and presigned query auth, V2-signed POST forms); true by
+         * default, as Amazon S3 still does for these clients. False answers them 400 InvalidRequest "Please use
+         * AWS4-HMAC-SHA256".
+         */
+        public Builder sigV2(boolean accept) {
+            this.sigV2 = accept;
             return this;
         }
 
@@ -370,17 +381,30 @@ public final class GatewayServer implements AutoCloseable {
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
                 new dev.dualkey.gateway.s3.policy.BucketPolicyOperations(store, knownPrincipals).register(handlers);
+                new dev.dualkey.gateway.s3.cors.CorsOperations(store).register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =
                         new dev.dualkey.gateway.http.RecentCredentials(credentialProvider);
-                S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3", region), authz,
+                SigV4Verifier s3Verifier = new SigV4Verifier(recent, clock, "s3", region);
+                SigV4Verifier s3HeadVerifier = new SigV4Verifier(recent::cached, clock, "s3", region);
+                if (sigV2) { // Signature Version 2 (auth/sigv2), on by default as on Amazon S3; serve --no-sigv2
+                    s3Verifier = s3Verifier.withSigV2(domain);
+                    s3HeadVerifier = s3HeadVerifier.withSigV2(domain);
+                }
+                S3Endpoint s3 = new S3Endpoint(s3Verifier, authz,
                         policyClock != null ? policyClock : clock,
                         domain, handlers, dev.dualkey.gateway.s3.policy.ExpectedBucketOwner.over(
                                 dev.dualkey.gateway.authz.StoreAuthorization.buckets(store)));
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
-                endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3,
-                        new SigV4Verifier(recent::cached, clock, "s3", region)));
+                // CORS around S3: unauthenticated preflight OPTIONS, Access-Control-* on answers (s3/cors)
+                // POST Object (browser form uploads, s3/post) ahead of the S3 endpoint's header authentication
+                Endpoint s3Post = new dev.dualkey.gateway.s3.post.PostObjectEndpoint(s3,
+                        new dev.dualkey.gateway.s3.post.PostObjectEndpoint.Settings(store, protect, authz, recent,
+                                clock, policyClock != null ? policyClock : clock, region, domain, sigV2,
+                                plainHttpMfa));
+                Endpoint s3Api = new dev.dualkey.gateway.s3.cors.CorsEndpoint(s3Post, store, domain);
+                endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3Api, s3HeadVerifier));
                 AtomicInteger inFlight = new AtomicInteger();
                 FrontDoorHandler.InFlight counter = new FrontDoorHandler.InFlight() {
                     @Override

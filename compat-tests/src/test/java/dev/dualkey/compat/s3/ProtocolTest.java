@@ -334,7 +334,6 @@ class ProtocolTest {
                 .tagging(Tagging.builder().tagSet(Tag.builder().key("a").value("b").build()).build())));
         assertS3Error(501, "NotImplemented", () -> s3.getObjectTagging(b -> b.bucket(bucket).key("k")));
         assertS3Error(501, "NotImplemented", () -> s3.getBucketWebsite(b -> b.bucket(bucket)));
-        assertS3Error(501, "NotImplemented", () -> s3.getBucketCors(b -> b.bucket(bucket)));
         // The refused calls changed nothing, and the connection pool keeps working.
         assertEquals(SMALL.length, s3.headObject(b -> b.bucket(bucket).key("k")).contentLength());
     }

@@ -1,5 +1,6 @@
 package dev.dualkey.gateway.auth;
 
+import dev.dualkey.gateway.auth.sigv2.SigV2Verifier;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,8 @@ public final class SigV4Verifier {
     private final String service;
     /** The one region a credential scope may name, or null to accept any (IAM, a global service). */
     private final String region;
+    /** Signature Version 2 for S3 requests that claim it, or null (SigV4 only: IAM, STS, {@code --no-sigv2}). */
+    private final SigV2Verifier sigV2;
 
     /** A verifier that accepts a credential scope of any region (IAM: clients sign it for their own region). */
     public SigV4Verifier(CredentialProvider credentials, Clock clock, String service) {
@@ -47,10 +50,29 @@ public final class SigV4Verifier {
      *               a signature made for another deployment or region is never accepted here
      */
     public SigV4Verifier(CredentialProvider credentials, Clock clock, String service, String region) {
+        this(credentials, clock, service, region, null);
+    }
+
+    private SigV4Verifier(CredentialProvider credentials, Clock clock, String service, String region,
+                          SigV2Verifier sigV2) {
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.service = Objects.requireNonNull(service, "service");
         this.region = region;
+        this.sigV2 = sigV2;
+    }
+
+    /**
+     * This verifier that also accepts S3's Signature Version 2 (header and query auth) with the same credentials
+     * and clock; only for the S3 endpoint (AWS requires SigV4 for IAM and STS).
+     *
+     * @param domain the virtual-hosted-style domain, whose bucket SigV2's canonical resource names
+     */
+    public SigV4Verifier withSigV2(String domain) {
+        if (!"s3".equals(service)) {
+            throw new IllegalStateException("Signature Version 2 is S3's only, not " + service + "'s");
+        }
+        return new SigV4Verifier(credentials, clock, service, region, new SigV2Verifier(credentials, clock, domain));
     }
 
     /**
@@ -60,6 +82,9 @@ public final class SigV4Verifier {
      *                     SignatureDoesNotMatch, AuthorizationHeaderMalformed, ...
      */
     public AuthResult verify(SignableRequest req, String bodySha256Hex) {
+        if (sigV2 != null && SigV2Verifier.claims(req)) {
+            return sigV2.verify(req);
+        }
         Optional<SignatureInfo> parsed = SigV4Parser.parse(req);
         if (parsed.isEmpty()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied");

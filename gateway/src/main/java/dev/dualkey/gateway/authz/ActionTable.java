@@ -63,6 +63,9 @@ public final class ActionTable {
             case PUT_PUBLIC_ACCESS_BLOCK, DELETE_PUBLIC_ACCESS_BLOCK ->
                     List.of(Check.bucket("s3:PutBucketPublicAccessBlock", bucket));
             case GET_PUBLIC_ACCESS_BLOCK -> List.of(Check.bucket("s3:GetBucketPublicAccessBlock", bucket));
+            // AWS: DeleteBucketCors is authorized as s3:PutBucketCORS
+            case PUT_BUCKET_CORS, DELETE_BUCKET_CORS -> List.of(Check.bucket("s3:PutBucketCORS", bucket));
+            case GET_BUCKET_CORS -> List.of(Check.bucket("s3:GetBucketCORS", bucket));
         };
     }
 

@@ -11,8 +11,10 @@ import java.time.Instant;
  * @param secureTransport   the request arrived over TLS
  * @param sourceIp          the client's IP address as text ({@code 203.0.113.7}, {@code 2001:db8::1}), or null
  *                          when unknown
- * @param signatureVersion  {@code AWS4-HMAC-SHA256} for SigV4, null when the request was not signed (console)
- * @param authType          {@code REST-HEADER} or {@code REST-QUERY-STRING} (presigned), null when not signed
+ * @param signatureVersion  {@code AWS4-HMAC-SHA256} for SigV4, {@code AWS} for SigV2, null when the request was
+ *                          not signed (console)
+ * @param authType          {@code REST-HEADER}, {@code REST-QUERY-STRING} (presigned) or {@code POST} (browser form
+ *                          upload), null when not signed
  * @param signedAt          the signature's {@code X-Amz-Date}, null when not signed
  * @param contentSha256     the {@code x-amz-content-sha256} header as sent, or null
  */
@@ -23,9 +25,12 @@ public record RequestOrigin(boolean secureTransport, String sourceIp, String sig
     /** {@code s3:authType} of a presigned URL. */
     public static final String PRESIGNED = "REST-QUERY-STRING";
 
-    /** A SigV4-signed request. */
+    /** {@code s3:authType} of a browser POST upload (POST Object with a form). */
+    public static final String POST = "POST";
+
+    /** A SigV4- or SigV2-signed request ({@link SignatureInfo#version} says which). */
     public static RequestOrigin signed(boolean secure, String sourceIp, SignatureInfo sig, String contentSha256) {
-        return new RequestOrigin(secure, sourceIp, SIGV4, sig.presigned() ? PRESIGNED : "REST-HEADER",
+        return new RequestOrigin(secure, sourceIp, sig.version(), sig.presigned() ? PRESIGNED : "REST-HEADER",
                 sig.requestTime(), contentSha256);
     }
 

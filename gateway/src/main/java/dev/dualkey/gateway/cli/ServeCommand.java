@@ -57,6 +57,12 @@ public final class ServeCommand implements Callable<Integer> {
             + "listener (only behind a TLS-terminating proxy you trust).")
     boolean allowMfaOverHttp;
 
+    @Option(names = "--sigv2", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Accept AWS Signature Version 2 for S3 (header and presigned-URL auth, as `aws s3 presign`"
+                    + " and older SDKs use; HMAC-SHA1). On by default, as on Amazon S3; --no-sigv2 answers such"
+                    + " requests 400 InvalidRequest.")
+    boolean sigV2;
+
     @Option(names = "--region", description = "Region reported for buckets (default: ${DEFAULT-VALUE}).",
             defaultValue = "us-east-1")
     String region;
@@ -121,6 +127,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .endpoint(identity.stsEndpoint())
                     .mfa(identity.store().verifier(), identity.store().audit())
                     .allowMfaOverPlainHttp(allowMfaOverHttp)
+                    .sigV2(sigV2)
                     .s3Address(s3Address)
                     .transportLimits(limits)
                     .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleSocket, identity.store(),

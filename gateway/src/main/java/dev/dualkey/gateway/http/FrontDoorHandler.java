@@ -263,7 +263,9 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             fail(ctx, failure);
             return;
         }
-        markAuthenticated();
+        if (!endpoint.anonymous(head)) {
+            markAuthenticated(); // a begun POST form or anonymous request has proved no key yet
+        }
         exchange = ex;
         if (head.expectContinue() && !lastSeen) {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));

@@ -41,7 +41,8 @@ public record S3Address(String bucket, String key) {
         return new S3Address(p.substring(0, slash), key.isEmpty() ? null : key);
     }
 
-    private static String virtualHostBucket(String host, String domain) {
+    /** The bucket a Host header names under {@code domain} (virtual-hosted style), or null (also used by SigV2). */
+    public static String virtualHostBucket(String host, String domain) {
         if (host == null || domain == null || domain.isEmpty()) {
             return null;
         }

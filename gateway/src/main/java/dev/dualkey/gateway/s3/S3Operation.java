@@ -37,7 +37,10 @@ public enum S3Operation {
     GET_BUCKET_POLICY_STATUS("GetBucketPolicyStatus", Body.NONE),
     PUT_PUBLIC_ACCESS_BLOCK("PutPublicAccessBlock", Body.XML),
     GET_PUBLIC_ACCESS_BLOCK("GetPublicAccessBlock", Body.NONE),
-    DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock", Body.NONE);
+    DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock", Body.NONE),
+    PUT_BUCKET_CORS("PutBucketCors", Body.XML),
+    GET_BUCKET_CORS("GetBucketCors", Body.NONE),
+    DELETE_BUCKET_CORS("DeleteBucketCors", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public final class S3Router {
     /** Bucket sub-resources that exist in S3 but are not implemented here. */
-    private static final Set<String> UNSUPPORTED_BUCKET = Set.of("policy", "policyStatus", "cors",
+    private static final Set<String> UNSUPPORTED_BUCKET = Set.of("policy", "policyStatus",
             "lifecycle", "tagging", "website", "logging", "notification", "replication", "encryption",
             "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
             "metrics", "inventory", "intelligent-tiering", "metadataTable", "session");
@@ -41,6 +41,20 @@ public final class S3Router {
         S3Operation access = dev.dualkey.gateway.s3.policy.AccessRoutes.route(head, method);
         if (access != null) {
             return access;
+        }
+        if (head.hasQueryParam("cors")) { // CORS configuration (s3/cors); preflight OPTIONS never gets here
+            switch (method) {
+                case "PUT" -> {
+                    return S3Operation.PUT_BUCKET_CORS;
+                }
+                case "GET" -> {
+                    return S3Operation.GET_BUCKET_CORS;
+                }
+                case "DELETE" -> {
+                    return S3Operation.DELETE_BUCKET_CORS;
+                }
+                default -> throw methodNotAllowed(method);
+            }
         }
         for (String sub : UNSUPPORTED_BUCKET) {
             if (head.hasQueryParam(sub)) {

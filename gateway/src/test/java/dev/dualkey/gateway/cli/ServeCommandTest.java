@@ -66,4 +66,15 @@ class ServeCommandTest {
         assertEquals(9001, ServeCommand.parseAddress("[::1]:9001", "--a").getPort());
         assertThrows(IllegalArgumentException.class, () -> ServeCommand.parseAddress("h:99999", "--a"));
     }
+
+    /** SigV2 is on by default; {@code --no-sigv2} (picocli's negated form of {@code --sigv2}) turns it off. */
+    @Test
+    void sigV2FlagDefaultsOnAndNegates() {
+        ServeCommand on = new ServeCommand();
+        new picocli.CommandLine(on).parseArgs();
+        assertTrue(on.sigV2);
+        ServeCommand off = new ServeCommand();
+        new picocli.CommandLine(off).parseArgs("--no-sigv2");
+        assertEquals(false, off.sigV2);
+    }
 }
