@@ -66,7 +66,7 @@ class ActionTableTest {
                 row(S3Operation.PUT_PUBLIC_ACCESS_BLOCK, null, null, "s3:PutBucketPublicAccessBlock " + B),
                 row(S3Operation.GET_PUBLIC_ACCESS_BLOCK, null, null, "s3:GetBucketPublicAccessBlock " + B),
                 // AWS: DeletePublicAccessBlock requires s3:PutBucketPublicAccessBlock
-                row(S3Operation.DELETE_PUBLIC_ACCESS_BLOCK, null, null, "s3:PutBucketPublicAccessBlock " + B)),
+                row(S3Operation.DELETE_PUBLIC_ACCESS_BLOCK, null, null, "s3:PutBucketPublicAccessBlock " + B),
                 row(S3Operation.PUT_BUCKET_CORS, null, null, "s3:PutBucketCORS " + B),
                 row(S3Operation.GET_BUCKET_CORS, null, null, "s3:GetBucketCORS " + B),
                 row(S3Operation.DELETE_BUCKET_CORS, null, null, "s3:PutBucketCORS " + B));
