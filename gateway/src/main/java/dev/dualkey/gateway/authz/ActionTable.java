@@ -56,6 +56,9 @@ public final class ActionTable {
             case DELETE_OBJECTS -> List.of();
             case ABORT_MULTIPART_UPLOAD -> List.of(Check.object("s3:AbortMultipartUpload", bucket, key));
             case LIST_PARTS -> List.of(Check.object("s3:ListMultipartUploadParts", bucket, key));
+            case PUT_BUCKET_LIFECYCLE_CONFIGURATION, DELETE_BUCKET_LIFECYCLE ->
+                    List.of(Check.bucket("s3:PutLifecycleConfiguration", bucket));
+            case GET_BUCKET_LIFECYCLE_CONFIGURATION -> List.of(Check.bucket("s3:GetLifecycleConfiguration", bucket));
         };
     }
 

@@ -30,7 +30,11 @@ public enum S3Operation {
     COMPLETE_MULTIPART_UPLOAD("CompleteMultipartUpload", Body.LARGE_XML),
     ABORT_MULTIPART_UPLOAD("AbortMultipartUpload", Body.NONE),
     LIST_PARTS("ListParts", Body.NONE),
-    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE);
+    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE),
+    // lifecycle: up to 1000 rules do not fit the 64 KiB of Body.XML
+    PUT_BUCKET_LIFECYCLE_CONFIGURATION("PutBucketLifecycleConfiguration", Body.LARGE_XML),
+    GET_BUCKET_LIFECYCLE_CONFIGURATION("GetBucketLifecycleConfiguration", Body.NONE),
+    DELETE_BUCKET_LIFECYCLE("DeleteBucketLifecycle", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

@@ -13,7 +13,7 @@ import java.util.Set;
 public final class S3Router {
     /** Bucket sub-resources that exist in S3 but are not implemented here. */
     private static final Set<String> UNSUPPORTED_BUCKET = Set.of("policy", "policyStatus", "cors",
-            "lifecycle", "tagging", "website", "logging", "notification", "replication", "encryption",
+            "tagging", "website", "logging", "notification", "replication", "encryption",
             "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
             "metrics", "inventory", "intelligent-tiering", "metadataTable", "session");
     /** Object sub-resources that exist in S3 but are not implemented here. */
@@ -38,6 +38,14 @@ public final class S3Router {
     }
 
     private static S3Operation routeBucket(RequestHead head, String method) {
+        if (head.hasQueryParam("lifecycle")) {
+            return switch (method) {
+                case "PUT" -> S3Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION;
+                case "GET" -> S3Operation.GET_BUCKET_LIFECYCLE_CONFIGURATION;
+                case "DELETE" -> S3Operation.DELETE_BUCKET_LIFECYCLE;
+                default -> throw methodNotAllowed(method);
+            };
+        }
         for (String sub : UNSUPPORTED_BUCKET) {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("bucket sub-resource ?" + sub);

@@ -52,6 +52,7 @@ public enum S3ErrorCode {
     MISSING_REQUEST_BODY("MissingRequestBodyError", 400, "Request Body is empty"),
     NO_SUCH_BUCKET("NoSuchBucket", 404, "The specified bucket does not exist"),
     NO_SUCH_KEY("NoSuchKey", 404, "The specified key does not exist."),
+    NO_SUCH_LIFECYCLE_CONFIGURATION("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"),
     NO_SUCH_UPLOAD("NoSuchUpload", 404,
             "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted"
                     + " or completed."),
