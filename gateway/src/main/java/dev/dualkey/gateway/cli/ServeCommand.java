@@ -95,6 +95,11 @@ public final class ServeCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).", defaultValue = "200")
     double lifecycleDeleteRate;
 
+    @Option(names = "--lifecycle-page-size", paramLabel = "N", description = "Versions the lifecycle worker lists "
+            + "per page; its cursor is saved after every page (1..1000, default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
+    int lifecyclePageSize;
+
     /** Test seam: evaluates lifecycle rules this far in the future (e.g. P3D). Hidden: not for production. */
     @Option(names = "--lifecycle-clock-offset", hidden = true, paramLabel = "DURATION", defaultValue = "PT0S")
     java.time.Duration lifecycleClockOffset;
@@ -114,6 +119,9 @@ public final class ServeCommand implements Callable<Integer> {
             consoleSocket = parseAddress(consoleAddress, "--console-address");
             tls = tlsConfig();
             limits = transportLimits();
+            if (lifecyclePageSize < 1 || lifecyclePageSize > 1000) {
+                throw new IllegalArgumentException("--lifecycle-page-size must be 1..1000");
+            }
             if (lifecycleIntervalSeconds < 0 || lifecycleRate < 0 || lifecycleDeleteRate < 0) {
                 throw new IllegalArgumentException("--lifecycle-interval and the lifecycle rates must not be "
                         + "negative");
@@ -152,7 +160,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .region(region)
                     .lifecycle(lifecycleIntervalSeconds == 0 ? null : dev.dualkey.gateway.lifecycle.LifecycleSettings
                             .defaults().withInterval(java.time.Duration.ofSeconds(lifecycleIntervalSeconds))
-                            .withRates(lifecycleRate, lifecycleDeleteRate)
+                            .withRates(lifecycleRate, lifecycleDeleteRate).withPageSize(lifecyclePageSize)
                             .withClock(Clock.offset(Clock.systemUTC(), lifecycleClockOffset)))
                     .start();
         } catch (RuntimeException e) {
