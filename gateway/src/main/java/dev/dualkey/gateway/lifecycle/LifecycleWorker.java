@@ -356,8 +356,10 @@ public final class LifecycleWorker implements AutoCloseable {
             return;
         }
         try {
-            audit.append(new AuditRecord(realClock.instant(), bucket.ownerAccountId(), PRINCIPAL, null, action,
-                    bucket.name(), key, versionId, null, outcome, null, reason));
+            // Deferred sync: the next deletion's (or the page's cursor save's) synced write makes it durable; a
+            // process crash never loses it (the OS holds the WAL), a power cut at most the records since then.
+            audit.appendDeferringSync(new AuditRecord(realClock.instant(), bucket.ownerAccountId(), PRINCIPAL, null,
+                    action, bucket.name(), key, versionId, null, outcome, null, reason));
         } catch (RuntimeException e) {
             LOG.warn("lifecycle: audit record failed", e);
         }
