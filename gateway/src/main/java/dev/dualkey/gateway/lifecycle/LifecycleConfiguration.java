@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bucket's lifecycle configuration (botocore {@code BucketLifecycleConfiguration}): parsed and validated from a
@@ -52,8 +51,8 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
     /** AWS's limit of NewerNoncurrentVersions. */
     public static final int MAX_NEWER_NONCURRENT = 100;
 
-    private static final Map<String, LifecycleConfiguration> CACHE = new ConcurrentHashMap<>();
-    private static final int CACHE_MAX = 1024;
+    /** Parses by document, least recently used first out; bounded in entries and in document characters. */
+    private static final Cache CACHE = new Cache(256, 8 * 1024 * 1024);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final char[] ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".toCharArray();
 
@@ -67,12 +66,40 @@ public record LifecycleConfiguration(List<LifecycleRule> rules) {
         LifecycleConfiguration c = CACHE.get(document);
         if (c == null) {
             c = parse(document.getBytes(StandardCharsets.UTF_8));
-            if (CACHE.size() >= CACHE_MAX) {
-                CACHE.clear();
-            }
             CACHE.put(document, c);
         }
         return c;
+    }
+
+    /** A small LRU map, so many buckets with large configurations cannot fill the heap. */
+    private static final class Cache {
+        private final int maxEntries;
+        private final long maxChars;
+        private long chars;
+        private final java.util.LinkedHashMap<String, LifecycleConfiguration> map =
+                new java.util.LinkedHashMap<>(16, 0.75f, true);
+
+        Cache(int maxEntries, long maxChars) {
+            this.maxEntries = maxEntries;
+            this.maxChars = maxChars;
+        }
+
+        synchronized LifecycleConfiguration get(String doc) {
+            return map.get(doc);
+        }
+
+        synchronized void put(String doc, LifecycleConfiguration c) {
+            if (doc.length() > maxChars || map.containsKey(doc)) {
+                return;
+            }
+            map.put(doc, c);
+            chars += doc.length();
+            var it = map.entrySet().iterator();
+            while ((map.size() > maxEntries || chars > maxChars) && it.hasNext()) {
+                chars -= it.next().getKey().length();
+                it.remove();
+            }
+        }
     }
 
     /**

@@ -300,8 +300,9 @@ public final class LifecycleWorker implements AutoCloseable {
                     action.versionId(), r.getMessage());
             audit(bucket, auditAction(action, bucket), key, action.versionId(), "SKIPPED",
                     "rule-id=" + action.ruleId() + " " + r.getMessage());
-        } catch (StorageException e) {
-            // The store refused (e.g. Object Lock retention enforced in its delete path): skip, audit.
+        } catch (RuntimeException e) {
+            // The store refused (e.g. Object Lock retention enforced in its delete path, whatever exception type
+            // that branch throws): skip, audit, and go on with the next action.
             skipped.incrementAndGet();
             LOG.info("lifecycle: {} {}/{} version {} refused by the store: {}", action.kind(), bucket.name(), key,
                     action.versionId(), e.toString());

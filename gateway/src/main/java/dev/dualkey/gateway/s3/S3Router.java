@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Maps method + addressing + sub-resource query parameters to an {@link S3Operation}, as S3 dispatches.
- * Sub-resources Dualkey does not implement (ACLs, policies, lifecycle, tagging, ...) answer 501 NotImplemented
+ * Sub-resources Dualkey does not implement (ACL changes, policies, tagging, ...) answer 501 NotImplemented
  * rather than being mistaken for a plain GET/PUT of the bucket or object.
  */
 public final class S3Router {
