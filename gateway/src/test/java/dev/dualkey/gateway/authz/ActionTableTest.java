@@ -58,7 +58,11 @@ class ActionTableTest {
                         "s3:PutObject " + K),
                 row(S3Operation.COMPLETE_MULTIPART_UPLOAD, null, null, "s3:PutObject " + K),
                 row(S3Operation.ABORT_MULTIPART_UPLOAD, null, null, "s3:AbortMultipartUpload " + K),
-                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K));
+                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K),
+                // lifecycle: DeleteBucketLifecycle is authorized as s3:PutLifecycleConfiguration, as on AWS
+                row(S3Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION, null, null, "s3:PutLifecycleConfiguration " + B),
+                row(S3Operation.GET_BUCKET_LIFECYCLE_CONFIGURATION, null, null, "s3:GetLifecycleConfiguration " + B),
+                row(S3Operation.DELETE_BUCKET_LIFECYCLE, null, null, "s3:PutLifecycleConfiguration " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {
