@@ -70,6 +70,7 @@ public final class GatewayServer implements AutoCloseable {
     private final AtomicInteger inFlight;
     private volatile boolean closed;
     private AutoCloseable consoleServer; // console hook (console branch): the console's own listener, closed first
+    private dev.dualkey.gateway.lifecycle.LifecycleWorker lifecycleWorker; // lifecycle: closed before storage
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
                           TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
@@ -149,11 +150,19 @@ public final class GatewayServer implements AutoCloseable {
             LOG.warn("event loops did not stop within 10 s");
         }
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (lifecycleWorker != null) { // lifecycle: stops at its next key, before storage closes
+            lifecycleWorker.close();
+        }
         executor.close();
         if (ownedEngine != null) {
             ownedEngine.close();
         }
         LOG.info("Dualkey gateway stopped");
+    }
+
+    /** The lifecycle worker, when {@link Builder#lifecycle} started one. */
+    public Optional<dev.dualkey.gateway.lifecycle.LifecycleWorker> lifecycleWorker() {
+        return Optional.ofNullable(lifecycleWorker);
     }
 
     /** Typed, validated settings; {@link #start()} binds. */
@@ -186,6 +195,7 @@ public final class GatewayServer implements AutoCloseable {
         private dev.dualkey.gateway.http.TransportLimits transportLimits =
                 dev.dualkey.gateway.http.TransportLimits.defaults();
         private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
+        private dev.dualkey.gateway.lifecycle.LifecycleSettings lifecycle; // lifecycle: null = no worker
 
         private Builder() {
         }
@@ -307,6 +317,15 @@ public final class GatewayServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the lifecycle worker with these settings (its own clock, interval, rates); without this call no
+         * worker runs (the configuration API works either way).
+         */
+        public Builder lifecycle(dev.dualkey.gateway.lifecycle.LifecycleSettings settings) {
+            this.lifecycle = settings;
+            return this;
+        }
+
         /** Threads of the storage executor (blocking RocksDB and file IO). */
         public Builder ioThreads(int n) {
             if (n < 1) {
@@ -382,6 +401,7 @@ public final class GatewayServer implements AutoCloseable {
                 new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
                 new dev.dualkey.gateway.s3.policy.BucketPolicyOperations(store, knownPrincipals).register(handlers);
                 new dev.dualkey.gateway.s3.cors.CorsOperations(store).register(handlers);
+                new dev.dualkey.gateway.lifecycle.LifecycleOperations(store).register(handlers); // lifecycle
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =
@@ -436,6 +456,10 @@ public final class GatewayServer implements AutoCloseable {
                         server.close();
                         throw e;
                     }
+                }
+                if (lifecycle != null) { // lifecycle
+                    server.lifecycleWorker = new dev.dualkey.gateway.lifecycle.LifecycleWorker(store, mfaAudit,
+                            lifecycle).start();
                 }
                 LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
                 return server;

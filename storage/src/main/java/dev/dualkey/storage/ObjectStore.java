@@ -60,6 +60,12 @@ public interface ObjectStore extends AutoCloseable {
      */
     BucketInfo updateBucket(String name, UnaryOperator<BucketConfig> change);
 
+    /**
+     * Every bucket of every account, by name, starting after {@code startAfter} (null: from the first), at most
+     * {@code limit}: O(page) work, for background workers (lifecycle) that walk all buckets in pages.
+     */
+    List<BucketInfo> listAllBuckets(String startAfter, int limit);
+
     // ---- objects -------------------------------------------------------------------------------------------
 
     /**

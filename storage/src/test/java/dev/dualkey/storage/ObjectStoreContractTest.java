@@ -169,6 +169,17 @@ public abstract class ObjectStoreContractTest {
         }
 
         @Test
+        void allBucketsOfEveryAccountInPages() {
+            store.createBucket("bbb", OWNER, "us-east-1");
+            store.createBucket("aaa", OTHER, "us-east-1");
+            store.createBucket("ccc", OWNER, "us-east-1");
+            assertEquals(List.of("aaa", "bbb"),
+                    store.listAllBuckets(null, 2).stream().map(BucketInfo::name).toList());
+            assertEquals(List.of("ccc"), store.listAllBuckets("bbb", 2).stream().map(BucketInfo::name).toList());
+            assertEquals(List.of(), store.listAllBuckets("ccc", 2));
+        }
+
+        @Test
         void namesFollowS3Rules() {
             for (String bad : List.of("ab", "a".repeat(64), "Upper", "under_score", "-start", "end-", "a..b",
                     "192.168.1.1", "xn--abc", "bucket-s3alias", "sp ace")) {

@@ -37,9 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketLifecycleConfiguration;
-import software.amazon.awssdk.services.s3.model.ExpirationStatus;
-import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.Tag;
 import software.amazon.awssdk.services.s3.model.Tagging;
 
@@ -321,15 +318,12 @@ class ProtocolTest {
 
     // ---- 501 NotImplemented --------------------------------------------------------------------------
 
-    /** SDK v2: lifecycle, object tagging and bucket policy calls are 501 NotImplemented, not 500 nor a hang. */
+    /** SDK v2: website, object tagging and bucket policy calls are 501 NotImplemented, not 500 nor a hang. */
     @Test
     void unsupportedOperationsAreNotImplementedThroughSdkV2(TestBuckets buckets) {
         String bucket = buckets.create();
         s3.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromBytes(SMALL));
-        LifecycleRule rule = LifecycleRule.builder().id("expire").status(ExpirationStatus.ENABLED)
-                .filter(f -> f.prefix("")).expiration(e -> e.days(1)).build();
-        assertS3Error(501, "NotImplemented", () -> s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket)
-                .lifecycleConfiguration(BucketLifecycleConfiguration.builder().rules(rule).build())));
+        assertS3Error(501, "NotImplemented", () -> s3.getBucketWebsite(b -> b.bucket(bucket)));
         assertS3Error(501, "NotImplemented", () -> s3.putObjectTagging(b -> b.bucket(bucket).key("k")
                 .tagging(Tagging.builder().tagSet(Tag.builder().key("a").value("b").build()).build())));
         assertS3Error(501, "NotImplemented", () -> s3.getObjectTagging(b -> b.bucket(bucket).key("k")));
@@ -367,9 +361,9 @@ class ProtocolTest {
     @Test
     void notImplementedIsAnS3ErrorDocument(TestBuckets buckets) {
         String bucket = buckets.create();
-        RawS3.Response response = raw.request("PUT", "/" + bucket).query("lifecycle", "")
-                .body("<LifecycleConfiguration/>").header("Content-MD5", Bytes.md5Base64(
-                        Bytes.utf8("<LifecycleConfiguration/>"))).send();
+        RawS3.Response response = raw.request("PUT", "/" + bucket).query("website", "")
+                .body("<WebsiteConfiguration/>").header("Content-MD5", Bytes.md5Base64(
+                        Bytes.utf8("<WebsiteConfiguration/>"))).send();
         assertEquals(501, response.status(), response::bodyText);
         assertEquals("NotImplemented", response.errorCode());
         assertEquals(response.header("x-amz-request-id").orElseThrow(), response.xmlText("RequestId").orElse(null));

@@ -66,6 +66,9 @@ public final class ActionTable {
             // AWS: DeleteBucketCors is authorized as s3:PutBucketCORS
             case PUT_BUCKET_CORS, DELETE_BUCKET_CORS -> List.of(Check.bucket("s3:PutBucketCORS", bucket));
             case GET_BUCKET_CORS -> List.of(Check.bucket("s3:GetBucketCORS", bucket));
+            case PUT_BUCKET_LIFECYCLE_CONFIGURATION, DELETE_BUCKET_LIFECYCLE ->
+                    List.of(Check.bucket("s3:PutLifecycleConfiguration", bucket));
+            case GET_BUCKET_LIFECYCLE_CONFIGURATION -> List.of(Check.bucket("s3:GetLifecycleConfiguration", bucket));
         };
     }
 

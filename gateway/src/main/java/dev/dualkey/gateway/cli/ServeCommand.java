@@ -87,6 +87,29 @@ public final class ServeCommand implements Callable<Integer> {
             + "eighth of the maximum heap, whichever is smaller).")
     Long maxHeldBodyBytes;
 
+    @Option(names = "--lifecycle-interval", paramLabel = "SECONDS", description = "Pause between two lifecycle "
+            + "passes over all buckets; 0 turns the lifecycle worker off (default: ${DEFAULT-VALUE}).",
+            defaultValue = "3600")
+    long lifecycleIntervalSeconds;
+
+    @Option(names = "--lifecycle-rate", paramLabel = "VERSIONS/S", description = "Versions the lifecycle worker "
+            + "examines per second; 0 = unlimited (default: ${DEFAULT-VALUE}).", defaultValue = "2000")
+    double lifecycleRate;
+
+    @Option(names = "--lifecycle-delete-rate", paramLabel = "DELETES/S", description = "Deletions (markers, "
+            + "versions, aborted uploads) the lifecycle worker makes per second; 0 = unlimited "
+            + "(default: ${DEFAULT-VALUE}).", defaultValue = "200")
+    double lifecycleDeleteRate;
+
+    @Option(names = "--lifecycle-page-size", paramLabel = "N", description = "Versions the lifecycle worker lists "
+            + "per page; its cursor is saved after every page (1..1000, default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
+    int lifecyclePageSize;
+
+    /** Test seam: evaluates lifecycle rules this far in the future (e.g. P3D). Hidden: not for production. */
+    @Option(names = "--lifecycle-clock-offset", hidden = true, paramLabel = "DURATION", defaultValue = "PT0S")
+    java.time.Duration lifecycleClockOffset;
+
     @Override
     public Integer call() {
         // An OutOfMemoryError ends the process so that a supervisor restarts it (issue 12 F); also start the JVM
@@ -102,6 +125,13 @@ public final class ServeCommand implements Callable<Integer> {
             consoleSocket = parseAddress(consoleAddress, "--console-address");
             tls = tlsConfig();
             limits = transportLimits();
+            if (lifecyclePageSize < 1 || lifecyclePageSize > 1000) {
+                throw new IllegalArgumentException("--lifecycle-page-size must be 1..1000");
+            }
+            if (lifecycleIntervalSeconds < 0 || lifecycleRate < 0 || lifecycleDeleteRate < 0) {
+                throw new IllegalArgumentException("--lifecycle-interval and the lifecycle rates must not be "
+                        + "negative");
+            }
             prepareDataDir(dataDir);
         } catch (IllegalArgumentException e) {
             err.println("dualkey: " + e.getMessage());
@@ -135,6 +165,10 @@ public final class ServeCommand implements Callable<Integer> {
                     .tls(tls)
                     .domain(domain)
                     .region(region)
+                    .lifecycle(lifecycleIntervalSeconds == 0 ? null : dev.dualkey.gateway.lifecycle.LifecycleSettings
+                            .defaults().withInterval(java.time.Duration.ofSeconds(lifecycleIntervalSeconds))
+                            .withRates(lifecycleRate, lifecycleDeleteRate).withPageSize(lifecyclePageSize)
+                            .withClock(Clock.offset(Clock.systemUTC(), lifecycleClockOffset)))
                     .start();
         } catch (RuntimeException e) {
             engine.close();

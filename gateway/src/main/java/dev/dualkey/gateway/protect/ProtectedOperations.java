@@ -132,6 +132,11 @@ public final class ProtectedOperations {
                     return current;
                 }
                 MfaDeleteState element = change.element(current);
+                if (element == MfaDeleteState.ENABLED && current.mfaDelete() != MfaDeleteState.ENABLED
+                        && current.subresource("lifecycle") != null) {
+                    // D6, before any code is spent: lifecycle rules delete without a code.
+                    throw new ProtectedRefusalException(Refusal.LIFECYCLE_CONFIGURED);
+                }
                 if (MfaDeleteGate.versioningChangeNeedsCode(current, element)) {
                     gate.enforce(request, new BucketInfo(before.name(), before.ownerAccountId(),
                             before.creationDate(), before.region(), current), "s3:PutBucketVersioning", null, null,

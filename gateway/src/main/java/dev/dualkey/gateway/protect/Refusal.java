@@ -16,5 +16,10 @@ public enum Refusal {
     /** A code over plain HTTP on a listener that is not loopback-only (D4; S3: 400 InvalidRequest). */
     MFA_OVER_HTTP,
     /** Wrong, replayed, unknown-serial or throttled code, never saying which (D3; S3: 400 InvalidArgument). */
-    MFA_INVALID
+    MFA_INVALID,
+    /**
+     * MFA Delete cannot be enabled while the bucket has a lifecycle configuration (D6, as AWS: lifecycle deletes
+     * without a code; S3: 400 InvalidRequest). Checked before any code is spent.
+     */
+    LIFECYCLE_CONFIGURED
 }

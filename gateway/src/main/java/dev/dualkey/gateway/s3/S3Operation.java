@@ -40,7 +40,11 @@ public enum S3Operation {
     DELETE_PUBLIC_ACCESS_BLOCK("DeletePublicAccessBlock", Body.NONE),
     PUT_BUCKET_CORS("PutBucketCors", Body.XML),
     GET_BUCKET_CORS("GetBucketCors", Body.NONE),
-    DELETE_BUCKET_CORS("DeleteBucketCors", Body.NONE);
+    DELETE_BUCKET_CORS("DeleteBucketCors", Body.NONE),
+    // lifecycle: up to 1000 rules do not fit the 64 KiB of Body.XML
+    PUT_BUCKET_LIFECYCLE_CONFIGURATION("PutBucketLifecycleConfiguration", Body.LARGE_XML),
+    GET_BUCKET_LIFECYCLE_CONFIGURATION("GetBucketLifecycleConfiguration", Body.NONE),
+    DELETE_BUCKET_LIFECYCLE("DeleteBucketLifecycle", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

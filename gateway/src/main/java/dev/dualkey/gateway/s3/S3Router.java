@@ -7,13 +7,13 @@ import java.util.Set;
 
 /**
  * Maps method + addressing + sub-resource query parameters to an {@link S3Operation}, as S3 dispatches.
- * Sub-resources Dualkey does not implement (ACLs, policies, lifecycle, tagging, ...) answer 501 NotImplemented
+ * Sub-resources Dualkey does not implement (ACL changes, policies, tagging, ...) answer 501 NotImplemented
  * rather than being mistaken for a plain GET/PUT of the bucket or object.
  */
 public final class S3Router {
     /** Bucket sub-resources that exist in S3 but are not implemented here. */
-    private static final Set<String> UNSUPPORTED_BUCKET = Set.of("policy", "policyStatus",
-            "lifecycle", "tagging", "website", "logging", "notification", "replication", "encryption",
+    private static final Set<String> UNSUPPORTED_BUCKET = Set.of(
+            "tagging", "website", "logging", "notification", "replication", "encryption",
             "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
             "metrics", "inventory", "intelligent-tiering", "metadataTable", "session");
     /** Object sub-resources that exist in S3 but are not implemented here. */
@@ -55,6 +55,14 @@ public final class S3Router {
                 }
                 default -> throw methodNotAllowed(method);
             }
+        }
+        if (head.hasQueryParam("lifecycle")) {
+            return switch (method) {
+                case "PUT" -> S3Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION;
+                case "GET" -> S3Operation.GET_BUCKET_LIFECYCLE_CONFIGURATION;
+                case "DELETE" -> S3Operation.DELETE_BUCKET_LIFECYCLE;
+                default -> throw methodNotAllowed(method);
+            };
         }
         for (String sub : UNSUPPORTED_BUCKET) {
             if (head.hasQueryParam(sub)) {

@@ -69,7 +69,11 @@ class ActionTableTest {
                 row(S3Operation.DELETE_PUBLIC_ACCESS_BLOCK, null, null, "s3:PutBucketPublicAccessBlock " + B),
                 row(S3Operation.PUT_BUCKET_CORS, null, null, "s3:PutBucketCORS " + B),
                 row(S3Operation.GET_BUCKET_CORS, null, null, "s3:GetBucketCORS " + B),
-                row(S3Operation.DELETE_BUCKET_CORS, null, null, "s3:PutBucketCORS " + B));
+                row(S3Operation.DELETE_BUCKET_CORS, null, null, "s3:PutBucketCORS " + B),
+                // lifecycle: DeleteBucketLifecycle is authorized as s3:PutLifecycleConfiguration, as on AWS
+                row(S3Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION, null, null, "s3:PutLifecycleConfiguration " + B),
+                row(S3Operation.GET_BUCKET_LIFECYCLE_CONFIGURATION, null, null, "s3:GetLifecycleConfiguration " + B),
+                row(S3Operation.DELETE_BUCKET_LIFECYCLE, null, null, "s3:PutLifecycleConfiguration " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {

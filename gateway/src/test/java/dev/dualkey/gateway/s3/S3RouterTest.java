@@ -55,7 +55,7 @@ class S3RouterTest {
 
     @Test
     void unsupportedSubresourcesAreNotImplemented() {
-        for (String uri : new String[] {"/bkt?website", "/bkt?lifecycle", "/bkt/k?tagging",
+        for (String uri : new String[] {"/bkt?website", "/bkt/k?tagging",
                 "/bkt/k?retention"}) {
             S3Exception e = assertThrows(S3Exception.class, () -> route("GET", uri), uri);
             assertEquals(S3ErrorCode.NOT_IMPLEMENTED, e.error());
@@ -67,6 +67,15 @@ class S3RouterTest {
                 assertThrows(S3Exception.class, () -> route("PUT", "/bkt?acl")).error());
         assertEquals(S3Operation.GET_BUCKET_ACL, route("GET", "/bkt?acl"));
         assertEquals(S3Operation.GET_OBJECT_ACL, route("GET", "/bkt/k?acl"));
+    }
+
+    @Test
+    void lifecycleSubresource() {
+        assertEquals(S3Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION, route("PUT", "/bkt?lifecycle"));
+        assertEquals(S3Operation.GET_BUCKET_LIFECYCLE_CONFIGURATION, route("GET", "/bkt?lifecycle"));
+        assertEquals(S3Operation.DELETE_BUCKET_LIFECYCLE, route("DELETE", "/bkt?lifecycle"));
+        assertEquals(S3ErrorCode.METHOD_NOT_ALLOWED,
+                assertThrows(S3Exception.class, () -> route("POST", "/bkt?lifecycle")).error());
     }
 
     @Test

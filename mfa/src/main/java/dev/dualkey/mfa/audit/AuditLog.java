@@ -32,6 +32,15 @@ public final class AuditLog {
         store.db().write(b -> append(b, record));
     }
 
+    /**
+     * Appends {@code record} without waiting for the WAL to reach the disk: it survives a process crash at once and
+     * becomes durable against a power cut with the next synced write to the database. For a stream of records that
+     * each follow a synced change (the lifecycle worker's deletions): one fsync per change instead of two.
+     */
+    public void appendDeferringSync(AuditRecord record) {
+        store.db().writeDeferringSync(b -> append(b, record));
+    }
+
     /** Stages {@code record} in {@code batch}, so it commits atomically with the change it describes. */
     public void append(Batch batch, AuditRecord record) {
         store.audit().put(batch, key(record.time().toEpochMilli(), sequence.getAndIncrement()), record);

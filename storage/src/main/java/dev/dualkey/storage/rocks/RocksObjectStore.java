@@ -310,6 +310,21 @@ public final class RocksObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public List<BucketInfo> listAllBuckets(String startAfter, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative");
+        }
+        List<BucketInfo> out = new ArrayList<>();
+        byte[] from = startAfter == null ? null : after(startAfter.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (KvIterator<String, BucketRecord> it = buckets.scanRaw(from, null)) {
+            while (out.size() < limit && it.hasNext()) {
+                out.add(info(it.next().value()));
+            }
+        }
+        return out;
+    }
+
     private BucketRecord requireBucket(String name) {
         if (name == null) {
             throw new NoSuchBucketException("The specified bucket does not exist");

@@ -198,6 +198,8 @@ public final class MfaProtectedPages {
                     ? "The MFA code was not accepted. Each code works once: wait for the next code and try again."
                     : "This needs a code from the root user's MFA device, and none is assigned. Assign one in "
                     + "My security credentials first.";
+            case LIFECYCLE_CONFIGURED -> "MFA Delete cannot be turned on while the bucket has lifecycle rules "
+                    + "(they delete versions without a code). Delete the lifecycle configuration first.";
         };
     }
 

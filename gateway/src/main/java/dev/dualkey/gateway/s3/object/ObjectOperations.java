@@ -104,6 +104,7 @@ public final class ObjectOperations {
                 reply.header("x-amz-version-id", v.versionId());
             }
             v.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
+            dev.dualkey.gateway.lifecycle.ExpirationHeader.add(reply, store, req.bucket(), v); // lifecycle
             return reply;
         });
     }
@@ -175,6 +176,7 @@ public final class ObjectOperations {
             Reply reply = Reply.status(partial ? 206 : 200);
             ObjectHeaders.versionHeaders(reply, v,
                     !partial && "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode")));
+            dev.dualkey.gateway.lifecycle.ExpirationHeader.add(reply, store, req.bucket(), v); // lifecycle
             if (partial) {
                 reply.header("Content-Range", "bytes " + offset + "-" + (offset + length - 1) + "/" + size);
             }

@@ -24,6 +24,10 @@ public final class S3Refusals {
     static final String SESSION_WITH_MFA = "Requests that include x-amz-mfa must be signed with the root user's"
             + " access keys, not with temporary security credentials";
 
+    /** D6 (our text: AWS documents the rule, not its error). */
+    static final String LIFECYCLE_CONFIGURED = "MFA Delete cannot be enabled on a bucket with a lifecycle"
+            + " configuration; delete the lifecycle configuration first";
+
     private S3Refusals() {
     }
 
@@ -67,6 +71,7 @@ public final class S3Refusals {
                     .with("ArgumentValue", rawHeader == null ? "" : rawHeader.strip());
             case MFA_INVALID -> new S3Exception(S3ErrorCode.INVALID_ARGUMENT, HEADER_INVALID)
                     .with("ArgumentName", "x-amz-mfa");
+            case LIFECYCLE_CONFIGURED -> new S3Exception(S3ErrorCode.INVALID_REQUEST, LIFECYCLE_CONFIGURED);
         };
     }
 }
