@@ -202,6 +202,16 @@ public interface ObjectStore extends AutoCloseable {
     ListUploadsPage listMultipartUploads(String bucket, String prefix, String delimiter, String keyMarker,
                                          String uploadIdMarker, int maxUploads);
 
+    /**
+     * Encrypts the data of every version and part written from now on, each blob or inline value with its own data
+     * key wrapped by {@code keys} (SSE-S3 semantics: encryption at rest, on for every object once the gateway wiring
+     * calls this with the master-key wrapper), and reads data so encrypted. Data written in the clear before stays
+     * readable. A store that cannot encrypt refuses (the default).
+     */
+    default void encryptAtRest(dev.dualkey.storage.crypto.KeyWrapper keys) {
+        throw new UnsupportedOperationException("this store cannot encrypt at rest");
+    }
+
     /** Releases resources; open readers stay readable until closed. */
     @Override
     void close();

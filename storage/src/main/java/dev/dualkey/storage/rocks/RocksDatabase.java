@@ -205,6 +205,9 @@ public final class RocksDatabase implements AutoCloseable {
             dbOptions = track(built, new DBOptions()
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
+                    // bit rot (issue 17): check every file's metadata and checksums on open and refuse to open a
+                    // damaged database rather than serve from it (RocksDB's default, set here so it stays on)
+                    .setParanoidChecks(true)
                     .setMaxBackgroundJobs(2)
                     .setBytesPerSync(1L << 20)
                     // Group-commit followers otherwise spin with sched_yield for up to 100 us while the leader
@@ -216,7 +219,9 @@ public final class RocksDatabase implements AutoCloseable {
                     .setSstFileManager(sstFileManager));
             syncWrite = track(built, new WriteOptions().setSync(true).setDisableWAL(false).setNoSlowdown(true));
             deferredWrite = track(built, new WriteOptions().setSync(false).setDisableWAL(false).setNoSlowdown(true));
-            pointRead = track(built, new ReadOptions());
+            // bit rot: every block read is checked against its checksum (a flipped bit fails the read, never
+            // returns wrong bytes); RocksDB's default, set explicitly so it stays on
+            pointRead = track(built, new ReadOptions().setVerifyChecksums(true));
 
             Set<String> names = new LinkedHashSet<>();
             names.add(new String(RocksDB.DEFAULT_COLUMN_FAMILY, java.nio.charset.StandardCharsets.UTF_8));
@@ -640,7 +645,7 @@ public final class RocksDatabase implements AutoCloseable {
         RocksKvIterator(ColumnFamilyHandle cf, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
             this.kc = kc;
             this.vc = vc;
-            this.readOptions = new ReadOptions();
+            this.readOptions = new ReadOptions().setVerifyChecksums(true);
             this.upperSlice = upper == null ? null : new Slice(upper);
             if (upperSlice != null) {
                 readOptions.setIterateUpperBound(upperSlice);

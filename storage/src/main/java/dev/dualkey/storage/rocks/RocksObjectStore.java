@@ -10,6 +10,9 @@ import dev.dualkey.storage.PublishCheck;
 import dev.dualkey.storage.WriteOptions;
 import dev.dualkey.storage.blob.BlobStore;
 import dev.dualkey.storage.checksum.BodyDigests;
+import dev.dualkey.storage.crypto.KeyWrapper;
+import dev.dualkey.storage.crypto.SealedLayout;
+import dev.dualkey.storage.crypto.SealedReader;
 import dev.dualkey.storage.error.BucketAlreadyExistsException;
 import dev.dualkey.storage.error.BucketAlreadyOwnedByYouException;
 import dev.dualkey.storage.error.BucketNotEmptyException;
@@ -219,6 +222,18 @@ public final class RocksObjectStore implements ObjectStore {
         return store;
     }
 
+    /** Wraps data keys of new blobs and inline values; null = new data is stored in the clear. */
+    private volatile KeyWrapper dataKeys;
+
+    /**
+     * Encrypts the data of every version and part written from now on (SSE-S3 semantics, see
+     * {@code crypto.SealedLayout}), and reads data encrypted earlier. Data stored in the clear stays readable.
+     */
+    @Override
+    public void encryptAtRest(KeyWrapper keys) {
+        this.dataKeys = Objects.requireNonNull(keys, "keys");
+    }
+
     /** The blob store (tests inspect pins and files). */
     BlobStore blobStore() {
         return blobs;
@@ -348,6 +363,7 @@ public final class RocksObjectStore implements ObjectStore {
 
         PutWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options, PublishCheck check) {
             super(blobs, settings.inlineThreshold(), options.computeSha256(), options.checksumAlgorithms());
+            sealWith(dataKeys, SealedLayout.inlineContext(bucket, key));
             this.bucket = bucket;
             this.key = key;
             this.metadata = metadata;
@@ -361,7 +377,7 @@ public final class RocksObjectStore implements ObjectStore {
             try {
                 return publishVersion(bucket, key, metadata, options, d.length(), HEX.formatHex(d.md5()), 0,
                         d.checksumsBase64(), inlineBytes, blobId == null ? null
-                                : List.of(new ManifestEntry(blobId, d.length())), false, check);
+                                : List.of(new ManifestEntry(blobId, d.length())), false, check, sealsInline());
             } catch (RuntimeException e) {
                 if (blob != null) {
                     blob.discard();
@@ -378,7 +394,8 @@ public final class RocksObjectStore implements ObjectStore {
     private ObjectVersion publishVersion(String bucket, String key, ObjectMetadata metadata, WriteOptions options,
                                          long size, String etag, int partsCount,
                                          Map<ChecksumAlgorithm, String> checksums, byte[] inlineBytes,
-                                         List<ManifestEntry> blobList, boolean manifest, PublishCheck check) {
+                                         List<ManifestEntry> blobList, boolean manifest, PublishCheck check,
+                                         boolean sealedInline) {
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
             BucketRecord br = requireBucket(bucket);
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
@@ -386,7 +403,8 @@ public final class RocksObjectStore implements ObjectStore {
             boolean isNull = br.config().versioning() != VersioningState.ENABLED;
             check.check(info(br), isNull && nullVersions.get(objectKey).isPresent());
             DataKind kind = manifest ? DataKind.MANIFEST
-                    : blobList != null ? DataKind.BLOB : size == 0 ? DataKind.NONE : DataKind.INLINE;
+                    : blobList != null ? DataKind.BLOB : size == 0 ? DataKind.NONE
+                    : sealedInline ? DataKind.SEALED_INLINE : DataKind.INLINE;
             String owner = options.ownerAccountId() == null ? br.owner() : options.ownerAccountId();
             VersionRecord rec = new VersionRecord(ids.next(newestSeq(objectKey)), isNull, false, size, etag, now(),
                     owner, metadata, partsCount, checksums, kind, kind == DataKind.BLOB ? blobList.get(0).blobId()
@@ -451,7 +469,7 @@ public final class RocksObjectStore implements ObjectStore {
         }
         versions.put(batch, versionKey, rec);
         switch (rec.kind()) {
-            case INLINE -> inline.put(batch, rec.seq(), inlineBytes);
+            case INLINE, SEALED_INLINE -> inline.put(batch, rec.seq(), inlineBytes);
             case BLOB -> blobRefs.put(batch, rec.blobId(), versionKey);
             case MANIFEST -> {
                 manifests.put(batch, rec.seq(), manifest);
@@ -478,7 +496,7 @@ public final class RocksObjectStore implements ObjectStore {
         List<String> released = new ArrayList<>();
         versions.delete(batch, StoreKeys.versionKey(bucket, key, old.seq()));
         switch (old.kind()) {
-            case INLINE -> inline.delete(batch, old.seq());
+            case INLINE, SEALED_INLINE -> inline.delete(batch, old.seq());
             case BLOB -> {
                 blobRefs.delete(batch, old.blobId());
                 released.add(old.blobId());
@@ -511,11 +529,24 @@ public final class RocksObjectStore implements ObjectStore {
             ObjectVersion v = rec.toVersion(bucket, key, rv.latest());
             switch (rec.kind()) {
                 case NONE:
-                    return new RocksObjectReader(v, new byte[0], null, blobs);
+                    return new RocksObjectReader(v, new byte[0], null, blobs, dataKeys);
                 case INLINE:
                     byte[] data = inline.get(rec.seq()).orElseThrow(
                             () -> new StorageIoException("inline data missing for " + bucket + "/" + key));
-                    return new RocksObjectReader(v, data, null, blobs);
+                    return new RocksObjectReader(v, data, null, blobs, dataKeys);
+                case SEALED_INLINE:
+                    byte[] sealed = inline.get(rec.seq()).orElseThrow(
+                            () -> new StorageIoException("inline data missing for " + bucket + "/" + key));
+                    return new RocksObjectReader(v, SealedReader.open(dataKeys, SealedLayout.inlineContext(bucket,
+                            key), rec.size(), (dst, pos) -> {
+                                if (pos >= sealed.length) {
+                                    return -1;
+                                }
+                                int n = (int) Math.min(dst.remaining(), sealed.length - pos);
+                                dst.put(sealed, (int) pos, n);
+                                return n;
+                            }, sealed.length, RocksObjectReader.describe(v, "inline")).readAll(), null, blobs,
+                            dataKeys);
                 case BLOB:
                     return pinned(v, List.of(new ManifestEntry(rec.blobId(), rec.size())));
                 default:
@@ -527,7 +558,7 @@ public final class RocksObjectStore implements ObjectStore {
 
     private RocksObjectReader pinned(ObjectVersion v, List<ManifestEntry> entries) {
         blobs.pin(entries.stream().map(ManifestEntry::blobId).toList());
-        return new RocksObjectReader(v, null, entries, blobs);
+        return new RocksObjectReader(v, null, entries, blobs, dataKeys);
     }
 
     @Override
@@ -938,6 +969,7 @@ public final class RocksObjectStore implements ObjectStore {
 
         UploadPartWriter(String bucket, String key, byte[] uploadSeq, int partNumber, Set<ChecksumAlgorithm> algs) {
             super(blobs, 0, false, algs);
+            sealWith(dataKeys, null); // parts are always blobs
             this.bucket = bucket;
             this.key = key;
             this.uploadSeq = uploadSeq;
