@@ -408,6 +408,25 @@ public final class RocksDatabase implements AutoCloseable {
         return deferredDurable.get() >= ticket;
     }
 
+    /**
+     * Flushes every family's memtable to SST files and compacts them (tests that scan the raw files for plaintext;
+     * an offline tool). Slow on a large database.
+     */
+    public void flushAndCompact() {
+        closeLock.readLock().lock();
+        try (org.rocksdb.FlushOptions fo = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            ensureOpen();
+            db.flush(fo, allHandles);
+            for (ColumnFamilyHandle h : allHandles) {
+                db.compactRange(h);
+            }
+        } catch (RocksDBException e) {
+            throw translate("flushAndCompact", e);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
     /** Makes every write so far durable (fsync of the WAL, even when nothing is pending). */
     public void syncWal() {
         long covered = deferredCompleted.get();
