@@ -212,6 +212,11 @@ public interface ObjectStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store cannot encrypt at rest");
     }
 
+    /** True once {@link #encryptAtRest} was called: data written from now on is encrypted. */
+    default boolean encryptsAtRest() {
+        return false;
+    }
+
     /** Releases resources; open readers stay readable until closed. */
     @Override
     void close();

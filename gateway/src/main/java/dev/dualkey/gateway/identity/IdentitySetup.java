@@ -124,6 +124,7 @@ public final class IdentitySetup {
      */
     public Wired wire(RocksDatabase db, Path dataDir, ObjectStore objects, Clock sigV4Clock) {
         IdentityStore store = IdentityStore.open(db, dataDir, env, totpClock, hashing);
+        objects.encryptAtRest(store.dataKeys()); // object data encrypted at rest with the master key (SSE-S3)
         onBootstrap.accept(store.identity().bootstrap(rootAccessKeyId, rootSecretKey, rootPassword));
         extraAccounts.forEach((alias, onCreate) -> {
             if (store.identity().accountByIdOrAlias(alias).isEmpty()) {

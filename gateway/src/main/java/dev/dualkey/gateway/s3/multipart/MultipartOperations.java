@@ -15,6 +15,7 @@ import dev.dualkey.gateway.s3.UploadExchange;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.sse.ServerSideEncryption;
 import dev.dualkey.gateway.s3.protect.S3Refusals;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.EncodingType;
@@ -68,6 +69,7 @@ public final class MultipartOperations {
     }
 
     Reply create(S3Request req) {
+        ServerSideEncryption.checkWrite(req);
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(), ObjectHeaders.metadata(req),
@@ -77,6 +79,7 @@ public final class MultipartOperations {
         if (up.checksumAlgorithm() != null) {
             reply.header("x-amz-checksum-algorithm", up.checksumAlgorithm().name());
         }
+        ServerSideEncryption.storeHeaders(reply, store);
         return reply;
     }
 
@@ -96,6 +99,7 @@ public final class MultipartOperations {
         long length = UploadExchange.declaredLength(req);
         int part = partNumber(req);
         String uploadId = uploadId(req);
+        ServerSideEncryption.checkNoCustomerKey(req);
         var expectations = ObjectHeaders.expectations(req, length);
         PartWriter writer;
         try {
@@ -107,12 +111,14 @@ public final class MultipartOperations {
         // only available when the writer computes it, so hashed-payload parts are checked through it.
         return new UploadExchange<>(req, writer, expectations, p -> {
             Reply reply = Reply.status(200).header("ETag", '"' + p.etag() + '"');
+            ServerSideEncryption.storeHeaders(reply, store);
             p.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
             return reply;
         });
     }
 
     Reply uploadPartCopy(S3Request req) {
+        ServerSideEncryption.checkNoCustomerKey(req);
         int part = partNumber(req);
         String uploadId = uploadId(req);
         // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
@@ -151,6 +157,7 @@ public final class MultipartOperations {
         if (!result.source().isNullVersion()) {
             reply.header("x-amz-copy-source-version-id", result.source().versionId());
         }
+        ServerSideEncryption.storeHeaders(reply, store);
         return reply;
     }
 
@@ -190,6 +197,7 @@ public final class MultipartOperations {
         if (!v.isNullVersion()) {
             reply.header("x-amz-version-id", v.versionId());
         }
+        ServerSideEncryption.versionHeaders(reply, v);
         return reply;
     }
 

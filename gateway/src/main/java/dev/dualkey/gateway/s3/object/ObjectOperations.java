@@ -18,6 +18,7 @@ import dev.dualkey.gateway.s3.UploadExchange;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.sse.ServerSideEncryption;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectReader;
@@ -78,6 +79,7 @@ public final class ObjectOperations {
 
     Exchange putObject(S3Request req) {
         long length = UploadExchange.declaredLength(req);
+        ServerSideEncryption.checkWrite(req);
         WriteOptions options = WriteOptions.defaults()
                 .withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
@@ -103,6 +105,7 @@ public final class ObjectOperations {
             if (!v.isNullVersion()) {
                 reply.header("x-amz-version-id", v.versionId());
             }
+            ServerSideEncryption.versionHeaders(reply, v);
             v.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
             return reply;
         });
@@ -117,6 +120,7 @@ public final class ObjectOperations {
 
     Reply getObject(S3Request req, boolean withBody) {
         String partNumber = req.queryParam("partNumber");
+        ServerSideEncryption.checkNoCustomerKey(req);
         ObjectReader reader = withBody ? store.openObject(req.bucket(), req.key(), req.versionId()) : null;
         boolean handedOver = false;
         try {
@@ -175,6 +179,7 @@ public final class ObjectOperations {
             Reply reply = Reply.status(partial ? 206 : 200);
             ObjectHeaders.versionHeaders(reply, v,
                     !partial && "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode")));
+            ServerSideEncryption.versionHeaders(reply, v);
             if (partial) {
                 reply.header("Content-Range", "bytes " + offset + "-" + (offset + length - 1) + "/" + size);
             }
@@ -210,6 +215,7 @@ public final class ObjectOperations {
         // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
         // s3:PutObject by the endpoint (ActionTable).
         CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
+        ServerSideEncryption.checkWrite(req);
         String directive = req.header("x-amz-metadata-directive");
         boolean replace;
         if (directive == null || directive.equals("COPY")) {
@@ -229,7 +235,9 @@ public final class ObjectOperations {
         CopySource.checkConditions(req, source);
         boolean sameObject = src.bucket().equals(req.bucket()) && src.key().equals(req.key())
                 && src.versionId() == null;
-        if (sameObject && !replace && req.header("x-amz-storage-class") == null) {
+        if (sameObject && !replace && req.header("x-amz-storage-class") == null
+                && req.header(ServerSideEncryption.HEADER) == null) { // encryption attributes: a copy in place
+            // with x-amz-server-side-encryption re-encrypts (how data stored before encryption gets encrypted)
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "This copy request is illegal because it is trying"
                     + " to copy an object to itself without changing the object's metadata, storage class,"
                     + " website redirect location or encryption attributes.");
@@ -257,6 +265,7 @@ public final class ObjectOperations {
         if (!created.isNullVersion()) {
             reply.header("x-amz-version-id", created.versionId());
         }
+        ServerSideEncryption.versionHeaders(reply, created);
         if (!result.source().isNullVersion()) {
             reply.header("x-amz-copy-source-version-id", result.source().versionId());
         }

@@ -1,0 +1,106 @@
+package dev.dualkey.gateway.s3.sse;
+
+import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.s3.S3Request;
+import dev.dualkey.gateway.s3.error.S3ErrorCode;
+import dev.dualkey.gateway.s3.error.S3Exception;
+import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.crypto.SealedLayout;
+import dev.dualkey.storage.model.ObjectVersion;
+import java.util.List;
+
+/**
+ * The SSE request and response headers of object operations.
+ *
+ * <p>Every object written by a server wired with its master key is encrypted at rest (SSE-S3, AES-256, as Amazon S3
+ * does for every new object since January 2023), so {@code x-amz-server-side-encryption: AES256} is accepted and
+ * echoed on PutObject, CopyObject, CreateMultipartUpload, UploadPart, CompleteMultipartUpload, GetObject and
+ * HeadObject. GET/HEAD echo it only for versions that really are encrypted (the storage marks them); data written
+ * before encryption existed has no header, and a copy in place with {@code x-amz-server-side-encryption: AES256}
+ * encrypts it.
+ *
+ * <p>Not implemented yet, and refused with 501 NotImplemented rather than silently stored in the clear: SSE-KMS
+ * ({@code aws:kms}, {@code aws:kms:dsse}) and SSE-C (the {@code -customer-*} headers). A client asking for them must
+ * never believe its data is protected by a key it holds when it is not.
+ */
+public final class ServerSideEncryption {
+    /** Request and response header. */
+    public static final String HEADER = "x-amz-server-side-encryption";
+    /** SSE-S3's value. */
+    public static final String AES256 = "AES256";
+    private static final List<String> CUSTOMER_HEADERS = List.of(
+            "x-amz-server-side-encryption-customer-algorithm",
+            "x-amz-server-side-encryption-customer-key",
+            "x-amz-server-side-encryption-customer-key-MD5");
+    private static final List<String> COPY_SOURCE_CUSTOMER_HEADERS = List.of(
+            "x-amz-copy-source-server-side-encryption-customer-algorithm",
+            "x-amz-copy-source-server-side-encryption-customer-key",
+            "x-amz-copy-source-server-side-encryption-customer-key-MD5");
+    private static final String KMS_KEY_ID = "x-amz-server-side-encryption-aws-kms-key-id";
+    private static final String KMS_CONTEXT = "x-amz-server-side-encryption-context";
+
+    private ServerSideEncryption() {
+    }
+
+    /**
+     * Checks the SSE headers of a request that stores data (PutObject, CopyObject, CreateMultipartUpload).
+     *
+     * @throws S3Exception InvalidArgument for an unknown method or KMS parameters without {@code aws:kms};
+     *                     NotImplemented for SSE-KMS and SSE-C
+     */
+    public static void checkWrite(S3Request req) {
+        String method = req.header(HEADER);
+        if (method != null && !method.equals(AES256)) {
+            if (method.equals("aws:kms") || method.equals("aws:kms:dsse")) {
+                throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Server-side encryption with AWS KMS keys "
+                        + "(SSE-KMS) is not implemented by this server; objects are encrypted with SSE-S3 (AES256).")
+                        .with("Header", HEADER);
+            }
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "The encryption method specified is not supported")
+                    .with("ArgumentName", HEADER).with("ArgumentValue", method);
+        }
+        if (req.header(KMS_KEY_ID) != null || req.header(KMS_CONTEXT) != null) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Server Side Encryption with AWS KMS managed key "
+                    + "requires HTTP header x-amz-server-side-encryption : aws:kms")
+                    .with("ArgumentName", HEADER).with("ArgumentValue", method == null ? "null" : method);
+        }
+        checkNoCustomerKey(req);
+    }
+
+    /**
+     * Refuses SSE-C parameters (GetObject, HeadObject, UploadPart, UploadPartCopy, and the copy source of
+     * CopyObject) until SSE-C exists: no object can have been stored with a customer key.
+     */
+    public static void checkNoCustomerKey(S3Request req) {
+        for (String h : CUSTOMER_HEADERS) {
+            if (req.header(h) != null) {
+                throw notImplementedCustomerKey(h);
+            }
+        }
+        for (String h : COPY_SOURCE_CUSTOMER_HEADERS) {
+            if (req.header(h) != null) {
+                throw notImplementedCustomerKey(h);
+            }
+        }
+    }
+
+    private static S3Exception notImplementedCustomerKey(String header) {
+        return new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Server-side encryption with customer-provided keys "
+                + "(SSE-C) is not implemented by this server.").with("Header", header);
+    }
+
+    /** Adds {@code x-amz-server-side-encryption} when {@code v}'s data is encrypted at rest. */
+    public static void versionHeaders(Reply reply, ObjectVersion v) {
+        String method = v.metadata().attribute(SealedLayout.SSE_ATTRIBUTE);
+        if (method != null) {
+            reply.header(HEADER, method);
+        }
+    }
+
+    /** Adds {@code x-amz-server-side-encryption} when the store encrypts what it writes (parts, new uploads). */
+    public static void storeHeaders(Reply reply, ObjectStore store) {
+        if (store.encryptsAtRest()) {
+            reply.header(HEADER, AES256);
+        }
+    }
+}
