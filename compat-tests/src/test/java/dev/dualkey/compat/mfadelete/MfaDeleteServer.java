@@ -194,6 +194,16 @@ public final class MfaDeleteServer implements AutoCloseable {
         return otherAccountId;
     }
 
+    /** The server's data directory (tests that scan or damage the raw files). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The storage engine the server runs on (tests flush it before scanning files). */
+    public StorageEngine engine() {
+        return engine;
+    }
+
     /** Every audit record written so far, oldest first. */
     public List<AuditRecord> auditLog() {
         return identity.audit().read(Instant.EPOCH, Integer.MAX_VALUE);
