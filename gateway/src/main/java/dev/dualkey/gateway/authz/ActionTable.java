@@ -56,6 +56,9 @@ public final class ActionTable {
             case DELETE_OBJECTS -> List.of();
             case ABORT_MULTIPART_UPLOAD -> List.of(Check.object("s3:AbortMultipartUpload", bucket, key));
             case LIST_PARTS -> List.of(Check.object("s3:ListMultipartUploadParts", bucket, key));
+            case GET_BUCKET_ENCRYPTION -> List.of(Check.bucket("s3:GetEncryptionConfiguration", bucket));
+            case PUT_BUCKET_ENCRYPTION, DELETE_BUCKET_ENCRYPTION ->
+                    List.of(Check.bucket("s3:PutEncryptionConfiguration", bucket));
         };
     }
 

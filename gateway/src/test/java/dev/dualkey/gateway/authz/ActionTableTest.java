@@ -58,7 +58,10 @@ class ActionTableTest {
                         "s3:PutObject " + K),
                 row(S3Operation.COMPLETE_MULTIPART_UPLOAD, null, null, "s3:PutObject " + K),
                 row(S3Operation.ABORT_MULTIPART_UPLOAD, null, null, "s3:AbortMultipartUpload " + K),
-                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K));
+                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K),
+                row(S3Operation.GET_BUCKET_ENCRYPTION, null, null, "s3:GetEncryptionConfiguration " + B),
+                row(S3Operation.PUT_BUCKET_ENCRYPTION, null, null, "s3:PutEncryptionConfiguration " + B),
+                row(S3Operation.DELETE_BUCKET_ENCRYPTION, null, null, "s3:PutEncryptionConfiguration " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {
