@@ -212,6 +212,25 @@ public interface ObjectStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store cannot encrypt at rest");
     }
 
+    /**
+     * A PutObject writer whose data keys are wrapped by {@code dataKeys} instead of the store's (SSE-C: a wrapper
+     * derived from the customer's key, which is never stored). The ETag is {@link
+     * dev.dualkey.storage.crypto.KeyWrapper#etag}, not the plaintext's MD5.
+     */
+    default ObjectWriter newObjectWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options,
+                                         PublishCheck check, dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
+        throw new UnsupportedOperationException("this store cannot encrypt with a caller's key");
+    }
+
+    /**
+     * Opens a version whose data keys may be wrapped by {@code dataKeys} (SSE-C) as well as by the store's own key.
+     * Nothing is decrypted before {@link ObjectReader#read}: callers check the version's attributes first.
+     */
+    default ObjectReader openObject(String bucket, String key, String versionId,
+                                    dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
+        throw new UnsupportedOperationException("this store cannot decrypt with a caller's key");
+    }
+
     /** True once {@link #encryptAtRest} was called: data written from now on is encrypted. */
     default boolean encryptsAtRest() {
         return false;

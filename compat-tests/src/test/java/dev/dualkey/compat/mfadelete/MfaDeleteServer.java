@@ -89,7 +89,7 @@ public final class MfaDeleteServer implements AutoCloseable {
     }
 
     /** HTTPS (self-signed certificate naming 127.0.0.1) on {@code 127.0.0.1}. */
-    static MfaDeleteServer https() {
+    public static MfaDeleteServer https() {
         return start(InetAddress.getLoopbackAddress(), true, false, false);
     }
 

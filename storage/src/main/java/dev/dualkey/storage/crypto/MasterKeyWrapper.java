@@ -38,15 +38,58 @@ import javax.crypto.spec.SecretKeySpec;
 public final class MasterKeyWrapper implements KeyWrapper {
     static final String SALT = "dualkey object data";
     static final String INFO = "dualkey SSE-S3 key-encryption key v1";
+    static final String CUSTOMER_INFO = "dualkey SSE-C key-encryption key v1";
     private static final int TAG_BITS = 128;
     private final List<Kek> keks;
     private final SecureRandom random = new SecureRandom();
+    /** SSE-C only: keys the ETag digest; null for the master key (ETag = MD5). */
+    private final SecretKeySpec etagKey;
 
     private record Kek(int fingerprint, SecretKeySpec key) {
     }
 
-    private MasterKeyWrapper(List<Kek> keks) {
+    private MasterKeyWrapper(List<Kek> keks, SecretKeySpec etagKey) {
         this.keks = keks;
+        this.etagKey = etagKey;
+    }
+
+    /**
+     * The SSE-C wrapper of a customer's 256-bit key: KEK = HKDF-SHA256(customer key, {@value #SALT},
+     * {@value #CUSTOMER_INFO}), never stored; ETags are HMAC-SHA256(HKDF(customer key, "etag"), MD5) truncated to 16
+     * bytes. The caller may zero its array afterwards.
+     */
+    public static MasterKeyWrapper forCustomerKey(byte[] customerKey) {
+        if (customerKey == null || customerKey.length != 32) {
+            throw new IllegalArgumentException("customer key must be 32 bytes");
+        }
+        byte[] kek = hkdfSha256(customerKey, SALT.getBytes(StandardCharsets.UTF_8),
+                CUSTOMER_INFO.getBytes(StandardCharsets.UTF_8), 32);
+        byte[] fp = hmac(kek, "fingerprint".getBytes(StandardCharsets.UTF_8));
+        Kek k = new Kek(ByteBuffer.wrap(fp).getInt(), new SecretKeySpec(kek, "AES"));
+        byte[] etag = hkdfSha256(customerKey, SALT.getBytes(StandardCharsets.UTF_8),
+                (CUSTOMER_INFO + " etag").getBytes(StandardCharsets.UTF_8), 32);
+        MasterKeyWrapper w = new MasterKeyWrapper(List.of(k), new SecretKeySpec(etag, "HmacSHA256"));
+        Arrays.fill(kek, (byte) 0);
+        Arrays.fill(etag, (byte) 0);
+        return w;
+    }
+
+    @Override
+    public String etag(byte[] md5) {
+        if (etagKey == null) {
+            return KeyWrapper.super.etag(md5);
+        }
+        return java.util.HexFormat.of().formatHex(Arrays.copyOf(hmac(etagKey.getEncoded(), md5), 16));
+    }
+
+    @Override
+    public boolean knows(int fingerprint) {
+        for (Kek k : keks) {
+            if (k.fingerprint() == fingerprint) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A wrapper over one 32-byte master key (the caller may zero its array afterwards). */
@@ -64,7 +107,7 @@ public final class MasterKeyWrapper implements KeyWrapper {
         for (byte[] p : previous) {
             keks.add(derive(p));
         }
-        return new MasterKeyWrapper(List.copyOf(keks));
+        return new MasterKeyWrapper(List.copyOf(keks), null);
     }
 
     private static Kek derive(byte[] master) {

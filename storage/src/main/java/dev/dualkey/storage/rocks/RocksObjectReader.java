@@ -25,7 +25,10 @@ import java.util.Map;
  */
 final class RocksObjectReader implements ObjectReader {
     private final ObjectVersion version;
-    private final byte[] inline;
+    /** Plaintext inline bytes; for a sealed inline value set on first read from {@link #sealedInline}. */
+    private byte[] inline;
+    private byte[] sealedInline;
+    private byte[] inlineContext;
     private final List<StoreRecords.ManifestEntry> blobs;
     private final long[] offsets;
     private final BlobStore blobStore;
@@ -70,6 +73,9 @@ final class RocksObjectReader implements ObjectReader {
         List<DataSegment> out = new ArrayList<>();
         if (length == 0) {
             return out;
+        }
+        if (sealedInline != null) {
+            openSealedInline();
         }
         if (inline != null) {
             out.add(new DataSegment.Inline(ByteBuffer.wrap(inline, (int) offset, (int) length).slice()
@@ -129,6 +135,28 @@ final class RocksObjectReader implements ObjectReader {
             sealed.put(e.blobId(), r);
         }
         return r;
+    }
+
+    /** A reader over a sealed inline value, decrypted on first read (after the caller checked the version). */
+    static RocksObjectReader sealedInline(ObjectVersion v, byte[] sealed, byte[] context, BlobStore blobStore,
+                                          KeyWrapper keys) {
+        RocksObjectReader r = new RocksObjectReader(v, null, null, blobStore, keys);
+        r.sealedInline = sealed;
+        r.inlineContext = context;
+        return r;
+    }
+
+    private void openSealedInline() {
+        byte[] sealedBytes = sealedInline;
+        inline = SealedReader.open(keys, inlineContext, version.size(), (dst, pos) -> {
+            if (pos >= sealedBytes.length) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), sealedBytes.length - pos);
+            dst.put(sealedBytes, (int) pos, n);
+            return n;
+        }, sealedBytes.length, describe(version, "inline")).readAll();
+        sealedInline = null;
     }
 
     /** Names a version's data in integrity logs and errors: bucket, key, version id, where; never data. */

@@ -362,7 +362,17 @@ public final class RocksObjectStore implements ObjectStore {
         BucketNames.validateKey(key);
         requireBucket(bucket);
         Objects.requireNonNull(metadata, "metadata");
-        return new PutWriter(bucket, key, metadata, options, Objects.requireNonNull(check, "check"));
+        return new PutWriter(bucket, key, metadata, options, Objects.requireNonNull(check, "check"), null);
+    }
+
+    @Override
+    public ObjectWriter newObjectWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options,
+                                        PublishCheck check, KeyWrapper keys) {
+        BucketNames.validateKey(key);
+        requireBucket(bucket);
+        Objects.requireNonNull(metadata, "metadata");
+        return new PutWriter(bucket, key, metadata, options, Objects.requireNonNull(check, "check"),
+                Objects.requireNonNull(keys, "keys"));
     }
 
     /** PutObject writer: publishes a new version under bucket(read) -> key(write). */
@@ -372,10 +382,14 @@ public final class RocksObjectStore implements ObjectStore {
         private final ObjectMetadata metadata;
         private final WriteOptions options;
         private final PublishCheck check;
+        /** The caller's wrapper (SSE-C), or null for the store's own. */
+        private final KeyWrapper callerKeys;
 
-        PutWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options, PublishCheck check) {
+        PutWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options, PublishCheck check,
+                  KeyWrapper callerKeys) {
             super(blobs, settings.inlineThreshold(), options.computeSha256(), options.checksumAlgorithms());
-            sealWith(dataKeys, SealedLayout.inlineContext(bucket, key));
+            this.callerKeys = callerKeys;
+            sealWith(callerKeys != null ? callerKeys : dataKeys, SealedLayout.inlineContext(bucket, key));
             this.bucket = bucket;
             this.key = key;
             this.metadata = metadata;
@@ -387,8 +401,8 @@ public final class RocksObjectStore implements ObjectStore {
         ObjectVersion publish(BodyDigests d, byte[] inlineBytes, BlobStore.BlobOutput blob) {
             String blobId = blob == null ? null : blob.publish();
             try {
-                return publishVersion(bucket, key, markEncryption(metadata, sealsInline()), options, d.length(),
-                        HEX.formatHex(d.md5()), 0,
+                return publishVersion(bucket, key, markEncryption(metadata, sealsInline() && callerKeys == null),
+                        options, d.length(), callerKeys != null ? callerKeys.etag(d.md5()) : HEX.formatHex(d.md5()), 0,
                         d.checksumsBase64(), inlineBytes, blobId == null ? null
                                 : List.of(new ManifestEntry(blobId, d.length())), false, check, sealsInline());
             } catch (RuntimeException e) {
@@ -534,6 +548,13 @@ public final class RocksObjectStore implements ObjectStore {
 
     @Override
     public ObjectReader openObject(String bucket, String key, String versionId) {
+        return openObject(bucket, key, versionId, (KeyWrapper) null);
+    }
+
+    @Override
+    public ObjectReader openObject(String bucket, String key, String versionId, KeyWrapper callerKeys) {
+        KeyWrapper dataKeys = callerKeys == null ? this.dataKeys
+                : this.dataKeys == null ? callerKeys : KeyWrapper.either(this.dataKeys, callerKeys);
         BucketNames.validateKey(key);
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyRead(bucket, key)) {
             requireBucket(bucket);
@@ -550,28 +571,21 @@ public final class RocksObjectStore implements ObjectStore {
                 case SEALED_INLINE:
                     byte[] sealed = inline.get(rec.seq()).orElseThrow(
                             () -> new StorageIoException("inline data missing for " + bucket + "/" + key));
-                    return new RocksObjectReader(v, SealedReader.open(dataKeys, SealedLayout.inlineContext(bucket,
-                            key), rec.size(), (dst, pos) -> {
-                                if (pos >= sealed.length) {
-                                    return -1;
-                                }
-                                int n = (int) Math.min(dst.remaining(), sealed.length - pos);
-                                dst.put(sealed, (int) pos, n);
-                                return n;
-                            }, sealed.length, RocksObjectReader.describe(v, "inline")).readAll(), null, blobs,
+                    // decrypted on first read, so that callers check the version (SSE-C) before any key is used
+                    return RocksObjectReader.sealedInline(v, sealed, SealedLayout.inlineContext(bucket, key), blobs,
                             dataKeys);
                 case BLOB:
-                    return pinned(v, List.of(new ManifestEntry(rec.blobId(), rec.size())));
+                    return pinned(v, List.of(new ManifestEntry(rec.blobId(), rec.size())), dataKeys);
                 default:
                     return pinned(v, manifests.get(rec.seq()).orElseThrow(
-                            () -> new StorageIoException("manifest missing for " + bucket + "/" + key)));
+                            () -> new StorageIoException("manifest missing for " + bucket + "/" + key)), dataKeys);
             }
         }
     }
 
-    private RocksObjectReader pinned(ObjectVersion v, List<ManifestEntry> entries) {
+    private RocksObjectReader pinned(ObjectVersion v, List<ManifestEntry> entries, KeyWrapper keys) {
         blobs.pin(entries.stream().map(ManifestEntry::blobId).toList());
-        return new RocksObjectReader(v, null, entries, blobs, dataKeys);
+        return new RocksObjectReader(v, null, entries, blobs, keys);
     }
 
     @Override

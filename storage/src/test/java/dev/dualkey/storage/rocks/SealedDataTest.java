@@ -234,7 +234,7 @@ class SealedDataTest {
     }
 
     @Test
-    void aCorruptInlineValueFailsTheOpen() throws Exception {
+    void aCorruptInlineValueFailsTheRead() throws Exception {
         open(MasterKeyWrapper.fromMasterKey(master(1)));
         store.createBucket(B, "111122223333", "us-east-1");
         byte[] data = random(1000, 9);
@@ -252,9 +252,11 @@ class SealedDataTest {
         assertFalse(indexOf(value, Arrays.copyOfRange(data, 0, 32)) >= 0, "no plaintext in the value");
         value[SealedLayout.HEADER_BYTES + 500] ^= 0x01;
         inline.put(seq, value);
-        DataCorruptionException e = assertThrows(DataCorruptionException.class,
-                () -> store.openObject(B, "small", null));
-        assertTrue(e.getMessage().contains("key=small"), e.getMessage());
+        try (ObjectReader r = store.openObject(B, "small", null)) {
+            assertEquals(1000, r.version().size(), "opening decrypts nothing (callers check the version first)");
+            DataCorruptionException e = assertThrows(DataCorruptionException.class, () -> r.read(0, 1000));
+            assertTrue(e.getMessage().contains("key=small"), e.getMessage());
+        }
     }
 
     @Test

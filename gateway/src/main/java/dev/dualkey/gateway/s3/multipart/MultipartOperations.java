@@ -130,6 +130,9 @@ public final class MultipartOperations {
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
         }
+        if (dev.dualkey.gateway.s3.sse.CustomerKey.isCustomerKeyed(source)) { // SSE-C copies: not implemented yet
+            dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, null);
+        }
         CopySource.checkConditions(req, source);
         ByteRange range = null;
         String rangeHeader = req.header("x-amz-copy-source-range");

@@ -79,7 +79,8 @@ public final class ObjectOperations {
 
     Exchange putObject(S3Request req) {
         long length = UploadExchange.declaredLength(req);
-        ServerSideEncryption.checkWrite(req);
+        dev.dualkey.gateway.s3.sse.CustomerKey customerKey =
+                ServerSideEncryption.checkPut(req, mfaOverPlainHttpAllowed);
         WriteOptions options = WriteOptions.defaults()
                 .withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
@@ -98,14 +99,20 @@ public final class ObjectOperations {
         var expectations = ObjectHeaders.expectations(req, length);
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
-        ObjectWriter writer = store.newObjectWriter(req.bucket(), req.key(), ObjectHeaders.metadata(req), options,
-                S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa));
+        var overwrite = S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa);
+        ObjectWriter writer = customerKey == null
+                ? store.newObjectWriter(req.bucket(), req.key(), ObjectHeaders.metadata(req), options, overwrite)
+                : store.newObjectWriter(req.bucket(), req.key(), customerKey.mark(ObjectHeaders.metadata(req)),
+                        options, overwrite, customerKey.wrapper()); // SSE-C: the key is never stored
         return new UploadExchange<>(req, writer, expectations, v -> {
             Reply reply = Reply.status(200).header("ETag", v.quotedEtag());
             if (!v.isNullVersion()) {
                 reply.header("x-amz-version-id", v.versionId());
             }
             ServerSideEncryption.versionHeaders(reply, v);
+            if (customerKey != null) {
+                customerKey.replyHeaders(reply);
+            }
             v.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
             return reply;
         });
@@ -120,12 +127,17 @@ public final class ObjectOperations {
 
     Reply getObject(S3Request req, boolean withBody) {
         String partNumber = req.queryParam("partNumber");
-        ServerSideEncryption.checkNoCustomerKey(req);
-        ObjectReader reader = withBody ? store.openObject(req.bucket(), req.key(), req.versionId()) : null;
+        dev.dualkey.gateway.s3.sse.CustomerKey customerKey =
+                ServerSideEncryption.checkRead(req, mfaOverPlainHttpAllowed);
+        ObjectReader reader = !withBody ? null : customerKey == null
+                ? store.openObject(req.bucket(), req.key(), req.versionId())
+                : store.openObject(req.bucket(), req.key(), req.versionId(), customerKey.wrapper());
         boolean handedOver = false;
         try {
             ObjectVersion v = reader != null ? reader.version()
                     : store.headObject(req.bucket(), req.key(), req.versionId());
+            // SSE-C before anything else about the version (conditions, ETag): nothing is decrypted until read()
+            dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(v, customerKey);
             Conditions.Result cond = Conditions.evaluate(v, req.header("If-Match"), req.header("If-None-Match"),
                     req.header("If-Modified-Since"), req.header("If-Unmodified-Since"));
             if (cond.notModified()) {
@@ -180,6 +192,9 @@ public final class ObjectOperations {
             ObjectHeaders.versionHeaders(reply, v,
                     !partial && "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode")));
             ServerSideEncryption.versionHeaders(reply, v);
+            if (customerKey != null) {
+                customerKey.replyHeaders(reply);
+            }
             if (partial) {
                 reply.header("Content-Range", "bytes " + offset + "-" + (offset + length - 1) + "/" + size);
             }
@@ -231,6 +246,9 @@ public final class ObjectOperations {
             source = store.headObject(src.bucket(), src.key(), src.versionId());
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
+        }
+        if (dev.dualkey.gateway.s3.sse.CustomerKey.isCustomerKeyed(source)) { // SSE-C copies: not implemented yet
+            dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, null);
         }
         CopySource.checkConditions(req, source);
         boolean sameObject = src.bucket().equals(req.bucket()) && src.key().equals(req.key())

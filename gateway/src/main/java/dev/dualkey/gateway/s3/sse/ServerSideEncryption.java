@@ -19,9 +19,10 @@ import java.util.List;
  * before encryption existed has no header, and a copy in place with {@code x-amz-server-side-encryption: AES256}
  * encrypts it.
  *
- * <p>Not implemented yet, and refused with 501 NotImplemented rather than silently stored in the clear: SSE-KMS
- * ({@code aws:kms}, {@code aws:kms:dsse}) and SSE-C (the {@code -customer-*} headers). A client asking for them must
- * never believe its data is protected by a key it holds when it is not.
+ * <p>SSE-C ({@link CustomerKey}) on PutObject, GetObject and HeadObject. Not implemented yet, and refused with 501
+ * NotImplemented rather than silently stored in the clear: SSE-KMS ({@code aws:kms}, {@code aws:kms:dsse}) and SSE-C
+ * on CopyObject, the multipart calls and copy sources. A client asking for them must never believe its data is
+ * protected by a key it holds when it is not.
  */
 public final class ServerSideEncryption {
     /** Request and response header. */
@@ -46,9 +47,44 @@ public final class ServerSideEncryption {
      * Checks the SSE headers of a request that stores data (PutObject, CopyObject, CreateMultipartUpload).
      *
      * @throws S3Exception InvalidArgument for an unknown method or KMS parameters without {@code aws:kms};
-     *                     NotImplemented for SSE-KMS and SSE-C
+     *                     NotImplemented for SSE-KMS and SSE-C (copies and multipart uploads)
      */
     public static void checkWrite(S3Request req) {
+        checkMethod(req);
+        checkNoCustomerKey(req);
+    }
+
+    /**
+     * PutObject: the SSE method headers as {@link #checkWrite}, and an SSE-C key (null when none was sent).
+     *
+     * @param transportAllowed true when a secret header may come over plain HTTP (loopback listener, or the
+     *                         operator allowed it)
+     */
+    public static CustomerKey checkPut(S3Request req, boolean transportAllowed) {
+        checkMethod(req);
+        CustomerKey key = CustomerKey.from(req, CustomerKey.OBJECT, transportAllowed);
+        if (key != null && req.header(HEADER) != null) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Server Side Encryption with Customer provided key is "
+                    + "incompatible with the encryption method specified").with("ArgumentName", HEADER)
+                    .with("ArgumentValue", req.header(HEADER));
+        }
+        for (String h : COPY_SOURCE_CUSTOMER_HEADERS) {
+            if (req.header(h) != null) {
+                throw notImplementedCustomerKey(h);
+            }
+        }
+        return key;
+    }
+
+    /**
+     * GetObject/HeadObject: the SSE-C key the request names (null when none); S3 ignores the other SSE headers on
+     * reads.
+     */
+    public static CustomerKey checkRead(S3Request req, boolean transportAllowed) {
+        return CustomerKey.from(req, CustomerKey.OBJECT, transportAllowed);
+    }
+
+    private static void checkMethod(S3Request req) {
         String method = req.header(HEADER);
         if (method != null && !method.equals(AES256)) {
             if (method.equals("aws:kms") || method.equals("aws:kms:dsse")) {
@@ -64,13 +100,9 @@ public final class ServerSideEncryption {
                     + "requires HTTP header x-amz-server-side-encryption : aws:kms")
                     .with("ArgumentName", HEADER).with("ArgumentValue", method == null ? "null" : method);
         }
-        checkNoCustomerKey(req);
     }
 
-    /**
-     * Refuses SSE-C parameters (GetObject, HeadObject, UploadPart, UploadPartCopy, and the copy source of
-     * CopyObject) until SSE-C exists: no object can have been stored with a customer key.
-     */
+    /** Refuses SSE-C parameters where SSE-C is not implemented yet (copies, the multipart calls). */
     public static void checkNoCustomerKey(S3Request req) {
         for (String h : CUSTOMER_HEADERS) {
             if (req.header(h) != null) {
@@ -91,6 +123,7 @@ public final class ServerSideEncryption {
 
     /** Adds {@code x-amz-server-side-encryption} when {@code v}'s data is encrypted at rest. */
     public static void versionHeaders(Reply reply, ObjectVersion v) {
+        // SSE-C versions answer with the customer headers (CustomerKey.replyHeaders), never this one
         String method = v.metadata().attribute(SealedLayout.SSE_ATTRIBUTE);
         if (method != null) {
             reply.header(HEADER, method);
