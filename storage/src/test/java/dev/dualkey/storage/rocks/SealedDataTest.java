@@ -307,6 +307,40 @@ class SealedDataTest {
     }
 
     @Test
+    void aCallersKeyWrapsTheDataKeysAndIsNeededToRead() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        KeyWrapper customer = MasterKeyWrapper.forCustomerKey(master(3));
+        KeyWrapper otherCustomer = MasterKeyWrapper.forCustomerKey(master(4));
+        for (int size : new int[] {500, 2 * CHUNK + 3}) {
+            byte[] data = random(size, size);
+            ObjectVersion v;
+            try (ObjectWriter w = store.newObjectWriter(B, "c" + size, ObjectMetadata.empty(), WriteOptions.defaults(),
+                    dev.dualkey.storage.PublishCheck.NONE, customer)) {
+                w.write(ByteBuffer.wrap(data));
+                v = w.commit(Expectations.none());
+            }
+            assertFalse(md5(data).equals(v.etag()), "the ETag is a keyed digest, not the MD5");
+            assertEquals(customer.etag(MessageDigest.getInstance("MD5").digest(data)), v.etag());
+            assertEquals(null, v.metadata().attribute(SealedLayout.SSE_ATTRIBUTE), "not marked SSE-S3");
+            try (ObjectReader r = store.openObject(B, "c" + size, null, customer);
+                 InputStream in = r.openStream()) {
+                assertArrayEquals(data, in.readAllBytes());
+            }
+            try (ObjectReader r = store.openObject(B, "c" + size, null)) {
+                assertThrows(StorageIoException.class, () -> r.openStream().readAllBytes(), "the store's key");
+            }
+            try (ObjectReader r = store.openObject(B, "c" + size, null, otherCustomer)) {
+                assertThrows(StorageIoException.class, () -> r.openStream().readAllBytes(), "another key");
+            }
+        }
+        put("plain", random(100, 5));
+        try (ObjectReader r = store.openObject(B, "plain", null, customer); InputStream in = r.openStream()) {
+            assertEquals(100, in.readAllBytes().length, "the store's own data still reads with a caller's key given");
+        }
+    }
+
+    @Test
     void theRawDataDirectoryHoldsNoPlaintextOfEncryptedObjects() throws Exception {
         List<byte[]> needles = writeUniqueContent(MasterKeyWrapper.fromMasterKey(master(1)), "sealed");
         engine.close();
