@@ -42,6 +42,13 @@ public final class MasterKeyWrapper implements KeyWrapper {
     private static final int TAG_BITS = 128;
     private final List<Kek> keks;
     private final SecureRandom random = new SecureRandom();
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    });
     /** SSE-C only: keys the ETag digest; null for the master key (ETag = MD5). */
     private final SecretKeySpec etagKey;
 
@@ -161,7 +168,7 @@ public final class MasterKeyWrapper implements KeyWrapper {
         random.nextBytes(nonce);
         System.arraycopy(nonce, 0, out, 4, 12);
         try {
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher c = CIPHERS.get();
             c.init(Cipher.ENCRYPT_MODE, kek.key(), new GCMParameterSpec(TAG_BITS, nonce));
             c.updateAAD(aad);
             c.doFinal(dataKey, 0, dataKey.length, out, 16);
@@ -182,7 +189,7 @@ public final class MasterKeyWrapper implements KeyWrapper {
                 continue;
             }
             try {
-                Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+                Cipher c = CIPHERS.get();
                 c.init(Cipher.DECRYPT_MODE, kek.key(), new GCMParameterSpec(TAG_BITS, wrapped, 4, 12));
                 c.updateAAD(aad);
                 return c.doFinal(wrapped, 16, WRAPPED_BYTES - 16);

@@ -45,12 +45,6 @@ public final class SealedLayout {
     public static final int TAG_BYTES = 16;
     /** Suffix of the ids of sealed blobs (absent on blobs written in the clear before this format). */
     public static final String BLOB_ID_SUFFIX = ".s1";
-    /**
-     * The per-version attribute ({@code ObjectMetadata.attribute}) the store sets to {@code AES256} on versions whose
-     * data it encrypted, and removes on those it did not: what S3's {@code x-amz-server-side-encryption} reports.
-     * Informational only: the format of the stored bytes is decided by the markers above, never by this attribute.
-     */
-    public static final String SSE_ATTRIBUTE = "x-amz-server-side-encryption";
     static final byte[] MAGIC = "DKS1".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {

@@ -28,7 +28,7 @@ public final class Sealer {
      * @param keys    wraps the fresh data key
      * @param context where the bytes belong ({@link SealedLayout#blobContext}, {@link SealedLayout#inlineContext})
      */
-    public Sealer(KeyWrapper keys, byte[] context) {
+    private Sealer(KeyWrapper keys, byte[] context) {
         this.context = context.clone();
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
@@ -42,19 +42,41 @@ public final class Sealer {
         Arrays.fill(key, (byte) 0);
         System.arraycopy(wrapped, 0, head, 12, KeyWrapper.WRAPPED_BYTES);
         this.header = head;
-        int chunk = 1 << SealedLayout.CHUNK_SHIFT;
+        this.plain = null;
+        this.sealed = null;
+    }
+
+    private Sealer(Sealer keysOnly, int chunk) {
+        this.context = keysOnly.context;
+        this.dataKey = keysOnly.dataKey;
+        this.prefix = keysOnly.prefix;
+        this.header = keysOnly.header;
         this.plain = new byte[chunk];
         this.sealed = new byte[chunk + SealedLayout.TAG_BYTES];
     }
 
-    /** Seals a whole (small) body at once: header and chunks in one array. */
+    /**
+     * A streaming sealer: one 64 KiB plaintext and one sealed chunk buffer (only streams need them; {@link #sealAll}
+     * encrypts straight from the body into its result).
+     */
+    public static Sealer streaming(KeyWrapper keys, byte[] context) {
+        return new Sealer(new Sealer(keys, context), 1 << SealedLayout.CHUNK_SHIFT);
+    }
+
+    /** Seals a whole (small) body at once: header and chunks in one array, no intermediate buffers. */
     public static byte[] sealAll(KeyWrapper keys, byte[] context, byte[] body, int off, int len) {
         Sealer s = new Sealer(keys, context);
         byte[] out = new byte[(int) SealedLayout.sealedLength(len, SealedLayout.CHUNK_SHIFT)];
-        ByteBuffer dst = ByteBuffer.wrap(out);
-        dst.put(s.header());
-        s.write(ByteBuffer.wrap(body, off, len), dst::put);
-        s.finish(dst::put);
+        System.arraycopy(s.header, 0, out, 0, SealedLayout.HEADER_BYTES);
+        int chunk = 1 << SealedLayout.CHUNK_SHIFT;
+        long n = SealedLayout.chunkCount(len, SealedLayout.CHUNK_SHIFT);
+        int pos = SealedLayout.HEADER_BYTES;
+        for (long i = 0; i < n; i++) {
+            int from = (int) (i * chunk);
+            int plainLen = Math.min(chunk, len - from);
+            pos += SealedLayout.encrypt(s.dataKey, s.prefix, s.context, i, i == n - 1, body, off + from, plainLen,
+                    out, pos);
+        }
         return out;
     }
 

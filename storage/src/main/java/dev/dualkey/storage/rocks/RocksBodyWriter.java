@@ -90,7 +90,7 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
     private void startBlob() {
         blob = blobs.create(keys == null ? "" : SealedLayout.BLOB_ID_SUFFIX);
         if (keys != null) {
-            sealer = new Sealer(keys, SealedLayout.blobContext(blob.id()));
+            sealer = Sealer.streaming(keys, SealedLayout.blobContext(blob.id()));
             blob.write(ByteBuffer.wrap(sealer.header()));
         }
         toBlob(ByteBuffer.wrap(buffer, 0, buffered));

@@ -239,13 +239,6 @@ public final class RocksObjectStore implements ObjectStore {
         return dataKeys != null;
     }
 
-    /** {@code m} marked as encrypted at rest (SSE-S3) or not, as the stored bytes are. */
-    private static ObjectMetadata markEncryption(ObjectMetadata m, boolean sealed) {
-        String want = sealed ? "AES256" : null;
-        return java.util.Objects.equals(m.attribute(SealedLayout.SSE_ATTRIBUTE), want) ? m
-                : m.toBuilder().attribute(SealedLayout.SSE_ATTRIBUTE, want).build();
-    }
-
     /** The blob store (tests inspect pins and files). */
     BlobStore blobStore() {
         return blobs;
@@ -401,8 +394,7 @@ public final class RocksObjectStore implements ObjectStore {
         ObjectVersion publish(BodyDigests d, byte[] inlineBytes, BlobStore.BlobOutput blob) {
             String blobId = blob == null ? null : blob.publish();
             try {
-                return publishVersion(bucket, key, markEncryption(metadata, sealsInline() && callerKeys == null),
-                        options, d.length(), callerKeys != null ? callerKeys.etag(d.md5()) : HEX.formatHex(d.md5()), 0,
+                return publishVersion(bucket, key, metadata, options, d.length(), callerKeys != null ? callerKeys.etag(d.md5()) : HEX.formatHex(d.md5()), 0,
                         d.checksumsBase64(), inlineBytes, blobId == null ? null
                                 : List.of(new ManifestEntry(blobId, d.length())), false, check, sealsInline());
             } catch (RuntimeException e) {
@@ -1111,10 +1103,8 @@ public final class RocksObjectStore implements ObjectStore {
             boolean isNull = br.config().versioning() != VersioningState.ENABLED;
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
             check.check(info(br), isNull && nullVersions.get(objectKey).isPresent());
-            boolean allSealed = chosen.stream().allMatch(p -> SealedLayout.isSealedBlob(p.blobId()));
             VersionRecord rec = new VersionRecord(ids.next(newestSeq(objectKey)), isNull, false, size, etag, now(),
-                    up.owner(), markEncryption(up.metadata(), allSealed), chosen.size(), checksums,
-                    DataKind.MANIFEST, null);
+                    up.owner(), up.metadata(), chosen.size(), checksums, DataKind.MANIFEST, null);
             List<String> released = new ArrayList<>();
             db.write(batch -> {
                 released.clear();

@@ -72,8 +72,8 @@ public final class MultipartOperations {
         ServerSideEncryption.checkWrite(req);
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
-        MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(), ObjectHeaders.metadata(req),
-                options);
+        MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(),
+                ServerSideEncryption.markWrite(ObjectHeaders.metadata(req), store), options);
         Reply reply = S3Replies.xml(XmlWriter.s3("InitiateMultipartUploadResult")
                 .element("Bucket", req.bucket()).element("Key", req.key()).element("UploadId", up.uploadId()));
         if (up.checksumAlgorithm() != null) {

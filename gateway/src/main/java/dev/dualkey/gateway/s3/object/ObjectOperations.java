@@ -101,7 +101,8 @@ public final class ObjectOperations {
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         var overwrite = S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa);
         ObjectWriter writer = customerKey == null
-                ? store.newObjectWriter(req.bucket(), req.key(), ObjectHeaders.metadata(req), options, overwrite)
+                ? store.newObjectWriter(req.bucket(), req.key(),
+                        ServerSideEncryption.markWrite(ObjectHeaders.metadata(req), store), options, overwrite)
                 : store.newObjectWriter(req.bucket(), req.key(), customerKey.mark(ObjectHeaders.metadata(req)),
                         options, overwrite, customerKey.wrapper()); // SSE-C: the key is never stored
         return new UploadExchange<>(req, writer, expectations, v -> {
@@ -263,6 +264,12 @@ public final class ObjectOperations {
         ObjectMetadata meta = replace ? ObjectHeaders.metadata(req) : null;
         if (!replace && req.header("x-amz-storage-class") != null) {
             meta = source.metadata().toBuilder().storageClass(req.header("x-amz-storage-class")).build();
+        }
+        // the copy is written (and encrypted) now: its SSE attribute says so, whatever the source's said
+        if (meta != null) {
+            meta = ServerSideEncryption.markWrite(meta, store);
+        } else if (ServerSideEncryption.markWrite(source.metadata(), store) != source.metadata()) {
+            meta = ServerSideEncryption.markWrite(source.metadata(), store);
         }
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));

@@ -5,7 +5,7 @@ import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.storage.ObjectStore;
-import dev.dualkey.storage.crypto.SealedLayout;
+import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.ObjectVersion;
 import java.util.List;
 
@@ -15,7 +15,7 @@ import java.util.List;
  * <p>Every object written by a server wired with its master key is encrypted at rest (SSE-S3, AES-256, as Amazon S3
  * does for every new object since January 2023), so {@code x-amz-server-side-encryption: AES256} is accepted and
  * echoed on PutObject, CopyObject, CreateMultipartUpload, UploadPart, CompleteMultipartUpload, GetObject and
- * HeadObject. GET/HEAD echo it only for versions that really are encrypted (the storage marks them); data written
+ * HeadObject. GET/HEAD echo it only for versions written encrypted ({@link #markWrite}); data written
  * before encryption existed has no header, and a copy in place with {@code x-amz-server-side-encryption: AES256}
  * encrypts it.
  *
@@ -121,10 +121,22 @@ public final class ServerSideEncryption {
                 + "(SSE-C) is not implemented by this server.").with("Header", header);
     }
 
+    /**
+     * {@code meta} marked with the encryption the store applies to what is written now (the gateway-owned attribute
+     * {@value #HEADER}: {@code AES256} when the store encrypts at rest, absent otherwise), for PutObject, CopyObject
+     * and CreateMultipartUpload without SSE-C. The stored bytes' format is recorded by the store itself; this
+     * attribute only says what S3 reports.
+     */
+    public static ObjectMetadata markWrite(ObjectMetadata meta, ObjectStore store) {
+        String want = store.encryptsAtRest() ? AES256 : null;
+        return java.util.Objects.equals(meta.attribute(HEADER), want) ? meta
+                : meta.toBuilder().attribute(HEADER, want).build();
+    }
+
     /** Adds {@code x-amz-server-side-encryption} when {@code v}'s data is encrypted at rest. */
     public static void versionHeaders(Reply reply, ObjectVersion v) {
         // SSE-C versions answer with the customer headers (CustomerKey.replyHeaders), never this one
-        String method = v.metadata().attribute(SealedLayout.SSE_ATTRIBUTE);
+        String method = v.metadata().attribute(HEADER);
         if (method != null) {
             reply.header(HEADER, method);
         }
