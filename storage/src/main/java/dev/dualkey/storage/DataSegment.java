@@ -4,10 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
- * A contiguous piece of object data returned by {@link ObjectReader#read}. Either inline bytes or a region of a
- * file the reader keeps open (pinned) until it is closed, so the gateway can send it zero-copy.
+ * A contiguous piece of object data returned by {@link ObjectReader#read}. Either inline bytes, a region of a
+ * file the reader keeps open (pinned) until it is closed, so the gateway can send it zero-copy, or plaintext
+ * decrypted from an encrypted blob as it is pulled.
  */
-public sealed interface DataSegment permits DataSegment.Inline, DataSegment.FileRegion {
+public sealed interface DataSegment permits DataSegment.Inline, DataSegment.FileRegion, DataSegment.Decrypted {
     /** Number of bytes in this segment. */
     long length();
 
@@ -31,5 +32,27 @@ public sealed interface DataSegment permits DataSegment.Inline, DataSegment.File
      * @param length   byte count
      */
     record FileRegion(FileChannel channel, long position, long length) implements DataSegment {
+    }
+
+    /**
+     * Plaintext of an encrypted blob region, decrypted one chunk (64 KiB) per {@link PlainChunks#next()} while the
+     * reader is open. A chunk failing its integrity check throws
+     * {@link dev.dualkey.storage.error.DataCorruptionException} from {@code next()}: a response already started must
+     * then be aborted (never completed with fewer or wrong bytes).
+     */
+    record Decrypted(PlainChunks chunks) implements DataSegment {
+        @Override
+        public long length() {
+            return chunks.length();
+        }
+    }
+
+    /** Single-pass source of plaintext pieces; not thread-safe (one consumer at a time). */
+    interface PlainChunks {
+        /** Total bytes this source yields. */
+        long length();
+
+        /** The next piece (a fresh buffer the caller may keep), or null after the last one. */
+        ByteBuffer next();
     }
 }

@@ -208,6 +208,40 @@ public interface ObjectStore extends AutoCloseable {
     ListUploadsPage listMultipartUploads(String bucket, String prefix, String delimiter, String keyMarker,
                                          String uploadIdMarker, int maxUploads);
 
+    /**
+     * Encrypts the data of every version and part written from now on, each blob or inline value with its own data
+     * key wrapped by {@code keys} (SSE-S3 semantics: encryption at rest, on for every object once the gateway wiring
+     * calls this with the master-key wrapper), and reads data so encrypted. Data written in the clear before stays
+     * readable. A store that cannot encrypt refuses (the default).
+     */
+    default void encryptAtRest(dev.dualkey.storage.crypto.KeyWrapper keys) {
+        throw new UnsupportedOperationException("this store cannot encrypt at rest");
+    }
+
+    /**
+     * A PutObject writer whose data keys are wrapped by {@code dataKeys} instead of the store's (SSE-C: a wrapper
+     * derived from the customer's key, which is never stored). The ETag is {@link
+     * dev.dualkey.storage.crypto.KeyWrapper#etag}, not the plaintext's MD5.
+     */
+    default ObjectWriter newObjectWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options,
+                                         PublishCheck check, dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
+        throw new UnsupportedOperationException("this store cannot encrypt with a caller's key");
+    }
+
+    /**
+     * Opens a version whose data keys may be wrapped by {@code dataKeys} (SSE-C) as well as by the store's own key.
+     * Nothing is decrypted before {@link ObjectReader#read}: callers check the version's attributes first.
+     */
+    default ObjectReader openObject(String bucket, String key, String versionId,
+                                    dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
+        throw new UnsupportedOperationException("this store cannot decrypt with a caller's key");
+    }
+
+    /** True once {@link #encryptAtRest} was called: data written from now on is encrypted. */
+    default boolean encryptsAtRest() {
+        return false;
+    }
+
     /** Releases resources; open readers stay readable until closed. */
     @Override
     void close();

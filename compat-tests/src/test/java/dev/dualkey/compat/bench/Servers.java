@@ -21,7 +21,8 @@ final class Servers {
         deleteRecursively(work);
         Files.createDirectories(work);
         return switch (name) {
-            case "dualkey" -> dualkey(config, port, work);
+            case "dualkey" -> dualkey(config, port, work, true);
+            case "dualkey-noenc" -> dualkey(config, port, work, false); // issue 16: the cost of encryption at rest
             case "moto" -> new ServerUnderTest(name, ServerUnderTest.Kind.S3,
                     List.of("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port)), Map.of(), port, work,
                     null, "moto_server " + motoVersion() + " (in memory; SDK client without Expect: 100-continue, which moto mishandles for large bodies)");
@@ -31,7 +32,8 @@ final class Servers {
         };
     }
 
-    private static ServerUnderTest dualkey(BenchConfig config, int port, Path work) throws IOException {
+    private static ServerUnderTest dualkey(BenchConfig config, int port, Path work, boolean encrypted)
+            throws IOException {
         if (config.dualkeyJar() == null || !Files.isRegularFile(config.dualkeyJar())) {
             throw new IOException("not built: " + config.dualkeyJar());
         }
@@ -48,9 +50,14 @@ final class Servers {
         command.addAll(List.of("-jar", config.dualkeyJar().toString(), "serve", "--data-dir", data.toString(),
                 "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + freePort(),
                 "--allow-mfa-over-http"));
-        ServerUnderTest server = new ServerUnderTest("dualkey", ServerUnderTest.Kind.S3, command,
+        if (!encrypted) {
+            command.add("--encryption=off");
+        }
+        ServerUnderTest server = new ServerUnderTest(encrypted ? "dualkey" : "dualkey-noenc", ServerUnderTest.Kind.S3,
+                command,
                 Map.of("DUALKEY_ROOT_ACCESS_KEY", ACCESS_KEY, "DUALKEY_ROOT_SECRET_KEY", SECRET_KEY), port, work,
-                null, "Dualkey (durable: WAL synced, group commit; " + config.dualkeyJvmOptions().trim()
+                null, "Dualkey " + (encrypted ? "(encryption at rest on" : "(--encryption=off")
+                + "; durable: WAL synced, group commit; " + config.dualkeyJvmOptions().trim()
                 + "; --allow-mfa-over-http: x-amz-mfa over plain HTTP on loopback)");
         server.accounts(roots, problem);
         return server;

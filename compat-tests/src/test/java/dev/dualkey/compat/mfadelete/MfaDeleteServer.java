@@ -89,7 +89,7 @@ public final class MfaDeleteServer implements AutoCloseable {
     }
 
     /** HTTPS (self-signed certificate naming 127.0.0.1) on {@code 127.0.0.1}. */
-    static MfaDeleteServer https() {
+    public static MfaDeleteServer https() {
         return start(InetAddress.getLoopbackAddress(), true, false, false);
     }
 
@@ -192,6 +192,16 @@ public final class MfaDeleteServer implements AutoCloseable {
 
     public String otherAccountId() {
         return otherAccountId;
+    }
+
+    /** The server's data directory (tests that scan or damage the raw files). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The storage engine the server runs on (tests flush it before scanning files). */
+    public StorageEngine engine() {
+        return engine;
     }
 
     /** Every audit record written so far, oldest first. */

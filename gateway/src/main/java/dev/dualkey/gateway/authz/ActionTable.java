@@ -69,6 +69,9 @@ public final class ActionTable {
             case PUT_BUCKET_LIFECYCLE_CONFIGURATION, DELETE_BUCKET_LIFECYCLE ->
                     List.of(Check.bucket("s3:PutLifecycleConfiguration", bucket));
             case GET_BUCKET_LIFECYCLE_CONFIGURATION -> List.of(Check.bucket("s3:GetLifecycleConfiguration", bucket));
+            case GET_BUCKET_ENCRYPTION -> List.of(Check.bucket("s3:GetEncryptionConfiguration", bucket));
+            case PUT_BUCKET_ENCRYPTION, DELETE_BUCKET_ENCRYPTION ->
+                    List.of(Check.bucket("s3:PutEncryptionConfiguration", bucket));
         };
     }
 

@@ -41,6 +41,10 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "127.0.0.1:9001")
     String consoleAddress;
 
+    @Option(names = "--encryption", hidden = true, defaultValue = "on", description = "on (default): object data is "
+            + "encrypted at rest (SSE-S3). off: for benchmarking the cost only; encrypted objects become unreadable.")
+    String encryption;
+
     @Option(names = "--tls-cert", description = "PEM certificate chain for HTTPS.")
     Path tlsCert;
 
@@ -215,7 +219,11 @@ public final class ServeCommand implements Callable<Integer> {
      */
     IdentitySetup.Wired wireIdentity(StorageEngine engine) {
         PrintWriter out = spec.commandLine().getOut();
+        if (!encryption.equals("on") && !encryption.equals("off")) {
+            throw new IllegalArgumentException("--encryption must be on or off");
+        }
         return IdentitySetup.fromEnvironment(System.getenv())
+                .encryptObjectData(encryption.equals("on"))
                 .onBootstrap(r -> {
                     if (r.created()) {
                         out.println("Created account " + r.account().accountId());

@@ -21,7 +21,8 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Writes a {@link Reply} on the event loop: the request ids and Date on every response, no body for HEAD, and
- * streamed object data as zero-copy file regions without TLS or as chunked reads under TLS.
+ * streamed object data as zero-copy file regions without TLS or as chunked reads under TLS; encrypted data as
+ * chunks decrypted on demand, the connection aborted if one fails its integrity check.
  */
 final class ResponseWriter {
     private ResponseWriter() {
@@ -68,6 +69,14 @@ final class ResponseWriter {
                     } else {
                         ctx.write(new PinnedFileRegion(region.channel(), region.position(), region.length()));
                     }
+                } else if (s instanceof DataSegment.Decrypted decrypted) {
+                    // a chunk failing its integrity check (logged by storage) aborts the connection: the client
+                    // must not receive a complete response with fewer or wrong bytes
+                    ctx.write(new DecryptedInput(decrypted.chunks())).addListener(f -> {
+                        if (!f.isSuccess()) {
+                            ctx.channel().close();
+                        }
+                    });
                 }
             }
         }

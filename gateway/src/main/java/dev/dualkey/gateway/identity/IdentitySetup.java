@@ -55,6 +55,7 @@ public final class IdentitySetup {
     private PasswordHasher.Params hashing = PasswordHasher.Params.standard();
     private Consumer<BootstrapResult> onBootstrap = r -> { };
     private final Map<String, Consumer<AccountCreated>> extraAccounts = new LinkedHashMap<>();
+    private boolean encryptObjectData = true;
 
     private IdentitySetup(String rootAccessKeyId, String rootSecretKey) {
         if ((rootAccessKeyId == null) != (rootSecretKey == null)) {
@@ -63,6 +64,16 @@ public final class IdentitySetup {
         }
         this.rootAccessKeyId = rootAccessKeyId;
         this.rootSecretKey = rootSecretKey;
+    }
+
+    /**
+     * Whether new object data is encrypted at rest (default true). False exists for one purpose: measuring the
+     * cost of encryption ({@code serve --encryption off}, the benchmark's {@code dualkey-noenc} server). Data
+     * encrypted earlier then cannot be read.
+     */
+    public IdentitySetup encryptObjectData(boolean on) {
+        this.encryptObjectData = on;
+        return this;
     }
 
     /** Root keys and password from {@code DUALKEY_ROOT_*} when set, generated otherwise; master key from env. */
@@ -124,6 +135,9 @@ public final class IdentitySetup {
      */
     public Wired wire(RocksDatabase db, Path dataDir, ObjectStore objects, Clock sigV4Clock) {
         IdentityStore store = IdentityStore.open(db, dataDir, env, totpClock, hashing);
+        if (encryptObjectData) {
+            objects.encryptAtRest(store.dataKeys()); // object data encrypted at rest with the master key (SSE-S3)
+        }
         onBootstrap.accept(store.identity().bootstrap(rootAccessKeyId, rootSecretKey, rootPassword));
         extraAccounts.forEach((alias, onCreate) -> {
             if (store.identity().accountByIdOrAlias(alias).isEmpty()) {

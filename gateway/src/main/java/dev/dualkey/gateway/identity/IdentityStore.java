@@ -40,9 +40,11 @@ public final class IdentityStore {
     private final MfaVerifier verifier;
     private final AuditLog audit;
     private final SessionCredentialService sessions;
+    private final dev.dualkey.storage.crypto.KeyWrapper dataKeys;
 
     private IdentityStore(IdentityService identity, MfaDeviceService devices, MfaVerifier verifier, AuditLog audit,
-                          SessionCredentialService sessions) {
+                          SessionCredentialService sessions, dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
+        this.dataKeys = dataKeys;
         this.identity = identity;
         this.devices = devices;
         this.verifier = verifier;
@@ -62,8 +64,11 @@ public final class IdentityStore {
         MfaStore store = new MfaStore(db);
         byte[] master = MasterKey.load(keyDir, env);
         SecretBox box;
+        dev.dualkey.storage.crypto.MasterKeyWrapper dataKeys;
         try {
             box = new SecretBox(master);
+            // object data at rest (SSE-S3): data keys wrapped by a KEK derived (HKDF) from the same master key
+            dataKeys = dev.dualkey.storage.crypto.MasterKeyWrapper.fromMasterKey(master);
         } finally {
             Arrays.fill(master, (byte) 0);
         }
@@ -76,7 +81,12 @@ public final class IdentityStore {
                 deviceLocks);
         MfaVerifier verifier = new MfaVerifier(store, box, audit, clock, deviceLocks);
         SessionCredentialService sessions = new SessionCredentialService(store, box, verifier, audit, clock, random);
-        return new IdentityStore(identity, devices, verifier, audit, sessions);
+        return new IdentityStore(identity, devices, verifier, audit, sessions, dataKeys);
+    }
+
+    /** Wraps object data keys with a key-encryption key derived from the master key (encryption at rest). */
+    public dev.dualkey.storage.crypto.KeyWrapper dataKeys() {
+        return dataKeys;
     }
 
     public IdentityService identity() {

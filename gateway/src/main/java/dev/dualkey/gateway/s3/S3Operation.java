@@ -44,7 +44,10 @@ public enum S3Operation {
     // lifecycle: up to 1000 rules do not fit the 64 KiB of Body.XML
     PUT_BUCKET_LIFECYCLE_CONFIGURATION("PutBucketLifecycleConfiguration", Body.LARGE_XML),
     GET_BUCKET_LIFECYCLE_CONFIGURATION("GetBucketLifecycleConfiguration", Body.NONE),
-    DELETE_BUCKET_LIFECYCLE("DeleteBucketLifecycle", Body.NONE);
+    DELETE_BUCKET_LIFECYCLE("DeleteBucketLifecycle", Body.NONE),
+    GET_BUCKET_ENCRYPTION("GetBucketEncryption", Body.NONE),
+    PUT_BUCKET_ENCRYPTION("PutBucketEncryption", Body.XML),
+    DELETE_BUCKET_ENCRYPTION("DeleteBucketEncryption", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

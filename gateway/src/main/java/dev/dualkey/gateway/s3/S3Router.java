@@ -64,6 +64,14 @@ public final class S3Router {
                 default -> throw methodNotAllowed(method);
             };
         }
+        if (head.hasQueryParam("encryption")) { // bucket default encryption (s3/sse)
+            return switch (method) {
+                case "GET" -> S3Operation.GET_BUCKET_ENCRYPTION;
+                case "PUT" -> S3Operation.PUT_BUCKET_ENCRYPTION;
+                case "DELETE" -> S3Operation.DELETE_BUCKET_ENCRYPTION;
+                default -> throw methodNotAllowed(method);
+            };
+        }
         for (String sub : UNSUPPORTED_BUCKET) {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("bucket sub-resource ?" + sub);

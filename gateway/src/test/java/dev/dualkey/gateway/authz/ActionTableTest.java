@@ -73,7 +73,10 @@ class ActionTableTest {
                 // lifecycle: DeleteBucketLifecycle is authorized as s3:PutLifecycleConfiguration, as on AWS
                 row(S3Operation.PUT_BUCKET_LIFECYCLE_CONFIGURATION, null, null, "s3:PutLifecycleConfiguration " + B),
                 row(S3Operation.GET_BUCKET_LIFECYCLE_CONFIGURATION, null, null, "s3:GetLifecycleConfiguration " + B),
-                row(S3Operation.DELETE_BUCKET_LIFECYCLE, null, null, "s3:PutLifecycleConfiguration " + B));
+                row(S3Operation.DELETE_BUCKET_LIFECYCLE, null, null, "s3:PutLifecycleConfiguration " + B),
+                row(S3Operation.GET_BUCKET_ENCRYPTION, null, null, "s3:GetEncryptionConfiguration " + B),
+                row(S3Operation.PUT_BUCKET_ENCRYPTION, null, null, "s3:PutEncryptionConfiguration " + B),
+                row(S3Operation.DELETE_BUCKET_ENCRYPTION, null, null, "s3:PutEncryptionConfiguration " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {

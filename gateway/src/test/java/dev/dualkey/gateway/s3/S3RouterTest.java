@@ -35,6 +35,9 @@ class S3RouterTest {
         assertEquals(S3Operation.LIST_OBJECT_VERSIONS, route("GET", "/bkt?versions"));
         assertEquals(S3Operation.LIST_MULTIPART_UPLOADS, route("GET", "/bkt?uploads"));
         assertEquals(S3Operation.DELETE_OBJECTS, route("POST", "/bkt?delete"));
+        assertEquals(S3Operation.GET_BUCKET_ENCRYPTION, route("GET", "/bkt?encryption"));
+        assertEquals(S3Operation.PUT_BUCKET_ENCRYPTION, route("PUT", "/bkt?encryption"));
+        assertEquals(S3Operation.DELETE_BUCKET_ENCRYPTION, route("DELETE", "/bkt?encryption"));
     }
 
     @Test

@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Immutable blob files holding object data above the inline threshold and multipart parts.
  *
- * <p>Layout: {@code <dir>/<first 2 hex digits>/<32 hex digits>} for published blobs, {@code <dir>/tmp/*.tmp} for
- * blobs being written. Publishing is: write temp -> {@code fsync} file -> atomic rename into place -> {@code fsync}
- * the target directory; only then may metadata referencing the blob be committed. So after any crash a committed
+ * <p>Layout: {@code <dir>/<first 2 hex digits>/<32 hex digits>[suffix]} for published blobs (suffix {@code .s1}:
+ * encrypted, see {@code crypto.SealedLayout}), {@code <dir>/tmp/*.tmp} for blobs being written. Publishing is:
+ * write temp -> {@code fsync} file -> atomic rename into place -> {@code fsync} the target directory; only then may metadata referencing the blob be committed. So after any crash a committed
  * reference always finds its file, and a file without reference is an orphan that {@link #collectGarbage} removes.
  *
  * <p>Abandoned writes: a writer that is never committed, aborted or closed (a leaked writer, a stuck client)
@@ -147,10 +147,18 @@ public final class BlobStore {
 
     /** Starts a new blob in a temp file. */
     public BlobOutput create() {
+        return create("");
+    }
+
+    /**
+     * Starts a new blob whose id ends with {@code idSuffix} (32 hex digits, then the suffix: e.g. the marker of
+     * encrypted blobs, {@code SealedLayout.BLOB_ID_SUFFIX}).
+     */
+    public BlobOutput create(String idSuffix) {
         spaceGuard.check();
         byte[] id = new byte[16];
         random.nextBytes(id);
-        String hex = HEX.formatHex(id);
+        String hex = HEX.formatHex(id) + idSuffix;
         Path temp = tmp.resolve(hex + ".tmp");
         try {
             FileChannel ch = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,

@@ -4,6 +4,9 @@ import dev.dualkey.storage.BodyWriter;
 import dev.dualkey.storage.Expectations;
 import dev.dualkey.storage.blob.BlobStore;
 import dev.dualkey.storage.checksum.BodyDigests;
+import dev.dualkey.storage.crypto.KeyWrapper;
+import dev.dualkey.storage.crypto.SealedLayout;
+import dev.dualkey.storage.crypto.Sealer;
 import dev.dualkey.storage.error.BadDigestException;
 import dev.dualkey.storage.error.IncompleteBodyException;
 import dev.dualkey.storage.error.InvalidArgumentException;
@@ -21,6 +24,10 @@ import java.util.Set;
  * Shared body handling of object and part writers: digests every byte once, keeps up to {@code inlineThreshold}
  * bytes in memory and spills to a blob temp file beyond it, verifies expectations, and delegates publishing.
  * Memory is bounded by the threshold whatever the body size.
+ *
+ * <p>Encryption at rest: after {@link #sealWith}, a blob is created with the sealed id suffix and bytes pass
+ * through a {@link Sealer} (its header first, then 64 KiB chunks); inline bytes are sealed whole at commit with the
+ * writer's inline context. Digests (MD5 ETag, checksums) are always of the plaintext.
  */
 abstract class RocksBodyWriter<R> implements BodyWriter<R> {
     private enum State { OPEN, COMMITTED, ABORTED }
@@ -32,6 +39,9 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
     private int buffered;
     private BlobStore.BlobOutput blob;
     private State state = State.OPEN;
+    private KeyWrapper keys;
+    private byte[] inlineContext;
+    private Sealer sealer;
 
     RocksBodyWriter(BlobStore blobs, int inlineThreshold, boolean sha256, Set<ChecksumAlgorithm> algorithms) {
         this.blobs = blobs;
@@ -56,11 +66,43 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
             return;
         }
         if (blob == null) {
-            blob = blobs.create();
-            blob.write(ByteBuffer.wrap(buffer, 0, buffered));
-            buffer = null;
+            startBlob();
         }
-        blob.write(src);
+        toBlob(src);
+    }
+
+    /**
+     * Encrypt what this writer stores (call from the subclass constructor, before any write).
+     *
+     * @param keys          wraps each blob's or inline value's data key; null = store in the clear
+     * @param inlineContext context of an inline value ({@link SealedLayout#inlineContext})
+     */
+    final void sealWith(KeyWrapper keys, byte[] inlineContext) {
+        this.keys = keys;
+        this.inlineContext = inlineContext;
+    }
+
+    /** True when the inline bytes handed to {@link #publish} are sealed. */
+    final boolean sealsInline() {
+        return keys != null;
+    }
+
+    private void startBlob() {
+        blob = blobs.create(keys == null ? "" : SealedLayout.BLOB_ID_SUFFIX);
+        if (keys != null) {
+            sealer = Sealer.streaming(keys, SealedLayout.blobContext(blob.id()));
+            blob.write(ByteBuffer.wrap(sealer.header()));
+        }
+        toBlob(ByteBuffer.wrap(buffer, 0, buffered));
+        buffer = null;
+    }
+
+    private void toBlob(ByteBuffer src) {
+        if (sealer == null) {
+            blob.write(src);
+        } else {
+            sealer.write(src, blob::write);
+        }
     }
 
     @Override
@@ -92,7 +134,15 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
         requireOpen();
         try {
             verify(expected);
-            R result = publish(digests, blob == null ? Arrays.copyOf(buffer, buffered) : null, blob);
+            if (sealer != null) {
+                sealer.finish(blob::write);
+            }
+            byte[] inline = null;
+            if (blob == null) {
+                inline = keys != null && buffered > 0 ? Sealer.sealAll(keys, inlineContext, buffer, 0, buffered)
+                        : Arrays.copyOf(buffer, buffered);
+            }
+            R result = publish(digests, inline, blob);
             state = State.COMMITTED;
             buffer = null;
             return result;
@@ -108,12 +158,16 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
      */
     abstract R publish(BodyDigests digests, byte[] inline, BlobStore.BlobOutput blob);
 
-    /** Creates the blob temp file now (writers that must always produce a blob, e.g. parts). */
+    /**
+     * Creates the blob temp file now, from {@link #publish} only (writers that must always produce a blob, e.g.
+     * parts): every byte has arrived, so a sealed blob's final chunk is written at once.
+     */
     BlobStore.BlobOutput forceBlob() {
         if (blob == null) {
-            blob = blobs.create();
-            blob.write(ByteBuffer.wrap(buffer, 0, buffered));
-            buffer = null;
+            startBlob();
+            if (sealer != null) {
+                sealer.finish(blob::write);
+            }
         }
         return blob;
     }

@@ -237,6 +237,9 @@ public final class RocksDatabase implements AutoCloseable {
             dbOptions = track(built, new DBOptions()
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
+                    // bit rot (issue 17): check every file's metadata and checksums on open and refuse to open a
+                    // damaged database rather than serve from it (RocksDB's default, set here so it stays on)
+                    .setParanoidChecks(true)
                     .setMaxBackgroundJobs(2)
                     .setBytesPerSync(1L << 20)
                     // Group-commit followers otherwise spin with sched_yield for up to 100 us while the leader
@@ -248,7 +251,9 @@ public final class RocksDatabase implements AutoCloseable {
                     .setSstFileManager(sstFileManager));
             syncWrite = track(built, new WriteOptions().setSync(true).setDisableWAL(false).setNoSlowdown(true));
             deferredWrite = track(built, new WriteOptions().setSync(false).setDisableWAL(false).setNoSlowdown(true));
-            pointRead = track(built, new ReadOptions());
+            // bit rot: every block read is checked against its checksum (a flipped bit fails the read, never
+            // returns wrong bytes); RocksDB's default, set explicitly so it stays on
+            pointRead = track(built, new ReadOptions().setVerifyChecksums(true));
 
             Set<String> names = new LinkedHashSet<>();
             names.add(new String(RocksDB.DEFAULT_COLUMN_FAMILY, java.nio.charset.StandardCharsets.UTF_8));
@@ -447,6 +452,25 @@ public final class RocksDatabase implements AutoCloseable {
     /** Whether the deferred write with {@code ticket} is known to be durable. */
     boolean isDurable(long ticket) {
         return deferredDurable.get() >= ticket;
+    }
+
+    /**
+     * Flushes every family's memtable to SST files and compacts them (tests that scan the raw files for plaintext;
+     * an offline tool). Slow on a large database.
+     */
+    public void flushAndCompact() {
+        closeLock.readLock().lock();
+        try (org.rocksdb.FlushOptions fo = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            ensureOpen();
+            db.flush(fo, allHandles);
+            for (ColumnFamilyHandle h : allHandles) {
+                db.compactRange(h);
+            }
+        } catch (RocksDBException e) {
+            throw translate("flushAndCompact", e);
+        } finally {
+            closeLock.readLock().unlock();
+        }
     }
 
     /** Makes every write so far durable (fsync of the WAL, even when nothing is pending). */
@@ -807,7 +831,7 @@ public final class RocksDatabase implements AutoCloseable {
         RocksKvIterator(ColumnFamilyHandle cf, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
             this.kc = kc;
             this.vc = vc;
-            this.readOptions = new ReadOptions();
+            this.readOptions = new ReadOptions().setVerifyChecksums(true);
             this.upperSlice = upper == null ? null : new Slice(upper);
             if (upperSlice != null) {
                 readOptions.setIterateUpperBound(upperSlice);

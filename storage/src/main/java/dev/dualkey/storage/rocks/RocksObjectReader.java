@@ -3,6 +3,9 @@ package dev.dualkey.storage.rocks;
 import dev.dualkey.storage.DataSegment;
 import dev.dualkey.storage.ObjectReader;
 import dev.dualkey.storage.blob.BlobStore;
+import dev.dualkey.storage.crypto.KeyWrapper;
+import dev.dualkey.storage.crypto.SealedLayout;
+import dev.dualkey.storage.crypto.SealedReader;
 import dev.dualkey.storage.error.StorageIoException;
 import dev.dualkey.storage.model.ObjectVersion;
 import java.io.IOException;
@@ -16,21 +19,29 @@ import java.util.Map;
 
 /**
  * Reader over one version. Inline bytes were copied at open (at most the inline threshold); blob ids were pinned
- * at open so they are not unlinked before {@link #close()}; channels open lazily and are cached.
+ * at open so they are not unlinked before {@link #close()}; channels open lazily and are cached. Encrypted blobs
+ * (id suffix {@link SealedLayout#BLOB_ID_SUFFIX}) are served as {@link DataSegment.Decrypted} segments, their
+ * headers read and data keys unwrapped once per reader; sealed inline values arrive here already decrypted.
  */
 final class RocksObjectReader implements ObjectReader {
     private final ObjectVersion version;
-    private final byte[] inline;
+    /** Plaintext inline bytes; for a sealed inline value set on first read from {@link #sealedInline}. */
+    private byte[] inline;
+    private byte[] sealedInline;
+    private byte[] inlineContext;
     private final List<StoreRecords.ManifestEntry> blobs;
     private final long[] offsets;
     private final BlobStore blobStore;
     private final List<String> pinned;
     private final Map<String, FileChannel> channels = new HashMap<>();
+    private final Map<String, SealedReader> sealed = new HashMap<>();
+    private final KeyWrapper keys;
     private boolean closed;
 
-    /** Either {@code inline} (non-null) or {@code blobs} (entries in order, already pinned). */
+    /** Either {@code inline} (non-null, plaintext) or {@code blobs} (entries in order, already pinned). */
     RocksObjectReader(ObjectVersion version, byte[] inline, List<StoreRecords.ManifestEntry> blobs,
-                      BlobStore blobStore) {
+                      BlobStore blobStore, KeyWrapper keys) {
+        this.keys = keys;
         this.version = version;
         this.inline = inline;
         this.blobs = blobs == null ? List.of() : blobs;
@@ -63,6 +74,9 @@ final class RocksObjectReader implements ObjectReader {
         if (length == 0) {
             return out;
         }
+        if (sealedInline != null) {
+            openSealedInline();
+        }
         if (inline != null) {
             out.add(new DataSegment.Inline(ByteBuffer.wrap(inline, (int) offset, (int) length).slice()
                     .asReadOnlyBuffer()));
@@ -76,7 +90,11 @@ final class RocksObjectReader implements ObjectReader {
             long inEntry = pos - offsets[i];
             long n = Math.min(e.size() - inEntry, end - pos);
             if (n > 0) {
-                out.add(new DataSegment.FileRegion(channel(e.blobId()), inEntry, n));
+                if (SealedLayout.isSealedBlob(e.blobId())) {
+                    out.add(new DataSegment.Decrypted(sealedReader(e).range(inEntry, n)));
+                } else {
+                    out.add(new DataSegment.FileRegion(channel(e.blobId()), inEntry, n));
+                }
             }
             pos += n;
             i++;
@@ -102,6 +120,50 @@ final class RocksObjectReader implements ObjectReader {
         return channels.computeIfAbsent(blobId, blobStore::open);
     }
 
+    private SealedReader sealedReader(StoreRecords.ManifestEntry e) {
+        SealedReader r = sealed.get(e.blobId());
+        if (r == null) {
+            FileChannel ch = channel(e.blobId());
+            long stored;
+            try {
+                stored = ch.size();
+            } catch (IOException ex) {
+                throw new StorageIoException("cannot read blob " + e.blobId() + ": " + ex.getMessage(), ex);
+            }
+            r = SealedReader.open(keys, SealedLayout.blobContext(e.blobId()), e.size(), ch::read, stored,
+                    describe(version, "blob " + e.blobId()));
+            sealed.put(e.blobId(), r);
+        }
+        return r;
+    }
+
+    /** A reader over a sealed inline value, decrypted on first read (after the caller checked the version). */
+    static RocksObjectReader sealedInline(ObjectVersion v, byte[] sealed, byte[] context, BlobStore blobStore,
+                                          KeyWrapper keys) {
+        RocksObjectReader r = new RocksObjectReader(v, null, null, blobStore, keys);
+        r.sealedInline = sealed;
+        r.inlineContext = context;
+        return r;
+    }
+
+    private void openSealedInline() {
+        byte[] sealedBytes = sealedInline;
+        inline = SealedReader.open(keys, inlineContext, version.size(), (dst, pos) -> {
+            if (pos >= sealedBytes.length) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), sealedBytes.length - pos);
+            dst.put(sealedBytes, (int) pos, n);
+            return n;
+        }, sealedBytes.length, describe(version, "inline")).readAll();
+        sealedInline = null;
+    }
+
+    /** Names a version's data in integrity logs and errors: bucket, key, version id, where; never data. */
+    static String describe(ObjectVersion v, String where) {
+        return "bucket=" + v.bucket() + " key=" + v.key() + " version=" + v.versionId() + " " + where;
+    }
+
     @Override
     public InputStream openStream(long offset, long length) {
         List<DataSegment> segments = read(offset, length);
@@ -122,6 +184,7 @@ final class RocksObjectReader implements ObjectReader {
             }
         }
         channels.clear();
+        sealed.clear();
         blobStore.unpin(pinned);
     }
 
@@ -130,6 +193,8 @@ final class RocksObjectReader implements ObjectReader {
         private final List<DataSegment> segments;
         private int index;
         private long done;
+        /** Unread rest of the current decrypted piece. */
+        private ByteBuffer piece;
 
         SegmentInputStream(List<DataSegment> segments) {
             this.segments = segments;
@@ -156,7 +221,16 @@ final class RocksObjectReader implements ObjectReader {
             }
             DataSegment s = segments.get(index);
             int n = (int) Math.min(len, s.length() - done);
-            if (s instanceof DataSegment.Inline in) {
+            if (s instanceof DataSegment.Decrypted d) {
+                if (piece == null || !piece.hasRemaining()) {
+                    piece = d.chunks().next();
+                    if (piece == null) {
+                        throw new StorageIoException("decrypted data shorter than its metadata says");
+                    }
+                }
+                n = Math.min(n, piece.remaining());
+                piece.get(b, off, n);
+            } else if (s instanceof DataSegment.Inline in) {
                 ByteBuffer src = in.bytes().duplicate();
                 src.position(src.position() + (int) done);
                 src.get(b, off, n);

@@ -10,6 +10,9 @@ import dev.dualkey.storage.PublishCheck;
 import dev.dualkey.storage.WriteOptions;
 import dev.dualkey.storage.blob.BlobStore;
 import dev.dualkey.storage.checksum.BodyDigests;
+import dev.dualkey.storage.crypto.KeyWrapper;
+import dev.dualkey.storage.crypto.SealedLayout;
+import dev.dualkey.storage.crypto.SealedReader;
 import dev.dualkey.storage.error.BucketAlreadyExistsException;
 import dev.dualkey.storage.error.BucketAlreadyOwnedByYouException;
 import dev.dualkey.storage.error.BucketNotEmptyException;
@@ -219,6 +222,23 @@ public final class RocksObjectStore implements ObjectStore {
         return store;
     }
 
+    /** Wraps data keys of new blobs and inline values; null = new data is stored in the clear. */
+    private volatile KeyWrapper dataKeys;
+
+    /**
+     * Encrypts the data of every version and part written from now on (SSE-S3 semantics, see
+     * {@code crypto.SealedLayout}), and reads data encrypted earlier. Data stored in the clear stays readable.
+     */
+    @Override
+    public void encryptAtRest(KeyWrapper keys) {
+        this.dataKeys = Objects.requireNonNull(keys, "keys");
+    }
+
+    @Override
+    public boolean encryptsAtRest() {
+        return dataKeys != null;
+    }
+
     /** The blob store (tests inspect pins and files). */
     BlobStore blobStore() {
         return blobs;
@@ -350,7 +370,17 @@ public final class RocksObjectStore implements ObjectStore {
         BucketNames.validateKey(key);
         requireBucket(bucket);
         Objects.requireNonNull(metadata, "metadata");
-        return new PutWriter(bucket, key, metadata, options, Objects.requireNonNull(check, "check"));
+        return new PutWriter(bucket, key, metadata, options, Objects.requireNonNull(check, "check"), null);
+    }
+
+    @Override
+    public ObjectWriter newObjectWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options,
+                                        PublishCheck check, KeyWrapper keys) {
+        BucketNames.validateKey(key);
+        requireBucket(bucket);
+        Objects.requireNonNull(metadata, "metadata");
+        return new PutWriter(bucket, key, metadata, options, Objects.requireNonNull(check, "check"),
+                Objects.requireNonNull(keys, "keys"));
     }
 
     /** PutObject writer: publishes a new version under bucket(read) -> key(write). */
@@ -360,9 +390,14 @@ public final class RocksObjectStore implements ObjectStore {
         private final ObjectMetadata metadata;
         private final WriteOptions options;
         private final PublishCheck check;
+        /** The caller's wrapper (SSE-C), or null for the store's own. */
+        private final KeyWrapper callerKeys;
 
-        PutWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options, PublishCheck check) {
+        PutWriter(String bucket, String key, ObjectMetadata metadata, WriteOptions options, PublishCheck check,
+                  KeyWrapper callerKeys) {
             super(blobs, settings.inlineThreshold(), options.computeSha256(), options.checksumAlgorithms());
+            this.callerKeys = callerKeys;
+            sealWith(callerKeys != null ? callerKeys : dataKeys, SealedLayout.inlineContext(bucket, key));
             this.bucket = bucket;
             this.key = key;
             this.metadata = metadata;
@@ -374,9 +409,9 @@ public final class RocksObjectStore implements ObjectStore {
         ObjectVersion publish(BodyDigests d, byte[] inlineBytes, BlobStore.BlobOutput blob) {
             String blobId = blob == null ? null : blob.publish();
             try {
-                return publishVersion(bucket, key, metadata, options, d.length(), HEX.formatHex(d.md5()), 0,
+                return publishVersion(bucket, key, metadata, options, d.length(), callerKeys != null ? callerKeys.etag(d.md5()) : HEX.formatHex(d.md5()), 0,
                         d.checksumsBase64(), inlineBytes, blobId == null ? null
-                                : List.of(new ManifestEntry(blobId, d.length())), false, check);
+                                : List.of(new ManifestEntry(blobId, d.length())), false, check, sealsInline());
             } catch (RuntimeException e) {
                 if (blob != null) {
                     blob.discard();
@@ -393,7 +428,8 @@ public final class RocksObjectStore implements ObjectStore {
     private ObjectVersion publishVersion(String bucket, String key, ObjectMetadata metadata, WriteOptions options,
                                          long size, String etag, int partsCount,
                                          Map<ChecksumAlgorithm, String> checksums, byte[] inlineBytes,
-                                         List<ManifestEntry> blobList, boolean manifest, PublishCheck check) {
+                                         List<ManifestEntry> blobList, boolean manifest, PublishCheck check,
+                                         boolean sealedInline) {
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
             BucketRecord br = requireBucket(bucket);
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
@@ -401,7 +437,8 @@ public final class RocksObjectStore implements ObjectStore {
             boolean isNull = br.config().versioning() != VersioningState.ENABLED;
             check.check(info(br), isNull && nullVersions.get(objectKey).isPresent());
             DataKind kind = manifest ? DataKind.MANIFEST
-                    : blobList != null ? DataKind.BLOB : size == 0 ? DataKind.NONE : DataKind.INLINE;
+                    : blobList != null ? DataKind.BLOB : size == 0 ? DataKind.NONE
+                    : sealedInline ? DataKind.SEALED_INLINE : DataKind.INLINE;
             String owner = options.ownerAccountId() == null ? br.owner() : options.ownerAccountId();
             VersionRecord rec = new VersionRecord(ids.next(newestSeq(objectKey)), isNull, false, size, etag, now(),
                     owner, metadata, partsCount, checksums, kind, kind == DataKind.BLOB ? blobList.get(0).blobId()
@@ -466,7 +503,7 @@ public final class RocksObjectStore implements ObjectStore {
         }
         versions.put(batch, versionKey, rec);
         switch (rec.kind()) {
-            case INLINE -> inline.put(batch, rec.seq(), inlineBytes);
+            case INLINE, SEALED_INLINE -> inline.put(batch, rec.seq(), inlineBytes);
             case BLOB -> blobRefs.put(batch, rec.blobId(), versionKey);
             case MANIFEST -> {
                 manifests.put(batch, rec.seq(), manifest);
@@ -493,7 +530,7 @@ public final class RocksObjectStore implements ObjectStore {
         List<String> released = new ArrayList<>();
         versions.delete(batch, StoreKeys.versionKey(bucket, key, old.seq()));
         switch (old.kind()) {
-            case INLINE -> inline.delete(batch, old.seq());
+            case INLINE, SEALED_INLINE -> inline.delete(batch, old.seq());
             case BLOB -> {
                 blobRefs.delete(batch, old.blobId());
                 released.add(old.blobId());
@@ -518,6 +555,13 @@ public final class RocksObjectStore implements ObjectStore {
 
     @Override
     public ObjectReader openObject(String bucket, String key, String versionId) {
+        return openObject(bucket, key, versionId, (KeyWrapper) null);
+    }
+
+    @Override
+    public ObjectReader openObject(String bucket, String key, String versionId, KeyWrapper callerKeys) {
+        KeyWrapper dataKeys = callerKeys == null ? this.dataKeys
+                : this.dataKeys == null ? callerKeys : KeyWrapper.either(this.dataKeys, callerKeys);
         BucketNames.validateKey(key);
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyRead(bucket, key)) {
             requireBucket(bucket);
@@ -526,23 +570,29 @@ public final class RocksObjectStore implements ObjectStore {
             ObjectVersion v = rec.toVersion(bucket, key, rv.latest());
             switch (rec.kind()) {
                 case NONE:
-                    return new RocksObjectReader(v, new byte[0], null, blobs);
+                    return new RocksObjectReader(v, new byte[0], null, blobs, dataKeys);
                 case INLINE:
                     byte[] data = inline.get(rec.seq()).orElseThrow(
                             () -> new StorageIoException("inline data missing for " + bucket + "/" + key));
-                    return new RocksObjectReader(v, data, null, blobs);
+                    return new RocksObjectReader(v, data, null, blobs, dataKeys);
+                case SEALED_INLINE:
+                    byte[] sealed = inline.get(rec.seq()).orElseThrow(
+                            () -> new StorageIoException("inline data missing for " + bucket + "/" + key));
+                    // decrypted on first read, so that callers check the version (SSE-C) before any key is used
+                    return RocksObjectReader.sealedInline(v, sealed, SealedLayout.inlineContext(bucket, key), blobs,
+                            dataKeys);
                 case BLOB:
-                    return pinned(v, List.of(new ManifestEntry(rec.blobId(), rec.size())));
+                    return pinned(v, List.of(new ManifestEntry(rec.blobId(), rec.size())), dataKeys);
                 default:
                     return pinned(v, manifests.get(rec.seq()).orElseThrow(
-                            () -> new StorageIoException("manifest missing for " + bucket + "/" + key)));
+                            () -> new StorageIoException("manifest missing for " + bucket + "/" + key)), dataKeys);
             }
         }
     }
 
-    private RocksObjectReader pinned(ObjectVersion v, List<ManifestEntry> entries) {
+    private RocksObjectReader pinned(ObjectVersion v, List<ManifestEntry> entries, KeyWrapper keys) {
         blobs.pin(entries.stream().map(ManifestEntry::blobId).toList());
-        return new RocksObjectReader(v, null, entries, blobs);
+        return new RocksObjectReader(v, null, entries, blobs, keys);
     }
 
     @Override
@@ -953,6 +1003,7 @@ public final class RocksObjectStore implements ObjectStore {
 
         UploadPartWriter(String bucket, String key, byte[] uploadSeq, int partNumber, Set<ChecksumAlgorithm> algs) {
             super(blobs, 0, false, algs);
+            sealWith(dataKeys, null); // parts are always blobs
             this.bucket = bucket;
             this.key = key;
             this.uploadSeq = uploadSeq;

@@ -22,8 +22,12 @@ final class StoreRecords {
     private StoreRecords() {
     }
 
-    /** How a version's bytes are stored. */
-    enum DataKind { NONE, INLINE, BLOB, MANIFEST }
+    /**
+     * How a version's bytes are stored. SEALED_INLINE (appended after the original four, so their ordinals stay):
+     * an inline value in {@code crypto.SealedLayout} (encrypted); INLINE values are plaintext, written before
+     * encryption at rest. Blobs carry their own marker in their id ({@code SealedLayout.BLOB_ID_SUFFIX}).
+     */
+    enum DataKind { NONE, INLINE, BLOB, MANIFEST, SEALED_INLINE }
 
     /**
      * storage.buckets value. Layout: v1 owner, created, region, versioning ord, mfa ord, lock, tags, policy;

@@ -348,8 +348,9 @@ public final class BucketPages {
         try {
             // D9: an upload that replaces the null version of a Suspended + MFA Delete bucket needs the form's
             // code; decided when the upload is published, atomically with it.
-            writer = mfaPages.newObjectWriter(user, req, bucket, key, ObjectMetadata.builder()
-                    .contentType(contentType == null || contentType.isEmpty() ? null : contentType).build(),
+            writer = mfaPages.newObjectWriter(user, req, bucket, key,
+                    dev.dualkey.gateway.s3.sse.ServerSideEncryption.markWrite(ObjectMetadata.builder()
+                    .contentType(contentType == null || contentType.isEmpty() ? null : contentType).build(), store),
                     WriteOptions.defaults().withOwner(user.accountId()));
         } catch (StorageException e) {
             throw new UploadRefusedException(browse(req, user, showUsers, bucket, StorageMessages.of(e)));

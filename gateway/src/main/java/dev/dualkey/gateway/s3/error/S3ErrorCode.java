@@ -37,6 +37,8 @@ public enum S3ErrorCode {
     INVALID_ARGUMENT("InvalidArgument", 400, "Invalid Argument"),
     INVALID_BUCKET_NAME("InvalidBucketName", 400, "The specified bucket is not valid."),
     INVALID_DIGEST("InvalidDigest", 400, "The Content-MD5 you specified was invalid."),
+    INVALID_ENCRYPTION_ALGORITHM("InvalidEncryptionAlgorithmError", 400,
+            "The encryption request you specified is not valid. The valid value is AES256."),
     INVALID_LOCATION_CONSTRAINT("InvalidLocationConstraint", 400, "The specified location-constraint is not valid"),
     INVALID_PART("InvalidPart", 400,
             "One or more of the specified parts could not be found.  The part may not have been uploaded,"

@@ -16,6 +16,7 @@ import dev.dualkey.gateway.s3.UploadExchange;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.sse.ServerSideEncryption;
 import dev.dualkey.gateway.s3.protect.S3Refusals;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.EncodingType;
@@ -69,15 +70,17 @@ public final class MultipartOperations {
     }
 
     Reply create(S3Request req) {
+        ServerSideEncryption.checkWrite(req);
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
-        MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(), ObjectHeaders.metadata(req),
-                options);
+        MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(),
+                ServerSideEncryption.markWrite(ObjectHeaders.metadata(req), store), options);
         Reply reply = S3Replies.xml(XmlWriter.s3("InitiateMultipartUploadResult")
                 .element("Bucket", req.bucket()).element("Key", req.key()).element("UploadId", up.uploadId()));
         if (up.checksumAlgorithm() != null) {
             reply.header("x-amz-checksum-algorithm", up.checksumAlgorithm().name());
         }
+        ServerSideEncryption.storeHeaders(reply, store);
         return reply;
     }
 
@@ -97,6 +100,7 @@ public final class MultipartOperations {
         long length = UploadExchange.declaredLength(req);
         int part = partNumber(req);
         String uploadId = uploadId(req);
+        ServerSideEncryption.checkNoCustomerKey(req);
         var expectations = ObjectHeaders.expectations(req, length);
         PartWriter writer;
         try {
@@ -108,12 +112,14 @@ public final class MultipartOperations {
         // only available when the writer computes it, so hashed-payload parts are checked through it.
         return new UploadExchange<>(req, writer, expectations, p -> {
             Reply reply = Reply.status(200).header("ETag", '"' + p.etag() + '"');
+            ServerSideEncryption.storeHeaders(reply, store);
             p.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
             return reply;
         });
     }
 
     Reply uploadPartCopy(S3Request req) {
+        ServerSideEncryption.checkNoCustomerKey(req);
         int part = partNumber(req);
         String uploadId = uploadId(req);
         // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
@@ -124,6 +130,9 @@ public final class MultipartOperations {
             source = store.headObject(src.bucket(), src.key(), src.versionId());
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
+        }
+        if (dev.dualkey.gateway.s3.sse.CustomerKey.isCustomerKeyed(source)) { // SSE-C copies: not implemented yet
+            dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, null);
         }
         CopySource.checkConditions(req, source);
         ByteRange range = null;
@@ -152,6 +161,7 @@ public final class MultipartOperations {
         if (!result.source().isNullVersion()) {
             reply.header("x-amz-copy-source-version-id", result.source().versionId());
         }
+        ServerSideEncryption.storeHeaders(reply, store);
         return reply;
     }
 
@@ -191,6 +201,7 @@ public final class MultipartOperations {
         if (!v.isNullVersion()) {
             reply.header("x-amz-version-id", v.versionId());
         }
+        ServerSideEncryption.versionHeaders(reply, v);
         return reply;
     }
 

@@ -18,6 +18,7 @@ import dev.dualkey.gateway.s3.UploadExchange;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.sse.ServerSideEncryption;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectReader;
@@ -78,6 +79,8 @@ public final class ObjectOperations {
 
     Exchange putObject(S3Request req) {
         long length = UploadExchange.declaredLength(req);
+        dev.dualkey.gateway.s3.sse.CustomerKey customerKey =
+                ServerSideEncryption.checkPut(req, mfaOverPlainHttpAllowed);
         WriteOptions options = WriteOptions.defaults()
                 .withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
@@ -96,12 +99,20 @@ public final class ObjectOperations {
         var expectations = ObjectHeaders.expectations(req, length);
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
-        ObjectWriter writer = store.newObjectWriter(req.bucket(), req.key(), ObjectHeaders.metadata(req), options,
-                S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa));
+        var overwrite = S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa);
+        ObjectWriter writer = customerKey == null
+                ? store.newObjectWriter(req.bucket(), req.key(),
+                        ServerSideEncryption.markWrite(ObjectHeaders.metadata(req), store), options, overwrite)
+                : store.newObjectWriter(req.bucket(), req.key(), customerKey.mark(ObjectHeaders.metadata(req)),
+                        options, overwrite, customerKey.wrapper()); // SSE-C: the key is never stored
         return new UploadExchange<>(req, writer, expectations, v -> {
             Reply reply = Reply.status(200).header("ETag", v.quotedEtag());
             if (!v.isNullVersion()) {
                 reply.header("x-amz-version-id", v.versionId());
+            }
+            ServerSideEncryption.versionHeaders(reply, v);
+            if (customerKey != null) {
+                customerKey.replyHeaders(reply);
             }
             v.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
             dev.dualkey.gateway.lifecycle.ExpirationHeader.add(reply, store, req.bucket(), v); // lifecycle
@@ -118,11 +129,17 @@ public final class ObjectOperations {
 
     Reply getObject(S3Request req, boolean withBody) {
         String partNumber = req.queryParam("partNumber");
-        ObjectReader reader = withBody ? store.openObject(req.bucket(), req.key(), req.versionId()) : null;
+        dev.dualkey.gateway.s3.sse.CustomerKey customerKey =
+                ServerSideEncryption.checkRead(req, mfaOverPlainHttpAllowed);
+        ObjectReader reader = !withBody ? null : customerKey == null
+                ? store.openObject(req.bucket(), req.key(), req.versionId())
+                : store.openObject(req.bucket(), req.key(), req.versionId(), customerKey.wrapper());
         boolean handedOver = false;
         try {
             ObjectVersion v = reader != null ? reader.version()
                     : store.headObject(req.bucket(), req.key(), req.versionId());
+            // SSE-C before anything else about the version (conditions, ETag): nothing is decrypted until read()
+            dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(v, customerKey);
             Conditions.Result cond = Conditions.evaluate(v, req.header("If-Match"), req.header("If-None-Match"),
                     req.header("If-Modified-Since"), req.header("If-Unmodified-Since"));
             if (cond.notModified()) {
@@ -177,6 +194,10 @@ public final class ObjectOperations {
             ObjectHeaders.versionHeaders(reply, v,
                     !partial && "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode")));
             dev.dualkey.gateway.lifecycle.ExpirationHeader.add(reply, store, req.bucket(), v); // lifecycle
+            ServerSideEncryption.versionHeaders(reply, v);
+            if (customerKey != null) {
+                customerKey.replyHeaders(reply);
+            }
             if (partial) {
                 reply.header("Content-Range", "bytes " + offset + "-" + (offset + length - 1) + "/" + size);
             }
@@ -212,6 +233,7 @@ public final class ObjectOperations {
         // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
         // s3:PutObject by the endpoint (ActionTable).
         CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
+        ServerSideEncryption.checkWrite(req);
         String directive = req.header("x-amz-metadata-directive");
         boolean replace;
         if (directive == null || directive.equals("COPY")) {
@@ -228,10 +250,15 @@ public final class ObjectOperations {
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
         }
+        if (dev.dualkey.gateway.s3.sse.CustomerKey.isCustomerKeyed(source)) { // SSE-C copies: not implemented yet
+            dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, null);
+        }
         CopySource.checkConditions(req, source);
         boolean sameObject = src.bucket().equals(req.bucket()) && src.key().equals(req.key())
                 && src.versionId() == null;
-        if (sameObject && !replace && req.header("x-amz-storage-class") == null) {
+        if (sameObject && !replace && req.header("x-amz-storage-class") == null
+                && req.header(ServerSideEncryption.HEADER) == null) { // encryption attributes: a copy in place
+            // with x-amz-server-side-encryption re-encrypts (how data stored before encryption gets encrypted)
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "This copy request is illegal because it is trying"
                     + " to copy an object to itself without changing the object's metadata, storage class,"
                     + " website redirect location or encryption attributes.");
@@ -239,6 +266,12 @@ public final class ObjectOperations {
         ObjectMetadata meta = replace ? ObjectHeaders.metadata(req) : null;
         if (!replace && req.header("x-amz-storage-class") != null) {
             meta = source.metadata().toBuilder().storageClass(req.header("x-amz-storage-class")).build();
+        }
+        // the copy is written (and encrypted) now: its SSE attribute says so, whatever the source's said
+        if (meta != null) {
+            meta = ServerSideEncryption.markWrite(meta, store);
+        } else if (ServerSideEncryption.markWrite(source.metadata(), store) != source.metadata()) {
+            meta = ServerSideEncryption.markWrite(source.metadata(), store);
         }
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
@@ -259,6 +292,7 @@ public final class ObjectOperations {
         if (!created.isNullVersion()) {
             reply.header("x-amz-version-id", created.versionId());
         }
+        ServerSideEncryption.versionHeaders(reply, created);
         if (!result.source().isNullVersion()) {
             reply.header("x-amz-copy-source-version-id", result.source().versionId());
         }

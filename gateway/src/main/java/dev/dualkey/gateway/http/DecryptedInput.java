@@ -1,0 +1,63 @@
+package dev.dualkey.gateway.http;
+
+import dev.dualkey.storage.DataSegment;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.stream.ChunkedInput;
+import java.nio.ByteBuffer;
+
+/**
+ * Streams the plaintext of an encrypted blob region to {@code ChunkedWriteHandler}, one decrypted 64 KiB chunk per
+ * pull (so back-pressure holds, as for {@link FileSegmentInput}). A chunk that fails its integrity check throws
+ * from {@link #readChunk}; {@link ResponseWriter} then closes the connection before the last byte, so the client
+ * sees a truncated response (Content-Length not reached) and never a complete, wrong body.
+ */
+final class DecryptedInput implements ChunkedInput<ByteBuf> {
+    private final DataSegment.PlainChunks chunks;
+    private long progress;
+
+    DecryptedInput(DataSegment.PlainChunks chunks) {
+        this.chunks = chunks;
+    }
+
+    @Override
+    public boolean isEndOfInput() {
+        return progress >= chunks.length();
+    }
+
+    @Override
+    public void close() {
+        // decryption state belongs to the object reader
+    }
+
+    @Override
+    @Deprecated
+    public ByteBuf readChunk(ChannelHandlerContext ctx) {
+        return readChunk(ctx.alloc());
+    }
+
+    @Override
+    public ByteBuf readChunk(ByteBufAllocator allocator) {
+        if (isEndOfInput()) {
+            return null;
+        }
+        ByteBuffer next = chunks.next();
+        if (next == null) {
+            throw new IllegalStateException("decrypted data ended early");
+        }
+        progress += next.remaining();
+        return Unpooled.wrappedBuffer(next);
+    }
+
+    @Override
+    public long length() {
+        return chunks.length();
+    }
+
+    @Override
+    public long progress() {
+        return progress;
+    }
+}

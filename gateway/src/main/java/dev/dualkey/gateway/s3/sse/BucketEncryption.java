@@ -1,0 +1,104 @@
+package dev.dualkey.gateway.s3.sse;
+
+import dev.dualkey.gateway.http.Reply;
+import dev.dualkey.gateway.s3.OperationHandler;
+import dev.dualkey.gateway.s3.S3Operation;
+import dev.dualkey.gateway.s3.S3Replies;
+import dev.dualkey.gateway.s3.S3Request;
+import dev.dualkey.gateway.s3.SmallBody;
+import dev.dualkey.gateway.s3.error.S3ErrorCode;
+import dev.dualkey.gateway.s3.error.S3Exception;
+import dev.dualkey.gateway.s3.xml.XmlElement;
+import dev.dualkey.gateway.s3.xml.XmlWriter;
+import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.model.BucketInfo;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Put/Get/DeleteBucketEncryption: a bucket's default encryption, stored as the {@code encryption} sub-resource in a
+ * canonical form ({@code AES256;bucketKey=true|false}).
+ *
+ * <p>As Amazon S3 since January 2023, every bucket has SSE-S3 as its default: GetBucketEncryption of a bucket that
+ * never had one answers the AES256 rule (never ServerSideEncryptionConfigurationNotFoundError), and
+ * DeleteBucketEncryption returns the bucket to that default. Because SSE-S3 is the only method this server
+ * implements, the only rule a bucket can hold is AES256 ({@code BucketKeyEnabled} is accepted and echoed; it changes
+ * nothing for SSE-S3 in S3 either); an {@code aws:kms} or {@code aws:kms:dsse} rule is refused with NotImplemented
+ * rather than recorded and not honoured.
+ */
+public final class BucketEncryption {
+    /** The bucket sub-resource name. */
+    public static final String SUBRESOURCE = "encryption";
+    private final ObjectStore store;
+
+    public BucketEncryption(ObjectStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Registers this class's handlers. */
+    public void register(Map<S3Operation, OperationHandler> handlers) {
+        handlers.put(S3Operation.GET_BUCKET_ENCRYPTION, r -> SmallBody.exchange(r, (q, b) -> get(q)));
+        handlers.put(S3Operation.PUT_BUCKET_ENCRYPTION, r -> SmallBody.exchange(r, this::put));
+        handlers.put(S3Operation.DELETE_BUCKET_ENCRYPTION, r -> SmallBody.exchange(r, (q, b) -> delete(q)));
+    }
+
+    Reply get(S3Request req) {
+        BucketInfo b = store.headBucket(req.bucket());
+        String stored = b.config().subresource(SUBRESOURCE);
+        boolean bucketKey = stored != null && stored.endsWith(";bucketKey=true");
+        XmlWriter w = XmlWriter.s3("ServerSideEncryptionConfiguration").start("Rule")
+                .start("ApplyServerSideEncryptionByDefault").element("SSEAlgorithm", ServerSideEncryption.AES256)
+                .end().element("BucketKeyEnabled", bucketKey).end();
+        return S3Replies.xml(w);
+    }
+
+    Reply put(S3Request req, byte[] body) {
+        String canonical = parse(body);
+        store.updateBucket(req.bucket(), c -> c.withSubresource(SUBRESOURCE, canonical));
+        return Reply.status(200);
+    }
+
+    Reply delete(S3Request req) {
+        store.updateBucket(req.bucket(), c -> c.withSubresource(SUBRESOURCE, null));
+        return S3Replies.noContent();
+    }
+
+    /** Validates a ServerSideEncryptionConfiguration document; returns its canonical form. */
+    static String parse(byte[] body) {
+        if (body.length == 0) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        XmlElement root = XmlElement.parse(body);
+        if (!root.name().equals("ServerSideEncryptionConfiguration")) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        List<XmlElement> rules = root.children("Rule");
+        if (rules.size() != 1 || root.children().size() != 1) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        XmlElement rule = rules.get(0);
+        XmlElement byDefault = rule.child("ApplyServerSideEncryptionByDefault")
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
+        String algorithm = byDefault.childText("SSEAlgorithm")
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML)).trim();
+        boolean kmsKey = byDefault.child("KMSMasterKeyID").isPresent();
+        switch (algorithm) {
+            case ServerSideEncryption.AES256 -> {
+                if (kmsKey) {
+                    throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "a KMSMasterKeyID is not applicable if the "
+                            + "default sse algorithm is not aws:kms or aws:kms:dsse");
+                }
+            }
+            case "aws:kms", "aws:kms:dsse" -> throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
+                    "Server-side encryption with AWS KMS keys (SSE-KMS) is not implemented by this server; buckets "
+                            + "encrypt with SSE-S3 (AES256).").with("Header", "SSEAlgorithm");
+            default -> throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        String bucketKey = rule.childText("BucketKeyEnabled").map(String::trim).orElse("false");
+        if (!bucketKey.equals("true") && !bucketKey.equals("false")) {
+            throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+        }
+        return ServerSideEncryption.AES256 + ";bucketKey=" + bucketKey;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.dualkey.storage.crypto;
+
+import dev.dualkey.storage.error.DataCorruptionException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.GCMParameterSpec;
+
+/**
+ * Byte layout of sealed (encrypted) object data, the same for a blob file and an inline RocksDB value.
+ *
+ * <pre>
+ * header ({@value #HEADER_BYTES} bytes)
+ *   0   4  magic "DKS1"
+ *   4   1  layout version = 1
+ *   5   1  chunk shift s: plaintext chunk size C = 2^s (16: 64 KiB)
+ *   6   2  reserved, zero
+ *   8   4  nonce prefix (random per blob/value)
+ *   12 64  wrapped data key ({@link KeyWrapper}; AAD = header bytes 0..12 || context)
+ * chunks, n = max(1, ceil(size / C)) of them, chunk i at HEADER_BYTES + i * (C + 16)
+ *   ciphertext of plaintext [i*C, min((i+1)*C, size))  (AES-256-GCM, the data key)
+ *   16-byte GCM tag
+ *     nonce = nonce prefix (4) || i (8, big-endian)
+ *     AAD   = context || i (8, big-endian) || final (1: 1 for chunk n-1, else 0)
+ * </pre>
+ *
+ * {@code size} (the plaintext length) comes from the version's metadata, never from the file; a file whose length
+ * is not {@code HEADER_BYTES + size + 16 n} is corrupt. The context names where the bytes belong (a blob's id; an
+ * inline value's bucket and key), so a chunk or a whole file moved elsewhere, reordered chunks, a dropped final
+ * chunk and a flipped bit all fail a tag. An empty body is one empty final chunk (a tag only).
+ *
+ * <p>Which stored bytes are sealed is recorded outside them, so that data written before encryption existed stays
+ * readable: a sealed blob's id ends with {@link #BLOB_ID_SUFFIX}, a sealed inline value has its own data kind.
+ */
+public final class SealedLayout {
+    /** Header bytes before the first chunk. */
+    public static final int HEADER_BYTES = 76;
+    /** Plaintext chunk size shift: 64 KiB chunks (the gateway's network chunk; 0.02% of tag overhead). */
+    public static final int CHUNK_SHIFT = 16;
+    /** GCM tag length. */
+    public static final int TAG_BYTES = 16;
+    /** Suffix of the ids of sealed blobs (absent on blobs written in the clear before this format). */
+    public static final String BLOB_ID_SUFFIX = ".s1";
+    static final byte[] MAGIC = "DKS1".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    });
+
+    private SealedLayout() {
+    }
+
+    /** Stored length of {@code size} plaintext bytes in chunks of {@code 2^shift}. */
+    public static long sealedLength(long size, int shift) {
+        return HEADER_BYTES + size + (long) TAG_BYTES * chunkCount(size, shift);
+    }
+
+    static long chunkCount(long size, int shift) {
+        return Math.max(1, (size + (1L << shift) - 1) >>> shift);
+    }
+
+    /** The context of a sealed blob: binds its chunks to its id. */
+    public static byte[] blobContext(String blobId) {
+        return ("blob\0" + blobId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The context of a sealed inline value: binds it to its bucket and key. */
+    public static byte[] inlineContext(String bucket, String key) {
+        return ("inline\0" + bucket + "\0" + key).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** True for the id of a sealed blob. */
+    public static boolean isSealedBlob(String blobId) {
+        return blobId.endsWith(BLOB_ID_SUFFIX);
+    }
+
+    static byte[] wrapAad(byte[] header, byte[] context) {
+        byte[] aad = new byte[12 + context.length];
+        System.arraycopy(header, 0, aad, 0, 12);
+        System.arraycopy(context, 0, aad, 12, context.length);
+        return aad;
+    }
+
+    static byte[] chunkAad(byte[] context, long index, boolean last) {
+        byte[] aad = new byte[context.length + 9];
+        System.arraycopy(context, 0, aad, 0, context.length);
+        ByteBuffer.wrap(aad, context.length, 9).putLong(index).put((byte) (last ? 1 : 0));
+        return aad;
+    }
+
+    static byte[] nonce(int prefix, long index) {
+        return ByteBuffer.allocate(12).putInt(prefix).putLong(index).array();
+    }
+
+    /** Encrypts {@code len} bytes of {@code in} into {@code out} at {@code outOff}; returns bytes written. */
+    static int encrypt(SecretKey key, int prefix, byte[] context, long index, boolean last, byte[] in, int off,
+                       int len, byte[] out, int outOff) {
+        Cipher c = CIPHERS.get();
+        try {
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(prefix, index)));
+            c.updateAAD(chunkAad(context, index, last));
+            return c.doFinal(in, off, len, out, outOff);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
+    /**
+     * Decrypts one chunk ({@code len} bytes including the tag) into {@code out} at 0; returns plaintext bytes.
+     *
+     * @throws DataCorruptionException when the tag does not match
+     */
+    static int decrypt(SecretKey key, int prefix, byte[] context, long index, boolean last, byte[] in, int off,
+                       int len, byte[] out) {
+        Cipher c = CIPHERS.get();
+        try {
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(prefix, index)));
+            c.updateAAD(chunkAad(context, index, last));
+            return c.doFinal(in, off, len, out, 0);
+        } catch (AEADBadTagException e) {
+            throw new DataCorruptionException("chunk " + index + " failed its integrity check");
+        } catch (ShortBufferException e) {
+            throw new IllegalStateException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+}

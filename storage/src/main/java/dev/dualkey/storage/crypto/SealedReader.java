@@ -1,0 +1,191 @@
+package dev.dualkey.storage.crypto;
+
+import dev.dualkey.storage.DataSegment;
+import dev.dualkey.storage.error.DataCorruptionException;
+import dev.dualkey.storage.error.StorageIoException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads plaintext ranges of data in the {@link SealedLayout}, decrypting only the chunks a range touches. Every
+ * integrity failure is logged once, here, with what the caller named (bucket, key, version; never data), and thrown
+ * as {@link DataCorruptionException}.
+ */
+public final class SealedReader {
+    private static final Logger LOG = LoggerFactory.getLogger(SealedReader.class);
+
+    /** Positional reads of the stored bytes ({@code FileChannel::read} fits). */
+    @FunctionalInterface
+    public interface Source {
+        int read(ByteBuffer dst, long position) throws IOException;
+    }
+
+    private final Source source;
+    private final byte[] context;
+    private final long size;
+    private final int shift;
+    private final int prefix;
+    private final SecretKey dataKey;
+    private final long chunks;
+    private final String what;
+
+    private SealedReader(Source source, byte[] context, long size, int shift, int prefix, SecretKey dataKey,
+                         String what) {
+        this.source = source;
+        this.context = context;
+        this.size = size;
+        this.shift = shift;
+        this.prefix = prefix;
+        this.dataKey = dataKey;
+        this.chunks = SealedLayout.chunkCount(size, shift);
+        this.what = what;
+    }
+
+    /**
+     * Reads and checks the header and unwraps the data key.
+     *
+     * @param size         plaintext length from the version's metadata
+     * @param storedLength length of the stored bytes (file size, value length)
+     * @param what         names the data in logs and errors: bucket, key, version, blob; never data
+     */
+    public static SealedReader open(KeyWrapper keys, byte[] context, long size, Source source, long storedLength,
+                                    String what) {
+        if (keys == null) {
+            throw new StorageIoException("object data is encrypted but no master key is configured (" + what + ")");
+        }
+        try {
+            byte[] head = new byte[SealedLayout.HEADER_BYTES];
+            readFully(source, ByteBuffer.wrap(head), 0, what);
+            ByteBuffer h = ByteBuffer.wrap(head);
+            byte[] magic = new byte[4];
+            h.get(magic);
+            int version = h.get();
+            int shift = h.get();
+            h.getShort();
+            int prefix = h.getInt();
+            if (!Arrays.equals(magic, SealedLayout.MAGIC) || version != SealedLayout.VERSION || shift < 12
+                    || shift > 24) {
+                throw new DataCorruptionException("sealed header damaged");
+            }
+            if (storedLength != SealedLayout.sealedLength(size, shift)) {
+                throw new DataCorruptionException("stored length " + storedLength + " does not match "
+                        + SealedLayout.sealedLength(size, shift) + " for " + size + " bytes");
+            }
+            byte[] wrapped = Arrays.copyOfRange(head, 12, 12 + KeyWrapper.WRAPPED_BYTES);
+            byte[] key = keys.unwrap(wrapped, SealedLayout.wrapAad(head, context));
+            SecretKey dataKey = new SecretKeySpec(key, "AES");
+            Arrays.fill(key, (byte) 0);
+            return new SealedReader(source, context.clone(), size, shift, prefix, dataKey, what);
+        } catch (DataCorruptionException e) {
+            throw logged(what, e);
+        }
+    }
+
+    private static DataCorruptionException logged(String what, DataCorruptionException e) {
+        LOG.error("integrity check failed, data not served: {}: {}", what, e.getMessage());
+        return new DataCorruptionException("stored data failed its integrity check (" + what + "): "
+                + e.getMessage(), e);
+    }
+
+    private static void readFully(Source source, ByteBuffer dst, long position, String what) {
+        long pos = position;
+        try {
+            while (dst.hasRemaining()) {
+                int n = source.read(dst, pos);
+                if (n < 0) {
+                    throw new DataCorruptionException("stored data ends early at " + pos);
+                }
+                pos += n;
+            }
+        } catch (IOException e) {
+            throw new StorageIoException("cannot read stored data (" + what + "): " + e.getMessage(), e);
+        }
+    }
+
+    /** Plaintext of chunk {@code i} in a fresh array (its length is the chunk's plaintext length). */
+    byte[] chunk(long i) {
+        int c = 1 << shift;
+        long first = i << shift;
+        int plainLen = (int) Math.min(c, size - first);
+        int sealedLen = plainLen + SealedLayout.TAG_BYTES;
+        byte[] in = new byte[sealedLen];
+        try {
+            readFully(source, ByteBuffer.wrap(in), SealedLayout.HEADER_BYTES + i * (c + SealedLayout.TAG_BYTES),
+                    what);
+            byte[] out = new byte[plainLen];
+            SealedLayout.decrypt(dataKey, prefix, context, i, i == chunks - 1, in, 0, sealedLen, out);
+            return out;
+        } catch (DataCorruptionException e) {
+            throw logged(what, e);
+        }
+    }
+
+    /** The whole plaintext (small inline values only). */
+    public byte[] readAll() {
+        byte[] out = new byte[Math.toIntExact(size)];
+        for (long i = 0; i < chunks; i++) {
+            byte[] p = chunk(i);
+            System.arraycopy(p, 0, out, (int) (i << shift), p.length);
+        }
+        return out;
+    }
+
+    /**
+     * The plaintext of {@code [offset, offset+length)}, decrypted chunk by chunk as it is pulled. The first chunk is
+     * decrypted now, so damage there fails this call (the caller can still answer an error status).
+     */
+    public DataSegment.PlainChunks range(long offset, long length) {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new IllegalArgumentException("range outside the sealed data");
+        }
+        return new Range(offset, length);
+    }
+
+    private final class Range implements DataSegment.PlainChunks {
+        private final long length;
+        private long pos;
+        private final long end;
+        private ByteBuffer pending;
+
+        Range(long offset, long length) {
+            this.length = length;
+            this.pos = offset;
+            this.end = offset + length;
+            if (length > 0) {
+                pending = load();
+            }
+        }
+
+        private ByteBuffer load() {
+            long i = pos >>> shift;
+            byte[] p = chunk(i);
+            int from = (int) (pos - (i << shift));
+            int to = (int) Math.min(p.length, end - (i << shift));
+            pos += to - from;
+            return ByteBuffer.wrap(p, from, to - from).slice();
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public ByteBuffer next() {
+            if (pending != null) {
+                ByteBuffer b = pending;
+                pending = null;
+                return b;
+            }
+            if (pos >= end) {
+                return null;
+            }
+            return load();
+        }
+    }
+}

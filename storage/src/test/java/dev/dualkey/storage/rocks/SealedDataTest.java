@@ -1,0 +1,425 @@
+package dev.dualkey.storage.rocks;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dualkey.storage.DataSegment;
+import dev.dualkey.storage.Expectations;
+import dev.dualkey.storage.ObjectReader;
+import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.ObjectWriter;
+import dev.dualkey.storage.PartWriter;
+import dev.dualkey.storage.WriteOptions;
+import dev.dualkey.storage.crypto.KeyWrapper;
+import dev.dualkey.storage.crypto.MasterKeyWrapper;
+import dev.dualkey.storage.crypto.SealedLayout;
+import dev.dualkey.storage.error.DataCorruptionException;
+import dev.dualkey.storage.error.StorageIoException;
+import dev.dualkey.storage.model.CompletedPart;
+import dev.dualkey.storage.model.ObjectMetadata;
+import dev.dualkey.storage.model.ObjectVersion;
+import dev.dualkey.storage.model.PartInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Encryption at rest and bit rot, below the gateway: ranges across chunk boundaries, what a damaged blob or inline
+ * value does to a read, data written before encryption, master keys, and a scan of the raw files for plaintext.
+ */
+class SealedDataTest {
+    private static final int CHUNK = 1 << SealedLayout.CHUNK_SHIFT;
+    private static final int INLINE = 4096;
+    private static final String B = "bucket";
+
+    @TempDir
+    Path dir;
+    private StorageEngine engine;
+    private ObjectStore store;
+
+    private static byte[] master(int seed) {
+        byte[] m = new byte[32];
+        new Random(seed).nextBytes(m);
+        return m;
+    }
+
+    private void open(KeyWrapper keys) {
+        engine = StorageEngine.open(dir, List.of(), Clock.systemUTC(), RocksObjectStoreContractTest.TEST_DB,
+                new RocksObjectStore.Settings(INLINE, 1024, Duration.ofSeconds(30)));
+        store = engine.objectStore();
+        if (keys != null) {
+            store.encryptAtRest(keys);
+        }
+    }
+
+    private void reopen(KeyWrapper keys) {
+        engine.close();
+        open(keys);
+    }
+
+    @AfterEach
+    void close() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private ObjectVersion put(String key, byte[] data) {
+        try (ObjectWriter w = store.newObjectWriter(B, key, ObjectMetadata.empty(), WriteOptions.defaults())) {
+            // odd write sizes, so chunk boundaries fall inside writes
+            for (int off = 0; off < data.length; off += 7777) {
+                w.write(ByteBuffer.wrap(data, off, Math.min(7777, data.length - off)));
+            }
+            return w.commit(Expectations.none().withContentLength(data.length));
+        }
+    }
+
+    private byte[] get(String key, long offset, long length) throws IOException {
+        try (ObjectReader r = store.openObject(B, key, null); InputStream in = r.openStream(offset, length)) {
+            return in.readAllBytes();
+        }
+    }
+
+    private List<Path> blobFiles() throws IOException {
+        try (Stream<Path> s = Files.walk(dir.resolve("blobs"))) {
+            return s.filter(Files::isRegularFile).filter(p -> !p.getParent().getFileName().toString().equals("tmp"))
+                    .toList();
+        }
+    }
+
+    private static String md5(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
+    }
+
+    @Test
+    void rangesAcrossChunkBoundariesReturnThePlaintextAndTheEtagIsItsMd5() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        int size = 5 * CHUNK + 123;
+        byte[] data = random(size, 2);
+        ObjectVersion v = put("big", data);
+        assertEquals(md5(data), v.etag(), "ETag is the MD5 of the plaintext (SSE-S3)");
+        Path blob = blobFiles().get(0);
+        assertTrue(blob.getFileName().toString().endsWith(SealedLayout.BLOB_ID_SUFFIX));
+        assertEquals(SealedLayout.sealedLength(size, SealedLayout.CHUNK_SHIFT), Files.size(blob));
+        long[] offsets = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2L * CHUNK - 5, 3L * CHUNK, 5L * CHUNK - 1, 5L * CHUNK,
+                size - 1};
+        long[] lengths = {1, 2, 16, CHUNK - 1, CHUNK, CHUNK + 1, 2L * CHUNK + 3};
+        for (long off : offsets) {
+            for (long len : lengths) {
+                long n = Math.min(len, size - off);
+                assertArrayEquals(Arrays.copyOfRange(data, (int) off, (int) (off + n)), get("big", off, n),
+                        "range " + off + "+" + n);
+            }
+        }
+        assertArrayEquals(data, get("big", 0, size));
+        try (ObjectReader r = store.openObject(B, "big", null)) {
+            List<DataSegment> segs = r.read(CHUNK - 3, 10);
+            assertTrue(segs.get(0) instanceof DataSegment.Decrypted);
+            DataSegment.PlainChunks c = ((DataSegment.Decrypted) segs.get(0)).chunks();
+            ByteBuffer first = c.next();
+            ByteBuffer second = c.next();
+            assertEquals(3, first.remaining(), "only the touched part of the first chunk");
+            assertEquals(7, second.remaining());
+            assertEquals(null, c.next());
+        }
+    }
+
+    @Test
+    void multipartPartsAndCopiesAreEncryptedAndReadAcrossParts() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        byte[] p1 = random(CHUNK + 100, 3);
+        byte[] p2 = random(3000, 4);
+        String upload = store.createMultipartUpload(B, "mp", ObjectMetadata.empty(), WriteOptions.defaults())
+                .uploadId();
+        List<CompletedPart> parts = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            byte[] p = i == 0 ? p1 : p2;
+            try (PartWriter w = store.newPartWriter(B, "mp", upload, i + 1)) {
+                w.write(ByteBuffer.wrap(p));
+                PartInfo info = w.commit(Expectations.none());
+                assertEquals(md5(p), info.etag());
+                parts.add(new CompletedPart(i + 1, info.etag()));
+            }
+        }
+        store.completeMultipartUpload(B, "mp", upload, parts);
+        byte[] all = new byte[p1.length + p2.length];
+        System.arraycopy(p1, 0, all, 0, p1.length);
+        System.arraycopy(p2, 0, all, p1.length, p2.length);
+        assertArrayEquals(all, get("mp", 0, all.length));
+        assertArrayEquals(Arrays.copyOfRange(all, p1.length - 50, p1.length + 50), get("mp", p1.length - 50, 100));
+        store.copyObject(B, "mp", null, B, "copy", null, WriteOptions.defaults());
+        assertArrayEquals(all, get("copy", 0, all.length));
+        assertTrue(blobFiles().stream().allMatch(p -> p.getFileName().toString().endsWith(
+                SealedLayout.BLOB_ID_SUFFIX)), "every blob sealed: " + blobFiles());
+    }
+
+    @Test
+    void aFlippedByteInTheFirstChunkFailsTheReadBeforeAnyByteIsServed() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        put("big", random(3 * CHUNK, 5));
+        flip(blobFiles().get(0), SealedLayout.HEADER_BYTES + 10);
+        try (ObjectReader r = store.openObject(B, "big", null)) {
+            DataCorruptionException e = assertThrows(DataCorruptionException.class, () -> r.read(0, 3L * CHUNK));
+            assertTrue(e.getMessage().contains("bucket=bucket key=big"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFlippedByteInALaterChunkFailsTheStreamAtThatChunk() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        byte[] data = random(3 * CHUNK, 6);
+        put("big", data);
+        flip(blobFiles().get(0), SealedLayout.HEADER_BYTES + 2L * (CHUNK + 16) + 5);
+        try (ObjectReader r = store.openObject(B, "big", null)) {
+            DataSegment.PlainChunks c = ((DataSegment.Decrypted) r.read(0, data.length).get(0)).chunks();
+            assertArrayEquals(Arrays.copyOfRange(data, 0, CHUNK), bytes(c.next()));
+            assertArrayEquals(Arrays.copyOfRange(data, CHUNK, 2 * CHUNK), bytes(c.next()));
+            assertThrows(DataCorruptionException.class, c::next);
+        }
+        assertArrayEquals(Arrays.copyOfRange(data, 0, 100), get("big", 0, 100), "undamaged chunks still read");
+        assertThrows(DataCorruptionException.class, () -> get("big", 0, data.length), "the full read fails");
+    }
+
+    @Test
+    void truncatedOrSwappedBlobsAndDamagedHeadersFail() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        put("a", random(2 * CHUNK, 7));
+        Path first = blobFiles().get(0);
+        put("b", random(2 * CHUNK, 8));
+        Path second = blobFiles().stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
+        // swap: b's file under a's name (same length, its own valid tags and wrapped key, another blob id)
+        byte[] aBytes = Files.readAllBytes(first);
+        Files.write(first, Files.readAllBytes(second));
+        assertThrows(DataCorruptionException.class, () -> get("a", 0, 10));
+        Files.write(first, aBytes);
+        assertEquals(10, get("a", 0, 10).length);
+        // drop the final chunk
+        try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
+            ch.truncate(SealedLayout.HEADER_BYTES + CHUNK + 16);
+        }
+        assertThrows(DataCorruptionException.class, () -> get("a", 0, 10));
+        // a flipped byte in the wrapped key
+        flip(second, 40);
+        assertThrows(DataCorruptionException.class, () -> get("b", 0, 10));
+    }
+
+    @Test
+    void aCorruptInlineValueFailsTheRead() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        byte[] data = random(1000, 9);
+        put("small", data);
+        assertTrue(blobFiles().isEmpty(), "inline");
+        Table<byte[], byte[]> inline = engine.database().table(Schema.INLINE, Codecs.BYTES, Codecs.BYTES);
+        byte[] seq;
+        byte[] value;
+        try (KvIterator<byte[], byte[]> it = inline.scanRaw(null, null)) {
+            KvEntry<byte[], byte[]> e = it.next();
+            seq = e.key();
+            value = e.value();
+        }
+        assertEquals(SealedLayout.sealedLength(1000, SealedLayout.CHUNK_SHIFT), value.length);
+        assertFalse(indexOf(value, Arrays.copyOfRange(data, 0, 32)) >= 0, "no plaintext in the value");
+        value[SealedLayout.HEADER_BYTES + 500] ^= 0x01;
+        inline.put(seq, value);
+        try (ObjectReader r = store.openObject(B, "small", null)) {
+            assertEquals(1000, r.version().size(), "opening decrypts nothing (callers check the version first)");
+            DataCorruptionException e = assertThrows(DataCorruptionException.class, () -> r.read(0, 1000));
+            assertTrue(e.getMessage().contains("key=small"), e.getMessage());
+        }
+    }
+
+    @Test
+    void dataWrittenBeforeEncryptionStaysReadableAndNewDataIsSealed() throws Exception {
+        open(null);
+        store.createBucket(B, "111122223333", "us-east-1");
+        byte[] oldSmall = random(100, 10);
+        byte[] oldBig = random(2 * CHUNK, 11);
+        put("old-small", oldSmall);
+        put("old-big", oldBig);
+        assertFalse(blobFiles().get(0).getFileName().toString().endsWith(SealedLayout.BLOB_ID_SUFFIX));
+        reopen(MasterKeyWrapper.fromMasterKey(master(1)));
+        byte[] newBig = random(2 * CHUNK, 12);
+        put("new-big", newBig);
+        put("new-small", oldSmall);
+        assertArrayEquals(oldSmall, get("old-small", 0, 100));
+        assertArrayEquals(oldBig, get("old-big", 0, oldBig.length));
+        assertArrayEquals(newBig, get("new-big", 0, newBig.length));
+        assertArrayEquals(oldSmall, get("new-small", 0, 100));
+        try (ObjectReader r = store.openObject(B, "old-big", null)) {
+            assertTrue(r.read(0, 10).get(0) instanceof DataSegment.FileRegion, "plaintext blob still zero-copy");
+        }
+        assertEquals(1, blobFiles().stream().filter(p -> p.getFileName().toString()
+                .endsWith(SealedLayout.BLOB_ID_SUFFIX)).count());
+    }
+
+    @Test
+    void anotherMasterKeyCannotReadAndRotationReadsOldAndNew() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        byte[] big = random(2 * CHUNK, 13);
+        byte[] small = random(10, 14);
+        put("big", big);
+        put("small", small);
+        reopen(MasterKeyWrapper.fromMasterKey(master(2)));
+        StorageIoException e = assertThrows(StorageIoException.class, () -> get("big", 0, 10));
+        assertTrue(e.getMessage().contains("unknown master key"), e.getMessage());
+        assertThrows(StorageIoException.class, () -> get("small", 0, 10));
+        reopen(null);
+        e = assertThrows(StorageIoException.class, () -> get("big", 0, 10));
+        assertTrue(e.getMessage().contains("no master key"), e.getMessage());
+        reopen(MasterKeyWrapper.fromMasterKeys(master(2), List.of(master(1))));
+        assertArrayEquals(big, get("big", 0, big.length));
+        assertArrayEquals(small, get("small", 0, 10));
+        put("after", small);
+        reopen(MasterKeyWrapper.fromMasterKey(master(2)));
+        assertArrayEquals(small, get("after", 0, 10), "new data is wrapped with the new master key");
+    }
+
+    @Test
+    void aCallersKeyWrapsTheDataKeysAndIsNeededToRead() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        KeyWrapper customer = MasterKeyWrapper.forCustomerKey(master(3));
+        KeyWrapper otherCustomer = MasterKeyWrapper.forCustomerKey(master(4));
+        for (int size : new int[] {500, 2 * CHUNK + 3}) {
+            byte[] data = random(size, size);
+            ObjectVersion v;
+            try (ObjectWriter w = store.newObjectWriter(B, "c" + size, ObjectMetadata.empty(), WriteOptions.defaults(),
+                    dev.dualkey.storage.PublishCheck.NONE, customer)) {
+                w.write(ByteBuffer.wrap(data));
+                v = w.commit(Expectations.none());
+            }
+            assertFalse(md5(data).equals(v.etag()), "the ETag is a keyed digest, not the MD5");
+            assertEquals(customer.etag(MessageDigest.getInstance("MD5").digest(data)), v.etag());
+            try (ObjectReader r = store.openObject(B, "c" + size, null, customer);
+                 InputStream in = r.openStream()) {
+                assertArrayEquals(data, in.readAllBytes());
+            }
+            try (ObjectReader r = store.openObject(B, "c" + size, null)) {
+                assertThrows(StorageIoException.class, () -> r.openStream().readAllBytes(), "the store's key");
+            }
+            try (ObjectReader r = store.openObject(B, "c" + size, null, otherCustomer)) {
+                assertThrows(StorageIoException.class, () -> r.openStream().readAllBytes(), "another key");
+            }
+        }
+        put("plain", random(100, 5));
+        try (ObjectReader r = store.openObject(B, "plain", null, customer); InputStream in = r.openStream()) {
+            assertEquals(100, in.readAllBytes().length, "the store's own data still reads with a caller's key given");
+        }
+    }
+
+    @Test
+    void theRawDataDirectoryHoldsNoPlaintextOfEncryptedObjects() throws Exception {
+        List<byte[]> needles = writeUniqueContent(MasterKeyWrapper.fromMasterKey(master(1)), "sealed");
+        engine.close();
+        engine = null;
+        for (byte[] needle : needles) {
+            assertEquals(List.of(), filesContaining(dir, needle), "plaintext found on disk");
+        }
+    }
+
+    @Test
+    void theScanFindsPlaintextWhenEncryptionIsOff() throws Exception {
+        List<byte[]> needles = writeUniqueContent(null, "plain");
+        engine.close();
+        engine = null;
+        for (byte[] needle : needles) {
+            assertFalse(filesContaining(dir, needle).isEmpty(), "the scan can fail: plaintext stored in the clear");
+        }
+    }
+
+    /** Writes a small (inline), a large (blob) and a multipart object; returns 32-byte samples of each. */
+    private List<byte[]> writeUniqueContent(KeyWrapper keys, String tag) throws Exception {
+        open(keys);
+        store.createBucket(B, "111122223333", "us-east-1");
+        long seed = System.nanoTime();
+        byte[] small = random(2000, seed);
+        byte[] big = random(3 * CHUNK + 7, seed + 1);
+        byte[] part = random(5000, seed + 2);
+        put(tag + "-small", small);
+        put(tag + "-big", big);
+        String upload = store.createMultipartUpload(B, tag + "-mp", ObjectMetadata.empty(), WriteOptions.defaults())
+                .uploadId();
+        try (PartWriter w = store.newPartWriter(B, tag + "-mp", upload, 1)) {
+            w.write(ByteBuffer.wrap(part));
+            store.completeMultipartUpload(B, tag + "-mp", upload,
+                    List.of(new CompletedPart(1, w.commit(Expectations.none()).etag())));
+        }
+        engine.database().flushAndCompact();
+        return List.of(Arrays.copyOfRange(small, 0, 32), Arrays.copyOfRange(small, 1900, 1932),
+                Arrays.copyOfRange(big, 0, 32), Arrays.copyOfRange(big, 2 * CHUNK + 3, 2 * CHUNK + 35),
+                Arrays.copyOfRange(part, 4000, 4032));
+    }
+
+    private static List<Path> filesContaining(Path root, byte[] needle) throws IOException {
+        List<Path> hits = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                if (indexOf(Files.readAllBytes(p), needle) >= 0) {
+                    hits.add(root.relativize(p));
+                }
+            }
+        }
+        return hits;
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    private static void flip(Path file, long position) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            ch.read(one, position);
+            one.flip();
+            one.put(0, (byte) (one.get(0) ^ 0x10));
+            ch.write(one, position);
+        }
+    }
+}
