@@ -342,33 +342,57 @@ public final class GatewayServer implements AutoCloseable {
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
             dev.dualkey.mfa.device.MfaVerifier mfaVerifier = mfaVerifierSetting;
+            dev.dualkey.gateway.authz.IdentityPolicies aclCallerPolicies = null; // ACLs: set with the identity store
+            java.util.function.Supplier<java.util.Collection<String>> identityStoreAccounts = null;
             dev.dualkey.mfa.audit.AuditLog mfaAudit = mfaAuditSetting;
             try {
                 if (identity != null) { // IAM wiring: credentials, authorization and the IAM API from mfa
                     var wired = identity.wire(engine.database(), dataDir, store, clock);
                     credentialProvider = wired.credentials();
                     authorizer = wired.authorizer();
+                    aclCallerPolicies = wired.authorizer().identityPolicies();
+                    identityStoreAccounts = () -> wired.store().identity().listAccounts().stream()
+                            .map(dev.dualkey.mfa.identity.Account::accountId).toList();
                     extraEndpoints.add(0, wired.iamEndpoint());
                     extraEndpoints.add(1, wired.stsEndpoint()); // STS: GetSessionToken, GetCallerIdentity
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
                 }
-                AccessAuthorizer authz = authorizer != null ? authorizer : AccountAuthorizer.withoutPolicies(bucket -> {
+                AccessAuthorizer authz0 = authorizer != null ? authorizer : AccountAuthorizer.withoutPolicies(bucket -> {
                     try {
                         return Optional.of(store.headBucket(bucket).ownerAccountId());
                     } catch (NoSuchBucketException e) {
                         return Optional.empty();
                     }
                 });
+                // ACLs (issue 14): canonical ids of the accounts that exist; an ACL may allow what the account boundary
+                // refused, and the caller's own account must allow it too (IAM users: their identity policies).
+                java.util.function.Supplier<java.util.Collection<String>> accountIds = identityStoreAccounts != null
+                        ? identityStoreAccounts : java.util.List::of;
+                dev.dualkey.gateway.acl.CanonicalIds canonicalIds =
+                        new dev.dualkey.gateway.acl.DerivedCanonicalIds(accountIds);
+                dev.dualkey.gateway.acl.ResourceAcls resourceAcls =
+                        new dev.dualkey.gateway.acl.ResourceAcls(canonicalIds);
+                AccessAuthorizer authz = new dev.dualkey.gateway.acl.AclAuthorizer(authz0,
+                        new dev.dualkey.gateway.acl.AclDecisions(store, resourceAcls), bucket -> {
+                            try {
+                                return Optional.of(store.headBucket(bucket));
+                            } catch (NoSuchBucketException e) {
+                                return Optional.empty();
+                            }
+                        }, aclCallerPolicies != null ? aclCallerPolicies
+                                : r -> dev.dualkey.mfa.policy.Decision.ALLOW);
                 // MFA Delete: every protected change goes through one service; codes are checked by mfa's verifier
                 // (without an identity store none can be, so every change that needs one is refused).
                 ProtectedOperations protect = new ProtectedOperations(store, mfaVerifier, mfaAudit, clock);
                 boolean plainHttpMfa = mfaOverPlainHttpAllowed || s3Address.getAddress().isLoopbackAddress();
                 Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
-                new BucketOperations(store, region, protect, plainHttpMfa).register(handlers);
-                new ObjectOperations(store, protect, plainHttpMfa).register(handlers);
+                new BucketOperations(store, region, protect, plainHttpMfa,
+                        new dev.dualkey.gateway.acl.BucketCreation(canonicalIds)).register(handlers);
+                new ObjectOperations(store, protect, plainHttpMfa, canonicalIds).register(handlers);
                 new ListOperations(store).register(handlers);
-                new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
+                new MultipartOperations(store, protect, plainHttpMfa, canonicalIds).register(handlers);
+                new dev.dualkey.gateway.acl.AclOperations(store, canonicalIds).register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =

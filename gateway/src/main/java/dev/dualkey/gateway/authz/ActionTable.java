@@ -56,6 +56,13 @@ public final class ActionTable {
             case DELETE_OBJECTS -> List.of();
             case ABORT_MULTIPART_UPLOAD -> List.of(Check.object("s3:AbortMultipartUpload", bucket, key));
             case LIST_PARTS -> List.of(Check.object("s3:ListMultipartUploadParts", bucket, key));
+            case PUT_BUCKET_ACL -> List.of(Check.bucket("s3:PutBucketAcl", bucket));
+            case PUT_OBJECT_ACL -> List.of(Check.object(
+                    versioned ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl", bucket, key));
+            case GET_BUCKET_OWNERSHIP_CONTROLS -> List.of(Check.bucket("s3:GetBucketOwnershipControls", bucket));
+            // AWS: DeleteBucketOwnershipControls is authorized as s3:PutBucketOwnershipControls
+            case PUT_BUCKET_OWNERSHIP_CONTROLS, DELETE_BUCKET_OWNERSHIP_CONTROLS ->
+                    List.of(Check.bucket("s3:PutBucketOwnershipControls", bucket));
         };
     }
 

@@ -46,6 +46,14 @@ public final class MfaAuthorizer implements AccessAuthorizer, IamAuthorizer {
         return rules.decide(request);
     }
 
+    /**
+     * The IAM user's identity policies alone (no account boundary): what the caller's own account says when another
+     * account's resource policy or ACL allows the request (the cross-account rule: both sides must allow).
+     */
+    public dev.dualkey.gateway.authz.IdentityPolicies identityPolicies() {
+        return this::userPolicies;
+    }
+
     /** An IAM user's identity policies, with the stored user's canonical name, ARN and id. */
     private dev.dualkey.mfa.policy.Decision userPolicies(AuthzRequest request) {
         Subject s = request.subject();

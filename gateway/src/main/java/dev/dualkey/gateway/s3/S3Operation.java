@@ -30,7 +30,12 @@ public enum S3Operation {
     COMPLETE_MULTIPART_UPLOAD("CompleteMultipartUpload", Body.LARGE_XML),
     ABORT_MULTIPART_UPLOAD("AbortMultipartUpload", Body.NONE),
     LIST_PARTS("ListParts", Body.NONE),
-    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE);
+    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE),
+    PUT_BUCKET_ACL("PutBucketAcl", Body.XML),
+    PUT_OBJECT_ACL("PutObjectAcl", Body.XML),
+    GET_BUCKET_OWNERSHIP_CONTROLS("GetBucketOwnershipControls", Body.NONE),
+    PUT_BUCKET_OWNERSHIP_CONTROLS("PutBucketOwnershipControls", Body.XML),
+    DELETE_BUCKET_OWNERSHIP_CONTROLS("DeleteBucketOwnershipControls", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

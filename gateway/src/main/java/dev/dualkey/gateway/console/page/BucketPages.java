@@ -107,7 +107,9 @@ public final class BucketPages {
             return list(req, user, showUsers, "You are not allowed to create buckets (s3:CreateBucket).");
         }
         try {
-            store.createBucket(name, user.accountId(), region);
+            // as CreateBucket without headers: AWS's default Object Ownership (ACLs disabled)
+            store.createBucket(name, user.accountId(), region,
+                    dev.dualkey.gateway.acl.BucketCreation.defaultConfig());
         } catch (StorageException e) {
             return list(req, user, showUsers, StorageMessages.of(e));
         }

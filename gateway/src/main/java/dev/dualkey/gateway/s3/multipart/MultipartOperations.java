@@ -1,5 +1,7 @@
 package dev.dualkey.gateway.s3.multipart;
 
+import dev.dualkey.gateway.acl.CanonicalIds;
+import dev.dualkey.gateway.acl.WriteAcl;
 import dev.dualkey.gateway.http.Exchange;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.gateway.protect.ProtectedOperations;
@@ -45,16 +47,20 @@ public final class MultipartOperations {
     private final ObjectStore store;
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
+    private final CanonicalIds ids;
 
     /**
      * @param protect                 publishes CompleteMultipartUpload (D9: replacing a Suspended bucket's null
      *                                version under MFA Delete needs a code, decided atomically with the publish)
      * @param mfaOverPlainHttpAllowed whether {@code x-amz-mfa} may come without TLS (decision D4)
+     * @param ids                     canonical user ids, for the ACL an upload may carry ({@link WriteAcl})
      */
-    public MultipartOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed) {
+    public MultipartOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed,
+                               CanonicalIds ids) {
         this.store = Objects.requireNonNull(store, "store");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
+        this.ids = Objects.requireNonNull(ids, "ids");
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -68,10 +74,12 @@ public final class MultipartOperations {
     }
 
     Reply create(S3Request req) {
-        WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
+        // Owner and ACL are decided now and kept by the upload: the completed object carries them.
+        WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
+        WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
-        MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(), ObjectHeaders.metadata(req),
-                options);
+        MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(),
+                acl.applyTo(ObjectHeaders.metadata(req)), options);
         Reply reply = S3Replies.xml(XmlWriter.s3("InitiateMultipartUploadResult")
                 .element("Bucket", req.bucket()).element("Key", req.key()).element("UploadId", up.uploadId()));
         if (up.checksumAlgorithm() != null) {
