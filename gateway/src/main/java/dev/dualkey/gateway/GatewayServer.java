@@ -350,11 +350,6 @@ public final class GatewayServer implements AutoCloseable {
                     var wired = identity.wire(engine.database(), dataDir, store, clock);
                     credentialProvider = wired.credentials();
                     authorizer = wired.authorizer();
-                    aclCallerPolicies = wired.authorizer().identityPolicies();
-                    identityStoreAccounts = () -> wired.store().identity().listAccounts().stream()
-                            .map(dev.dualkey.mfa.identity.Account::accountId).toList();
-                    extraEndpoints.add(0, wired.iamEndpoint());
-                    extraEndpoints.add(1, wired.stsEndpoint()); // STS: GetSessionToken, GetCallerIdentity
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
                 }
@@ -365,6 +360,10 @@ public final class GatewayServer implements AutoCloseable {
                         return Optional.empty();
                     }
                 });
+                if (authorizer instanceof dev.dualkey.gateway.identity.MfaAuthorizer mfaAuthz) {
+                    aclCallerPolicies = mfaAuthz.identityPolicies();
+                    identityStoreAccounts = mfaAuthz::accountIds;
+                }
                 // ACLs (issue 14): canonical ids of the accounts that exist; an ACL may allow what the account boundary
                 // refused, and the caller's own account must allow it too (IAM users: their identity policies).
                 java.util.function.Supplier<java.util.Collection<String>> accountIds = identityStoreAccounts != null
@@ -381,7 +380,8 @@ public final class GatewayServer implements AutoCloseable {
                                 return Optional.empty();
                             }
                         }, aclCallerPolicies != null ? aclCallerPolicies
-                                : r -> dev.dualkey.mfa.policy.Decision.ALLOW);
+                                // without identity policies only root users act across accounts (fail closed)
+                                : r -> dev.dualkey.mfa.policy.Decision.IMPLICIT_DENY);
                 // MFA Delete: every protected change goes through one service; codes are checked by mfa's verifier
                 // (without an identity store none can be, so every change that needs one is refused).
                 ProtectedOperations protect = new ProtectedOperations(store, mfaVerifier, mfaAudit, clock);

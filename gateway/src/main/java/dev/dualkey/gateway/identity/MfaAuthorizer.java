@@ -54,6 +54,11 @@ public final class MfaAuthorizer implements AccessAuthorizer, IamAuthorizer {
         return this::userPolicies;
     }
 
+    /** The ids of the accounts that exist (ACL grantees are resolved against them). */
+    public java.util.List<String> accountIds() {
+        return identity.listAccounts().stream().map(dev.dualkey.mfa.identity.Account::accountId).toList();
+    }
+
     /** An IAM user's identity policies, with the stored user's canonical name, ARN and id. */
     private dev.dualkey.mfa.policy.Decision userPolicies(AuthzRequest request) {
         Subject s = request.subject();

@@ -58,7 +58,14 @@ class ActionTableTest {
                         "s3:PutObject " + K),
                 row(S3Operation.COMPLETE_MULTIPART_UPLOAD, null, null, "s3:PutObject " + K),
                 row(S3Operation.ABORT_MULTIPART_UPLOAD, null, null, "s3:AbortMultipartUpload " + K),
-                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K));
+                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K),
+                row(S3Operation.PUT_BUCKET_ACL, null, null, "s3:PutBucketAcl " + B),
+                row(S3Operation.PUT_OBJECT_ACL, null, null, "s3:PutObjectAcl " + K),
+                row(S3Operation.PUT_OBJECT_ACL, "v1", null, "s3:PutObjectVersionAcl " + K),
+                row(S3Operation.GET_BUCKET_OWNERSHIP_CONTROLS, null, null, "s3:GetBucketOwnershipControls " + B),
+                row(S3Operation.PUT_BUCKET_OWNERSHIP_CONTROLS, null, null, "s3:PutBucketOwnershipControls " + B),
+                row(S3Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS, null, null,
+                        "s3:PutBucketOwnershipControls " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {
