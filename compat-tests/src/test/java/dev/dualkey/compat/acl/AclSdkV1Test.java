@@ -45,8 +45,9 @@ class AclSdkV1Test {
                     .withCannedAcl(CannedAccessControlList.PublicRead)));
 
             String bucket = buckets.newName();
-            root.createBucket(new CreateBucketRequest(bucket).withObjectOwnership(
-                    com.amazonaws.services.s3.model.ObjectOwnership.ObjectWriter));
+            CreateBucketRequest create = new CreateBucketRequest(bucket);
+            create.putCustomRequestHeader("x-amz-object-ownership", "ObjectWriter");
+            root.createBucket(create);
             root.putObject(put(bucket, "public", "p").withCannedAcl(CannedAccessControlList.PublicRead));
             AccessControlList acl = root.getObjectAcl(bucket, "public");
             assertTrue(acl.getGrantsAsList().stream().anyMatch(g -> g.getGrantee().equals(GroupGrantee.AllUsers)

@@ -119,7 +119,7 @@ class AclMfaDeleteAttackTest {
         String bucket = protectedBucket(null);
         String original = versions(bucket).get(0).versionId();
         String rootId = root.getBucketAcl(b -> b.bucket(bucket)).owner().id();
-        root.putBucketAcl(b -> b.bucket(bucket).grantWriteAcp("id=" + attackerId).grantFullControl("id=" + rootId));
+        root.putBucketAcl(b -> b.bucket(bucket).grantWriteACP("id=" + attackerId).grantFullControl("id=" + rootId));
         // The grantee rewrites the ACL: FULL_CONTROL for itself, the owner dropped.
         attacker.putBucketAcl(b -> b.bucket(bucket).grantFullControl("id=" + attackerId));
         assertS3Error(403, "AccessDenied", () -> attacker.deleteObject(b -> b.bucket(bucket).key("doc")

@@ -14,14 +14,16 @@ import java.util.function.Function;
 /**
  * Adds the ACL side to an authorizer that knows only identity policies and the account boundary: when it does not
  * decide (implicit deny) an S3 request on a bucket of ANOTHER account, the resource's ACL may allow it, and then, as
- * AWS requires across accounts, the caller's own account must allow it too (its root user always; an IAM user
- * through its identity policies, where an explicit Deny still wins).
+ * AWS requires across accounts, the caller's own account must allow it too: a grant to everyone
+ * ({@link AclSide.Grant#CALLER}) suffices for the anonymous caller and for the root user; a grant to the account
+ * ({@link AclSide.Grant#ACCOUNT}) suffices for its root user; an IAM user needs its identity policies as well,
+ * where an explicit Deny still wins.
  *
- * <p>Within the bucket owner's account nothing changes (identity policies decide; an ACL grant to one's own account
- * adds nothing AWS would not already allow the root user). An explicit Deny of the base authorizer is final. What the
- * decision allows then meets the MFA Delete gate like any other request.
+ * <p>Within the bucket owner's account nothing changes (identity policies decide). An explicit Deny of the base
+ * authorizer is final. What the decision allows then meets the MFA Delete gate like any other request.
  *
- * <p>This is the ACL part of issue 14's combined decision; the bucket-policy part composes the same way.
+ * <p>A stand-in until issue 14's combined decision ({@code authz.AccountAuthorizer} with {@code AclSides}) takes the
+ * same {@link AclSide}: at merge, {@code AclSides.forStore} returns {@link AclDecisions} and this class goes.
  */
 public final class AclAuthorizer implements AccessAuthorizer {
     private final AccessAuthorizer base;
@@ -45,17 +47,18 @@ public final class AclAuthorizer implements AccessAuthorizer {
     @Override
     public Decision decide(AuthzRequest request) {
         Decision d = base.decide(request);
-        if (d != Decision.IMPLICIT_DENY) {
+        if (d != Decision.IMPLICIT_DENY || "s3:CreateBucket".equals(request.action())) {
             return d;
         }
         Optional<BucketInfo> bucket = Arns.bucketOf(request.resource()).flatMap(buckets);
         if (bucket.isEmpty() || bucket.get().ownerAccountId().equals(request.subject().accountId())) {
             return d;
         }
-        if (acls.decide(request, bucket.get()) != Decision.ALLOW) {
+        AclSide.Grant grant = acls.grant(request, bucket.get());
+        if (grant == AclSide.Grant.NONE || request.subject().isAnonymous() && grant != AclSide.Grant.CALLER) {
             return d;
         }
-        if (AclDecisions.isAnonymous(request.subject()) || request.subject().root()) {
+        if (request.subject().isAnonymous() || request.subject().root()) {
             return Decision.ALLOW;
         }
         return callerPolicies.evaluate(request);

@@ -3,8 +3,6 @@ package dev.dualkey.gateway.acl;
 import dev.dualkey.gateway.authz.AclSide;
 import dev.dualkey.gateway.authz.Arns;
 import dev.dualkey.gateway.authz.AuthzRequest;
-import dev.dualkey.gateway.authz.Subject;
-import dev.dualkey.mfa.policy.Decision;
 import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.error.StorageException;
 import dev.dualkey.storage.model.BucketInfo;
@@ -13,12 +11,12 @@ import java.util.Objects;
 
 /**
  * {@link AclSide} over the stored ACLs: maps the check's action to the ACL permission it needs
- * ({@link AclEvaluator}), reads the bucket's or the object version's ACL ({@link ResourceAcls}), drops public grants
- * when Block Public Access says IgnorePublicAcls, and allows when a grant covers the caller. Buckets with ACLs
- * disabled (BucketOwnerEnforced) never allow through an ACL.
- *
- * <p>The caller: its account's canonical id; an anonymous request (principal {@code *}, see
- * {@link #isAnonymous}) matches only AllUsers grants; every signed request also matches AuthenticatedUsers.
+ * ({@link AclEvaluator}), reads the bucket's or the addressed object version's ACL ({@link ResourceAcls}; the
+ * version from the request's {@code s3:VersionId}), drops public grants when Block Public Access says
+ * IgnorePublicAcls, and answers how a grant reaches the caller: {@link AclSide.Grant#CALLER} for AllUsers (anyone,
+ * anonymous too) and AuthenticatedUsers (any signed caller), {@link AclSide.Grant#ACCOUNT} for a grant to the
+ * caller's account by canonical id. Buckets with ACLs disabled (BucketOwnerEnforced) grant through their ACL only
+ * what the owner-only ACL grants.
  */
 public final class AclDecisions implements AclSide {
     private final ObjectStore store;
@@ -29,21 +27,13 @@ public final class AclDecisions implements AclSide {
         this.acls = Objects.requireNonNull(acls, "acls");
     }
 
-    /** Whether the subject is the anonymous principal (an unsigned request): its ARN is {@code *}. */
-    public static boolean isAnonymous(Subject subject) {
-        return "*".equals(subject.arn());
-    }
-
     @Override
-    public Decision decide(AuthzRequest request, BucketInfo bucket) {
+    public Grant grant(AuthzRequest request, BucketInfo bucket) {
         if (!ObjectOwnership.effective(bucket).aclsEnabled()) {
-            return Decision.IMPLICIT_DENY;
+            return AclSide.OWNER_ONLY.grant(request, bucket);
         }
         String resource = request.resource();
         String bucketArn = Arns.bucket(bucket.name());
-        String caller = isAnonymous(request.subject()) ? null
-                : acls.ids().canonicalId(request.subject().accountId());
-        boolean ignorePublic = PublicAclBlock.ignoresPublicAcls(bucket.config());
         Acl acl;
         Permission wanted;
         if (resource.equals(bucketArn)) {
@@ -59,15 +49,21 @@ public final class AclDecisions implements AclSide {
                 acl = wanted == null ? null : acls.bucket(bucket);
             }
         } else {
-            return Decision.IMPLICIT_DENY;
+            return Grant.NONE;
         }
         if (acl == null || wanted == null) {
-            return Decision.IMPLICIT_DENY;
+            return Grant.NONE;
         }
-        if (ignorePublic) {
+        if (PublicAclBlock.ignoresPublicAcls(bucket.config())) {
             acl = acl.withoutPublicGrants();
         }
-        return AclEvaluator.grants(acl, wanted, caller) ? Decision.ALLOW : Decision.IMPLICIT_DENY;
+        String caller = request.subject().isAnonymous() ? null
+                : acls.ids().canonicalId(request.subject().accountId());
+        return switch (AclEvaluator.match(acl, wanted, caller)) {
+            case CALLER -> Grant.CALLER;
+            case ACCOUNT -> Grant.ACCOUNT;
+            case NONE -> Grant.NONE;
+        };
     }
 
     /** The ACL of the addressed version, or null when there is none to read (the request then fails as S3 says). */

@@ -66,28 +66,52 @@ public final class AclEvaluator {
         return OBJECT_ACTIONS.containsKey(action);
     }
 
+    /** How a grant of the ACL reaches the caller. */
+    public enum Match {
+        /** A group grant that covers the caller itself: AllUsers (anyone), AuthenticatedUsers (any signed caller). */
+        CALLER,
+        /** A grant to the caller's account by canonical id (its IAM users still need their identity policies). */
+        ACCOUNT,
+        /** No grant covers the caller. */
+        NONE
+    }
+
     /**
-     * Whether {@code acl} grants {@code wanted} to the caller.
+     * Whether {@code acl} grants {@code wanted} to the caller: true for {@link Match#CALLER} or
+     * {@link Match#ACCOUNT}.
      *
      * @param canonicalId the caller's account's canonical id, or null for an anonymous request
      */
     public static boolean grants(Acl acl, Permission wanted, String canonicalId) {
-        for (Grant g : acl.grants()) {
-            if (g.permission().covers(wanted) && matches(g.grantee(), canonicalId)) {
-                return true;
-            }
-        }
-        return false;
+        return match(acl, wanted, canonicalId) != Match.NONE;
     }
 
-    private static boolean matches(Grantee grantee, String canonicalId) {
-        if (!grantee.group()) {
-            return grantee.value().equals(canonicalId);
+    /**
+     * How {@code acl} grants {@code wanted} to the caller; a group grant wins over an account grant (it needs no
+     * identity policy of the caller).
+     *
+     * @param canonicalId the caller's account's canonical id, or null for an anonymous request
+     */
+    public static Match match(Acl acl, Permission wanted, String canonicalId) {
+        Match best = Match.NONE;
+        for (Grant g : acl.grants()) {
+            if (!g.permission().covers(wanted)) {
+                continue;
+            }
+            Grantee grantee = g.grantee();
+            if (grantee.group()) {
+                boolean covers = switch (grantee.value()) {
+                    case Grantee.ALL_USERS -> true;
+                    case Grantee.AUTHENTICATED_USERS -> canonicalId != null;
+                    default -> false; // LogDelivery: S3's log delivery, never a request here
+                };
+                if (covers) {
+                    return Match.CALLER;
+                }
+            } else if (grantee.value().equals(canonicalId)) {
+                best = Match.ACCOUNT;
+            }
         }
-        return switch (grantee.value()) {
-            case Grantee.ALL_USERS -> true;
-            case Grantee.AUTHENTICATED_USERS -> canonicalId != null;
-            default -> false; // LogDelivery: S3's log delivery, never a request here
-        };
+        return best;
     }
 }

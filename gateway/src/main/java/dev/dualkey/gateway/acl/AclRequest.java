@@ -121,7 +121,7 @@ public final class AclRequest {
                 if (ids.accountId(value).isEmpty()) {
                     throw invalidArgument("Invalid id", "id", value);
                 }
-                return Grantee.user(value);
+                return Grantee.user(value.toLowerCase(java.util.Locale.ROOT));
             }
             case "uri" -> {
                 if (!Grantee.GROUPS.contains(value)) {
@@ -166,7 +166,7 @@ public final class AclRequest {
                     if (ids.accountId(id).isEmpty()) {
                         throw invalidArgument("Invalid id", "CanonicalUser/ID", id);
                     }
-                    grants.add(new Grant(Grantee.user(id), p));
+                    grants.add(new Grant(Grantee.user(id.toLowerCase(java.util.Locale.ROOT)), p));
                 }
                 case "Group" -> {
                     String uri = grantee.childText("URI").orElseThrow(AclRequest::malformed);

@@ -10,14 +10,15 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Canonical user ids derived from account ids: {@code hex(SHA-256("dualkey-canonical-user-id:" + accountId))}, 64
+ * Canonical user ids derived from account ids: {@code hex(SHA-256("dualkey-canonical-user-v1:" + accountId))}, 64
  * lower-case hex digits, stable without storage. The reverse lookup searches the known accounts.
  *
  * <p>The derivation is public knowledge, like an AWS canonical id it is an identifier, not a secret: anyone who knows
  * an account id can compute it, and holding it grants nothing.
  */
 public final class DerivedCanonicalIds implements CanonicalIds {
-    private static final String PREFIX = "dualkey-canonical-user-id:";
+    /** The same derivation as issue 14's {@code identity.CanonicalIds}, so that every Owner/ID agrees. */
+    private static final String PREFIX = "dualkey-canonical-user-v1:";
     private final Supplier<? extends Collection<String>> accounts;
 
     /** @param accounts the account ids that exist (read on each reverse lookup) */
@@ -37,11 +38,12 @@ public final class DerivedCanonicalIds implements CanonicalIds {
 
     @Override
     public Optional<String> accountId(String canonicalId) {
-        if (!CanonicalIds.wellFormed(canonicalId)) {
+        String id = canonicalId == null ? null : canonicalId.toLowerCase(java.util.Locale.ROOT);
+        if (!CanonicalIds.wellFormed(id)) {
             return Optional.empty();
         }
         for (String a : accounts.get()) {
-            if (canonicalId(a).equals(canonicalId)) {
+            if (canonicalId(a).equals(id)) {
                 return Optional.of(a);
             }
         }

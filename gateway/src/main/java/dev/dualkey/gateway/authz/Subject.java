@@ -32,6 +32,23 @@ public record Subject(String accountId, String userName, boolean root, String ar
                 p.temporary(), p.mfaAuthenticatedAt());
     }
 
+    /** The account id and user name of {@link #anonymous()}: no account has it (account ids are 12 digits). */
+    public static final String ANONYMOUS = "anonymous";
+
+    /**
+     * The caller of a request without any signature (no Authorization header, no presigned query): S3's
+     * anonymous principal {@code *}. It has no account and no identity policy; only a bucket policy or an ACL
+     * that names everyone can allow it.
+     */
+    public static Subject anonymous() {
+        return new Subject(ANONYMOUS, ANONYMOUS, false, "*", ANONYMOUS, false, null);
+    }
+
+    /** Whether this is the anonymous principal. */
+    public boolean isAnonymous() {
+        return "*".equals(arn) && ANONYMOUS.equals(accountId);
+    }
+
     /** Seconds since MFA was proved, at {@code now}; null without MFA. */
     public Long mfaAgeSeconds(Instant now) {
         return mfaAuthenticatedAt == null ? null
