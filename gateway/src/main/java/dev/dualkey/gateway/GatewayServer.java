@@ -350,10 +350,12 @@ public final class GatewayServer implements AutoCloseable {
                     var wired = identity.wire(engine.database(), dataDir, store, clock);
                     credentialProvider = wired.credentials();
                     authorizer = wired.authorizer();
+                    extraEndpoints.add(0, wired.iamEndpoint());
+                    extraEndpoints.add(1, wired.stsEndpoint()); // STS: GetSessionToken, GetCallerIdentity
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
                 }
-                AccessAuthorizer authz0 = authorizer != null ? authorizer : AccountAuthorizer.withoutPolicies(bucket -> {
+                AccessAuthorizer authz = authorizer != null ? authorizer : AccountAuthorizer.withoutPolicies(bucket -> {
                     try {
                         return Optional.of(store.headBucket(bucket).ownerAccountId());
                     } catch (NoSuchBucketException e) {
@@ -372,7 +374,7 @@ public final class GatewayServer implements AutoCloseable {
                         new dev.dualkey.gateway.acl.DerivedCanonicalIds(accountIds);
                 dev.dualkey.gateway.acl.ResourceAcls resourceAcls =
                         new dev.dualkey.gateway.acl.ResourceAcls(canonicalIds);
-                AccessAuthorizer authz = new dev.dualkey.gateway.acl.AclAuthorizer(authz0,
+                authz = new dev.dualkey.gateway.acl.AclAuthorizer(authz,
                         new dev.dualkey.gateway.acl.AclDecisions(store, resourceAcls), bucket -> {
                             try {
                                 return Optional.of(store.headBucket(bucket));

@@ -1,5 +1,7 @@
 package dev.dualkey.gateway.acl;
 
+import dev.dualkey.gateway.authz.Check;
+import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.storage.model.BucketConfig;
@@ -24,6 +26,25 @@ public final class BucketCreation {
 
     public BucketCreation(CanonicalIds ids) {
         this.ids = Objects.requireNonNull(ids, "ids");
+    }
+
+    /**
+     * The further permissions CreateBucket needs when it sets ACLs or Object Ownership (AWS's CreateBucket
+     * "Permissions": {@code s3:PutBucketAcl} with {@code x-amz-acl} / {@code x-amz-grant-*},
+     * {@code s3:PutBucketOwnershipControls} with {@code x-amz-object-ownership}), checked with the request's context.
+     *
+     * @throws S3Exception AccessDenied when one is not allowed
+     */
+    public static void authorize(S3Request req) {
+        boolean aclHeaders = req.header("x-amz-acl") != null;
+        for (Permission p : Permission.values()) {
+            aclHeaders |= req.header(p.header()) != null;
+        }
+        if (aclHeaders && !req.access().allows(Check.bucket("s3:PutBucketAcl", req.bucket()))
+                || req.header("x-amz-object-ownership") != null
+                && !req.access().allows(Check.bucket("s3:PutBucketOwnershipControls", req.bucket()))) {
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
     }
 
     /** The configuration a new bucket starts with. Validates the headers before anything is created. */

@@ -176,7 +176,8 @@ public final class BucketPages {
                         "method", "post", "action", "/buckets/" + bucket + "/upload", "enctype", "multipart/form-data")),
                 "class", "card", "aria-labelledby", "upload-title");
         SafeHtml body = SafeHtml.concat(crumbs(bucket, prefix), bucketSummary(info), table, more, upload,
-                mfaPages.versioningForm(user, info, csrf));
+                mfaPages.versioningForm(user, info, csrf),
+                BucketAclPanel.render(info, authorizer.allowed(user, "s3:GetBucketAcl", Authorizer.bucketArn(bucket))));
         return renderer.page(error == null ? 200 : 400, user, Section.BUCKETS, showUsers, bucket, notice(req), error, body);
     }
 

@@ -102,6 +102,7 @@ public final class BucketOperations {
             }
         }
         String owner = req.principal().accountId();
+        BucketCreation.authorize(req);
         BucketConfig initial = creation.initialConfig(req::header, owner);
         try {
             store.createBucket(req.bucket(), owner, region, initial);
