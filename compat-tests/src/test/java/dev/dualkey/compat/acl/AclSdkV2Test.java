@@ -263,6 +263,29 @@ class AclSdkV2Test {
                 .versionId("not-a-version")));
     }
 
+    /** A grantee of the latest version cannot copy out an older, private one (its own ACL decides). */
+    @Test
+    void copyOfAnotherVersionIsJudgedOnThatVersion(TestBuckets buckets) {
+        String bucket = buckets.newName();
+        Acls.createWithAcls(root, bucket);
+        root.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+        String secret = root.putObject(b -> b.bucket(bucket).key("k"), text("private v1")).versionId();
+        root.putObject(b -> b.bucket(bucket).key("k").grantRead("id=" + otherId), text("shared v2"));
+        String target = "acl-copy-" + UUID.randomUUID().toString().substring(0, 8);
+        other.createBucket(b -> b.bucket(target));
+        try {
+            other.copyObject(b -> b.sourceBucket(bucket).sourceKey("k").destinationBucket(target)
+                    .destinationKey("latest"));
+            assertS3Error(403, "AccessDenied", () -> other.copyObject(b -> b.sourceBucket(bucket).sourceKey("k")
+                    .sourceVersionId(secret).destinationBucket(target).destinationKey("old")));
+            assertS3Error(403, "AccessDenied", () -> other.getObject(b -> b.bucket(bucket).key("k")
+                    .versionId(secret)));
+        } finally {
+            other.deleteObject(b -> b.bucket(target).key("latest"));
+            other.deleteBucket(b -> b.bucket(target));
+        }
+    }
+
     // ---- errors ----------------------------------------------------------------------------------------------
 
     @Test

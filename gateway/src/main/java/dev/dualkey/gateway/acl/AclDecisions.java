@@ -42,8 +42,14 @@ public final class AclDecisions implements AclSide {
         } else if (resource.startsWith(bucketArn + "/")) {
             String key = resource.substring(bucketArn.length() + 1);
             if (AclEvaluator.onObjectAcl(request.action())) {
+                String versionId = request.key("s3:VersionId");
+                if (versionId == null && request.action().contains("Version")) {
+                    // A version action whose version the context does not name (a copy source's versionId travels
+                    // in x-amz-copy-source): never judged on another version's ACL; refused (stricter than AWS).
+                    return Grant.NONE;
+                }
                 wanted = AclEvaluator.permission(request.action(), AclEvaluator.Target.OBJECT);
-                acl = objectAcl(bucket, key, request.key("s3:VersionId"));
+                acl = objectAcl(bucket, key, versionId);
             } else {
                 wanted = AclEvaluator.permission(request.action(), AclEvaluator.Target.BUCKET_FOR_OBJECT);
                 acl = wanted == null ? null : acls.bucket(bucket);

@@ -83,6 +83,10 @@ class PublicAclBlockTest {
             }
             assertEquals(AclSide.Grant.ACCOUNT, decisions.grant(new AuthzRequest(otherRoot,
                     Check.object("s3:DeleteObject", "b", "k"), Map.of()), bucket(full)));
+            // a version read whose version the context does not name (a copy source) is never judged on the
+            // latest version's ACL
+            assertEquals(AclSide.Grant.NONE, decisions.grant(new AuthzRequest(otherRoot,
+                    Check.object("s3:GetObjectVersion", "b", "k"), Map.of()), bucket(full)));
         }
     }
 }
