@@ -372,6 +372,7 @@ public final class GatewayServer implements AutoCloseable {
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
             dev.dualkey.mfa.device.MfaVerifier mfaVerifier = mfaVerifierSetting;
+            java.util.function.Supplier<java.util.Collection<String>> identityStoreAccounts = null;
             dev.dualkey.mfa.audit.AuditLog mfaAudit = mfaAuditSetting;
             dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals knownPrincipals =
                     dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals.ANY;
@@ -387,18 +388,26 @@ public final class GatewayServer implements AutoCloseable {
                 }
                 if (authorizer instanceof dev.dualkey.gateway.identity.MfaAuthorizer m) {
                     knownPrincipals = m.knownPrincipals(); // bucket policies name this store's principals
+                    identityStoreAccounts = m::accountIds; // ACL grantees are resolved against them
                 }
                 AccessAuthorizer authz = authorizer != null ? authorizer
                         : dev.dualkey.gateway.authz.StoreAuthorization.over(store, r -> dev.dualkey.mfa.policy.Decision.ALLOW);
+                // ACLs (issue 14): the canonical ids of the accounts that exist, for grants named by canonical id.
+                java.util.function.Supplier<java.util.Collection<String>> accountIds = identityStoreAccounts != null
+                        ? identityStoreAccounts : java.util.List::of;
+                dev.dualkey.gateway.acl.CanonicalIds canonicalIds =
+                        new dev.dualkey.gateway.acl.DerivedCanonicalIds(accountIds);
                 // MFA Delete: every protected change goes through one service; codes are checked by mfa's verifier
                 // (without an identity store none can be, so every change that needs one is refused).
                 ProtectedOperations protect = new ProtectedOperations(store, mfaVerifier, mfaAudit, clock);
                 boolean plainHttpMfa = mfaOverPlainHttpAllowed || s3Address.getAddress().isLoopbackAddress();
                 Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
-                new BucketOperations(store, region, protect, plainHttpMfa).register(handlers);
-                new ObjectOperations(store, protect, plainHttpMfa).register(handlers);
+                new BucketOperations(store, region, protect, plainHttpMfa,
+                        new dev.dualkey.gateway.acl.BucketCreation(canonicalIds)).register(handlers);
+                new ObjectOperations(store, protect, plainHttpMfa, canonicalIds).register(handlers);
                 new ListOperations(store).register(handlers);
-                new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
+                new MultipartOperations(store, protect, plainHttpMfa, canonicalIds).register(handlers);
+                new dev.dualkey.gateway.acl.AclOperations(store, canonicalIds).register(handlers);
                 new dev.dualkey.gateway.s3.policy.BucketPolicyOperations(store, knownPrincipals).register(handlers);
                 new dev.dualkey.gateway.s3.cors.CorsOperations(store).register(handlers);
                 new dev.dualkey.gateway.lifecycle.LifecycleOperations(store).register(handlers); // lifecycle

@@ -197,7 +197,8 @@ class AddressingTest {
         try {
             virtualV2.putObject(b -> b.bucket(bucket).key("k"), RequestBody.fromString("x"));
             assertS3Error(409, "BucketNotEmpty", () -> virtualV2.deleteBucket(b -> b.bucket(bucket)));
-            assertS3Error(409, "BucketAlreadyOwnedByYou", () -> virtualV2.createBucket(b -> b.bucket(bucket)));
+            // us-east-1: the owner's re-create is AWS's legacy 200
+            virtualV2.createBucket(b -> b.bucket(bucket));
         } finally {
             virtualV2.deleteObject(b -> b.bucket(bucket).key("k"));
             virtualV2.deleteBucket(b -> b.bucket(bucket));

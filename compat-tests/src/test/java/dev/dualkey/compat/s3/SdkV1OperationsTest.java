@@ -86,7 +86,7 @@ class SdkV1OperationsTest {
         assertTrue(v1.listBuckets().stream().anyMatch(b -> b.getName().equals(bucket)));
         put(bucket, "k", Bytes.utf8("x"));
         assertV1Error(409, "BucketNotEmpty", () -> v1.deleteBucket(bucket));
-        assertV1Error(409, "BucketAlreadyOwnedByYou", () -> v1.createBucket(bucket));
+        v1.createBucket(bucket); // us-east-1: the owner's re-create is AWS's legacy 200
         v1.deleteObject(bucket, "k");
         v1.deleteBucket(bucket);
         assertTrue(!v1.doesBucketExistV2(bucket));

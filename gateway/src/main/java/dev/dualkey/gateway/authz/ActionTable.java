@@ -72,6 +72,13 @@ public final class ActionTable {
             case GET_BUCKET_ENCRYPTION -> List.of(Check.bucket("s3:GetEncryptionConfiguration", bucket));
             case PUT_BUCKET_ENCRYPTION, DELETE_BUCKET_ENCRYPTION ->
                     List.of(Check.bucket("s3:PutEncryptionConfiguration", bucket));
+            case PUT_BUCKET_ACL -> List.of(Check.bucket("s3:PutBucketAcl", bucket));
+            case PUT_OBJECT_ACL -> List.of(Check.object(
+                    versioned ? "s3:PutObjectVersionAcl" : "s3:PutObjectAcl", bucket, key));
+            case GET_BUCKET_OWNERSHIP_CONTROLS -> List.of(Check.bucket("s3:GetBucketOwnershipControls", bucket));
+            // AWS: DeleteBucketOwnershipControls is authorized as s3:PutBucketOwnershipControls
+            case PUT_BUCKET_OWNERSHIP_CONTROLS, DELETE_BUCKET_OWNERSHIP_CONTROLS ->
+                    List.of(Check.bucket("s3:PutBucketOwnershipControls", bucket));
         };
     }
 

@@ -53,6 +53,19 @@ public final class MfaAuthorizer implements AccessAuthorizer, IamAuthorizer {
         return IdentityPrincipals.over(identity);
     }
 
+    /**
+     * The IAM user's identity policies alone (no account boundary): what the caller's own account says when another
+     * account's resource policy or ACL allows the request (the cross-account rule: both sides must allow).
+     */
+    public dev.dualkey.gateway.authz.IdentityPolicies identityPolicies() {
+        return this::userPolicies;
+    }
+
+    /** The ids of the accounts that exist (ACL grantees are resolved against them). */
+    public java.util.List<String> accountIds() {
+        return identity.listAccounts().stream().map(dev.dualkey.mfa.identity.Account::accountId).toList();
+    }
+
     /** An IAM user's identity policies, with the stored user's canonical name, ARN and id. */
     private dev.dualkey.mfa.policy.Decision userPolicies(AuthzRequest request) {
         Subject s = request.subject();

@@ -47,7 +47,12 @@ public enum S3Operation {
     DELETE_BUCKET_LIFECYCLE("DeleteBucketLifecycle", Body.NONE),
     GET_BUCKET_ENCRYPTION("GetBucketEncryption", Body.NONE),
     PUT_BUCKET_ENCRYPTION("PutBucketEncryption", Body.XML),
-    DELETE_BUCKET_ENCRYPTION("DeleteBucketEncryption", Body.NONE);
+    DELETE_BUCKET_ENCRYPTION("DeleteBucketEncryption", Body.NONE),
+    PUT_BUCKET_ACL("PutBucketAcl", Body.XML),
+    PUT_OBJECT_ACL("PutObjectAcl", Body.XML),
+    GET_BUCKET_OWNERSHIP_CONTROLS("GetBucketOwnershipControls", Body.NONE),
+    PUT_BUCKET_OWNERSHIP_CONTROLS("PutBucketOwnershipControls", Body.XML),
+    DELETE_BUCKET_OWNERSHIP_CONTROLS("DeleteBucketOwnershipControls", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

@@ -22,18 +22,6 @@ public final class S3Replies {
         return Reply.status(204);
     }
 
-    /** An {@code AccessControlPolicy} granting the owner FULL_CONTROL and nobody else anything. */
-    public static XmlWriter ownerOnlyAcl(String ownerAccountId) {
-        XmlWriter w = XmlWriter.s3("AccessControlPolicy")
-                .start("Owner").element("ID", CanonicalIds.of(ownerAccountId))
-                        .element("DisplayName", ownerAccountId).end()
-                .start("AccessControlList").start("Grant").start("Grantee")
-                .xsiType("CanonicalUser")
-                .element("ID", CanonicalIds.of(ownerAccountId)).element("DisplayName", ownerAccountId).end()
-                .element("Permission", "FULL_CONTROL").end().end();
-        return w;
-    }
-
     /** An HTTP date (RFC 1123), as in {@code Last-Modified}. */
     public static String httpDate(Instant t) {
         return DateTimeFormatter.RFC_1123_DATE_TIME.format(t.atOffset(ZoneOffset.UTC));

@@ -72,17 +72,25 @@ public final class S3Router {
                 default -> throw methodNotAllowed(method);
             };
         }
+        if (head.hasQueryParam("ownershipControls")) {
+            return switch (method) {
+                case "GET" -> S3Operation.GET_BUCKET_OWNERSHIP_CONTROLS;
+                case "PUT" -> S3Operation.PUT_BUCKET_OWNERSHIP_CONTROLS;
+                case "DELETE" -> S3Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS;
+                default -> throw methodNotAllowed(method);
+            };
+        }
         for (String sub : UNSUPPORTED_BUCKET) {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("bucket sub-resource ?" + sub);
             }
         }
         if (head.hasQueryParam("acl")) {
-            // Read-only ACLs: the owner always has FULL_CONTROL; changing ACLs is not implemented.
-            if (method.equals("GET")) {
-                return S3Operation.GET_BUCKET_ACL;
-            }
-            throw notImplemented(method + " bucket sub-resource ?acl");
+            return switch (method) {
+                case "GET" -> S3Operation.GET_BUCKET_ACL;
+                case "PUT" -> S3Operation.PUT_BUCKET_ACL;
+                default -> throw methodNotAllowed(method);
+            };
         }
         switch (method) {
             case "GET" -> {
@@ -132,10 +140,11 @@ public final class S3Router {
             }
         }
         if (head.hasQueryParam("acl")) {
-            if (method.equals("GET")) {
-                return S3Operation.GET_OBJECT_ACL;
-            }
-            throw notImplemented(method + " object sub-resource ?acl");
+            return switch (method) {
+                case "GET" -> S3Operation.GET_OBJECT_ACL;
+                case "PUT" -> S3Operation.PUT_OBJECT_ACL;
+                default -> throw methodNotAllowed(method);
+            };
         }
         boolean uploadId = head.hasQueryParam("uploadId");
         switch (method) {

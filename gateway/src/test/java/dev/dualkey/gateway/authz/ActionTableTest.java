@@ -76,7 +76,14 @@ class ActionTableTest {
                 row(S3Operation.DELETE_BUCKET_LIFECYCLE, null, null, "s3:PutLifecycleConfiguration " + B),
                 row(S3Operation.GET_BUCKET_ENCRYPTION, null, null, "s3:GetEncryptionConfiguration " + B),
                 row(S3Operation.PUT_BUCKET_ENCRYPTION, null, null, "s3:PutEncryptionConfiguration " + B),
-                row(S3Operation.DELETE_BUCKET_ENCRYPTION, null, null, "s3:PutEncryptionConfiguration " + B));
+                row(S3Operation.DELETE_BUCKET_ENCRYPTION, null, null, "s3:PutEncryptionConfiguration " + B),
+                row(S3Operation.PUT_BUCKET_ACL, null, null, "s3:PutBucketAcl " + B),
+                row(S3Operation.PUT_OBJECT_ACL, null, null, "s3:PutObjectAcl " + K),
+                row(S3Operation.PUT_OBJECT_ACL, "v1", null, "s3:PutObjectVersionAcl " + K),
+                row(S3Operation.GET_BUCKET_OWNERSHIP_CONTROLS, null, null, "s3:GetBucketOwnershipControls " + B),
+                row(S3Operation.PUT_BUCKET_OWNERSHIP_CONTROLS, null, null, "s3:PutBucketOwnershipControls " + B),
+                row(S3Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS, null, null,
+                        "s3:PutBucketOwnershipControls " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {

@@ -133,9 +133,10 @@ class GatewayEndToEndTest {
     void bucketLifecycleAndOwnership() {
         String b = bucket();
         assertEquals(200, send("PUT", "/" + b, new byte[0]).statusCode());
+        // us-east-1 (this server's region): AWS's legacy 200 for a re-create by the owner (409 elsewhere:
+        // compat-tests acl.RegionalCreateBucketTest)
         HttpResponse<byte[]> again = send("PUT", "/" + b, new byte[0]);
-        assertEquals(409, again.statusCode());
-        assertEquals("BucketAlreadyOwnedByYou", errorCode(again));
+        assertEquals(200, again.statusCode());
         HttpResponse<byte[]> other = send(server, http, "PUT", "/" + b, new byte[0], AK2, SK2, Instant.now());
         assertEquals("BucketAlreadyExists", errorCode(other));
         HttpResponse<byte[]> foreign = send(server, http, "GET", "/" + b, new byte[0], AK2, SK2, Instant.now());
@@ -172,7 +173,9 @@ class GatewayEndToEndTest {
         assertEquals(200, send("PUT", "/" + b, empty).statusCode());
         HttpResponse<byte[]> acl = send("GET", "/" + b + "?acl", new byte[0]);
         assertTrue(text(acl).contains("<Permission>FULL_CONTROL</Permission>"), text(acl));
-        assertEquals(501, send("PUT", "/" + b + "?acl", new byte[0]).statusCode());
+        HttpResponse<byte[]> noAcl = send("PUT", "/" + b + "?acl", new byte[0]);
+        assertEquals(400, noAcl.statusCode());
+        assertEquals("MissingSecurityHeader", errorCode(noAcl));
     }
 
     @Test

@@ -66,8 +66,10 @@ class S3RouterTest {
         }
         assertEquals(S3ErrorCode.NOT_IMPLEMENTED,
                 assertThrows(S3Exception.class, () -> route("POST", "/bkt")).error());
-        assertEquals(S3ErrorCode.NOT_IMPLEMENTED,
-                assertThrows(S3Exception.class, () -> route("PUT", "/bkt?acl")).error());
+        assertEquals(S3Operation.PUT_BUCKET_ACL, route("PUT", "/bkt?acl"));
+        assertEquals(S3Operation.PUT_OBJECT_ACL, route("PUT", "/bkt/k?acl"));
+        assertEquals(S3Operation.PUT_BUCKET_OWNERSHIP_CONTROLS, route("PUT", "/bkt?ownershipControls"));
+        assertEquals(S3Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS, route("DELETE", "/bkt?ownershipControls"));
         assertEquals(S3Operation.GET_BUCKET_ACL, route("GET", "/bkt?acl"));
         assertEquals(S3Operation.GET_OBJECT_ACL, route("GET", "/bkt/k?acl"));
     }

@@ -107,7 +107,9 @@ public final class BucketPages {
             return list(req, user, showUsers, "You are not allowed to create buckets (s3:CreateBucket).");
         }
         try {
-            store.createBucket(name, user.accountId(), region);
+            // as CreateBucket without headers: AWS's default Object Ownership (ACLs disabled)
+            store.createBucket(name, user.accountId(), region,
+                    dev.dualkey.gateway.acl.BucketCreation.defaultConfig());
         } catch (StorageException e) {
             return list(req, user, showUsers, StorageMessages.of(e));
         }
@@ -176,7 +178,8 @@ public final class BucketPages {
         SafeHtml body = SafeHtml.concat(crumbs(bucket, prefix), bucketSummary(info), table, more, upload,
                 mfaPages.versioningForm(user, info, csrf),
                 LifecyclePanel.render(info, authorizer.allowed(user, "s3:GetLifecycleConfiguration",
-                        Authorizer.bucketArn(bucket)))); // lifecycle
+                        Authorizer.bucketArn(bucket))), // lifecycle
+                BucketAclPanel.render(info, authorizer.allowed(user, "s3:GetBucketAcl", Authorizer.bucketArn(bucket))));
         return renderer.page(error == null ? 200 : 400, user, Section.BUCKETS, showUsers, bucket, notice(req), error, body);
     }
 

@@ -16,7 +16,10 @@ import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.xml.VersioningConfiguration;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
+import dev.dualkey.gateway.acl.BucketCreation;
 import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.error.BucketAlreadyOwnedByYouException;
+import dev.dualkey.storage.model.BucketConfig;
 import dev.dualkey.storage.model.BucketInfo;
 import dev.dualkey.storage.model.MfaDeleteState;
 import dev.dualkey.storage.model.VersioningState;
@@ -25,25 +28,28 @@ import java.util.Objects;
 
 /**
  * Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation,
- * Get/PutBucketVersioning.
+ * Get/PutBucketVersioning. (Bucket ACLs and Object Ownership: {@code acl.AclOperations}.)
  */
 public final class BucketOperations {
     private final ObjectStore store;
     private final String region;
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
+    private final BucketCreation creation;
 
     /**
      * @param protect                 where versioning changes are made (MFA Delete's rule and code check inside
      *                                the bucket's atomic update)
      * @param mfaOverPlainHttpAllowed whether {@code x-amz-mfa} may come without TLS (decision D4)
+     * @param creation                the ACL and Object Ownership a new bucket starts with
      */
     public BucketOperations(ObjectStore store, String region, ProtectedOperations protect,
-                            boolean mfaOverPlainHttpAllowed) {
+                            boolean mfaOverPlainHttpAllowed, BucketCreation creation) {
         this.store = Objects.requireNonNull(store, "store");
         this.region = Objects.requireNonNull(region, "region");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
+        this.creation = Objects.requireNonNull(creation, "creation");
     }
 
     /** Registers this class's handlers. */
@@ -56,7 +62,6 @@ public final class BucketOperations {
         handlers.put(S3Operation.GET_BUCKET_VERSIONING,
                 r -> SmallBody.exchange(r, (q, b) -> getBucketVersioning(q)));
         handlers.put(S3Operation.PUT_BUCKET_VERSIONING, r -> SmallBody.exchange(r, this::putBucketVersioning));
-        handlers.put(S3Operation.GET_BUCKET_ACL, r -> SmallBody.exchange(r, (q, b) -> getBucketAcl(q)));
     }
 
     Reply listBuckets(S3Request req) {
@@ -97,7 +102,19 @@ public final class BucketOperations {
                 }
             }
         }
-        store.createBucket(req.bucket(), req.principal().accountId(), region);
+        String owner = req.principal().accountId();
+        BucketCreation.authorize(req);
+        BucketConfig initial = creation.initialConfig(req::header, owner);
+        try {
+            store.createBucket(req.bucket(), owner, region, initial);
+        } catch (BucketAlreadyOwnedByYouException e) {
+            // AWS: 409 BucketAlreadyOwnedByYou in every region but us-east-1, where, for legacy compatibility, a
+            // re-create by the owner answers 200 OK and resets the bucket's ACL.
+            if (!region.equals("us-east-1")) {
+                throw e;
+            }
+            store.updateBucket(req.bucket(), c -> creation.recreated(c, req::header, owner));
+        }
         return Reply.status(200).header("Location", "/" + req.bucket());
     }
 
@@ -120,14 +137,6 @@ public final class BucketOperations {
             w.text(constraint);
         }
         return S3Replies.xml(w);
-    }
-
-    /**
-     * GetBucketAcl, read-only: the owner has FULL_CONTROL (ACLs cannot be changed yet). SDK v1's
-     * {@code doesBucketExistV2} relies on this call.
-     */
-    Reply getBucketAcl(S3Request req) {
-        return S3Replies.xml(S3Replies.ownerOnlyAcl(store.headBucket(req.bucket()).ownerAccountId()));
     }
 
     Reply getBucketVersioning(S3Request req) {

@@ -5,6 +5,7 @@ package dev.dualkey.gateway.s3.error;
  * the constant name) together with its HTTP status and S3's default message.
  */
 public enum S3ErrorCode {
+    ACCESS_CONTROL_LIST_NOT_SUPPORTED("AccessControlListNotSupported", 400, "The bucket does not allow ACLs"),
     ACCESS_DENIED("AccessDenied", 403, "Access Denied"),
     /** A CORS preflight that no rule allows (S3's code for it, not AccessDenied). */
     ACCESS_FORBIDDEN("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed."),
@@ -36,6 +37,8 @@ public enum S3ErrorCode {
             "The AWS Access Key Id you provided does not exist in our records."),
     INVALID_ARGUMENT("InvalidArgument", 400, "Invalid Argument"),
     INVALID_BUCKET_NAME("InvalidBucketName", 400, "The specified bucket is not valid."),
+    INVALID_BUCKET_ACL_WITH_OBJECT_OWNERSHIP("InvalidBucketAclWithObjectOwnership", 400,
+            "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"),
     INVALID_DIGEST("InvalidDigest", 400, "The Content-MD5 you specified was invalid."),
     INVALID_ENCRYPTION_ALGORITHM("InvalidEncryptionAlgorithmError", 400,
             "The encryption request you specified is not valid. The valid value is AES256."),
@@ -55,6 +58,8 @@ public enum S3ErrorCode {
     MALFORMED_POLICY("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'"),
     MALFORMED_POST_REQUEST("MalformedPOSTRequest", 400,
             "The body of your POST request is not well-formed multipart/form-data."),
+    MALFORMED_ACL_ERROR("MalformedACLError", 400,
+            "The XML you provided was not well-formed or did not validate against our published schema"),
     MALFORMED_XML("MalformedXML", 400,
             "The XML you provided was not well-formed or did not validate against our published schema"),
     MAX_POST_PRE_DATA_LENGTH_EXCEEDED("MaxPostPreDataLengthExceeded", 400,
@@ -64,6 +69,7 @@ public enum S3ErrorCode {
     METHOD_NOT_ALLOWED("MethodNotAllowed", 405, "The specified method is not allowed against this resource."),
     MISSING_CONTENT_LENGTH("MissingContentLength", 411, "You must provide the Content-Length HTTP header."),
     MISSING_REQUEST_BODY("MissingRequestBodyError", 400, "Request Body is empty"),
+    MISSING_SECURITY_HEADER("MissingSecurityHeader", 400, "Your request was missing a required header"),
     NO_SUCH_BUCKET("NoSuchBucket", 404, "The specified bucket does not exist"),
     NO_SUCH_BUCKET_POLICY("NoSuchBucketPolicy", 404, "The bucket policy does not exist"),
     NO_SUCH_PUBLIC_ACCESS_BLOCK_CONFIGURATION("NoSuchPublicAccessBlockConfiguration", 404,
@@ -77,6 +83,8 @@ public enum S3ErrorCode {
     NO_SUCH_VERSION("NoSuchVersion", 404,
             "The specified version does not exist."),
     NOT_IMPLEMENTED("NotImplemented", 501, "A header you provided implies functionality that is not implemented"),
+    OWNERSHIP_CONTROLS_NOT_FOUND("OwnershipControlsNotFoundError", 404,
+            "The bucket ownership controls were not found"),
     PRECONDITION_FAILED("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold"),
     REQUEST_TIME_TOO_SKEWED("RequestTimeTooSkewed", 403,
             "The difference between the request time and the current time is too large."),
@@ -87,6 +95,7 @@ public enum S3ErrorCode {
             "The request signature we calculated does not match the signature you provided."
                     + " Check your key and signing method."),
     SLOW_DOWN("SlowDown", 503, "Please reduce your request rate."),
+    UNEXPECTED_CONTENT("UnexpectedContent", 400, "This request does not support content"),
     X_AMZ_CONTENT_SHA256_MISMATCH("XAmzContentSHA256Mismatch", 400,
             "The provided 'x-amz-content-sha256' header does not match what was computed.");
 

@@ -1,8 +1,9 @@
 package dev.dualkey.gateway.s3.multipart;
 
+import dev.dualkey.gateway.acl.CanonicalIds;
+import dev.dualkey.gateway.acl.WriteAcl;
 import dev.dualkey.gateway.http.Exchange;
 import dev.dualkey.gateway.http.Reply;
-import dev.dualkey.gateway.identity.CanonicalIds;
 import dev.dualkey.gateway.protect.ProtectedOperations;
 import dev.dualkey.gateway.protect.ProtectedRequest;
 import dev.dualkey.gateway.s3.CopySource;
@@ -47,16 +48,20 @@ public final class MultipartOperations {
     private final ObjectStore store;
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
+    private final CanonicalIds ids;
 
     /**
      * @param protect                 publishes CompleteMultipartUpload (D9: replacing a Suspended bucket's null
      *                                version under MFA Delete needs a code, decided atomically with the publish)
      * @param mfaOverPlainHttpAllowed whether {@code x-amz-mfa} may come without TLS (decision D4)
+     * @param ids                     canonical user ids, for the ACL an upload may carry ({@link WriteAcl})
      */
-    public MultipartOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed) {
+    public MultipartOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed,
+                               CanonicalIds ids) {
         this.store = Objects.requireNonNull(store, "store");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
+        this.ids = Objects.requireNonNull(ids, "ids");
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -71,10 +76,12 @@ public final class MultipartOperations {
 
     Reply create(S3Request req) {
         ServerSideEncryption.checkWrite(req);
-        WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
+        // Owner and ACL are decided now and kept by the upload: the completed object carries them.
+        WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
+        WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(),
-                ServerSideEncryption.markWrite(ObjectHeaders.metadata(req), store), options);
+                ServerSideEncryption.markWrite(acl.applyTo(ObjectHeaders.metadata(req)), store), options);
         Reply reply = S3Replies.xml(XmlWriter.s3("InitiateMultipartUploadResult")
                 .element("Bucket", req.bucket()).element("Key", req.key()).element("UploadId", up.uploadId()));
         if (up.checksumAlgorithm() != null) {
@@ -267,7 +274,7 @@ public final class MultipartOperations {
     }
 
     private static void owner(XmlWriter w, String element, String account) {
-        w.start(element).element("ID", CanonicalIds.of(account)).element("DisplayName", account).end();
+        w.start(element).element("ID", dev.dualkey.gateway.identity.CanonicalIds.of(account)).element("DisplayName", account).end();
     }
 
     Reply listUploads(S3Request req) {

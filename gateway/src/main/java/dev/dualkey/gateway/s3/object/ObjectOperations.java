@@ -1,5 +1,8 @@
 package dev.dualkey.gateway.s3.object;
 
+import dev.dualkey.gateway.acl.CanonicalIds;
+import dev.dualkey.gateway.acl.ResourceAcls;
+import dev.dualkey.gateway.acl.WriteAcl;
 import dev.dualkey.gateway.authz.ActionTable;
 import dev.dualkey.gateway.http.Exchange;
 import dev.dualkey.gateway.http.Reply;
@@ -53,12 +56,18 @@ public final class ObjectOperations {
 
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
+    private final CanonicalIds ids;
 
-    /** @param protect where every change MFA Delete guards is made (the rule and the code check inside the store) */
-    public ObjectOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed) {
+    /**
+     * @param protect where every change MFA Delete guards is made (the rule and the code check inside the store)
+     * @param ids     canonical user ids, for the ACLs a write may carry ({@link WriteAcl})
+     */
+    public ObjectOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed,
+                            CanonicalIds ids) {
         this.store = Objects.requireNonNull(store, "store");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
+        this.ids = Objects.requireNonNull(ids, "ids");
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -67,8 +76,6 @@ public final class ObjectOperations {
         handlers.put(S3Operation.HEAD_OBJECT, r -> SmallBody.exchange(r, (q, b) -> getObject(q, false)));
         handlers.put(S3Operation.COPY_OBJECT, r -> SmallBody.exchange(r, (q, b) -> copyObject(q)));
         handlers.put(S3Operation.DELETE_OBJECT, r -> SmallBody.exchange(r, (q, b) -> deleteObject(q)));
-        handlers.put(S3Operation.GET_OBJECT_ACL, r -> SmallBody.exchange(r, (q, b) -> S3Replies.xml(
-                S3Replies.ownerOnlyAcl(store.headObject(q.bucket(), q.key(), q.versionId()).ownerAccountId()))));
         handlers.put(S3Operation.DELETE_OBJECTS, r -> {
             requireIntegrityHeader(r);
             return SmallBody.exchange(r, this::deleteObjects);
@@ -81,8 +88,10 @@ public final class ObjectOperations {
         long length = UploadExchange.declaredLength(req);
         dev.dualkey.gateway.s3.sse.CustomerKey customerKey =
                 ServerSideEncryption.checkPut(req, mfaOverPlainHttpAllowed);
+        // Owner and ACL of the new version: the request's ACL headers under the bucket's Object Ownership.
+        WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
         WriteOptions options = WriteOptions.defaults()
-                .withOwner(req.principal().accountId())
+                .withOwner(acl.ownerAccountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         String ifNoneMatch = req.header("If-None-Match");
         if (ifNoneMatch != null) {
@@ -100,10 +109,11 @@ public final class ObjectOperations {
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         var overwrite = S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa);
+        var metadata = acl.applyTo(ObjectHeaders.metadata(req));
         ObjectWriter writer = customerKey == null
                 ? store.newObjectWriter(req.bucket(), req.key(),
-                        ServerSideEncryption.markWrite(ObjectHeaders.metadata(req), store), options, overwrite)
-                : store.newObjectWriter(req.bucket(), req.key(), customerKey.mark(ObjectHeaders.metadata(req)),
+                        ServerSideEncryption.markWrite(metadata, store), options, overwrite)
+                : store.newObjectWriter(req.bucket(), req.key(), customerKey.mark(metadata),
                         options, overwrite, customerKey.wrapper()); // SSE-C: the key is never stored
         return new UploadExchange<>(req, writer, expectations, v -> {
             Reply reply = Reply.status(200).header("ETag", v.quotedEtag());
@@ -267,13 +277,20 @@ public final class ObjectOperations {
         if (!replace && req.header("x-amz-storage-class") != null) {
             meta = source.metadata().toBuilder().storageClass(req.header("x-amz-storage-class")).build();
         }
+        // The copy's owner and ACL come from this request (the source's ACL is never copied, as S3).
+        WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
+        if (meta != null) {
+            meta = acl.applyTo(meta);
+        } else if (acl.storedAcl() != null || source.metadata().attribute(ResourceAcls.KEY) != null) {
+            meta = acl.applyTo(source.metadata());
+        }
         // the copy is written (and encrypted) now: its SSE attribute says so, whatever the source's said
         if (meta != null) {
             meta = ServerSideEncryption.markWrite(meta, store);
         } else if (ServerSideEncryption.markWrite(source.metadata(), store) != source.metadata()) {
             meta = ServerSideEncryption.markWrite(source.metadata(), store);
         }
-        WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
+        WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         CopyResult result;
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);

@@ -26,6 +26,8 @@ public final class XmlElement {
     private final String name;
     private final StringBuilder text = new StringBuilder();
     private final List<XmlElement> children = new ArrayList<>();
+    /** Attributes by local name (namespace dropped, as for elements): ACL grantees carry {@code xsi:type}. */
+    private final java.util.Map<String, String> attributes = new java.util.HashMap<>();
 
     private XmlElement(String name) {
         this.name = name;
@@ -61,6 +63,9 @@ public final class XmlElement {
                             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
                         }
                         XmlElement e = new XmlElement(r.getLocalName());
+                        for (int i = 0; i < r.getAttributeCount(); i++) {
+                            e.attributes.put(r.getAttributeLocalName(i), r.getAttributeValue(i));
+                        }
                         if (stack.isEmpty()) {
                             root = e;
                         } else {
@@ -123,6 +128,11 @@ public final class XmlElement {
 
     public Optional<XmlElement> child(String childName) {
         return children.stream().filter(c -> c.name.equals(childName)).findFirst();
+    }
+
+    /** The attribute with this local name (any namespace), if present. */
+    public Optional<String> attribute(String localName) {
+        return Optional.ofNullable(attributes.get(localName));
     }
 
     /** Text of the first child with this name, if any. */

@@ -161,6 +161,22 @@ class ConsoleRouterTest {
     }
 
     @Test
+    void bucketPageShowsOwnershipAndAclGrants() {
+        router.handle(post("/buckets", withCsrf(Map.of("name", "shown")), "http://127.0.0.1:9001"));
+        String enforced = router.handle(get("/buckets/shown", "", true)).bodyText();
+        assertTrue(enforced.contains("Object Ownership: <strong>BucketOwnerEnforced (ACLs disabled)</strong>"),
+                enforced);
+        String owner = new dev.dualkey.gateway.acl.DerivedCanonicalIds(List::of).canonicalId(account);
+        assertTrue(enforced.contains("Bucket owner <code>" + owner + "</code>"), enforced);
+        store.createBucket("public", account, "us-east-1");
+        store.updateBucket("public", c -> c.withSubresource("acl", dev.dualkey.gateway.acl.CannedAcl.PUBLIC_READ
+                .toAcl(owner, owner, true).encode()));
+        String html = router.handle(get("/buckets/public", "", true)).bodyText();
+        assertTrue(html.contains("not set (ACLs enabled"), html);
+        assertTrue(html.contains("Everyone (public, AllUsers)</td><td><code>READ</code>"), html);
+    }
+
+    @Test
     void objectKeysAndNoticesAreEscaped() {
         store.createBucket("xss", account, "us-east-1");
         put("xss", "<img src=x onerror=alert(1)>.txt", "hi");
