@@ -59,7 +59,9 @@ public interface ObjectStore extends AutoCloseable {
     /**
      * Atomically replaces the bucket configuration by {@code change.apply(current)}; concurrent updates are
      * serialized, none is lost. {@code change} may throw a StorageException to refuse (nothing changes).
-     * Versioning can never return to UNVERSIONED once set (InvalidArgument).
+     * Versioning can never return to UNVERSIONED once set (InvalidArgument). Object Lock can never be disabled
+     * (InvalidArgument), and a bucket with Object Lock always has versioning Enabled (InvalidBucketState, both when
+     * suspending it and when enabling the lock on a bucket that is not Enabled).
      */
     BucketInfo updateBucket(String name, UnaryOperator<BucketConfig> change);
 

@@ -1156,6 +1156,23 @@ public abstract class ObjectStoreContractTest {
         }
 
         @Test
+        void aLockBucketKeepsVersioningEnabled() {
+            String b = lockBucket();
+            dev.dualkey.storage.error.InvalidBucketStateException e = assertThrows(
+                    dev.dualkey.storage.error.InvalidBucketStateException.class,
+                    () -> store.updateBucket(b, c -> c.withVersioning(VersioningState.SUSPENDED)));
+            assertTrue(e.getMessage().startsWith("An Object Lock configuration is present"));
+            assertEquals(VersioningState.ENABLED, store.headBucket(b).versioning());
+            assertThrows(InvalidArgumentException.class, () -> store.updateBucket(b,
+                    c -> c.withObjectLockEnabled(false)));
+            String suspended = bucket(VersioningState.SUSPENDED);
+            assertThrows(dev.dualkey.storage.error.InvalidBucketStateException.class,
+                    () -> store.updateBucket(suspended, c -> c.withObjectLockEnabled(true)));
+            String enabled = bucket(VersioningState.ENABLED);
+            assertTrue(store.updateBucket(enabled, c -> c.withObjectLockEnabled(true)).config().objectLockEnabled());
+        }
+
+        @Test
         void expiredRetentionProtectsNothing() {
             String b = lockBucket();
             ObjectVersion v = putLocked(b, "k", "COMPLIANCE", java.time.Duration.ofMinutes(1), false);

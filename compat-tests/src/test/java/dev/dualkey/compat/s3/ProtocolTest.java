@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.s3.AmazonS3;
-import com.amazonaws.services.s3.model.BucketTaggingConfiguration;
-import com.amazonaws.services.s3.model.TagSet;
 import dev.dualkey.compat.AccessKey;
 import dev.dualkey.compat.AwsCli;
 import dev.dualkey.compat.Bytes;
@@ -40,8 +38,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLifecycleConfiguration;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
-import software.amazon.awssdk.services.s3.model.Tag;
-import software.amazon.awssdk.services.s3.model.Tagging;
 
 /**
  * HTTP-level behaviour S3 clients depend on, checked on raw sockets where a client library would hide it:
@@ -330,9 +326,8 @@ class ProtocolTest {
                 .filter(f -> f.prefix("")).expiration(e -> e.days(1)).build();
         assertS3Error(501, "NotImplemented", () -> s3.putBucketLifecycleConfiguration(b -> b.bucket(bucket)
                 .lifecycleConfiguration(BucketLifecycleConfiguration.builder().rules(rule).build())));
-        assertS3Error(501, "NotImplemented", () -> s3.putObjectTagging(b -> b.bucket(bucket).key("k")
-                .tagging(Tagging.builder().tagSet(Tag.builder().key("a").value("b").build()).build())));
-        assertS3Error(501, "NotImplemented", () -> s3.getObjectTagging(b -> b.bucket(bucket).key("k")));
+        assertS3Error(501, "NotImplemented", () -> s3.getBucketWebsite(b -> b.bucket(bucket)));
+        assertS3Error(501, "NotImplemented", () -> s3.getBucketReplication(b -> b.bucket(bucket)));
         assertS3Error(501, "NotImplemented", () -> s3.getBucketPolicy(b -> b.bucket(bucket)));
         assertS3Error(501, "NotImplemented", () -> s3.getBucketCors(b -> b.bucket(bucket)));
         // The refused calls changed nothing, and the connection pool keeps working.
@@ -345,8 +340,7 @@ class ProtocolTest {
         String bucket = buckets.create();
         AmazonS3 v1 = Clients.v1(gateway);
         try {
-            assertV1Error(501, "NotImplemented", () -> v1.setBucketTaggingConfiguration(bucket,
-                    new BucketTaggingConfiguration(List.of(new TagSet(Map.of("a", "b"))))));
+            assertV1Error(501, "NotImplemented", () -> v1.getBucketWebsiteConfiguration(bucket));
             assertV1Error(501, "NotImplemented", () -> v1.getBucketPolicy(bucket).getPolicyText());
         } finally {
             v1.shutdown();
@@ -358,8 +352,7 @@ class ProtocolTest {
     void unsupportedOperationIsNotImplementedThroughCli(TestBuckets buckets, @TempDir Path dir) {
         AwsCli aws = AwsCli.require(gateway, dir);
         String bucket = buckets.create();
-        AwsCli.Result result = aws.run("s3api", "put-bucket-tagging", "--bucket", bucket,
-                "--tagging", "TagSet=[{Key=a,Value=b}]");
+        AwsCli.Result result = aws.run("s3api", "get-bucket-website", "--bucket", bucket);
         assertNotEquals(0, result.exitCode());
         assertTrue(result.stderr().contains("NotImplemented"), result::stderr);
     }

@@ -30,7 +30,19 @@ public enum S3Operation {
     COMPLETE_MULTIPART_UPLOAD("CompleteMultipartUpload", Body.LARGE_XML),
     ABORT_MULTIPART_UPLOAD("AbortMultipartUpload", Body.NONE),
     LIST_PARTS("ListParts", Body.NONE),
-    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE);
+    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE),
+    PUT_OBJECT_LOCK_CONFIGURATION("PutObjectLockConfiguration", Body.XML),
+    GET_OBJECT_LOCK_CONFIGURATION("GetObjectLockConfiguration", Body.NONE),
+    PUT_OBJECT_RETENTION("PutObjectRetention", Body.XML),
+    GET_OBJECT_RETENTION("GetObjectRetention", Body.NONE),
+    PUT_OBJECT_LEGAL_HOLD("PutObjectLegalHold", Body.XML),
+    GET_OBJECT_LEGAL_HOLD("GetObjectLegalHold", Body.NONE),
+    PUT_OBJECT_TAGGING("PutObjectTagging", Body.XML),
+    GET_OBJECT_TAGGING("GetObjectTagging", Body.NONE),
+    DELETE_OBJECT_TAGGING("DeleteObjectTagging", Body.NONE),
+    PUT_BUCKET_TAGGING("PutBucketTagging", Body.XML),
+    GET_BUCKET_TAGGING("GetBucketTagging", Body.NONE),
+    DELETE_BUCKET_TAGGING("DeleteBucketTagging", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

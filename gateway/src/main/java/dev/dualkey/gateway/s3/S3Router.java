@@ -13,11 +13,11 @@ import java.util.Set;
 public final class S3Router {
     /** Bucket sub-resources that exist in S3 but are not implemented here. */
     private static final Set<String> UNSUPPORTED_BUCKET = Set.of("policy", "policyStatus", "cors",
-            "lifecycle", "tagging", "website", "logging", "notification", "replication", "encryption",
-            "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
+            "lifecycle", "website", "logging", "notification", "replication", "encryption",
+            "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
             "metrics", "inventory", "intelligent-tiering", "metadataTable", "session");
     /** Object sub-resources that exist in S3 but are not implemented here. */
-    private static final Set<String> UNSUPPORTED_OBJECT = Set.of("tagging", "retention", "legal-hold",
+    private static final Set<String> UNSUPPORTED_OBJECT = Set.of(
             "torrent", "attributes", "restore", "select", "renameObject");
 
     private S3Router() {
@@ -42,6 +42,10 @@ public final class S3Router {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("bucket sub-resource ?" + sub);
             }
+        }
+        S3Operation lockOrTagging = dev.dualkey.gateway.s3.lock.LockRoutes.bucket(head, method);
+        if (lockOrTagging != null) {
+            return lockOrTagging;
         }
         if (head.hasQueryParam("acl")) {
             // Read-only ACLs: the owner always has FULL_CONTROL; changing ACLs is not implemented.
@@ -96,6 +100,10 @@ public final class S3Router {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("object sub-resource ?" + sub);
             }
+        }
+        S3Operation lockOrTagging = dev.dualkey.gateway.s3.lock.LockRoutes.object(head, method);
+        if (lockOrTagging != null) {
+            return lockOrTagging;
         }
         if (head.hasQueryParam("acl")) {
             if (method.equals("GET")) {

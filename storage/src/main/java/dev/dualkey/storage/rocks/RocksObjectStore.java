@@ -256,6 +256,9 @@ public final class RocksObjectStore implements ObjectStore {
                 }
                 throw new BucketAlreadyExistsException("The requested bucket name is not available: " + name);
             }
+            if (initial.objectLockEnabled() && initial.versioning() != VersioningState.ENABLED) {
+                throw new InvalidArgumentException("an Object Lock bucket is created with versioning Enabled");
+            }
             BucketRecord r = new BucketRecord(name, ownerAccountId, now(), region, initial);
             buckets.put(name, r);
             return info(r);
@@ -305,6 +308,14 @@ public final class RocksObjectStore implements ObjectStore {
             }
             if (r.config().objectLockEnabled() && !next.objectLockEnabled()) {
                 throw new InvalidArgumentException("Object Lock cannot be disabled once enabled");
+            }
+            if (next.objectLockEnabled() && next.versioning() != VersioningState.ENABLED) {
+                // Object Lock needs versioning Enabled and keeps it so: a lock bucket never has a write that
+                // replaces a version (AWS's wording for both directions).
+                throw new dev.dualkey.storage.error.InvalidBucketStateException(r.config().objectLockEnabled()
+                        ? "An Object Lock configuration is present on this bucket, so the versioning state cannot be"
+                        + " changed."
+                        : "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
             }
             BucketRecord updated = new BucketRecord(r.name(), r.owner(), r.created(), r.region(), next);
             buckets.put(name, updated);

@@ -96,7 +96,9 @@ public final class BucketOperations {
                 }
             }
         }
-        store.createBucket(req.bucket(), req.principal().accountId(), region);
+        // x-amz-bucket-object-lock-enabled: true starts the bucket with versioning Enabled and Object Lock on
+        store.createBucket(req.bucket(), req.principal().accountId(), region,
+                dev.dualkey.gateway.s3.lock.ObjectLockBuckets.initialConfig(req));
         return Reply.status(200).header("Location", "/" + req.bucket());
     }
 

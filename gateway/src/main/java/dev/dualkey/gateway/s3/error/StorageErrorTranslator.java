@@ -89,6 +89,9 @@ public final class StorageErrorTranslator {
             // the version (ceph s3-tests and LocalStack's snapshots recorded against AWS).
             return new S3Exception(S3ErrorCode.ACCESS_DENIED, OBJECT_LOCKED_MESSAGE);
         }
+        if (e instanceof dev.dualkey.storage.error.InvalidBucketStateException) {
+            return new S3Exception(S3ErrorCode.INVALID_BUCKET_STATE, e.getMessage()); // storage words it as S3
+        }
         if (e instanceof KeyTooLongException) {
             return new S3Exception(S3ErrorCode.KEY_TOO_LONG);
         }

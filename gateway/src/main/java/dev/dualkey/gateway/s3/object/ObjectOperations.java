@@ -18,6 +18,9 @@ import dev.dualkey.gateway.s3.UploadExchange;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.lock.GovernanceBypass;
+import dev.dualkey.gateway.s3.lock.VersionAttributes;
+import dev.dualkey.storage.retention.RetentionBypass;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectReader;
@@ -53,11 +56,21 @@ public final class ObjectOperations {
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
 
+    /** The time a new version's default retention starts from, and lock dates are checked against. */
+    private final java.time.Clock clock;
+
     /** @param protect where every change MFA Delete guards is made (the rule and the code check inside the store) */
     public ObjectOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed) {
+        this(store, protect, mfaOverPlainHttpAllowed, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock the time Object Lock's default retention starts from */
+    public ObjectOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed,
+                            java.time.Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -96,7 +109,8 @@ public final class ObjectOperations {
         var expectations = ObjectHeaders.expectations(req, length);
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
-        ObjectWriter writer = store.newObjectWriter(req.bucket(), req.key(), ObjectHeaders.metadata(req), options,
+        ObjectMetadata metadata = VersionAttributes.forNewObject(req, store, clock, ObjectHeaders.metadata(req), true);
+        ObjectWriter writer = store.newObjectWriter(req.bucket(), req.key(), metadata, options,
                 S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa));
         return new UploadExchange<>(req, writer, expectations, v -> {
             Reply reply = Reply.status(200).header("ETag", v.quotedEtag());
@@ -175,6 +189,7 @@ public final class ObjectOperations {
             Reply reply = Reply.status(partial ? 206 : 200);
             ObjectHeaders.versionHeaders(reply, v,
                     !partial && "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode")));
+            VersionAttributes.addReadHeaders(reply, v, req); // Object Lock headers, x-amz-tagging-count
             if (partial) {
                 reply.header("Content-Range", "bytes " + offset + "-" + (offset + length - 1) + "/" + size);
             }
@@ -238,6 +253,7 @@ public final class ObjectOperations {
         if (!replace && req.header("x-amz-storage-class") != null) {
             meta = source.metadata().toBuilder().storageClass(req.header("x-amz-storage-class")).build();
         }
+        meta = VersionAttributes.forCopy(req, store, clock, meta, source); // never the source's lock; tag directive
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         CopyResult result;
@@ -269,8 +285,9 @@ public final class ObjectOperations {
         // MFA Delete: after authentication and authorization, whatever allowed the request, decided and checked
         // atomically with the delete (the code's outcome shares the delete's fsync).
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
-        DeleteOutcome out = S3Refusals.orThrow(protect.deleteObject(mfa, req.bucket(), req.key(), req.versionId()),
-                mfa);
+        RetentionBypass bypass = GovernanceBypass.of(req, store.headBucket(req.bucket()), req.key());
+        DeleteOutcome out = S3Refusals.orThrow(protect.deleteObject(mfa, req.bucket(), req.key(), req.versionId(),
+                bypass), mfa);
         Reply reply = S3Replies.noContent();
         if (out.deleteMarker()) {
             reply.header("x-amz-delete-marker", "true");
@@ -343,6 +360,8 @@ public final class ObjectOperations {
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         boolean codeAccepted = !allowedVersionIds.isEmpty()
                 && S3Refusals.orThrow(protect.checkDeleteObjects(mfa, req.bucket(), allowedVersionIds), mfa);
+        dev.dualkey.storage.model.BucketInfo bucketInfo = store.headBucket(req.bucket());
+        GovernanceBypass.of(req, bucketInfo, ""); // the header on a bucket without Object Lock fails the request
         XmlWriter w = XmlWriter.s3("DeleteResult");
         for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
@@ -354,8 +373,8 @@ public final class ObjectOperations {
                 continue;
             }
             try {
-                DeleteOutcome out = S3Refusals.orThrow(
-                        protect.deleteObjectsEntry(mfa, req.bucket(), key, versionId, codeAccepted), mfa);
+                DeleteOutcome out = S3Refusals.orThrow(protect.deleteObjectsEntry(mfa, req.bucket(), key, versionId,
+                        codeAccepted, GovernanceBypass.of(req, bucketInfo, key)), mfa);
                 if (quiet) {
                     continue;
                 }
