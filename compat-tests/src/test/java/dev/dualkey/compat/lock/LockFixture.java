@@ -27,7 +27,12 @@ public final class LockFixture implements AutoCloseable {
     private MfaDevice rootDevice;
 
     public LockFixture() {
-        server = MfaDeleteServer.loopback(storeClock);
+        this(false);
+    }
+
+    /** @param withConsole also run the web console (over the same store, on the same clock) */
+    public LockFixture(boolean withConsole) {
+        server = withConsole ? MfaDeleteServer.loopbackWithConsole(storeClock) : MfaDeleteServer.loopback(storeClock);
         gw = server.endpoint();
         rootIam = Iam.client(gw, gw.root());
         root = Clients.v2(gw);
@@ -78,6 +83,15 @@ public final class LockFixture implements AutoCloseable {
         rootIam.putUserPolicy(b -> b.userName(name).policyName("p").policyDocument(policyJson));
         CreateAccessKeyResponse key = rootIam.createAccessKey(b -> b.userName(name));
         return new AccessKey(key.accessKey().accessKeyId(), key.accessKey().secretAccessKey());
+    }
+
+    /** {@link #user} that may also sign in to the console with {@code password}; returns its name. */
+    public String consoleUser(String policyJson, String password) {
+        String name = name("c");
+        rootIam.createUser(b -> b.userName(name));
+        rootIam.putUserPolicy(b -> b.userName(name).policyName("p").policyDocument(policyJson));
+        rootIam.createLoginProfile(b -> b.userName(name).password(password));
+        return name;
     }
 
     /** The policy "s3:* on everything" that a stolen administrator key would carry. */

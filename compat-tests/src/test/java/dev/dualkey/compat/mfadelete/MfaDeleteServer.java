@@ -88,6 +88,11 @@ public final class MfaDeleteServer implements AutoCloseable {
         return start(InetAddress.getLoopbackAddress(), false, false, true);
     }
 
+    /** {@link #loopbackWithConsole()} whose object store runs on {@code storeClock}. */
+    public static MfaDeleteServer loopbackWithConsole(Clock storeClock) {
+        return start(InetAddress.getLoopbackAddress(), false, false, true, storeClock);
+    }
+
     /** The console's base URL, e.g. {@code http://127.0.0.1:PORT}; only for {@link #loopbackWithConsole()}. */
     public URI consoleUrl() {
         if (console == null) {
