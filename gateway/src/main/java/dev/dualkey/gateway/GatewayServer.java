@@ -366,10 +366,10 @@ public final class GatewayServer implements AutoCloseable {
                 boolean plainHttpMfa = mfaOverPlainHttpAllowed || s3Address.getAddress().isLoopbackAddress();
                 Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
                 new BucketOperations(store, region, protect, plainHttpMfa).register(handlers);
-                new ObjectOperations(store, protect, plainHttpMfa, clock).register(handlers);
+                new ObjectOperations(store, protect, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
-                new MultipartOperations(store, protect, plainHttpMfa, clock).register(handlers);
-                new dev.dualkey.gateway.s3.lock.ObjectLockOperations(store, protect, plainHttpMfa, clock)
+                new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
+                new dev.dualkey.gateway.s3.lock.ObjectLockOperations(store, protect, plainHttpMfa)
                         .register(handlers); // Object Lock: configuration, retention, legal hold
                 new dev.dualkey.gateway.s3.tagging.TaggingOperations(store).register(handlers); // object/bucket tags
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop

@@ -233,6 +233,13 @@ public interface ObjectStore extends AutoCloseable {
     ListUploadsPage listMultipartUploads(String bucket, String prefix, String delimiter, String keyMarker,
                                          String uploadIdMarker, int maxUploads);
 
+    /**
+     * The clock this store judges Object Lock by (retention in force or expired). The gateway takes "now" from it
+     * too, for a new version's default retention and for "the retain until date must be in the future", so that one
+     * clock decides every lock question.
+     */
+    java.time.Clock clock();
+
     /** Releases resources; open readers stay readable until closed. */
     @Override
     void close();

@@ -11,7 +11,6 @@ import dev.dualkey.compat.lock.LockFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -31,13 +30,9 @@ class ObjectLockAttackTest {
 
     @BeforeAll
     static void start() {
-        fx = new LockFixture();
+        fx = LockFixture.shared();
     }
 
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
 
     @Test
     void aStolenAdminKeyCannotDestroyOrWeakenALockedVersion() {

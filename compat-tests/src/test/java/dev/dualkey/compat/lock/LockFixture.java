@@ -30,6 +30,22 @@ public final class LockFixture implements AutoCloseable {
         this(false);
     }
 
+    private static LockFixture shared;
+
+    /**
+     * One server for every Object Lock test class that needs no console (test classes run one after another in one
+     * JVM; starting a server with its identity store costs seconds). Tests compute dates from {@link #storeClock},
+     * which only moves forward, and use fresh buckets, so they do not disturb each other. Closed at JVM exit.
+     */
+    public static synchronized LockFixture shared() {
+        if (shared == null) {
+            LockFixture f = new LockFixture(false);
+            Runtime.getRuntime().addShutdownHook(new Thread(f::close, "lock-fixture-close"));
+            shared = f;
+        }
+        return shared;
+    }
+
     /** @param withConsole also run the web console (over the same store, on the same clock) */
     public LockFixture(boolean withConsole) {
         server = withConsole ? MfaDeleteServer.loopbackWithConsole(storeClock) : MfaDeleteServer.loopback(storeClock);

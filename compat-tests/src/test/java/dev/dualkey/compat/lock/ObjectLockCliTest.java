@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,13 +23,9 @@ class ObjectLockCliTest {
 
     @BeforeAll
     static void start() {
-        fx = new LockFixture();
+        fx = LockFixture.shared();
     }
 
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
 
     private static String inDays(int days) {
         return fx.storeClock.instant().plus(Duration.ofDays(days)).truncatedTo(ChronoUnit.SECONDS).toString();

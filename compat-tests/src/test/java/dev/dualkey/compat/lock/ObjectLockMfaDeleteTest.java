@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -34,14 +33,10 @@ class ObjectLockMfaDeleteTest {
 
     @BeforeAll
     static void start() {
-        fx = new LockFixture();
+        fx = LockFixture.shared();
         s3 = fx.root;
     }
 
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
 
     private static Instant inDays(int days) {
         return fx.storeClock.instant().plus(Duration.ofDays(days)).truncatedTo(ChronoUnit.SECONDS);

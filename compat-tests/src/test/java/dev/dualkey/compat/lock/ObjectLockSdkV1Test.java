@@ -46,14 +46,13 @@ class ObjectLockSdkV1Test {
 
     @BeforeAll
     static void start() {
-        fx = new LockFixture();
+        fx = LockFixture.shared();
         v1 = Clients.v1(fx.gw);
     }
 
     @AfterAll
     static void stop() {
         v1.shutdown();
-        fx.close();
     }
 
     private static Date inDays(int days) {

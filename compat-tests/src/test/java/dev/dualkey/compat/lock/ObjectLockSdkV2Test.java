@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -40,14 +39,10 @@ class ObjectLockSdkV2Test {
 
     @BeforeAll
     static void start() {
-        fx = new LockFixture();
+        fx = LockFixture.shared();
         s3 = fx.root;
     }
 
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
 
     private static Instant inDays(int days) {
         return fx.storeClock.instant().plus(Duration.ofDays(days)).truncatedTo(ChronoUnit.SECONDS);
@@ -237,13 +232,13 @@ class ObjectLockSdkV2Test {
         String b = fx.lockBucket();
         s3.putObjectLockConfiguration(r -> r.bucket(b).objectLockConfiguration(c -> c.objectLockEnabled("Enabled")
                 .rule(rule -> rule.defaultRetention(d -> d.mode(ObjectLockRetentionMode.COMPLIANCE).days(1)))));
-        Instant before = Instant.now();
+        Instant before = fx.storeClock.instant();
         String v = fx.put(b, "d", "default");
         HeadObjectResponse h = s3.headObject(r -> r.bucket(b).key("d").versionId(v));
         assertEquals(ObjectLockMode.COMPLIANCE, h.objectLockMode());
         Instant until = h.objectLockRetainUntilDate();
         assertTrue(!until.isBefore(before.plus(Duration.ofDays(1)).minusSeconds(5))
-                && !until.isAfter(Instant.now().plus(Duration.ofDays(1)).plusSeconds(5)), until::toString);
+                && !until.isAfter(fx.storeClock.instant().plus(Duration.ofDays(1)).plusSeconds(5)), until::toString);
         assertNull(h.objectLockLegalHoldStatus());
         assertS3Error(403, "AccessDenied", () -> s3.deleteObject(r -> r.bucket(b).key("d").versionId(v)));
         // explicit headers override the default

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -31,14 +30,10 @@ class TaggingSdkV2Test {
 
     @BeforeAll
     static void start() {
-        fx = new LockFixture();
+        fx = LockFixture.shared();
         s3 = fx.root;
     }
 
-    @AfterAll
-    static void stop() {
-        fx.close();
-    }
 
     private static Map<String, String> tags(String b, String k, String versionId) {
         return s3.getObjectTagging(r -> r.bucket(b).key(k).versionId(versionId)).tagSet().stream()

@@ -231,6 +231,11 @@ public final class RocksObjectStore implements ObjectStore {
         return locks;
     }
 
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }

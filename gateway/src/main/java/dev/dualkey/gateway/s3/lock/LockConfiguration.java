@@ -80,9 +80,25 @@ public record LockConfiguration(String mode, Integer days, Integer years) {
         }
     }
 
+    /** Parses of stored documents: every PutObject to a lock bucket reads its configuration (bounded, by content). */
+    private static final java.util.Map<String, LockConfiguration> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 1024;
+
     /** Reads the stored form back (null = no configuration stored). */
     public static LockConfiguration fromStored(String stored) {
-        return stored == null ? null : parse(stored.getBytes(StandardCharsets.UTF_8));
+        if (stored == null) {
+            return null;
+        }
+        LockConfiguration cached = PARSED.get(stored);
+        if (cached != null) {
+            return cached;
+        }
+        LockConfiguration parsed = parse(stored.getBytes(StandardCharsets.UTF_8));
+        if (PARSED.size() >= MAX_CACHED) {
+            PARSED.clear();
+        }
+        PARSED.put(stored, parsed);
+        return parsed;
     }
 
     /** Whether writes get a default retention. */

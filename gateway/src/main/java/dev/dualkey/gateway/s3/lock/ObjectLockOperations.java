@@ -17,7 +17,6 @@ import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.model.BucketInfo;
 import dev.dualkey.storage.model.ObjectVersion;
 import dev.dualkey.storage.retention.RetentionBypass;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -37,15 +36,12 @@ public final class ObjectLockOperations {
     private final ObjectStore store;
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
-    private final Clock clock;
 
-    /** @param clock the time a retain-until date must be after ("must be in the future") */
-    public ObjectLockOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed,
-                                Clock clock) {
+    /** A retain-until date must be after the store's clock ("must be in the future"): one clock judges the lock. */
+    public ObjectLockOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed) {
         this.store = Objects.requireNonNull(store, "store");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -114,7 +110,7 @@ public final class ObjectLockOperations {
             if (until == null) {
                 throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             }
-            if (!until.isAfter(clock.instant())) {
+            if (!until.isAfter(store.clock().instant())) {
                 throw LockHeaders.notInFuture(until);
             }
         }

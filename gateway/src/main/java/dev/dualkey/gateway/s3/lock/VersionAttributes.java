@@ -7,7 +7,6 @@ import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.model.BucketInfo;
 import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.ObjectVersion;
-import java.time.Clock;
 
 /**
  * What the object handlers ask of Object Lock and tagging, in one call each: the lock and tags of a new version
@@ -20,16 +19,17 @@ public final class VersionAttributes {
 
     /**
      * PutObject / CreateMultipartUpload: {@code x-amz-tagging}, then the lock headers or the bucket's default
-     * retention (from {@code clock}'s now; a multipart object's creation time is its upload's initiation, as its
-     * Last-Modified on S3). A PutObject that ends up locked must carry Content-MD5 or a checksum.
+     * retention from the store's clock (which judges the lock); a multipart object's retention starts at its upload's
+     * initiation, which is also its Last-Modified on S3. A PutObject that ends up locked must carry Content-MD5 or a
+     * checksum.
      *
      * @param putObject true for PutObject (the checksum rule), false for CreateMultipartUpload
      */
-    public static ObjectMetadata forNewObject(S3Request req, ObjectStore store, Clock clock, ObjectMetadata meta,
+    public static ObjectMetadata forNewObject(S3Request req, ObjectStore store, ObjectMetadata meta,
                                               boolean putObject) {
         ObjectMetadata tagged = TaggingOperations.applyTaggingHeader(req, meta);
         BucketInfo bucket = store.headBucket(req.bucket());
-        ObjectMetadata out = LockHeaders.applyToWrite(req, bucket, tagged, clock.instant());
+        ObjectMetadata out = LockHeaders.applyToWrite(req, bucket, tagged, store.clock().instant());
         if (putObject) {
             LockHeaders.requireChecksumForLockedPut(req, out);
         }
@@ -43,11 +43,11 @@ public final class VersionAttributes {
      *
      * @param replaced the request's metadata when {@code x-amz-metadata-directive: REPLACE}, else null
      */
-    public static ObjectMetadata forCopy(S3Request req, ObjectStore store, Clock clock, ObjectMetadata replaced,
+    public static ObjectMetadata forCopy(S3Request req, ObjectStore store, ObjectMetadata replaced,
                                          ObjectVersion source) {
         ObjectMetadata base = LockHeaders.withoutLock(replaced != null ? replaced : source.metadata());
         ObjectMetadata tagged = TaggingOperations.copyTags(req, base, source.metadata().tags());
-        return LockHeaders.applyToWrite(req, store.headBucket(req.bucket()), tagged, clock.instant());
+        return LockHeaders.applyToWrite(req, store.headBucket(req.bucket()), tagged, store.clock().instant());
     }
 
     /** GetObject / HeadObject: the lock headers the caller may see and {@code x-amz-tagging-count}. */

@@ -45,7 +45,6 @@ public final class MultipartOperations {
     private final ObjectStore store;
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
-    private final java.time.Clock clock;
 
     /**
      * @param protect                 publishes CompleteMultipartUpload (D9: replacing a Suspended bucket's null
@@ -53,16 +52,9 @@ public final class MultipartOperations {
      * @param mfaOverPlainHttpAllowed whether {@code x-amz-mfa} may come without TLS (decision D4)
      */
     public MultipartOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed) {
-        this(store, protect, mfaOverPlainHttpAllowed, java.time.Clock.systemUTC());
-    }
-
-    /** @param clock the time Object Lock's default retention of a new upload starts from */
-    public MultipartOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed,
-                               java.time.Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -79,8 +71,8 @@ public final class MultipartOperations {
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(),
-                dev.dualkey.gateway.s3.lock.VersionAttributes.forNewObject(req, store, clock,
-                        ObjectHeaders.metadata(req), false),
+                dev.dualkey.gateway.s3.lock.VersionAttributes.forNewObject(req, store, ObjectHeaders.metadata(req),
+                        false),
                 options);
         Reply reply = S3Replies.xml(XmlWriter.s3("InitiateMultipartUploadResult")
                 .element("Bucket", req.bucket()).element("Key", req.key()).element("UploadId", up.uploadId()));

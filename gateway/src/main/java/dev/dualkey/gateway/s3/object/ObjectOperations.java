@@ -56,21 +56,11 @@ public final class ObjectOperations {
     private final ProtectedOperations protect;
     private final boolean mfaOverPlainHttpAllowed;
 
-    /** The time a new version's default retention starts from, and lock dates are checked against. */
-    private final java.time.Clock clock;
-
     /** @param protect where every change MFA Delete guards is made (the rule and the code check inside the store) */
     public ObjectOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed) {
-        this(store, protect, mfaOverPlainHttpAllowed, java.time.Clock.systemUTC());
-    }
-
-    /** @param clock the time Object Lock's default retention starts from */
-    public ObjectOperations(ObjectStore store, ProtectedOperations protect, boolean mfaOverPlainHttpAllowed,
-                            java.time.Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.protect = Objects.requireNonNull(protect, "protect");
         this.mfaOverPlainHttpAllowed = mfaOverPlainHttpAllowed;
-        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -109,7 +99,7 @@ public final class ObjectOperations {
         var expectations = ObjectHeaders.expectations(req, length);
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
-        ObjectMetadata metadata = VersionAttributes.forNewObject(req, store, clock, ObjectHeaders.metadata(req), true);
+        ObjectMetadata metadata = VersionAttributes.forNewObject(req, store, ObjectHeaders.metadata(req), true);
         ObjectWriter writer = store.newObjectWriter(req.bucket(), req.key(), metadata, options,
                 S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa));
         return new UploadExchange<>(req, writer, expectations, v -> {
@@ -253,7 +243,7 @@ public final class ObjectOperations {
         if (!replace && req.header("x-amz-storage-class") != null) {
             meta = source.metadata().toBuilder().storageClass(req.header("x-amz-storage-class")).build();
         }
-        meta = VersionAttributes.forCopy(req, store, clock, meta, source); // never the source's lock; tag directive
+        meta = VersionAttributes.forCopy(req, store, meta, source); // never the source's lock; tag directive
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         CopyResult result;
