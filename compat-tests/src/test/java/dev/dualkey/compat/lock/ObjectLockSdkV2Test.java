@@ -139,9 +139,10 @@ class ObjectLockSdkV2Test {
                 assertEquals(v, batch.errors().get(0).versionId());
             }
             // extending is allowed, to anyone with s3:PutObjectRetention
+            Instant three = inDays(3);
             adminS3.putObjectRetention(r -> r.bucket(b).key("c").versionId(v).retention(ret -> ret
-                    .mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(inDays(3))));
-            assertEquals(inDays(3), s3.getObjectRetention(r -> r.bucket(b).key("c").versionId(v)).retention()
+                    .mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(three)));
+            assertEquals(three, s3.getObjectRetention(r -> r.bucket(b).key("c").versionId(v)).retention()
                     .retainUntilDate());
             // a plain delete adds a marker (delete markers are not WORM-protected)
             assertTrue(adminS3.deleteObject(r -> r.bucket(b).key("c")).deleteMarker());
@@ -178,9 +179,10 @@ class ObjectLockSdkV2Test {
             // a user denied the bypass still deletes versions that are not locked
             String free = fx.put(b, "free", "x");
             deniedS3.deleteObject(r -> r.bucket(b).key("free").versionId(free).bypassGovernanceRetention(true));
+            Instant one = inDays(1);
             adminS3.putObjectRetention(r -> r.bucket(b).key("g").versionId(v).bypassGovernanceRetention(true)
-                    .retention(ret -> ret.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(inDays(1))));
-            assertEquals(inDays(1), s3.getObjectRetention(r -> r.bucket(b).key("g").versionId(v)).retention()
+                    .retention(ret -> ret.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(one)));
+            assertEquals(one, s3.getObjectRetention(r -> r.bucket(b).key("g").versionId(v)).retention()
                     .retainUntilDate());
             adminS3.deleteObject(r -> r.bucket(b).key("g").versionId(v).bypassGovernanceRetention(true));
         }
