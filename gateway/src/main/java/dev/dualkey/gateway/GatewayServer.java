@@ -412,6 +412,9 @@ public final class GatewayServer implements AutoCloseable {
                 new dev.dualkey.gateway.s3.cors.CorsOperations(store).register(handlers);
                 new dev.dualkey.gateway.lifecycle.LifecycleOperations(store).register(handlers); // lifecycle
                 new dev.dualkey.gateway.s3.sse.BucketEncryption(store).register(handlers); // bucket default SSE
+                new dev.dualkey.gateway.s3.lock.ObjectLockOperations(store, protect, plainHttpMfa)
+                        .register(handlers); // Object Lock: configuration, retention, legal hold
+                new dev.dualkey.gateway.s3.tagging.TaggingOperations(store).register(handlers); // object/bucket tags
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =

@@ -16,6 +16,7 @@ import dev.dualkey.storage.model.MultipartUpload;
 import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.ObjectVersion;
 import dev.dualkey.storage.model.PartCopyResult;
+import dev.dualkey.storage.retention.RetentionBypass;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -25,6 +26,8 @@ import java.util.function.UnaryOperator;
  * is a {@link dev.dualkey.storage.error.StorageException} subclass and leaves nothing half-changed.
  *
  * <p>Authorization (account ownership, MFA Delete) is the caller's job: the store only records owners and states.
+ * Object Lock is the exception: retention and legal hold are enforced by the store itself in every path that
+ * removes, replaces or weakens a version (see {@link dev.dualkey.storage.retention.RetentionGuard}).
  * Version ids are opaque URL-safe strings; {@code "null"} addresses the null version. A {@code versionId}
  * parameter documented as nullable means "the latest version" when null.
  */
@@ -56,7 +59,9 @@ public interface ObjectStore extends AutoCloseable {
     /**
      * Atomically replaces the bucket configuration by {@code change.apply(current)}; concurrent updates are
      * serialized, none is lost. {@code change} may throw a StorageException to refuse (nothing changes).
-     * Versioning can never return to UNVERSIONED once set (InvalidArgument).
+     * Versioning can never return to UNVERSIONED once set (InvalidArgument). Object Lock can never be disabled
+     * (InvalidArgument), and a bucket with Object Lock always has versioning Enabled (InvalidBucketState, both when
+     * suspending it and when enabling the lock on a bucket that is not Enabled).
      */
     BucketInfo updateBucket(String name, UnaryOperator<BucketConfig> change);
 
@@ -112,6 +117,18 @@ public interface ObjectStore extends AutoCloseable {
                                        UnaryOperator<ObjectMetadata> change);
 
     /**
+     * {@link #updateObjectMetadata(String, String, String, UnaryOperator)} for a retention change: the store
+     * refuses, under the same lock and with its own clock, a new metadata that weakens retention in force
+     * ({@link dev.dualkey.storage.retention.RetentionGuard#checkRetentionChange}): COMPLIANCE never, GOVERNANCE
+     * only with {@code bypass} {@link RetentionBypass#GOVERNANCE}. The three-argument form is this with
+     * {@link RetentionBypass#NONE}: a tag or ACL update can never drop retention either.
+     *
+     * @throws dev.dualkey.storage.error.ObjectLockedException the change weakens retention in force
+     */
+    ObjectVersion updateObjectMetadata(String bucket, String key, String versionId, RetentionBypass bypass,
+                                       UnaryOperator<ObjectMetadata> change);
+
+    /**
      * DeleteObject. Without version id: unversioned buckets remove the null version; Enabled buckets add a delete
      * marker; Suspended buckets replace the null version with a null delete marker. With a version id: removes
      * exactly that version or marker and the next newest becomes latest. Deleting something absent succeeds with
@@ -128,6 +145,20 @@ public interface ObjectStore extends AutoCloseable {
      * concurrent versioning change cannot slip between its check and the delete.
      */
     DeleteOutcome deleteObject(String bucket, String key, String versionId,
+                               java.util.function.Consumer<BucketInfo> precondition);
+
+    /**
+     * DeleteObject as above, with Object Lock enforced by the store under the key's lock and its clock: removing a
+     * version (with a version id, or a plain delete that drops or replaces a {@code null} version) whose legal
+     * hold is ON or whose retention is in force throws ObjectLocked, unless it is GOVERNANCE retention and
+     * {@code bypass} is {@link RetentionBypass#GOVERNANCE}. Delete markers are never protected; a plain delete on a
+     * versioning-Enabled bucket (which only adds a marker) always succeeds. {@code precondition} (the MFA Delete
+     * gate) runs first, so a caller that fails MFA learns nothing about the lock. The forms without {@code bypass}
+     * are this with {@link RetentionBypass#NONE}.
+     *
+     * @throws dev.dualkey.storage.error.ObjectLockedException the version is protected
+     */
+    DeleteOutcome deleteObject(String bucket, String key, String versionId, RetentionBypass bypass,
                                java.util.function.Consumer<BucketInfo> precondition);
 
     /**
@@ -241,6 +272,13 @@ public interface ObjectStore extends AutoCloseable {
     default boolean encryptsAtRest() {
         return false;
     }
+
+    /**
+     * The clock this store judges Object Lock by (retention in force or expired). The gateway takes "now" from it
+     * too, for a new version's default retention and for "the retain until date must be in the future", so that one
+     * clock decides every lock question.
+     */
+    java.time.Clock clock();
 
     /** Releases resources; open readers stay readable until closed. */
     @Override

@@ -80,6 +80,36 @@ public abstract class ObjectStoreContractTest {
 
     protected ObjectStore store;
 
+    /**
+     * The store's clock, which subclasses must give to the store they open: the system clock plus whatever a test
+     * added with {@link ShiftedClock#advance} (Object Lock tests move time past a retain-until date).
+     */
+    protected final ShiftedClock clock = new ShiftedClock();
+
+    /** The system clock moved forward by a test. */
+    protected static final class ShiftedClock extends java.time.Clock {
+        private volatile java.time.Duration shift = java.time.Duration.ZERO;
+
+        public void advance(java.time.Duration d) {
+            shift = shift.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(shift);
+        }
+    }
+
     /** A new, empty store for one test. */
     protected abstract ObjectStore newStore() throws Exception;
 
@@ -1029,6 +1059,212 @@ public abstract class ObjectStoreContractTest {
             store.updateBucket(b, c -> c.withSubresource("cors", null));
             assertNull(store.headBucket(b).config().subresource("cors"));
             assertEquals("<b/>", store.headBucket(b).config().subresource("acl"));
+        }
+    }
+
+    // ---- Object Lock: enforced by the store itself ---------------------------------------------------------------
+
+    @Nested
+    class ObjectLock {
+        private ObjectVersion putLocked(String b, String key, String mode, java.time.Duration left, boolean hold) {
+            ObjectMetadata m = ObjectMetadata.builder()
+                    .retention(mode, mode == null ? null : clock.instant().plus(left)).legalHold(hold).build();
+            try (ObjectWriter w = store.newObjectWriter(b, key, m, WriteOptions.defaults())) {
+                w.write(ByteBuffer.wrap(new byte[] {1, 2, 3}));
+                return w.commit(Expectations.none().withContentLength(3));
+            }
+        }
+
+        private String lockBucket() {
+            String name = "lock-" + Long.toHexString(System.nanoTime());
+            store.createBucket(name, OWNER, "us-east-1", dev.dualkey.storage.model.BucketConfig.initial()
+                    .withVersioning(VersioningState.ENABLED).withObjectLockEnabled(true));
+            return name;
+        }
+
+        @Test
+        void complianceVersionCannotBeDeletedBeforeItsDateEvenWithBypassAndCanAfter() {
+            String b = lockBucket();
+            ObjectVersion v = putLocked(b, "k", "COMPLIANCE", java.time.Duration.ofDays(1), false);
+            dev.dualkey.storage.error.ObjectLockedException e = assertThrows(
+                    dev.dualkey.storage.error.ObjectLockedException.class,
+                    () -> store.deleteObject(b, "k", v.versionId()));
+            assertEquals(dev.dualkey.storage.error.ObjectLockedException.Reason.COMPLIANCE, e.reason());
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> store.deleteObject(b, "k",
+                    v.versionId(), dev.dualkey.storage.retention.RetentionBypass.GOVERNANCE, x -> { }));
+            assertEquals(v.etag(), store.headObject(b, "k", v.versionId()).etag(), "still there");
+            clock.advance(java.time.Duration.ofDays(1).plusSeconds(1));
+            assertTrue(store.deleteObject(b, "k", v.versionId()).existed());
+            assertThrows(NoSuchVersionException.class, () -> store.headObject(b, "k", v.versionId()));
+        }
+
+        @Test
+        void governanceVersionNeedsTheBypass() {
+            String b = lockBucket();
+            ObjectVersion v = putLocked(b, "k", "GOVERNANCE", java.time.Duration.ofHours(1), false);
+            dev.dualkey.storage.error.ObjectLockedException e = assertThrows(
+                    dev.dualkey.storage.error.ObjectLockedException.class,
+                    () -> store.deleteObject(b, "k", v.versionId()));
+            assertEquals(dev.dualkey.storage.error.ObjectLockedException.Reason.GOVERNANCE, e.reason());
+            assertTrue(store.deleteObject(b, "k", v.versionId(), dev.dualkey.storage.retention.RetentionBypass
+                    .GOVERNANCE, x -> { }).existed());
+        }
+
+        @Test
+        void legalHoldBlocksEvenWithBypassUntilTurnedOff() {
+            String b = lockBucket();
+            ObjectVersion v = putLocked(b, "k", null, null, true);
+            dev.dualkey.storage.error.ObjectLockedException e = assertThrows(
+                    dev.dualkey.storage.error.ObjectLockedException.class, () -> store.deleteObject(b, "k",
+                            v.versionId(), dev.dualkey.storage.retention.RetentionBypass.GOVERNANCE, x -> { }));
+            assertEquals(dev.dualkey.storage.error.ObjectLockedException.Reason.LEGAL_HOLD, e.reason());
+            store.updateObjectMetadata(b, "k", v.versionId(), m -> m.toBuilder().legalHold(false).build());
+            assertTrue(store.deleteObject(b, "k", v.versionId()).existed());
+        }
+
+        @Test
+        void plainDeleteAddsAMarkerAndMarkersAreNeverProtected() {
+            String b = lockBucket();
+            ObjectVersion v = putLocked(b, "k", "COMPLIANCE", java.time.Duration.ofDays(1), true);
+            DeleteOutcome plain = store.deleteObject(b, "k", null);
+            assertTrue(plain.markerCreated());
+            assertTrue(store.deleteObject(b, "k", plain.versionId()).existed(), "a marker is not WORM");
+            assertEquals(v.etag(), store.headObject(b, "k", null).etag());
+        }
+
+        @Test
+        void retentionChangesFollowTheModes() {
+            String b = lockBucket();
+            java.time.Instant now = clock.instant();
+            ObjectVersion c = putLocked(b, "c", "COMPLIANCE", java.time.Duration.ofHours(2), false);
+            java.time.Instant cUntil = store.headObject(b, "c", c.versionId()).metadata().retainUntil();
+            // extend: allowed
+            store.updateObjectMetadata(b, "c", c.versionId(),
+                    m -> m.toBuilder().retention("COMPLIANCE", cUntil.plusSeconds(3600)).build());
+            java.time.Instant extended = cUntil.plusSeconds(3600);
+            for (dev.dualkey.storage.retention.RetentionBypass bypass
+                    : dev.dualkey.storage.retention.RetentionBypass.values()) {
+                assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> store.updateObjectMetadata(
+                        b, "c", c.versionId(), bypass, m -> m.toBuilder().retention("COMPLIANCE",
+                                extended.minusSeconds(1)).build()), "shorten");
+                assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> store.updateObjectMetadata(
+                        b, "c", c.versionId(), bypass, m -> m.toBuilder().retention("GOVERNANCE", extended)
+                                .build()), "to governance");
+                assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> store.updateObjectMetadata(
+                        b, "c", c.versionId(), bypass, m -> m.toBuilder().retention(null, null).build()), "remove");
+            }
+            assertEquals(extended, store.headObject(b, "c", c.versionId()).metadata().retainUntil());
+            // a tag update cannot drop retention by building metadata from scratch
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> store.updateObjectMetadata(
+                    b, "c", c.versionId(), m -> ObjectMetadata.builder().tags(Map.of("a", "b")).build()));
+            store.updateObjectMetadata(b, "c", c.versionId(), m -> m.toBuilder().tags(Map.of("a", "b")).build());
+
+            ObjectVersion g = putLocked(b, "g", "GOVERNANCE", java.time.Duration.ofHours(2), false);
+            java.time.Instant gUntil = store.headObject(b, "g", g.versionId()).metadata().retainUntil();
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> store.updateObjectMetadata(
+                    b, "g", g.versionId(), m -> m.toBuilder().retention("GOVERNANCE", now.plusSeconds(60)).build()));
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> store.updateObjectMetadata(
+                    b, "g", g.versionId(), m -> m.toBuilder().retention("COMPLIANCE", gUntil).build()));
+            store.updateObjectMetadata(b, "g", g.versionId(), dev.dualkey.storage.retention.RetentionBypass
+                    .GOVERNANCE, m -> m.toBuilder().retention(null, null).build());
+            assertNull(store.headObject(b, "g", g.versionId()).metadata().retentionMode());
+            assertTrue(store.deleteObject(b, "g", g.versionId()).existed());
+        }
+
+        @Test
+        void aLockBucketKeepsVersioningEnabled() {
+            String b = lockBucket();
+            dev.dualkey.storage.error.InvalidBucketStateException e = assertThrows(
+                    dev.dualkey.storage.error.InvalidBucketStateException.class,
+                    () -> store.updateBucket(b, c -> c.withVersioning(VersioningState.SUSPENDED)));
+            assertTrue(e.getMessage().startsWith("An Object Lock configuration is present"));
+            assertEquals(VersioningState.ENABLED, store.headBucket(b).versioning());
+            assertThrows(InvalidArgumentException.class, () -> store.updateBucket(b,
+                    c -> c.withObjectLockEnabled(false)));
+            String suspended = bucket(VersioningState.SUSPENDED);
+            assertThrows(dev.dualkey.storage.error.InvalidBucketStateException.class,
+                    () -> store.updateBucket(suspended, c -> c.withObjectLockEnabled(true)));
+            String enabled = bucket(VersioningState.ENABLED);
+            assertTrue(store.updateBucket(enabled, c -> c.withObjectLockEnabled(true)).config().objectLockEnabled());
+        }
+
+        @Test
+        void expiredRetentionProtectsNothing() {
+            String b = lockBucket();
+            ObjectVersion v = putLocked(b, "k", "COMPLIANCE", java.time.Duration.ofMinutes(1), false);
+            clock.advance(java.time.Duration.ofMinutes(2));
+            store.updateObjectMetadata(b, "k", v.versionId(), m -> m.toBuilder().retention(null, null).build());
+            assertTrue(store.deleteObject(b, "k", v.versionId()).existed());
+        }
+
+        @Test
+        void aProtectedNullVersionIsNeitherReplacedNorDeleted() {
+            // Retention on a null version (possible when a formerly suspended bucket gets Object Lock later); the
+            // store refuses whatever would replace or remove it, also if versioning got suspended by any path.
+            String b = bucket(VersioningState.SUSPENDED);
+            ObjectVersion v = putLocked(b, "k", "GOVERNANCE", java.time.Duration.ofHours(1), false);
+            assertEquals(ObjectVersion.NULL_VERSION_ID, v.versionId());
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> put(b, "k", "over"));
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class,
+                    () -> store.deleteObject(b, "k", null), "the null marker would replace it");
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class,
+                    () -> store.copyObject(b, "k", null, b, "k", null, WriteOptions.defaults()));
+            MultipartUpload up = store.createMultipartUpload(b, "k", ObjectMetadata.empty(), WriteOptions.defaults());
+            PartInfo part;
+            try (PartWriter w = store.newPartWriter(b, "k", up.uploadId(), 1)) {
+                w.write(ByteBuffer.wrap(new byte[] {9}));
+                part = w.commit(Expectations.none());
+            }
+            PartInfo p1 = part;
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> store.completeMultipartUpload(
+                    b, "k", up.uploadId(), List.of(new CompletedPart(1, p1.etag()))));
+            assertArrayEquals(new byte[] {1, 2, 3}, get(b, "k", null));
+            clock.advance(java.time.Duration.ofHours(2));
+            put(b, "k", "over");
+            assertEquals("over", getText(b, "k", null));
+        }
+
+        @Test
+        void unversionedProtectedVersionIsNotDeleted() {
+            String b = bucket(VersioningState.UNVERSIONED);
+            putLocked(b, "k", null, null, true);
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class,
+                    () -> store.deleteObject(b, "k", null));
+            assertThrows(dev.dualkey.storage.error.ObjectLockedException.class, () -> put(b, "k", "over"));
+        }
+
+        @Test
+        void deleteRacingARetentionUpdateNeverRemovesTheVersion() throws Exception {
+            // The guard and the removal share the key's lock: a delete racing a retention update (which rewrites the
+            // version record) always sees the retention, before or after the update, and is refused.
+            String b = lockBucket();
+            for (int i = 0; i < 20; i++) {
+                ObjectVersion v = putLocked(b, "k" + i, "GOVERNANCE", java.time.Duration.ofHours(1), false);
+                String key = "k" + i;
+                CountDownLatch go = new CountDownLatch(1);
+                ExecutorService ex = Executors.newFixedThreadPool(2);
+                try {
+                    Future<Boolean> del = ex.submit(() -> {
+                        go.await();
+                        try {
+                            return store.deleteObject(b, key, v.versionId()).existed();
+                        } catch (dev.dualkey.storage.error.ObjectLockedException locked) {
+                            return false;
+                        }
+                    });
+                    Future<?> extend = ex.submit(() -> {
+                        go.await();
+                        return store.updateObjectMetadata(b, key, v.versionId(), m -> m.toBuilder()
+                                .retention("GOVERNANCE", m.retainUntil().plusSeconds(60)).build());
+                    });
+                    go.countDown();
+                    extend.get();
+                    assertFalse(del.get(), "a version under retention was deleted");
+                    assertEquals(v.etag(), store.headObject(b, key, v.versionId()).etag());
+                } finally {
+                    ex.shutdownNow();
+                }
+            }
         }
     }
 }

@@ -73,11 +73,24 @@ public final class MfaDeleteServer implements AutoCloseable {
     }
 
     /**
+     * {@link #loopback()} whose object store runs on {@code storeClock} (Object Lock tests move it past a
+     * retain-until date; TOTP codes and signatures keep their own clocks).
+     */
+    public static MfaDeleteServer loopback(Clock storeClock) {
+        return start(InetAddress.getLoopbackAddress(), false, false, false, storeClock);
+    }
+
+    /**
      * {@link #loopback()} plus the web console on another loopback port, over the same identity store, verifier
      * and object store as the S3 API (as {@code dualkey serve --console} wires it).
      */
     public static MfaDeleteServer loopbackWithConsole() {
         return start(InetAddress.getLoopbackAddress(), false, false, true);
+    }
+
+    /** {@link #loopbackWithConsole()} whose object store runs on {@code storeClock}. */
+    public static MfaDeleteServer loopbackWithConsole(Clock storeClock) {
+        return start(InetAddress.getLoopbackAddress(), false, false, true, storeClock);
     }
 
     /** The console's base URL, e.g. {@code http://127.0.0.1:PORT}; only for {@link #loopbackWithConsole()}. */
@@ -104,6 +117,11 @@ public final class MfaDeleteServer implements AutoCloseable {
 
     private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
                                          boolean withConsole) {
+        return start(bind, tls, allowMfaOverPlainHttp, withConsole, Clock.systemUTC());
+    }
+
+    private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
+                                         boolean withConsole, Clock storeClock) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dualkey-mfadelete-");
@@ -111,7 +129,9 @@ public final class MfaDeleteServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         TotpClock clock = new TotpClock();
-        StorageEngine engine = StorageEngine.open(dir, IdentityStore.FAMILIES);
+        StorageEngine engine = StorageEngine.open(dir, IdentityStore.FAMILIES, storeClock,
+                dev.dualkey.storage.rocks.RocksDatabase.Settings.defaults(),
+                dev.dualkey.storage.rocks.RocksObjectStore.Settings.defaults());
         try {
             String[] accounts = new String[2];
             AccessKey[] other = new AccessKey[1];

@@ -79,6 +79,23 @@ public final class ActionTable {
             // AWS: DeleteBucketOwnershipControls is authorized as s3:PutBucketOwnershipControls
             case PUT_BUCKET_OWNERSHIP_CONTROLS, DELETE_BUCKET_OWNERSHIP_CONTROLS ->
                     List.of(Check.bucket("s3:PutBucketOwnershipControls", bucket));
+            case PUT_OBJECT_LOCK_CONFIGURATION ->
+                    List.of(Check.bucket("s3:PutBucketObjectLockConfiguration", bucket));
+            case GET_OBJECT_LOCK_CONFIGURATION ->
+                    List.of(Check.bucket("s3:GetBucketObjectLockConfiguration", bucket));
+            case PUT_OBJECT_RETENTION -> List.of(Check.object("s3:PutObjectRetention", bucket, key));
+            case GET_OBJECT_RETENTION -> List.of(Check.object("s3:GetObjectRetention", bucket, key));
+            case PUT_OBJECT_LEGAL_HOLD -> List.of(Check.object("s3:PutObjectLegalHold", bucket, key));
+            case GET_OBJECT_LEGAL_HOLD -> List.of(Check.object("s3:GetObjectLegalHold", bucket, key));
+            case PUT_OBJECT_TAGGING -> List.of(Check.object(
+                    versioned ? "s3:PutObjectVersionTagging" : "s3:PutObjectTagging", bucket, key));
+            case GET_OBJECT_TAGGING -> List.of(Check.object(
+                    versioned ? "s3:GetObjectVersionTagging" : "s3:GetObjectTagging", bucket, key));
+            case DELETE_OBJECT_TAGGING -> List.of(Check.object(
+                    versioned ? "s3:DeleteObjectVersionTagging" : "s3:DeleteObjectTagging", bucket, key));
+            // AWS: DeleteBucketTagging is authorized as s3:PutBucketTagging (there is no s3:DeleteBucketTagging).
+            case PUT_BUCKET_TAGGING, DELETE_BUCKET_TAGGING -> List.of(Check.bucket("s3:PutBucketTagging", bucket));
+            case GET_BUCKET_TAGGING -> List.of(Check.bucket("s3:GetBucketTagging", bucket));
         };
     }
 

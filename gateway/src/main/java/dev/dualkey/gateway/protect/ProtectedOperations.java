@@ -13,6 +13,8 @@ import dev.dualkey.storage.model.DeleteOutcome;
 import dev.dualkey.storage.model.MfaDeleteState;
 import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.ObjectVersion;
+import dev.dualkey.storage.retention.RetentionBypass;
+import dev.dualkey.storage.retention.RetentionGuard;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -72,9 +74,20 @@ public final class ProtectedOperations {
      */
     public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
                                                String versionId) {
+        return deleteObject(request, bucket, key, versionId, RetentionBypass.NONE);
+    }
+
+    /**
+     * DeleteObject as above, with the GOVERNANCE bypass the caller was authorized for (header and
+     * {@code s3:BypassGovernanceRetention}). Object Lock is enforced by the store, after the MFA Delete check (so a
+     * caller who fails MFA learns nothing about the lock); on an MFA Delete bucket a version delete, bypassing or
+     * not, has already needed the owner's code here.
+     */
+    public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
+                                               String versionId, RetentionBypass bypass) {
         PendingSync codeSync = gate.pendingSync();
         try {
-            return Outcome.allowed(store.deleteObject(bucket, key, versionId, b -> {
+            return Outcome.allowed(store.deleteObject(bucket, key, versionId, bypass, b -> {
                 if (MfaDeleteGate.deleteNeedsCode(b, versionId)) {
                     gate.enforce(request, b, "s3:DeleteObjectVersion", key, versionId, null, codeSync);
                 }
@@ -107,10 +120,53 @@ public final class ProtectedOperations {
      */
     public Outcome<DeleteOutcome> deleteObjectsEntry(ProtectedRequest request, String bucket, String key,
                                                      String versionId, boolean codeAccepted) {
+        return deleteObjectsEntry(request, bucket, key, versionId, codeAccepted, RetentionBypass.NONE);
+    }
+
+    /** One DeleteObjects entry with the GOVERNANCE bypass the caller was authorized for (see deleteObject). */
+    public Outcome<DeleteOutcome> deleteObjectsEntry(ProtectedRequest request, String bucket, String key,
+                                                     String versionId, boolean codeAccepted,
+                                                     RetentionBypass bypass) {
         try {
-            return Outcome.allowed(codeAccepted ? store.deleteObject(bucket, key, versionId)
-                    : store.deleteObject(bucket, key, versionId,
+            return Outcome.allowed(codeAccepted ? store.deleteObject(bucket, key, versionId, bypass, b -> { })
+                    : store.deleteObject(bucket, key, versionId, bypass,
                             b -> gate.checkDeleteObjectsEntry(request, b, key, versionId)));
+        } catch (ProtectedRefusalException e) {
+            return Outcome.refused(e.refusal());
+        }
+    }
+
+    // ---- Object Lock retention (Dualkey beyond AWS: MFA for a bypass on an MFA Delete bucket) ----------------
+
+    /**
+     * PutObjectRetention: sets the version's retention to {@code mode} / {@code until} (both null: remove it) inside
+     * the store's atomic metadata update, where the store refuses whatever weakens retention in force without the
+     * bypass (COMPLIANCE always). Beyond AWS: on a bucket with MFA Delete Enabled, a change that uses the GOVERNANCE
+     * bypass (shortens, removes or changes the mode of GOVERNANCE retention) also needs a valid code from the owner's
+     * root device, checked by the MFA Delete gate inside the same update, on the bucket as it is then, and audited.
+     * The rule is clock-free (any weakening of a GOVERNANCE retention with the bypass asks for the code), so no
+     * difference between the gateway's and the store's clocks can skip it.
+     *
+     * @param bypass what the caller was authorized to bypass (header and {@code s3:BypassGovernanceRetention})
+     */
+    public Outcome<ObjectVersion> putObjectRetention(ProtectedRequest request, String bucket, String key,
+                                                     String versionId, String mode, java.time.Instant until,
+                                                     RetentionBypass bypass) {
+        try {
+            return Outcome.allowed(store.updateObjectMetadata(bucket, key, versionId, bypass, m -> {
+                ObjectMetadata next = m.toBuilder().retention(mode, until).build();
+                boolean weakensGovernance = RetentionGuard.GOVERNANCE.equals(m.retentionMode())
+                        && !(RetentionGuard.GOVERNANCE.equals(mode) && until != null && m.retainUntil() != null
+                        && !until.isBefore(m.retainUntil()));
+                if (bypass == RetentionBypass.GOVERNANCE && weakensGovernance) {
+                    BucketInfo b = store.headBucket(bucket); // under the update's bucket read lock: stable
+                    if (b.mfaDelete() == MfaDeleteState.ENABLED) {
+                        gate.enforce(request, b, "s3:BypassGovernanceRetention", key, versionId,
+                                "GOVERNANCE retention shortened or removed", null);
+                    }
+                }
+                return next;
+            }));
         } catch (ProtectedRefusalException e) {
             return Outcome.refused(e.refusal());
         }

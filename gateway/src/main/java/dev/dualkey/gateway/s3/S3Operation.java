@@ -52,7 +52,19 @@ public enum S3Operation {
     PUT_OBJECT_ACL("PutObjectAcl", Body.XML),
     GET_BUCKET_OWNERSHIP_CONTROLS("GetBucketOwnershipControls", Body.NONE),
     PUT_BUCKET_OWNERSHIP_CONTROLS("PutBucketOwnershipControls", Body.XML),
-    DELETE_BUCKET_OWNERSHIP_CONTROLS("DeleteBucketOwnershipControls", Body.NONE);
+    DELETE_BUCKET_OWNERSHIP_CONTROLS("DeleteBucketOwnershipControls", Body.NONE),
+    PUT_OBJECT_LOCK_CONFIGURATION("PutObjectLockConfiguration", Body.XML),
+    GET_OBJECT_LOCK_CONFIGURATION("GetObjectLockConfiguration", Body.NONE),
+    PUT_OBJECT_RETENTION("PutObjectRetention", Body.XML),
+    GET_OBJECT_RETENTION("GetObjectRetention", Body.NONE),
+    PUT_OBJECT_LEGAL_HOLD("PutObjectLegalHold", Body.XML),
+    GET_OBJECT_LEGAL_HOLD("GetObjectLegalHold", Body.NONE),
+    PUT_OBJECT_TAGGING("PutObjectTagging", Body.XML),
+    GET_OBJECT_TAGGING("GetObjectTagging", Body.NONE),
+    DELETE_OBJECT_TAGGING("DeleteObjectTagging", Body.NONE),
+    PUT_BUCKET_TAGGING("PutBucketTagging", Body.XML),
+    GET_BUCKET_TAGGING("GetBucketTagging", Body.NONE),
+    DELETE_BUCKET_TAGGING("DeleteBucketTagging", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

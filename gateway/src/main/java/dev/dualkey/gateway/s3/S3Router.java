@@ -13,11 +13,10 @@ import java.util.Set;
 public final class S3Router {
     /** Bucket sub-resources that exist in S3 but are not implemented here. */
     private static final Set<String> UNSUPPORTED_BUCKET = Set.of(
-            "tagging", "website", "logging", "notification", "replication", "encryption",
-            "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
+            "website", "logging", "notification", "replication", "accelerate", "requestPayment", "analytics",
             "metrics", "inventory", "intelligent-tiering", "metadataTable", "session");
     /** Object sub-resources that exist in S3 but are not implemented here. */
-    private static final Set<String> UNSUPPORTED_OBJECT = Set.of("tagging", "retention", "legal-hold",
+    private static final Set<String> UNSUPPORTED_OBJECT = Set.of(
             "torrent", "attributes", "restore", "select", "renameObject");
 
     private S3Router() {
@@ -85,6 +84,10 @@ public final class S3Router {
                 throw notImplemented("bucket sub-resource ?" + sub);
             }
         }
+        S3Operation lockOrTagging = dev.dualkey.gateway.s3.lock.LockRoutes.bucket(head, method);
+        if (lockOrTagging != null) {
+            return lockOrTagging;
+        }
         if (head.hasQueryParam("acl")) {
             return switch (method) {
                 case "GET" -> S3Operation.GET_BUCKET_ACL;
@@ -138,6 +141,10 @@ public final class S3Router {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("object sub-resource ?" + sub);
             }
+        }
+        S3Operation lockOrTagging = dev.dualkey.gateway.s3.lock.LockRoutes.object(head, method);
+        if (lockOrTagging != null) {
+            return lockOrTagging;
         }
         if (head.hasQueryParam("acl")) {
             return switch (method) {

@@ -83,7 +83,24 @@ class ActionTableTest {
                 row(S3Operation.GET_BUCKET_OWNERSHIP_CONTROLS, null, null, "s3:GetBucketOwnershipControls " + B),
                 row(S3Operation.PUT_BUCKET_OWNERSHIP_CONTROLS, null, null, "s3:PutBucketOwnershipControls " + B),
                 row(S3Operation.DELETE_BUCKET_OWNERSHIP_CONTROLS, null, null,
-                        "s3:PutBucketOwnershipControls " + B));
+                        "s3:PutBucketOwnershipControls " + B),
+                row(S3Operation.PUT_OBJECT_LOCK_CONFIGURATION, null, null,
+                        "s3:PutBucketObjectLockConfiguration " + B),
+                row(S3Operation.GET_OBJECT_LOCK_CONFIGURATION, null, null,
+                        "s3:GetBucketObjectLockConfiguration " + B),
+                row(S3Operation.PUT_OBJECT_RETENTION, "v1", null, "s3:PutObjectRetention " + K),
+                row(S3Operation.GET_OBJECT_RETENTION, null, null, "s3:GetObjectRetention " + K),
+                row(S3Operation.PUT_OBJECT_LEGAL_HOLD, null, null, "s3:PutObjectLegalHold " + K),
+                row(S3Operation.GET_OBJECT_LEGAL_HOLD, "v1", null, "s3:GetObjectLegalHold " + K),
+                row(S3Operation.PUT_OBJECT_TAGGING, null, null, "s3:PutObjectTagging " + K),
+                row(S3Operation.PUT_OBJECT_TAGGING, "v1", null, "s3:PutObjectVersionTagging " + K),
+                row(S3Operation.GET_OBJECT_TAGGING, null, null, "s3:GetObjectTagging " + K),
+                row(S3Operation.GET_OBJECT_TAGGING, "v1", null, "s3:GetObjectVersionTagging " + K),
+                row(S3Operation.DELETE_OBJECT_TAGGING, null, null, "s3:DeleteObjectTagging " + K),
+                row(S3Operation.DELETE_OBJECT_TAGGING, "v1", null, "s3:DeleteObjectVersionTagging " + K),
+                row(S3Operation.PUT_BUCKET_TAGGING, null, null, "s3:PutBucketTagging " + B),
+                row(S3Operation.GET_BUCKET_TAGGING, null, null, "s3:GetBucketTagging " + B),
+                row(S3Operation.DELETE_BUCKET_TAGGING, null, null, "s3:PutBucketTagging " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {

@@ -58,8 +58,7 @@ class S3RouterTest {
 
     @Test
     void unsupportedSubresourcesAreNotImplemented() {
-        for (String uri : new String[] {"/bkt?website", "/bkt/k?tagging",
-                "/bkt/k?retention"}) {
+        for (String uri : new String[] {"/bkt?website", "/bkt/k?torrent"}) {
             S3Exception e = assertThrows(S3Exception.class, () -> route("GET", uri), uri);
             assertEquals(S3ErrorCode.NOT_IMPLEMENTED, e.error());
             assertEquals(501, e.error().httpStatus());
@@ -81,6 +80,24 @@ class S3RouterTest {
         assertEquals(S3Operation.DELETE_BUCKET_LIFECYCLE, route("DELETE", "/bkt?lifecycle"));
         assertEquals(S3ErrorCode.METHOD_NOT_ALLOWED,
                 assertThrows(S3Exception.class, () -> route("POST", "/bkt?lifecycle")).error());
+    }
+
+    @Test
+    void objectLockAndTaggingSubresourcesRouteBeforeVersionIds() {
+        assertEquals(S3Operation.PUT_OBJECT_LOCK_CONFIGURATION, route("PUT", "/bkt?object-lock"));
+        assertEquals(S3Operation.GET_OBJECT_LOCK_CONFIGURATION, route("GET", "/bkt?object-lock"));
+        assertEquals(S3Operation.PUT_BUCKET_TAGGING, route("PUT", "/bkt?tagging"));
+        assertEquals(S3Operation.GET_BUCKET_TAGGING, route("GET", "/bkt?tagging"));
+        assertEquals(S3Operation.DELETE_BUCKET_TAGGING, route("DELETE", "/bkt?tagging"));
+        assertEquals(S3Operation.PUT_OBJECT_RETENTION, route("PUT", "/bkt/k?retention&versionId=v"));
+        assertEquals(S3Operation.GET_OBJECT_RETENTION, route("GET", "/bkt/k?retention&versionId=v"));
+        assertEquals(S3Operation.PUT_OBJECT_LEGAL_HOLD, route("PUT", "/bkt/k?legal-hold"));
+        assertEquals(S3Operation.GET_OBJECT_LEGAL_HOLD, route("GET", "/bkt/k?versionId=v&legal-hold"));
+        assertEquals(S3Operation.PUT_OBJECT_TAGGING, route("PUT", "/bkt/k?tagging"));
+        assertEquals(S3Operation.GET_OBJECT_TAGGING, route("GET", "/bkt/k?tagging&versionId=v"));
+        assertEquals(S3Operation.DELETE_OBJECT_TAGGING, route("DELETE", "/bkt/k?tagging"));
+        assertEquals(S3ErrorCode.METHOD_NOT_ALLOWED,
+                assertThrows(S3Exception.class, () -> route("DELETE", "/bkt/k?retention")).error());
     }
 
     @Test

@@ -50,6 +50,8 @@ import dev.dualkey.storage.model.ObjectVersion;
 import dev.dualkey.storage.model.PartCopyResult;
 import dev.dualkey.storage.model.PartInfo;
 import dev.dualkey.storage.model.VersioningState;
+import dev.dualkey.storage.retention.RetentionBypass;
+import dev.dualkey.storage.retention.RetentionGuard;
 import dev.dualkey.storage.rocks.StoreRecords.BucketRecord;
 import dev.dualkey.storage.rocks.StoreRecords.DataKind;
 import dev.dualkey.storage.rocks.StoreRecords.ManifestEntry;
@@ -249,6 +251,11 @@ public final class RocksObjectStore implements ObjectStore {
         return locks;
     }
 
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
@@ -273,6 +280,9 @@ public final class RocksObjectStore implements ObjectStore {
                             + "succeeded and you already own it: " + name);
                 }
                 throw new BucketAlreadyExistsException("The requested bucket name is not available: " + name);
+            }
+            if (initial.objectLockEnabled() && initial.versioning() != VersioningState.ENABLED) {
+                throw new InvalidArgumentException("an Object Lock bucket is created with versioning Enabled");
             }
             BucketRecord r = new BucketRecord(name, ownerAccountId, now(), region, initial);
             buckets.put(name, r);
@@ -323,6 +333,14 @@ public final class RocksObjectStore implements ObjectStore {
             }
             if (r.config().objectLockEnabled() && !next.objectLockEnabled()) {
                 throw new InvalidArgumentException("Object Lock cannot be disabled once enabled");
+            }
+            if (next.objectLockEnabled() && next.versioning() != VersioningState.ENABLED) {
+                // Object Lock needs versioning Enabled and keeps it so: a lock bucket never has a write that
+                // replaces a version (AWS's wording for both directions).
+                throw new dev.dualkey.storage.error.InvalidBucketStateException(r.config().objectLockEnabled()
+                        ? "An Object Lock configuration is present on this bucket, so the versioning state cannot be"
+                        + " changed."
+                        : "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
             }
             BucketRecord updated = new BucketRecord(r.name(), r.owner(), r.created(), r.region(), next);
             buckets.put(name, updated);
@@ -436,6 +454,9 @@ public final class RocksObjectStore implements ObjectStore {
             checkConditions(objectKey, options);
             boolean isNull = br.config().versioning() != VersioningState.ENABLED;
             check.check(info(br), isNull && nullVersions.get(objectKey).isPresent());
+            if (isNull) {
+                checkNullVersionReplaceable(bucket, key, RetentionBypass.NONE);
+            }
             DataKind kind = manifest ? DataKind.MANIFEST
                     : blobList != null ? DataKind.BLOB : size == 0 ? DataKind.NONE
                     : sealedInline ? DataKind.SEALED_INLINE : DataKind.INLINE;
@@ -608,12 +629,20 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public ObjectVersion updateObjectMetadata(String bucket, String key, String versionId,
                                               UnaryOperator<ObjectMetadata> change) {
+        return updateObjectMetadata(bucket, key, versionId, RetentionBypass.NONE, change);
+    }
+
+    @Override
+    public ObjectVersion updateObjectMetadata(String bucket, String key, String versionId, RetentionBypass bypass,
+                                              UnaryOperator<ObjectMetadata> change) {
+        Objects.requireNonNull(bypass, "bypass");
         BucketNames.validateKey(key);
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
             requireBucket(bucket);
             ResolvedVersion rv = resolve(bucket, key, versionId);
             VersionRecord old = rv.record();
             ObjectMetadata meta = Objects.requireNonNull(change.apply(old.metadata()), "changed metadata");
+            RetentionGuard.checkRetentionChange(old.metadata(), meta, now(), bypass);
             VersionRecord rec = new VersionRecord(old.seq(), old.nullVersion(), false, old.size(), old.etag(),
                     old.lastModified(), old.owner(), meta, old.partsCount(), old.checksums(), old.kind(),
                     old.blobId());
@@ -687,6 +716,13 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public DeleteOutcome deleteObject(String bucket, String key, String versionId,
                                       java.util.function.Consumer<BucketInfo> precondition) {
+        return deleteObject(bucket, key, versionId, RetentionBypass.NONE, precondition);
+    }
+
+    @Override
+    public DeleteOutcome deleteObject(String bucket, String key, String versionId, RetentionBypass bypass,
+                                      java.util.function.Consumer<BucketInfo> precondition) {
+        Objects.requireNonNull(bypass, "bypass");
         BucketNames.validateKey(key);
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
             BucketRecord br = requireBucket(bucket);
@@ -695,7 +731,7 @@ public final class RocksObjectStore implements ObjectStore {
             precondition.accept(info(br));
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
             if (versionId != null) {
-                return deleteVersion(bucket, key, objectKey, versionId);
+                return deleteVersion(bucket, key, objectKey, versionId, bypass);
             }
             VersioningState state = br.config().versioning();
             if (state == VersioningState.UNVERSIONED) {
@@ -703,6 +739,7 @@ public final class RocksObjectStore implements ObjectStore {
                 if (nv.isEmpty()) {
                     return new DeleteOutcome(null, false, false, false);
                 }
+                checkRemovable(nv.get(), bypass);
                 List<String> released = new ArrayList<>();
                 db.write(batch -> {
                     batch.releasesData(); // passes the free-space guard: deletes must work on a full disk
@@ -714,6 +751,9 @@ public final class RocksObjectStore implements ObjectStore {
                 return new DeleteOutcome(null, false, false, true);
             }
             boolean isNull = state == VersioningState.SUSPENDED;
+            if (isNull) {
+                checkNullVersionReplaceable(bucket, key, bypass); // the null marker replaces the null version
+            }
             VersionRecord marker = new VersionRecord(ids.next(newestSeq(objectKey)), isNull, true, 0, "", now(),
                     br.owner(), ObjectMetadata.empty(), 0, Map.of(), DataKind.NONE, null);
             List<String> released = new ArrayList<>();
@@ -727,12 +767,14 @@ public final class RocksObjectStore implements ObjectStore {
         }
     }
 
-    private DeleteOutcome deleteVersion(String bucket, String key, byte[] objectKey, String versionId) {
+    private DeleteOutcome deleteVersion(String bucket, String key, byte[] objectKey, String versionId,
+                                        RetentionBypass bypass) {
         Optional<VersionRecord> found = findVersion(bucket, key, versionId, true);
         if (found.isEmpty()) {
             return new DeleteOutcome(versionId, false, false, false);
         }
         VersionRecord victim = found.get();
+        checkRemovable(victim, bypass);
         List<KvEntry<byte[], VersionRecord>> top = versions.scanPrefix(objectKey, 2);
         boolean wasLatest = Arrays.equals(top.get(0).value().seq(), victim.seq());
         List<String> released = new ArrayList<>();
@@ -751,6 +793,24 @@ public final class RocksObjectStore implements ObjectStore {
         });
         blobs.deleteWhenUnpinned(released);
         return new DeleteOutcome(victim.versionId(), victim.deleteMarker(), false, true);
+    }
+
+    /** Object Lock: refuses removing {@code victim} (markers are never protected). Caller holds the key lock. */
+    private void checkRemovable(VersionRecord victim, RetentionBypass bypass) {
+        if (!victim.deleteMarker()) {
+            RetentionGuard.checkRemovable(victim.metadata(), now(), bypass);
+        }
+    }
+
+    /**
+     * Object Lock: refuses a write or delete that would replace the key's existing {@code null} version while that
+     * version is protected. Caller holds the key's write lock.
+     */
+    private void checkNullVersionReplaceable(String bucket, String key, RetentionBypass bypass) {
+        Optional<VersionRecord> old = findVersion(bucket, key, ObjectVersion.NULL_VERSION_ID, false);
+        if (old.isPresent()) {
+            checkRemovable(old.get(), bypass);
+        }
     }
 
     // ---- copy ----------------------------------------------------------------------------------------------
@@ -1118,6 +1178,9 @@ public final class RocksObjectStore implements ObjectStore {
             boolean isNull = br.config().versioning() != VersioningState.ENABLED;
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
             check.check(info(br), isNull && nullVersions.get(objectKey).isPresent());
+            if (isNull) {
+                checkNullVersionReplaceable(bucket, key, RetentionBypass.NONE);
+            }
             VersionRecord rec = new VersionRecord(ids.next(newestSeq(objectKey)), isNull, false, size, etag, now(),
                     up.owner(), up.metadata(), chosen.size(), checksums, DataKind.MANIFEST, null);
             List<String> released = new ArrayList<>();

@@ -30,7 +30,7 @@ class RocksObjectStoreContractTest extends ObjectStoreContractTest {
 
     @Override
     protected ObjectStore newStore() {
-        engine = StorageEngine.open(dir, List.of(), java.time.Clock.systemUTC(), TEST_DB,
+        engine = StorageEngine.open(dir, List.of(), clock, TEST_DB,
                 RocksObjectStore.Settings.defaults());
         return engine.objectStore();
     }

@@ -145,8 +145,9 @@ public final class BucketPages {
                     Html.el("td", Html.link(browseUrl(bucket, p), p.substring(prefix.length())), "class", "key"),
                     Html.el("td", Html.text("Folder"), "colspan", "5"))));
         }
+        LockPanel lock = new LockPanel(authorizer, user, bucket); // Object Lock and tags, read-only
         for (ObjectVersion v : page.versions()) {
-            rows.add(versionRow(bucket, v, prefix, csrf, mfaOn));
+            rows.add(versionRow(bucket, v, prefix, csrf, mfaOn, lock));
         }
         SafeHtml table = rows.isEmpty()
                 ? Html.el("p", Html.text(prefix.isEmpty() ? "This bucket is empty." : "Nothing under this prefix."),
@@ -175,7 +176,7 @@ public final class BucketPages {
                         Forms.submit("Upload", "primary")),
                         "method", "post", "action", "/buckets/" + bucket + "/upload", "enctype", "multipart/form-data")),
                 "class", "card", "aria-labelledby", "upload-title");
-        SafeHtml body = SafeHtml.concat(crumbs(bucket, prefix), bucketSummary(info), table, more, upload,
+        SafeHtml body = SafeHtml.concat(crumbs(bucket, prefix), bucketSummary(info, lock), table, more, upload,
                 mfaPages.versioningForm(user, info, csrf),
                 LifecyclePanel.render(info, authorizer.allowed(user, "s3:GetLifecycleConfiguration",
                         Authorizer.bucketArn(bucket))), // lifecycle
@@ -183,7 +184,8 @@ public final class BucketPages {
         return renderer.page(error == null ? 200 : 400, user, Section.BUCKETS, showUsers, bucket, notice(req), error, body);
     }
 
-    private SafeHtml versionRow(String bucket, ObjectVersion v, String prefix, String csrf, boolean mfaOn) {
+    private SafeHtml versionRow(String bucket, ObjectVersion v, String prefix, String csrf, boolean mfaOn,
+                                LockPanel lock) {
         String name = v.key().substring(Math.min(prefix.length(), v.key().length()));
         List<SafeHtml> actions = new ArrayList<>();
         if (!v.deleteMarker()) {
@@ -205,7 +207,7 @@ public final class BucketPages {
                 Html.el("td", Html.el("code", v.versionId())),
                 Html.el("td", Html.text(v.deleteMarker() ? "" : humanSize(v.size())), "class", "num"),
                 Html.el("td", Html.text(TIME.format(v.lastModified())), "class", "when"),
-                Html.el("td", status),
+                Html.el("td", SafeHtml.concat(status, lock.details(v))),
                 Html.el("td", Html.el("div", SafeHtml.concat(actions), "class", "actions"))),
                 "data-key", v.key(), "data-version", v.versionId());
     }
@@ -228,10 +230,10 @@ public final class BucketPages {
         return Html.el("nav", Html.el("p", SafeHtml.concat(parts), "class", "crumbs"), "aria-label", "Breadcrumb");
     }
 
-    private static SafeHtml bucketSummary(BucketInfo b) {
+    private static SafeHtml bucketSummary(BucketInfo b, LockPanel lock) {
         return Html.el("p", SafeHtml.concat(Html.text("Versioning: "), versioningBadge(b), Html.text(" · MFA Delete: "),
                 mfaBadge(b), Html.text(" · Region: " + b.region() + " · "),
-                Html.link("/buckets/" + b.name() + "/access", "Permissions")));
+                Html.link("/buckets/" + b.name() + "/access", "Permissions"), lock.bucketLock(b)));
     }
 
     private static String browseUrl(String bucket, String prefix) {

@@ -34,6 +34,17 @@ final class StorageMessages {
             return "That object does not exist (it may have been deleted).";
         } else if (e instanceof NoSuchVersionException) {
             return "That version does not exist (it may have been deleted).";
+        } else if (e instanceof dev.dualkey.storage.error.ObjectLockedException locked) {
+            return switch (locked.reason()) {
+                case LEGAL_HOLD -> "This version is under a legal hold (Object Lock): nobody can delete it until the "
+                        + "hold is removed.";
+                case COMPLIANCE -> "This version is under COMPLIANCE retention (Object Lock): nobody, root included, "
+                        + "can delete it before its retain-until date.";
+                case GOVERNANCE -> "This version is under GOVERNANCE retention (Object Lock): only the S3 API with "
+                        + "x-amz-bypass-governance-retention and s3:BypassGovernanceRetention can delete it early.";
+            };
+        } else if (e instanceof dev.dualkey.storage.error.InvalidBucketStateException) {
+            return "This bucket has Object Lock, so its versioning stays Enabled.";
         } else if (e instanceof MethodNotAllowedException) {
             return "That version is a delete marker; it has no content to download.";
         } else if (e instanceof KeyTooLongException) {

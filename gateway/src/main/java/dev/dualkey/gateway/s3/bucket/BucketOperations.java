@@ -105,6 +105,13 @@ public final class BucketOperations {
         String owner = req.principal().accountId();
         BucketCreation.authorize(req);
         BucketConfig initial = creation.initialConfig(req::header, owner);
+        // x-amz-bucket-object-lock-enabled: true starts the bucket with versioning Enabled and Object Lock on
+        BucketConfig locked = dev.dualkey.gateway.s3.lock.ObjectLockBuckets.initialConfig(req);
+        if (locked.objectLockEnabled()) {
+            String lockSubresource = dev.dualkey.gateway.s3.lock.LockConfiguration.SUBRESOURCE;
+            initial = initial.withVersioning(locked.versioning()).withObjectLockEnabled(true)
+                    .withSubresource(lockSubresource, locked.subresource(lockSubresource));
+        }
         try {
             store.createBucket(req.bucket(), owner, region, initial);
         } catch (BucketAlreadyOwnedByYouException e) {

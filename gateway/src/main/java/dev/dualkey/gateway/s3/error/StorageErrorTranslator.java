@@ -19,6 +19,7 @@ import dev.dualkey.storage.error.NoSuchBucketException;
 import dev.dualkey.storage.error.NoSuchKeyException;
 import dev.dualkey.storage.error.NoSuchUploadException;
 import dev.dualkey.storage.error.NoSuchVersionException;
+import dev.dualkey.storage.error.ObjectLockedException;
 import dev.dualkey.storage.error.PreconditionFailedException;
 import dev.dualkey.storage.error.RequestTimeoutException;
 import dev.dualkey.storage.error.SlowDownException;
@@ -33,6 +34,9 @@ import java.time.format.DateTimeFormatter;
  * texts). The request's bucket, key and version id become the extra elements S3 sends.
  */
 public final class StorageErrorTranslator {
+    /** AWS's message for a version protected by Object Lock. */
+    public static final String OBJECT_LOCKED_MESSAGE = "Access Denied because object protected by object lock.";
+
     private StorageErrorTranslator() {
     }
 
@@ -79,6 +83,14 @@ public final class StorageErrorTranslator {
                         m.lastModified().atOffset(ZoneOffset.UTC)));
             }
             return x;
+        }
+        if (e instanceof ObjectLockedException) {
+            // AWS words every Object Lock refusal (delete, overwrite, shortened retention) this way, whatever protects
+            // the version (ceph s3-tests and LocalStack's snapshots recorded against AWS).
+            return new S3Exception(S3ErrorCode.ACCESS_DENIED, OBJECT_LOCKED_MESSAGE);
+        }
+        if (e instanceof dev.dualkey.storage.error.InvalidBucketStateException) {
+            return new S3Exception(S3ErrorCode.INVALID_BUCKET_STATE, e.getMessage()); // storage words it as S3
         }
         if (e instanceof KeyTooLongException) {
             return new S3Exception(S3ErrorCode.KEY_TOO_LONG);

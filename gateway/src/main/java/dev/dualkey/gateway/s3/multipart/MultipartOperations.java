@@ -81,7 +81,8 @@ public final class MultipartOperations {
         WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(),
-                ServerSideEncryption.markWrite(acl.applyTo(ObjectHeaders.metadata(req)), store), options);
+                ServerSideEncryption.markWrite(dev.dualkey.gateway.s3.lock.VersionAttributes.forNewObject(req, store,
+                        acl.applyTo(ObjectHeaders.metadata(req)), false), store), options);
         Reply reply = S3Replies.xml(XmlWriter.s3("InitiateMultipartUploadResult")
                 .element("Bucket", req.bucket()).element("Key", req.key()).element("UploadId", up.uploadId()));
         if (up.checksumAlgorithm() != null) {

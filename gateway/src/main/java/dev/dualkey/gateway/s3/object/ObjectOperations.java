@@ -22,6 +22,9 @@ import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
 import dev.dualkey.gateway.s3.sse.ServerSideEncryption;
+import dev.dualkey.gateway.s3.lock.GovernanceBypass;
+import dev.dualkey.gateway.s3.lock.VersionAttributes;
+import dev.dualkey.storage.retention.RetentionBypass;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectReader;
@@ -109,7 +112,9 @@ public final class ObjectOperations {
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         var overwrite = S3Refusals.asS3(protect.overwriteCheck(mfa, req.key(), "s3:PutObject"), mfa);
-        var metadata = acl.applyTo(ObjectHeaders.metadata(req));
+        // ACL, then tags and Object Lock (request headers or the bucket's default retention), then SSE
+        ObjectMetadata metadata = VersionAttributes.forNewObject(req, store, acl.applyTo(ObjectHeaders.metadata(req)),
+                true);
         ObjectWriter writer = customerKey == null
                 ? store.newObjectWriter(req.bucket(), req.key(),
                         ServerSideEncryption.markWrite(metadata, store), options, overwrite)
@@ -208,6 +213,7 @@ public final class ObjectOperations {
             if (customerKey != null) {
                 customerKey.replyHeaders(reply);
             }
+            VersionAttributes.addReadHeaders(reply, v, req); // Object Lock headers, x-amz-tagging-count
             if (partial) {
                 reply.header("Content-Range", "bytes " + offset + "-" + (offset + length - 1) + "/" + size);
             }
@@ -277,19 +283,12 @@ public final class ObjectOperations {
         if (!replace && req.header("x-amz-storage-class") != null) {
             meta = source.metadata().toBuilder().storageClass(req.header("x-amz-storage-class")).build();
         }
+        meta = VersionAttributes.forCopy(req, store, meta, source); // never the source's lock; tag directive
         // The copy's owner and ACL come from this request (the source's ACL is never copied, as S3).
         WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
-        if (meta != null) {
-            meta = acl.applyTo(meta);
-        } else if (acl.storedAcl() != null || source.metadata().attribute(ResourceAcls.KEY) != null) {
-            meta = acl.applyTo(source.metadata());
-        }
+        meta = acl.applyTo(meta);
         // the copy is written (and encrypted) now: its SSE attribute says so, whatever the source's said
-        if (meta != null) {
-            meta = ServerSideEncryption.markWrite(meta, store);
-        } else if (ServerSideEncryption.markWrite(source.metadata(), store) != source.metadata()) {
-            meta = ServerSideEncryption.markWrite(source.metadata(), store);
-        }
+        meta = ServerSideEncryption.markWrite(meta, store);
         WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         CopyResult result;
@@ -322,8 +321,9 @@ public final class ObjectOperations {
         // MFA Delete: after authentication and authorization, whatever allowed the request, decided and checked
         // atomically with the delete (the code's outcome shares the delete's fsync).
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
-        DeleteOutcome out = S3Refusals.orThrow(protect.deleteObject(mfa, req.bucket(), req.key(), req.versionId()),
-                mfa);
+        RetentionBypass bypass = GovernanceBypass.of(req, store.headBucket(req.bucket()), req.key());
+        DeleteOutcome out = S3Refusals.orThrow(protect.deleteObject(mfa, req.bucket(), req.key(), req.versionId(),
+                bypass), mfa);
         Reply reply = S3Replies.noContent();
         if (out.deleteMarker()) {
             reply.header("x-amz-delete-marker", "true");
@@ -396,6 +396,8 @@ public final class ObjectOperations {
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         boolean codeAccepted = !allowedVersionIds.isEmpty()
                 && S3Refusals.orThrow(protect.checkDeleteObjects(mfa, req.bucket(), allowedVersionIds), mfa);
+        dev.dualkey.storage.model.BucketInfo bucketInfo = store.headBucket(req.bucket());
+        GovernanceBypass.of(req, bucketInfo, ""); // the header on a bucket without Object Lock fails the request
         XmlWriter w = XmlWriter.s3("DeleteResult");
         for (int i = 0; i < keys.size(); i++) {
             String key = keys.get(i);
@@ -407,8 +409,8 @@ public final class ObjectOperations {
                 continue;
             }
             try {
-                DeleteOutcome out = S3Refusals.orThrow(
-                        protect.deleteObjectsEntry(mfa, req.bucket(), key, versionId, codeAccepted), mfa);
+                DeleteOutcome out = S3Refusals.orThrow(protect.deleteObjectsEntry(mfa, req.bucket(), key, versionId,
+                        codeAccepted, GovernanceBypass.of(req, bucketInfo, key)), mfa);
                 if (quiet) {
                     continue;
                 }
