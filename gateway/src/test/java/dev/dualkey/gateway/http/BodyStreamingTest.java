@@ -291,6 +291,42 @@ class BodyStreamingTest {
         assertEquals(0, admission.unauthenticatedConnections());
     }
 
+    /**
+     * A body-carrying anonymous request (a PUT or a POST form a public-write grant allowed) proves no key either:
+     * neither when its exchange begins and its body starts to flow ({@code started}) nor when it succeeds
+     * ({@code done}), whether the body is streamed or aggregated.
+     */
+    @Test
+    void anAnonymousUploadDoesNotFreeAnUnauthenticatedSlot() {
+        for (String mode : List.of("stream", "aggregate")) {
+            Admission admission = new Admission(TransportLimits.defaults().withMaxUnauthenticatedConnections(1));
+            Conn a = new Conn(admission);
+            byte[] request = publicAnonymous(put("/public/k", mode, body(100_000), false));
+            int half = indexOfBody(request) + 50_000;
+            a.arrive(Arrays.copyOfRange(request, 0, half));
+            a.settle();
+            assertEquals("", a.output(), mode + ": answered before the body ended");
+            assertEquals(1, admission.unauthenticatedConnections(), mode + ": a begun anonymous upload freed the slot");
+            assertFalse(new Conn(admission).channel.isOpen(), mode + ": a second connection was let in mid-upload");
+            a.arrive(Arrays.copyOfRange(request, half, request.length));
+            a.settle();
+            assertTrue(a.output().startsWith("HTTP/1.1 200 OK"), a.output());
+            assertTrue(a.output().contains("len:100000;"), a.output());
+            assertEquals(1, admission.unauthenticatedConnections(), mode);
+            assertFalse(new Conn(admission).channel.isOpen(), mode + ": an anonymous upload's success freed the slot");
+            a.channel.close();
+            a.channel.runPendingTasks();
+            assertEquals(0, admission.unauthenticatedConnections(), mode);
+        }
+    }
+
+    /** Marks a request unsigned ({@code x-test-anonymous}) and allowed by a public grant ({@code x-test-public}). */
+    private static byte[] publicAnonymous(byte[] request) {
+        String s = new String(anonymous(request), StandardCharsets.ISO_8859_1)
+                .replaceFirst("\r\n", "\r\nx-test-public: 1\r\n");
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     private static byte[] anonymous(byte[] request) {
         String s = new String(request, StandardCharsets.ISO_8859_1)
                 .replaceFirst("\r\n", "\r\nx-test-anonymous: 1\r\n");

@@ -23,6 +23,7 @@ import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.UploadExchange;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
+import dev.dualkey.gateway.s3.policy.AnonymousAccess;
 import dev.dualkey.gateway.s3.protect.S3Refusals;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectWriter;
@@ -49,9 +50,11 @@ import java.util.Set;
 /**
  * One POST Object upload in progress: the form's fields arrive first (parsed by {@link MultipartFormParser});
  * when the file part begins, {@link #fileStart} authenticates the form (SigV4 {@code x-amz-*} fields or SigV2
- * {@code AWSAccessKeyId}/{@code signature}, each signing the Base64 policy), evaluates the policy, authorizes
- * {@code s3:PutObject} on the expanded key and opens the writer through PutObject's path ({@link UploadExchange},
- * the D9 overwrite check); the file then streams into it, within the policy's {@code content-length-range}.
+ * {@code AWSAccessKeyId}/{@code signature}, each signing the Base64 policy) and evaluates the policy, or takes a
+ * form with no signature field and no policy as S3's anonymous principal {@code *} (nothing to evaluate; only a
+ * grant to everyone allows it); then authorizes {@code s3:PutObject} on the expanded key and opens the writer
+ * through PutObject's path ({@link UploadExchange}, the D9 overwrite check); the file then streams into it,
+ * within the policy's {@code content-length-range}.
  * {@link #finish} commits and answers as {@code success_action_redirect} / {@code success_action_status} say.
  */
 final class PostObjectExchange implements Exchange.Streaming, MultipartFormParser.Handler {
@@ -111,10 +114,12 @@ final class PostObjectExchange implements Exchange.Streaming, MultipartFormParse
                     .with("ArgumentName", "key").with("ArgumentValue", "");
         }
         Authenticated auth = authenticate();
-        Map<String, String> seen = new LinkedHashMap<>(fields);
-        seen.put("key", key);
-        seen.put("bucket", bucket);
-        policy.evaluate(settings.sigV4Clock().instant(), seen, fields.keySet());
+        if (!auth.anonymous()) { // an anonymous form has no policy document to evaluate
+            Map<String, String> seen = new LinkedHashMap<>(fields);
+            seen.put("key", key);
+            seen.put("bucket", bucket);
+            policy.evaluate(settings.sigV4Clock().instant(), seen, fields.keySet());
+        }
         openWriter(auth);
     }
 
@@ -159,8 +164,13 @@ final class PostObjectExchange implements Exchange.Streaming, MultipartFormParse
         }
     }
 
-    /** Who signed the form, with what. */
+    /** Who signed the form, with what; both null for an anonymous form (no signature fields at all). */
     private record Authenticated(Credential credential, SignatureInfo signature) {
+        static final Authenticated ANONYMOUS = new Authenticated(null, null);
+
+        boolean anonymous() {
+            return credential == null;
+        }
     }
 
     private Authenticated authenticate() {
@@ -173,12 +183,15 @@ final class PostObjectExchange implements Exchange.Streaming, MultipartFormParse
                     + " header should be specified").with("ArgumentName", "Authorization");
         }
         if (!v4 && !v2) {
-            if (fields.containsKey("policy")) {
+            // AWS (HTTPPOSTForms): AWSAccessKeyId and signature are "required when a policy document is included";
+            // a session token is part of a signature too (AnonymousAccess: never anonymous).
+            if (fields.containsKey("policy") || fields.containsKey("x-amz-security-token")) {
                 throw missingField("AWSAccessKeyId");
             }
-            // Anonymous POST: allowed only where a bucket policy or ACL grants PutObject to everyone, which the
-            // anonymous principal of the authorizer decides (issue 14 part A); until it exists, refused.
-            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+            // Anonymous POST: S3's principal "*", allowed only where a bucket policy or ACL grants s3:PutObject to
+            // everyone, which the one authorizer decides in openWriter. No policy document: nothing constrains it.
+            policy = PostPolicy.unconstrained();
+            return Authenticated.ANONYMOUS;
         }
         String encodedPolicy = fields.get("policy");
         if (encodedPolicy == null) {
@@ -287,17 +300,20 @@ final class PostObjectExchange implements Exchange.Streaming, MultipartFormParse
                 "/" + bucket + "/" + AwsUriEncoding.encode(key, true), headers);
         RequestHead object = new RequestHead(head.requestId(), head.hostId(), put, head.secure(),
                 head.clientAddress());
-        RequestOrigin origin = new RequestOrigin(head.secure(), head.clientAddress(), auth.signature().version(),
-                RequestOrigin.POST, null, null);
-        RequestContextBuilder context = RequestContextBuilder.of(Subject.of(auth.credential().principal()),
-                        settings.policyClock())
+        // s3:authType is POST either way; an anonymous form has no s3:signatureversion (AWS leaves it out)
+        RequestOrigin origin = new RequestOrigin(head.secure(), head.clientAddress(),
+                auth.anonymous() ? null : auth.signature().version(), RequestOrigin.POST, null, null);
+        Subject subject = auth.anonymous() ? Subject.anonymous() : Subject.of(auth.credential().principal());
+        RequestContextBuilder context = RequestContextBuilder.of(subject, settings.policyClock())
                 .origin(origin).s3Signature(origin).keys(S3ConditionKeys.of(S3Operation.PUT_OBJECT, object));
         RequestAuthorizer access = new RequestAuthorizer(settings.authorizer(), context);
         if (!access.allows(Check.object("s3:PutObject", bucket, key))) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
         }
-        AuthResult result = new AuthResult(auth.credential().principal(), auth.credential().accessKeyId(),
-                auth.signature(), null, PayloadMode.UNSIGNED);
+        // anonymous: the same result (and so the same recorded owner) as an anonymous PutObject
+        AuthResult result = auth.anonymous() ? AnonymousAccess.result(object)
+                : new AuthResult(auth.credential().principal(), auth.credential().accessKeyId(), auth.signature(),
+                null, PayloadMode.UNSIGNED);
         S3Request req = new S3Request(object, bucket, key, S3Operation.PUT_OBJECT, result, access);
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));

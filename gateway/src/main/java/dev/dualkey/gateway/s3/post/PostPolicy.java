@@ -48,6 +48,14 @@ final class PostPolicy {
         this.conditions = conditions;
     }
 
+    /**
+     * The "policy" of an anonymous form, which has none (AWS: the document is optional; without it the request is
+     * anonymous): no expiry, no conditions, no {@code content-length-range}. Never {@link #evaluate}d.
+     */
+    static PostPolicy unconstrained() {
+        return new PostPolicy(Instant.MAX, List.of());
+    }
+
     /** Decodes and parses the {@code policy} field. */
     static PostPolicy parse(String base64) {
         JsonNode root;
