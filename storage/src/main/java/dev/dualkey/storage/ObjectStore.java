@@ -179,6 +179,22 @@ public interface ObjectStore extends AutoCloseable {
     ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId, List<CompletedPart> parts,
                                           PublishCheck check);
 
+    /**
+     * CompleteMultipartUpload with S3's conditional-write and checksum checks, all made atomically with the publish
+     * (under the key's write lock): {@code conditions}' {@code If-None-Match: *} / {@code If-Match} (PreconditionFailed,
+     * NoSuchKey), then, when a condition is given and the key was written or deleted since the upload began,
+     * ConditionalRequestConflict; each part checksum sent must equal the stored part's (InvalidPart); the object
+     * checksum is computed by the upload's {@link dev.dualkey.storage.model.ChecksumType} (attribute
+     * {@link dev.dualkey.storage.checksum.MultipartChecksums#TYPE_ATTRIBUTE}) and must equal
+     * {@code expected.checksums()} when given (InvalidChecksumException: BadDigest). The version records its part
+     * layout ({@link dev.dualkey.storage.checksum.MultipartChecksums#PARTS_ATTRIBUTE}).
+     *
+     * @param conditions only {@code ifNoneMatchAny} and {@code ifMatchEtag} are read
+     * @param expected   only {@code checksums} is read: the object checksum the client declared
+     */
+    ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId, List<CompletedPart> parts,
+                                          WriteOptions conditions, Expectations expected, PublishCheck check);
+
     /** AbortMultipartUpload: removes the upload and its parts; NoSuchUpload if unknown. */
     void abortMultipartUpload(String bucket, String key, String uploadId);
 
