@@ -369,6 +369,7 @@ public final class GatewayServer implements AutoCloseable {
                 new ObjectOperations(store, protect, plainHttpMfa).register(handlers);
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
+                new dev.dualkey.gateway.s3.integrity.ObjectAttributesOperation(store).register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =

@@ -125,6 +125,17 @@ public interface ObjectStore extends AutoCloseable {
                                java.util.function.Consumer<BucketInfo> precondition);
 
     /**
+     * DeleteObject with S3's conditional delete {@code If-Match} (2025), evaluated against the key's current version
+     * before {@code precondition} and atomically with the delete: {@code "*"} needs a current object, an ETag (quotes
+     * optional) needs the current object to have it. No current object (none, or a delete marker): NoSuchKey;
+     * another ETag: PreconditionFailed. Nothing changes on a refusal.
+     *
+     * @param ifMatchEtag the If-Match value, or null for an unconditional delete
+     */
+    DeleteOutcome deleteObject(String bucket, String key, String versionId,
+                               java.util.function.Consumer<BucketInfo> precondition, String ifMatchEtag);
+
+    /**
      * CopyObject: streams the source version into a new version of the destination.
      *
      * @param srcVersionId    source version id, or null for the latest

@@ -56,6 +56,11 @@ public final class ActionTable {
             case DELETE_OBJECTS -> List.of();
             case ABORT_MULTIPART_UPLOAD -> List.of(Check.object("s3:AbortMultipartUpload", bucket, key));
             case LIST_PARTS -> List.of(Check.object("s3:ListMultipartUploadParts", bucket, key));
+            case GET_OBJECT_ATTRIBUTES -> List.of(Check.object(
+                    versioned ? "s3:GetObjectVersionAttributes" : "s3:GetObjectAttributes", bucket, key),
+                    Check.object(versioned ? "s3:GetObjectVersion" : "s3:GetObject", bucket, key));
+            case PUT_BUCKET_LOGGING -> List.of(Check.bucket("s3:PutBucketLogging", bucket));
+            case GET_BUCKET_LOGGING -> List.of(Check.bucket("s3:GetBucketLogging", bucket));
         };
     }
 

@@ -30,7 +30,10 @@ public enum S3Operation {
     COMPLETE_MULTIPART_UPLOAD("CompleteMultipartUpload", Body.LARGE_XML),
     ABORT_MULTIPART_UPLOAD("AbortMultipartUpload", Body.NONE),
     LIST_PARTS("ListParts", Body.NONE),
-    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE);
+    LIST_MULTIPART_UPLOADS("ListMultipartUploads", Body.NONE),
+    GET_OBJECT_ATTRIBUTES("GetObjectAttributes", Body.NONE),
+    PUT_BUCKET_LOGGING("PutBucketLogging", Body.XML),
+    GET_BUCKET_LOGGING("GetBucketLogging", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

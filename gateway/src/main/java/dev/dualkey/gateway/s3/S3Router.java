@@ -13,12 +13,12 @@ import java.util.Set;
 public final class S3Router {
     /** Bucket sub-resources that exist in S3 but are not implemented here. */
     private static final Set<String> UNSUPPORTED_BUCKET = Set.of("policy", "policyStatus", "cors",
-            "lifecycle", "tagging", "website", "logging", "notification", "replication", "encryption",
+            "lifecycle", "tagging", "website", "notification", "replication", "encryption",
             "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
             "metrics", "inventory", "intelligent-tiering", "metadataTable", "session");
     /** Object sub-resources that exist in S3 but are not implemented here. */
     private static final Set<String> UNSUPPORTED_OBJECT = Set.of("tagging", "retention", "legal-hold",
-            "torrent", "attributes", "restore", "select", "renameObject");
+            "torrent", "restore", "select", "renameObject");
 
     private S3Router() {
     }
@@ -42,6 +42,13 @@ public final class S3Router {
             if (head.hasQueryParam(sub)) {
                 throw notImplemented("bucket sub-resource ?" + sub);
             }
+        }
+        if (head.hasQueryParam("logging")) {
+            return switch (method) {
+                case "GET" -> S3Operation.GET_BUCKET_LOGGING;
+                case "PUT" -> S3Operation.PUT_BUCKET_LOGGING;
+                default -> throw methodNotAllowed(method);
+            };
         }
         if (head.hasQueryParam("acl")) {
             // Read-only ACLs: the owner always has FULL_CONTROL; changing ACLs is not implemented.
@@ -102,6 +109,12 @@ public final class S3Router {
                 return S3Operation.GET_OBJECT_ACL;
             }
             throw notImplemented(method + " object sub-resource ?acl");
+        }
+        if (head.hasQueryParam("attributes")) {
+            if (method.equals("GET")) {
+                return S3Operation.GET_OBJECT_ATTRIBUTES;
+            }
+            throw methodNotAllowed(method);
         }
         boolean uploadId = head.hasQueryParam("uploadId");
         switch (method) {

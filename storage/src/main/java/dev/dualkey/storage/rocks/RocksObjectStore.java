@@ -416,7 +416,7 @@ public final class RocksObjectStore implements ObjectStore {
                 throw new NoSuchKeyException("The specified key does not exist.");
             }
             String want = new CompletedPart(1, options.ifMatchEtag()).unquotedEtag();
-            if (!current.get().etag().equals(want)) {
+            if (!want.equals("*") && !current.get().etag().equals(want)) {
                 throw new PreconditionFailedException(
                         "At least one of the pre-conditions you specified did not hold");
             }
@@ -623,13 +623,23 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public DeleteOutcome deleteObject(String bucket, String key, String versionId,
                                       java.util.function.Consumer<BucketInfo> precondition) {
+        return deleteObject(bucket, key, versionId, precondition, null);
+    }
+
+    @Override
+    public DeleteOutcome deleteObject(String bucket, String key, String versionId,
+                                      java.util.function.Consumer<BucketInfo> precondition, String ifMatchEtag) {
         BucketNames.validateKey(key);
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
             BucketRecord br = requireBucket(bucket);
+            byte[] objectKey = StoreKeys.objectKey(bucket, key);
+            if (ifMatchEtag != null) {
+                // before the precondition: a refused conditional delete must not spend an MFA code
+                checkConditions(objectKey, WriteOptions.defaults().withIfMatchEtag(ifMatchEtag.trim()));
+            }
             // Under the bucket's read lock: updateBucket needs its write lock, so the state seen here holds until
             // the delete is written.
             precondition.accept(info(br));
-            byte[] objectKey = StoreKeys.objectKey(bucket, key);
             if (versionId != null) {
                 return deleteVersion(bucket, key, objectKey, versionId);
             }

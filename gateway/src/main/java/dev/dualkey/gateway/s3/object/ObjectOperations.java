@@ -18,6 +18,9 @@ import dev.dualkey.gateway.s3.UploadExchange;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
+import dev.dualkey.gateway.s3.integrity.ChecksumRules;
+import dev.dualkey.gateway.s3.integrity.PartRead;
+import dev.dualkey.gateway.s3.integrity.WriteConditions;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectReader;
@@ -81,18 +84,7 @@ public final class ObjectOperations {
         WriteOptions options = WriteOptions.defaults()
                 .withOwner(req.principal().accountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
-        String ifNoneMatch = req.header("If-None-Match");
-        if (ifNoneMatch != null) {
-            if (!ifNoneMatch.trim().equals("*")) {
-                throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                        "If-None-Match on PutObject only supports '*'").with("Header", "If-None-Match");
-            }
-            options = options.withIfNoneMatchAny(true);
-        }
-        String ifMatch = req.header("If-Match");
-        if (ifMatch != null) {
-            options = options.withIfMatchEtag(unquote(ifMatch.trim()));
-        }
+        options = WriteConditions.apply(req, options);
         var expectations = ObjectHeaders.expectations(req, length);
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
@@ -103,14 +95,9 @@ public final class ObjectOperations {
             if (!v.isNullVersion()) {
                 reply.header("x-amz-version-id", v.versionId());
             }
-            v.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
+            ChecksumRules.versionHeaders(reply, v);
             return reply;
         });
-    }
-
-    private static String unquote(String etag) {
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-                ? etag.substring(1, etag.length() - 1) : etag;
     }
 
     // ---- GetObject / HeadObject -------------------------------------------------------------------------
@@ -139,15 +126,12 @@ public final class ObjectOperations {
             long offset = 0;
             long length = size;
             boolean partial = false;
+            PartRead part = null;
             if (partNumber != null) {
-                int n = parsePartNumber(partNumber);
-                // Part boundaries of multipart objects are not exposed by storage: part 1 is answered with the
-                // whole object (and no x-amz-mp-parts-count), which SDK part-based downloaders treat as a
-                // single-part object.
-                if (n != 1) {
-                    throw new S3Exception(S3ErrorCode.INVALID_RANGE, "The requested partnumber is not satisfiable")
-                            .withHeader("Content-Range", "bytes */" + size);
-                }
+                part = PartRead.of(v, parsePartNumber(partNumber));
+                offset = part.offset();
+                length = part.length();
+                partial = part.partial();
             } else {
                 String rangeHeader = req.header("Range");
                 if (rangeHeader != null) {
@@ -173,8 +157,13 @@ public final class ObjectOperations {
                 }
             }
             Reply reply = Reply.status(partial ? 206 : 200);
-            ObjectHeaders.versionHeaders(reply, v,
-                    !partial && "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode")));
+            boolean checksumMode = "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode"));
+            ObjectHeaders.versionHeaders(reply, v, false);
+            if (part != null) {
+                part.headers(reply, checksumMode);
+            } else if (!partial && checksumMode) {
+                ChecksumRules.versionHeaders(reply, v);
+            }
             if (partial) {
                 reply.header("Content-Range", "bytes " + offset + "-" + (offset + length - 1) + "/" + size);
             }
@@ -269,8 +258,14 @@ public final class ObjectOperations {
         // MFA Delete: after authentication and authorization, whatever allowed the request, decided and checked
         // atomically with the delete (the code's outcome shares the delete's fsync).
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
-        DeleteOutcome out = S3Refusals.orThrow(protect.deleteObject(mfa, req.bucket(), req.key(), req.versionId()),
-                mfa);
+        String ifMatch = req.header("If-Match");
+        if (ifMatch != null && !req.access().allows(
+                dev.dualkey.gateway.authz.Check.object("s3:GetObject", req.bucket(), req.key()))) {
+            // AWS: a conditional delete also needs s3:GetObject (it reveals whether the ETag matches)
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
+        DeleteOutcome out = S3Refusals.orThrow(protect.deleteObject(mfa, req.bucket(), req.key(), req.versionId(),
+                ifMatch == null ? null : ifMatch.trim()), mfa);
         Reply reply = S3Replies.noContent();
         if (out.deleteMarker()) {
             reply.header("x-amz-delete-marker", "true");
