@@ -70,6 +70,8 @@ public final class GatewayServer implements AutoCloseable {
     private final AtomicInteger inFlight;
     private volatile boolean closed;
     private AutoCloseable consoleServer; // console hook (console branch): the console's own listener, closed first
+    /** Server access logging's deliverer: flushed and stopped before the store closes. */
+    private dev.dualkey.gateway.s3.logging.AccessLogDeliverer accessLogDeliverer;
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
                           TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
@@ -104,6 +106,13 @@ public final class GatewayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create((tls ? "https" : "http") + "://" + host + ":" + a.getPort());
+    }
+
+    /** Delivers the server access log records waiting now, and waits for the delivery (tests, operators). */
+    public void flushAccessLogs() {
+        if (accessLogDeliverer != null) {
+            accessLogDeliverer.flush();
+        }
     }
 
     /** The TLS identity, when TLS is on. */
@@ -149,6 +158,9 @@ public final class GatewayServer implements AutoCloseable {
             LOG.warn("event loops did not stop within 10 s");
         }
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        if (accessLogDeliverer != null) {
+            accessLogDeliverer.close(); // the last records, while the store is still open
+        }
         executor.close();
         if (ownedEngine != null) {
             ownedEngine.close();
@@ -167,6 +179,7 @@ public final class GatewayServer implements AutoCloseable {
         private String domain;
         private String region = "us-east-1";
         private Clock clock = Clock.systemUTC();
+        private java.time.Duration accessLogFlushInterval = java.time.Duration.ofSeconds(60);
         private Clock policyClock;
         private boolean mfaOverPlainHttpAllowed;
         private dev.dualkey.mfa.device.MfaVerifier mfaVerifierSetting;
@@ -231,6 +244,15 @@ public final class GatewayServer implements AutoCloseable {
 
         public Builder region(String r) {
             this.region = r;
+            return this;
+        }
+
+        /** How often server access log records are delivered to their target buckets (default 60 s). */
+        public Builder accessLogFlushInterval(java.time.Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("access log flush interval must be positive");
+            }
+            this.accessLogFlushInterval = interval;
             return this;
         }
 
@@ -341,6 +363,7 @@ public final class GatewayServer implements AutoCloseable {
             StorageExecutor executor = new StorageExecutor(ioThreads, 10_000);
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+            dev.dualkey.gateway.s3.logging.AccessLogDeliverer accessLog = null;
             dev.dualkey.mfa.device.MfaVerifier mfaVerifier = mfaVerifierSetting;
             dev.dualkey.mfa.audit.AuditLog mfaAudit = mfaAuditSetting;
             try {
@@ -370,13 +393,16 @@ public final class GatewayServer implements AutoCloseable {
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, protect, plainHttpMfa).register(handlers);
                 new dev.dualkey.gateway.s3.integrity.ObjectAttributesOperation(store).register(handlers);
+                accessLog = new dev.dualkey.gateway.s3.logging.AccessLogDeliverer(store, clock,
+                        accessLogFlushInterval, 10_000, 100_000);
+                new dev.dualkey.gateway.s3.logging.BucketLoggingOperations(store, accessLog).register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =
                         new dev.dualkey.gateway.http.RecentCredentials(credentialProvider);
                 S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3", region), authz,
                         policyClock != null ? policyClock : clock,
-                        domain, handlers);
+                        domain, handlers, accessLog);
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3,
                         new SigV4Verifier(recent::cached, clock, "s3", region)));
@@ -403,6 +429,7 @@ public final class GatewayServer implements AutoCloseable {
                                 new dev.dualkey.gateway.http.Admission(transportLimits)));
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
                 GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
+                server.accessLogDeliverer = accessLog;
                 if (consoleLauncher != null) { // console hook (console branch)
                     try {
                         server.consoleServer = consoleLauncher.start(store, executor::executeOrRefuse, ssl,
@@ -415,6 +442,9 @@ public final class GatewayServer implements AutoCloseable {
                 LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
                 return server;
             } catch (RuntimeException e) {
+                if (accessLog != null) {
+                    accessLog.close();
+                }
                 workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                 boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                 executor.close();

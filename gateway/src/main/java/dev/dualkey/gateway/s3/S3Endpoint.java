@@ -46,6 +46,8 @@ public final class S3Endpoint implements Endpoint {
     private final Clock clock;
     private final String domain;
     private final Map<S3Operation, OperationHandler> handlers;
+    /** Server access logging: each request to a bucket that logs becomes a record. */
+    private final dev.dualkey.gateway.s3.logging.RequestRecorder recorder;
 
     /**
      * @param clock  the time of {@code aws:CurrentTime}, {@code s3:signatureAge} and {@code aws:MultiFactorAuthAge}
@@ -53,6 +55,14 @@ public final class S3Endpoint implements Endpoint {
      */
     public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
                       Map<S3Operation, OperationHandler> handlers) {
+        this(verifier, authorizer, clock, domain, handlers, dev.dualkey.gateway.s3.logging.AccessLog.NONE);
+    }
+
+    /** @param accessLog where requests to buckets with server access logging go */
+    public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
+                      Map<S3Operation, OperationHandler> handlers,
+                      dev.dualkey.gateway.s3.logging.AccessLog accessLog) {
+        this.recorder = new dev.dualkey.gateway.s3.logging.RequestRecorder(accessLog, clock);
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -74,6 +84,7 @@ public final class S3Endpoint implements Endpoint {
         AuthResult auth = verifier.verify(head.signable(), null);
         S3Address address = S3Address.parse(head.rawPath(), head.header("Host"), domain);
         S3Operation operation = S3Router.route(head, address);
+        recorder.started(head, address.bucket(), address.key(), operation, auth);
         RequestOrigin origin = RequestOrigin.signed(head.secure(), head.clientAddress(), auth.signature(),
                 head.header("x-amz-content-sha256"));
         RequestContextBuilder context = RequestContextBuilder.of(Subject.of(auth.principal()), clock)
@@ -97,9 +108,9 @@ public final class S3Endpoint implements Endpoint {
         Exchange exchange = handler.begin(request);
         if ((operation == S3Operation.GET_OBJECT || operation == S3Operation.HEAD_OBJECT)
                 && exchange instanceof Exchange.Aggregated read) {
-            return missingKeyNeedsListBucket(read, request);
+            return recorder.wrap(missingKeyNeedsListBucket(read, request), head);
         }
-        return exchange;
+        return recorder.wrap(exchange, head);
     }
 
     /**
@@ -137,8 +148,29 @@ public final class S3Endpoint implements Endpoint {
     public Reply error(RequestHead head, Throwable failure) {
         S3Exception e = toS3(head, failure);
         String resource = head == null ? null : safeDecode(head.rawPath());
-        return S3ErrorWriter.render(e, resource, head == null ? null : head.requestId(),
+        Reply reply = S3ErrorWriter.render(e, resource, head == null ? null : head.requestId(),
                 head == null ? null : head.hostId());
+        logFailure(head, reply, e);
+        return reply;
+    }
+
+    /** Server access logging of a refused or failed request (on the event loop: no storage reads here). */
+    private void logFailure(RequestHead head, Reply reply, S3Exception e) {
+        if (head == null) {
+            return;
+        }
+        String bucket = null;
+        String key = null;
+        S3Operation operation = null;
+        try {
+            S3Address a = S3Address.parse(head.rawPath(), head.header("Host"), domain);
+            bucket = a.bucket();
+            key = a.key();
+            operation = S3Router.route(head, a);
+        } catch (RuntimeException ignored) {
+            // an unparsable address or an unknown operation is logged as far as it is known
+        }
+        recorder.failed(head, bucket, key, operation, reply, e.error().code());
     }
 
     private S3Exception toS3(RequestHead head, Throwable failure) {
