@@ -85,7 +85,9 @@ public final class ObjectAttributesOperation {
     }
 
     Reply get(S3Request req) {
-        Set<Attribute> wanted = attributes(req.header("x-amz-object-attributes"));
+        // SDK v2 sends the list as one header per attribute, others as one comma-separated header
+        List<String> values = req.head().headers().getAll("x-amz-object-attributes");
+        Set<Attribute> wanted = attributes(values.isEmpty() ? null : String.join(",", values));
         int maxParts = Math.min(intHeader(req, "x-amz-max-parts", MAX_PARTS), MAX_PARTS);
         int marker = intHeader(req, "x-amz-part-number-marker", 0);
         ObjectVersion v = store.headObject(req.bucket(), req.key(), req.versionId());
