@@ -402,7 +402,7 @@ public final class GatewayServer implements AutoCloseable {
                         new dev.dualkey.gateway.http.RecentCredentials(credentialProvider);
                 S3Endpoint s3 = new S3Endpoint(new SigV4Verifier(recent, clock, "s3", region), authz,
                         policyClock != null ? policyClock : clock,
-                        domain, handlers, accessLog);
+                        domain, handlers, new dev.dualkey.gateway.s3.logging.RequestRecorder(accessLog, clock));
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3,
                         new SigV4Verifier(recent::cached, clock, "s3", region)));

@@ -55,14 +55,16 @@ public final class S3Endpoint implements Endpoint {
      */
     public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
                       Map<S3Operation, OperationHandler> handlers) {
-        this(verifier, authorizer, clock, domain, handlers, dev.dualkey.gateway.s3.logging.AccessLog.NONE);
+        this(verifier, authorizer, clock, domain, handlers,
+                new dev.dualkey.gateway.s3.logging.RequestRecorder(dev.dualkey.gateway.s3.logging.AccessLog.NONE,
+                        clock));
     }
 
-    /** @param accessLog where requests to buckets with server access logging go */
+    /** @param recorder reports requests to buckets with server access logging */
     public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
                       Map<S3Operation, OperationHandler> handlers,
-                      dev.dualkey.gateway.s3.logging.AccessLog accessLog) {
-        this.recorder = new dev.dualkey.gateway.s3.logging.RequestRecorder(accessLog, clock);
+                      dev.dualkey.gateway.s3.logging.RequestRecorder recorder) {
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.clock = Objects.requireNonNull(clock, "clock");

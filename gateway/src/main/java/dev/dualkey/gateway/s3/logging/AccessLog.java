@@ -14,7 +14,7 @@ public interface AccessLog {
         }
 
         @Override
-        public void configurationChanged(String bucket) {
+        public void configurationChanged(String bucket, boolean loggingOn) {
         }
     };
 
@@ -24,6 +24,9 @@ public interface AccessLog {
     /** Takes one record (its bucket owner still unknown); drops it when the queue is full. */
     void record(AccessLogRecord r);
 
-    /** The bucket's logging configuration changed: forget what was cached about it. */
-    void configurationChanged(String bucket);
+    /**
+     * The bucket's logging configuration changed: forget what was cached about it. When logging was turned on,
+     * requests made before this moment are not delivered (they were not logged on AWS either).
+     */
+    void configurationChanged(String bucket, boolean loggingOn);
 }

@@ -61,6 +61,8 @@ public final class AccessLogDeliverer implements AccessLog, AutoCloseable {
     private final int batch;
     private final BlockingQueue<AccessLogRecord> queue;
     private final Map<String, Cached> configs = new ConcurrentHashMap<>();
+    /** When logging was last turned on per bucket (on this gateway): earlier requests are not delivered. */
+    private final Map<String, Instant> loggingSince = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thread;
     private final AtomicBoolean flushQueued = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
@@ -112,7 +114,12 @@ public final class AccessLogDeliverer implements AccessLog, AutoCloseable {
     }
 
     @Override
-    public void configurationChanged(String bucket) {
+    public void configurationChanged(String bucket, boolean loggingOn) {
+        if (loggingOn) {
+            loggingSince.put(bucket, clock.instant());
+        } else {
+            loggingSince.remove(bucket);
+        }
         configs.remove(bucket);
     }
 
@@ -156,8 +163,11 @@ public final class AccessLogDeliverer implements AccessLog, AutoCloseable {
         for (Map.Entry<String, List<AccessLogRecord>> e : bySource.entrySet()) {
             try {
                 Cached c = config(e.getKey());
-                if (c.status() != null) {
-                    deliver(e.getKey(), c, e.getValue());
+                Instant since = loggingSince.get(e.getKey());
+                List<AccessLogRecord> logged = since == null ? e.getValue()
+                        : e.getValue().stream().filter(r -> !r.time().isBefore(since)).toList();
+                if (c.status() != null && !logged.isEmpty()) {
+                    deliver(e.getKey(), c, logged);
                 }
             } catch (RuntimeException failed) {
                 LOG.warn("access logs of bucket {} not delivered ({} records)", e.getKey(), e.getValue().size(),

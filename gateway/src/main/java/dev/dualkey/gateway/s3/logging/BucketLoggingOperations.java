@@ -69,7 +69,7 @@ public final class BucketLoggingOperations {
         }
         String document = status == null ? null : status.toDocument();
         store.updateBucket(req.bucket(), c -> c.withSubresource("logging", document));
-        accessLog.configurationChanged(req.bucket());
+        accessLog.configurationChanged(req.bucket(), status != null);
         return Reply.status(200);
     }
 
