@@ -58,7 +58,13 @@ class ActionTableTest {
                         "s3:PutObject " + K),
                 row(S3Operation.COMPLETE_MULTIPART_UPLOAD, null, null, "s3:PutObject " + K),
                 row(S3Operation.ABORT_MULTIPART_UPLOAD, null, null, "s3:AbortMultipartUpload " + K),
-                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K));
+                row(S3Operation.LIST_PARTS, null, null, "s3:ListMultipartUploadParts " + K),
+                row(S3Operation.GET_OBJECT_ATTRIBUTES, null, null, "s3:GetObjectAttributes " + K,
+                        "s3:GetObject " + K),
+                row(S3Operation.GET_OBJECT_ATTRIBUTES, "v1", null, "s3:GetObjectVersionAttributes " + K,
+                        "s3:GetObjectVersion " + K),
+                row(S3Operation.PUT_BUCKET_LOGGING, null, null, "s3:PutBucketLogging " + B),
+                row(S3Operation.GET_BUCKET_LOGGING, null, null, "s3:GetBucketLogging " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {
