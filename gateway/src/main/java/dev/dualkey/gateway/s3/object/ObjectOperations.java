@@ -227,8 +227,10 @@ public final class ObjectOperations {
         if (!replace && req.header("x-amz-storage-class") != null) {
             meta = source.metadata().toBuilder().storageClass(req.header("x-amz-storage-class")).build();
         }
+        java.util.Set<dev.dualkey.storage.model.ChecksumAlgorithm> algorithms = ObjectHeaders.requestedChecksums(req);
+        // as S3: without an algorithm named, the copy is checksummed with the source's (recomputed over its bytes)
         WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
-                .withChecksums(ObjectHeaders.requestedChecksums(req));
+                .withChecksums(algorithms.isEmpty() ? source.checksums().keySet() : algorithms);
         CopyResult result;
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         try {
