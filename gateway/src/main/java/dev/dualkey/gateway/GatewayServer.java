@@ -71,6 +71,8 @@ public final class GatewayServer implements AutoCloseable {
     private volatile boolean closed;
     private AutoCloseable consoleServer; // console hook (console branch): the console's own listener, closed first
     private dev.dualkey.gateway.lifecycle.LifecycleWorker lifecycleWorker; // lifecycle: closed before storage
+    /** Server access logging's deliverer: flushed and stopped before the store closes. */
+    private dev.dualkey.gateway.s3.logging.AccessLogDeliverer accessLogDeliverer;
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
                           TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
@@ -105,6 +107,13 @@ public final class GatewayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create((tls ? "https" : "http") + "://" + host + ":" + a.getPort());
+    }
+
+    /** Delivers the server access log records waiting now, and waits for the delivery (tests, operators). */
+    public void flushAccessLogs() {
+        if (accessLogDeliverer != null) {
+            accessLogDeliverer.flush();
+        }
     }
 
     /** The TLS identity, when TLS is on. */
@@ -153,6 +162,9 @@ public final class GatewayServer implements AutoCloseable {
         if (lifecycleWorker != null) { // lifecycle: stops at its next key, before storage closes
             lifecycleWorker.close();
         }
+        if (accessLogDeliverer != null) {
+            accessLogDeliverer.close(); // the last records, while the store is still open
+        }
         executor.close();
         if (ownedEngine != null) {
             ownedEngine.close();
@@ -176,6 +188,7 @@ public final class GatewayServer implements AutoCloseable {
         private String domain;
         private String region = "us-east-1";
         private Clock clock = Clock.systemUTC();
+        private java.time.Duration accessLogFlushInterval = java.time.Duration.ofSeconds(60);
         private Clock policyClock;
         private boolean mfaOverPlainHttpAllowed;
         private dev.dualkey.mfa.device.MfaVerifier mfaVerifierSetting;
@@ -242,6 +255,15 @@ public final class GatewayServer implements AutoCloseable {
 
         public Builder region(String r) {
             this.region = r;
+            return this;
+        }
+
+        /** How often server access log records are delivered to their target buckets (default 60 s). */
+        public Builder accessLogFlushInterval(java.time.Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("access log flush interval must be positive");
+            }
+            this.accessLogFlushInterval = interval;
             return this;
         }
 
@@ -371,6 +393,7 @@ public final class GatewayServer implements AutoCloseable {
             StorageExecutor executor = new StorageExecutor(ioThreads, 10_000);
             EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
             EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+            dev.dualkey.gateway.s3.logging.AccessLogDeliverer accessLog = null;
             dev.dualkey.mfa.device.MfaVerifier mfaVerifier = mfaVerifierSetting;
             java.util.function.Supplier<java.util.Collection<String>> identityStoreAccounts = null;
             dev.dualkey.mfa.audit.AuditLog mfaAudit = mfaAuditSetting;
@@ -415,6 +438,10 @@ public final class GatewayServer implements AutoCloseable {
                 new dev.dualkey.gateway.s3.lock.ObjectLockOperations(store, protect, plainHttpMfa)
                         .register(handlers); // Object Lock: configuration, retention, legal hold
                 new dev.dualkey.gateway.s3.tagging.TaggingOperations(store).register(handlers); // object/bucket tags
+                new dev.dualkey.gateway.s3.integrity.ObjectAttributesOperation(store).register(handlers);
+                accessLog = new dev.dualkey.gateway.s3.logging.AccessLogDeliverer(store, clock,
+                        accessLogFlushInterval, 10_000, 100_000);
+                new dev.dualkey.gateway.s3.logging.BucketLoggingOperations(store, accessLog).register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =
@@ -428,7 +455,8 @@ public final class GatewayServer implements AutoCloseable {
                 S3Endpoint s3 = new S3Endpoint(s3Verifier, authz,
                         policyClock != null ? policyClock : clock,
                         domain, handlers, dev.dualkey.gateway.s3.policy.ExpectedBucketOwner.over(
-                                dev.dualkey.gateway.authz.StoreAuthorization.buckets(store)));
+                                dev.dualkey.gateway.authz.StoreAuthorization.buckets(store)),
+                        new dev.dualkey.gateway.s3.logging.RequestRecorder(accessLog, clock));
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 // CORS around S3: unauthenticated preflight OPTIONS, Access-Control-* on answers (s3/cors)
                 // POST Object (browser form uploads, s3/post) ahead of the S3 endpoint's header authentication
@@ -461,6 +489,7 @@ public final class GatewayServer implements AutoCloseable {
                                 new dev.dualkey.gateway.http.Admission(transportLimits)));
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
                 GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
+                server.accessLogDeliverer = accessLog;
                 if (consoleLauncher != null) { // console hook (console branch)
                     try {
                         server.consoleServer = consoleLauncher.start(store, executor::executeOrRefuse, ssl,
@@ -477,6 +506,9 @@ public final class GatewayServer implements AutoCloseable {
                 LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
                 return server;
             } catch (RuntimeException e) {
+                if (accessLog != null) {
+                    accessLog.close();
+                }
                 workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                 boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
                 executor.close();

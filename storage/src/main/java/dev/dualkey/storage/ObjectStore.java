@@ -162,6 +162,25 @@ public interface ObjectStore extends AutoCloseable {
                                java.util.function.Consumer<BucketInfo> precondition);
 
     /**
+     * DeleteObject with S3's conditional delete {@code If-Match} (2025), evaluated against the key's current version
+     * before {@code precondition} and atomically with the delete: {@code "*"} needs a current object, an ETag (quotes
+     * optional) needs the current object to have it. No current object (none, or a delete marker): NoSuchKey;
+     * another ETag: PreconditionFailed. Nothing changes on a refusal.
+     *
+     * @param ifMatchEtag the If-Match value, or null for an unconditional delete
+     */
+    DeleteOutcome deleteObject(String bucket, String key, String versionId,
+                               java.util.function.Consumer<BucketInfo> precondition, String ifMatchEtag);
+
+    /**
+     * DeleteObject with both the GOVERNANCE {@code bypass} and the conditional {@code If-Match} (see the two forms
+     * above): If-Match first, then {@code precondition} (the MFA Delete gate), then Object Lock, all under the key's
+     * write lock.
+     */
+    DeleteOutcome deleteObject(String bucket, String key, String versionId, RetentionBypass bypass,
+                               java.util.function.Consumer<BucketInfo> precondition, String ifMatchEtag);
+
+    /**
      * CopyObject: streams the source version into a new version of the destination.
      *
      * @param srcVersionId    source version id, or null for the latest
@@ -215,6 +234,22 @@ public interface ObjectStore extends AutoCloseable {
      */
     ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId, List<CompletedPart> parts,
                                           PublishCheck check);
+
+    /**
+     * CompleteMultipartUpload with S3's conditional-write and checksum checks, all made atomically with the publish
+     * (under the key's write lock): {@code conditions}' {@code If-None-Match: *} / {@code If-Match} (PreconditionFailed,
+     * NoSuchKey), then, when a condition is given and the key was written or deleted since the upload began,
+     * ConditionalRequestConflict; each part checksum sent must equal the stored part's (InvalidPart); the object
+     * checksum is computed by the upload's {@link dev.dualkey.storage.model.ChecksumType} (attribute
+     * {@link dev.dualkey.storage.checksum.MultipartChecksums#TYPE_ATTRIBUTE}) and must equal
+     * {@code expected.checksums()} when given (InvalidChecksumException: BadDigest). The version records its part
+     * layout ({@link dev.dualkey.storage.checksum.MultipartChecksums#PARTS_ATTRIBUTE}).
+     *
+     * @param conditions only {@code ifNoneMatchAny} and {@code ifMatchEtag} are read
+     * @param expected   only {@code checksums} is read: the object checksum the client declared
+     */
+    ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId, List<CompletedPart> parts,
+                                          WriteOptions conditions, Expectations expected, PublishCheck check);
 
     /** AbortMultipartUpload: removes the upload and its parts; NoSuchUpload if unknown. */
     void abortMultipartUpload(String bucket, String key, String uploadId);

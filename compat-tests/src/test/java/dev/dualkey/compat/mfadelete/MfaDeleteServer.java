@@ -196,6 +196,11 @@ public final class MfaDeleteServer implements AutoCloseable {
         return endpoint;
     }
 
+    /** Delivers the server access log records waiting now (see {@code GatewayServer#flushAccessLogs}). */
+    public void flushAccessLogs() {
+        server.flushAccessLogs();
+    }
+
     public TotpClock clock() {
         return clock;
     }

@@ -96,6 +96,11 @@ public final class ActionTable {
             // AWS: DeleteBucketTagging is authorized as s3:PutBucketTagging (there is no s3:DeleteBucketTagging).
             case PUT_BUCKET_TAGGING, DELETE_BUCKET_TAGGING -> List.of(Check.bucket("s3:PutBucketTagging", bucket));
             case GET_BUCKET_TAGGING -> List.of(Check.bucket("s3:GetBucketTagging", bucket));
+            case GET_OBJECT_ATTRIBUTES -> List.of(Check.object(
+                    versioned ? "s3:GetObjectVersionAttributes" : "s3:GetObjectAttributes", bucket, key),
+                    Check.object(versioned ? "s3:GetObjectVersion" : "s3:GetObject", bucket, key));
+            case PUT_BUCKET_LOGGING -> List.of(Check.bucket("s3:PutBucketLogging", bucket));
+            case GET_BUCKET_LOGGING -> List.of(Check.bucket("s3:GetBucketLogging", bucket));
         };
     }
 

@@ -66,8 +66,15 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     static final long EARLY_BODY_MAX = BodyPump.HIGH_WATER;
 
     private enum State {
-        IDLE, COLLECTING, STARTING, AGGREGATING, STREAMING, WORKING, WRITING, DISCARDING, CLOSED
+        IDLE, COLLECTING, STARTING, AGGREGATING, STREAMING, WORKING, WRITING, DISCARDING, LINGERING, CLOSED
     }
+
+    /**
+     * After a final answer sent while the client may still be sending (an unread body, unknown framing), the
+     * server half-closes and reads the rest away for at most this long before closing: closing with unread bytes
+     * makes the kernel answer them with a reset, which can destroy the answer before the client reads it.
+     */
+    static final long LINGER_MILLIS = 2_000;
 
     private final List<Endpoint> endpoints;
     private final StorageExecutor executor;
@@ -89,12 +96,16 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private long requestNumber;
     private boolean keepAlive;
     private boolean lastSeen;
+    /** The answer goes out while the client may still be sending: close by lingering (half-close, drain). */
+    private boolean lingerAfter;
     /** A read() is outstanding at the flow-control handler. */
     private boolean readPending;
     /** The state machine waits for the next message. */
     private boolean wantData;
     /** An early answer held back until the rest of a small request body has been read and dropped. */
     private Reply pendingReply;
+    /** Bytes dropped in DISCARDING: a chunked body of unknown length is drained up to {@link #MAX_DRAIN_BYTES}. */
+    private long discarded;
 
     /** Counts requests in progress so a graceful shutdown can wait for them. */
     public interface InFlight {
@@ -193,6 +204,10 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
+        if (state == State.LINGERING) {
+            readNext(ctx); // pipelined after an answer that ends the connection: dropped
+            return;
+        }
         if (state != State.IDLE) {
             ctx.close(); // a new request while one is in progress: the client broke HTTP/1.1 framing
             return;
@@ -202,14 +217,18 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         requestNumber++;
         keepAlive = HttpUtil.isKeepAlive(request);
         lastSeen = false;
+        lingerAfter = false;
+        discarded = 0;
         head = null;
         endpoint = null;
         head = new RequestHead(newRequestId(), newHostId(), request, tls, clientAddress(ctx));
         DecoderResult result = request.decoderResult();
         if (result.isFailure() || head.malformedContentLength()) {
-            // Bad request line or headers: framing is unknown, so answer and close.
+            // Bad request line or headers: framing is unknown, so answer, then half-close and drain before closing.
             endpoint = endpoints.get(endpoints.size() - 1);
             keepAlive = false;
+            lingerAfter = true;
+            lastSeen = true;
             Reply reply = endpoint.error(head, new MalformedRequestException(result.isFailure()
                     ? String.valueOf(result.cause()) : "bad Content-Length"));
             sendReply(ctx, reply);
@@ -355,9 +374,22 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             case COLLECTING -> collect(ctx, content, last);
             case AGGREGATING -> aggregate(ctx, content, last);
             case STREAMING -> stream(ctx, content, last);
-            case DISCARDING -> {
+            case LINGERING -> {
                 content.release();
-                if (last) {
+                readNext(ctx);
+            }
+            case DISCARDING -> {
+                discarded += content.content().readableBytes();
+                content.release();
+                if (!last && discarded > MAX_DRAIN_BYTES) {
+                    // a chunked body longer than announced-small: answer now and close
+                    keepAlive = false;
+                    lastSeen = true;
+                    Reply reply = pendingReply;
+                    pendingReply = null;
+                    lingerAfter = true;
+                    sendReply(ctx, reply);
+                } else if (last) {
                     Reply reply = pendingReply;
                     pendingReply = null;
                     sendReply(ctx, reply);
@@ -474,9 +506,10 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
      */
     private void sendReply(ChannelHandlerContext ctx, Reply reply) {
         if (!lastSeen) {
+            // a chunked body of unknown length counts as small here: DISCARDING stops at MAX_DRAIN_BYTES
             boolean small = head.hasNoBody()
-                    || (!head.expectContinue() && head.contentLength() >= 0
-                    && head.contentLength() <= MAX_DRAIN_BYTES);
+                    || (!head.expectContinue() && head.contentLength() <= MAX_DRAIN_BYTES);
+            lingerAfter = true; // whatever happens next, the client may still be sending
             if (small && keepAlive && !reply.closeRequested()) {
                 // Read the (sent anyway) rest and drop it before answering, so that the client reads the answer
                 // instead of a reset; the rest must arrive within the body idle timeout as a whole.
@@ -497,9 +530,14 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             }
         }
         boolean keep = keepAlive && !reply.closeRequested() && lastSeen;
+        boolean linger = !keep && (lingerAfter || !lastSeen);
         state = State.WRITING;
         ResponseWriter.write(ctx, head, reply, keep, tls).addListener(f -> {
             inFlight.finished();
+            if (f.isSuccess() && linger) {
+                lingerThenClose(ctx);
+                return;
+            }
             if (!f.isSuccess() || !keep) {
                 state = State.CLOSED;
                 ctx.close();
@@ -508,6 +546,24 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             state = State.IDLE;
             readNext(ctx);
         });
+    }
+
+    /**
+     * Lingering close: half-closes (the client sees the end of the answer), then reads and drops whatever the
+     * client still sends until it closes its side or {@link #LINGER_MILLIS} pass; then closes.
+     */
+    private void lingerThenClose(ChannelHandlerContext ctx) {
+        state = State.LINGERING;
+        if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel duplex && !tls) {
+            duplex.shutdownOutput();
+        }
+        ctx.executor().schedule(() -> {
+            if (state == State.LINGERING) {
+                state = State.CLOSED;
+                ctx.close();
+            }
+        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        readNext(ctx);
     }
 
     @Override

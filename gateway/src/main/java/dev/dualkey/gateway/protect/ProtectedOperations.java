@@ -74,7 +74,7 @@ public final class ProtectedOperations {
      */
     public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
                                                String versionId) {
-        return deleteObject(request, bucket, key, versionId, RetentionBypass.NONE);
+        return deleteObject(request, bucket, key, versionId, RetentionBypass.NONE, null);
     }
 
     /**
@@ -85,13 +85,25 @@ public final class ProtectedOperations {
      */
     public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
                                                String versionId, RetentionBypass bypass) {
+        return deleteObject(request, bucket, key, versionId, bypass, null);
+    }
+
+    /** DeleteObject with a conditional-delete {@code If-Match} (checked by the store before the MFA rule). */
+    public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
+                                               String versionId, String ifMatchEtag) {
+        return deleteObject(request, bucket, key, versionId, RetentionBypass.NONE, ifMatchEtag);
+    }
+
+    /** DeleteObject with both the GOVERNANCE bypass and a conditional-delete {@code If-Match}. */
+    public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
+                                               String versionId, RetentionBypass bypass, String ifMatchEtag) {
         PendingSync codeSync = gate.pendingSync();
         try {
             return Outcome.allowed(store.deleteObject(bucket, key, versionId, bypass, b -> {
                 if (MfaDeleteGate.deleteNeedsCode(b, versionId)) {
                     gate.enforce(request, b, "s3:DeleteObjectVersion", key, versionId, null, codeSync);
                 }
-            }));
+            }, ifMatchEtag));
         } catch (ProtectedRefusalException e) {
             return Outcome.refused(e.refusal());
         } finally {
@@ -239,6 +251,22 @@ public final class ProtectedOperations {
         try {
             return Outcome.allowed(store.copyObject(srcBucket, srcKey, srcVersionId, dstBucket, dstKey,
                     replaceMetadata, options, overwriteCheck(request, dstKey, "s3:PutObject")));
+        } catch (ProtectedRefusalException e) {
+            return Outcome.refused(e.refusal());
+        }
+    }
+
+    /**
+     * CompleteMultipartUpload with conditional-write headers and a declared object checksum (checked by the store
+     * atomically with the publish), with D9 as above.
+     */
+    public Outcome<ObjectVersion> completeMultipartUpload(ProtectedRequest request, String bucket, String key,
+                                                          String uploadId, List<CompletedPart> parts,
+                                                          dev.dualkey.storage.WriteOptions conditions,
+                                                          dev.dualkey.storage.Expectations expected) {
+        try {
+            return Outcome.allowed(store.completeMultipartUpload(bucket, key, uploadId, parts, conditions, expected,
+                    overwriteCheck(request, key, "s3:PutObject")));
         } catch (ProtectedRefusalException e) {
             return Outcome.refused(e.refusal());
         }

@@ -49,6 +49,8 @@ public final class S3Endpoint implements Endpoint {
     private final String domain;
     private final Map<S3Operation, OperationHandler> handlers;
     private final ExpectedBucketOwner expectedOwner;
+    /** Server access logging: each request to a bucket that logs becomes a record. */
+    private final dev.dualkey.gateway.s3.logging.RequestRecorder recorder;
 
     /**
      * @param clock  the time of {@code aws:CurrentTime}, {@code s3:signatureAge} and {@code aws:MultiFactorAuthAge}
@@ -62,7 +64,27 @@ public final class S3Endpoint implements Endpoint {
     /** @param expectedOwner checks {@code x-amz-expected-bucket-owner} against the bucket's owner */
     public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
                       Map<S3Operation, OperationHandler> handlers, ExpectedBucketOwner expectedOwner) {
+        this(verifier, authorizer, clock, domain, handlers, expectedOwner,
+                new dev.dualkey.gateway.s3.logging.RequestRecorder(dev.dualkey.gateway.s3.logging.AccessLog.NONE,
+                        clock));
+    }
+
+    /** @param recorder reports requests to buckets with server access logging */
+    public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
+                      Map<S3Operation, OperationHandler> handlers,
+                      dev.dualkey.gateway.s3.logging.RequestRecorder recorder) {
+        this(verifier, authorizer, clock, domain, handlers, ExpectedBucketOwner.UNCHECKED, recorder);
+    }
+
+    /**
+     * @param expectedOwner checks {@code x-amz-expected-bucket-owner} against the bucket's owner
+     * @param recorder      reports requests to buckets with server access logging
+     */
+    public S3Endpoint(SigV4Verifier verifier, AccessAuthorizer authorizer, Clock clock, String domain,
+                      Map<S3Operation, OperationHandler> handlers, ExpectedBucketOwner expectedOwner,
+                      dev.dualkey.gateway.s3.logging.RequestRecorder recorder) {
         this.expectedOwner = Objects.requireNonNull(expectedOwner, "expectedOwner");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.verifier = Objects.requireNonNull(verifier, "verifier");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -85,6 +107,7 @@ public final class S3Endpoint implements Endpoint {
         AuthResult auth = anonymous ? AnonymousAccess.result(head) : verifier.verify(head.signable(), null);
         S3Address address = S3Address.parse(head.rawPath(), head.header("Host"), domain);
         S3Operation operation = S3Router.route(head, address);
+        recorder.started(head, address.bucket(), address.key(), operation, auth);
         RequestOrigin origin = anonymous ? RequestOrigin.transport(head.secure(), head.clientAddress())
                 : RequestOrigin.signed(head.secure(), head.clientAddress(), auth.signature(),
                 head.header("x-amz-content-sha256"));
@@ -111,9 +134,9 @@ public final class S3Endpoint implements Endpoint {
         Exchange exchange = handler.begin(request);
         if ((operation == S3Operation.GET_OBJECT || operation == S3Operation.HEAD_OBJECT)
                 && exchange instanceof Exchange.Aggregated read) {
-            return missingKeyNeedsListBucket(read, request);
+            return recorder.wrap(missingKeyNeedsListBucket(read, request), head);
         }
-        return exchange;
+        return recorder.wrap(exchange, head);
     }
 
     /**
@@ -156,8 +179,29 @@ public final class S3Endpoint implements Endpoint {
     public Reply error(RequestHead head, Throwable failure) {
         S3Exception e = toS3(head, failure);
         String resource = head == null ? null : safeDecode(head.rawPath());
-        return S3ErrorWriter.render(e, resource, head == null ? null : head.requestId(),
+        Reply reply = S3ErrorWriter.render(e, resource, head == null ? null : head.requestId(),
                 head == null ? null : head.hostId());
+        logFailure(head, reply, e);
+        return reply;
+    }
+
+    /** Server access logging of a refused or failed request (on the event loop: no storage reads here). */
+    private void logFailure(RequestHead head, Reply reply, S3Exception e) {
+        if (head == null) {
+            return;
+        }
+        String bucket = null;
+        String key = null;
+        S3Operation operation = null;
+        try {
+            S3Address a = S3Address.parse(head.rawPath(), head.header("Host"), domain);
+            bucket = a.bucket();
+            key = a.key();
+            operation = S3Router.route(head, a);
+        } catch (RuntimeException ignored) {
+            // an unparsable address or an unknown operation is logged as far as it is known
+        }
+        recorder.failed(head, bucket, key, operation, reply, e.error().code());
     }
 
     private S3Exception toS3(RequestHead head, Throwable failure) {

@@ -64,7 +64,10 @@ public enum S3Operation {
     DELETE_OBJECT_TAGGING("DeleteObjectTagging", Body.NONE),
     PUT_BUCKET_TAGGING("PutBucketTagging", Body.XML),
     GET_BUCKET_TAGGING("GetBucketTagging", Body.NONE),
-    DELETE_BUCKET_TAGGING("DeleteBucketTagging", Body.NONE);
+    DELETE_BUCKET_TAGGING("DeleteBucketTagging", Body.NONE),
+    GET_OBJECT_ATTRIBUTES("GetObjectAttributes", Body.NONE),
+    PUT_BUCKET_LOGGING("PutBucketLogging", Body.XML),
+    GET_BUCKET_LOGGING("GetBucketLogging", Body.NONE);
 
     /** How the front door reads the body. */
     public enum Body {

@@ -13,11 +13,11 @@ import java.util.Set;
 public final class S3Router {
     /** Bucket sub-resources that exist in S3 but are not implemented here. */
     private static final Set<String> UNSUPPORTED_BUCKET = Set.of(
-            "website", "logging", "notification", "replication", "accelerate", "requestPayment", "analytics",
+            "website", "notification", "replication", "accelerate", "requestPayment", "analytics",
             "metrics", "inventory", "intelligent-tiering", "metadataTable", "session");
     /** Object sub-resources that exist in S3 but are not implemented here. */
     private static final Set<String> UNSUPPORTED_OBJECT = Set.of(
-            "torrent", "attributes", "restore", "select", "renameObject");
+            "torrent", "restore", "select", "renameObject");
 
     private S3Router() {
     }
@@ -88,6 +88,13 @@ public final class S3Router {
         if (lockOrTagging != null) {
             return lockOrTagging;
         }
+        if (head.hasQueryParam("logging")) {
+            return switch (method) {
+                case "GET" -> S3Operation.GET_BUCKET_LOGGING;
+                case "PUT" -> S3Operation.PUT_BUCKET_LOGGING;
+                default -> throw methodNotAllowed(method);
+            };
+        }
         if (head.hasQueryParam("acl")) {
             return switch (method) {
                 case "GET" -> S3Operation.GET_BUCKET_ACL;
@@ -152,6 +159,12 @@ public final class S3Router {
                 case "PUT" -> S3Operation.PUT_OBJECT_ACL;
                 default -> throw methodNotAllowed(method);
             };
+        }
+        if (head.hasQueryParam("attributes")) {
+            if (method.equals("GET")) {
+                return S3Operation.GET_OBJECT_ATTRIBUTES;
+            }
+            throw methodNotAllowed(method);
         }
         boolean uploadId = head.hasQueryParam("uploadId");
         switch (method) {

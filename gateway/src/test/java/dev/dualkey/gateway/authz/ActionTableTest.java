@@ -100,7 +100,13 @@ class ActionTableTest {
                 row(S3Operation.DELETE_OBJECT_TAGGING, "v1", null, "s3:DeleteObjectVersionTagging " + K),
                 row(S3Operation.PUT_BUCKET_TAGGING, null, null, "s3:PutBucketTagging " + B),
                 row(S3Operation.GET_BUCKET_TAGGING, null, null, "s3:GetBucketTagging " + B),
-                row(S3Operation.DELETE_BUCKET_TAGGING, null, null, "s3:PutBucketTagging " + B));
+                row(S3Operation.DELETE_BUCKET_TAGGING, null, null, "s3:PutBucketTagging " + B),
+                row(S3Operation.GET_OBJECT_ATTRIBUTES, null, null, "s3:GetObjectAttributes " + K,
+                        "s3:GetObject " + K),
+                row(S3Operation.GET_OBJECT_ATTRIBUTES, "v1", null, "s3:GetObjectVersionAttributes " + K,
+                        "s3:GetObjectVersion " + K),
+                row(S3Operation.PUT_BUCKET_LOGGING, null, null, "s3:PutBucketLogging " + B),
+                row(S3Operation.GET_BUCKET_LOGGING, null, null, "s3:GetBucketLogging " + B));
     }
 
     private static Arguments row(S3Operation op, String versionId, CopySource src, String... checks) {

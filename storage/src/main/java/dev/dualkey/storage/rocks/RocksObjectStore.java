@@ -13,6 +13,7 @@ import dev.dualkey.storage.checksum.BodyDigests;
 import dev.dualkey.storage.crypto.KeyWrapper;
 import dev.dualkey.storage.crypto.SealedLayout;
 import dev.dualkey.storage.crypto.SealedReader;
+import dev.dualkey.storage.checksum.MultipartChecksums;
 import dev.dualkey.storage.error.BucketAlreadyExistsException;
 import dev.dualkey.storage.error.BucketAlreadyOwnedByYouException;
 import dev.dualkey.storage.error.BucketNotEmptyException;
@@ -488,7 +489,7 @@ public final class RocksObjectStore implements ObjectStore {
                 throw new NoSuchKeyException("The specified key does not exist.");
             }
             String want = new CompletedPart(1, options.ifMatchEtag()).unquotedEtag();
-            if (!current.get().etag().equals(want)) {
+            if (!want.equals("*") && !current.get().etag().equals(want)) {
                 throw new PreconditionFailedException(
                         "At least one of the pre-conditions you specified did not hold");
             }
@@ -716,20 +717,36 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public DeleteOutcome deleteObject(String bucket, String key, String versionId,
                                       java.util.function.Consumer<BucketInfo> precondition) {
-        return deleteObject(bucket, key, versionId, RetentionBypass.NONE, precondition);
+        return deleteObject(bucket, key, versionId, RetentionBypass.NONE, precondition, null);
     }
 
     @Override
     public DeleteOutcome deleteObject(String bucket, String key, String versionId, RetentionBypass bypass,
                                       java.util.function.Consumer<BucketInfo> precondition) {
+        return deleteObject(bucket, key, versionId, bypass, precondition, null);
+    }
+
+    @Override
+    public DeleteOutcome deleteObject(String bucket, String key, String versionId,
+                                      java.util.function.Consumer<BucketInfo> precondition, String ifMatchEtag) {
+        return deleteObject(bucket, key, versionId, RetentionBypass.NONE, precondition, ifMatchEtag);
+    }
+
+    @Override
+    public DeleteOutcome deleteObject(String bucket, String key, String versionId, RetentionBypass bypass,
+                                      java.util.function.Consumer<BucketInfo> precondition, String ifMatchEtag) {
         Objects.requireNonNull(bypass, "bypass");
         BucketNames.validateKey(key);
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
             BucketRecord br = requireBucket(bucket);
+            byte[] objectKey = StoreKeys.objectKey(bucket, key);
+            if (ifMatchEtag != null) {
+                // before the precondition: a refused conditional delete must not spend an MFA code
+                checkConditions(objectKey, WriteOptions.defaults().withIfMatchEtag(ifMatchEtag.trim()));
+            }
             // Under the bucket's read lock: updateBucket needs its write lock, so the state seen here holds until
             // the delete is written.
             precondition.accept(info(br));
-            byte[] objectKey = StoreKeys.objectKey(bucket, key);
             if (versionId != null) {
                 return deleteVersion(bucket, key, objectKey, versionId, bypass);
             }
@@ -1132,6 +1149,14 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId,
                                                  List<CompletedPart> list, PublishCheck check) {
+        return completeMultipartUpload(bucket, key, uploadId, list, WriteOptions.defaults(), Expectations.none(),
+                check);
+    }
+
+    @Override
+    public ObjectVersion completeMultipartUpload(String bucket, String key, String uploadId,
+                                                 List<CompletedPart> list, WriteOptions conditions,
+                                                 Expectations expected, PublishCheck check) {
         Objects.requireNonNull(check, "check");
         BucketNames.validateKey(key);
         if (list == null || list.isEmpty()) {
@@ -1152,7 +1177,8 @@ public final class RocksObjectStore implements ObjectStore {
             List<PartRecord> chosen = new ArrayList<>(list.size());
             for (CompletedPart cp : list) {
                 PartRecord p = stored.get(cp.partNumber());
-                if (p == null || !p.etag().equals(cp.unquotedEtag())) {
+                if (p == null || !p.etag().equals(cp.unquotedEtag())
+                        || !CompleteChecks.partChecksumsMatch(cp, p.checksums())) {
                     throw new InvalidPartException("One or more of the specified parts could not be found. The part "
                             + "may not have been uploaded, or the specified entity tag may not match the part's "
                             + "entity tag. (part " + cp.partNumber() + ")");
@@ -1174,15 +1200,28 @@ public final class RocksObjectStore implements ObjectStore {
                 manifest.add(new ManifestEntry(p.blobId(), p.size()));
             }
             String etag = HEX.formatHex(md5.digest()) + "-" + chosen.size();
-            Map<ChecksumAlgorithm, String> checksums = compositeChecksum(up.algorithm(), chosen);
+            List<MultipartChecksums.Part> layout = new ArrayList<>(chosen.size());
+            for (PartRecord p : chosen) {
+                layout.add(new MultipartChecksums.Part(p.size(),
+                        up.algorithm() == null ? null : p.checksums().get(up.algorithm())));
+            }
+            Map<ChecksumAlgorithm, String> checksums = CompleteChecks.objectChecksums(up.algorithm(),
+                    up.metadata(), layout, expected);
             boolean isNull = br.config().versioning() != VersioningState.ENABLED;
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
+            checkConditions(objectKey, conditions);
+            byte[] newest = newestSeq(objectKey);
+            CompleteChecks.checkNoConflict(conditions, newest, seq);
             check.check(info(br), isNull && nullVersions.get(objectKey).isPresent());
             if (isNull) {
                 checkNullVersionReplaceable(bucket, key, RetentionBypass.NONE);
             }
-            VersionRecord rec = new VersionRecord(ids.next(newestSeq(objectKey)), isNull, false, size, etag, now(),
-                    up.owner(), up.metadata(), chosen.size(), checksums, DataKind.MANIFEST, null);
+            VersionRecord rec = new VersionRecord(ids.next(newest), isNull, false, size, etag, now(),
+                    up.owner(), up.metadata().toBuilder()
+                    .attribute(MultipartChecksums.PARTS_ATTRIBUTE, MultipartChecksums.encodeParts(layout))
+                    .attribute(MultipartChecksums.TYPE_ATTRIBUTE, checksums.isEmpty() ? null
+                            : CompleteChecks.type(up.algorithm(), up.metadata()).name()).build(),
+                    chosen.size(), checksums, DataKind.MANIFEST, null);
             List<String> released = new ArrayList<>();
             db.write(batch -> {
                 released.clear();
@@ -1199,28 +1238,6 @@ public final class RocksObjectStore implements ObjectStore {
             blobs.deleteWhenUnpinned(released);
             return rec.toVersion(bucket, key, true);
         }
-    }
-
-    /**
-     * S3's composite checksum of a multipart object: the checksum of the concatenated raw part checksums,
-     * base64, with {@code -N}. Omitted when no algorithm was requested, a part lacks it, or for CRC64NVME (which
-     * S3 only defines as a full-object checksum).
-     */
-    private static Map<ChecksumAlgorithm, String> compositeChecksum(ChecksumAlgorithm alg, List<PartRecord> chosen) {
-        Map<ChecksumAlgorithm, String> out = new EnumMap<>(ChecksumAlgorithm.class);
-        if (alg == null || alg == ChecksumAlgorithm.CRC64NVME) {
-            return out;
-        }
-        BodyDigests d = new BodyDigests(false, Set.of(alg));
-        for (PartRecord p : chosen) {
-            String v = p.checksums().get(alg);
-            if (v == null) {
-                return out;
-            }
-            d.update(ByteBuffer.wrap(Base64.getDecoder().decode(v)));
-        }
-        out.put(alg, d.checksumBase64(alg) + "-" + chosen.size());
-        return out;
     }
 
     private Map<Integer, PartRecord> storedParts(byte[] uploadSeq) {

@@ -69,11 +69,18 @@ public final class BucketOperations {
         XmlWriter w = XmlWriter.s3("ListAllMyBucketsResult")
                 .start("Owner").element("ID", CanonicalIds.of(account)).element("DisplayName", account).end()
                 .start("Buckets");
-        for (BucketInfo b : store.listBuckets(account)) {
+        ListBucketsPaging page = ListBucketsPaging.of(req, store.listBuckets(account));
+        for (BucketInfo b : page.buckets()) {
             w.start("Bucket").element("Name", b.name()).element("CreationDate", b.creationDate())
                     .element("BucketRegion", b.region()).end();
         }
         w.end();
+        if (page.next() != null) {
+            w.element("ContinuationToken", page.next());
+        }
+        if (req.queryParam("prefix") != null) {
+            w.element("Prefix", req.queryParam("prefix"));
+        }
         return S3Replies.xml(w);
     }
 

@@ -21,6 +21,9 @@ public enum S3ErrorCode {
     BUCKET_ALREADY_OWNED_BY_YOU("BucketAlreadyOwnedByYou", 409,
             "Your previous request to create the named bucket succeeded and you already own it."),
     BUCKET_NOT_EMPTY("BucketNotEmpty", 409, "The bucket you tried to delete is not empty"),
+    CONDITIONAL_REQUEST_CONFLICT("ConditionalRequestConflict", 409,
+            "A conflicting operation occurred. If using PutObject you can retry the request. If using multipart"
+                    + " upload you should initiate another CreateMultipartUpload request and re-upload each part."),
     EXPIRED_TOKEN("ExpiredToken", 400, "The provided token has expired."),
     ENTITY_TOO_LARGE("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed object size."),
     ENTITY_TOO_SMALL("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size."),
@@ -56,6 +59,10 @@ public enum S3ErrorCode {
     INVALID_REQUEST("InvalidRequest", 400, "Invalid Request"),
     INVALID_RETENTION_PERIOD("InvalidRetentionPeriod", 400, "The retention period is invalid."),
     INVALID_TAG("InvalidTag", 400, "The TagValue you have provided is invalid"),
+    INVALID_PART_NUMBER("InvalidPartNumber", 416, "The requested partnumber is not satisfiable"),
+    INVALID_TARGET_BUCKET_FOR_LOGGING("InvalidTargetBucketForLogging", 400,
+            "The target bucket for logging does not exist, is not owned by you, or does not have the appropriate"
+                    + " grants for the log-delivery group."),
     INVALID_TOKEN("InvalidToken", 400, "The provided token is malformed or otherwise invalid."),
     INVALID_URI("InvalidURI", 400, "Couldn't parse the specified URI."),
     KEY_TOO_LONG("KeyTooLongError", 400, "Your key is too long"),

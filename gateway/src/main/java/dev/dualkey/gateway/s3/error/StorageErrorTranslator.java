@@ -127,6 +127,9 @@ public final class StorageErrorTranslator {
         if (e instanceof InvalidRangeException) {
             return new S3Exception(S3ErrorCode.INVALID_RANGE);
         }
+        if (e instanceof dev.dualkey.storage.error.ConditionalRequestConflictException) {
+            return new S3Exception(S3ErrorCode.CONDITIONAL_REQUEST_CONFLICT);
+        }
         if (e instanceof PreconditionFailedException) {
             return new S3Exception(S3ErrorCode.PRECONDITION_FAILED);
         }

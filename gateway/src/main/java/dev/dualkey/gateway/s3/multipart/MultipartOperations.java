@@ -18,6 +18,8 @@ import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.error.StorageErrorTranslator;
 import dev.dualkey.gateway.s3.sse.ServerSideEncryption;
+import dev.dualkey.gateway.s3.integrity.ChecksumRules;
+import dev.dualkey.gateway.s3.integrity.WriteConditions;
 import dev.dualkey.gateway.s3.protect.S3Refusals;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.EncodingType;
@@ -82,11 +84,13 @@ public final class MultipartOperations {
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(),
                 ServerSideEncryption.markWrite(dev.dualkey.gateway.s3.lock.VersionAttributes.forNewObject(req, store,
-                        acl.applyTo(ObjectHeaders.metadata(req)), false), store), options);
+                        ChecksumRules.withCreateType(req, options.checksumAlgorithms(),
+                                acl.applyTo(ObjectHeaders.metadata(req))), false), store), options);
         Reply reply = S3Replies.xml(XmlWriter.s3("InitiateMultipartUploadResult")
                 .element("Bucket", req.bucket()).element("Key", req.key()).element("UploadId", up.uploadId()));
         if (up.checksumAlgorithm() != null) {
             reply.header("x-amz-checksum-algorithm", up.checksumAlgorithm().name());
+            reply.header("x-amz-checksum-type", ChecksumRules.typeOf(up).name());
         }
         ServerSideEncryption.storeHeaders(reply, store);
         return reply;
@@ -184,7 +188,7 @@ public final class MultipartOperations {
             String number = p.childText("PartNumber").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
             String etag = p.childText("ETag").orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML));
             try {
-                parts.add(new CompletedPart(Integer.parseInt(number), etag));
+                parts.add(new CompletedPart(Integer.parseInt(number), etag, ChecksumRules.partChecksums(p)));
             } catch (NumberFormatException e) {
                 throw new S3Exception(S3ErrorCode.MALFORMED_XML);
             }
@@ -195,8 +199,13 @@ public final class MultipartOperations {
         ObjectVersion v;
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         try {
-            v = S3Refusals.orThrow(protect.completeMultipartUpload(mfa, req.bucket(), req.key(), uploadId, parts),
-                    mfa);
+            // the upload's algorithm and type never change: checked here, the values by the store at publish
+            Map<ChecksumAlgorithm, String> objectChecksums = ChecksumRules.objectChecksumHeaders(req);
+            ChecksumRules.checkComplete(req, store.listParts(req.bucket(), req.key(), uploadId, 0, 0).upload(),
+                    parts, objectChecksums);
+            v = S3Refusals.orThrow(protect.completeMultipartUpload(mfa, req.bucket(), req.key(), uploadId, parts,
+                    WriteConditions.apply(req, WriteOptions.defaults()),
+                    new dev.dualkey.storage.Expectations(null, null, objectChecksums)), mfa);
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
         }
@@ -204,7 +213,7 @@ public final class MultipartOperations {
                 + req.bucket() + "/" + req.key();
         XmlWriter w = XmlWriter.s3("CompleteMultipartUploadResult").element("Location", location)
                 .element("Bucket", req.bucket()).element("Key", req.key()).element("ETag", v.quotedEtag());
-        v.checksums().forEach((a, val) -> w.element("Checksum" + a.name(), val));
+        ChecksumRules.versionElements(w, v);
         Reply reply = S3Replies.xml(w);
         if (!v.isNullVersion()) {
             reply.header("x-amz-version-id", v.versionId());
@@ -262,6 +271,7 @@ public final class MultipartOperations {
                 .element("IsTruncated", page.truncated());
         if (up.checksumAlgorithm() != null) {
             w.element("ChecksumAlgorithm", up.checksumAlgorithm().name());
+            w.element("ChecksumType", ChecksumRules.typeOf(up).name());
         }
         for (PartInfo p : page.parts()) {
             w.start("Part").element("PartNumber", p.partNumber()).element("LastModified", p.lastModified())

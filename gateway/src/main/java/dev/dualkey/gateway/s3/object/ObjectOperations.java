@@ -25,6 +25,9 @@ import dev.dualkey.gateway.s3.sse.ServerSideEncryption;
 import dev.dualkey.gateway.s3.lock.GovernanceBypass;
 import dev.dualkey.gateway.s3.lock.VersionAttributes;
 import dev.dualkey.storage.retention.RetentionBypass;
+import dev.dualkey.gateway.s3.integrity.ChecksumRules;
+import dev.dualkey.gateway.s3.integrity.PartRead;
+import dev.dualkey.gateway.s3.integrity.WriteConditions;
 import dev.dualkey.gateway.s3.xml.XmlElement;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import dev.dualkey.storage.ObjectReader;
@@ -96,18 +99,7 @@ public final class ObjectOperations {
         WriteOptions options = WriteOptions.defaults()
                 .withOwner(acl.ownerAccountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
-        String ifNoneMatch = req.header("If-None-Match");
-        if (ifNoneMatch != null) {
-            if (!ifNoneMatch.trim().equals("*")) {
-                throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED,
-                        "If-None-Match on PutObject only supports '*'").with("Header", "If-None-Match");
-            }
-            options = options.withIfNoneMatchAny(true);
-        }
-        String ifMatch = req.header("If-Match");
-        if (ifMatch != null) {
-            options = options.withIfMatchEtag(unquote(ifMatch.trim()));
-        }
+        options = WriteConditions.apply(req, options);
         var expectations = ObjectHeaders.expectations(req, length);
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
@@ -129,15 +121,10 @@ public final class ObjectOperations {
             if (customerKey != null) {
                 customerKey.replyHeaders(reply);
             }
-            v.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
+            ChecksumRules.versionHeaders(reply, v);
             dev.dualkey.gateway.lifecycle.ExpirationHeader.add(reply, store, req.bucket(), v); // lifecycle
             return reply;
         });
-    }
-
-    private static String unquote(String etag) {
-        return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")
-                ? etag.substring(1, etag.length() - 1) : etag;
     }
 
     // ---- GetObject / HeadObject -------------------------------------------------------------------------
@@ -172,15 +159,12 @@ public final class ObjectOperations {
             long offset = 0;
             long length = size;
             boolean partial = false;
+            PartRead part = null;
             if (partNumber != null) {
-                int n = parsePartNumber(partNumber);
-                // Part boundaries of multipart objects are not exposed by storage: part 1 is answered with the
-                // whole object (and no x-amz-mp-parts-count), which SDK part-based downloaders treat as a
-                // single-part object.
-                if (n != 1) {
-                    throw new S3Exception(S3ErrorCode.INVALID_RANGE, "The requested partnumber is not satisfiable")
-                            .withHeader("Content-Range", "bytes */" + size);
-                }
+                part = PartRead.of(v, parsePartNumber(partNumber));
+                offset = part.offset();
+                length = part.length();
+                partial = part.partial();
             } else {
                 String rangeHeader = req.header("Range");
                 if (rangeHeader != null) {
@@ -206,8 +190,13 @@ public final class ObjectOperations {
                 }
             }
             Reply reply = Reply.status(partial ? 206 : 200);
-            ObjectHeaders.versionHeaders(reply, v,
-                    !partial && "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode")));
+            boolean checksumMode = "ENABLED".equalsIgnoreCase(req.header("x-amz-checksum-mode"));
+            ObjectHeaders.versionHeaders(reply, v, false);
+            if (part != null) {
+                part.headers(reply, checksumMode);
+            } else if (!partial && checksumMode) {
+                ChecksumRules.versionHeaders(reply, v);
+            }
             dev.dualkey.gateway.lifecycle.ExpirationHeader.add(reply, store, req.bucket(), v); // lifecycle
             ServerSideEncryption.versionHeaders(reply, v);
             if (customerKey != null) {
@@ -284,13 +273,18 @@ public final class ObjectOperations {
             meta = source.metadata().toBuilder().storageClass(req.header("x-amz-storage-class")).build();
         }
         meta = VersionAttributes.forCopy(req, store, meta, source); // never the source's lock; tag directive
+        // a copy is one part with checksums computed anew: never the source's multipart layout
+        meta = meta.toBuilder().attribute(dev.dualkey.storage.checksum.MultipartChecksums.PARTS_ATTRIBUTE, null)
+                .attribute(dev.dualkey.storage.checksum.MultipartChecksums.TYPE_ATTRIBUTE, null).build();
         // The copy's owner and ACL come from this request (the source's ACL is never copied, as S3).
         WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
         meta = acl.applyTo(meta);
         // the copy is written (and encrypted) now: its SSE attribute says so, whatever the source's said
         meta = ServerSideEncryption.markWrite(meta, store);
+        java.util.Set<dev.dualkey.storage.model.ChecksumAlgorithm> algorithms = ObjectHeaders.requestedChecksums(req);
+        // as S3: without an algorithm named, the copy is checksummed with the source's (recomputed over its bytes)
         WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
-                .withChecksums(ObjectHeaders.requestedChecksums(req));
+                .withChecksums(algorithms.isEmpty() ? source.checksums().keySet() : algorithms);
         CopyResult result;
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         try {
@@ -322,8 +316,14 @@ public final class ObjectOperations {
         // atomically with the delete (the code's outcome shares the delete's fsync).
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         RetentionBypass bypass = GovernanceBypass.of(req, store.headBucket(req.bucket()), req.key());
+        String ifMatch = req.header("If-Match");
+        if (ifMatch != null && !req.access().allows(
+                dev.dualkey.gateway.authz.Check.object("s3:GetObject", req.bucket(), req.key()))) {
+            // AWS: a conditional delete also needs s3:GetObject (it reveals whether the ETag matches)
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
         DeleteOutcome out = S3Refusals.orThrow(protect.deleteObject(mfa, req.bucket(), req.key(), req.versionId(),
-                bypass), mfa);
+                bypass, ifMatch == null ? null : ifMatch.trim()), mfa);
         Reply reply = S3Replies.noContent();
         if (out.deleteMarker()) {
             reply.header("x-amz-delete-marker", "true");
