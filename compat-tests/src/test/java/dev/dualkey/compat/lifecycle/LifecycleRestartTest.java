@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.LifecycleRuleFilter;
+import software.amazon.awssdk.services.s3.model.ObjectLockLegalHoldStatus;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 
 /**
@@ -24,8 +26,8 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
  * killed with {@code kill -9} while the worker is deleting finishes the job after its restart, without touching a
  * current version and without doing anything twice (no extra delete marker, no current version removed).
  *
- * <p>Not here (the Object Lock API is on the lock branch): versions under retention or legal hold during the kill;
- * the worker's refusal of those is proved in gateway's {@code LifecycleWorkerTest} against the store.
+ * <p>The bucket has Object Lock: a few versions the rule would expire are under COMPLIANCE retention (dated after
+ * the rule clock's three days too) or a legal hold, and survive the kill and the finished job with their bytes.
  */
 class LifecycleRestartTest {
     private static final String BUCKET = "lc-restart";
@@ -99,14 +101,27 @@ class LifecycleRestartTest {
     @Test
     void rulesOutliveARestartAndAKillNineMidPassAndTheJobFinishesOnce() throws Exception {
         int keys = 40;
+        int retained = 5; // k000..k004: v1 under COMPLIANCE retention
+        int held = 1; // k005: v1 under legal hold
+        java.util.Map<String, String> protectedV1 = new java.util.TreeMap<>();
         try (ServeProcess first = ServeProcess.start(data, WORKER_OFF); S3Client s3 = Clients.v2(first.endpoint())) {
-            s3.createBucket(b -> b.bucket(BUCKET));
+            s3.createBucket(b -> b.bucket(BUCKET).objectLockEnabledForBucket(true));
             s3.putBucketVersioning(b -> b.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
             for (int i = 0; i < keys; i++) {
                 String key = String.format("k%03d", i);
                 for (int v = 1; v <= 3; v++) {
                     String body = key + "-v" + v;
-                    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(body));
+                    String id = s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString(body)).versionId();
+                    if (v == 1 && i < retained) {
+                        s3.putObjectRetention(b -> b.bucket(BUCKET).key(key).versionId(id).retention(r -> r
+                                .mode(ObjectLockRetentionMode.COMPLIANCE)
+                                .retainUntilDate(java.time.Instant.now().plus(java.time.Duration.ofDays(10)))));
+                        protectedV1.put(key, id);
+                    } else if (v == 1 && i < retained + held) {
+                        s3.putObjectLegalHold(b -> b.bucket(BUCKET).key(key).versionId(id)
+                                .legalHold(h -> h.status(ObjectLockLegalHoldStatus.ON)));
+                        protectedV1.put(key, id);
+                    }
                 }
             }
             s3.createMultipartUpload(b -> b.bucket(BUCKET).key("big"));
@@ -126,13 +141,19 @@ class LifecycleRestartTest {
         try (ServeProcess again = ServeProcess.start(data, "--lifecycle-interval", "1",
                 "--lifecycle-clock-offset", "P3D", "--lifecycle-delete-rate", "0");
              S3Client s3 = Clients.v2(again.endpoint())) {
-            await("the job finished", () -> allVersions(s3) == 2L * keys, again);
+            await("the job finished", () -> allVersions(s3) == 2L * keys + retained + held, again);
             await("stale upload aborted", () -> s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().isEmpty(),
                     again);
             for (int i = 0; i < keys; i++) {
                 String key = String.format("k%03d", i);
                 List<ObjectVersion> left = versions(s3, key);
-                assertEquals(2, left.size(), key);
+                if (protectedV1.containsKey(key)) { // under retention or legal hold: the rule could not take v1
+                    assertEquals(3, left.size(), key);
+                    assertEquals(key + "-v1", s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)
+                            .versionId(protectedV1.get(key))).asUtf8String());
+                } else {
+                    assertEquals(2, left.size(), key);
+                }
                 assertTrue(left.get(0).isLatest(), key);
                 assertEquals(key + "-v3", s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asUtf8String());
                 assertEquals(key + "-v2", s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)
