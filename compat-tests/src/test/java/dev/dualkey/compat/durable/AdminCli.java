@@ -8,8 +8,8 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs {@code dualkey ...} in this JVM with captured output, as an operator's shell would. */
-record AdminCli(int exitCode, String out, String err) {
-    static AdminCli run(String... args) {
+public record AdminCli(int exitCode, String out, String err) {
+    public static AdminCli run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new DualkeyCli());
@@ -19,7 +19,7 @@ record AdminCli(int exitCode, String out, String err) {
         return new AdminCli(code, out.toString(), err.toString());
     }
 
-    JsonNode json() {
+    public JsonNode json() {
         try {
             return new ObjectMapper().readTree(out);
         } catch (Exception e) {

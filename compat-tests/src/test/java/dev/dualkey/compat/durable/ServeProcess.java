@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * ends, so a test can restart on it, back it up or damage it). Root keys from {@link GatewayExtension#ROOT}.
  * {@code extraEnv} reaches the child's environment (e.g. {@code LD_PRELOAD} for disk faults).
  */
-final class ServeProcess implements AutoCloseable {
+public final class ServeProcess implements AutoCloseable {
     private static final String ENDPOINT_LINE = "Dualkey S3 endpoint: ";
 
     private final Process process;
@@ -33,7 +33,7 @@ final class ServeProcess implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static ServeProcess start(Path dataDir, Map<String, String> extraEnv) {
+    public static ServeProcess start(Path dataDir, Map<String, String> extraEnv) {
         try {
             Path log = Files.createTempFile("dualkey-serve-", ".log");
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -77,7 +77,7 @@ final class ServeProcess implements AutoCloseable {
         }
     }
 
-    GatewayEndpoint endpoint() {
+    public GatewayEndpoint endpoint() {
         return endpoint;
     }
 
@@ -90,7 +90,7 @@ final class ServeProcess implements AutoCloseable {
     }
 
     /** The server's stderr (its log) so far. */
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {

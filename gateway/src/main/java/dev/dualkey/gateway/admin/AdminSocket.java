@@ -15,7 +15,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,7 @@ public final class AdminSocket implements AutoCloseable {
     private final AdminRegistry registry;
     private final ServerSocketChannel server;
     private final ThreadPoolExecutor workers;
+    private final Semaphore slots = new Semaphore(WORKERS);
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -46,7 +48,10 @@ public final class AdminSocket implements AutoCloseable {
         this.owner = owner;
         this.registry = registry;
         this.server = server;
-        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1),
+        // Commands in progress are bounded by the slots (taken once a request is read), not by the pool's queue: a
+        // queue of one refused a connection that arrived before an idle worker had taken the previous one (the
+        // CLI's probe, then its call). Connections come only from the data directory's owner.
+        this.workers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> {
                     Thread t = new Thread(r, "dualkey-admin");
                     t.setDaemon(true);
@@ -139,7 +144,14 @@ public final class AdminSocket implements AutoCloseable {
                 return;
             }
             JsonNode args = request.path("args").isObject() ? request.get("args") : AdminProtocol.object();
+            // A slot is taken by a command, not by a connection: the CLI's probe (connect, close) takes none, and
+            // the slot is free again before the result is written, so the client's next command finds it free.
+            if (!slots.tryAcquire()) {
+                AdminProtocol.write(out, error("the server is busy with other admin commands; retry later"));
+                return;
+            }
             JsonNode result;
+            boolean held = true;
             try {
                 result = handler.handle(args, event -> {
                     try {
@@ -148,6 +160,8 @@ public final class AdminSocket implements AutoCloseable {
                         throw new UncheckedIOException("admin client went away", e);
                     }
                 });
+                slots.release();
+                held = false;
             } catch (AdminFailure e) {
                 AdminProtocol.write(out, error(e.getMessage()));
                 return;
@@ -158,6 +172,10 @@ public final class AdminSocket implements AutoCloseable {
                 LOG.error("admin command {} failed: {}", name, e.toString());
                 AdminProtocol.write(out, error(name + " failed: " + e.getMessage()));
                 return;
+            } finally {
+                if (held) {
+                    slots.release();
+                }
             }
             ObjectNode ok = AdminProtocol.object();
             ok.put("ok", true);

@@ -24,6 +24,10 @@
  *                    {"ok":true,"result":{...}}                          (exactly one, last)
  *                 or {"ok":false,"error":"one line"}
  * </pre>
+ * At most four commands run at once (a slot is taken once the request line is read, so the CLI's probe, a
+ * connect-and-close, takes none; a fifth gets "busy"); {@code audit --follow} holds its slot until its client
+ * goes away (heartbeat events notice) or the server stops. The account, token, recovery and audit commands are in
+ * {@link dev.dualkey.gateway.admin.IdentityCommands}.
  * A request line is at most {@link dev.dualkey.gateway.admin.AdminProtocol#MAX_REQUEST_BYTES} bytes. If the
  * client goes away, the next event write fails and the command is abandoned (a backup leaves its destination
  * marked unfinished; a scrub just stops).

@@ -151,8 +151,9 @@ public final class ServeCommand implements Callable<Integer> {
             return DualkeyCli.EXIT_USAGE;
         }
         GatewayServer server;
+        IdentitySetup.Wired identity;
         try {
-            IdentitySetup.Wired identity = wireIdentity(engine);
+            identity = wireIdentity(engine);
             server = GatewayServer.builder()
                     .objectStore(engine.objectStore())
                     .credentialProvider(identity.credentials())
@@ -181,9 +182,13 @@ public final class ServeCommand implements Callable<Integer> {
             return DualkeyCli.EXIT_USAGE;
         }
         dev.dualkey.gateway.admin.AdminSocket admin = null; // admin channel: online backup and scrub (issue 17)
+        IdentityStore identityStore = identity.store();
+        var identityCommands = new dev.dualkey.gateway.admin.IdentityCommands(identityStore, // issue 18
+                () -> dev.dualkey.gateway.admin.IdentityCommands.signInService(engine.database(), identityStore,
+                        Clock.systemUTC()), Clock.systemUTC());
         try {
-            admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir,
-                    dev.dualkey.gateway.admin.AdminCommands.standard(engine, dataDir));
+            admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir, identityCommands.registerOn(
+                    dev.dualkey.gateway.admin.AdminCommands.standard(engine, dataDir)));
         } catch (java.io.IOException | RuntimeException e) {
             // Not fatal: S3 serving does not need it (a socket path is limited to 107 bytes, for one); online
             // backup and scrub do, and the CLI then says the directory is held.
@@ -199,6 +204,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (adminChannel != null) {
                 adminChannel.close();
             }
+            identityCommands.close(); // ends audit --follow before the database closes
             server.close();
             engine.close();
             stopped.countDown();

@@ -59,6 +59,27 @@ public final class AuditLog {
         return out;
     }
 
+    /** A record and its position in the log (hex of its 16-byte key), for readers that resume. */
+    public record Positioned(String position, AuditRecord record) {
+    }
+
+    /**
+     * Up to {@code limit} records with time at or after {@code from}, oldest first, each with its position;
+     * for tailing the log ({@code dualkey admin audit --follow}): a reader re-reads a short window and skips the
+     * positions it has seen, because a record stamped earlier may commit after a later one.
+     */
+    public List<Positioned> readPositioned(Instant from, int limit) {
+        List<Positioned> out = new ArrayList<>();
+        try (KvIterator<byte[], AuditRecord> it = store.audit().scanRaw(key(Math.max(0, from.toEpochMilli()), 0),
+                null)) {
+            while (out.size() < limit && it.hasNext()) {
+                KvEntry<byte[], AuditRecord> e = it.next();
+                out.add(new Positioned(java.util.HexFormat.of().formatHex(e.key()), e.value()));
+            }
+        }
+        return out;
+    }
+
     private static byte[] key(long millis, long seq) {
         byte[] k = new byte[16];
         System.arraycopy(Codecs.LONG.encode(millis), 0, k, 0, 8);

@@ -3,9 +3,10 @@ package dev.dualkey.gateway.cli.admin;
 import picocli.CommandLine.Command;
 
 /**
- * {@code dualkey admin ...}: operator commands. Accounts, hardware token import, the audit log and root recovery
- * run offline on a data directory (never while a server holds it); scrub and backup go through a running
- * server's admin channel ({@link dev.dualkey.gateway.admin}) and work offline when none runs.
+ * {@code dualkey admin ...}: operator commands. Every one goes through a running server's admin channel
+ * ({@link dev.dualkey.gateway.admin}) when one answers in the data directory and works offline when none runs:
+ * accounts, hardware token import, the audit log (also tailed with {@code --follow}) and root recovery
+ * ({@link ChannelCommand}), scrub and backup ({@link LongRunningCommand}).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Operator commands on a data directory.",

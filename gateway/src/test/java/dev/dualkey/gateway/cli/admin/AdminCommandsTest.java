@@ -111,7 +111,11 @@ class AdminCommandsTest {
         assertTrue(audit.out().contains("admin:ResetRootPassword"), audit.out());
         assertFalse(audit.out().contains(password), "the audit log never holds a password");
         Run one = run("audit", "--limit", "1", dir());
-        assertEquals(1, one.out().lines().count(), one.out());
+        assertEquals(2, one.out().lines().count(), "header and one record: " + one.out());
+        assertTrue(one.out().startsWith("TIME "), one.out());
+        Run follow = run("audit", "--follow", dir());
+        assertEquals(2, follow.exit(), follow.out());
+        assertTrue(follow.err().contains("--follow needs a running server"), follow.err());
         Run future = run("audit", "--since", "2999-01-01T00:00:00Z", dir());
         assertEquals("", future.out());
         assertEquals(2, run("audit", "--since", "yesterday", dir()).exit());
