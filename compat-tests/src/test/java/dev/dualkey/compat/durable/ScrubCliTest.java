@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dualkey.compat.Clients;
+import dev.dualkey.storage.crypto.SealedLayout;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * {@code dualkey admin scrub} on a running server (through the admin channel) and offline: clean data exits 0;
  * a byte flipped in a blob file is reported with bucket, key and version (exit 1) both ways; the human output
- * names it too, and the progress bar is drawn when asked.
+ * names it too, and the progress bar is drawn when asked. The server encrypts at rest by default, so the data
+ * scrubbed is sealed: scrub checks its GCM tags and the plaintext's MD5 (none is left unverified).
  */
 class ScrubCliTest {
     @TempDir
@@ -47,6 +49,7 @@ class ScrubCliTest {
             assertEquals(0, clean.exitCode(), clean.err() + clean.out());
             assertEquals("server", clean.json().path("through").asText());
             assertEquals(5, clean.json().path("versions").asLong());
+            assertEquals(0, clean.json().path("unverifiable").asLong(), "SSE-S3 data is verified, not skipped");
 
             flipAByteOfTheBlob(data, 300_000);
             AdminCli bad = AdminCli.run("admin", "scrub", "--data-dir", data.toString(), "--rate", "0",
@@ -59,6 +62,7 @@ class ScrubCliTest {
         assertEquals(1, offline.exitCode(), offline.err());
         JsonNode r = offline.json();
         assertEquals("offline", r.path("through").asText());
+        assertEquals(0, r.path("unverifiable").asLong(), "offline, the master key file decrypts: " + r);
         assertEquals(1, r.path("findings").size());
         JsonNode f = r.path("findings").get(0);
         assertEquals(List.of("WRONG_CHECKSUM", "scrubbed", "obj300000", versionId), List.of(f.path("problem").asText(),
@@ -68,12 +72,19 @@ class ScrubCliTest {
         assertTrue(missing.err().contains("no data directory"), missing.err());
     }
 
+    /**
+     * Flips a byte in the middle of the blob of a {@code size}-byte object. The server encrypts at rest by default,
+     * so the file is sealed ({@code .s1}, {@link SealedLayout#sealedLength} bytes): the byte lands in a chunk's
+     * ciphertext and fails its GCM tag.
+     */
     static void flipAByteOfTheBlob(Path data, long size) throws Exception {
         Path blob;
+        long sealed = SealedLayout.sealedLength(size, SealedLayout.CHUNK_SHIFT);
         try (Stream<Path> s = Files.walk(data.resolve("blobs"))) {
             blob = s.filter(Files::isRegularFile).filter(p -> {
                 try {
-                    return Files.size(p) == size;
+                    return Files.size(p) == sealed
+                            && p.getFileName().toString().endsWith(SealedLayout.BLOB_ID_SUFFIX);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

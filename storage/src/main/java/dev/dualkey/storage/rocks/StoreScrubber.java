@@ -400,6 +400,7 @@ public final class StoreScrubber implements AutoCloseable {
      */
     private Optional<byte[]> readSealedBlob(Run run, String bucket, String key, String vid, String blobId, long size,
                                             MessageDigest whole, boolean customerKey, Path file) {
+        long advanced = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long stored = ch.size();
             SealedReader.Source source = ch::read;
@@ -407,6 +408,7 @@ public final class StoreScrubber implements AutoCloseable {
             Optional<Boolean> decryptable = checkSealedStructure(run, bucket, key, vid, blobId, size, source, stored,
                     customerKey);
             if (decryptable.isEmpty()) {
+                run.advance(size);
                 return Optional.empty();
             }
             if (!decryptable.get()) {
@@ -426,6 +428,7 @@ public final class StoreScrubber implements AutoCloseable {
                 own.update(b.duplicate());
                 whole.update(b);
                 run.advance(n);
+                advanced += n;
             }
             return Optional.of(own.digest());
         } catch (NoSuchFileException e) {
@@ -435,6 +438,7 @@ public final class StoreScrubber implements AutoCloseable {
         } catch (IOException | StorageIoException e) {
             run.report(new Finding(Problem.READ_ERROR, bucket, key, vid, blobId, e.getMessage()));
         }
+        run.advance(size - advanced); // the rest of a damaged blob is not read: count it done for progress
         return Optional.empty();
     }
 
