@@ -7,8 +7,8 @@ import dev.dualkey.storage.rocks.StoreScrubber;
 /**
  * {@code scrub}: runs a {@link StoreScrubber} and reports progress and findings as admin events; the same code
  * runs in the server (admin channel) and in the CLI (offline). Result:
- * {@code {"clean":bool,"versions":n,"parts":n,"bytes":n,"blobs":n,"findings":[{problem,bucket,key,versionId,
- * blobId,detail}]}}.
+ * {@code {"clean":bool,"versions":n,"parts":n,"bytes":n,"blobs":n,"unverifiable":n,"findings":[{problem,bucket,key,
+ * versionId,blobId,detail}]}} ({@code unverifiable}: SSE-C versions, checked for structure only).
  */
 public final class ScrubJob {
     /** Progress events at most this often (by bytes: every 1/200 of the total), plus the last one. */
@@ -51,6 +51,7 @@ public final class ScrubJob {
         out.put("parts", r.parts());
         out.put("bytes", r.bytes());
         out.put("blobs", r.blobs());
+        out.put("unverifiable", r.unverifiable());
         ArrayNode list = out.putArray("findings");
         r.findings().forEach(f -> list.add(toJson(f)));
         return out;

@@ -77,6 +77,32 @@ public final class SealedLayout {
         return ("inline\0" + bucket + "\0" + key).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Checks a header's magic, version and chunk shift (what a reader checks before unwrapping the data key; the
+     * scrub checks it also for data it cannot decrypt). Returns the chunk shift.
+     *
+     * @throws DataCorruptionException when the header is damaged
+     */
+    public static int checkHeader(byte[] header) {
+        if (header.length < HEADER_BYTES) {
+            throw new DataCorruptionException("sealed header truncated");
+        }
+        ByteBuffer h = ByteBuffer.wrap(header);
+        byte[] magic = new byte[4];
+        h.get(magic);
+        int version = h.get();
+        int shift = h.get();
+        if (!java.util.Arrays.equals(magic, MAGIC) || version != VERSION || shift < 12 || shift > 24) {
+            throw new DataCorruptionException("sealed header damaged");
+        }
+        return shift;
+    }
+
+    /** The fingerprint of the key that wrapped the data key ({@link KeyWrapper#knows}): header bytes 12..16. */
+    public static int keyFingerprint(byte[] header) {
+        return ByteBuffer.wrap(header, 12, 4).getInt();
+    }
+
     /** True for the id of a sealed blob. */
     public static boolean isSealedBlob(String blobId) {
         return blobId.endsWith(BLOB_ID_SUFFIX);

@@ -242,6 +242,11 @@ public final class RocksObjectStore implements ObjectStore {
         return dataKeys != null;
     }
 
+    /** The wrapper of the store's data keys, or null (the scrub opens sealed data with it). */
+    KeyWrapper dataKeys() {
+        return dataKeys;
+    }
+
     /** The blob store (tests inspect pins and files). */
     BlobStore blobStore() {
         return blobs;

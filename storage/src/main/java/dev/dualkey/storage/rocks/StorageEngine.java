@@ -58,10 +58,13 @@ public final class StorageEngine implements AutoCloseable {
         return objectStore;
     }
 
-    /** A scrubber over this open store (online: reads pin the blobs they check). Do not close it. */
+    /**
+     * A scrubber over this open store (online: reads pin the blobs they check; sealed data is opened with the
+     * store's key wrapper, as set by {@code encryptAtRest} at the time of this call). Do not close it.
+     */
     public StoreScrubber scrubber() {
         return new StoreScrubber(database, objectStore.blobStore().directory(), objectStore.blobStore(),
-                java.time.Clock.systemUTC(), false);
+                java.time.Clock.systemUTC(), false, objectStore.dataKeys());
     }
 
     /**

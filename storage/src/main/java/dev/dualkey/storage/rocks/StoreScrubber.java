@@ -1,7 +1,12 @@
 package dev.dualkey.storage.rocks;
 
 import dev.dualkey.storage.blob.BlobStore;
+import dev.dualkey.storage.crypto.KeyWrapper;
+import dev.dualkey.storage.crypto.SealedLayout;
+import dev.dualkey.storage.crypto.SealedReader;
+import dev.dualkey.storage.error.DataCorruptionException;
 import dev.dualkey.storage.error.StorageException;
+import dev.dualkey.storage.error.StorageIoException;
 import dev.dualkey.storage.keys.StoreKeys;
 import dev.dualkey.storage.rocks.StoreRecords.DataKind;
 import dev.dualkey.storage.rocks.StoreRecords.ManifestEntry;
@@ -40,13 +45,25 @@ import java.util.Optional;
  * {@link #ORPHAN_GRACE} count, younger ones may be a commit in flight).
  *
  * <p>{@link #verifyVersion} is the one place that knows how a version's bytes are stored and what proves them
- * intact; once object data is encrypted at rest it checks the authentication tag of every chunk there.
+ * intact. Data sealed at rest ({@link SealedLayout}: blob ids ending {@link SealedLayout#BLOB_ID_SUFFIX}, the
+ * {@code SEALED_INLINE} data kind) is opened with the {@link SealedReader} and the store's key wrapper: the header,
+ * the stored length, the wrapped data key and every chunk's GCM tag are checked (any failure is {@link
+ * Problem#WRONG_CHECKSUM}), then the plaintext is hashed and compared with the ETag as for plain data. A version
+ * sealed with a customer's key (SSE-C: its data key is wrapped by a key derived from a key the server never stores)
+ * cannot be decrypted, and GCM tags cannot be checked without the data key: for those only the header and the
+ * stored length are checked, and the version is counted in {@link Report#unverifiable()}, never reported as
+ * damaged. The same holds for sealed data when the scrubber has no key wrapper at all (offline, no master key).
  */
 public final class StoreScrubber implements AutoCloseable {
     /** Online, blob files younger than this without a reference may belong to a commit in flight. */
     public static final Duration ORPHAN_GRACE = Duration.ofMinutes(1);
     private static final int CHUNK = 256 * 1024;
     private static final HexFormat HEX = HexFormat.of();
+    /**
+     * The attribute an SSE-C version carries (the gateway's {@code sse.CustomerKey.ALGORITHM_ATTRIBUTE}): its data
+     * keys are wrapped by the customer's key, so the scrub cannot decrypt it.
+     */
+    static final String CUSTOMER_KEY_ATTRIBUTE = "x-amz-server-side-encryption-customer-algorithm";
 
     /** What is wrong with an item. */
     public enum Problem {
@@ -94,8 +111,15 @@ public final class StoreScrubber implements AutoCloseable {
      * @param parts    parts of uploads in progress checked
      * @param bytes    bytes re-read (object data and SST files)
      * @param blobs    blob files seen
+     * @param unverifiable sealed versions and parts whose header and length were checked but whose chunks could not
+     *                 be (SSE-C: not verifiable without the customer key; or no master key given); not damage
      */
-    public record Report(long versions, long parts, long bytes, long blobs, List<Finding> findings) {
+    public record Report(long versions, long parts, long bytes, long blobs, List<Finding> findings,
+                         long unverifiable) {
+        public Report(long versions, long parts, long bytes, long blobs, List<Finding> findings) {
+            this(versions, parts, bytes, blobs, findings, 0);
+        }
+
         public boolean clean() {
             return findings.isEmpty();
         }
@@ -106,6 +130,7 @@ public final class StoreScrubber implements AutoCloseable {
     private final BlobStore blobs; // null offline: nothing can change under an offline scrub
     private final Clock clock;
     private final boolean ownsDatabase;
+    private final KeyWrapper keys; // null: sealed data can only be checked for structure
     private final Table<String, byte[]> bucketTable;
     private final Table<byte[], byte[]> versions;
     private final Table<byte[], byte[]> inline;
@@ -114,6 +139,12 @@ public final class StoreScrubber implements AutoCloseable {
     private final Table<String, byte[]> blobRefs;
 
     StoreScrubber(RocksDatabase db, Path blobDir, BlobStore blobs, Clock clock, boolean ownsDatabase) {
+        this(db, blobDir, blobs, clock, ownsDatabase, null);
+    }
+
+    StoreScrubber(RocksDatabase db, Path blobDir, BlobStore blobs, Clock clock, boolean ownsDatabase,
+                  KeyWrapper keys) {
+        this.keys = keys;
         this.db = db;
         this.blobDir = blobDir;
         this.blobs = blobs;
@@ -132,8 +163,16 @@ public final class StoreScrubber implements AutoCloseable {
      * <dataDir>/blobs}); close it to close the database.
      */
     public static StoreScrubber offline(Path dataDir) {
+        return offline(dataDir, null);
+    }
+
+    /**
+     * As {@link #offline(Path)}, opening sealed data with {@code keys} (the master key's wrapper; null: sealed
+     * versions are checked for structure only and counted as unverifiable).
+     */
+    public static StoreScrubber offline(Path dataDir, KeyWrapper keys) {
         RocksDatabase db = RocksDatabase.openReadOnly(dataDir.resolve("db"), Schema.FAMILIES);
-        return new StoreScrubber(db, dataDir.resolve("blobs"), null, Clock.systemUTC(), true);
+        return new StoreScrubber(db, dataDir.resolve("blobs"), null, Clock.systemUTC(), true, keys);
     }
 
     @Override
@@ -181,7 +220,8 @@ public final class StoreScrubber implements AutoCloseable {
         verifyParts(run);
         verifyReferences(run);
         run.listener.progress(run.done, Math.max(run.total, run.done));
-        return new Report(run.versions, run.parts, run.done, run.blobFiles, List.copyOf(run.findings));
+        return new Report(run.versions, run.parts, run.done, run.blobFiles, List.copyOf(run.findings),
+                run.unverifiable);
     }
 
     private List<String> bucketNames() {
@@ -212,16 +252,21 @@ public final class StoreScrubber implements AutoCloseable {
      * Verifies one version's stored bytes against its metadata: inline bytes or blob files exist, have the
      * recorded size, and hash to the recorded ETag (MD5 of a single-part object; for a multipart object the MD5
      * of its parts' MD5s, when the ETag says how many parts and the manifest has that many blobs). This is the
-     * storage-level verify method: a new data format changes what is checked here, nowhere else. For data sealed
-     * at rest (AES-GCM chunks: a sealed blob's file is longer than the object, a sealed inline value is a new
-     * data kind) it must open the bytes with the store's reader of that format, which checks every chunk's tag
-     * (a failure is WRONG_CHECKSUM), and hash the plaintext; until then such versions are reported, not passed.
+     * storage-level verify method: a new data format changes what is checked here, nowhere else. Data sealed at
+     * rest (a sealed blob's file is longer than the object, a sealed inline value is its own data kind) is opened
+     * with the {@link SealedReader}, which checks every chunk's tag (a failure is WRONG_CHECKSUM), and the
+     * plaintext is hashed; SSE-C versions are checked for structure only (see the class comment).
      */
     void verifyVersion(Run run, String bucket, String key, byte[] versionKey, VersionRecord rec) {
         if (rec.deleteMarker() || rec.kind() == DataKind.NONE) {
             return;
         }
         String vid = rec.versionId();
+        boolean customerKey = rec.metadata() != null && rec.metadata().attribute(CUSTOMER_KEY_ATTRIBUTE) != null;
+        if (rec.kind() == DataKind.SEALED_INLINE) {
+            verifySealedInline(run, bucket, key, vid, rec, customerKey);
+            return;
+        }
         if (rec.kind() == DataKind.INLINE) {
             Optional<byte[]> data = inline.get(rec.seq());
             if (data.isEmpty()) {
@@ -265,15 +310,19 @@ public final class StoreScrubber implements AutoCloseable {
             MessageDigest whole = md5();
             MessageDigest ofParts = md5();
             long total = 0;
+            boolean unverified = false;
             for (ManifestEntry e : entries) {
-                Optional<byte[]> digest = readBlob(run, bucket, key, vid, e.blobId(), e.size(), whole);
+                Optional<byte[]> digest = readBlob(run, bucket, key, vid, e.blobId(), e.size(), whole, customerKey);
                 if (digest.isEmpty()) {
                     return;
                 }
+                unverified |= digest.get() == UNVERIFIED;
                 ofParts.update(digest.get());
                 total += e.size();
             }
-            if (total != rec.size()) {
+            if (unverified && total == rec.size()) {
+                run.unverifiable++; // structure and sizes checked; tags and ETag need the customer's key
+            } else if (total != rec.size()) {
                 run.report(new Finding(Problem.WRONG_SIZE, bucket, key, vid, null,
                         "blobs hold " + total + " bytes, " + rec.size() + " recorded"));
             } else if (singlePart(rec.etag())) {
@@ -298,14 +347,20 @@ public final class StoreScrubber implements AutoCloseable {
         return etag != null && etag.length() == 32 && etag.indexOf('-') < 0;
     }
 
+    /** Marks a sealed blob whose structure was checked but whose chunks could not be (compared by identity). */
+    private static final byte[] UNVERIFIED = new byte[0];
+
     /**
-     * Reads one blob file at the bounded rate, feeding {@code whole}; checks its length. Returns the blob's own
-     * MD5, or empty after reporting a finding.
+     * Reads one blob file at the bounded rate, feeding {@code whole} with its plaintext; checks its length.
+     * Returns the blob's own MD5 (of the plaintext), {@link #UNVERIFIED}, or empty after reporting a finding.
      */
     private Optional<byte[]> readBlob(Run run, String bucket, String key, String vid, String blobId, long size,
-                                      MessageDigest whole) {
+                                      MessageDigest whole, boolean customerKey) {
         run.seen.add(blobId);
         Path file = blobPath(blobId);
+        if (SealedLayout.isSealedBlob(blobId)) {
+            return readSealedBlob(run, bucket, key, vid, blobId, size, whole, customerKey, file);
+        }
         MessageDigest own = md5();
         long read = 0;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -338,6 +393,138 @@ public final class StoreScrubber implements AutoCloseable {
         return Optional.of(own.digest());
     }
 
+    /**
+     * A sealed blob: header and stored length, then (when the data key can be unwrapped) every chunk's tag while
+     * the plaintext feeds {@code whole}. Returns the plaintext's MD5, {@link #UNVERIFIED} when only the structure
+     * could be checked, or empty after reporting a finding.
+     */
+    private Optional<byte[]> readSealedBlob(Run run, String bucket, String key, String vid, String blobId, long size,
+                                            MessageDigest whole, boolean customerKey, Path file) {
+        long advanced = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long stored = ch.size();
+            SealedReader.Source source = ch::read;
+            String what = "bucket=" + bucket + " key=" + key + " version=" + vid + " blob " + blobId;
+            Optional<Boolean> decryptable = checkSealedStructure(run, bucket, key, vid, blobId, size, source, stored,
+                    customerKey);
+            if (decryptable.isEmpty()) {
+                run.advance(size);
+                return Optional.empty();
+            }
+            if (!decryptable.get()) {
+                run.advance(size);
+                return Optional.of(UNVERIFIED);
+            }
+            MessageDigest own = md5();
+            SealedReader r = SealedReader.open(keys, SealedLayout.blobContext(blobId), size, source, stored, what);
+            if (size == 0) {
+                r.readAll(); // checks the tag of the one empty chunk
+                return Optional.of(own.digest());
+            }
+            var chunks = r.range(0, size);
+            for (ByteBuffer b = chunks.next(); b != null; b = chunks.next()) {
+                int n = b.remaining();
+                run.limit(n + SealedLayout.TAG_BYTES);
+                own.update(b.duplicate());
+                whole.update(b);
+                run.advance(n);
+                advanced += n;
+            }
+            return Optional.of(own.digest());
+        } catch (NoSuchFileException e) {
+            run.report(new Finding(Problem.MISSING_BLOB, bucket, key, vid, blobId, "no file " + file));
+        } catch (DataCorruptionException e) {
+            run.report(new Finding(Problem.WRONG_CHECKSUM, bucket, key, vid, blobId, e.getMessage()));
+        } catch (IOException | StorageIoException e) {
+            run.report(new Finding(Problem.READ_ERROR, bucket, key, vid, blobId, e.getMessage()));
+        }
+        run.advance(size - advanced); // the rest of a damaged blob is not read: count it done for progress
+        return Optional.empty();
+    }
+
+    /**
+     * Checks a sealed header and the stored length. Returns true when the chunks can be decrypted with {@link
+     * #keys}, false when they cannot and that is no damage (SSE-C, or no key wrapper given), empty after reporting
+     * a finding (damaged header, wrong length, a data key wrapped by a master key this scrub does not hold).
+     */
+    private Optional<Boolean> checkSealedStructure(Run run, String bucket, String key, String vid, String blobId,
+                                                   long size, SealedReader.Source source, long stored,
+                                                   boolean customerKey) throws IOException {
+        byte[] head = new byte[SealedLayout.HEADER_BYTES];
+        ByteBuffer dst = ByteBuffer.wrap(head);
+        while (dst.hasRemaining()) {
+            if (source.read(dst, dst.position()) < 0) {
+                run.report(new Finding(Problem.WRONG_SIZE, bucket, key, vid, blobId, "sealed data of " + stored
+                        + " bytes is shorter than its header"));
+                return Optional.empty();
+            }
+        }
+        int shift;
+        try {
+            shift = SealedLayout.checkHeader(head);
+        } catch (DataCorruptionException e) {
+            run.report(new Finding(Problem.WRONG_CHECKSUM, bucket, key, vid, blobId, e.getMessage()));
+            return Optional.empty();
+        }
+        long expected = SealedLayout.sealedLength(size, shift);
+        if (stored != expected) {
+            run.report(new Finding(Problem.WRONG_SIZE, bucket, key, vid, blobId, "sealed data holds " + stored
+                    + " bytes, " + expected + " expected for " + size + " recorded"));
+            return Optional.empty();
+        }
+        if (customerKey || keys == null) {
+            return Optional.of(false);
+        }
+        int fingerprint = SealedLayout.keyFingerprint(head);
+        if (!keys.knows(fingerprint)) {
+            run.report(new Finding(Problem.READ_ERROR, bucket, key, vid, blobId, "data key wrapped by a master key"
+                    + " this server does not hold (fingerprint " + Integer.toHexString(fingerprint) + ")"));
+            return Optional.empty();
+        }
+        return Optional.of(true);
+    }
+
+    /** A sealed inline value: structure, then tags and the plaintext's MD5 against the ETag. */
+    private void verifySealedInline(Run run, String bucket, String key, String vid, VersionRecord rec,
+                                    boolean customerKey) {
+        Optional<byte[]> data = inline.get(rec.seq());
+        if (data.isEmpty()) {
+            run.report(new Finding(Problem.MISSING_DATA, bucket, key, vid, null, "inline bytes missing"));
+            return;
+        }
+        byte[] sealed = data.get();
+        run.limit(sealed.length);
+        SealedReader.Source source = (dst, pos) -> {
+            if (pos >= sealed.length) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), sealed.length - pos);
+            dst.put(sealed, (int) pos, n);
+            return n;
+        };
+        try {
+            Optional<Boolean> decryptable = checkSealedStructure(run, bucket, key, vid, null, rec.size(), source,
+                    sealed.length, customerKey);
+            run.advance(rec.size());
+            if (decryptable.isEmpty()) {
+                return;
+            }
+            if (!decryptable.get()) {
+                run.unverifiable++;
+                return;
+            }
+            byte[] plain = SealedReader.open(keys, SealedLayout.inlineContext(bucket, key), rec.size(), source,
+                    sealed.length, "bucket=" + bucket + " key=" + key + " version=" + vid + " inline").readAll();
+            if (singlePart(rec.etag()) && !rec.etag().equals(HEX.formatHex(md5().digest(plain)))) {
+                run.report(new Finding(Problem.WRONG_CHECKSUM, bucket, key, vid, null, "MD5 differs from ETag"));
+            }
+        } catch (DataCorruptionException e) {
+            run.report(new Finding(Problem.WRONG_CHECKSUM, bucket, key, vid, null, e.getMessage()));
+        } catch (IOException | StorageIoException e) {
+            run.report(new Finding(Problem.READ_ERROR, bucket, key, vid, null, e.getMessage()));
+        }
+    }
+
     private void verifyParts(Run run) {
         try (KvIterator<byte[], byte[]> it = parts.scanRaw(null, null)) {
             while (it.hasNext()) {
@@ -359,8 +546,11 @@ public final class StoreScrubber implements AutoCloseable {
                         continue; // completed or aborted meanwhile
                     }
                     String where = "part " + StoreKeys.partNumberOf(e.key());
-                    Optional<byte[]> digest = readBlob(run, null, null, null, p.blobId(), p.size(), md5());
-                    if (digest.isPresent() && singlePart(p.etag()) && !p.etag().equals(HEX.formatHex(digest.get()))) {
+                    Optional<byte[]> digest = readBlob(run, null, null, null, p.blobId(), p.size(), md5(), false);
+                    if (digest.isPresent() && digest.get() == UNVERIFIED) {
+                        run.unverifiable++;
+                    } else if (digest.isPresent() && singlePart(p.etag())
+                            && !p.etag().equals(HEX.formatHex(digest.get()))) {
                         run.report(new Finding(Problem.WRONG_CHECKSUM, null, null, null, p.blobId(),
                                 where + ": MD5 differs from its ETag"));
                     }
@@ -439,6 +629,7 @@ public final class StoreScrubber implements AutoCloseable {
         long versions;
         long parts;
         long blobFiles;
+        long unverifiable;
 
         Run(long bytesPerSecond, Listener listener) {
             this.bytesPerSecond = bytesPerSecond;

@@ -6,8 +6,13 @@ import dev.dualkey.gateway.admin.AdminClient;
 import dev.dualkey.gateway.admin.AdminHandler;
 import dev.dualkey.gateway.admin.ScrubJob;
 import dev.dualkey.storage.rocks.StoreScrubber;
+import dev.dualkey.mfa.secret.MasterKey;
+import dev.dualkey.storage.crypto.KeyWrapper;
+import dev.dualkey.storage.crypto.MasterKeyWrapper;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -49,8 +54,27 @@ final class ScrubCommand extends LongRunningCommand {
         if (!Files.isDirectory(dataDir.resolve("db"))) {
             throw new IllegalArgumentException("no data directory at " + dataDir);
         }
-        try (StoreScrubber s = StoreScrubber.offline(dataDir)) {
+        try (StoreScrubber s = StoreScrubber.offline(dataDir, masterKeyWrapper())) {
             return ScrubJob.run(s, rate(), events);
+        }
+    }
+
+    /**
+     * The master key's wrapper, so that sealed data is decrypted and its tags checked: {@code DUALKEY_MASTER_KEY},
+     * else {@code DATA_DIR/master.key} when it exists (an offline scrub creates nothing); null without either
+     * (sealed versions are then checked for structure only and counted as unverifiable).
+     */
+    private KeyWrapper masterKeyWrapper() {
+        Map<String, String> env = System.getenv();
+        String fromEnv = env.get(MasterKey.ENV);
+        if ((fromEnv == null || fromEnv.isBlank()) && !Files.exists(dataDir.resolve(MasterKey.FILE_NAME))) {
+            return null;
+        }
+        byte[] master = MasterKey.load(dataDir, env);
+        try {
+            return MasterKeyWrapper.fromMasterKey(master);
+        } finally {
+            Arrays.fill(master, (byte) 0);
         }
     }
 
@@ -79,6 +103,10 @@ final class ScrubCommand extends LongRunningCommand {
                 r.path("parts").asLong(), r.path("blobs").asLong(), r.path("bytes").asLong(),
                 online ? "through the running server" : "offline",
                 r.path("clean").asBoolean() ? "no problems" : r.path("findings").size() + " problem(s)");
+        if (r.path("unverifiable").asLong() > 0) {
+            out.printf("  %d encrypted version(s)/part(s) checked for header and size only: not verifiable without"
+                    + " the customer key (SSE-C) or the master key%n", r.path("unverifiable").asLong());
+        }
         for (JsonNode f : r.path("findings")) {
             out.println("  " + describe(f));
         }
