@@ -463,7 +463,7 @@ public final class GatewayServer implements AutoCloseable {
                 Endpoint s3Post = new dev.dualkey.gateway.s3.post.PostObjectEndpoint(s3,
                         new dev.dualkey.gateway.s3.post.PostObjectEndpoint.Settings(store, protect, authz, recent,
                                 clock, policyClock != null ? policyClock : clock, region, domain, sigV2,
-                                plainHttpMfa));
+                                plainHttpMfa, canonicalIds));
                 Endpoint s3Api = new dev.dualkey.gateway.s3.cors.CorsEndpoint(s3Post, store, domain);
                 endpoints.add(new dev.dualkey.gateway.http.HeadAuthenticatedEndpoint(s3Api, s3HeadVerifier));
                 AtomicInteger inFlight = new AtomicInteger();

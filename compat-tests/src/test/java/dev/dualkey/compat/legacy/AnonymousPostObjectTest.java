@@ -2,7 +2,6 @@ package dev.dualkey.compat.legacy;
 
 import static dev.dualkey.compat.legacy.PostObjectTest.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.compat.Clients;
@@ -117,11 +116,12 @@ class AnonymousPostObjectTest {
 
         // the same grant does not let an anonymous PUT in (its s3:authType is not POST) ...
         assertEquals(403, anonymousPut(bucket, "post/by-put", "x").statusCode());
-        // ... and the form's owner is the one an anonymous PutObject records, not the bucket owner
+        // ... and the form's owner is the one an anonymous PutObject records: under the default Object Ownership
+        // (BucketOwnerEnforced) the bucket owner, as on S3
         assertEquals(200, anonymousPut(bucket, "put/by-put", "x").statusCode());
         root.putObject(b -> b.bucket(bucket).key("mine"), RequestBody.fromString("root's"));
         assertEquals(ownerId(bucket, "put/by-put"), ownerId(bucket, "post/photo.txt"));
-        assertNotEquals(ownerId(bucket, "mine"), ownerId(bucket, "post/photo.txt"));
+        assertEquals(ownerId(bucket, "mine"), ownerId(bucket, "post/photo.txt"));
         // the form outside the granted prefix
         assertError(new PostForm().field("key", "elsewhere").post(url(bucket), new byte[1]), 403, "AccessDenied",
                 null);
@@ -184,5 +184,27 @@ class AnonymousPostObjectTest {
         assertEquals("null", docs.get(0).versionId());
         // a new key replaces nothing: the grant is real
         assertEquals(204, new PostForm().field("key", "new-doc").post(url(bucket), new byte[1]).statusCode());
+    }
+
+    /** A form upload into an Object Lock bucket takes the bucket's default retention, as a PutObject does. */
+    @Test
+    void aFormUploadIntoALockBucketIsRetainedByItsDefault() throws Exception {
+        String bucket = "anon-post-lock-" + Long.toHexString(System.nanoTime());
+        root.createBucket(r -> r.bucket(bucket).objectLockEnabledForBucket(true));
+        root.putObjectLockConfiguration(r -> r.bucket(bucket).objectLockConfiguration(c -> c
+                .objectLockEnabled("Enabled").rule(rule -> rule.defaultRetention(d -> d
+                        .mode(software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode.COMPLIANCE).days(1)))));
+        root.putBucketPolicy(b -> b.bucket(bucket).policy(policy(publicWrite(bucket, "in/", null))));
+        HttpResponse<String> posted = new PostForm().field("key", "in/kept").post(url(bucket),
+                "kept bytes".getBytes(StandardCharsets.UTF_8));
+        assertEquals(204, posted.statusCode(), posted.body());
+        String version = root.headObject(b -> b.bucket(bucket).key("in/kept")).versionId();
+        assertEquals(software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode.COMPLIANCE,
+                root.getObjectRetention(b -> b.bucket(bucket).key("in/kept").versionId(version)).retention().mode());
+        software.amazon.awssdk.services.s3.model.S3Exception refused = org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.s3.model.S3Exception.class,
+                () -> root.deleteObject(b -> b.bucket(bucket).key("in/kept").versionId(version)));
+        assertEquals(403, refused.statusCode());
+        assertEquals("AccessDenied", refused.awsErrorDetails().errorCode());
     }
 }

@@ -33,11 +33,14 @@ public final class PostObjectEndpoint implements Endpoint {
      * @param domain      the virtual-hosted-style domain, or null
      * @param sigV2       whether SigV2-signed forms are accepted ({@code serve --no-sigv2} refuses them)
      * @param plainHttpMfa whether x-amz-mfa may come over plain HTTP (for the D9 check's request)
+     * @param canonicalIds the accounts' canonical ids, for the form's ACL under the bucket's Object Ownership
      */
     public record Settings(ObjectStore store, ProtectedOperations protect, AccessAuthorizer authorizer,
                            CredentialProvider credentials, Clock sigV4Clock, Clock policyClock, String region,
-                           String domain, boolean sigV2, boolean plainHttpMfa) {
+                           String domain, boolean sigV2, boolean plainHttpMfa,
+                           dev.dualkey.gateway.acl.CanonicalIds canonicalIds) {
         public Settings {
+            Objects.requireNonNull(canonicalIds, "canonicalIds");
             Objects.requireNonNull(store, "store");
             Objects.requireNonNull(protect, "protect");
             Objects.requireNonNull(authorizer, "authorizer");

@@ -315,10 +315,18 @@ final class PostObjectExchange implements Exchange.Streaming, MultipartFormParse
                 : new AuthResult(auth.credential().principal(), auth.credential().accessKeyId(), auth.signature(),
                 null, PayloadMode.UNSIGNED);
         S3Request req = new S3Request(object, bucket, key, S3Operation.PUT_OBJECT, result, access);
-        WriteOptions options = WriteOptions.defaults().withOwner(req.principal().accountId())
+        // the same composition as PutObject: owner and ACL under the bucket's Object Ownership, then tags and
+        // Object Lock (the form's fields or the bucket's default retention), then the SSE attribute
+        var store = settings.store();
+        dev.dualkey.gateway.acl.WriteAcl acl = dev.dualkey.gateway.acl.WriteAcl.decide(req::header,
+                req.principal().accountId(), store.headBucket(bucket), settings.canonicalIds());
+        WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
+        var metadata = dev.dualkey.gateway.s3.lock.VersionAttributes.forNewObject(req, store,
+                acl.applyTo(ObjectHeaders.metadata(req)), false);
         ProtectedRequest mfa = S3Refusals.request(req, settings.plainHttpMfa());
-        ObjectWriter writer = settings.store().newObjectWriter(bucket, key, ObjectHeaders.metadata(req), options,
+        ObjectWriter writer = store.newObjectWriter(bucket, key,
+                dev.dualkey.gateway.s3.sse.ServerSideEncryption.markWrite(metadata, store), options,
                 S3Refusals.asS3(settings.protect().overwriteCheck(mfa, key, "s3:PutObject"), mfa));
         upload = new UploadExchange<>(req, writer, ObjectHeaders.expectations(req, -1), v -> {
             committed = v;
