@@ -52,7 +52,16 @@ public final class AdminClient {
             ObjectNode req = AdminProtocol.object();
             req.put("command", command);
             req.set("args", args);
-            AdminProtocol.write(out, req);
+            try {
+                AdminProtocol.write(out, req);
+            } catch (IOException e) {
+                // The server may have answered and closed before reading (a refusal): its answer is still readable.
+                JsonNode early = readQuietly(in);
+                if (early != null && early.has("error")) {
+                    throw new AdminFailure(early.path("error").asText("admin command failed"));
+                }
+                throw e;
+            }
             while (true) {
                 JsonNode line = AdminProtocol.read(in, AdminProtocol.MAX_RESPONSE_BYTES);
                 if (line == null) {
@@ -67,6 +76,14 @@ public final class AdminClient {
                 }
                 throw new AdminFailure(line.path("error").asText("admin command failed"));
             }
+        }
+    }
+
+    private static JsonNode readQuietly(InputStream in) {
+        try {
+            return AdminProtocol.read(in, AdminProtocol.MAX_RESPONSE_BYTES);
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -113,6 +113,15 @@ public final class AdminSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets the client read an answer written before its request was read: closing a Unix socket with unread input
+     * resets it, so the output is shut first and the input read (bounded) until the client closes.
+     */
+    private static void drainThenClose(SocketChannel ch, InputStream in) throws IOException {
+        ch.shutdownOutput();
+        in.skip(AdminProtocol.MAX_REQUEST_BYTES * 16L);
+    }
+
     private void serve(SocketChannel ch) {
         try (ch) {
             UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
@@ -122,6 +131,9 @@ public final class AdminSocket implements AutoCloseable {
                 LOG.warn("admin channel: refused a connection from user {} (only {} may use it)",
                         peer == null ? "?" : peer.user().getName(), owner);
                 AdminProtocol.write(out, error("only the owner of the data directory may use the admin channel"));
+                // Linux resets a Unix socket closed with unread input (the peer's read fails with ECONNRESET before
+                // it sees the answer): read what the client sent, bounded, then close.
+                drainThenClose(ch, in);
                 return;
             }
             JsonNode request;
@@ -129,9 +141,7 @@ public final class AdminSocket implements AutoCloseable {
                 request = AdminProtocol.read(in, AdminProtocol.MAX_REQUEST_BYTES);
             } catch (IOException e) {
                 AdminProtocol.write(out, error("malformed request: " + e.getMessage()));
-                // let the client read the answer: closing with unread input would reset the connection
-                ch.shutdownOutput();
-                in.skip(AdminProtocol.MAX_REQUEST_BYTES * 16L);
+                drainThenClose(ch, in);
                 return;
             }
             if (request == null) {
