@@ -11,6 +11,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bounds how long a client can keep a connection waiting (issue 12 F, slow clients). It sits after the HTTP codec
@@ -39,6 +41,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         }
     };
     private static final long NONE = Long.MAX_VALUE;
+    private static final Logger LOG = LoggerFactory.getLogger(SlowClientGuard.class);
 
     private final long headNanos;
     private final long bodyNanos;
@@ -192,11 +195,11 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         }
         long now = System.nanoTime();
         if (hardCloseAt != NONE && now - hardCloseAt >= 0) {
-            ctx.close();
+            closeLogged("the request body stalled and the connection stayed open after the 400 RequestTimeout");
             return;
         }
         if (awaitingHeadSince != NONE && now - (awaitingHeadSince + headNanos) >= 0) {
-            ctx.close(); // no request to answer yet: the head never arrived whole
+            ctx.close(); // no request to answer yet: the head never arrived whole (also the keep-alive idle end)
             return;
         }
         if (inRequest && wantingSince != NONE && now - (wantingSince + bodyNanos) >= 0) {
@@ -205,10 +208,16 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
             ctx.fireUserEventTriggered(BODY_TIMEOUT);
         }
         if (responding && outputStalled(now)) {
-            ctx.close();
+            closeLogged("the client read none of the response for the body idle timeout");
             return;
         }
         arm();
+    }
+
+    /** Closes mid-exchange with a log line: a response cut short must be explainable from the server's log. */
+    private void closeLogged(String why) {
+        LOG.info("closing the connection from {}: {}", ctx.channel().remoteAddress(), why);
+        ctx.close();
     }
 
     /** True when bytes wait in the outbound buffer and none moved for the body idle time. */
