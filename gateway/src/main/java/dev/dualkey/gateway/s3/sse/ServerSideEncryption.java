@@ -61,7 +61,15 @@ public final class ServerSideEncryption {
      *                         operator allowed it)
      */
     public static CustomerKey checkPut(S3Request req, boolean transportAllowed) {
-        checkMethod(req);
+        return checkPut(req, transportAllowed, false);
+    }
+
+    /**
+     * PutObject as {@link #checkPut(S3Request, boolean)}; with {@code kms} (SSE-KMS wired, {@link KmsEncryption})
+     * {@code aws:kms} and its parameters pass, for {@link KmsEncryption#forWrite} to decide.
+     */
+    public static CustomerKey checkPut(S3Request req, boolean transportAllowed, boolean kms) {
+        checkMethod(req, kms);
         CustomerKey key = CustomerKey.from(req, CustomerKey.OBJECT, transportAllowed);
         if (key != null && req.header(HEADER) != null) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Server Side Encryption with Customer provided key is "
@@ -85,7 +93,14 @@ public final class ServerSideEncryption {
     }
 
     private static void checkMethod(S3Request req) {
+        checkMethod(req, false);
+    }
+
+    private static void checkMethod(S3Request req, boolean kms) {
         String method = req.header(HEADER);
+        if (kms && KmsEncryption.AWS_KMS.equals(method)) { // SSE-KMS (kms branch): parameters checked on use
+            return;
+        }
         if (method != null && !method.equals(AES256)) {
             if (method.equals("aws:kms") || method.equals("aws:kms:dsse")) {
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Server-side encryption with AWS KMS keys "
@@ -139,6 +154,12 @@ public final class ServerSideEncryption {
         String method = v.metadata().attribute(HEADER);
         if (method != null) {
             reply.header(HEADER, method);
+        }
+        if (KmsEncryption.isKms(v)) { // SSE-KMS: the key's ARN and the bucket key flag, as S3 answers them
+            reply.header(KmsEncryption.KEY_ID, v.metadata().attribute(KmsEncryption.KEY_ID));
+            if (v.metadata().attribute(KmsEncryption.BUCKET_KEY) != null) {
+                reply.header(KmsEncryption.BUCKET_KEY, "true");
+            }
         }
     }
 
