@@ -324,8 +324,10 @@ public final class KmsRegistry {
      * @return how many keys were re-sealed
      */
     public synchronized int reseal(SecretBox next) {
-        this.previousBox = box;
-        this.box = next;
+        if (box != next) {
+            this.previousBox = box;
+            this.box = next;
+        }
         int n = 0;
         List<KmsKey> all = new ArrayList<>();
         try (KvIterator<String, byte[]> it = keys.scanPrefix(new byte[0])) {
