@@ -18,14 +18,15 @@ import java.util.Objects;
 
 /**
  * Put/Get/DeleteBucketEncryption: a bucket's default encryption, stored as the {@code encryption} sub-resource in a
- * canonical form ({@code AES256;bucketKey=true|false}).
+ * canonical form ({@code AES256;bucketKey=true|false}, {@code aws:kms;bucketKey=B[;key=KMSMasterKeyID]}).
  *
  * <p>As Amazon S3 since January 2023, every bucket has SSE-S3 as its default: GetBucketEncryption of a bucket that
  * never had one answers the AES256 rule (never ServerSideEncryptionConfigurationNotFoundError), and
- * DeleteBucketEncryption returns the bucket to that default. Because SSE-S3 is the only method this server
- * implements, the only rule a bucket can hold is AES256 ({@code BucketKeyEnabled} is accepted and echoed; it changes
- * nothing for SSE-S3 in S3 either); an {@code aws:kms} or {@code aws:kms:dsse} rule is refused with NotImplemented
- * rather than recorded and not honoured.
+ * DeleteBucketEncryption returns the bucket to that default. A rule is AES256 ({@code BucketKeyEnabled} is accepted
+ * and echoed; it changes nothing for SSE-S3 in S3 either) or, when SSE-KMS is wired, {@code aws:kms} with an
+ * optional {@code KMSMasterKeyID} (stored as given and resolved when an object is written, as S3 does;
+ * {@link KmsEncryption}); an {@code aws:kms:dsse} rule (or {@code aws:kms} without the key registry) is refused with
+ * NotImplemented rather than recorded and not honoured.
  */
 public final class BucketEncryption {
     /** The bucket sub-resource name. */

@@ -19,10 +19,11 @@ import java.util.List;
  * before encryption existed has no header, and a copy in place with {@code x-amz-server-side-encryption: AES256}
  * encrypts it.
  *
- * <p>SSE-C ({@link CustomerKey}) on PutObject, GetObject and HeadObject. Not implemented yet, and refused with 501
- * NotImplemented rather than silently stored in the clear: SSE-KMS ({@code aws:kms}, {@code aws:kms:dsse}) and SSE-C
- * on CopyObject, the multipart calls and copy sources. A client asking for them must never believe its data is
- * protected by a key it holds when it is not.
+ * <p>SSE-C ({@link CustomerKey}) and SSE-KMS ({@link KmsEncryption}, when the server is wired with its key
+ * registry) on PutObject, GetObject and HeadObject. Not implemented yet, and refused with 501 NotImplemented rather
+ * than silently stored in the clear or under another key: {@code aws:kms:dsse}, SSE-KMS and SSE-C on CopyObject,
+ * the multipart calls and copy sources. A client asking for them must never believe its data is protected by a key
+ * when it is not.
  */
 public final class ServerSideEncryption {
     /** Request and response header. */
