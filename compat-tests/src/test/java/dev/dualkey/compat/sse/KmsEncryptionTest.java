@@ -251,6 +251,24 @@ class KmsEncryptionTest {
     }
 
     @Test
+    void anonymousWritersCannotUseKmsKeys() throws Exception {
+        String bucket = "kms-public";
+        s3.createBucket(b -> b.bucket(bucket));
+        s3.putBucketPolicy(b -> b.bucket(bucket).policy("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+                + "\"Allow\",\"Principal\":\"*\",\"Action\":[\"s3:PutObject\",\"s3:GetObject\"],\"Resource\":"
+                + "\"arn:aws:s3:::" + bucket + "/*\"}]}"));
+        s3.putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
+                .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS)))));
+        java.net.http.HttpResponse<String> put = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(server.endpoint().endpoint().resolve("/" + bucket + "/anon"))
+                        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("anonymous")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, put.statusCode(), put.body());
+        assertTrue(put.body().contains("<Code>AccessDenied</Code>"), put.body());
+        assertTrue(kms.listKeys("anonymous").isEmpty(), "no aws/s3 key made for the anonymous caller");
+    }
+
+    @Test
     void bucketDefaultEncryptionWithAwsKmsThroughSdkV2() {
         String bucket = "kms-default-v2";
         s3.createBucket(b -> b.bucket(bucket));

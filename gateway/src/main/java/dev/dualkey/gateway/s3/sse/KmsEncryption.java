@@ -219,6 +219,12 @@ public final class KmsEncryption {
 
     private KmsKey use(S3Request req, String spec, String action, String resource) {
         String caller = req.principal().accountId();
+        if (dev.dualkey.gateway.authz.Subject.ANONYMOUS.equals(caller)) {
+            // no account to look the key up in (and never an aws/s3 key created for "anonymous"): AWS refuses
+            // anonymous SSE-KMS requests
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Anonymous requests cannot use AWS KMS keys ("
+                    + action + ")");
+        }
         KmsKey key;
         try {
             key = registry.resolve(caller, spec, true);
