@@ -405,7 +405,7 @@ public final class KmsRegistry {
         }
     }
 
-    /** The registry's meta table (rotation cursor). */
+    /** The registry's meta table (reserved for a master key rotation's cursor). */
     Table<String, byte[]> meta() {
         return meta;
     }

@@ -17,7 +17,7 @@ import java.util.List;
  *   <tr><td>kms.keys</td><td>utf8(keyId) :- KeyRecord</td></tr>
  *   <tr><td>kms.aliases</td><td>utf8(accountId 00 aliasName) :- utf8(keyId) (alias name without
  *       {@code alias/})</td></tr>
- *   <tr><td>kms.meta</td><td>utf8(name) :- bytes: {@code rotation.cursor} of {@code rotate-master-key}</td></tr>
+ *   <tr><td>kms.meta</td><td>utf8(name) :- bytes: reserved for the cursor of a master key rotation (not written yet)</td></tr>
  * </table>
  *
  * KeyRecord, version 1 ({@link Codecs#record}):
