@@ -319,6 +319,15 @@ public final class GatewayServer implements AutoCloseable {
          * (replacing {@link #credentialProvider} and {@link #authorizer}). TOTP time comes from the setup's own
          * clock; SigV4 keeps {@link #clock}.
          */
+        /** SSE-KMS (kms branch): the key registry; set by {@link #identity} itself, else aws:kms answers 501. */
+        private dev.dualkey.gateway.kms.KmsRegistry kms;
+
+        /** SSE-KMS: the local KMS key registry ({@code IdentityStore.kms}). */
+        public Builder kms(dev.dualkey.gateway.kms.KmsRegistry registry) {
+            this.kms = registry;
+            return this;
+        }
+
         public Builder identity(dev.dualkey.gateway.identity.IdentitySetup setup) {
             this.identity = setup;
             return this;
@@ -408,6 +417,9 @@ public final class GatewayServer implements AutoCloseable {
                     extraEndpoints.add(1, wired.stsEndpoint()); // STS: GetSessionToken, GetCallerIdentity
                     mfaVerifier = wired.store().verifier();
                     mfaAudit = wired.store().audit();
+                    if (kms == null) {
+                        kms = wired.store().kms(region, clock); // SSE-KMS
+                    }
                 }
                 if (authorizer instanceof dev.dualkey.gateway.identity.MfaAuthorizer m) {
                     knownPrincipals = m.knownPrincipals(); // bucket policies name this store's principals
@@ -427,14 +439,17 @@ public final class GatewayServer implements AutoCloseable {
                 Map<S3Operation, OperationHandler> handlers = new EnumMap<>(S3Operation.class);
                 new BucketOperations(store, region, protect, plainHttpMfa,
                         new dev.dualkey.gateway.acl.BucketCreation(canonicalIds)).register(handlers);
-                new ObjectOperations(store, protect, plainHttpMfa, canonicalIds).register(handlers);
+                dev.dualkey.gateway.s3.sse.KmsEncryption kmsEncryption = kms == null ? null
+                        : new dev.dualkey.gateway.s3.sse.KmsEncryption(kms, store); // SSE-KMS (kms branch)
+                new ObjectOperations(store, protect, plainHttpMfa, canonicalIds).withKms(kmsEncryption)
+                        .register(handlers);
                 new ListOperations(store).register(handlers);
                 new MultipartOperations(store, protect, plainHttpMfa, canonicalIds).register(handlers);
                 new dev.dualkey.gateway.acl.AclOperations(store, canonicalIds).register(handlers);
                 new dev.dualkey.gateway.s3.policy.BucketPolicyOperations(store, knownPrincipals).register(handlers);
                 new dev.dualkey.gateway.s3.cors.CorsOperations(store).register(handlers);
                 new dev.dualkey.gateway.lifecycle.LifecycleOperations(store).register(handlers); // lifecycle
-                new dev.dualkey.gateway.s3.sse.BucketEncryption(store).register(handlers); // bucket default SSE
+                new dev.dualkey.gateway.s3.sse.BucketEncryption(store, kms != null).register(handlers); // bucket SSE
                 new dev.dualkey.gateway.s3.lock.ObjectLockOperations(store, protect, plainHttpMfa)
                         .register(handlers); // Object Lock: configuration, retention, legal hold
                 new dev.dualkey.gateway.s3.tagging.TaggingOperations(store).register(handlers); // object/bucket tags

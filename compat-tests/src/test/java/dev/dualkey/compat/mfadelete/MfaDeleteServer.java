@@ -154,6 +154,7 @@ public final class MfaDeleteServer implements AutoCloseable {
                     .endpoint(wired.iamEndpoint())
                     .endpoint(wired.stsEndpoint())
                     .mfa(wired.store().verifier(), wired.store().audit())
+                    .kms(wired.store().kms(GatewayExtension.REGION, clock)) // SSE-KMS, on the tests' clock
                     .allowMfaOverPlainHttp(allowMfaOverPlainHttp)
                     .s3Address(new InetSocketAddress(bind, 0))
                     .region(GatewayExtension.REGION)

@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 
 /**
  * Put/Get/DeleteBucketEncryption through SDK v2 and the aws CLI: SSE-S3 is every bucket's default (as in S3 since
- * 2023), KMS rules are refused rather than recorded and ignored, and another account can neither read nor change a
+ * 2023), dual-layer KMS (aws:kms:dsse) rules are refused rather than recorded and ignored, and another account can neither read nor change a
  * bucket's encryption.
  */
 class BucketEncryptionTest {
@@ -67,11 +67,12 @@ class BucketEncryptionTest {
     }
 
     @Test
-    void kmsRulesAreRefusedAndAKmsKeyWithAes256IsInvalid() {
+    void dsseRulesAreRefusedAndAKmsKeyWithAes256IsInvalid() {
         s3.createBucket(b -> b.bucket("enc-kms"));
+        // aws:kms rules work (KmsEncryptionTest); dual-layer aws:kms:dsse is not implemented: refused, not recorded
         S3Exception kms = assertThrows(S3Exception.class, () -> s3.putBucketEncryption(b -> b.bucket("enc-kms")
                 .serverSideEncryptionConfiguration(c -> c.rules(ServerSideEncryptionRule.builder()
-                        .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS))
+                        .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS_DSSE))
                         .build()))));
         assertEquals(501, kms.statusCode());
         assertEquals("NotImplemented", kms.awsErrorDetails().errorCode());

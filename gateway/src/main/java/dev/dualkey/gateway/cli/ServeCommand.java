@@ -161,6 +161,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .endpoint(identity.iamEndpoint())
                     .endpoint(identity.stsEndpoint())
                     .mfa(identity.store().verifier(), identity.store().audit())
+                    .kms(identity.store().kms(region, Clock.systemUTC())) // SSE-KMS key registry (kms branch)
                     .allowMfaOverPlainHttp(allowMfaOverHttp)
                     .sigV2(sigV2)
                     .s3Address(s3Address)
@@ -187,8 +188,9 @@ public final class ServeCommand implements Callable<Integer> {
                 () -> dev.dualkey.gateway.admin.IdentityCommands.signInService(engine.database(), identityStore,
                         Clock.systemUTC()), Clock.systemUTC());
         try {
-            admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir, identityCommands.registerOn(
-                    dev.dualkey.gateway.admin.AdminCommands.standard(engine, dataDir)));
+            admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir, new dev.dualkey.gateway.kms.KmsCommands(
+                    identityStore.kms(region, Clock.systemUTC()), identityStore.identity()).registerOn( // SSE-KMS keys
+                    identityCommands.registerOn(dev.dualkey.gateway.admin.AdminCommands.standard(engine, dataDir))));
         } catch (java.io.IOException | RuntimeException e) {
             // Not fatal: S3 serving does not need it (a socket path is limited to 107 bytes, for one); online
             // backup and scrub do, and the CLI then says the directory is held.

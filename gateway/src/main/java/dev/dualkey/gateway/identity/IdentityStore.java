@@ -31,7 +31,8 @@ import java.util.Map;
  */
 public final class IdentityStore {
     /** The column families the storage engine must open for this store. */
-    public static final List<ColumnFamilySpec> FAMILIES = MfaSchema.FAMILIES;
+    public static final List<ColumnFamilySpec> FAMILIES = java.util.stream.Stream.concat(
+            MfaSchema.FAMILIES.stream(), dev.dualkey.gateway.kms.KmsSchema.FAMILIES.stream()).toList(); // + SSE-KMS
 
     private static final int LOCK_STRIPES = 256;
 
@@ -41,6 +42,10 @@ public final class IdentityStore {
     private final AuditLog audit;
     private final SessionCredentialService sessions;
     private final dev.dualkey.storage.crypto.KeyWrapper dataKeys;
+    /** SSE-KMS (kms branch): the database and sealing box of the key registry, built once on demand. */
+    private RocksDatabase db;
+    private SecretBox box;
+    private dev.dualkey.gateway.kms.KmsRegistry kms;
 
     private IdentityStore(IdentityService identity, MfaDeviceService devices, MfaVerifier verifier, AuditLog audit,
                           SessionCredentialService sessions, dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
@@ -81,7 +86,21 @@ public final class IdentityStore {
                 deviceLocks);
         MfaVerifier verifier = new MfaVerifier(store, box, audit, clock, deviceLocks);
         SessionCredentialService sessions = new SessionCredentialService(store, box, verifier, audit, clock, random);
-        return new IdentityStore(identity, devices, verifier, audit, sessions, dataKeys);
+        IdentityStore opened = new IdentityStore(identity, devices, verifier, audit, sessions, dataKeys);
+        opened.db = db;
+        opened.box = box;
+        return opened;
+    }
+
+    /**
+     * The SSE-KMS key registry over this store's database, its material sealed under the master key; one per
+     * store (the server and its admin commands share it). The first call fixes region and clock.
+     */
+    public synchronized dev.dualkey.gateway.kms.KmsRegistry kms(String region, Clock clock) {
+        if (kms == null) {
+            kms = new dev.dualkey.gateway.kms.KmsRegistry(db, box, region, clock, audit);
+        }
+        return kms;
     }
 
     /** Wraps object data keys with a key-encryption key derived from the master key (encryption at rest). */

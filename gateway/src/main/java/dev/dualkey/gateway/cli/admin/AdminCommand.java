@@ -6,13 +6,13 @@ import picocli.CommandLine.Command;
  * {@code dualkey admin ...}: operator commands. Every one goes through a running server's admin channel
  * ({@link dev.dualkey.gateway.admin}) when one answers in the data directory and works offline when none runs:
  * accounts, hardware token import, the audit log (also tailed with {@code --follow}) and root recovery
- * ({@link ChannelCommand}), scrub and backup ({@link LongRunningCommand}).
+ * ({@link ChannelCommand}), scrub and backup ({@link LongRunningCommand}), SSE-KMS keys ({@link KmsCommand}).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
         description = "Operator commands on a data directory.",
         subcommands = {CreateAccountCommand.class, ImportTokensCommand.class, AuditCommand.class,
                 DeactivateRootMfaCommand.class, ResetRootPasswordCommand.class,
-                ScrubCommand.class, BackupCommand.class})
+                ScrubCommand.class, BackupCommand.class, KmsCommand.class})
 public final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -65,8 +65,8 @@ abstract class ChannelCommand implements Callable<Integer> {
             } else {
                 checkOffline();
                 try (OfflineDataDir dir = OfflineDataDir.open(dataDir, env)) {
-                    IdentityCommands commands = new IdentityCommands(dir.identity(), dir::signIn, Clock.systemUTC());
-                    result = execute(args -> commands.handler(name()).handle(args, e -> onEvent(e, out)));
+                    dev.dualkey.gateway.admin.AdminHandler handler = offlineHandler(dir);
+                    result = execute(args -> handler.handle(args, e -> onEvent(e, out)));
                 }
             }
             if (json) {
@@ -109,6 +109,11 @@ abstract class ChannelCommand implements Callable<Integer> {
     /** Runs the command; commands that need several requests (batches) override this. */
     JsonNode execute(Invoker invoker) throws IOException {
         return invoker.call(args());
+    }
+
+    /** The handler that runs this command on a data directory opened offline (the identity commands by default). */
+    dev.dualkey.gateway.admin.AdminHandler offlineHandler(OfflineDataDir dir) {
+        return new IdentityCommands(dir.identity(), dir::signIn, Clock.systemUTC()).handler(name());
     }
 
     /** Throws {@link AdminException} when this invocation needs a running server. */

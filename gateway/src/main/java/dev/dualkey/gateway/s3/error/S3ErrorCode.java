@@ -66,6 +66,12 @@ public enum S3ErrorCode {
     INVALID_TOKEN("InvalidToken", 400, "The provided token is malformed or otherwise invalid."),
     INVALID_URI("InvalidURI", 400, "Couldn't parse the specified URI."),
     KEY_TOO_LONG("KeyTooLongError", 400, "Your key is too long"),
+    /** SSE-KMS: the key is disabled (S3 prefixes KMS's own code with {@code KMS.}). */
+    KMS_DISABLED("KMS.DisabledException", 400, "The KMS key is disabled."),
+    /** SSE-KMS: the key is pending deletion. */
+    KMS_INVALID_STATE("KMS.KMSInvalidStateException", 400, "The KMS key is in a state that does not allow its use."),
+    /** SSE-KMS: no such key or alias, or a malformed key id. */
+    KMS_NOT_FOUND("KMS.NotFoundException", 400, "The KMS key does not exist."),
     MALFORMED_POLICY("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'"),
     MALFORMED_POST_REQUEST("MalformedPOSTRequest", 400,
             "The body of your POST request is not well-formed multipart/form-data."),

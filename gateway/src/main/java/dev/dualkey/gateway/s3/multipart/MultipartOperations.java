@@ -78,6 +78,8 @@ public final class MultipartOperations {
 
     Reply create(S3Request req) {
         ServerSideEncryption.checkWrite(req);
+        dev.dualkey.gateway.s3.sse.KmsEncryption.refuseUnsupported(req, store, null,
+                "CreateMultipartUpload"); // a bucket default of aws:kms (kms branch)
         // Owner and ACL are decided now and kept by the upload: the completed object carries them.
         WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
         WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
@@ -145,6 +147,9 @@ public final class MultipartOperations {
         }
         if (dev.dualkey.gateway.s3.sse.CustomerKey.isCustomerKeyed(source)) { // SSE-C copies: not implemented yet
             dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, null);
+        }
+        if (dev.dualkey.gateway.s3.sse.KmsEncryption.isKms(source)) { // kms branch: KMS sources not copied yet
+            dev.dualkey.gateway.s3.sse.KmsEncryption.refuseUnsupported(req, store, source, "UploadPartCopy");
         }
         CopySource.checkConditions(req, source);
         ByteRange range = null;

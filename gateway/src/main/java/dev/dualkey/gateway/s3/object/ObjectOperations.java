@@ -76,6 +76,15 @@ public final class ObjectOperations {
         this.ids = Objects.requireNonNull(ids, "ids");
     }
 
+    /** SSE-KMS (kms branch): null when not wired (aws:kms then answers 501). */
+    private dev.dualkey.gateway.s3.sse.KmsEncryption kms;
+
+    /** Turns SSE-KMS on for PutObject, GetObject and HeadObject. */
+    public ObjectOperations withKms(dev.dualkey.gateway.s3.sse.KmsEncryption kms) {
+        this.kms = kms;
+        return this;
+    }
+
     public void register(Map<S3Operation, OperationHandler> handlers) {
         handlers.put(S3Operation.PUT_OBJECT, this::putObject);
         handlers.put(S3Operation.GET_OBJECT, r -> SmallBody.exchange(r, (q, b) -> getObject(q, true)));
@@ -93,7 +102,9 @@ public final class ObjectOperations {
     Exchange putObject(S3Request req) {
         long length = UploadExchange.declaredLength(req);
         dev.dualkey.gateway.s3.sse.CustomerKey customerKey =
-                ServerSideEncryption.checkPut(req, mfaOverPlainHttpAllowed);
+                ServerSideEncryption.checkPut(req, mfaOverPlainHttpAllowed, kms != null);
+        // SSE-KMS: key, context and kms:GenerateDataKey decided before any byte is read (kms branch)
+        var kmsWrite = customerKey == null && kms != null ? kms.forWrite(req) : null;
         // Owner and ACL of the new version: the request's ACL headers under the bucket's Object Ownership.
         WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
         WriteOptions options = WriteOptions.defaults()
@@ -107,7 +118,10 @@ public final class ObjectOperations {
         // ACL, then tags and Object Lock (request headers or the bucket's default retention), then SSE
         ObjectMetadata metadata = VersionAttributes.forNewObject(req, store, acl.applyTo(ObjectHeaders.metadata(req)),
                 true);
-        ObjectWriter writer = customerKey == null
+        ObjectWriter writer = kmsWrite != null
+                ? store.newObjectWriter(req.bucket(), req.key(), kmsWrite.mark(metadata), options, overwrite,
+                        kmsWrite.wrapper()) // SSE-KMS: data keys wrapped by the KMS key, context bound in
+                : customerKey == null
                 ? store.newObjectWriter(req.bucket(), req.key(),
                         ServerSideEncryption.markWrite(metadata, store), options, overwrite)
                 : store.newObjectWriter(req.bucket(), req.key(), customerKey.mark(metadata),
@@ -120,6 +134,9 @@ public final class ObjectOperations {
             ServerSideEncryption.versionHeaders(reply, v);
             if (customerKey != null) {
                 customerKey.replyHeaders(reply);
+            }
+            if (kmsWrite != null) {
+                kmsWrite.replyHeaders(reply);
             }
             ChecksumRules.versionHeaders(reply, v);
             dev.dualkey.gateway.lifecycle.ExpirationHeader.add(reply, store, req.bucket(), v); // lifecycle
@@ -134,7 +151,7 @@ public final class ObjectOperations {
         dev.dualkey.gateway.s3.sse.CustomerKey customerKey =
                 ServerSideEncryption.checkRead(req, mfaOverPlainHttpAllowed);
         ObjectReader reader = !withBody ? null : customerKey == null
-                ? store.openObject(req.bucket(), req.key(), req.versionId())
+                ? dev.dualkey.gateway.s3.sse.KmsEncryption.open(kms, req, store) // SSE-KMS: kms:Decrypt, key state
                 : store.openObject(req.bucket(), req.key(), req.versionId(), customerKey.wrapper());
         boolean handedOver = false;
         try {
@@ -258,6 +275,7 @@ public final class ObjectOperations {
         if (dev.dualkey.gateway.s3.sse.CustomerKey.isCustomerKeyed(source)) { // SSE-C copies: not implemented yet
             dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, null);
         }
+        dev.dualkey.gateway.s3.sse.KmsEncryption.refuseUnsupported(req, store, source, "CopyObject"); // kms branch
         CopySource.checkConditions(req, source);
         boolean sameObject = src.bucket().equals(req.bucket()) && src.key().equals(req.key())
                 && src.versionId() == null;

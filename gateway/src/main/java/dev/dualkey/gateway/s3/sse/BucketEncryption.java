@@ -18,22 +18,56 @@ import java.util.Objects;
 
 /**
  * Put/Get/DeleteBucketEncryption: a bucket's default encryption, stored as the {@code encryption} sub-resource in a
- * canonical form ({@code AES256;bucketKey=true|false}).
+ * canonical form ({@code AES256;bucketKey=true|false}, {@code aws:kms;bucketKey=B[;key=KMSMasterKeyID]}).
  *
  * <p>As Amazon S3 since January 2023, every bucket has SSE-S3 as its default: GetBucketEncryption of a bucket that
  * never had one answers the AES256 rule (never ServerSideEncryptionConfigurationNotFoundError), and
- * DeleteBucketEncryption returns the bucket to that default. Because SSE-S3 is the only method this server
- * implements, the only rule a bucket can hold is AES256 ({@code BucketKeyEnabled} is accepted and echoed; it changes
- * nothing for SSE-S3 in S3 either); an {@code aws:kms} or {@code aws:kms:dsse} rule is refused with NotImplemented
- * rather than recorded and not honoured.
+ * DeleteBucketEncryption returns the bucket to that default. A rule is AES256 ({@code BucketKeyEnabled} is accepted
+ * and echoed; it changes nothing for SSE-S3 in S3 either) or, when SSE-KMS is wired, {@code aws:kms} with an
+ * optional {@code KMSMasterKeyID} (stored as given and resolved when an object is written, as S3 does;
+ * {@link KmsEncryption}); an {@code aws:kms:dsse} rule (or {@code aws:kms} without the key registry) is refused with
+ * NotImplemented rather than recorded and not honoured.
  */
 public final class BucketEncryption {
     /** The bucket sub-resource name. */
     public static final String SUBRESOURCE = "encryption";
     private final ObjectStore store;
+    private final boolean kms;
 
     public BucketEncryption(ObjectStore store) {
+        this(store, false);
+    }
+
+    /**
+     * @param kms true when SSE-KMS is wired ({@link KmsEncryption}): {@code aws:kms} rules are accepted; otherwise
+     *            they are refused with NotImplemented, never recorded and not honoured
+     */
+    public BucketEncryption(ObjectStore store, boolean kms) {
         this.store = Objects.requireNonNull(store, "store");
+        this.kms = kms;
+    }
+
+    /**
+     * A bucket's default encryption rule as stored (canonical {@code ALGORITHM;bucketKey=B[;key=SPEC]}, the key
+     * last because AWS stores any KMSMasterKeyID string and checks it only when an object is written).
+     *
+     * @param kmsKeyId the rule's KMSMasterKeyID, or null ({@code aws/s3})
+     */
+    public record Rule(String algorithm, boolean bucketKey, String kmsKeyId) {
+        /** The rule of {@code bucket}: SSE-S3 when it never had one or it was deleted. */
+        public static Rule of(BucketInfo bucket) {
+            String stored = bucket.config().subresource(SUBRESOURCE);
+            if (stored == null) {
+                return new Rule(ServerSideEncryption.AES256, false, null);
+            }
+            String[] f = stored.split(";", 3);
+            return new Rule(f[0], f.length > 1 && f[1].equals("bucketKey=true"),
+                    f.length > 2 && f[2].startsWith("key=") ? f[2].substring(4) : null);
+        }
+
+        String canonical() {
+            return algorithm + ";bucketKey=" + bucketKey + (kmsKeyId != null ? ";key=" + kmsKeyId : "");
+        }
     }
 
     /** Registers this class's handlers. */
@@ -44,17 +78,18 @@ public final class BucketEncryption {
     }
 
     Reply get(S3Request req) {
-        BucketInfo b = store.headBucket(req.bucket());
-        String stored = b.config().subresource(SUBRESOURCE);
-        boolean bucketKey = stored != null && stored.endsWith(";bucketKey=true");
+        Rule rule = Rule.of(store.headBucket(req.bucket()));
         XmlWriter w = XmlWriter.s3("ServerSideEncryptionConfiguration").start("Rule")
-                .start("ApplyServerSideEncryptionByDefault").element("SSEAlgorithm", ServerSideEncryption.AES256)
-                .end().element("BucketKeyEnabled", bucketKey).end();
+                .start("ApplyServerSideEncryptionByDefault").element("SSEAlgorithm", rule.algorithm());
+        if (rule.kmsKeyId() != null) {
+            w.element("KMSMasterKeyID", rule.kmsKeyId());
+        }
+        w.end().element("BucketKeyEnabled", rule.bucketKey()).end();
         return S3Replies.xml(w);
     }
 
     Reply put(S3Request req, byte[] body) {
-        String canonical = parse(body);
+        String canonical = parse(body, kms);
         store.updateBucket(req.bucket(), c -> c.withSubresource(SUBRESOURCE, canonical));
         return Reply.status(200);
     }
@@ -66,6 +101,11 @@ public final class BucketEncryption {
 
     /** Validates a ServerSideEncryptionConfiguration document; returns its canonical form. */
     static String parse(byte[] body) {
+        return parse(body, false);
+    }
+
+    /** Validates a ServerSideEncryptionConfiguration document ({@code aws:kms} rules when {@code kms}). */
+    static String parse(byte[] body, boolean kms) {
         if (body.length == 0) {
             throw new S3Exception(S3ErrorCode.MALFORMED_XML);
         }
@@ -83,6 +123,18 @@ public final class BucketEncryption {
         String algorithm = byDefault.childText("SSEAlgorithm")
                 .orElseThrow(() -> new S3Exception(S3ErrorCode.MALFORMED_XML)).trim();
         boolean kmsKey = byDefault.child("KMSMasterKeyID").isPresent();
+        String bucketKeyText = rule.childText("BucketKeyEnabled").map(String::trim).orElse("false");
+        if (kms && algorithm.equals(KmsEncryption.AWS_KMS)) { // SSE-KMS (kms branch): any key id, checked on use
+            String keyId = byDefault.childText("KMSMasterKeyID").map(String::trim).filter(t -> !t.isEmpty())
+                    .orElse(null);
+            if (keyId != null && (keyId.length() > 2048 || keyId.chars().anyMatch(c -> c < 0x20))) {
+                throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+            }
+            if (!bucketKeyText.equals("true") && !bucketKeyText.equals("false")) {
+                throw new S3Exception(S3ErrorCode.MALFORMED_XML);
+            }
+            return new Rule(KmsEncryption.AWS_KMS, bucketKeyText.equals("true"), keyId).canonical();
+        }
         switch (algorithm) {
             case ServerSideEncryption.AES256 -> {
                 if (kmsKey) {

@@ -19,10 +19,11 @@ import java.util.List;
  * before encryption existed has no header, and a copy in place with {@code x-amz-server-side-encryption: AES256}
  * encrypts it.
  *
- * <p>SSE-C ({@link CustomerKey}) on PutObject, GetObject and HeadObject. Not implemented yet, and refused with 501
- * NotImplemented rather than silently stored in the clear: SSE-KMS ({@code aws:kms}, {@code aws:kms:dsse}) and SSE-C
- * on CopyObject, the multipart calls and copy sources. A client asking for them must never believe its data is
- * protected by a key it holds when it is not.
+ * <p>SSE-C ({@link CustomerKey}) and SSE-KMS ({@link KmsEncryption}, when the server is wired with its key
+ * registry) on PutObject, GetObject and HeadObject. Not implemented yet, and refused with 501 NotImplemented rather
+ * than silently stored in the clear or under another key: {@code aws:kms:dsse}, SSE-KMS and SSE-C on CopyObject,
+ * the multipart calls and copy sources. A client asking for them must never believe its data is protected by a key
+ * when it is not.
  */
 public final class ServerSideEncryption {
     /** Request and response header. */
@@ -61,7 +62,15 @@ public final class ServerSideEncryption {
      *                         operator allowed it)
      */
     public static CustomerKey checkPut(S3Request req, boolean transportAllowed) {
-        checkMethod(req);
+        return checkPut(req, transportAllowed, false);
+    }
+
+    /**
+     * PutObject as {@link #checkPut(S3Request, boolean)}; with {@code kms} (SSE-KMS wired, {@link KmsEncryption})
+     * {@code aws:kms} and its parameters pass, for {@link KmsEncryption#forWrite} to decide.
+     */
+    public static CustomerKey checkPut(S3Request req, boolean transportAllowed, boolean kms) {
+        checkMethod(req, kms);
         CustomerKey key = CustomerKey.from(req, CustomerKey.OBJECT, transportAllowed);
         if (key != null && req.header(HEADER) != null) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Server Side Encryption with Customer provided key is "
@@ -85,7 +94,14 @@ public final class ServerSideEncryption {
     }
 
     private static void checkMethod(S3Request req) {
+        checkMethod(req, false);
+    }
+
+    private static void checkMethod(S3Request req, boolean kms) {
         String method = req.header(HEADER);
+        if (kms && KmsEncryption.AWS_KMS.equals(method)) { // SSE-KMS (kms branch): parameters checked on use
+            return;
+        }
         if (method != null && !method.equals(AES256)) {
             if (method.equals("aws:kms") || method.equals("aws:kms:dsse")) {
                 throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Server-side encryption with AWS KMS keys "
@@ -139,6 +155,12 @@ public final class ServerSideEncryption {
         String method = v.metadata().attribute(HEADER);
         if (method != null) {
             reply.header(HEADER, method);
+        }
+        if (KmsEncryption.isKms(v)) { // SSE-KMS: the key's ARN and the bucket key flag, as S3 answers them
+            reply.header(KmsEncryption.KEY_ID, v.metadata().attribute(KmsEncryption.KEY_ID));
+            if (v.metadata().attribute(KmsEncryption.BUCKET_KEY) != null) {
+                reply.header(KmsEncryption.BUCKET_KEY, "true");
+            }
         }
     }
 
