@@ -26,11 +26,14 @@ final class UpstreamObjectReader implements ObjectReader {
     private final String upstreamId;
     private final Upstream upstream;
     private final Pins pins;
+    private final java.util.concurrent.Executor fetcher;
     private final List<InputStream> open = new ArrayList<>();
-    private boolean closed;
+    private volatile boolean closed;
 
-    UpstreamObjectReader(ObjectVersion version, String upstreamId, Upstream upstream, Pins pins) {
+    UpstreamObjectReader(ObjectVersion version, String upstreamId, Upstream upstream, Pins pins,
+                         java.util.concurrent.Executor fetcher) {
         this.version = version;
+        this.fetcher = fetcher;
         this.upstreamBucket = version.bucket();
         this.upstreamId = upstreamId;
         this.upstream = upstream;
@@ -90,17 +93,27 @@ final class UpstreamObjectReader implements ObjectReader {
         }
     }
 
-    /** One segment's bytes: a ranged GET opened on the first pull. */
+    /**
+     * One segment's bytes: a ranged GET read ahead on a storage thread ({@code fetcher}), at most {@link #AHEAD}
+     * chunks (so memory stays bounded and a slow client holds no thread). {@link #ready()} / {@link #whenReady}
+     * let an event loop pull without ever waiting on the network; {@link #next()} waits when called early (the
+     * blocking callers: copies).
+     */
     private final class Pull implements DataSegment.PlainChunks {
+        private static final int AHEAD = 4;
         private final long offset;
         private final long length;
-        private long left;
+        private final java.util.ArrayDeque<ByteBuffer> buffered = new java.util.ArrayDeque<>();
+        private long fetched;
+        private long delivered;
+        private boolean fetching;
+        private RuntimeException failure;
+        private Runnable waiter;
         private InputStream in;
 
         Pull(long offset, long length) {
             this.offset = offset;
             this.length = length;
-            this.left = length;
         }
 
         @Override
@@ -109,22 +122,99 @@ final class UpstreamObjectReader implements ObjectReader {
         }
 
         @Override
-        public ByteBuffer next() {
-            if (left == 0) {
-                return null;
+        public synchronized boolean ready() {
+            return !buffered.isEmpty() || failure != null || delivered >= length;
+        }
+
+        @Override
+        public void whenReady(Runnable callback) {
+            boolean now;
+            synchronized (this) {
+                now = ready();
+                if (!now) {
+                    waiter = callback;
+                    startFetch();
+                }
             }
-            try {
-                if (in == null) {
-                    in = openStream(offset, length);
+            if (now) {
+                callback.run();
+            }
+        }
+
+        @Override
+        public synchronized ByteBuffer next() {
+            while (buffered.isEmpty() && failure == null && delivered < length) {
+                startFetch();
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StorageIoException("interrupted while reading from the upstream");
                 }
-                byte[] buf = in.readNBytes((int) Math.min(CHUNK, left));
-                if (buf.length == 0) {
-                    throw new StorageIoException("the upstream ended the body " + left + " bytes early");
+            }
+            if (!buffered.isEmpty()) {
+                ByteBuffer b = buffered.poll();
+                delivered += b.remaining();
+                startFetch();
+                return b;
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return null;
+        }
+
+        /** Starts the read-ahead task unless it runs, the buffer is full or everything was fetched. */
+        private void startFetch() {
+            if (!fetching && failure == null && fetched < length && buffered.size() < AHEAD && !closed) {
+                fetching = true;
+                fetcher.execute(this::fetch);
+            }
+        }
+
+        private void fetch() {
+            while (true) {
+                ByteBuffer chunk = null;
+                RuntimeException error = null;
+                try {
+                    if (in == null) {
+                        in = openStream(offset, length);
+                    }
+                    long left;
+                    synchronized (this) {
+                        left = length - fetched;
+                    }
+                    byte[] buf = in.readNBytes((int) Math.min(CHUNK, left));
+                    if (buf.length == 0) {
+                        throw new StorageIoException("the upstream ended the body " + left + " bytes early");
+                    }
+                    chunk = ByteBuffer.wrap(buf);
+                } catch (IOException e) {
+                    error = new UncheckedIOException("reading from the upstream failed", e);
+                } catch (RuntimeException e) {
+                    error = e;
                 }
-                left -= buf.length;
-                return ByteBuffer.wrap(buf);
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading from the upstream failed", e);
+                Runnable w;
+                boolean more;
+                synchronized (this) {
+                    if (error != null) {
+                        failure = error;
+                    } else {
+                        buffered.add(chunk);
+                        fetched += chunk.remaining();
+                    }
+                    more = failure == null && fetched < length && buffered.size() < AHEAD && !closed;
+                    fetching = more;
+                    w = waiter;
+                    waiter = null;
+                    notifyAll();
+                }
+                if (w != null) {
+                    w.run();
+                }
+                if (!more) {
+                    return;
+                }
             }
         }
     }

@@ -97,6 +97,13 @@ public final class UpstreamObjectStore implements ObjectStore {
     private final Clock clock;
     private final LockManager locks = new LockManager(256, Duration.ofSeconds(30));
     private final Pins pins = new Pins();
+    /** Reads ahead of GET responses (a thread per download in progress, none for one waiting on its client). */
+    private final java.util.concurrent.ExecutorService fetcher = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread t = new Thread(r, "dualkey-upstream-fetch");
+                t.setDaemon(true);
+                return t;
+            });
 
     private UpstreamObjectStore(SharedKv kv, Upstream upstream, UpstreamSettings settings, Clock clock) {
         this.kv = kv;
@@ -570,7 +577,7 @@ public final class UpstreamObjectStore implements ObjectStore {
             requireBucket(bucket);
             Resolved r = resolve(bucket, key, versionId);
             return new UpstreamObjectReader(r.entry().toVersion(bucket, key, r.latest()), r.entry().upstreamId(),
-                    upstream, pins);
+                    upstream, pins, fetcher);
         }
     }
 
@@ -1247,6 +1254,7 @@ public final class UpstreamObjectStore implements ObjectStore {
 
     @Override
     public void close() {
+        fetcher.shutdown();
         upstream.close();
     }
 }
