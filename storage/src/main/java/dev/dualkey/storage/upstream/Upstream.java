@@ -1,5 +1,6 @@
 package dev.dualkey.storage.upstream;
 
+import dev.dualkey.storage.error.BucketAlreadyExistsException;
 import dev.dualkey.storage.error.SlowDownException;
 import dev.dualkey.storage.error.StorageException;
 import dev.dualkey.storage.error.StorageIoException;
@@ -91,6 +92,12 @@ final class Upstream implements AutoCloseable {
             try {
                 s3.createBucket(b -> b.bucket(bucket(bucket)));
             } catch (S3Exception e) {
+                if ("BucketAlreadyExists".equals(code(e))) {
+                    // the upstream's namespace is shared with its other users: the name is taken there
+                    throw new BucketAlreadyExistsException("The requested bucket name is not available. The bucket "
+                            + "namespace is shared by all users of the system. Please select a different name and "
+                            + "try again.");
+                }
                 if (!"BucketAlreadyOwnedByYou".equals(code(e))) {
                     throw e;
                 }
