@@ -10,11 +10,10 @@ import java.util.concurrent.ConcurrentSkipListMap;
 /**
  * {@link SharedKv} in this process's memory: for tests, and for a single gateway whose shared state need not outlive
  * it. Transactions are serialized by one monitor; reads are lock-free views of committed state (each entry is
- * replaced whole). Revisions come from one counter, as etcd's.
+ * replaced whole).
  */
 public final class MemoryKv implements SharedKv {
     private final ConcurrentSkipListMap<byte[], Entry> map = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
-    private long revision;
 
     @Override
     public Optional<Entry> get(byte[] key) {
@@ -38,17 +37,15 @@ public final class MemoryKv implements SharedKv {
     public synchronized boolean commit(List<Compare> compares, List<Write> writes) {
         for (Compare c : compares) {
             Entry e = map.get(c.key());
-            long have = e == null ? Compare.ABSENT : e.revision();
-            if (have != c.revision()) {
+            if (!Arrays.equals(e == null ? null : e.value(), c.expected())) {
                 return false;
             }
         }
-        long rev = ++revision;
         for (Write w : writes) {
             if (w.value() == null) {
                 map.remove(w.key());
             } else {
-                map.put(w.key().clone(), new Entry(w.key().clone(), w.value().clone(), rev));
+                map.put(w.key().clone(), new Entry(w.key().clone(), w.value().clone()));
             }
         }
         return true;

@@ -5,9 +5,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An ordered key/value map shared by every gateway of a cluster, with etcd's consistency model: every write gives
- * the written key a new, strictly greater revision (etcd's {@code mod_revision}); a transaction compares revisions
- * of some keys and, only when all match, applies its puts and deletes atomically. Reads are linearizable.
+ * An ordered key/value map shared by every gateway of a cluster: reads are linearizable; a transaction compares the
+ * current values of some keys with what the caller read and, only when all are equal, applies its puts and deletes
+ * atomically (etcd: {@code Txn(If(value == v...)).Then(put..., delete...)}; the same model as the {@code KvStore}
+ * of the etcd branch, restricted to one space).
+ *
+ * <p>Comparing values rather than revisions admits the ABA case (a record changed and changed back): the callers'
+ * records make that harmless, since a decision taken on a value is the same decision on an equal value (a bucket
+ * record holds the whole configuration; a key record holds every version with its id and commit time).
  *
  * <p>Keys and values are opaque bytes; ranges are in unsigned lexicographic byte order (etcd's order). An
  * implementation throws {@link dev.dualkey.storage.error.SlowDownException} (or another StorageException) when the
@@ -15,26 +20,16 @@ import java.util.Optional;
  */
 public interface SharedKv extends AutoCloseable {
 
-    /**
-     * One stored entry.
-     *
-     * @param key      the key
-     * @param value    the value
-     * @param revision the revision of its last write (always > 0)
-     */
-    record Entry(byte[] key, byte[] value, long revision) {
+    /** One stored entry. */
+    record Entry(byte[] key, byte[] value) {
         public Entry {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, "value");
         }
     }
 
-    /**
-     * A condition of a transaction: {@code key}'s current revision is {@code revision}; {@link #ABSENT} means the key
-     * does not exist.
-     */
-    record Compare(byte[] key, long revision) {
-        public static final long ABSENT = 0;
+    /** A condition of a transaction: {@code key}'s current value equals {@code expected}; null: it is absent. */
+    record Compare(byte[] key, byte[] expected) {
     }
 
     /** One write of a transaction: a put when {@code value} is non-null, else a delete. */

@@ -79,7 +79,7 @@ import java.util.regex.Pattern;
  * {@link ObjectStore} over an upstream S3 service; see the package documentation for the design and the consistency
  * argument. In short: object data lives in upstream versions; which versions exist, their order and everything
  * Dualkey knows about them live in the version index in {@link SharedKv}; a change is published by one index
- * transaction that compares the revisions of the bucket record and the key record it read, so every check (MFA
+ * transaction that compares the bucket record and the key record with what it read, so every check (MFA
  * Delete's precondition, Object Lock, conditional writes) holds at the instant of the publish, on every gateway.
  */
 public final class UpstreamObjectStore implements ObjectStore {
@@ -155,14 +155,14 @@ public final class UpstreamObjectStore implements ObjectStore {
 
     // ---- state access --------------------------------------------------------------------------------------
 
-    private record BucketEntry(Records.Bucket bucket, long revision) {
+    private record BucketEntry(Records.Bucket bucket, byte[] raw) {
         BucketInfo info() {
             Records.Bucket b = bucket;
             return new BucketInfo(b.name(), b.owner(), b.created(), b.region(), b.config());
         }
     }
 
-    private record KeyEntry(Records.Key record, long revision) {
+    private record KeyEntry(Records.Key record, byte[] raw) {
         List<Records.Version> versions() {
             return record == null ? List.of() : record.versions();
         }
@@ -170,7 +170,7 @@ public final class UpstreamObjectStore implements ObjectStore {
 
     private Optional<BucketEntry> bucketEntry(String name) {
         return kv.get(StateKeys.bucket(name)).map(e -> new BucketEntry(Records.decodeBucket(e.value()),
-                e.revision()));
+                e.value()));
     }
 
     private BucketEntry requireBucket(String name) {
@@ -182,8 +182,8 @@ public final class UpstreamObjectStore implements ObjectStore {
     }
 
     private KeyEntry keyEntry(String bucket, String key) {
-        return kv.get(StateKeys.key(bucket, key)).map(e -> new KeyEntry(Records.decodeKey(e.value()), e.revision()))
-                .orElse(new KeyEntry(null, SharedKv.Compare.ABSENT));
+        return kv.get(StateKeys.key(bucket, key)).map(e -> new KeyEntry(Records.decodeKey(e.value()), e.value()))
+                .orElse(new KeyEntry(null, null));
     }
 
     private static SharedKv.Write keyWrite(String bucket, String key, List<Records.Version> versions) {
@@ -193,8 +193,8 @@ public final class UpstreamObjectStore implements ObjectStore {
     }
 
     private boolean commit(BucketEntry b, String bucket, KeyEntry k, String key, List<SharedKv.Write> writes) {
-        return kv.commit(List.of(new SharedKv.Compare(StateKeys.bucket(bucket), b.revision()),
-                new SharedKv.Compare(StateKeys.key(bucket, key), k.revision())), writes);
+        return kv.commit(List.of(new SharedKv.Compare(StateKeys.bucket(bucket), b.raw()),
+                new SharedKv.Compare(StateKeys.key(bucket, key), k.raw())), writes);
     }
 
     private static SlowDownException contended() {
@@ -225,11 +225,11 @@ public final class UpstreamObjectStore implements ObjectStore {
             Records.Bucket rec = new Records.Bucket(name, ownerAccountId, now().truncatedTo(ChronoUnit.MILLIS),
                     region, false, initial);
             byte[] key = StateKeys.bucket(name);
-            if (!kv.commit(List.of(new SharedKv.Compare(key, SharedKv.Compare.ABSENT)),
+            if (!kv.commit(List.of(new SharedKv.Compare(key, null)),
                     List.of(SharedKv.Write.put(key, Records.encode(rec))))) {
                 throw taken(bucketEntry(name).orElseThrow(StorageRace::new), ownerAccountId);
             }
-            return new BucketEntry(rec, 0).info();
+            return new BucketEntry(rec, null).info();
         }
     }
 
@@ -252,15 +252,15 @@ public final class UpstreamObjectStore implements ObjectStore {
     public void deleteBucket(String name) {
         try (LockManager.Held l = locks.bucketWrite(name)) {
             BucketEntry b = requireBucket(name);
-            // 1. mark it deleting: from this revision on, no write commits into it (they compare the revision)
+            // 1. mark it deleting: from now on no write commits into it (each compares the bucket record it read)
             Records.Bucket deleting = new Records.Bucket(name, b.bucket().owner(), b.bucket().created(),
                     b.bucket().region(), true, b.bucket().config());
             byte[] key = StateKeys.bucket(name);
-            if (!kv.commit(List.of(new SharedKv.Compare(key, b.revision())),
+            if (!kv.commit(List.of(new SharedKv.Compare(key, b.raw())),
                     List.of(SharedKv.Write.put(key, Records.encode(deleting))))) {
                 throw contended();
             }
-            long rev = kv.get(key).orElseThrow(StorageRace::new).revision();
+            byte[] rev = Records.encode(deleting);
             boolean empty = kv.range(StateKeys.keyPrefix(name, ""), StateKeys.successor(StateKeys.keyPrefix(name,
                     "")), 1).isEmpty() && kv.range(StateKeys.uploadPrefix(name, ""),
                     StateKeys.successor(StateKeys.uploadPrefix(name, "")), 1).isEmpty();
@@ -312,7 +312,7 @@ public final class UpstreamObjectStore implements ObjectStore {
             for (SharedKv.Entry e : page) {
                 Records.Bucket b = Records.decodeBucket(e.value());
                 if (!b.deleting() && out.size() < limit) {
-                    out.add(new BucketEntry(b, e.revision()).info());
+                    out.add(new BucketEntry(b, e.value()).info());
                 }
             }
             if (page.size() < SCAN_BATCH) {
@@ -346,9 +346,9 @@ public final class UpstreamObjectStore implements ObjectStore {
                 Records.Bucket rec = new Records.Bucket(name, b.bucket().owner(), b.bucket().created(),
                         b.bucket().region(), false, next);
                 byte[] key = StateKeys.bucket(name);
-                if (kv.commit(List.of(new SharedKv.Compare(key, b.revision())),
+                if (kv.commit(List.of(new SharedKv.Compare(key, b.raw())),
                         List.of(SharedKv.Write.put(key, Records.encode(rec))))) {
-                    return new BucketEntry(rec, 0).info();
+                    return new BucketEntry(rec, null).info();
                 }
             }
             throw contended();
@@ -419,8 +419,9 @@ public final class UpstreamObjectStore implements ObjectStore {
     }
 
     /**
-     * The publish (the caller holds this gateway's bucket-read and key-write locks): reads the bucket and key records, makes
-     * every check, and commits the new key record comparing both revisions (and the upload's when completing one).
+     * The publish (the caller holds this gateway's bucket-read and key-write locks): reads the bucket and key
+     * records, makes every check, and commits the new key record comparing both with what it read (and the upload's when
+     * completing one).
      * A lost race with another gateway repeats the whole decision, checks included.
      */
     private ObjectVersion publishLocked(String bucket, String key, String upstreamId, Records.Upload upload,
@@ -428,10 +429,10 @@ public final class UpstreamObjectStore implements ObjectStore {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             BucketEntry b = requireBucket(bucket);
             KeyEntry k = keyEntry(bucket, key);
-            long uploadRevision = 0;
+            byte[] uploadRevision = null;
             if (upload != null) {
                 uploadRevision = uploadEntry(bucket, key, upload.uploadId())
-                        .orElseThrow(() -> noSuchUpload()).revision();
+                        .orElseThrow(() -> noSuchUpload()).raw();
             }
             checkConditions(k, conditions);
             if (upload != null) {
@@ -456,8 +457,8 @@ public final class UpstreamObjectStore implements ObjectStore {
             }
             List<SharedKv.Write> writes = new ArrayList<>(List.of(keyWrite(bucket, key, next)));
             List<SharedKv.Compare> compares = new ArrayList<>(List.of(
-                    new SharedKv.Compare(StateKeys.bucket(bucket), b.revision()),
-                    new SharedKv.Compare(StateKeys.key(bucket, key), k.revision())));
+                    new SharedKv.Compare(StateKeys.bucket(bucket), b.raw()),
+                    new SharedKv.Compare(StateKeys.key(bucket, key), k.raw())));
             if (upload != null) {
                 byte[] uk = StateKeys.upload(bucket, key, micros(upload.initiated()), upload.uploadId());
                 compares.add(new SharedKv.Compare(uk, uploadRevision));
@@ -934,7 +935,7 @@ public final class UpstreamObjectStore implements ObjectStore {
 
     // ---- multipart -----------------------------------------------------------------------------------------
 
-    private record UploadEntry(Records.Upload upload, long revision) {
+    private record UploadEntry(Records.Upload upload, byte[] raw) {
         MultipartUpload info(String bucket) {
             Records.Upload u = upload;
             return new MultipartUpload(bucket, u.key(), u.uploadId(), u.initiated(), u.owner(), u.metadata(),
@@ -955,7 +956,7 @@ public final class UpstreamObjectStore implements ObjectStore {
             for (SharedKv.Entry e : page) {
                 Records.Upload u = Records.decodeUpload(e.value());
                 if (u.uploadId().equals(uploadId) && u.key().equals(key)) {
-                    return Optional.of(new UploadEntry(u, e.revision()));
+                    return Optional.of(new UploadEntry(u, e.value()));
                 }
             }
             if (page.size() < SCAN_BATCH) {
@@ -985,13 +986,13 @@ public final class UpstreamObjectStore implements ObjectStore {
         Instant initiated = now();
         Records.Upload u = new Records.Upload(uploadId, key, initiated, owner(options, b), metadata, alg, Map.of());
         byte[] uk = StateKeys.upload(bucket, key, micros(initiated), uploadId);
-        if (!kv.commit(List.of(new SharedKv.Compare(StateKeys.bucket(bucket), b.revision()),
-                new SharedKv.Compare(uk, SharedKv.Compare.ABSENT)), List.of(SharedKv.Write.put(uk,
+        if (!kv.commit(List.of(new SharedKv.Compare(StateKeys.bucket(bucket), b.raw()),
+                new SharedKv.Compare(uk, null)), List.of(SharedKv.Write.put(uk,
                 Records.encode(u))))) {
             upstream.abortUploadQuietly(bucket, key, uploadId);
             throw contended();
         }
-        return new UploadEntry(u, 0).info(bucket);
+        return new UploadEntry(u, null).info(bucket);
     }
 
     @Override
@@ -1019,7 +1020,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                 Records.Upload next = new Records.Upload(u.uploadId(), u.key(), u.initiated(), u.owner(),
                         u.metadata(), u.algorithm(), parts);
                 byte[] uk = StateKeys.upload(bucket, key, micros(u.initiated()), uploadId);
-                if (kv.commit(List.of(new SharedKv.Compare(uk, e.revision())),
+                if (kv.commit(List.of(new SharedKv.Compare(uk, e.value())),
                         List.of(SharedKv.Write.put(uk, Records.encode(next))))) {
                     return new PartInfo(n, part.etag(), part.size(), part.lastModified(), part.checksums());
                 }
@@ -1163,7 +1164,7 @@ public final class UpstreamObjectStore implements ObjectStore {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 UploadEntry e = requireUpload(bucket, key, uploadId);
                 byte[] uk = StateKeys.upload(bucket, key, micros(e.upload().initiated()), uploadId);
-                if (kv.commit(List.of(new SharedKv.Compare(uk, e.revision())), List.of(SharedKv.Write.delete(uk)))) {
+                if (kv.commit(List.of(new SharedKv.Compare(uk, e.value())), List.of(SharedKv.Write.delete(uk)))) {
                     upstream.abortUploadQuietly(bucket, key, uploadId);
                     return;
                 }
@@ -1239,7 +1240,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                 if (cp != null) {
                     prefixes.add(cp);
                 } else {
-                    out.add(new UploadEntry(u, e.revision()).info(bucket));
+                    out.add(new UploadEntry(u, e.value()).info(bucket));
                 }
             }
             if (page.size() < SCAN_BATCH) {

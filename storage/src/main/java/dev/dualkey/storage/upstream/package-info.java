@@ -39,8 +39,8 @@
  *       visible partial object); a refused publish removes it at once.</li>
  *   <li><b>One transaction per change, comparing what it read.</b> Every publish, delete and metadata update reads
  *       the bucket record and the key record, makes its checks (MFA Delete's precondition, D9's publish check,
- *       Object Lock by the store's clock, If-Match / If-None-Match) and commits with compares on the revisions of
- *       both records. A configuration change (versioning, MFA Delete) rewrites the bucket record, so no delete
+ *       Object Lock by the store's clock, If-Match / If-None-Match) and commits with compares of both records
+ *       against what it read. A configuration change (versioning, MFA Delete) rewrites the bucket record, so no delete
  *       checked against the old configuration can commit after it, on any gateway: this is the
  *       cross-gateway form of the RocksDB store's bucket read lock. A lost race repeats the whole decision,
  *       checks included; within one gateway the store's {@link dev.dualkey.storage.lock.LockManager} serializes

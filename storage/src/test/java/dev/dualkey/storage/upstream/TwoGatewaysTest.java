@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Two upstream stores over one upstream and one shared state, as two gateways are (each with its own locks): a
  * configuration change made by the other gateway between a delete's precondition and its commit makes the delete
- * decide again on the new configuration (the index transaction compares the bucket record's revision), and a
+ * decide again on the new configuration (the index transaction compares the bucket record with the one it read), and a
  * version deleted through one gateway is gone for the other and upstream.
  */
 class TwoGatewaysTest {
