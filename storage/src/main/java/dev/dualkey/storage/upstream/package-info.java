@@ -70,6 +70,11 @@
  *   <li>Upstream version ids must be UUIDs (MinIO, moto) or 32 URL-safe characters (Amazon S3, Ceph RGW): other ids
  *       are answered InvalidArgument, as S3 answers a malformed version id.</li>
  *   <li>No SSE-S3 / SSE-C at the gateway ({@code encryptAtRest} refuses): use the upstream's own encryption.</li>
+ *   <li>{@code serve --upstream} keeps the index in the data directory ({@link dev.dualkey.storage.shared.RocksKv}):
+ *       one gateway. Several gateways need the index in etcd: {@link dev.dualkey.storage.shared.SharedKv} is the
+ *       etcd branch's {@code KvStore} restricted to one space (value compares, ranges, one transaction), so the
+ *       adapter is a mapping of calls; {@code TwoGatewaysTest} shows the cross-gateway argument over a shared
+ *       {@link dev.dualkey.storage.shared.MemoryKv}.</li>
  * </ul>
  *
  * <h2>Who may touch the upstream</h2>
