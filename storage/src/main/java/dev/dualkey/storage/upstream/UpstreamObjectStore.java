@@ -1020,7 +1020,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                 Records.Upload next = new Records.Upload(u.uploadId(), u.key(), u.initiated(), u.owner(),
                         u.metadata(), u.algorithm(), parts);
                 byte[] uk = StateKeys.upload(bucket, key, micros(u.initiated()), uploadId);
-                if (kv.commit(List.of(new SharedKv.Compare(uk, e.value())),
+                if (kv.commit(List.of(new SharedKv.Compare(uk, e.raw())),
                         List.of(SharedKv.Write.put(uk, Records.encode(next))))) {
                     return new PartInfo(n, part.etag(), part.size(), part.lastModified(), part.checksums());
                 }
@@ -1164,7 +1164,7 @@ public final class UpstreamObjectStore implements ObjectStore {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 UploadEntry e = requireUpload(bucket, key, uploadId);
                 byte[] uk = StateKeys.upload(bucket, key, micros(e.upload().initiated()), uploadId);
-                if (kv.commit(List.of(new SharedKv.Compare(uk, e.value())), List.of(SharedKv.Write.delete(uk)))) {
+                if (kv.commit(List.of(new SharedKv.Compare(uk, e.raw())), List.of(SharedKv.Write.delete(uk)))) {
                     upstream.abortUploadQuietly(bucket, key, uploadId);
                     return;
                 }
