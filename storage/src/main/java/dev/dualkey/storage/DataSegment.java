@@ -54,5 +54,22 @@ public sealed interface DataSegment permits DataSegment.Inline, DataSegment.File
 
         /** The next piece (a fresh buffer the caller may keep), or null after the last one. */
         ByteBuffer next();
+
+        /**
+         * Whether {@link #next()} would return without waiting for the network. Decrypting sources are always
+         * ready; the upstream store's pieces come from an upstream GET fetched ahead on a storage thread, so that an
+         * event loop never blocks on it: when not ready, the caller registers {@link #whenReady} and pulls later.
+         */
+        default boolean ready() {
+            return true;
+        }
+
+        /**
+         * Runs {@code callback} once (on any thread, possibly at once on this one) when {@link #ready()} becomes
+         * true, starting the fetch if needed.
+         */
+        default void whenReady(Runnable callback) {
+            callback.run();
+        }
     }
 }

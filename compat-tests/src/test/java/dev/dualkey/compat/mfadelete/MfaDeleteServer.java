@@ -52,11 +52,13 @@ public final class MfaDeleteServer implements AutoCloseable {
     private final String accountId;
     private final String otherAccountId;
     private final ConsoleServer console;
+    private final dev.dualkey.storage.ObjectStore objects;
 
     private MfaDeleteServer(Path dataDir, StorageEngine engine, GatewayServer server, IdentityStore identity,
                             TotpClock clock, GatewayEndpoint endpoint, String accountId, String otherAccountId,
-                            ConsoleServer console) {
+                            ConsoleServer console, dev.dualkey.storage.ObjectStore objects) {
         this.console = console;
+        this.objects = objects;
         this.dataDir = dataDir;
         this.engine = engine;
         this.server = server;
@@ -120,8 +122,36 @@ public final class MfaDeleteServer implements AutoCloseable {
         return start(bind, tls, allowMfaOverPlainHttp, withConsole, Clock.systemUTC());
     }
 
+    /**
+     * {@link #loopback()} in upstream mode ({@code serve --upstream}): objects, versions and uploads live in the S3
+     * service at {@code upstream} (moto in tests), the version index and bucket configuration in the data
+     * directory's database ({@link dev.dualkey.storage.shared.RocksKv}); identity stays in the data directory.
+     */
+    public static MfaDeleteServer upstream(URI upstream) {
+        List<dev.dualkey.storage.rocks.ColumnFamilySpec> families = new java.util.ArrayList<>(IdentityStore.FAMILIES);
+        families.add(dev.dualkey.storage.shared.RocksKv.FAMILY);
+        return start(InetAddress.getLoopbackAddress(), false, false, false, Clock.systemUTC(), families,
+                engine -> dev.dualkey.storage.upstream.UpstreamObjectStore.open(
+                        dev.dualkey.storage.upstream.UpstreamSettings.of(upstream, GatewayExtension.REGION, "test",
+                                "test"), new dev.dualkey.storage.shared.RocksKv(engine.database()),
+                        Clock.systemUTC()));
+    }
+
+    /** The object store the gateway serves (the upstream store in {@link #upstream(URI)} mode). */
+    public dev.dualkey.storage.ObjectStore objectStore() {
+        return objects;
+    }
+
     private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
                                          boolean withConsole, Clock storeClock) {
+        return start(bind, tls, allowMfaOverPlainHttp, withConsole, storeClock, IdentityStore.FAMILIES, null);
+    }
+
+    private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
+                                         boolean withConsole, Clock storeClock,
+                                         List<dev.dualkey.storage.rocks.ColumnFamilySpec> families,
+                                         java.util.function.Function<StorageEngine, dev.dualkey.storage.ObjectStore>
+                                                 storeOf) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dualkey-mfadelete-");
@@ -129,9 +159,10 @@ public final class MfaDeleteServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         TotpClock clock = new TotpClock();
-        StorageEngine engine = StorageEngine.open(dir, IdentityStore.FAMILIES, storeClock,
+        StorageEngine engine = StorageEngine.open(dir, families, storeClock,
                 dev.dualkey.storage.rocks.RocksDatabase.Settings.defaults(),
                 dev.dualkey.storage.rocks.RocksObjectStore.Settings.defaults());
+        dev.dualkey.storage.ObjectStore objects = storeOf == null ? engine.objectStore() : storeOf.apply(engine);
         try {
             String[] accounts = new String[2];
             AccessKey[] other = new AccessKey[1];
@@ -146,9 +177,10 @@ public final class MfaDeleteServer implements AutoCloseable {
                         other[0] = new AccessKey(c.rootAccessKey().accessKeyId(),
                                 c.rootAccessKey().secretAccessKey());
                     })
-                    .wire(engine.database(), dir, engine.objectStore(), Clock.systemUTC());
+                    .encryptObjectData(storeOf == null) // upstream mode: the upstream encrypts at rest
+                    .wire(engine.database(), dir, objects, Clock.systemUTC());
             GatewayServer.Builder builder = GatewayServer.builder()
-                    .objectStore(engine.objectStore())
+                    .objectStore(objects)
                     .credentialProvider(wired.credentials())
                     .authorizer(wired.authorizer())
                     .endpoint(wired.iamEndpoint())
@@ -180,8 +212,11 @@ public final class MfaDeleteServer implements AutoCloseable {
             URI uri = URI.create((tls ? "https" : "http") + "://" + host + ":" + server.s3Port());
             GatewayEndpoint endpoint = new GatewayEndpoint(uri, GatewayExtension.REGION, root, other[0]);
             return new MfaDeleteServer(dir, engine, server, wired.store(), clock, endpoint, accounts[0],
-                    accounts[1], console[0]);
+                    accounts[1], console[0], objects);
         } catch (RuntimeException e) {
+            if (objects != engine.objectStore()) {
+                objects.close();
+            }
             engine.close();
             deleteRecursively(dir);
             throw e;
@@ -238,6 +273,9 @@ public final class MfaDeleteServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (objects != engine.objectStore()) {
+            objects.close();
+        }
         engine.close();
         deleteRecursively(dataDir);
     }

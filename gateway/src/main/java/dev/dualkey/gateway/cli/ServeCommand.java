@@ -114,6 +114,48 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--lifecycle-clock-offset", hidden = true, paramLabel = "DURATION", defaultValue = "PT0S")
     java.time.Duration lifecycleClockOffset;
 
+    private dev.dualkey.storage.upstream.UpstreamSettings upstreamStore;
+
+    @Option(names = "--upstream", paramLabel = "URL", description = "Upstream mode (issue 20): store buckets, "
+            + "objects and versions in this S3 service (Ceph RGW, MinIO, Amazon S3), one versioned upstream bucket "
+            + "per bucket; credentials from DUALKEY_UPSTREAM_ACCESS_KEY / DUALKEY_UPSTREAM_SECRET_KEY. The version "
+            + "index and bucket configuration stay in the data directory. Without it nothing changes.")
+    java.net.URI upstream;
+
+    @Option(names = "--upstream-region", paramLabel = "REGION", defaultValue = "us-east-1",
+            description = "Region the upstream requests are signed for (default: ${DEFAULT-VALUE}).")
+    String upstreamRegion;
+
+    @Option(names = "--upstream-ca", paramLabel = "FILE", description = "PEM CA certificates to trust for an HTTPS "
+            + "upstream (default: the JVM's trust store).")
+    Path upstreamCa;
+
+    @Option(names = "--upstream-bucket-prefix", paramLabel = "PREFIX", defaultValue = "",
+            description = "Prefix of the upstream bucket names (the upstream bucket of b is PREFIX + b).")
+    String upstreamBucketPrefix;
+
+    /** The upstream store's settings, or null without --upstream; credentials from the environment. */
+    dev.dualkey.storage.upstream.UpstreamSettings upstreamSettings(java.util.Map<String, String> env) {
+        if (upstream == null) {
+            return null;
+        }
+        String scheme = upstream.getScheme();
+        if (!"http".equals(scheme) && !"https".equals(scheme) || upstream.getHost() == null) {
+            throw new IllegalArgumentException("--upstream must be an http:// or https:// URL");
+        }
+        String ak = env.get("DUALKEY_UPSTREAM_ACCESS_KEY");
+        String sk = env.get("DUALKEY_UPSTREAM_SECRET_KEY");
+        if (ak == null || ak.isEmpty() || sk == null || sk.isEmpty()) {
+            throw new IllegalArgumentException("--upstream needs DUALKEY_UPSTREAM_ACCESS_KEY and "
+                    + "DUALKEY_UPSTREAM_SECRET_KEY in the environment");
+        }
+        if (upstreamCa != null && !Files.isReadable(upstreamCa)) {
+            throw new IllegalArgumentException("--upstream-ca: cannot read " + upstreamCa);
+        }
+        return dev.dualkey.storage.upstream.UpstreamSettings.of(upstream, upstreamRegion, ak, sk)
+                .withCaFile(upstreamCa).withBucketPrefix(upstreamBucketPrefix);
+    }
+
     @Override
     public Integer call() {
         // An OutOfMemoryError ends the process so that a supervisor restarts it (issue 12 F); also start the JVM
@@ -137,6 +179,7 @@ public final class ServeCommand implements Callable<Integer> {
                         + "negative");
             }
             prepareDataDir(dataDir);
+            upstreamStore = upstreamSettings(System.getenv());
         } catch (IllegalArgumentException e) {
             err.println("dualkey: " + e.getMessage());
             err.flush();
@@ -144,7 +187,8 @@ public final class ServeCommand implements Callable<Integer> {
         }
         StorageEngine engine;
         try {
-            engine = StorageEngine.open(dataDir, IdentityStore.FAMILIES); // IAM wiring: mfa's families
+            engine = StorageEngine.open(dataDir, upstreamStore == null ? IdentityStore.FAMILIES // IAM wiring
+                    : concat(IdentityStore.FAMILIES, dev.dualkey.storage.shared.RocksKv.FAMILY)); // upstream mode
         } catch (RuntimeException e) {
             err.println("dualkey: cannot open data directory " + dataDir + ": " + e.getMessage());
             err.flush();
@@ -152,10 +196,15 @@ public final class ServeCommand implements Callable<Integer> {
         }
         GatewayServer server;
         IdentitySetup.Wired identity;
+        dev.dualkey.storage.ObjectStore objects = engine.objectStore();
         try {
-            identity = wireIdentity(engine);
+            if (upstreamStore != null) { // upstream mode (issue 20)
+                objects = dev.dualkey.storage.upstream.UpstreamObjectStore.open(upstreamStore,
+                        new dev.dualkey.storage.shared.RocksKv(engine.database()), Clock.systemUTC());
+            }
+            identity = wireIdentity(engine, objects);
             server = GatewayServer.builder()
-                    .objectStore(engine.objectStore())
+                    .objectStore(objects)
                     .credentialProvider(identity.credentials())
                     .authorizer(identity.authorizer())
                     .endpoint(identity.iamEndpoint())
@@ -177,6 +226,9 @@ public final class ServeCommand implements Callable<Integer> {
                             .withClock(Clock.offset(Clock.systemUTC(), lifecycleClockOffset)))
                     .start();
         } catch (RuntimeException e) {
+            if (objects != engine.objectStore()) {
+                objects.close();
+            }
             engine.close();
             err.println("dualkey: cannot start: " + e.getMessage());
             err.flush();
@@ -199,6 +251,7 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
         }
         dev.dualkey.gateway.admin.AdminSocket adminChannel = admin;
+        dev.dualkey.storage.ObjectStore servedObjects = objects;
         System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
         System.out.println("Dualkey console: " + (tls != null ? "https" : "http") + "://" + consoleAddress); // console hook
         CountDownLatch stopped = new CountDownLatch(1);
@@ -208,6 +261,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
             identityCommands.close(); // ends audit --follow before the database closes
             server.close();
+            if (servedObjects != engine.objectStore()) {
+                servedObjects.close(); // upstream mode: the S3 client
+            }
             engine.close();
             stopped.countDown();
         }, "dualkey-shutdown"));
@@ -226,12 +282,18 @@ public final class ServeCommand implements Callable<Integer> {
      * once.
      */
     IdentitySetup.Wired wireIdentity(StorageEngine engine) {
+        return wireIdentity(engine, engine.objectStore());
+    }
+
+    /** {@link #wireIdentity(StorageEngine)} serving {@code objects} (the upstream store in upstream mode). */
+    IdentitySetup.Wired wireIdentity(StorageEngine engine, dev.dualkey.storage.ObjectStore objects) {
         PrintWriter out = spec.commandLine().getOut();
         if (!encryption.equals("on") && !encryption.equals("off")) {
             throw new IllegalArgumentException("--encryption must be on or off");
         }
         return IdentitySetup.fromEnvironment(System.getenv())
-                .encryptObjectData(encryption.equals("on"))
+                // upstream mode: object data is the upstream's to encrypt at rest (package upstream's Javadoc)
+                .encryptObjectData(encryption.equals("on") && objects == engine.objectStore())
                 .onBootstrap(r -> {
                     if (r.created()) {
                         out.println("Created account " + r.account().accountId());
@@ -242,7 +304,14 @@ public final class ServeCommand implements Callable<Integer> {
                         out.flush();
                     }
                 })
-                .wire(engine.database(), dataDir, engine.objectStore(), Clock.systemUTC());
+                .wire(engine.database(), dataDir, objects, Clock.systemUTC());
+    }
+
+    private static List<dev.dualkey.storage.rocks.ColumnFamilySpec> concat(
+            List<dev.dualkey.storage.rocks.ColumnFamilySpec> a, dev.dualkey.storage.rocks.ColumnFamilySpec b) {
+        List<dev.dualkey.storage.rocks.ColumnFamilySpec> out = new java.util.ArrayList<>(a);
+        out.add(b);
+        return out;
     }
 
     private dev.dualkey.gateway.http.TransportLimits transportLimits() {

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.stream.ChunkedInput;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.nio.ByteBuffer;
 
 /**
@@ -16,10 +17,21 @@ import java.nio.ByteBuffer;
  */
 final class DecryptedInput implements ChunkedInput<ByteBuf> {
     private final DataSegment.PlainChunks chunks;
+    private final ChannelHandlerContext ctx;
     private long progress;
 
     DecryptedInput(DataSegment.PlainChunks chunks) {
+        this(chunks, null);
+    }
+
+    /**
+     * @param ctx where to resume the transfer when a source that is not {@link DataSegment.PlainChunks#ready()}
+     *            (the upstream store's pieces) becomes ready: this input then answers null (ChunkedWriteHandler
+     *            suspends) instead of blocking the event loop
+     */
+    DecryptedInput(DataSegment.PlainChunks chunks, ChannelHandlerContext ctx) {
         this.chunks = chunks;
+        this.ctx = ctx;
     }
 
     @Override
@@ -41,6 +53,16 @@ final class DecryptedInput implements ChunkedInput<ByteBuf> {
     @Override
     public ByteBuf readChunk(ByteBufAllocator allocator) {
         if (isEndOfInput()) {
+            return null;
+        }
+        if (ctx != null && !chunks.ready()) {
+            // resumed later from the event loop's task queue, never re-entrantly from inside this pull
+            chunks.whenReady(() -> ctx.executor().execute(() -> {
+                ChunkedWriteHandler writer = ctx.pipeline().get(ChunkedWriteHandler.class);
+                if (writer != null) {
+                    writer.resumeTransfer();
+                }
+            }));
             return null;
         }
         ByteBuffer next = chunks.next();

@@ -72,7 +72,7 @@ final class ResponseWriter {
                 } else if (s instanceof DataSegment.Decrypted decrypted) {
                     // a chunk failing its integrity check (logged by storage) aborts the connection: the client
                     // must not receive a complete response with fewer or wrong bytes
-                    ctx.write(new DecryptedInput(decrypted.chunks())).addListener(f -> {
+                    ctx.write(new DecryptedInput(decrypted.chunks(), ctx)).addListener(f -> {
                         if (!f.isSuccess()) {
                             ctx.channel().close();
                         }

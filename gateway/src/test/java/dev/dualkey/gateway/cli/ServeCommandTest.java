@@ -77,4 +77,37 @@ class ServeCommandTest {
         new picocli.CommandLine(off).parseArgs("--no-sigv2");
         assertEquals(false, off.sigV2);
     }
+
+    /** Upstream mode (issue 20): flags parse; credentials come from the environment only; bad URLs are refused. */
+    @Test
+    void upstreamFlagsNeedCredentialsAndAnHttpUrl() {
+        ServeCommand none = new ServeCommand();
+        new picocli.CommandLine(none).parseArgs();
+        assertEquals(null, none.upstreamSettings(java.util.Map.of()), "without --upstream nothing changes");
+
+        ServeCommand c = new ServeCommand();
+        new picocli.CommandLine(c).parseArgs("--upstream", "https://rgw.internal:7480", "--upstream-region",
+                "eu-west-1", "--upstream-bucket-prefix", "dk-");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> c.upstreamSettings(java.util.Map.of("DUALKEY_UPSTREAM_ACCESS_KEY", "AK")));
+        assertTrue(e.getMessage().contains("DUALKEY_UPSTREAM_SECRET_KEY"), e.getMessage());
+        var s = c.upstreamSettings(java.util.Map.of("DUALKEY_UPSTREAM_ACCESS_KEY", "AK",
+                "DUALKEY_UPSTREAM_SECRET_KEY", "SK"));
+        assertEquals("eu-west-1", s.region());
+        assertEquals("dk-", s.bucketPrefix());
+        assertEquals("AK", s.accessKey());
+
+        ServeCommand ftp = new ServeCommand();
+        new picocli.CommandLine(ftp).parseArgs("--upstream", "ftp://x");
+        assertThrows(IllegalArgumentException.class, () -> ftp.upstreamSettings(java.util.Map.of(
+                "DUALKEY_UPSTREAM_ACCESS_KEY", "AK", "DUALKEY_UPSTREAM_SECRET_KEY", "SK")));
+    }
+
+    @Test
+    void upstreamWithoutCredentialsExitsWithTwo() {
+        String[] r = run("serve", "--data-dir", dir.toString(), "--address", "127.0.0.1:0", "--upstream",
+                "http://127.0.0.1:1");
+        assertEquals("2", r[0]);
+        assertTrue(r[1].contains("DUALKEY_UPSTREAM_ACCESS_KEY"), r[1]);
+    }
 }

@@ -19,13 +19,14 @@ import java.util.Map;
 /**
  * The checks CompleteMultipartUpload makes under its key lock besides the part list's shape: part checksums as
  * sent, the object checksum (computed and, when declared, compared) and the conditional-write race.
+ * Public for the upstream store ({@code dev.dualkey.storage.upstream}), which makes the same checks.
  */
-final class CompleteChecks {
+public final class CompleteChecks {
     private CompleteChecks() {
     }
 
     /** Every part checksum the client sent equals the stored part's (an algorithm the part lacks cannot match). */
-    static boolean partChecksumsMatch(CompletedPart sent, Map<ChecksumAlgorithm, String> stored) {
+    public static boolean partChecksumsMatch(CompletedPart sent, Map<ChecksumAlgorithm, String> stored) {
         for (Map.Entry<ChecksumAlgorithm, String> c : sent.checksums().entrySet()) {
             String have = stored.get(c.getKey());
             if (have == null || !constantTimeEquals(have, c.getValue().trim())) {
@@ -41,7 +42,7 @@ final class CompleteChecks {
      *
      * @throws InvalidChecksumException BadDigest in S3's words
      */
-    static Map<ChecksumAlgorithm, String> objectChecksums(ChecksumAlgorithm algorithm, ObjectMetadata uploadMeta,
+    public static Map<ChecksumAlgorithm, String> objectChecksums(ChecksumAlgorithm algorithm, ObjectMetadata uploadMeta,
                                                          List<MultipartChecksums.Part> parts,
                                                          Expectations expected) {
         Map<ChecksumAlgorithm, String> out = new EnumMap<>(ChecksumAlgorithm.class);
@@ -66,7 +67,7 @@ final class CompleteChecks {
     }
 
     /** The upload's checksum type: as created, else S3's default for its algorithm; null without an algorithm. */
-    static ChecksumType type(ChecksumAlgorithm algorithm, ObjectMetadata uploadMeta) {
+    public static ChecksumType type(ChecksumAlgorithm algorithm, ObjectMetadata uploadMeta) {
         if (algorithm == null) {
             return null;
         }

@@ -1,0 +1,12 @@
+/**
+ * Shared state of a cluster of stateless gateways: {@link dev.dualkey.storage.shared.SharedKv}, an ordered key/value
+ * map with multi-key compare-and-set transactions (compare values, then put/delete) and ranges in unsigned byte
+ * order, so that an etcd implementation is a one-to-one mapping (Txn: If(value == v ...) Then(put..., delete...)),
+ * and so is the etcd branch's {@code KvStore} restricted to one space.
+ * {@link dev.dualkey.storage.shared.MemoryKv} is the in-process implementation for tests;
+ * {@link dev.dualkey.storage.shared.RocksKv} keeps it in the data directory's database (one gateway, upstream mode).
+ *
+ * <p>Who uses it: the upstream object store ({@code dev.dualkey.storage.upstream}) keeps its bucket catalog, its
+ * version index and its multipart uploads here.
+ */
+package dev.dualkey.storage.shared;
