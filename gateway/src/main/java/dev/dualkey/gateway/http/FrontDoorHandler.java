@@ -642,7 +642,12 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt instanceof IdleStateEvent) {
-            // A client that neither sends nor reads for the idle period holds resources: drop it.
+            // A client that neither sends nor reads for the idle period holds resources: drop it. With a request
+            // still in progress (the server's own work outlasted the idle period) that drop is said in the log.
+            if (state != State.IDLE && state != State.CLOSED && state != State.LINGERING && head != null) {
+                LOG.warn("closing a connection idle too long with request {} in progress (state {})",
+                        head.requestId(), state);
+            }
             ctx.close();
             return;
         }
