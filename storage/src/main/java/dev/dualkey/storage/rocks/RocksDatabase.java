@@ -584,11 +584,17 @@ public final class RocksDatabase implements AutoCloseable {
                                 + "reads go on)", dir, e.getMessage());
                     }
                     if (isNoSpace(e)) {
+                        boolean first = !stoppedByNoSpace;
                         stoppedByNoSpace = true;
-                        if (releaseBallast(dir)) {
+                        boolean released = releaseBallast(dir);
+                        if (released) {
                             // room for the reopen's WAL replay and flush once some space is freed
                             ballastMissing = true;
-                            LOG.warn("disk full on {}: released the ballast file", dir);
+                        }
+                        if (first || released) {
+                            // once per episode, whether or not a ballast was left to release (issue 17)
+                            LOG.warn("disk full on {}: {}; writes refused until space is back{}", dir,
+                                    e.getMessage(), released ? "; released the ballast file" : "");
                         }
                     }
                     throw translate("write", e);
