@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.compat.Clients;
+import dev.dualkey.compat.durable.ServeProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ class TransportMemoryAttackTest {
 
     @Test
     void trickledUnauthenticatedBodiesNeitherFillTheHeapNorHoldConnections() throws Exception {
-        try (TransportServeProcess server = TransportServeProcess.start("64m",
+        try (ServeProcess server = ServeProcess.startInTempDir("64m",
                 "--request-head-timeout", "2", "--body-idle-timeout", "2");
              S3Client s3 = Clients.v2(server.endpoint(), java.time.Duration.ofSeconds(1));
              TransportTrickle attack = new TransportTrickle(server.port())) {

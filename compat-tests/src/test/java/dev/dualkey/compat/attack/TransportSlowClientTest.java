@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.compat.Clients;
+import dev.dualkey.compat.durable.ServeProcess;
 import dev.dualkey.compat.RawS3;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +36,12 @@ class TransportSlowClientTest {
      */
     private static final double SLACK_SECONDS = 6;
 
-    private static TransportServeProcess server;
+    private static ServeProcess server;
     private static S3Client s3;
 
     @BeforeAll
     static void start() {
-        server = TransportServeProcess.start("256m", "--request-head-timeout", "2", "--body-idle-timeout", "2");
+        server = ServeProcess.startInTempDir("256m", "--request-head-timeout", "2", "--body-idle-timeout", "2");
         s3 = Clients.v2(server.endpoint(), java.time.Duration.ofSeconds(1));
         s3.createBucket(b -> b.bucket("slow"));
         warmUp();

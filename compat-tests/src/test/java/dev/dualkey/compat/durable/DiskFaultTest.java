@@ -147,55 +147,12 @@ class DiskFaultTest {
                 "DUALKEY_FAULT_CTL", ctl.toString(), "DUALKEY_FAULT_LOG", faultLog.toString());
         String log;
         try (ServeProcess s = ServeProcess.start(data, env); S3Client s3 = Clients.v2(s.endpoint())) {
-            s3.createBucket(b -> b.bucket("faults"));
-            for (int i = 0; i < 6; i++) {
-                byte[] body = new byte[i < 3 ? SMALL : LARGE];
-                rnd.nextBytes(body);
-                String key = "existing" + i;
-                s3.putObject(p -> p.bucket("faults").key(key), RequestBody.fromBytes(body));
-                existing.put(key, body);
+            try {
+                log = underFaults(s, s3);
+            } catch (Throwable t) {
+                t.addSuppressed(new AssertionError("server log:\n" + s.log()));
+                throw t;
             }
-            List<String> keys = List.copyOf(existing.keySet());
-
-            // ENOSPC from fsync ("fsync 28") is left out: with it, on 2026-12-02, a PUT was answered by a closed
-            // connection instead of 500/503 (3 runs of 3 after the merge, and on the durable branch alone). That is
-            // a defect of the server, open in issue 17, not of this test: put the case back when it is fixed.
-            for (String spec : List.of("write 5", "write 28", "fsync 5")) {
-                long before = injected();
-                faults(spec);
-                for (int i = 0; i < 6; i++) {
-                    assertFalse(put(s3, i % 2 == 0 ? SMALL : LARGE),
-                            "a PUT was acknowledged while every " + spec + " failed: not durable");
-                    assertTrue(get(s3, keys.get(i % keys.size())), "reads must go on while writes fail (" + spec + ")");
-                }
-                assertTrue(injected() > before, "the fault was injected: " + spec);
-                recovers(s3);
-            }
-
-            long before = injected();
-            faults("rename 5");
-            for (int i = 0; i < 4; i++) {
-                assertFalse(put(s3, LARGE), "a blob is published by a rename, which fails");
-                assertTrue(put(s3, SMALL), "small objects need no rename: they are still accepted");
-            }
-            assertTrue(injected() > before);
-            recovers(s3);
-
-            before = injected();
-            faults("read,sendfile 5");
-            int refused = 0;
-            for (int i = 0; i < 12; i++) {
-                if (!get(s3, keys.get(i % keys.size()))) {
-                    refused++;
-                }
-            }
-            assertTrue(refused > 0 && injected() > before, "reads of blobs failed while reads fail");
-            faults("");
-            for (String k : keys) {
-                assertTrue(get(s3, k), "reads recover: " + k);
-            }
-            assertTrue(put(s3, SMALL));
-            log = s.log();
         }
         assertFalse(log.contains("\tat "), "a failing disk must not fill the log with stack traces:\n" + log);
         long failureLines = log.lines().filter(l -> l.contains("storage failure")).count();
@@ -207,5 +164,59 @@ class DiskFaultTest {
                 assertEquals(e.getValue(), md5(body), "acknowledged write after restart: " + e.getKey());
             }
         }
+    }
+
+    /** The faults, one after another, on the running server; returns its log. */
+    private String underFaults(ServeProcess s, S3Client s3) throws Exception {
+        s3.createBucket(b -> b.bucket("faults"));
+        for (int i = 0; i < 6; i++) {
+            byte[] body = new byte[i < 3 ? SMALL : LARGE];
+            rnd.nextBytes(body);
+            String key = "existing" + i;
+            s3.putObject(p -> p.bucket("faults").key(key), RequestBody.fromBytes(body));
+            existing.put(key, body);
+        }
+        List<String> keys = List.copyOf(existing.keySet());
+
+        // "fsync 28" right after "write 28" is the order that found issue 17's deadlock: RocksDB's out-of-space
+        // recovery thread of the instance closed by the reopen after "write 28" deadlocked the next instance's
+        // first ENOSPC, and the hung PUT's keep-alive connection was then closed without an answer by the slow-
+        // client guard. Both are fixed (RocksDatabase#openDb, SlowClientGuard); keep the two adjacent.
+        for (String spec : List.of("write 5", "fsync 5", "write 28", "fsync 28")) {
+            long before = injected();
+            faults(spec);
+            for (int i = 0; i < 6; i++) {
+                assertFalse(put(s3, i % 2 == 0 ? SMALL : LARGE),
+                        "a PUT was acknowledged while every " + spec + " failed: not durable");
+                assertTrue(get(s3, keys.get(i % keys.size())), "reads must go on while writes fail (" + spec + ")");
+            }
+            assertTrue(injected() > before, "the fault was injected: " + spec);
+            recovers(s3);
+        }
+
+        long before = injected();
+        faults("rename 5");
+        for (int i = 0; i < 4; i++) {
+            assertFalse(put(s3, LARGE), "a blob is published by a rename, which fails");
+            assertTrue(put(s3, SMALL), "small objects need no rename: they are still accepted");
+        }
+        assertTrue(injected() > before);
+        recovers(s3);
+
+        before = injected();
+        faults("read,sendfile 5");
+        int refused = 0;
+        for (int i = 0; i < 12; i++) {
+            if (!get(s3, keys.get(i % keys.size()))) {
+                refused++;
+            }
+        }
+        assertTrue(refused > 0 && injected() > before, "reads of blobs failed while reads fail");
+        faults("");
+        for (String k : keys) {
+            assertTrue(get(s3, k), "reads recover: " + k);
+        }
+        assertTrue(put(s3, SMALL));
+        return s.log();
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.compat.Clients;
+import dev.dualkey.compat.durable.ServeProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -161,11 +161,11 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
                 onContent(ctx, content);
                 return; // ownership passed on
             }
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // Any throwable, Errors included (an AssertionError, a LinkageError...): the request is answered 500
+            // InternalError and the endpoint logs it; rethrown, it reached exceptionCaught, which closed the
+            // connection without an answer or a log line above debug (issue 17). An OutOfMemoryError halts.
             FatalErrors.check(e);
-            if (e instanceof Error err) {
-                throw err;
-            }
             LOG.warn("unexpected failure handling a request", e);
             fail(ctx, e);
         }
@@ -492,10 +492,31 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         releaseHeld();
         abortExchange();
         if (head == null || endpoint == null) {
+            LOG.warn("closing a connection after a failure before any request head: {}", String.valueOf(failure));
             ctx.close(); // nothing parsed to answer to
             return;
         }
-        sendReply(ctx, endpoint.error(head, failure));
+        Reply reply;
+        try {
+            reply = endpoint.error(head, failure);
+        } catch (Throwable renderFailure) {
+            FatalErrors.check(renderFailure);
+            renderFailure.addSuppressed(failure);
+            LOG.error("request {}: the error answer could not be built; answering a plain 500", head.requestId(),
+                    renderFailure);
+            reply = plainInternalError(head);
+        }
+        sendReply(ctx, reply);
+    }
+
+    /** The 500 InternalError of last resort, when the endpoint cannot render one: S3's XML, closing. */
+    static Reply plainInternalError(RequestHead head) {
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InternalError</Code><Message>We "
+                + "encountered an internal error. Please try again.</Message><RequestId>" + head.requestId()
+                + "</RequestId><HostId>" + head.hostId() + "</HostId></Error>";
+        return Reply.status(500).body(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/xml")
+                .header("x-amz-request-id", head.requestId()).header("x-amz-id-2", head.hostId())
+                .closeConnection();
     }
 
     /**
@@ -621,7 +642,12 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt instanceof IdleStateEvent) {
-            // A client that neither sends nor reads for the idle period holds resources: drop it.
+            // A client that neither sends nor reads for the idle period holds resources: drop it. With a request
+            // still in progress (the server's own work outlasted the idle period) that drop is said in the log.
+            if (state != State.IDLE && state != State.CLOSED && state != State.LINGERING && head != null) {
+                LOG.warn("closing a connection idle too long with request {} in progress (state {})",
+                        head.requestId(), state);
+            }
             ctx.close();
             return;
         }
@@ -648,8 +674,34 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         FatalErrors.check(cause);
-        LOG.debug("connection error", cause);
-        ctx.close();
+        boolean awaitsAnswer = state == State.COLLECTING || state == State.AGGREGATING
+                || state == State.STREAMING || state == State.DISCARDING;
+        if (connectionLevel(cause) || head == null || endpoint == null || !awaitsAnswer) {
+            // The peer went away or broke the transport, or no request awaits an answer from here (idle, already
+            // answering, or a storage task in flight whose late result must not become a second answer).
+            if (connectionLevel(cause) || state == State.IDLE || state == State.CLOSED) {
+                LOG.debug("connection error", cause);
+            } else {
+                LOG.warn("closing a connection in state {} after an unexpected failure", state, cause);
+            }
+            ctx.close();
+            return;
+        }
+        // A handler failed while a request waits for its answer: answer it (500, logged by the endpoint) and
+        // close, rather than drop the connection silently (issue 17).
+        LOG.warn("unexpected failure on a connection with a request in progress", cause);
+        keepAlive = false;
+        fail(ctx, cause);
+    }
+
+    /** A failure of the connection itself (socket, TLS, HTTP framing) rather than of request handling. */
+    private static boolean connectionLevel(Throwable cause) {
+        for (Throwable c = cause; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof java.io.IOException || c instanceof io.netty.handler.codec.DecoderException) {
+                return true; // SSLException is an IOException
+            }
+        }
+        return false;
     }
 
     private static String newRequestId() {

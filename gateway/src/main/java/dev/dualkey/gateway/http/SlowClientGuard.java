@@ -96,6 +96,10 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest) {
             awaitingHeadSince = NONE;
             inRequest = true;
+            // The previous request's answer: without this, the end of this request's body would start the wait
+            // for a next head while the server still works on it, and a request that took longer than the head
+            // timeout on a reused connection was closed without an answer or a log line (issue 17).
+            responseDone = false;
         }
         if (msg instanceof HttpContent) {
             wantingSince = NONE;
@@ -115,7 +119,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
     @Override
     public void read(ChannelHandlerContext ctx) {
         if (inRequest && wantingSince == NONE) {
-            wantingSince = System.nanoTime();
+            wantingSince = now();
             arm();
         }
         ctx.read();
@@ -126,7 +130,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         if (msg instanceof HttpResponse r && r.status().codeClass() != io.netty.handler.codec.http.HttpStatusClass.INFORMATIONAL) {
             responding = true;
             responseDone = false;
-            lastOutputProgress = System.nanoTime();
+            lastOutputProgress = now();
             arm();
         }
         if (msg instanceof LastHttpContent && responding
@@ -134,7 +138,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
             promise = promise.unvoid();
             promise.addListener(f -> responseWritten());
         }
-        lastOutputProgress = System.nanoTime();
+        lastOutputProgress = now();
         ctx.write(msg, promise);
     }
 
@@ -146,8 +150,13 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         }
     }
 
+    /** The event loop's clock (a test's EmbeddedChannel advances it without waiting). */
+    private long now() {
+        return ctx.executor().ticker().nanoTime();
+    }
+
     private void awaitHead() {
-        awaitingHeadSince = System.nanoTime();
+        awaitingHeadSince = now();
         wantingSince = NONE;
         arm();
     }
@@ -161,7 +170,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
             d = Math.min(d, wantingSince + bodyNanos);
         }
         if (responding) {
-            d = Math.min(d, System.nanoTime() + Math.max(bodyNanos / 4, TimeUnit.MILLISECONDS.toNanos(50)));
+            d = Math.min(d, now() + Math.max(bodyNanos / 4, TimeUnit.MILLISECONDS.toNanos(50)));
         }
         if (hardCloseAt != NONE) {
             d = Math.min(d, hardCloseAt);
@@ -184,7 +193,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
             timer.cancel(false);
         }
         timerAt = d;
-        timer = ctx.executor().schedule(this::check, Math.max(0, d - System.nanoTime()), TimeUnit.NANOSECONDS);
+        timer = ctx.executor().schedule(this::check, Math.max(0, d - now()), TimeUnit.NANOSECONDS);
     }
 
     private void check() {
@@ -193,7 +202,7 @@ public final class SlowClientGuard extends ChannelDuplexHandler {
         if (!ctx.channel().isActive()) {
             return;
         }
-        long now = System.nanoTime();
+        long now = now();
         if (hardCloseAt != NONE && now - hardCloseAt >= 0) {
             closeLogged("the request body stalled and the connection stayed open after the 400 RequestTimeout");
             return;

@@ -231,6 +231,11 @@ public final class S3Endpoint implements Endpoint {
                 LOG.error("storage failure {} {}/{}{}: {}", head == null ? "-" : head.requestId(), bucket, key,
                         versionId == null ? "" : " version " + versionId, se.getMessage());
                 LOG.debug("storage failure trace", se);
+            } else if (se instanceof dev.dualkey.storage.error.StorageFullException) {
+                // 503 for a full disk (or ENOSPC from a write or fsync): one line too, so the log says why writes
+                // are refused (issue 17)
+                LOG.warn("storage full {} {}/{}: {}", head == null ? "-" : head.requestId(), bucket, key,
+                        se.getMessage());
             }
             return x;
         }

@@ -88,7 +88,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Close order</h2>
  * {@link #close()} takes the close lock exclusively (waiting for in-flight reads and writes), then closes: open
  * iterators (with their read options and bound slices) -> column family handles -> the DB (after a WAL sync) ->
- * write/read options -> column family options -> DB options -> block cache, bloom filter, SST file manager.
+ * the DB's SST file manager -> write/read options -> column family options -> DB options -> block cache, bloom filter.
  */
 public final class RocksDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDatabase.class);
@@ -125,7 +125,11 @@ public final class RocksDatabase implements AutoCloseable {
     private final FileStore fileStore;
     private final LRUCache blockCache;
     private final BloomFilter bloomFilter;
-    private final SstFileManager sstFileManager;
+    /**
+     * The SST file manager of the open instance (its out-of-space recovery thread), one per instance: replaced
+     * with the instance on every reopen and closed right after it (see {@link #openDb()}).
+     */
+    private SstFileManager sstFileManager;
     private final DBOptions dbOptions;
     private final ColumnFamilyOptions cfOptions;
     private final WriteOptions syncWrite;
@@ -227,7 +231,6 @@ public final class RocksDatabase implements AutoCloseable {
         try {
             blockCache = track(built, new LRUCache(settings.blockCacheBytes()));
             bloomFilter = track(built, new BloomFilter(10));
-            sstFileManager = track(built, new SstFileManager(Env.getDefault()));
             cfOptions = track(built, new ColumnFamilyOptions()
                     .setTableFormatConfig(new BlockBasedTableConfig()
                             .setBlockCache(blockCache)
@@ -246,9 +249,7 @@ public final class RocksDatabase implements AutoCloseable {
                     // fsyncs the WAL (which takes far longer): on a small machine that burns the cores the leader,
                     // the network and the clients need. Blocking at once costs one futex wake-up per write.
                     .setEnableWriteThreadAdaptiveYield(false)
-                    .setKeepLogFileNum(5)
-                    // lets RocksDB recover by itself from out-of-space background errors once space is freed
-                    .setSstFileManager(sstFileManager));
+                    .setKeepLogFileNum(5));
             syncWrite = track(built, new WriteOptions().setSync(true).setDisableWAL(false).setNoSlowdown(true));
             deferredWrite = track(built, new WriteOptions().setSync(false).setDisableWAL(false).setNoSlowdown(true));
             // bit rot: every block read is checked against its checksum (a flipped bit fails the read, never
@@ -292,11 +293,32 @@ public final class RocksDatabase implements AutoCloseable {
         LOG.info("opened RocksDB at {} with families {}", dir, declared.keySet());
     }
 
-    /** Opens the RocksDB instance and its handles (constructor, or reopen under the write lock). */
+    /**
+     * Opens the RocksDB instance and its handles (constructor, or reopen under the write lock), with an SST file
+     * manager of its own, which lets RocksDB recover by itself from out-of-space background errors once space is
+     * freed.
+     *
+     * <p>Why one manager per instance (issue 17, "fsync 28" after "write 28"): the manager's recovery thread
+     * outlives the instance it was started for. Closing that instance only removes it from the manager's list;
+     * the thread sleeps on (up to 5 s) before it notices. When the next instance then hits NoSpace, RocksDB
+     * (10.10) calls the manager with the instance's mutex held, the manager joins its old thread, and that thread,
+     * waking to find the new instance in its list, tries to resume it and waits for the same mutex: a deadlock
+     * that hung every read and write of the server. A manager closed with its instance (its destructor wakes and
+     * joins the thread, which then has nothing to resume) leaves no such thread behind.
+     */
     private void openDb() throws RocksDBException {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
-        RocksDB opened = readOnly ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
-                : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        SstFileManager manager = new SstFileManager(Env.getDefault());
+        dbOptions.setSstFileManager(manager);
+        RocksDB opened;
+        try {
+            opened = readOnly ? RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles)
+                    : RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        } catch (RocksDBException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        sstFileManager = manager;
         Map<String, ColumnFamilyHandle> map = new LinkedHashMap<>();
         for (int i = 0; i < descriptors.size(); i++) {
             String n = new String(descriptors.get(i).getName(), java.nio.charset.StandardCharsets.UTF_8);
@@ -330,6 +352,26 @@ public final class RocksDatabase implements AutoCloseable {
         }
         db.close();
         db = null;
+        closeSstFileManager();
+    }
+
+    /**
+     * Closes the closed instance's SST file manager: stops and joins its recovery thread (see {@link #openDb()}).
+     * The options keep a reference until the next open replaces it, so the native manager (and its thread) would
+     * live on; an empty manager takes the options' place first.
+     */
+    private void closeSstFileManager() {
+        SstFileManager old = sstFileManager;
+        sstFileManager = null;
+        if (old == null) {
+            return;
+        }
+        try (SstFileManager placeholder = new SstFileManager(Env.getDefault())) {
+            dbOptions.setSstFileManager(placeholder);
+        } catch (RocksDBException e) {
+            LOG.warn("cannot detach the SST file manager of {}: {}", dir, e.getMessage());
+        }
+        old.close();
     }
 
     /**
@@ -542,11 +584,17 @@ public final class RocksDatabase implements AutoCloseable {
                                 + "reads go on)", dir, e.getMessage());
                     }
                     if (isNoSpace(e)) {
+                        boolean first = !stoppedByNoSpace;
                         stoppedByNoSpace = true;
-                        if (releaseBallast(dir)) {
+                        boolean released = releaseBallast(dir);
+                        if (released) {
                             // room for the reopen's WAL replay and flush once some space is freed
                             ballastMissing = true;
-                            LOG.warn("disk full on {}: released the ballast file", dir);
+                        }
+                        if (first || released) {
+                            // once per episode, whether or not a ballast was left to release (issue 17)
+                            LOG.warn("disk full on {}: {}; writes refused until space is back{}", dir,
+                                    e.getMessage(), released ? "; released the ballast file" : "");
                         }
                     }
                     throw translate("write", e);
@@ -811,7 +859,6 @@ public final class RocksDatabase implements AutoCloseable {
             dbOptions.close();
             blockCache.close();
             bloomFilter.close();
-            sstFileManager.close();
             LOG.info("closed RocksDB at {}", dir);
         } finally {
             closeLock.writeLock().unlock();

@@ -6,6 +6,7 @@ import dev.dualkey.gateway.s3.S3Request;
 import dev.dualkey.gateway.s3.error.S3ErrorCode;
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
+import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.model.BucketInfo;
 import dev.dualkey.storage.model.ChecksumAlgorithm;
 import dev.dualkey.storage.model.ObjectMetadata;
@@ -133,6 +134,26 @@ public final class LockHeaders {
         }
         throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Content-MD5 OR x-amz-checksum- HTTP header is required"
                 + " for Put Object requests with Object Lock parameters");
+    }
+
+    /**
+     * UploadPart's integrity rule (issue 15): a part of an upload whose object will be locked (retention from
+     * CreateMultipartUpload's headers or the bucket's default retention, or a legal-hold header, all kept by the
+     * upload) needs {@code Content-MD5} or an {@code x-amz-checksum-*} value, as PutObject does: S3's model says of
+     * UploadPart's Content-MD5 "This parameter is required if object lock parameters are specified". AWS's message
+     * (the PutObject one; S3 words the rule once). The upload is read only when the request carries no checksum.
+     *
+     * @throws dev.dualkey.storage.error.NoSuchUploadException when the upload does not exist
+     */
+    public static void requireChecksumForLockedPart(S3Request req, ObjectStore store, String uploadId) {
+        if (ChecksumRequired.present(req)) {
+            return;
+        }
+        ObjectMetadata m = store.listParts(req.bucket(), req.key(), uploadId, 0, 0).upload().metadata();
+        if (m.retentionMode() != null || m.legalHold() || m.attribute(HOLD_ATTRIBUTE) != null) {
+            throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "Content-MD5 OR x-amz-checksum- HTTP header is"
+                    + " required for Put Object requests with Object Lock parameters");
+        }
     }
 
     /**

@@ -118,6 +118,7 @@ public final class MultipartOperations {
         var expectations = ObjectHeaders.expectations(req, length);
         PartWriter writer;
         try {
+            dev.dualkey.gateway.s3.lock.LockHeaders.requireChecksumForLockedPart(req, store, uploadId);
             writer = store.newPartWriter(req.bucket(), req.key(), uploadId, part);
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
