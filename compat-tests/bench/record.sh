@@ -22,8 +22,9 @@ done
 results=compat-tests/bench/results
 mkdir -p "$results"
 commit=$(git rev-parse --short HEAD)
-dirty=$(git status --porcelain --untracked-files=no -- storage mfa gateway | head -1)
-[ -n "$dirty" ] && commit="$commit-dirty"
+if [ -n "$(git status --porcelain --untracked-files=no -- storage mfa gateway)" ]; then
+  commit="$commit-dirty"
+fi
 for i in $(seq 1 "$times"); do
   echo "[record] full run $i of $times (commit $commit), $(date -u +%H:%M:%S) UTC; uptime: $(uptime)" >&2
   # the first run builds, the later ones reuse its jar (same code)
