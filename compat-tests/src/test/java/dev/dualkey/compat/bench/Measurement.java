@@ -41,7 +41,7 @@ final class Measurement {
     }
 
     boolean lowerIsBetter() {
-        return unit.startsWith("KiB") || unit.equals("ms");
+        return unit.startsWith("KiB") || unit.equals("ms") || unit.equals("s");
     }
 
     boolean hasValue() {

@@ -31,7 +31,7 @@ final class S3Workloads {
      * moto (in memory, about 500 PUT/s) would take over half an hour and has died trying.
      */
     private static final Duration FILL_TIME = Duration.ofMinutes(8);
-    private static final Duration WARM_WINDOW = Duration.ofSeconds(3);
+    static final Duration WARM_WINDOW = Duration.ofSeconds(3);
     private static final int WARM_MIN_WINDOWS = 5;
     private static final int WARM_STEADY = 3;
     private static final int WARM_MAX_WINDOWS = 40;
@@ -90,8 +90,11 @@ final class S3Workloads {
      * {@link #WARM_MAX_WINDOWS} (quick mode: one short window). Why not a fixed time: after a fixed 16 s warm-up
      * Dualkey's first workload still rose run after run (2,397, 3,146, 4,981, 6,339, 6,653, 6,489 PUT/s in six
      * 6-s runs), so its median depended on how long the warm-up happened to be.
+     *
+     * @return the PUT rate of each window (ops/s; empty in quick mode), for the {@code warm_up} row (issue 19)
      */
-    void warmUpServer() throws InterruptedException {
+    List<Long> warmUpServer() throws InterruptedException {
+        List<Long> rates = new ArrayList<>();
         AtomicLong keys = new AtomicLong(); // new keys stay new across windows
         LongFunction<CompletableFuture<?>> put = i -> {
             long k = keys.getAndIncrement();
@@ -101,7 +104,6 @@ final class S3Workloads {
         if (config.quick()) {
             ClosedLoop.run(config.inFlight(), 3 * config.smallOps(), config.warmupTime().multipliedBy(8), put);
         } else {
-            List<Long> rates = new ArrayList<>();
             double best = 0;
             int steady = 0;
             for (int w = 0; w < WARM_MAX_WINDOWS; w++) {
@@ -121,6 +123,7 @@ final class S3Workloads {
             ClosedLoop.run(config.inFlight(), config.smallOps(), getTime, i -> s3.getObject(
                     b -> b.bucket(BUCKET).key("warm/" + (2 * i + 1) % 512), AsyncResponseTransformer.toBytes()));
         }
+        return rates;
     }
 
     /** Writes the objects that the GET/HEAD workloads and the wrk GET read. */

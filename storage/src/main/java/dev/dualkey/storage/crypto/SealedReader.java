@@ -127,6 +127,9 @@ public final class SealedReader {
 
     /** The whole plaintext (small inline values only). */
     public byte[] readAll() {
+        if (chunks == 1) {
+            return chunk(0); // a small object's only chunk is the whole plaintext: no second copy (issue 19)
+        }
         byte[] out = new byte[Math.toIntExact(size)];
         for (long i = 0; i < chunks; i++) {
             byte[] p = chunk(i);

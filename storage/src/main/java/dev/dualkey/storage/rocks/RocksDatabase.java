@@ -42,6 +42,7 @@ import org.rocksdb.Slice;
 import org.rocksdb.SstFileManager;
 import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,7 +89,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Close order</h2>
  * {@link #close()} takes the close lock exclusively (waiting for in-flight reads and writes), then closes: open
  * iterators (with their read options and bound slices) -> column family handles -> the DB (after a WAL sync) ->
- * the DB's SST file manager -> write/read options -> column family options -> DB options -> block cache, bloom filter.
+ * the DB's SST file manager -> write/read options -> column family options -> DB options -> write buffer manager ->
+ * block cache, bloom filter.
  */
 public final class RocksDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RocksDatabase.class);
@@ -124,6 +126,8 @@ public final class RocksDatabase implements AutoCloseable {
     private final Settings settings;
     private final FileStore fileStore;
     private final LRUCache blockCache;
+    /** Bounds every family's memtables together, charged to {@link #blockCache} (see {@link #memtableBudget}). */
+    private final WriteBufferManager writeBufferManager;
     private final BloomFilter bloomFilter;
     /**
      * The SST file manager of the open instance (its out-of-space recovery thread), one per instance: replaced
@@ -231,12 +235,19 @@ public final class RocksDatabase implements AutoCloseable {
         try {
             blockCache = track(built, new LRUCache(settings.blockCacheBytes()));
             bloomFilter = track(built, new BloomFilter(10));
+            writeBufferManager = track(built, new WriteBufferManager(memtableBudget(settings), blockCache));
             cfOptions = track(built, new ColumnFamilyOptions()
                     .setTableFormatConfig(new BlockBasedTableConfig()
                             .setBlockCache(blockCache)
                             .setFilterPolicy(bloomFilter)
                             .setCacheIndexAndFilterBlocks(true))
-                    .optimizeLevelStyleCompaction());
+                    .optimizeLevelStyleCompaction()
+                    // footprint (issue 19): optimizeLevelStyleCompaction() sizes memtables for a 512 MiB budget
+                    // per family (128 MiB write buffers, flushed two at a time, up to six): hundreds of MiB of
+                    // RSS in a small-object workload. One budget for all families instead (memtableBudget).
+                    .setWriteBufferSize(writeBufferBytes(settings))
+                    .setMaxWriteBufferNumber(MAX_WRITE_BUFFERS)
+                    .setMinWriteBufferNumberToMerge(1));
             dbOptions = track(built, new DBOptions()
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
@@ -249,7 +260,8 @@ public final class RocksDatabase implements AutoCloseable {
                     // fsyncs the WAL (which takes far longer): on a small machine that burns the cores the leader,
                     // the network and the clients need. Blocking at once costs one futex wake-up per write.
                     .setEnableWriteThreadAdaptiveYield(false)
-                    .setKeepLogFileNum(5));
+                    .setKeepLogFileNum(5)
+                    .setWriteBufferManager(writeBufferManager));
             syncWrite = track(built, new WriteOptions().setSync(true).setDisableWAL(false).setNoSlowdown(true));
             deferredWrite = track(built, new WriteOptions().setSync(false).setDisableWAL(false).setNoSlowdown(true));
             // bit rot: every block read is checked against its checksum (a flipped bit fails the read, never
@@ -291,6 +303,29 @@ public final class RocksDatabase implements AutoCloseable {
             ensureBallast();
         }
         LOG.info("opened RocksDB at {} with families {}", dir, declared.keySet());
+    }
+
+    /**
+     * The memory all families' memtables may hold together: half the block cache, and charged to it (RocksDB's
+     * write buffer manager reserves that memory in the cache), so that the block cache's capacity bounds data
+     * blocks, index and filter blocks and memtables together (64 MiB by default). When the memtables reach 7/8 of
+     * the budget RocksDB flushes the largest; writes do not stall on the budget itself, only on
+     * {@link #MAX_WRITE_BUFFERS} when flushes lag.
+     */
+    static long memtableBudget(Settings settings) {
+        return settings.blockCacheBytes() / 2;
+    }
+
+    /**
+     * A family's memtables at most (one being written, the others waiting for their flush): the hard bound when
+     * flushes lag behind writes, {@code MAX_WRITE_BUFFERS * writeBufferBytes} per written family; a write beyond
+     * it is a write stall (retried until {@link Settings#writeDeadline()}).
+     */
+    static final int MAX_WRITE_BUFFERS = 3;
+
+    /** One family's write buffer: 16 MiB, or half the memtable budget when that is smaller. */
+    static long writeBufferBytes(Settings settings) {
+        return Math.max(1L << 20, Math.min(16L << 20, memtableBudget(settings) / 2));
     }
 
     /**
@@ -713,6 +748,26 @@ public final class RocksDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes held by every family's memtables, mutable, immutable and pinned ({@code rocksdb.size-all-mem-tables}
+     * summed): what {@link #memtableBudget} bounds (the memory-bound test, the footprint figures of issue 19).
+     */
+    long memtableBytes() {
+        closeLock.readLock().lock();
+        try {
+            ensureOpen();
+            long n = 0;
+            for (ColumnFamilyHandle h : allHandles) {
+                n += db.getLongProperty(h, "rocksdb.size-all-mem-tables");
+            }
+            return n;
+        } catch (RocksDBException e) {
+            throw translate("memtableBytes", e);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
     private synchronized void restoreBallast() {
         if (ballastMissing && usableSpace() >= settings.ballastBytes() + settings.reservedFreeBytes()) {
             ensureBallast();
@@ -857,6 +912,7 @@ public final class RocksDatabase implements AutoCloseable {
             pointRead.close();
             cfOptions.close();
             dbOptions.close();
+            writeBufferManager.close();
             blockCache.close();
             bloomFilter.close();
             LOG.info("closed RocksDB at {}", dir);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Full benchmark runs whose results are kept (issue 19): runs compat-tests/bench/run.sh TIMES times in a row
+# (default 3; each run is the full suite, 3 runs per workload), copies each run's results.md and results.csv to
+# compat-tests/bench/results/<UTC date-time>-<commit>.md/.csv, regenerates the README's Performance section from
+# the latest committed runs (compat-tests/bench/perf_section.py) and commits the new files and the README.
+#
+#   compat-tests/bench/record.sh                 three full runs, unattended (about 1.5 hours on 2 cores)
+#   compat-tests/bench/record.sh --times 1       one run
+#   compat-tests/bench/record.sh -- --versions 1000000    options after -- go to run.sh
+# Environment: BENCH_NO_COMMIT=1 writes the files and the README but leaves committing to you.
+# Run it on a quiet machine: the results say what else ran only through their own figures.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+times=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --times) times=$2; shift 2 ;;
+    --) shift; break ;;
+    *) echo "usage: $0 [--times N] [-- run.sh options]" >&2; exit 2 ;;
+  esac
+done
+results=compat-tests/bench/results
+mkdir -p "$results"
+commit=$(git rev-parse --short HEAD)
+if [ -n "$(git status --porcelain --untracked-files=no -- storage mfa gateway)" ]; then
+  commit="$commit-dirty"
+fi
+for i in $(seq 1 "$times"); do
+  echo "[record] full run $i of $times (commit $commit), $(date -u +%H:%M:%S) UTC; uptime: $(uptime)" >&2
+  # the first run builds, the later ones reuse its jar (same code)
+  if [ "$i" -gt 1 ]; then export BENCH_SKIP_BUILD=1; fi
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  compat-tests/bench/run.sh "$@"
+  load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+  name=$(date -u +%Y-%m-%dT%H%MZ)-$commit
+  {
+    cat compat-tests/target/bench/results.md
+    printf '\n- Recorded by compat-tests/bench/record.sh: run %d of %d, commit %s, load average before %s, after %s\n' \
+      "$i" "$times" "$commit" "$load_before" "$load_after"
+  } >"$results/$name.md"
+  cp compat-tests/target/bench/results.csv "$results/$name.csv"
+  echo "[record] wrote $results/$name.md and .csv" >&2
+done
+python3 compat-tests/bench/perf_section.py --write README.md
+if [ "${BENCH_NO_COMMIT:-0}" != 1 ]; then
+  git add "$results" README.md
+  git commit -m "bench: $times full run(s) of $commit recorded under $results; README Performance section regenerated"
+fi
