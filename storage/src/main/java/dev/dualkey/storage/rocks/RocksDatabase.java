@@ -233,6 +233,9 @@ public final class RocksDatabase implements AutoCloseable {
                             .setBlockCache(blockCache)
                             .setFilterPolicy(bloomFilter)
                             .setCacheIndexAndFilterBlocks(true))
+                    // usage counters (UsageLedger): merge operands are 64-bit two's complement deltas added
+                    // modulo 2^64; families that never merge are unaffected
+                    .setMergeOperatorName("uint64add")
                     .optimizeLevelStyleCompaction());
             dbOptions = track(built, new DBOptions()
                     .setCreateIfMissing(true)
@@ -387,6 +390,11 @@ public final class RocksDatabase implements AutoCloseable {
                 // best effort while failing to open
             }
         }
+    }
+
+    /** Whether this database was opened with {@link #openReadOnly} (every write fails). */
+    public boolean readOnly() {
+        return readOnly;
     }
 
     /** The data directory. */
@@ -648,6 +656,54 @@ public final class RocksDatabase implements AutoCloseable {
         } finally {
             closeLock.readLock().unlock();
         }
+    }
+
+    /**
+     * A RocksDB integer property (metrics): DB-wide ones such as {@code rocksdb.num-running-compactions},
+     * {@code rocksdb.is-write-stopped}, {@code rocksdb.actual-delayed-write-rate} as RocksDB reports them;
+     * per-family ones ({@code rocksdb.estimate-pending-compaction-bytes}, {@code rocksdb.cur-size-all-mem-tables})
+     * summed over every family. -1 when RocksDB does not know the property or the database is closed.
+     */
+    public long longProperty(String name, boolean sumOverFamilies) {
+        closeLock.readLock().lock();
+        try {
+            if (closed || db == null) {
+                return -1;
+            }
+            return sumOverFamilies ? db.getAggregatedLongProperty(name) : db.getLongProperty(name);
+        } catch (RocksDBException e) {
+            return -1;
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * A RocksDB map property of every declared family, summed key by key (metrics: {@code rocksdb.cfstats} gives
+     * {@code io_stalls.*} counts and per-level compaction figures). Values that are not numbers are left out.
+     */
+    public Map<String, Double> summedMapProperty(String name) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        closeLock.readLock().lock();
+        try {
+            if (closed || db == null) {
+                return out;
+            }
+            for (ColumnFamilyHandle h : declared.values()) {
+                for (Map.Entry<String, String> e : db.getMapProperty(h, name).entrySet()) {
+                    try {
+                        out.merge(e.getKey(), Double.parseDouble(e.getValue()), Double::sum);
+                    } catch (NumberFormatException ignored) {
+                        // a text value (none in cfstats today)
+                    }
+                }
+            }
+        } catch (RocksDBException e) {
+            return out;
+        } finally {
+            closeLock.readLock().unlock();
+        }
+        return out;
     }
 
     /** Total size in bytes of the live SST files (a scrub's metadata share of its progress). */
