@@ -679,18 +679,28 @@ public final class RocksDatabase implements AutoCloseable {
     }
 
     /**
-     * A RocksDB map property of every declared family, summed key by key (metrics: {@code rocksdb.cfstats} gives
-     * {@code io_stalls.*} counts and per-level compaction figures). Values that are not numbers are left out.
+     * A RocksDB map property, numeric values only (metrics). With {@code sumOverFamilies}, the property of every
+     * declared family summed key by key ({@code rocksdb.cfstats}: {@code total-stops}, {@code total-delays},
+     * {@code compaction.Sum.*}); without, the DB-wide one ({@code rocksdb.dbstats}:
+     * {@code db.user_write_stall_micros}, {@code db.wal_syncs}). Empty when closed or unknown.
      */
-    public Map<String, Double> summedMapProperty(String name) {
+    public Map<String, Double> mapProperty(String name, boolean sumOverFamilies) {
         Map<String, Double> out = new java.util.TreeMap<>();
         closeLock.readLock().lock();
         try {
             if (closed || db == null) {
                 return out;
             }
-            for (ColumnFamilyHandle h : declared.values()) {
-                for (Map.Entry<String, String> e : db.getMapProperty(h, name).entrySet()) {
+            List<Map<String, String>> maps = new ArrayList<>();
+            if (sumOverFamilies) {
+                for (ColumnFamilyHandle h : declared.values()) {
+                    maps.add(db.getMapProperty(h, name));
+                }
+            } else {
+                maps.add(db.getMapProperty(name));
+            }
+            for (Map<String, String> m : maps) {
+                for (Map.Entry<String, String> e : m.entrySet()) {
                     try {
                         out.merge(e.getKey(), Double.parseDouble(e.getValue()), Double::sum);
                     } catch (NumberFormatException ignored) {
