@@ -10,7 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict parser of the Prometheus text exposition format 0.0.4 (tests): {@code # HELP}, {@code # TYPE} and
+ * A strict reader of the Prometheus text exposition format 0.0.4, for the tests of this module and of compat-tests
+ * (one copy, checked against what Micrometer writes): {@code # HELP}, {@code # TYPE} and
  * sample lines {@code name{label="value",...} value}; any other line fails the parse.
  */
 public final class PrometheusText {
