@@ -111,8 +111,9 @@ final class UsageDashboardPage {
                     "class", "bar", "data-bucket", u.bucket(), "data-width", Integer.toString(all)));
             y += BAR;
         }
+        // "viewbox": the HTML parser restores SVG's camel case (viewBox) in foreign content
         SafeHtml svg = Html.el("svg", SafeHtml.concat(parts), "xmlns", "http://www.w3.org/2000/svg",
-                "viewBox", "0 0 " + WIDTH + " " + y, "width", Integer.toString(WIDTH), "height", Integer.toString(y),
+                "viewbox", "0 0 " + WIDTH + " " + y, "width", Integer.toString(WIDTH), "height", Integer.toString(y),
                 "role", "img", "aria-labelledby", "usage-chart-title", "id", "usage-chart");
         return Html.el("figure", SafeHtml.concat(svg, Html.el("figcaption", Html.text(
                 "Bytes stored per bucket (largest " + top.size() + "): dark = current versions, light = all "
