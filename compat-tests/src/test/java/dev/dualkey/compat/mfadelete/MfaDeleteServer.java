@@ -88,6 +88,11 @@ public final class MfaDeleteServer implements AutoCloseable {
         return start(InetAddress.getLoopbackAddress(), false, false, true);
     }
 
+    /** {@link #loopback()} whose gateway reports to {@code metrics} (requests, usage, MFA checks, lockouts). */
+    public static MfaDeleteServer loopbackWithMetrics(dev.dualkey.gateway.metrics.DualkeyMetrics metrics) {
+        return start(InetAddress.getLoopbackAddress(), false, false, false, Clock.systemUTC(), metrics);
+    }
+
     /** {@link #loopbackWithConsole()} whose object store runs on {@code storeClock}. */
     public static MfaDeleteServer loopbackWithConsole(Clock storeClock) {
         return start(InetAddress.getLoopbackAddress(), false, false, true, storeClock);
@@ -122,6 +127,12 @@ public final class MfaDeleteServer implements AutoCloseable {
 
     private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
                                          boolean withConsole, Clock storeClock) {
+        return start(bind, tls, allowMfaOverPlainHttp, withConsole, storeClock, null);
+    }
+
+    private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
+                                         boolean withConsole, Clock storeClock,
+                                         dev.dualkey.gateway.metrics.DualkeyMetrics metrics) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dualkey-mfadelete-");
@@ -161,6 +172,9 @@ public final class MfaDeleteServer implements AutoCloseable {
                     .ioThreads(4);
             if (tls) {
                 builder.tls(TlsConfig.selfSigned());
+            }
+            if (metrics != null) {
+                builder.metrics(metrics, 1000);
             }
             ConsoleServer[] console = new ConsoleServer[1];
             if (withConsole) {
