@@ -568,6 +568,9 @@ public final class GatewayServer implements AutoCloseable {
                 if (lifecycle != null) { // lifecycle
                     server.lifecycleWorker = new dev.dualkey.gateway.lifecycle.LifecycleWorker(store, mfaAudit,
                             lifecycle).start();
+                    if (metrics != null) {
+                        metrics.bindLifecycle(server.lifecycleWorker); // metrics: the worker's progress
+                    }
                 }
                 LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
                 return server;

@@ -77,6 +77,25 @@ public final class DualkeyMetrics implements AutoCloseable {
         rocks = new RocksDbMetrics(registry, Objects.requireNonNull(db, "db"));
     }
 
+    /**
+     * Exports the lifecycle worker's progress (versions examined, markers added / versions removed / uploads
+     * aborted, actions skipped by their precondition, passes), read from its own counters at scrape time.
+     */
+    public void bindLifecycle(dev.dualkey.gateway.lifecycle.LifecycleWorker worker) {
+        Objects.requireNonNull(worker, "worker");
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.LIFECYCLE_EXAMINED, worker,
+                w -> w.examined()).description("Versions and markers the lifecycle worker examined")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.LIFECYCLE_DELETED, worker,
+                w -> w.deleted()).description("Markers added, versions removed, uploads aborted by lifecycle")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.LIFECYCLE_SKIPPED, worker,
+                w -> w.skipped()).description("Lifecycle actions refused by their precondition")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.LIFECYCLE_PASSES, worker,
+                w -> w.passes()).description("Lifecycle passes completed").register(registry);
+    }
+
     /** The Prometheus text exposition (blocking: storage executor). */
     public synchronized String scrape() {
         if (usage != null) {

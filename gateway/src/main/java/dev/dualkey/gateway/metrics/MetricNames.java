@@ -57,6 +57,12 @@ public final class MetricNames {
     public static final String ROCKSDB_COMPACTION_READ_BYTES = "dualkey.rocksdb.compaction.read.bytes";
     public static final String ROCKSDB_COMPACTION_WRITE_BYTES = "dualkey.rocksdb.compaction.write.bytes";
 
+    /** Counters of the lifecycle worker since start: versions examined, deletions, skipped actions, passes. */
+    public static final String LIFECYCLE_EXAMINED = "dualkey.lifecycle.examined";
+    public static final String LIFECYCLE_DELETED = "dualkey.lifecycle.deleted";
+    public static final String LIFECYCLE_SKIPPED = "dualkey.lifecycle.skipped";
+    public static final String LIFECYCLE_PASSES = "dualkey.lifecycle.passes";
+
     /** The MFA check outcomes, pre-registered at zero so that dashboards and alerts see them before the first. */
     public static final List<String> MFA_OUTCOMES = List.of("accepted", "wrong", "replayed", "malformed", "locked",
             "unknown_device");

@@ -49,6 +49,8 @@ class GrafanaDashboardTest {
             engine.objectStore().createBucket("graf", "111122223333", "us-east-1");
             metrics.bindStore(engine.objectStore(), 1000);
             metrics.bindDatabase(engine.database());
+            metrics.bindLifecycle(new dev.dualkey.gateway.lifecycle.LifecycleWorker(engine.objectStore(), null,
+                    dev.dualkey.gateway.lifecycle.LifecycleSettings.defaults())); // not started: zero counters
             metrics.requests().record("s3", "PutObject", 200, 1_000_000, 10, 0); // request series appear on use
             exported = PrometheusText.parse(metrics.scrape()).names();
         }
