@@ -73,6 +73,8 @@ public final class GatewayServer implements AutoCloseable {
     private dev.dualkey.gateway.lifecycle.LifecycleWorker lifecycleWorker; // lifecycle: closed before storage
     /** Server access logging's deliverer: flushed and stopped before the store closes. */
     private dev.dualkey.gateway.s3.logging.AccessLogDeliverer accessLogDeliverer;
+    /** metrics: the dedicated {@code --metrics-address} listener, when one was asked for. */
+    private dev.dualkey.gateway.console.ConsoleServer metricsServer;
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
                           TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
@@ -107,6 +109,11 @@ public final class GatewayServer implements AutoCloseable {
             host = "[" + host + "]";
         }
         return URI.create((tls ? "https" : "http") + "://" + host + ":" + a.getPort());
+    }
+
+    /** metrics: the bound address of the dedicated metrics listener, when {@link Builder#metricsListener} set one. */
+    public Optional<InetSocketAddress> metricsAddress() {
+        return Optional.ofNullable(metricsServer).map(dev.dualkey.gateway.console.ConsoleServer::boundAddress);
     }
 
     /** Delivers the server access log records waiting now, and waits for the delivery (tests, operators). */
@@ -144,6 +151,9 @@ public final class GatewayServer implements AutoCloseable {
         }
         closed = true;
         closeConsoleServer(); // console hook (console branch)
+        if (metricsServer != null) { // metrics
+            metricsServer.close();
+        }
         s3Channel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         long deadline = System.currentTimeMillis() + GRACE_MILLIS;
         while (inFlight.get() > 0 && System.currentTimeMillis() < deadline) {
@@ -209,6 +219,11 @@ public final class GatewayServer implements AutoCloseable {
                 dev.dualkey.gateway.http.TransportLimits.defaults();
         private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
         private dev.dualkey.gateway.lifecycle.LifecycleSettings lifecycle; // lifecycle: null = no worker
+        private dev.dualkey.gateway.metrics.DualkeyMetrics metrics; // metrics: null = none
+        private int metricsBucketLimit = 1000;
+        private InetSocketAddress metricsAddress;
+        private dev.dualkey.gateway.metrics.MetricsAccess metricsAccess =
+                dev.dualkey.gateway.metrics.MetricsAccess.open();
 
         private Builder() {
         }
@@ -357,6 +372,25 @@ public final class GatewayServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * metrics: counts this server's requests, exports the store's usage (per bucket for at most
+         * {@code bucketLimit} buckets), the MFA checks and sign-ins of its audit log, and, when this server opens
+         * the data directory, RocksDB's figures. Serving {@code /metrics} is {@link #metricsListener}'s or the
+         * console's ({@code MetricsHttp.onConsole}).
+         */
+        public Builder metrics(dev.dualkey.gateway.metrics.DualkeyMetrics m, int bucketLimit) {
+            this.metrics = Objects.requireNonNull(m, "metrics");
+            this.metricsBucketLimit = bucketLimit;
+            return this;
+        }
+
+        /** metrics: serves {@code /metrics} (only) on its own listener at {@code address}, with the API's TLS. */
+        public Builder metricsListener(InetSocketAddress address, dev.dualkey.gateway.metrics.MetricsAccess access) {
+            this.metricsAddress = Objects.requireNonNull(address, "address");
+            this.metricsAccess = Objects.requireNonNull(access, "access");
+            return this;
+        }
+
         /** Threads of the storage executor (blocking RocksDB and file IO). */
         public Builder ioThreads(int n) {
             if (n < 1) {
@@ -492,7 +526,24 @@ public final class GatewayServer implements AutoCloseable {
                     public void finished() {
                         inFlight.decrementAndGet();
                     }
+
+                    @Override
+                    public void answered(dev.dualkey.gateway.http.RequestHead head, Endpoint endpoint,
+                                         dev.dualkey.gateway.http.Reply reply, long bodyBytes, boolean written) {
+                        if (metrics != null) { // metrics
+                            metrics.requests().answered(head, endpoint, reply, bodyBytes, written);
+                        }
+                    }
                 };
+                if (metrics != null) { // metrics: usage counters, RocksDB figures, MFA/sign-in audit records
+                    metrics.bindStore(store, metricsBucketLimit);
+                    if (engine != null) {
+                        metrics.bindDatabase(engine.database());
+                    }
+                    if (mfaAudit != null) {
+                        mfaAudit.addListener(metrics.auditListener());
+                    }
+                }
                 SslContext ssl = tls == null ? null : tls.toSslContext();
                 ServerBootstrap b = new ServerBootstrap()
                         .group(boss, workers)
@@ -514,9 +565,27 @@ public final class GatewayServer implements AutoCloseable {
                         throw e;
                     }
                 }
+                if (metricsAddress != null && metrics != null) { // metrics: the dedicated listener
+                    try {
+                        server.metricsServer = new dev.dualkey.gateway.console.ConsoleServer(metricsAddress, ssl,
+                                dev.dualkey.gateway.metrics.MetricsHttp.standalone(metrics, metricsAccess),
+                                executor::executeOrRefuse, transportLimits).start();
+                    } catch (InterruptedException | RuntimeException e) {
+                        server.close();
+                        if (e instanceof InterruptedException) {
+                            Thread.currentThread().interrupt();
+                        }
+                        throw new IllegalStateException("cannot start the metrics listener on " + metricsAddress
+                                + ": " + e.getMessage(), e);
+                    }
+                    LOG.info("metrics listening on {}", server.metricsAddress().orElse(null));
+                }
                 if (lifecycle != null) { // lifecycle
                     server.lifecycleWorker = new dev.dualkey.gateway.lifecycle.LifecycleWorker(store, mfaAudit,
                             lifecycle).start();
+                    if (metrics != null) {
+                        metrics.bindLifecycle(server.lifecycleWorker); // metrics: the worker's progress
+                    }
                 }
                 LOG.info("Dualkey S3 endpoint listening on {}", server.s3Endpoint());
                 return server;

@@ -309,6 +309,27 @@ public interface ObjectStore extends AutoCloseable {
     }
 
     /**
+     * What {@code bucket} holds (objects, versions, delete markers, bytes), as the store counted it at every write;
+     * never a scan. All zero for an empty or unknown bucket. A store that keeps no counters refuses (the default).
+     */
+    default dev.dualkey.storage.usage.BucketUsage bucketUsage(String bucket) {
+        throw new UnsupportedOperationException("this store keeps no usage counters");
+    }
+
+    /**
+     * Usage of up to {@code limit} buckets in name order after {@code startAfter} (null: from the first); buckets
+     * that never held a version may be missing.
+     */
+    default List<dev.dualkey.storage.usage.BucketUsage> listBucketUsage(String startAfter, int limit) {
+        throw new UnsupportedOperationException("this store keeps no usage counters");
+    }
+
+    /** The sum over every bucket ({@link dev.dualkey.storage.usage.BucketUsage#TOTAL}). */
+    default dev.dualkey.storage.usage.BucketUsage totalUsage() {
+        throw new UnsupportedOperationException("this store keeps no usage counters");
+    }
+
+    /**
      * The clock this store judges Object Lock by (retention in force or expired). The gateway takes "now" from it
      * too, for a new version's default retention and for "the retain until date must be in the future", so that one
      * clock decides every lock question.

@@ -90,6 +90,12 @@ public final class MfaDeleteServer implements AutoCloseable {
         return start(InetAddress.getLoopbackAddress(), false, false, true);
     }
 
+    /** {@link #loopback()} whose gateway reports to {@code metrics} (requests, usage, MFA checks, lockouts). */
+    public static MfaDeleteServer loopbackWithMetrics(dev.dualkey.gateway.metrics.DualkeyMetrics metrics) {
+        return start(InetAddress.getLoopbackAddress(), false, false, false, Clock.systemUTC(), IdentityStore.FAMILIES,
+                null, metrics);
+    }
+
     /** {@link #loopbackWithConsole()} whose object store runs on {@code storeClock}. */
     public static MfaDeleteServer loopbackWithConsole(Clock storeClock) {
         return start(InetAddress.getLoopbackAddress(), false, false, true, storeClock);
@@ -134,7 +140,7 @@ public final class MfaDeleteServer implements AutoCloseable {
                 engine -> dev.dualkey.storage.upstream.UpstreamObjectStore.open(
                         dev.dualkey.storage.upstream.UpstreamSettings.of(upstream, GatewayExtension.REGION, "test",
                                 "test"), new dev.dualkey.storage.shared.RocksKv(engine.database()),
-                        Clock.systemUTC()));
+                        Clock.systemUTC()), null);
     }
 
     /** The object store the gateway serves (the upstream store in {@link #upstream(URI)} mode). */
@@ -144,14 +150,15 @@ public final class MfaDeleteServer implements AutoCloseable {
 
     private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
                                          boolean withConsole, Clock storeClock) {
-        return start(bind, tls, allowMfaOverPlainHttp, withConsole, storeClock, IdentityStore.FAMILIES, null);
+        return start(bind, tls, allowMfaOverPlainHttp, withConsole, storeClock, IdentityStore.FAMILIES, null, null);
     }
 
     private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
                                          boolean withConsole, Clock storeClock,
                                          List<dev.dualkey.storage.rocks.ColumnFamilySpec> families,
                                          java.util.function.Function<StorageEngine, dev.dualkey.storage.ObjectStore>
-                                                 storeOf) {
+                                                 storeOf,
+                                         dev.dualkey.gateway.metrics.DualkeyMetrics metrics) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dualkey-mfadelete-");
@@ -194,6 +201,9 @@ public final class MfaDeleteServer implements AutoCloseable {
                     .ioThreads(4);
             if (tls) {
                 builder.tls(TlsConfig.selfSigned());
+            }
+            if (metrics != null) {
+                builder.metrics(metrics, 1000);
             }
             ConsoleServer[] console = new ConsoleServer[1];
             if (withConsole) {

@@ -110,6 +110,22 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "1000")
     int lifecyclePageSize;
 
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT", description = "Serve Prometheus /metrics on "
+            + "this listener of its own instead of the console listener (recommended when the console is reachable "
+            + "beyond this machine: bind it to the network your Prometheus scrapes from).")
+    String metricsAddress;
+
+    @Option(names = "--metrics-token-file", paramLabel = "FILE", description = "File whose first line is a bearer "
+            + "token (16+ characters) every /metrics scrape must send (Authorization: Bearer ...). Without it, "
+            + "/metrics is protected by its listener's address only, and not served on a non-loopback console "
+            + "listener.")
+    Path metricsTokenFile;
+
+    @Option(names = "--metrics-bucket-limit", paramLabel = "N", description = "Buckets that get per-bucket usage "
+            + "series (the first N by name; totals count all); 0 = none (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1000")
+    int metricsBucketLimit;
+
     /** Test seam: evaluates lifecycle rules this far in the future (e.g. P3D). Hidden: not for production. */
     @Option(names = "--lifecycle-clock-offset", hidden = true, paramLabel = "DURATION", defaultValue = "PT0S")
     java.time.Duration lifecycleClockOffset;
@@ -166,7 +182,15 @@ public final class ServeCommand implements Callable<Integer> {
         InetSocketAddress consoleSocket;
         TlsConfig tls;
         dev.dualkey.gateway.http.TransportLimits limits;
+        InetSocketAddress metricsSocket; // metrics
+        dev.dualkey.gateway.metrics.MetricsAccess metricsAccess;
         try {
+            metricsSocket = metricsAddress == null ? null : parseAddress(metricsAddress, "--metrics-address");
+            metricsAccess = metricsTokenFile == null ? dev.dualkey.gateway.metrics.MetricsAccess.open()
+                    : dev.dualkey.gateway.metrics.MetricsAccess.bearerFromFile(metricsTokenFile);
+            if (metricsBucketLimit < 0) {
+                throw new IllegalArgumentException("--metrics-bucket-limit must not be negative");
+            }
             s3Address = parseAddress(address, "--address");
             consoleSocket = parseAddress(consoleAddress, "--console-address");
             tls = tlsConfig();
@@ -197,13 +221,26 @@ public final class ServeCommand implements Callable<Integer> {
         GatewayServer server;
         IdentitySetup.Wired identity;
         dev.dualkey.storage.ObjectStore objects = engine.objectStore();
+        dev.dualkey.gateway.metrics.DualkeyMetrics metrics = new dev.dualkey.gateway.metrics.DualkeyMetrics();
+        metrics.bindDatabase(engine.database()); // metrics: RocksDB figures
+        boolean consoleLoopback = consoleSocket.getAddress() != null && consoleSocket.getAddress().isLoopbackAddress();
+        if (metricsSocket == null && !consoleLoopback && !metricsAccess.requiresToken()) {
+            err.println("dualkey: /metrics is not served on the console listener " + consoleAddress
+                    + " (not loopback): give --metrics-address, or --metrics-token-file");
+            err.flush();
+        }
         try {
             if (upstreamStore != null) { // upstream mode (issue 20)
                 objects = dev.dualkey.storage.upstream.UpstreamObjectStore.open(upstreamStore,
                         new dev.dualkey.storage.shared.RocksKv(engine.database()), Clock.systemUTC());
             }
             identity = wireIdentity(engine, objects);
-            server = GatewayServer.builder()
+            GatewayServer.Builder builder = GatewayServer.builder();
+            if (metricsSocket != null) {
+                builder.metricsListener(metricsSocket, metricsAccess);
+            }
+            server = builder
+                    .metrics(metrics, metricsBucketLimit)
                     .objectStore(objects)
                     .credentialProvider(identity.credentials())
                     .authorizer(identity.authorizer())
@@ -216,7 +253,9 @@ public final class ServeCommand implements Callable<Integer> {
                     .s3Address(s3Address)
                     .transportLimits(limits)
                     .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleSocket, identity.store(),
-                            engine.database(), Clock.systemUTC(), region)) // console hook (console branch)
+                            engine.database(), Clock.systemUTC(), region,
+                            app -> dev.dualkey.gateway.metrics.MetricsHttp.onConsole(app, metrics, metricsAccess,
+                                    consoleLoopback, metricsSocket == null))) // console hook; metrics on it
                     .tls(tls)
                     .domain(domain)
                     .region(region)
@@ -254,6 +293,8 @@ public final class ServeCommand implements Callable<Integer> {
         dev.dualkey.storage.ObjectStore servedObjects = objects;
         System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
         System.out.println("Dualkey console: " + (tls != null ? "https" : "http") + "://" + consoleAddress); // console hook
+        server.metricsAddress().ifPresent(a -> System.out.println("Dualkey metrics: " + (tls != null ? "https"
+                : "http") + "://" + a.getHostString() + ":" + a.getPort() + "/metrics")); // metrics
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             if (adminChannel != null) {

@@ -22,10 +22,22 @@ public final class ConsoleBootstrap {
     /** The console launcher for {@code address}; MFA codes may use plain HTTP only on a loopback address. */
     public static ConsoleLauncher launcher(InetSocketAddress address, IdentityStore identity, RocksDatabase db,
                                            Clock clock, String region) {
+        return launcher(address, identity, db, clock, region, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As above, with {@code around} wrapping the console's pages (metrics: {@code /metrics} in front of them,
+     * {@code MetricsHttp.onConsole}).
+     */
+    public static ConsoleLauncher launcher(InetSocketAddress address, IdentityStore identity, RocksDatabase db,
+                                           Clock clock, String region,
+                                           java.util.function.UnaryOperator<dev.dualkey.gateway.console.web.ConsoleApp>
+                                                   around) {
         boolean loopback = address.getAddress() != null && address.getAddress().isLoopbackAddress();
         SignInService signIn = new SignInService(new MfaStore(db), identity.identity(), identity.devices(),
                 identity.verifier(), identity.audit(), MfaConfig.defaults(clock), new SecureRandom());
-        return ConsoleServer.launcher(address, (store, secure) -> MfaConsole.app(store, identity.identity(),
-                identity.devices(), identity.verifier(), identity.audit(), signIn, clock, secure, loopback, region));
+        return ConsoleServer.launcher(address, (store, secure) -> around.apply(MfaConsole.app(store,
+                identity.identity(), identity.devices(), identity.verifier(), identity.audit(), signIn, clock, secure,
+                loopback, region)));
     }
 }

@@ -205,7 +205,8 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
         Map<String, String> cookies = Cookies.parse(req.headers().get(HttpHeaderNames.COOKIE));
         return new ConsoleRequest(req.method().name(), qs.path(), FormData.parse(rawQuery), form, cookies,
                 req.headers().get(HttpHeaderNames.HOST), req.headers().get(HttpHeaderNames.ORIGIN),
-                addressOf(ctx.channel().remoteAddress()), secure);
+                addressOf(ctx.channel().remoteAddress()), secure,
+                req.headers().get(HttpHeaderNames.AUTHORIZATION)); // metrics: bearer token of /metrics
     }
 
     private static String addressOf(SocketAddress address) {

@@ -106,12 +106,21 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private Reply pendingReply;
     /** Bytes dropped in DISCARDING: a chunked body of unknown length is drained up to {@link #MAX_DRAIN_BYTES}. */
     private long discarded;
+    /** metrics: request body bytes received for the current request. */
+    private long bodyBytes;
 
     /** Counts requests in progress so a graceful shutdown can wait for them. */
     public interface InFlight {
         void started();
 
         void finished();
+
+        /**
+         * metrics: the answer to {@code head} was written ({@code written}) or its write failed; {@code bodyBytes}
+         * request body bytes were received. On the event loop: must not block.
+         */
+        default void answered(RequestHead head, Endpoint endpoint, Reply reply, long bodyBytes, boolean written) {
+        }
     }
 
     /** With the default {@link TransportLimits} and an admission of its own (tests). */
@@ -219,6 +228,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         lastSeen = false;
         lingerAfter = false;
         discarded = 0;
+        bodyBytes = 0;
         head = null;
         endpoint = null;
         head = new RequestHead(newRequestId(), newHostId(), request, tls, clientAddress(ctx));
@@ -370,6 +380,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         if (last) {
             lastSeen = true;
         }
+        bodyBytes += content.content().readableBytes(); // metrics
         switch (state) {
             case COLLECTING -> collect(ctx, content, last);
             case AGGREGATING -> aggregate(ctx, content, last);
@@ -553,7 +564,11 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         boolean keep = keepAlive && !reply.closeRequested() && lastSeen;
         boolean linger = !keep && (lingerAfter || !lastSeen);
         state = State.WRITING;
+        RequestHead answeredHead = head;
+        Endpoint answeredBy = endpoint;
+        long received = bodyBytes;
         ResponseWriter.write(ctx, head, reply, keep, tls).addListener(f -> {
+            inFlight.answered(answeredHead, answeredBy, reply, received, f.isSuccess()); // metrics
             inFlight.finished();
             if (f.isSuccess() && linger) {
                 lingerThenClose(ctx);

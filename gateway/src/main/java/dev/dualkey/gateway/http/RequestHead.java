@@ -33,6 +33,13 @@ public final class RequestHead {
     private final boolean malformedContentLength;
     private final boolean malformedUri;
     private final String clientAddress;
+    /** metrics: when the head was parsed (System.nanoTime), for the request's latency. */
+    private final long startNanos = System.nanoTime();
+    /**
+     * metrics: the operation the endpoint routed the request to (an S3 operation's or an IAM/STS action's AWS
+     * name, from a fixed set only: never client text), set by the endpoint on the executor, read after the answer.
+     */
+    private volatile String operation;
 
     public RequestHead(String requestId, String hostId, HttpRequest request, boolean secure) {
         this(requestId, hostId, request, secure, null);
@@ -79,6 +86,21 @@ public final class RequestHead {
         }
         this.contentLength = length;
         this.malformedContentLength = badLength;
+    }
+
+    /** metrics: System.nanoTime() when this head was parsed. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** metrics: the routed operation's AWS name (from a fixed set), or null when routing did not get that far. */
+    public String operation() {
+        return operation;
+    }
+
+    /** metrics: records the routed operation; {@code name} must come from a fixed set (label cardinality). */
+    public void operation(String name) {
+        this.operation = name;
     }
 
     /** True when a Content-Length header is present but not a number: the request's framing is unknown. */

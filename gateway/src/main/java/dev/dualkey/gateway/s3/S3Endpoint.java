@@ -107,6 +107,7 @@ public final class S3Endpoint implements Endpoint {
         AuthResult auth = anonymous ? AnonymousAccess.result(head) : verifier.verify(head.signable(), null);
         S3Address address = S3Address.parse(head.rawPath(), head.header("Host"), domain);
         S3Operation operation = S3Router.route(head, address);
+        head.operation(operation.apiName()); // metrics
         recorder.started(head, address.bucket(), address.key(), operation, auth);
         RequestOrigin origin = anonymous ? RequestOrigin.transport(head.secure(), head.clientAddress())
                 : RequestOrigin.signed(head.secure(), head.clientAddress(), auth.signature(),

@@ -21,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AuditLog {
     private final MfaStore store;
     private final AtomicLong sequence;
+    /** Observers of appended records (metrics); called on the appending thread, must not block. */
+    private final java.util.List<java.util.function.Consumer<AuditRecord>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public AuditLog(MfaStore store) {
         this.store = store;
@@ -44,6 +47,18 @@ public final class AuditLog {
     /** Stages {@code record} in {@code batch}, so it commits atomically with the change it describes. */
     public void append(Batch batch, AuditRecord record) {
         store.audit().put(batch, key(record.time().toEpochMilli(), sequence.getAndIncrement()), record);
+        for (java.util.function.Consumer<AuditRecord> l : listeners) {
+            l.accept(record);
+        }
+    }
+
+    /**
+     * Calls {@code listener} with every record appended from now on (metrics count MFA checks and sign-ins from
+     * them), on the appending thread, when the record is staged: a batch that then fails to commit was observed
+     * anyway. The listener must be fast and must not throw.
+     */
+    public void addListener(java.util.function.Consumer<AuditRecord> listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /** Up to {@code limit} records with time at or after {@code from}, oldest first. */

@@ -43,7 +43,22 @@ public final class Batch {
         operations++;
     }
 
-    /** Number of staged puts and deletes. */
+    /**
+     * Stages a RocksDB merge operand (the family's merge operator combines it with the stored value at read and
+     * compaction time: {@link UsageLedger}'s counters). Like a delete, a merge does not count as growing for the
+     * free-space guard: its operands are a few bytes that compaction folds away.
+     */
+    void merge(RocksDatabase owner, String family, byte[] key, byte[] operand) {
+        checkOwner(owner);
+        try {
+            writeBatch.merge(db.handle(family), key, operand);
+        } catch (RocksDBException e) {
+            throw new StorageIoException("cannot stage merge: " + e.getMessage(), e);
+        }
+        operations++;
+    }
+
+    /** Number of staged puts, deletes and merges. */
     public int size() {
         return operations;
     }

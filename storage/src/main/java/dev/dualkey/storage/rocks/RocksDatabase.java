@@ -241,6 +241,9 @@ public final class RocksDatabase implements AutoCloseable {
                             .setBlockCache(blockCache)
                             .setFilterPolicy(bloomFilter)
                             .setCacheIndexAndFilterBlocks(true))
+                    // usage counters (UsageLedger): merge operands are 64-bit two's complement deltas added
+                    // modulo 2^64; families that never merge are unaffected
+                    .setMergeOperatorName("uint64add")
                     .optimizeLevelStyleCompaction()
                     // footprint (issue 19): optimizeLevelStyleCompaction() sizes memtables for a 512 MiB budget
                     // per family (128 MiB write buffers, flushed two at a time, up to six): hundreds of MiB of
@@ -464,6 +467,11 @@ public final class RocksDatabase implements AutoCloseable {
                 // best effort while failing to open
             }
         }
+    }
+
+    /** Whether this database was opened with {@link #openReadOnly} (every write fails). */
+    public boolean readOnly() {
+        return readOnly;
     }
 
     /** The data directory. */
@@ -731,6 +739,64 @@ public final class RocksDatabase implements AutoCloseable {
         } finally {
             closeLock.readLock().unlock();
         }
+    }
+
+    /**
+     * A RocksDB integer property (metrics): DB-wide ones such as {@code rocksdb.num-running-compactions},
+     * {@code rocksdb.is-write-stopped}, {@code rocksdb.actual-delayed-write-rate} as RocksDB reports them;
+     * per-family ones ({@code rocksdb.estimate-pending-compaction-bytes}, {@code rocksdb.cur-size-all-mem-tables})
+     * summed over every family. -1 when RocksDB does not know the property or the database is closed.
+     */
+    public long longProperty(String name, boolean sumOverFamilies) {
+        closeLock.readLock().lock();
+        try {
+            if (closed || db == null) {
+                return -1;
+            }
+            return sumOverFamilies ? db.getAggregatedLongProperty(name) : db.getLongProperty(name);
+        } catch (RocksDBException e) {
+            return -1;
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * A RocksDB map property, numeric values only (metrics). With {@code sumOverFamilies}, the property of every
+     * declared family summed key by key ({@code rocksdb.cfstats}: {@code total-stops}, {@code total-delays},
+     * {@code compaction.Sum.*}); without, the DB-wide one ({@code rocksdb.dbstats}:
+     * {@code db.user_write_stall_micros}, {@code db.wal_syncs}). Empty when closed or unknown.
+     */
+    public Map<String, Double> mapProperty(String name, boolean sumOverFamilies) {
+        Map<String, Double> out = new java.util.TreeMap<>();
+        closeLock.readLock().lock();
+        try {
+            if (closed || db == null) {
+                return out;
+            }
+            List<Map<String, String>> maps = new ArrayList<>();
+            if (sumOverFamilies) {
+                for (ColumnFamilyHandle h : declared.values()) {
+                    maps.add(db.getMapProperty(h, name));
+                }
+            } else {
+                maps.add(db.getMapProperty(name));
+            }
+            for (Map<String, String> m : maps) {
+                for (Map.Entry<String, String> e : m.entrySet()) {
+                    try {
+                        out.merge(e.getKey(), Double.parseDouble(e.getValue()), Double::sum);
+                    } catch (NumberFormatException ignored) {
+                        // a text value (none in cfstats today)
+                    }
+                }
+            }
+        } catch (RocksDBException e) {
+            return out;
+        } finally {
+            closeLock.readLock().unlock();
+        }
+        return out;
     }
 
     /** Total size in bytes of the live SST files (a scrub's metadata share of its progress). */

@@ -180,6 +180,8 @@ public final class RocksObjectStore implements ObjectStore {
     private final Table<byte[], UploadRecord> uploads;
     private final Table<byte[], PartRecord> parts;
     private final Table<String, byte[]> blobRefs;
+    /** Per-bucket usage counters, staged in every batch that adds or removes a version (metrics, dashboard). */
+    private final UsageLedger usage;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dualkey-temp-blob-sweeper");
         t.setDaemon(true);
@@ -202,6 +204,7 @@ public final class RocksObjectStore implements ObjectStore {
         this.uploads = db.table(Schema.UPLOADS, Codecs.BYTES, StoreRecords.uploadCodec());
         this.parts = db.table(Schema.PARTS, Codecs.BYTES, StoreRecords.partCodec());
         this.blobRefs = db.table(Schema.BLOB_REFS, Codecs.UTF8, Codecs.BYTES);
+        this.usage = new UsageLedger(db);
     }
 
     /**
@@ -216,6 +219,9 @@ public final class RocksObjectStore implements ObjectStore {
         RocksObjectStore store = new RocksObjectStore(db, blobDir, clock, settings);
         try {
             store.blobs.collectGarbage(id -> store.blobRefs.get(id).isPresent());
+            if (!db.readOnly()) {
+                store.usage.backfillIfNeeded(store.versions, store.objects); // once, for data written before
+            }
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -250,6 +256,31 @@ public final class RocksObjectStore implements ObjectStore {
     /** The blob store (tests inspect pins and files). */
     BlobStore blobStore() {
         return blobs;
+    }
+
+    /** The usage counters (the gateway's metrics and dashboard read them through {@link #bucketUsage}). */
+    UsageLedger usageLedger() {
+        return usage;
+    }
+
+    @Override
+    public dev.dualkey.storage.usage.BucketUsage bucketUsage(String bucket) {
+        return usage.usage(bucket);
+    }
+
+    @Override
+    public List<dev.dualkey.storage.usage.BucketUsage> listBucketUsage(String startAfter, int limit) {
+        return usage.list(startAfter, limit);
+    }
+
+    @Override
+    public dev.dualkey.storage.usage.BucketUsage totalUsage() {
+        return usage.total();
+    }
+
+    /** Recounts {@code bucket} by scanning its versions (tests compare it with the counters). */
+    dev.dualkey.storage.usage.BucketUsage recountUsage(String bucket) {
+        return usage.recount(bucket, versions, objects);
     }
 
     /** The lock manager (tests assert the order). */
@@ -304,7 +335,10 @@ public final class RocksObjectStore implements ObjectStore {
             if (!versions.scanPrefix(prefix, 1).isEmpty() || !uploads.scanPrefix(prefix, 1).isEmpty()) {
                 throw new BucketNotEmptyException("The bucket you tried to delete is not empty: " + name);
             }
-            buckets.delete(name);
+            db.write(batch -> {
+                buckets.delete(batch, name);
+                usage.forget(batch, name); // usage: an empty bucket's zero counters go with it
+            });
         }
     }
 
@@ -529,6 +563,8 @@ public final class RocksObjectStore implements ObjectStore {
             nullVersions.put(batch, objectKey, rec.seq());
         }
         versions.put(batch, versionKey, rec);
+        usage.versionAdded(batch, bucket, rec);
+        usage.latestChanged(batch, bucket, objects.get(objectKey).orElse(null), rec.deleteMarker() ? null : rec);
         switch (rec.kind()) {
             case INLINE, SEALED_INLINE -> inline.put(batch, rec.seq(), inlineBytes);
             case BLOB -> blobRefs.put(batch, rec.blobId(), versionKey);
@@ -556,6 +592,7 @@ public final class RocksObjectStore implements ObjectStore {
     private List<String> stageRemoveVersion(Batch batch, String bucket, String key, VersionRecord old) {
         List<String> released = new ArrayList<>();
         versions.delete(batch, StoreKeys.versionKey(bucket, key, old.seq()));
+        usage.versionRemoved(batch, bucket, old);
         switch (old.kind()) {
             case INLINE, SEALED_INLINE -> inline.delete(batch, old.seq());
             case BLOB -> {
@@ -767,6 +804,7 @@ public final class RocksObjectStore implements ObjectStore {
                     batch.releasesData(); // passes the free-space guard: deletes must work on a full disk
                     released.clear();
                     released.addAll(stageRemoveVersion(batch, bucket, key, nv.get()));
+                    usage.latestChanged(batch, bucket, objects.get(objectKey).orElse(null), null);
                     objects.delete(batch, objectKey);
                 });
                 blobs.deleteWhenUnpinned(released);
@@ -805,6 +843,9 @@ public final class RocksObjectStore implements ObjectStore {
             released.clear();
             released.addAll(stageRemoveVersion(batch, bucket, key, victim));
             if (wasLatest) {
+                VersionRecord promoted = top.size() > 1 && !top.get(1).value().deleteMarker()
+                        ? top.get(1).value() : null;
+                usage.latestChanged(batch, bucket, objects.get(objectKey).orElse(null), promoted);
                 // promote the next newest version (if any) to latest
                 if (top.size() > 1 && !top.get(1).value().deleteMarker()) {
                     objects.put(batch, objectKey, top.get(1).value());

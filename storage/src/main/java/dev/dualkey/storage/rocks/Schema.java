@@ -26,6 +26,8 @@ import java.util.List;
  *     checksums)</td></tr>
  * <tr><td>storage.blobrefs</td><td>utf8(blob id) :- raw key of the one version or part owning the blob (orphan
  *     collection: a blob file without an entry here is garbage)</td></tr>
+ * <tr><td>storage.usage</td><td>(bucket, counter id) :- 8-byte little-endian counter, updated by merge operands
+ *     in the same batch as the versions it counts (layout: {@link UsageLedger})</td></tr>
  * </table>
  */
 public final class Schema {
@@ -38,6 +40,7 @@ public final class Schema {
     public static final String UPLOADS = "storage.uploads";
     public static final String PARTS = "storage.parts";
     public static final String BLOB_REFS = "storage.blobrefs";
+    public static final String USAGE = "storage.usage";
 
     /** All storage families, to pass (with other modules' families) to {@link RocksDatabase#open}. */
     public static final List<ColumnFamilySpec> FAMILIES = List.of(
@@ -49,7 +52,8 @@ public final class Schema {
             ColumnFamilySpec.of(MANIFESTS, "seq :- multipart manifest"),
             ColumnFamilySpec.of(UPLOADS, "(bucket, key, seq) :- UploadRecord"),
             ColumnFamilySpec.of(PARTS, "(upload seq, part number) :- PartRecord"),
-            ColumnFamilySpec.of(BLOB_REFS, "blob id :- owning key"));
+            ColumnFamilySpec.of(BLOB_REFS, "blob id :- owning key"),
+            ColumnFamilySpec.of(USAGE, "(bucket, counter) :- usage counter (uint64add merges)"));
 
     private Schema() {
     }

@@ -69,6 +69,15 @@ public final class Table<K, V> {
         batch.delete(db, name, keyCodec.encode(Objects.requireNonNull(key, "key")));
     }
 
+    /**
+     * Stages a merge operand for {@code key} in {@code batch}; meaningful only for families whose merge operator
+     * is set (see {@link RocksDatabase}: {@code uint64add} for {@link UsageLedger}'s counters).
+     */
+    public void merge(Batch batch, K key, V operand) {
+        batch.merge(db, name, keyCodec.encode(Objects.requireNonNull(key, "key")),
+                valueCodec.encode(Objects.requireNonNull(operand, "operand")));
+    }
+
     /** Iterates every entry whose encoded key starts with {@code prefix}, in key byte order. Close it. */
     public KvIterator<K, V> scanPrefix(byte[] prefix) {
         return scanRaw(prefix, Bounds.prefixUpperBound(prefix));

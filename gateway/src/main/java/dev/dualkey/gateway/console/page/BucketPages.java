@@ -390,6 +390,11 @@ public final class BucketPages {
 
     /** The bucket if it exists and belongs to the user's account; other accounts' buckets look absent. */
     /** The permissions page of these buckets (issue 14: policy, ACL, ownership, public access). */
+    /** The usage dashboard over the same store, authorizer and layout. */
+    UsageDashboardPage dashboard() {
+        return new UsageDashboardPage(store, authorizer, renderer);
+    }
+
     AccessPages access(dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals) {
         return new AccessPages(store, authorizer, renderer, principals, this);
     }

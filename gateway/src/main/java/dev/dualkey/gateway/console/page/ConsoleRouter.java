@@ -38,6 +38,7 @@ public final class ConsoleRouter implements ConsoleApp {
     private final UserPages users;
     private final StaticAssets assets = new StaticAssets();
     private final AccessPages access;
+    private final UsageDashboardPage dashboard; // usage dashboard (issue 18)
 
     public ConsoleRouter(ConsoleAuth auth, CsrfGuard csrf, PageRenderer renderer, SignInPages signIn,
                          BucketPages buckets, MfaProtectedPages mfaPages, CredentialPages credentials,
@@ -51,6 +52,7 @@ public final class ConsoleRouter implements ConsoleApp {
                          BucketPages buckets, MfaProtectedPages mfaPages, CredentialPages credentials,
                          UserPages users, dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals) {
         this.access = buckets.access(principals);
+        this.dashboard = buckets.dashboard();
         this.auth = auth;
         this.csrf = csrf;
         this.renderer = renderer;
@@ -132,6 +134,9 @@ public final class ConsoleRouter implements ConsoleApp {
         }
         if (path.equals("/signout") && post) {
             return signIn.signOut(req, user);
+        }
+        if (path.equals("/dashboard") && !post) {
+            return dashboard.page(req, user, showUsers);
         }
         if (path.equals("/buckets")) {
             return post ? buckets.create(req, user, showUsers) : buckets.list(req, user, showUsers, null);

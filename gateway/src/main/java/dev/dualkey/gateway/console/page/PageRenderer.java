@@ -16,7 +16,7 @@ import dev.dualkey.gateway.console.web.CsrfGuard;
  */
 public final class PageRenderer {
     /** Navigation sections, to mark the current one with {@code aria-current}. */
-    public enum Section { BUCKETS, USERS, CREDENTIALS, NONE }
+    public enum Section { BUCKETS, USERS, CREDENTIALS, NONE, DASHBOARD }
 
     private final Template layout = Template.load("layout");
     private final Template nav = Template.load("nav");
@@ -36,6 +36,7 @@ public final class PageRenderer {
                                 String notice, String error, SafeHtml content) {
         Map<String, Object> n = new HashMap<>();
         n.put("bucketsLink", navLink("/buckets", "Buckets", section == Section.BUCKETS));
+        n.put("dashboardLink", navLink("/dashboard", "Dashboard", section == Section.DASHBOARD));
         n.put("credentialsLink", navLink("/security-credentials", "My security credentials",
                 section == Section.CREDENTIALS));
         n.put("usersItem", showUsers ? Html.el("li", navLink("/users", "Users", section == Section.USERS))

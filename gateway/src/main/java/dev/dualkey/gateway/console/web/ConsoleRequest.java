@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param origin        the {@code Origin} header or {@code null}
  * @param clientAddress the peer's IP address as text, for per-address sign-in throttling
  * @param secure        whether the connection is TLS
+ * @param authorization the {@code Authorization} header or {@code null} (metrics: the scrape's bearer token)
  */
 public record ConsoleRequest(String method, String path, FormData query, FormData form, Map<String, String> cookies,
-                             String host, String origin, String clientAddress, boolean secure) {
+                             String host, String origin, String clientAddress, boolean secure,
+                             String authorization) {
+    /** Without an {@code Authorization} header (pages never read it). */
+    public ConsoleRequest(String method, String path, FormData query, FormData form, Map<String, String> cookies,
+                          String host, String origin, String clientAddress, boolean secure) {
+        this(method, path, query, form, cookies, host, origin, clientAddress, secure, null);
+    }
+
     public ConsoleRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(path, "path");

@@ -72,6 +72,7 @@ public final class IamEndpoint implements Endpoint {
 
             @Override
             public Reply complete(byte[] body) {
+                head.operation(dev.dualkey.gateway.metrics.QueryActionNames.iam(head.rawQuery(), body)); // metrics
                 AuthResult auth = authenticate(head, body);
                 IamResponse r = handler.handle(head.method().name(), head.header("Content-Type"), head.rawQuery(),
                         body, caller(auth.principal()), auth.accessKeyId(), head.requestId(),

@@ -67,6 +67,7 @@ public final class StsEndpoint implements Endpoint {
 
             @Override
             public Reply complete(byte[] body) {
+                head.operation(dev.dualkey.gateway.metrics.QueryActionNames.sts(head.rawQuery(), body)); // metrics
                 AuthResult auth = authenticate(head, body);
                 return reply(handler.handle(head.method().name(), head.header("Content-Type"), head.rawQuery(),
                         body, auth.principal(), auth.accessKeyId(), head.requestId(),

@@ -1,0 +1,150 @@
+package dev.dualkey.compat.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dualkey.storage.Expectations;
+import dev.dualkey.storage.ObjectStore;
+import dev.dualkey.storage.ObjectWriter;
+import dev.dualkey.storage.WriteOptions;
+import dev.dualkey.storage.model.ObjectMetadata;
+import dev.dualkey.storage.model.VersioningState;
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The usage dashboard in headless Chromium: reached from the navigation after sign-in, it shows each bucket's
+ * objects, versions, delete markers and bytes as the store counted them, and a server-drawn SVG bar per bucket
+ * whose length follows the bytes; a user without {@code s3:ListAllMyBuckets} is refused, and nobody signed out
+ * sees it.
+ */
+class UsageDashboardBrowserTest {
+    private static Browser browser;
+    private ConsoleFixture gw;
+    private WebDriver web;
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = Browser.open();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @BeforeEach
+    void startGateway() {
+        gw = new ConsoleFixture();
+        web = browser.driver();
+    }
+
+    @AfterEach
+    void stopGateway() {
+        try {
+            web.get("about:blank");
+            web.manage().deleteAllCookies();
+        } finally {
+            gw.close();
+        }
+    }
+
+    private void open(String path) {
+        web.get(gw.url(path).toString());
+    }
+
+    private String heading() {
+        return web.findElement(By.tagName("h1")).getText();
+    }
+
+    private void signIn(String accountPath, String field, String name, String password) {
+        open(accountPath);
+        web.findElement(By.id(field)).sendKeys(name);
+        web.findElement(By.id("password")).sendKeys(password);
+        Browser.go(web, web.findElement(By.cssSelector("button.primary")));
+    }
+
+    private long cell(String bucket, String figure) {
+        return Long.parseLong(web.findElement(By.cssSelector("tr[data-bucket='" + bucket + "'] td[data-usage='"
+                + figure + "']")).getAttribute("data-value"));
+    }
+
+    private static void put(ObjectStore store, String bucket, String key, int size) {
+        try (ObjectWriter w = store.newObjectWriter(bucket, key, ObjectMetadata.empty(), WriteOptions.defaults())) {
+            w.write(ByteBuffer.wrap(new byte[size]));
+            w.commit(Expectations.none());
+        }
+    }
+
+    @Test
+    void theDashboardShowsWhatEachBucketHoldsWithAChart() {
+        ObjectStore store = gw.engine.objectStore();
+        store.createBucket("photos", gw.accountId, "us-east-1");
+        store.updateBucket("photos", c -> c.withVersioning(VersioningState.ENABLED));
+        store.createBucket("notes", gw.accountId, "us-east-1");
+        store.createBucket("empty-one", gw.accountId, "us-east-1");
+        store.createBucket("not-mine", "999988887777", "us-east-1"); // another account's: never shown
+        put(store, "photos", "a.jpg", 300_000);
+        put(store, "photos", "a.jpg", 200_000); // a second version
+        put(store, "photos", "b.jpg", 100_000);
+        store.deleteObject("photos", "b.jpg", null); // a delete marker
+        put(store, "notes", "n.txt", 50_000);
+        put(store, "not-mine", "x", 10);
+
+        open("/dashboard");
+        assertEquals("Sign in", heading()); // signed out: the sign-in page, nothing of the dashboard
+
+        signIn("/signin", "account", gw.accountId, ConsoleFixture.ROOT_PASSWORD);
+        Browser.go(web, web.findElement(By.linkText("Dashboard")));
+        assertEquals("Dashboard", heading());
+        assertEquals("page", web.findElement(By.linkText("Dashboard")).getAttribute("aria-current"));
+        browser.screenshot("dashboard");
+
+        assertEquals(1, cell("photos", "objects"));
+        assertEquals(3, cell("photos", "versions"));
+        assertEquals(1, cell("photos", "delete-markers"));
+        assertEquals(200_000, cell("photos", "current-bytes"));
+        assertEquals(600_000, cell("photos", "bytes"));
+        assertEquals(1, cell("notes", "objects"));
+        assertEquals(50_000, cell("notes", "bytes"));
+        assertEquals(0, cell("empty-one", "objects"));
+        assertEquals(List.of("empty-one", "notes", "photos"), web.findElements(By.cssSelector("#usage-table tbody tr"))
+                .stream().map(r -> r.getAttribute("data-bucket")).toList());
+        WebElement summary = web.findElement(By.id("usage-summary"));
+        assertEquals("3", summary.findElement(By.cssSelector("[data-usage='buckets']")).getText());
+        assertEquals("2", summary.findElement(By.cssSelector("[data-usage='objects']")).getText());
+        assertEquals("4", summary.findElement(By.cssSelector("[data-usage='versions']")).getText());
+
+        // the chart: one bar per bucket that holds bytes, largest first, lengths in proportion
+        List<WebElement> bars = web.findElements(By.cssSelector("#usage-chart g.bar"));
+        assertEquals(List.of("photos", "notes"), bars.stream().map(b -> b.getAttribute("data-bucket")).toList());
+        int photos = Integer.parseInt(bars.get(0).getAttribute("data-width"));
+        int notes = Integer.parseInt(bars.get(1).getAttribute("data-width"));
+        assertEquals(12.0, (double) photos / notes, 0.5); // 600,000 / 50,000
+        assertTrue(bars.get(0).findElement(By.cssSelector("rect.bar-noncurrent")).getSize().getWidth()
+                > bars.get(0).findElement(By.cssSelector("rect.bar-current")).getSize().getWidth(),
+                "noncurrent versions make the light bar longer than the current one");
+        assertTrue(web.findElement(By.id("usage-chart")).isDisplayed());
+        assertTrue(web.getPageSource().contains("not-mine") == false, "another account's bucket");
+    }
+
+    @Test
+    void aUserWhoMayNotListBucketsIsRefused() {
+        gw.createUser("viewer", "Viewer-Password-123");
+        signIn("/a/" + gw.accountId, "username", "viewer", "Viewer-Password-123");
+        open("/dashboard");
+        assertEquals("Dashboard", heading());
+        assertTrue(web.findElement(By.cssSelector(".error")).getText().contains("s3:ListAllMyBuckets"));
+        assertTrue(web.findElements(By.id("usage-table")).isEmpty());
+    }
+}
