@@ -22,10 +22,17 @@ public final class ConsoleBootstrap {
     /** The console launcher for {@code address}; MFA codes may use plain HTTP only on a loopback address. */
     public static ConsoleLauncher launcher(InetSocketAddress address, IdentityStore identity, RocksDatabase db,
                                            Clock clock, String region) {
+        return launcher(address, identity, db, clock, region, dev.dualkey.gateway.audit.TrustedProxies.NONE);
+    }
+
+    /** As above, believing {@code X-Forwarded-For} from {@code trustedProxies} (issue 18). */
+    public static ConsoleLauncher launcher(InetSocketAddress address, IdentityStore identity, RocksDatabase db,
+                                           Clock clock, String region,
+                                           dev.dualkey.gateway.audit.TrustedProxies trustedProxies) {
         boolean loopback = address.getAddress() != null && address.getAddress().isLoopbackAddress();
         SignInService signIn = new SignInService(new MfaStore(db), identity.identity(), identity.devices(),
                 identity.verifier(), identity.audit(), MfaConfig.defaults(clock), new SecureRandom());
-        return ConsoleServer.launcher(address, (store, secure) -> MfaConsole.app(store, identity.identity(),
+        return ConsoleServer.launcher(address, trustedProxies, (store, secure) -> MfaConsole.app(store, identity.identity(),
                 identity.devices(), identity.verifier(), identity.audit(), signIn, clock, secure, loopback, region));
     }
 }

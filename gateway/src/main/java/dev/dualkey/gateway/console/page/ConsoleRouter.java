@@ -68,6 +68,11 @@ public final class ConsoleRouter implements ConsoleApp {
 
     @Override
     public ConsoleResponse handle(ConsoleRequest req) {
+        // The browser's address reaches the audit records the pages' services write (audit/ConsoleClient).
+        return dev.dualkey.gateway.audit.ConsoleClient.during(req.clientAddress(), () -> route(req));
+    }
+
+    private ConsoleResponse route(ConsoleRequest req) {
         String path = req.path();
         if (req.method().equals("GET") && path.startsWith("/static/")) {
             ConsoleResponse asset = assets.get(path.substring("/static/".length()));

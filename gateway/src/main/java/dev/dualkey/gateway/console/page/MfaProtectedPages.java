@@ -183,7 +183,8 @@ public final class MfaProtectedPages {
             }
             header = device.isBlank() ? code.strip() : device + " " + code.strip();
         }
-        return new ProtectedRequest(principal, null, header, secureTransport, "console");
+        return new ProtectedRequest(principal, null, header, secureTransport,
+                dev.dualkey.gateway.audit.ConsoleClient.currentOr("console")); // the browser's address (issue 18)
     }
 
     /** A refusal in plain words; {@code hasDevice} false says no device is assigned to the user. */

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param cookies       request cookies by name (first wins)
  * @param host          the {@code Host} header, for the same-origin check on POST
  * @param origin        the {@code Origin} header or {@code null}
- * @param clientAddress the peer's IP address as text, for per-address sign-in throttling
+ * @param clientAddress the peer's IP address as text, for per-address sign-in throttling and audit records;
+ *                      behind a trusted proxy {@code "CLIENT via HOP, HOP"} (audit/TrustedProxies)
  * @param secure        whether the connection is TLS
  */
 public record ConsoleRequest(String method, String path, FormData query, FormData form, Map<String, String> cookies,
