@@ -60,7 +60,7 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
 
     private WebhookAlerts(AlertSettings settings) {
         this.settings = settings;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout())
+        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.sender = new Thread(this::run, "dualkey-alert-webhook");
         sender.setDaemon(true);
@@ -98,7 +98,7 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
             queue.addLast(e);
             notifyAll();
         }
-        if (droppedNow == 1 || droppedNow % 1000 == 0) {
+        if (droppedNow == 1 || droppedNow > 0 && droppedNow % 1000 == 0) {
             LOG.warn("alert webhook queue full ({} events): dropped the oldest event ({} dropped so far); the audit "
                     + "log still holds it", settings.queueCapacity(), droppedNow);
         }
