@@ -120,8 +120,23 @@ public final class MfaDeleteServer implements AutoCloseable {
         return start(bind, tls, allowMfaOverPlainHttp, withConsole, Clock.systemUTC());
     }
 
+    /**
+     * {@link #loopbackWithConsole()} with {@code customize} applied to the server's builder before it starts (issue
+     * 18: trusted proxies, the alert webhook).
+     */
+    public static MfaDeleteServer loopbackWithConsole(
+            java.util.function.UnaryOperator<GatewayServer.Builder> customize) {
+        return start(InetAddress.getLoopbackAddress(), false, false, true, Clock.systemUTC(), customize);
+    }
+
     private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
                                          boolean withConsole, Clock storeClock) {
+        return start(bind, tls, allowMfaOverPlainHttp, withConsole, storeClock, b -> b);
+    }
+
+    private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
+                                         boolean withConsole, Clock storeClock,
+                                         java.util.function.UnaryOperator<GatewayServer.Builder> customize) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dualkey-mfadelete-");
@@ -173,7 +188,7 @@ public final class MfaDeleteServer implements AutoCloseable {
                     return handle;
                 });
             }
-            GatewayServer server = builder.start();
+            GatewayServer server = customize.apply(builder).start();
             // A wildcard bind is reached through loopback; any other address through itself.
             String host = bind.isAnyLocalAddress() ? "127.0.0.1" : bind.getHostAddress();
             URI uri = URI.create((tls ? "https" : "http") + "://" + host + ":" + server.s3Port());
@@ -194,6 +209,11 @@ public final class MfaDeleteServer implements AutoCloseable {
 
     public GatewayEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** The running server (its alert webhook and audit retention: issue 18). */
+    public GatewayServer server() {
+        return server;
     }
 
     /** Delivers the server access log records waiting now (see {@code GatewayServer#flushAccessLogs}). */

@@ -38,6 +38,7 @@ public final class ConsoleRouter implements ConsoleApp {
     private final UserPages users;
     private final StaticAssets assets = new StaticAssets();
     private final AccessPages access;
+    private AuditPages auditPages; // issue 18: set once by ConsolePages, before the first request
 
     public ConsoleRouter(ConsoleAuth auth, CsrfGuard csrf, PageRenderer renderer, SignInPages signIn,
                          BucketPages buckets, MfaProtectedPages mfaPages, CredentialPages credentials,
@@ -59,6 +60,12 @@ public final class ConsoleRouter implements ConsoleApp {
         this.mfaPages = mfaPages;
         this.credentials = credentials;
         this.users = users;
+    }
+
+    /** Serves the audit page at {@code /audit} (issue 18). */
+    ConsoleRouter withAuditPages(AuditPages pages) {
+        this.auditPages = pages;
+        return this;
     }
 
     @Override
@@ -146,6 +153,9 @@ public final class ConsoleRouter implements ConsoleApp {
             if (r != null) {
                 return r;
             }
+        }
+        if (path.equals("/audit") && !post && auditPages != null) { // issue 18
+            return auditPages.page(req, user, showUsers);
         }
         if (path.equals("/users") || path.startsWith("/users/")) {
             ConsoleResponse r = users.route(req, user);
