@@ -34,6 +34,11 @@ public final class ServeProcess implements AutoCloseable {
     }
 
     public static ServeProcess start(Path dataDir, Map<String, String> extraEnv) {
+        return start(dataDir, extraEnv, new String[0]);
+    }
+
+    /** As above, with more {@code serve} flags (issue 18: the alert webhook, trusted proxies, audit retention). */
+    public static ServeProcess start(Path dataDir, Map<String, String> extraEnv, String... flags) {
         try {
             Path log = Files.createTempFile("dualkey-serve-", ".log");
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -41,6 +46,7 @@ public final class ServeProcess implements AutoCloseable {
                     System.getProperty("java.class.path"), "dev.dualkey.gateway.cli.DualkeyCli", "serve",
                     "--data-dir", dataDir.toString(), "--address", "127.0.0.1:0", "--console-address",
                     "127.0.0.1:0"));
+            cmd.addAll(List.of(flags));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
             pb.environment().put("DUALKEY_ROOT_ACCESS_KEY", GatewayExtension.ROOT.accessKeyId());
             pb.environment().put("DUALKEY_ROOT_SECRET_KEY", GatewayExtension.ROOT.secretKey());
