@@ -75,6 +75,10 @@ public final class GatewayServer implements AutoCloseable {
     private dev.dualkey.gateway.s3.logging.AccessLogDeliverer accessLogDeliverer;
     /** metrics: the dedicated {@code --metrics-address} listener, when one was asked for. */
     private dev.dualkey.gateway.console.ConsoleServer metricsServer;
+    /** Issue 18: the alert webhook (listening to the audit log) and audit retention; stopped before storage. */
+    private dev.dualkey.gateway.alert.WebhookAlerts alerts;
+    private dev.dualkey.mfa.audit.AuditLog alertedLog;
+    private dev.dualkey.mfa.audit.AuditRetention auditRetention;
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
                           TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
@@ -175,11 +179,32 @@ public final class GatewayServer implements AutoCloseable {
         if (accessLogDeliverer != null) {
             accessLogDeliverer.close(); // the last records, while the store is still open
         }
+        closeAuditServices(); // issue 18
         executor.close();
         if (ownedEngine != null) {
             ownedEngine.close();
         }
         LOG.info("Dualkey gateway stopped");
+    }
+
+    private void closeAuditServices() {
+        if (auditRetention != null) {
+            auditRetention.close();
+        }
+        if (alerts != null) {
+            alertedLog.removeListener(alerts);
+            alerts.close();
+        }
+    }
+
+    /** The alert webhook's sender, when {@link Builder#alerts} configured one (its counters: tests, metrics). */
+    public Optional<dev.dualkey.gateway.alert.WebhookAlerts> alerts() {
+        return Optional.ofNullable(alerts);
+    }
+
+    /** The audit retention task, when the server has an audit log. */
+    public Optional<dev.dualkey.mfa.audit.AuditRetention> auditRetention() {
+        return Optional.ofNullable(auditRetention);
     }
 
     /** The lifecycle worker, when {@link Builder#lifecycle} started one. */
@@ -224,6 +249,11 @@ public final class GatewayServer implements AutoCloseable {
         private InetSocketAddress metricsAddress;
         private dev.dualkey.gateway.metrics.MetricsAccess metricsAccess =
                 dev.dualkey.gateway.metrics.MetricsAccess.open();
+        // issue 18: client addresses behind proxies, security alerts, audit retention
+        private dev.dualkey.gateway.audit.TrustedProxies trustedProxies = dev.dualkey.gateway.audit.TrustedProxies.NONE;
+        private dev.dualkey.gateway.alert.AlertSettings alertSettings;
+        private java.time.Duration auditRetentionPeriod = dev.dualkey.mfa.audit.AuditRetention.DEFAULT_RETENTION;
+        private Clock auditClock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -391,6 +421,31 @@ public final class GatewayServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Proxies whose {@code X-Forwarded-For} names the client (audit records, {@code aws:SourceIp}, access logs);
+         * default none: the TCP peer is the client.
+         */
+        public Builder trustedProxies(dev.dualkey.gateway.audit.TrustedProxies proxies) {
+            this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
+            return this;
+        }
+
+        /** Pushes security events from the audit log to a webhook (null: none, the default). */
+        public Builder alerts(dev.dualkey.gateway.alert.AlertSettings settings) {
+            this.alertSettings = settings;
+            return this;
+        }
+
+        /**
+         * How long audit records are kept (default 365 days); a background task deletes older ones, checked at start
+         * and hourly, on {@code clock}'s time.
+         */
+        public Builder auditRetention(java.time.Duration retention, Clock clock) {
+            this.auditRetentionPeriod = Objects.requireNonNull(retention, "retention");
+            this.auditClock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         /** Threads of the storage executor (blocking RocksDB and file IO). */
         public Builder ioThreads(int n) {
             if (n < 1) {
@@ -552,7 +607,7 @@ public final class GatewayServer implements AutoCloseable {
                         .childOption(ChannelOption.AUTO_READ, false)
                         .childOption(ChannelOption.TCP_NODELAY, true)
                         .childHandler(new GatewayChannelInitializer(ssl, endpoints, executor, counter, idleSeconds,
-                                new dev.dualkey.gateway.http.Admission(transportLimits)));
+                                new dev.dualkey.gateway.http.Admission(transportLimits), trustedProxies));
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
                 GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
                 server.accessLogDeliverer = accessLog;
@@ -579,6 +634,21 @@ public final class GatewayServer implements AutoCloseable {
                                 + ": " + e.getMessage(), e);
                     }
                     LOG.info("metrics listening on {}", server.metricsAddress().orElse(null));
+                }
+                if (mfaAudit != null) { // issue 18: alerts and retention over the audit log
+                    try {
+                        if (alertSettings != null) {
+                            server.alerts = dev.dualkey.gateway.alert.WebhookAlerts.start(alertSettings);
+                            server.alertedLog = mfaAudit;
+                            mfaAudit.addListener(server.alerts);
+                        }
+                        server.auditRetention = dev.dualkey.mfa.audit.AuditRetention.of(mfaAudit, auditClock,
+                                auditRetentionPeriod).start(java.time.Duration.ofMinutes(1),
+                                java.time.Duration.ofHours(1));
+                    } catch (RuntimeException e) {
+                        server.close();
+                        throw e;
+                    }
                 }
                 if (lifecycle != null) { // lifecycle
                     server.lifecycleWorker = new dev.dualkey.gateway.lifecycle.LifecycleWorker(store, mfaAudit,

@@ -52,7 +52,7 @@ public final class OperatorService {
                 + " cannot be found."));
         List<String> serials = devices.deactivateAll(Actor.operator(), accountId, IamUser.ROOT);
         audit.append(new AuditRecord(clock.instant(), accountId, "operator", null, "admin:DeactivateRootMfa", null,
-                null, null, String.join(",", serials), "OK", null, serials.size() + " device(s) deactivated"));
+                null, null, String.join(",", serials), "OK", Actor.LOCAL, serials.size() + " device(s) deactivated"));
         return serials;
     }
 

@@ -93,7 +93,7 @@ public final class MfaDeleteServer implements AutoCloseable {
     /** {@link #loopback()} whose gateway reports to {@code metrics} (requests, usage, MFA checks, lockouts). */
     public static MfaDeleteServer loopbackWithMetrics(dev.dualkey.gateway.metrics.DualkeyMetrics metrics) {
         return start(InetAddress.getLoopbackAddress(), false, false, false, Clock.systemUTC(), IdentityStore.FAMILIES,
-                null, metrics);
+                null, metrics, b -> b);
     }
 
     /** {@link #loopbackWithConsole()} whose object store runs on {@code storeClock}. */
@@ -140,7 +140,7 @@ public final class MfaDeleteServer implements AutoCloseable {
                 engine -> dev.dualkey.storage.upstream.UpstreamObjectStore.open(
                         dev.dualkey.storage.upstream.UpstreamSettings.of(upstream, GatewayExtension.REGION, "test",
                                 "test"), new dev.dualkey.storage.shared.RocksKv(engine.database()),
-                        Clock.systemUTC()), null);
+                        Clock.systemUTC()), null, b -> b);
     }
 
     /** The object store the gateway serves (the upstream store in {@link #upstream(URI)} mode). */
@@ -148,9 +148,20 @@ public final class MfaDeleteServer implements AutoCloseable {
         return objects;
     }
 
+    /**
+     * {@link #loopbackWithConsole()} with {@code customize} applied to the server's builder before it starts (issue
+     * 18: trusted proxies, the alert webhook).
+     */
+    public static MfaDeleteServer loopbackWithConsole(
+            java.util.function.UnaryOperator<GatewayServer.Builder> customize) {
+        return start(InetAddress.getLoopbackAddress(), false, false, true, Clock.systemUTC(), IdentityStore.FAMILIES,
+                null, null, customize);
+    }
+
     private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
                                          boolean withConsole, Clock storeClock) {
-        return start(bind, tls, allowMfaOverPlainHttp, withConsole, storeClock, IdentityStore.FAMILIES, null, null);
+        return start(bind, tls, allowMfaOverPlainHttp, withConsole, storeClock, IdentityStore.FAMILIES, null, null,
+                b -> b);
     }
 
     private static MfaDeleteServer start(InetAddress bind, boolean tls, boolean allowMfaOverPlainHttp,
@@ -158,7 +169,8 @@ public final class MfaDeleteServer implements AutoCloseable {
                                          List<dev.dualkey.storage.rocks.ColumnFamilySpec> families,
                                          java.util.function.Function<StorageEngine, dev.dualkey.storage.ObjectStore>
                                                  storeOf,
-                                         dev.dualkey.gateway.metrics.DualkeyMetrics metrics) {
+                                         dev.dualkey.gateway.metrics.DualkeyMetrics metrics,
+                                         java.util.function.UnaryOperator<GatewayServer.Builder> customize) {
         Path dir;
         try {
             dir = Files.createTempDirectory("dualkey-mfadelete-");
@@ -216,7 +228,7 @@ public final class MfaDeleteServer implements AutoCloseable {
                     return handle;
                 });
             }
-            GatewayServer server = builder.start();
+            GatewayServer server = customize.apply(builder).start();
             // A wildcard bind is reached through loopback; any other address through itself.
             String host = bind.isAnyLocalAddress() ? "127.0.0.1" : bind.getHostAddress();
             URI uri = URI.create((tls ? "https" : "http") + "://" + host + ":" + server.s3Port());
@@ -240,6 +252,11 @@ public final class MfaDeleteServer implements AutoCloseable {
 
     public GatewayEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** The running server (its alert webhook and audit retention: issue 18). */
+    public GatewayServer server() {
+        return server;
     }
 
     /** Delivers the server access log records waiting now (see {@code GatewayServer#flushAccessLogs}). */

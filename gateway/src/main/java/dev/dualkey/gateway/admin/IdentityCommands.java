@@ -276,6 +276,7 @@ public final class IdentityCommands implements AutoCloseable {
         n.put("outcome", r.outcome());
         n.put("clientAddress", r.clientAddress());
         n.put("reason", r.reason());
+        n.put("via", r.via()); // trusted proxies the request came through (issue 18), null for a direct client
         return n;
     }
 

@@ -125,6 +125,25 @@ public final class ServeCommand implements Callable<Integer> {
             + "series (the first N by name; totals count all); 0 = none (default: ${DEFAULT-VALUE}).",
             defaultValue = "1000")
     int metricsBucketLimit;
+    @Option(names = "--trusted-proxy", paramLabel = "CIDR", split = ",", description = "A reverse proxy (address "
+            + "or CIDR range; repeatable) whose X-Forwarded-For names the client: audit records, aws:SourceIp and "
+            + "access logs then show that client, with the proxies as 'via'. Without it X-Forwarded-For is ignored.")
+    List<String> trustedProxies = new java.util.ArrayList<>();
+
+    @Option(names = "--audit-retention-days", paramLabel = "DAYS", description = "Audit records older than this "
+            + "are deleted by a background task; nothing deletes them earlier (default: ${DEFAULT-VALUE}).",
+            defaultValue = "365")
+    int auditRetentionDays;
+
+    @Option(names = "--alert-webhook", paramLabel = "URL", description = "POST a JSON event to this URL for each "
+            + "security event (MFA lockouts and refusals, MFA Delete changes, versions deleted with MFA, root "
+            + "sign-ins, access keys created, MFA device changes); retried with backoff from a bounded queue.")
+    java.net.URI alertWebhook;
+
+    @Option(names = "--alert-webhook-secret-file", paramLabel = "FILE", description = "Sign each alert with "
+            + "HMAC-SHA256 under the key in this file (header X-Dualkey-Signature-256: sha256=HEX); the "
+            + "environment variable DUALKEY_ALERT_WEBHOOK_SECRET does the same.")
+    Path alertWebhookSecretFile;
 
     /** Test seam: evaluates lifecycle rules this far in the future (e.g. P3D). Hidden: not for production. */
     @Option(names = "--lifecycle-clock-offset", hidden = true, paramLabel = "DURATION", defaultValue = "PT0S")
@@ -184,12 +203,19 @@ public final class ServeCommand implements Callable<Integer> {
         dev.dualkey.gateway.http.TransportLimits limits;
         InetSocketAddress metricsSocket; // metrics
         dev.dualkey.gateway.metrics.MetricsAccess metricsAccess;
+        dev.dualkey.gateway.audit.TrustedProxies proxies;
+        dev.dualkey.gateway.alert.AlertSettings alerts;
         try {
             metricsSocket = metricsAddress == null ? null : parseAddress(metricsAddress, "--metrics-address");
             metricsAccess = metricsTokenFile == null ? dev.dualkey.gateway.metrics.MetricsAccess.open()
                     : dev.dualkey.gateway.metrics.MetricsAccess.bearerFromFile(metricsTokenFile);
             if (metricsBucketLimit < 0) {
                 throw new IllegalArgumentException("--metrics-bucket-limit must not be negative");
+            }
+            proxies = dev.dualkey.gateway.audit.TrustedProxies.parse(trustedProxies); // issue 18
+            alerts = alertSettings();
+            if (auditRetentionDays < 1) {
+                throw new IllegalArgumentException("--audit-retention-days must be at least 1");
             }
             s3Address = parseAddress(address, "--address");
             consoleSocket = parseAddress(consoleAddress, "--console-address");
@@ -253,10 +279,13 @@ public final class ServeCommand implements Callable<Integer> {
                     .s3Address(s3Address)
                     .transportLimits(limits)
                     .console(dev.dualkey.gateway.console.ConsoleBootstrap.launcher(consoleSocket, identity.store(),
-                            engine.database(), Clock.systemUTC(), region,
+                            engine.database(), Clock.systemUTC(), region, proxies,
                             app -> dev.dualkey.gateway.metrics.MetricsHttp.onConsole(app, metrics, metricsAccess,
                                     consoleLoopback, metricsSocket == null))) // console hook; metrics on it
                     .tls(tls)
+                    .trustedProxies(proxies) // issue 18
+                    .alerts(alerts)
+                    .auditRetention(java.time.Duration.ofDays(auditRetentionDays), Clock.systemUTC())
                     .domain(domain)
                     .region(region)
                     .lifecycle(lifecycleIntervalSeconds == 0 ? null : dev.dualkey.gateway.lifecycle.LifecycleSettings
@@ -353,6 +382,30 @@ public final class ServeCommand implements Callable<Integer> {
         List<dev.dualkey.storage.rocks.ColumnFamilySpec> out = new java.util.ArrayList<>(a);
         out.add(b);
         return out;
+    }
+
+    /** The alert webhook's settings, or null without {@code --alert-webhook}. */
+    private dev.dualkey.gateway.alert.AlertSettings alertSettings() {
+        if (alertWebhook == null) {
+            if (alertWebhookSecretFile != null) {
+                throw new IllegalArgumentException("--alert-webhook-secret-file needs --alert-webhook");
+            }
+            return null;
+        }
+        byte[] secret = null;
+        if (alertWebhookSecretFile != null) {
+            try {
+                secret = Files.readString(alertWebhookSecretFile).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --alert-webhook-secret-file: " + e.getMessage());
+            }
+        } else if (System.getenv("DUALKEY_ALERT_WEBHOOK_SECRET") != null) {
+            secret = System.getenv("DUALKEY_ALERT_WEBHOOK_SECRET").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        if (secret != null && secret.length == 0) {
+            throw new IllegalArgumentException("the alert webhook secret is empty");
+        }
+        return dev.dualkey.gateway.alert.AlertSettings.of(alertWebhook, secret);
     }
 
     private dev.dualkey.gateway.http.TransportLimits transportLimits() {

@@ -22,21 +22,23 @@ public final class ConsoleBootstrap {
     /** The console launcher for {@code address}; MFA codes may use plain HTTP only on a loopback address. */
     public static ConsoleLauncher launcher(InetSocketAddress address, IdentityStore identity, RocksDatabase db,
                                            Clock clock, String region) {
-        return launcher(address, identity, db, clock, region, java.util.function.UnaryOperator.identity());
+        return launcher(address, identity, db, clock, region, dev.dualkey.gateway.audit.TrustedProxies.NONE,
+                java.util.function.UnaryOperator.identity());
     }
 
     /**
-     * As above, with {@code around} wrapping the console's pages (metrics: {@code /metrics} in front of them,
-     * {@code MetricsHttp.onConsole}).
+     * As above, believing {@code X-Forwarded-For} from {@code trustedProxies} (issue 18), with {@code around}
+     * wrapping the console's pages (metrics: {@code /metrics} in front of them, {@code MetricsHttp.onConsole}).
      */
     public static ConsoleLauncher launcher(InetSocketAddress address, IdentityStore identity, RocksDatabase db,
                                            Clock clock, String region,
+                                           dev.dualkey.gateway.audit.TrustedProxies trustedProxies,
                                            java.util.function.UnaryOperator<dev.dualkey.gateway.console.web.ConsoleApp>
                                                    around) {
         boolean loopback = address.getAddress() != null && address.getAddress().isLoopbackAddress();
         SignInService signIn = new SignInService(new MfaStore(db), identity.identity(), identity.devices(),
                 identity.verifier(), identity.audit(), MfaConfig.defaults(clock), new SecureRandom());
-        return ConsoleServer.launcher(address, (store, secure) -> around.apply(MfaConsole.app(store,
+        return ConsoleServer.launcher(address, trustedProxies, (store, secure) -> around.apply(MfaConsole.app(store,
                 identity.identity(), identity.devices(), identity.verifier(), identity.audit(), signIn, clock, secure,
                 loopback, region)));
     }

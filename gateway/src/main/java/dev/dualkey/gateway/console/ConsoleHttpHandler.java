@@ -77,6 +77,7 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest head;
     /** The form body so far, copied piece by piece (held by bytes, never by pieces). */
     private ByteBuf body;
+    private final dev.dualkey.gateway.audit.TrustedProxies trustedProxies;
     private UploadState upload;
     private boolean discarding;
     /** Work for this connection is on the executor (or a response is being written). Event loop only. */
@@ -84,6 +85,13 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
     private final java.util.ArrayDeque<Object> backlog = new java.util.ArrayDeque<>();
 
     ConsoleHttpHandler(ConsoleApp app, Executor executor, boolean secure) {
+        this(app, executor, secure, dev.dualkey.gateway.audit.TrustedProxies.NONE);
+    }
+
+    /** @param trustedProxies proxies whose {@code X-Forwarded-For} names the browser (issue 18) */
+    ConsoleHttpHandler(ConsoleApp app, Executor executor, boolean secure,
+                       dev.dualkey.gateway.audit.TrustedProxies trustedProxies) {
+        this.trustedProxies = trustedProxies;
         this.app = app;
         this.executor = executor;
         this.secure = secure;
@@ -205,7 +213,8 @@ final class ConsoleHttpHandler extends ChannelInboundHandlerAdapter {
         Map<String, String> cookies = Cookies.parse(req.headers().get(HttpHeaderNames.COOKIE));
         return new ConsoleRequest(req.method().name(), qs.path(), FormData.parse(rawQuery), form, cookies,
                 req.headers().get(HttpHeaderNames.HOST), req.headers().get(HttpHeaderNames.ORIGIN),
-                addressOf(ctx.channel().remoteAddress()), secure,
+                trustedProxies.resolve(addressOf(ctx.channel().remoteAddress()),
+                        req.headers().getAll("X-Forwarded-For")), secure,
                 req.headers().get(HttpHeaderNames.AUTHORIZATION)); // metrics: bearer token of /metrics
     }
 

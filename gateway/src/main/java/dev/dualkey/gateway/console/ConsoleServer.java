@@ -46,6 +46,8 @@ public final class ConsoleServer implements AutoCloseable {
     private final ConsoleApp app;
     private final Executor executor;
     private final TransportLimits limits;
+    /** Proxies whose X-Forwarded-For names the browser (issue 18); set before {@link #start()}. */
+    private dev.dualkey.gateway.audit.TrustedProxies trustedProxies = dev.dualkey.gateway.audit.TrustedProxies.NONE;
     private final AtomicInteger connections = new AtomicInteger();
     private EventLoopGroup group;
     private Channel channel;
@@ -80,6 +82,14 @@ public final class ConsoleServer implements AutoCloseable {
     public static ConsoleLauncher launcher(InetSocketAddress address,
                                            java.util.function.BiFunction<dev.dualkey.storage.ObjectStore, Boolean,
                                                    ConsoleApp> app) {
+        return launcher(address, dev.dualkey.gateway.audit.TrustedProxies.NONE, app);
+    }
+
+    /** As above, believing {@code X-Forwarded-For} from {@code trustedProxies} (issue 18). */
+    public static ConsoleLauncher launcher(InetSocketAddress address,
+                                           dev.dualkey.gateway.audit.TrustedProxies trustedProxies,
+                                           java.util.function.BiFunction<dev.dualkey.storage.ObjectStore, Boolean,
+                                                   ConsoleApp> app) {
         return new ConsoleLauncher() {
             @Override
             public AutoCloseable start(dev.dualkey.storage.ObjectStore store, Executor executor, SslContext ssl) {
@@ -90,13 +100,20 @@ public final class ConsoleServer implements AutoCloseable {
             public AutoCloseable start(dev.dualkey.storage.ObjectStore store, Executor executor, SslContext ssl,
                                        TransportLimits limits) {
                 try {
-                    return new ConsoleServer(address, ssl, app.apply(store, ssl != null), executor, limits).start();
+                    return new ConsoleServer(address, ssl, app.apply(store, ssl != null), executor, limits)
+                            .trustedProxies(trustedProxies).start();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while starting the console", e);
                 }
             }
         };
+    }
+
+    /** Believes {@code X-Forwarded-For} from these proxies (default none); before {@link #start()}. */
+    public synchronized ConsoleServer trustedProxies(dev.dualkey.gateway.audit.TrustedProxies proxies) {
+        this.trustedProxies = java.util.Objects.requireNonNull(proxies, "proxies");
+        return this;
     }
 
     /** Binds the listener; returns when it accepts connections. */
@@ -120,7 +137,7 @@ public final class ConsoleServer implements AutoCloseable {
                         ch.pipeline().addLast(new ReadTimeoutHandler(300));
                         ch.pipeline().addLast(new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
                         ch.pipeline().addLast(new SlowClientGuard(limits));
-                        ch.pipeline().addLast(new ConsoleHttpHandler(app, executor, secure));
+                        ch.pipeline().addLast(new ConsoleHttpHandler(app, executor, secure, trustedProxies));
                     }
                 });
         try {

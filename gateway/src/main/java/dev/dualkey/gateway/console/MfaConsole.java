@@ -58,6 +58,6 @@ public final class MfaConsole {
         return ConsolePages.create(store, new MfaSignInAuth(signIn, identity, clock),
                 new MfaIdentityDirectory(identity, devices, iam, signIn, clock), authorizer,
                 new ProtectedOperations(store, verifier, audit, clock), secure || loopbackOnly, region,
-                dev.dualkey.gateway.identity.IdentityPrincipals.over(identity));
+                dev.dualkey.gateway.identity.IdentityPrincipals.over(identity), audit); // audit page: issue 18
     }
 }

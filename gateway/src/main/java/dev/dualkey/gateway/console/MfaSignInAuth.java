@@ -113,7 +113,7 @@ public final class MfaSignInAuth implements ConsoleAuth {
     @Override
     public void cancel(String challengeToken) {
         challenges.remove(challengeToken);
-        signIn.signOut(challengeToken);
+        signIn.signOut(challengeToken, dev.dualkey.gateway.audit.ConsoleClient.currentOr(null));
     }
 
     @Override
@@ -130,6 +130,7 @@ public final class MfaSignInAuth implements ConsoleAuth {
 
     @Override
     public void signOut(String sessionToken) {
-        signIn.signOut(sessionToken);
+        // the browser's address, bound for this console request (audit/ConsoleClient, issue 18)
+        signIn.signOut(sessionToken, dev.dualkey.gateway.audit.ConsoleClient.currentOr(null));
     }
 }

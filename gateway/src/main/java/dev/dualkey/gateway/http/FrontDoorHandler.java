@@ -81,6 +81,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     private final boolean tls;
     private final InFlight inFlight;
     private final Admission admission;
+    private final dev.dualkey.gateway.audit.TrustedProxies trustedProxies;
 
     private State state = State.IDLE;
     private RequestHead head;
@@ -131,6 +132,13 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
     /** @param admission the listener's shared counters (unauthenticated connections, held body bytes) */
     public FrontDoorHandler(List<Endpoint> endpoints, StorageExecutor executor, boolean tls, InFlight inFlight,
                             Admission admission) {
+        this(endpoints, executor, tls, inFlight, admission, dev.dualkey.gateway.audit.TrustedProxies.NONE);
+    }
+
+    /** @param trustedProxies proxies whose {@code X-Forwarded-For} names the client (issue 18) */
+    public FrontDoorHandler(List<Endpoint> endpoints, StorageExecutor executor, boolean tls, InFlight inFlight,
+                            Admission admission, dev.dualkey.gateway.audit.TrustedProxies trustedProxies) {
+        this.trustedProxies = java.util.Objects.requireNonNull(trustedProxies, "trustedProxies");
         this.endpoints = List.copyOf(endpoints);
         this.executor = executor;
         this.tls = tls;
@@ -206,10 +214,15 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The peer's IP address, for {@code aws:SourceIp}; null for a channel without one (embedded tests). */
-    private static String clientAddress(ChannelHandlerContext ctx) {
-        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+    /**
+     * The peer's IP address, for {@code aws:SourceIp}; null for a channel without one (embedded tests). Behind a
+     * trusted proxy, the client it forwarded for, with the proxies (audit/TrustedProxies, issue 18).
+     */
+    private String clientAddress(ChannelHandlerContext ctx, HttpRequest request) {
+        String peer = ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() : null;
+        return trustedProxies.any() ? trustedProxies.resolve(peer, request.headers().getAll("X-Forwarded-For"))
+                : peer;
     }
 
     private void onHead(ChannelHandlerContext ctx, HttpRequest request) {
@@ -231,7 +244,7 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         bodyBytes = 0;
         head = null;
         endpoint = null;
-        head = new RequestHead(newRequestId(), newHostId(), request, tls, clientAddress(ctx));
+        head = new RequestHead(newRequestId(), newHostId(), request, tls, clientAddress(ctx, request));
         DecoderResult result = request.decoderResult();
         if (result.isFailure() || head.malformedContentLength()) {
             // Bad request line or headers: framing is unknown, so answer, then half-close and drain before closing.

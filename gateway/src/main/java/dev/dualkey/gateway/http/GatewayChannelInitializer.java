@@ -33,6 +33,8 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
     private final int idleSeconds;
     private final Admission admission;
 
+    private final dev.dualkey.gateway.audit.TrustedProxies trustedProxies;
+
     public GatewayChannelInitializer(SslContext ssl, List<Endpoint> endpoints, StorageExecutor executor,
                                      FrontDoorHandler.InFlight inFlight, int idleSeconds) {
         this(ssl, endpoints, executor, inFlight, idleSeconds, new Admission(TransportLimits.defaults()));
@@ -40,6 +42,14 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
 
     public GatewayChannelInitializer(SslContext ssl, List<Endpoint> endpoints, StorageExecutor executor,
                                      FrontDoorHandler.InFlight inFlight, int idleSeconds, Admission admission) {
+        this(ssl, endpoints, executor, inFlight, idleSeconds, admission, dev.dualkey.gateway.audit.TrustedProxies.NONE);
+    }
+
+    /** @param trustedProxies proxies whose {@code X-Forwarded-For} names the client (issue 18) */
+    public GatewayChannelInitializer(SslContext ssl, List<Endpoint> endpoints, StorageExecutor executor,
+                                     FrontDoorHandler.InFlight inFlight, int idleSeconds, Admission admission,
+                                     dev.dualkey.gateway.audit.TrustedProxies trustedProxies) {
+        this.trustedProxies = trustedProxies;
         this.ssl = ssl;
         this.endpoints = List.copyOf(endpoints);
         this.executor = executor;
@@ -59,6 +69,7 @@ public final class GatewayChannelInitializer extends ChannelInitializer<SocketCh
         p.addLast("idle", new IdleStateHandler(0, 0, idleSeconds, TimeUnit.SECONDS));
         p.addLast("slow-client-guard", new SlowClientGuard(admission.limits()));
         p.addLast("flow", new FlowControlHandler());
-        p.addLast("front-door", new FrontDoorHandler(endpoints, executor, ssl != null, inFlight, admission));
+        p.addLast("front-door", new FrontDoorHandler(endpoints, executor, ssl != null, inFlight, admission,
+                trustedProxies));
     }
 }

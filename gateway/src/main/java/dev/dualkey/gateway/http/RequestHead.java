@@ -40,16 +40,21 @@ public final class RequestHead {
      * name, from a fixed set only: never client text), set by the endpoint on the executor, read after the answer.
      */
     private volatile String operation;
+    private final String auditAddress;
 
     public RequestHead(String requestId, String hostId, HttpRequest request, boolean secure) {
         this(requestId, hostId, request, secure, null);
     }
 
     /**
-     * @param clientAddress the peer's IP address as text ({@code aws:SourceIp}), or null when unknown
+     * @param clientAddress the peer's IP address as text ({@code aws:SourceIp}), or null when unknown; or, behind a
+     *                      trusted proxy, {@code "CLIENT via HOP, HOP"} ({@code audit/TrustedProxies}): then
+     *                      {@link #clientAddress()} is the client and {@link #auditAddress()} the whole text
      */
     public RequestHead(String requestId, String hostId, HttpRequest request, boolean secure, String clientAddress) {
-        this.clientAddress = clientAddress;
+        int via = clientAddress == null ? -1 : clientAddress.indexOf(" via ");
+        this.clientAddress = via < 0 ? clientAddress : clientAddress.substring(0, via);
+        this.auditAddress = clientAddress;
         this.requestId = requestId;
         this.hostId = hostId;
         this.method = request.method();
@@ -174,6 +179,14 @@ public final class RequestHead {
     /** The client's IP address as text ({@code aws:SourceIp}), or null when unknown. */
     public String clientAddress() {
         return clientAddress;
+    }
+
+    /**
+     * The client's address for audit records: {@link #clientAddress()}, followed by {@code " via "} and the trusted
+     * proxies the request came through when there were any (issue 18); null when unknown.
+     */
+    public String auditAddress() {
+        return auditAddress;
     }
 
     public boolean expectContinue() {

@@ -90,7 +90,11 @@ public final class MfaAuthorizer implements AccessAuthorizer, IamAuthorizer {
         IamCaller c = call.caller();
         Subject subject = new Subject(c.accountId(), c.userName(), c.isRoot(), c.arn(),
                 c.isRoot() ? c.accountId() : null, c.temporary(), c.mfaAuthenticatedAt());
-        String sourceIp = "-".equals(call.clientAddress()) ? null : call.clientAddress();
+        // The call's address may carry the trusted proxies it came through ("CLIENT via HOPS"): the client alone
+        // is aws:SourceIp.
+        String address = call.clientAddress();
+        int via = address.indexOf(" via ");
+        String sourceIp = "-".equals(address) ? null : via < 0 ? address : address.substring(0, via);
         AuthzRequest request = RequestContextBuilder.of(subject, clock)
                 .origin(RequestOrigin.transport(call.secureTransport(), sourceIp))
                 .build(new Check(action, resourceArn));

@@ -9,21 +9,33 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Append-only audit log in the {@code mfa.audit} family. Key = epoch millis (8 bytes big-endian) followed by a
  * sequence (8 bytes big-endian), so a forward scan returns records in time order and two records of the same
  * millisecond never collide. The sequence starts at a random non-negative value per process (records of
  * concurrent processes are impossible: RocksDB locks the directory) and increases by one per record.
- * Records are never updated or deleted by this class.
+ * Records are never updated. They are deleted only by {@link #pruneBefore}, which the server's retention task
+ * calls for records older than the retention setting (default 365 days, {@code serve --audit-retention-days}): no
+ * API, policy or admin command deletes one earlier.
+ *
+ * <p>Listeners ({@link #addListener}) see each record as it is written: after its own write for
+ * {@link #append(AuditRecord)}, when staged for {@link #append(Batch, AuditRecord)} (so a record whose batch then
+ * fails to commit, a disk error, may still have been seen). They run on the writer's thread, possibly under
+ * device locks, so they must return at once (the alert webhook only enqueues).
  */
 public final class AuditLog {
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     private final MfaStore store;
     private final AtomicLong sequence;
-    /** Observers of appended records (metrics); called on the appending thread, must not block. */
-    private final java.util.List<java.util.function.Consumer<AuditRecord>> listeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Consumer<AuditRecord>> listeners = new CopyOnWriteArrayList<>();
 
     public AuditLog(MfaStore store) {
         this.store = store;
@@ -32,7 +44,8 @@ public final class AuditLog {
 
     /** Appends {@code record} in its own synced write. */
     public void append(AuditRecord record) {
-        store.db().write(b -> append(b, record));
+        store.db().write(b -> stage(b, record));
+        notifyListeners(record);
     }
 
     /**
@@ -41,24 +54,117 @@ public final class AuditLog {
      * each follow a synced change (the lifecycle worker's deletions): one fsync per change instead of two.
      */
     public void appendDeferringSync(AuditRecord record) {
-        store.db().writeDeferringSync(b -> append(b, record));
+        store.db().writeDeferringSync(b -> stage(b, record));
+        notifyListeners(record);
     }
 
     /** Stages {@code record} in {@code batch}, so it commits atomically with the change it describes. */
     public void append(Batch batch, AuditRecord record) {
+        stage(batch, record);
+        notifyListeners(record);
+    }
+
+    private void stage(Batch batch, AuditRecord record) {
         store.audit().put(batch, key(record.time().toEpochMilli(), sequence.getAndIncrement()), record);
-        for (java.util.function.Consumer<AuditRecord> l : listeners) {
-            l.accept(record);
-        }
     }
 
     /**
-     * Calls {@code listener} with every record appended from now on (metrics count MFA checks and sign-ins from
-     * them), on the appending thread, when the record is staged: a batch that then fails to commit was observed
-     * anyway. The listener must be fast and must not throw.
+     * Calls {@code listener} with every record appended from now on (see the class comment for when): the metrics
+     * count MFA checks and sign-ins from them, the alert webhook enqueues security events. It must be fast.
      */
-    public void addListener(java.util.function.Consumer<AuditRecord> listener) {
+    public void addListener(Consumer<AuditRecord> listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops calling {@code listener}. */
+    public void removeListener(Consumer<AuditRecord> listener) {
+        listeners.remove(listener);
+    }
+
+    private void notifyListeners(AuditRecord record) {
+        for (Consumer<AuditRecord> l : listeners) {
+            try {
+                l.accept(record);
+            } catch (RuntimeException e) {
+                // A listener's failure must not fail the change the record describes (it is already written).
+                LOG.warn("audit listener failed", e);
+            }
+        }
+    }
+
+    /** A page of records, newest first, and where the next (older) page starts; {@code next} null at the end. */
+    public record Page(List<Positioned> records, String next) {
+    }
+
+    /**
+     * Up to {@code limit} records passing {@code filter}, newest first, older than position {@code before} (a
+     * {@link Positioned#position()} from a previous page; null for the newest). Examines at most
+     * {@code scanBudget} records: a page may then hold fewer than {@code limit} records with a {@code next} cursor
+     * to go on from, so that a filter that matches rarely costs one bounded scan per page. The cursor is a record's
+     * key, so it is stable while new records arrive (they sort after it) and while old ones are pruned.
+     *
+     * @throws IllegalArgumentException when {@code before} is not a position
+     */
+    public Page page(AuditFilter filter, String before, int limit, int scanBudget) {
+        byte[] upper = before == null || before.isEmpty() ? null : position(before);
+        if (filter.to() != null) {
+            byte[] toKey = key(Math.max(0, filter.to().toEpochMilli()), 0);
+            if (upper == null || Arrays.compareUnsigned(toKey, upper) < 0) {
+                upper = toKey;
+            }
+        }
+        byte[] lower = filter.from() == null ? null : key(Math.max(0, filter.from().toEpochMilli()), 0);
+        List<Positioned> out = new ArrayList<>();
+        String last = null;
+        int examined = 0;
+        try (KvIterator<byte[], AuditRecord> it = store.audit().scanRawReverse(lower, upper)) {
+            while (it.hasNext()) {
+                if (out.size() == limit || examined == scanBudget) {
+                    return new Page(out, last);
+                }
+                KvEntry<byte[], AuditRecord> e = it.next();
+                examined++;
+                last = HexFormat.of().formatHex(e.key());
+                if (filter.matches(e.value())) {
+                    out.add(new Positioned(last, e.value()));
+                }
+            }
+        }
+        return new Page(out, null);
+    }
+
+    /**
+     * Deletes up to {@code max} records stamped before {@code cutoff}, oldest first, in one write; returns how many.
+     * The retention task calls it repeatedly, so no single write (or pause) grows with the backlog.
+     */
+    public int pruneBefore(Instant cutoff, int max) {
+        byte[] upper = key(Math.max(0, cutoff.toEpochMilli()), 0);
+        List<byte[]> doomed = new ArrayList<>();
+        try (KvIterator<byte[], AuditRecord> it = store.audit().scanRaw(null, upper)) {
+            while (doomed.size() < max && it.hasNext()) {
+                doomed.add(it.next().key());
+            }
+        }
+        if (!doomed.isEmpty()) {
+            store.db().write(b -> {
+                b.releasesData();
+                doomed.forEach(k -> store.audit().delete(b, k));
+            });
+        }
+        return doomed.size();
+    }
+
+    private static byte[] position(String hex) {
+        byte[] k;
+        try {
+            k = HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an audit position: " + hex);
+        }
+        if (k.length != 16) {
+            throw new IllegalArgumentException("not an audit position: " + hex);
+        }
+        return k;
     }
 
     /** Up to {@code limit} records with time at or after {@code from}, oldest first. */

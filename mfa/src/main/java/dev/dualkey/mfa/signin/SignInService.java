@@ -328,9 +328,14 @@ public final class SignInService {
 
     /** Server-side sign-out: the token stops working at once. */
     public void signOut(String token) {
+        signOut(token, null);
+    }
+
+    /** As {@link #signOut(String)}, recording the browser's address (issue 18). */
+    public void signOut(String token, String clientAddress) {
         if (token != null && !token.isEmpty()) {
             store.sessions().get(hash(token)).ifPresent(s -> audit.append(record(s.accountId(), s.userName(),
-                    "console:SignOut", "OK", null, null)));
+                    "console:SignOut", "OK", clientAddress, null)));
             store.sessions().delete(hash(token));
         }
     }

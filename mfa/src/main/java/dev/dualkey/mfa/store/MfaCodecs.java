@@ -145,14 +145,19 @@ public final class MfaCodecs {
             r.readString(), r.readInstant(), r.readInstant(), instant(r), r.readString(), r.readBytes(),
             r.readBytes()));
 
+    /**
+     * Audit record, version 1: time, accountId, principal, accessKeyId, action, bucket, key, versionId,
+     * deviceSerial, outcome, clientAddress, reason; then, appended (issue 18) and read only when present so that
+     * records written before stay readable: via (the trusted proxies a request came through, nullable string).
+     */
     public static final Codec<AuditRecord> AUDIT = Codecs.record(1, (w, a) -> {
         w.writeInstant(a.time()).writeString(a.accountId()).writeString(a.principal()).writeString(a.accessKeyId())
                 .writeString(a.action()).writeString(a.bucket()).writeString(a.key()).writeString(a.versionId())
                 .writeString(a.deviceSerial()).writeString(a.outcome()).writeString(a.clientAddress())
-                .writeString(a.reason());
+                .writeString(a.reason()).writeString(a.via());
     }, r -> new AuditRecord(r.readInstant(), r.readString(), r.readString(), r.readString(), r.readString(),
             r.readString(), r.readString(), r.readString(), r.readString(), r.readString(), r.readString(),
-            r.readString()));
+            r.readString(), r.hasRemaining() ? r.readString() : null));
 
     /** Empty value for index families. */
     public static final Codec<Boolean> PRESENT = new Codec<>() {

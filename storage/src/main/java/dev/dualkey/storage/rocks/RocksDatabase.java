@@ -858,9 +858,18 @@ public final class RocksDatabase implements AutoCloseable {
     }
 
     <K, V> KvIterator<K, V> iterator(String family, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
+        return iterator(family, from, upper, kc, vc, false);
+    }
+
+    /**
+     * As {@link #iterator(String, byte[], byte[], Codec, Codec)}; {@code reverse} walks the same bounded range from
+     * its last key down to its first (newest-first listings such as the audit log's console page).
+     */
+    <K, V> KvIterator<K, V> iterator(String family, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc,
+                                     boolean reverse) {
         closeLock.readLock().lock();
         try {
-            RocksKvIterator<K, V> it = new RocksKvIterator<>(handle(family), from, upper, kc, vc);
+            RocksKvIterator<K, V> it = new RocksKvIterator<>(handle(family), from, upper, kc, vc, reverse);
             openIterators.add(it);
             return it;
         } finally {
@@ -991,22 +1000,32 @@ public final class RocksDatabase implements AutoCloseable {
     private final class RocksKvIterator<K, V> implements KvIterator<K, V> {
         private final ReadOptions readOptions;
         private final Slice upperSlice;
+        private final Slice lowerSlice; // reverse iterators only
+        private final boolean reverse;
         private final RocksIterator it;
         private final Codec<K> kc;
         private final Codec<V> vc;
         private boolean done;
         private boolean invalidated;
 
-        RocksKvIterator(ColumnFamilyHandle cf, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
+        RocksKvIterator(ColumnFamilyHandle cf, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc,
+                        boolean reverse) {
             this.kc = kc;
             this.vc = vc;
+            this.reverse = reverse;
             this.readOptions = new ReadOptions().setVerifyChecksums(true);
             this.upperSlice = upper == null ? null : new Slice(upper);
             if (upperSlice != null) {
                 readOptions.setIterateUpperBound(upperSlice);
             }
+            this.lowerSlice = reverse && from != null ? new Slice(from) : null;
+            if (lowerSlice != null) {
+                readOptions.setIterateLowerBound(lowerSlice);
+            }
             this.it = db.newIterator(cf, readOptions);
-            if (from == null) {
+            if (reverse) {
+                it.seekToLast(); // honours both bounds: the last key below upper, not below from
+            } else if (from == null) {
                 it.seekToFirst();
             } else {
                 it.seek(from);
@@ -1044,7 +1063,11 @@ public final class RocksDatabase implements AutoCloseable {
                     throw new NoSuchElementException();
                 }
                 KvEntry<K, V> e = new KvEntry<>(kc.decode(it.key()), vc.decode(it.value()));
-                it.next();
+                if (reverse) {
+                    it.prev();
+                } else {
+                    it.next();
+                }
                 return e;
             } finally {
                 closeLock.readLock().unlock();
@@ -1079,6 +1102,9 @@ public final class RocksDatabase implements AutoCloseable {
             readOptions.close();
             if (upperSlice != null) {
                 upperSlice.close();
+            }
+            if (lowerSlice != null) {
+                lowerSlice.close();
             }
         }
     }

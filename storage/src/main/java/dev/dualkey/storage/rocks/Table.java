@@ -103,6 +103,14 @@ public final class Table<K, V> {
         return db.iterator(name, fromInclusive, upperExclusive, keyCodec, valueCodec);
     }
 
+    /**
+     * Iterates entries with {@code fromInclusive <= key < upperExclusive} from the last down to the first (raw byte
+     * order reversed). Either bound may be null. Close it.
+     */
+    public KvIterator<K, V> scanRawReverse(byte[] fromInclusive, byte[] upperExclusive) {
+        return db.iterator(name, fromInclusive, upperExclusive, keyCodec, valueCodec, true);
+    }
+
     /** At most {@code limit} entries starting at {@code fromInclusive} (page-wise table walks). */
     public List<KvEntry<K, V>> range(K fromInclusive, int limit) {
         try (KvIterator<K, V> it = scanRaw(keyCodec.encode(fromInclusive), null)) {

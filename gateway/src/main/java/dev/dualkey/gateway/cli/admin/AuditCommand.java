@@ -110,7 +110,13 @@ final class AuditCommand extends ChannelCommand {
                     + (r.path("versionId").isTextual() ? "?versionId=" + r.path("versionId").asText() : "");
         }
         return new String[] {text(r, "time"), text(r, "accountId"), text(r, "principal"), text(r, "action"),
-                resource, text(r, "deviceSerial"), text(r, "outcome"), text(r, "clientAddress"), text(r, "reason")};
+                resource, text(r, "deviceSerial"), text(r, "outcome"), client(r), text(r, "reason")};
+    }
+
+    /** The client address, with the trusted proxies it came through when there were any (issue 18). */
+    private static String client(JsonNode r) {
+        String client = text(r, "clientAddress");
+        return r.path("via").isTextual() ? client + " via " + r.path("via").asText() : client;
     }
 
     static Instant from(String since) {

@@ -33,6 +33,14 @@ public final class ConsolePages {
     public static ConsoleApp create(ObjectStore store, ConsoleAuth auth, IdentityDirectory directory,
                                     Authorizer authorizer, ProtectedOperations protect, boolean mfaSecure,
                                     String region, dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals) {
+        return create(store, auth, directory, authorizer, protect, mfaSecure, region, principals, null);
+    }
+
+    /** @param audit the audit log the audit page reads (issue 18), or null for no audit page */
+    public static ConsoleApp create(ObjectStore store, ConsoleAuth auth, IdentityDirectory directory,
+                                    Authorizer authorizer, ProtectedOperations protect, boolean mfaSecure,
+                                    String region, dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals,
+                                    dev.dualkey.mfa.audit.AuditLog audit) {
         SecureRandom random = new SecureRandom();
         CsrfGuard csrf = new CsrfGuard(random);
         PageRenderer renderer = new PageRenderer(csrf);
@@ -40,9 +48,15 @@ public final class ConsolePages {
             List<IdentityDirectory.Device> devices = directory.devices(user.accountId(), user.userName());
             return devices.stream().map(IdentityDirectory.Device::serialNumber).toList();
         });
-        return new ConsoleRouter(auth, csrf, renderer, new SignInPages(auth, renderer, csrf, random),
+        ConsoleRouter router = new ConsoleRouter(auth, csrf, renderer, new SignInPages(auth, renderer, csrf, random),
                 new BucketPages(store, authorizer, renderer, region, mfa), mfa,
                 new CredentialPages(directory, authorizer, renderer), new UserPages(directory, authorizer, renderer),
                 principals);
+        if (audit != null) { // issue 18: the audit page, and its link for those who may read it
+            AuditPages pages = new AuditPages(audit, authorizer, renderer);
+            renderer.auditLink(pages::allowed);
+            router.withAuditPages(pages);
+        }
+        return router;
     }
 }

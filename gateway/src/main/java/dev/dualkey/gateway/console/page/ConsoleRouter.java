@@ -39,6 +39,7 @@ public final class ConsoleRouter implements ConsoleApp {
     private final StaticAssets assets = new StaticAssets();
     private final AccessPages access;
     private final UsageDashboardPage dashboard; // usage dashboard (issue 18)
+    private AuditPages auditPages; // issue 18: set once by ConsolePages, before the first request
 
     public ConsoleRouter(ConsoleAuth auth, CsrfGuard csrf, PageRenderer renderer, SignInPages signIn,
                          BucketPages buckets, MfaProtectedPages mfaPages, CredentialPages credentials,
@@ -63,6 +64,12 @@ public final class ConsoleRouter implements ConsoleApp {
         this.users = users;
     }
 
+    /** Serves the audit page at {@code /audit} (issue 18). */
+    ConsoleRouter withAuditPages(AuditPages pages) {
+        this.auditPages = pages;
+        return this;
+    }
+
     @Override
     public boolean isUpload(String method, String path) {
         return method.equals("POST") && path.startsWith("/buckets/") && path.endsWith("/upload");
@@ -70,6 +77,11 @@ public final class ConsoleRouter implements ConsoleApp {
 
     @Override
     public ConsoleResponse handle(ConsoleRequest req) {
+        // The browser's address reaches the audit records the pages' services write (audit/ConsoleClient).
+        return dev.dualkey.gateway.audit.ConsoleClient.during(req.clientAddress(), () -> route(req));
+    }
+
+    private ConsoleResponse route(ConsoleRequest req) {
         String path = req.path();
         if (req.method().equals("GET") && path.startsWith("/static/")) {
             ConsoleResponse asset = assets.get(path.substring("/static/".length()));
@@ -146,6 +158,9 @@ public final class ConsoleRouter implements ConsoleApp {
             if (r != null) {
                 return r;
             }
+        }
+        if (path.equals("/audit") && !post && auditPages != null) { // issue 18
+            return auditPages.page(req, user, showUsers);
         }
         if (path.equals("/users") || path.startsWith("/users/")) {
             ConsoleResponse r = users.route(req, user);

@@ -168,10 +168,15 @@ public final class MfaProtectedPages {
 
     /** The protected request of a console user with the form's code (and device, when several are shown). */
     ProtectedRequest request(ConsoleUser user, ConsoleRequest req) {
-        return request(user, req.form().get("serial"), req.form().get("code"));
+        return request(user, req.form().get("serial"), req.form().get("code"), req.clientAddress());
     }
 
     private ProtectedRequest request(ConsoleUser user, String serial, String code) {
+        return request(user, serial, code, dev.dualkey.gateway.audit.ConsoleClient.currentOr("console"));
+    }
+
+    /** @param clientAddress the browser's address, for the audit record (issue 18) */
+    private ProtectedRequest request(ConsoleUser user, String serial, String code, String clientAddress) {
         Principal principal = user.isRoot() ? Principal.root(user.accountId())
                 : Principal.user(user.accountId(), user.userName());
         String header = null;
@@ -183,7 +188,8 @@ public final class MfaProtectedPages {
             }
             header = device.isBlank() ? code.strip() : device + " " + code.strip();
         }
-        return new ProtectedRequest(principal, null, header, secureTransport, "console");
+        return new ProtectedRequest(principal, null, header, secureTransport,
+                clientAddress == null || clientAddress.isEmpty() ? "console" : clientAddress);
     }
 
     /** A refusal in plain words; {@code hasDevice} false says no device is assigned to the user. */

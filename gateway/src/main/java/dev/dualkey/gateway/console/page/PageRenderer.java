@@ -16,14 +16,21 @@ import dev.dualkey.gateway.console.web.CsrfGuard;
  */
 public final class PageRenderer {
     /** Navigation sections, to mark the current one with {@code aria-current}. */
-    public enum Section { BUCKETS, USERS, CREDENTIALS, NONE, DASHBOARD }
+    public enum Section { BUCKETS, USERS, CREDENTIALS, NONE, DASHBOARD, AUDIT }
 
     private final Template layout = Template.load("layout");
     private final Template nav = Template.load("nav");
     private final CsrfGuard csrf;
+    /** Who sees the Audit link (issue 18); nobody until the audit page is wired. */
+    private java.util.function.Predicate<ConsoleUser> auditVisible = u -> false;
 
     public PageRenderer(CsrfGuard csrf) {
         this.csrf = csrf;
+    }
+
+    /** Shows the navigation's Audit link to the users {@code visible} accepts. */
+    void auditLink(java.util.function.Predicate<ConsoleUser> visible) {
+        this.auditVisible = visible;
     }
 
     /** The CSRF token for forms on a signed-in page. */
@@ -41,6 +48,8 @@ public final class PageRenderer {
                 section == Section.CREDENTIALS));
         n.put("usersItem", showUsers ? Html.el("li", navLink("/users", "Users", section == Section.USERS))
                 : SafeHtml.EMPTY);
+        n.put("auditItem", auditVisible.test(user) // issue 18
+                ? Html.el("li", navLink("/audit", "Audit log", section == Section.AUDIT)) : SafeHtml.EMPTY);
         n.put("csrf", csrfFor(user));
         n.put("who", user.displayName());
         return render(status, title, nav.render(n), notice, error, content);

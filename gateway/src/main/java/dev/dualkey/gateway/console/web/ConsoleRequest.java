@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param cookies       request cookies by name (first wins)
  * @param host          the {@code Host} header, for the same-origin check on POST
  * @param origin        the {@code Origin} header or {@code null}
- * @param clientAddress the peer's IP address as text, for per-address sign-in throttling
+ * @param clientAddress the peer's IP address as text, for per-address sign-in throttling and audit records;
+ *                      behind a trusted proxy {@code "CLIENT via HOP, HOP"} (audit/TrustedProxies)
  * @param secure        whether the connection is TLS
  * @param authorization the {@code Authorization} header or {@code null} (metrics: the scrape's bearer token)
  */

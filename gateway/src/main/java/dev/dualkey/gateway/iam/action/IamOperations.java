@@ -57,7 +57,9 @@ public final class IamOperations {
                 params.put(nameValues[i], nameValues[i + 1]);
             }
         }
-        return new IamCall(caller, CONSOLE, new QueryParams(params), UUID.randomUUID().toString(), CONSOLE);
+        // The console request's client address (audit records, aws:SourceIp), bound by the console router.
+        return new IamCall(caller, CONSOLE, new QueryParams(params), UUID.randomUUID().toString(),
+                dev.dualkey.gateway.audit.ConsoleClient.currentOr(CONSOLE));
     }
 
     /**

@@ -76,7 +76,7 @@ public final class IamEndpoint implements Endpoint {
                 AuthResult auth = authenticate(head, body);
                 IamResponse r = handler.handle(head.method().name(), head.header("Content-Type"), head.rawQuery(),
                         body, caller(auth.principal()), auth.accessKeyId(), head.requestId(),
-                        head.clientAddress() == null ? "-" : head.clientAddress(), head.secure());
+                        head.auditAddress() == null ? "-" : head.auditAddress(), head.secure());
                 return reply(r);
             }
         };

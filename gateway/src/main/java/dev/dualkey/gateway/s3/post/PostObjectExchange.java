@@ -299,7 +299,7 @@ final class PostObjectExchange implements Exchange.Streaming, MultipartFormParse
         DefaultHttpRequest put = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT,
                 "/" + bucket + "/" + AwsUriEncoding.encode(key, true), headers);
         RequestHead object = new RequestHead(head.requestId(), head.hostId(), put, head.secure(),
-                head.clientAddress());
+                head.auditAddress()); // with its proxies, if any (issue 18)
         // s3:authType is POST either way; an anonymous form has no s3:signatureversion (AWS leaves it out)
         RequestOrigin origin = new RequestOrigin(head.secure(), head.clientAddress(),
                 auth.anonymous() ? null : auth.signature().version(), RequestOrigin.POST, null, null);

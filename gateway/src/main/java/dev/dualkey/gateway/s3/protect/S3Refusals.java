@@ -37,7 +37,7 @@ public final class S3Refusals {
      */
     public static ProtectedRequest request(S3Request req, boolean plainHttpAllowed) {
         return new ProtectedRequest(req.principal(), req.auth().accessKeyId(), req.header("x-amz-mfa"),
-                req.head().secure() || plainHttpAllowed, null);
+                req.head().secure() || plainHttpAllowed, req.head().auditAddress()); // client address: issue 18
     }
 
     /** The result when allowed, else the refusal as the S3 error. */

@@ -71,7 +71,7 @@ public final class StsEndpoint implements Endpoint {
                 AuthResult auth = authenticate(head, body);
                 return reply(handler.handle(head.method().name(), head.header("Content-Type"), head.rawQuery(),
                         body, auth.principal(), auth.accessKeyId(), head.requestId(),
-                        head.clientAddress() == null ? "-" : head.clientAddress()));
+                        head.auditAddress() == null ? "-" : head.auditAddress()));
             }
         };
     }
