@@ -54,5 +54,12 @@ public sealed interface DataSegment permits DataSegment.Inline, DataSegment.File
 
         /** The next piece (a fresh buffer the caller may keep), or null after the last one. */
         ByteBuffer next();
+
+        /**
+         * Decrypts the next plaintext bytes into {@code dst} (as many as fit, whole chunks straight into it, with no
+         * allocation per chunk); returns the count written, or -1 after the last byte. The fast path for large
+         * reads: give it a direct buffer of several chunks. Mixing it with {@link #next()} is allowed.
+         */
+        int read(ByteBuffer dst);
     }
 }

@@ -146,28 +146,56 @@ public final class SealedReader {
         return new Range(offset, length);
     }
 
+    /**
+     * A plaintext range. Its two scratch buffers (one sealed chunk read from the source, one decrypted chunk for the
+     * partial chunks at the range's ends) are direct and allocated once per range, so a long read allocates nothing
+     * per chunk: {@link #read(ByteBuffer)} decrypts whole chunks straight into the caller's buffer (the gateway's
+     * pooled direct buffer), the file's bytes passing from the kernel into the sealed scratch and from there,
+     * decrypted, into the destination, never through the heap.
+     */
     private final class Range implements DataSegment.PlainChunks {
         private final long length;
         private long pos;
         private final long end;
-        private ByteBuffer pending;
+        private final ByteBuffer sealedChunk;
+        /** Decrypted chunk {@link #plainIndex} (its plaintext from 0 to limit), or -1 when none is held. */
+        private ByteBuffer plainChunk;
+        private long plainIndex = -1;
 
         Range(long offset, long length) {
             this.length = length;
             this.pos = offset;
             this.end = offset + length;
+            int c = 1 << shift;
+            this.sealedChunk = ByteBuffer.allocateDirect(c + SealedLayout.TAG_BYTES);
             if (length > 0) {
-                pending = load();
+                // the first chunk is decrypted now: damage there fails the call that opens the range
+                decryptInto(pos >>> shift, plainScratch());
+                plainIndex = pos >>> shift;
             }
         }
 
-        private ByteBuffer load() {
-            long i = pos >>> shift;
-            byte[] p = chunk(i);
-            int from = (int) (pos - (i << shift));
-            int to = (int) Math.min(p.length, end - (i << shift));
-            pos += to - from;
-            return ByteBuffer.wrap(p, from, to - from).slice();
+        private ByteBuffer plainScratch() {
+            if (plainChunk == null) {
+                plainChunk = ByteBuffer.allocateDirect(1 << shift);
+            }
+            plainChunk.clear();
+            return plainChunk;
+        }
+
+        /** Reads chunk {@code i} from the source and decrypts it into {@code dst}; returns plaintext bytes. */
+        private int decryptInto(long i, ByteBuffer dst) {
+            int c = 1 << shift;
+            long first = i << shift;
+            int plainLen = (int) Math.min(c, size - first);
+            sealedChunk.clear().limit(plainLen + SealedLayout.TAG_BYTES);
+            try {
+                readFully(source, sealedChunk, SealedLayout.HEADER_BYTES + i * (c + SealedLayout.TAG_BYTES), what);
+                sealedChunk.flip();
+                return SealedLayout.decrypt(dataKey, prefix, context, i, i == chunks - 1, sealedChunk, dst);
+            } catch (DataCorruptionException e) {
+                throw logged(what, e);
+            }
         }
 
         @Override
@@ -176,16 +204,43 @@ public final class SealedReader {
         }
 
         @Override
-        public ByteBuffer next() {
-            if (pending != null) {
-                ByteBuffer b = pending;
-                pending = null;
-                return b;
+        public int read(ByteBuffer dst) {
+            if (pos >= end) {
+                return -1;
             }
+            int written = 0;
+            while (pos < end && dst.hasRemaining()) {
+                long i = pos >>> shift;
+                long chunkStart = i << shift;
+                int plainLen = (int) Math.min(1 << shift, size - chunkStart);
+                int from = (int) (pos - chunkStart);
+                int to = (int) Math.min(plainLen, end - chunkStart);
+                int n;
+                if (i != plainIndex && from == 0 && to == plainLen && dst.remaining() >= plainLen) {
+                    n = decryptInto(i, dst); // a whole chunk: straight into the destination
+                } else {
+                    if (i != plainIndex) {
+                        decryptInto(i, plainScratch());
+                        plainIndex = i;
+                    }
+                    n = Math.min(to - from, dst.remaining());
+                    dst.put(plainChunk.duplicate().limit(from + n).position(from));
+                }
+                pos += n;
+                written += n;
+            }
+            return written;
+        }
+
+        @Override
+        public ByteBuffer next() {
             if (pos >= end) {
                 return null;
             }
-            return load();
+            long chunkStart = (pos >>> shift) << shift;
+            ByteBuffer out = ByteBuffer.allocate((int) (Math.min(chunkStart + (1L << shift), end) - pos));
+            read(out);
+            return out.flip();
         }
     }
 }
