@@ -140,29 +140,6 @@ public final class SealedLayout {
     }
 
     /**
-     * Decrypts one chunk (all of {@code in}'s remaining bytes, tag included) into {@code out} at its position, which
-     * advances; returns plaintext bytes. With direct buffers on both sides (a file read into one, a Netty pooled
-     * buffer as the other) the plaintext never passes through the heap.
-     *
-     * @throws DataCorruptionException when the tag does not match
-     */
-    static int decrypt(SecretKey key, int prefix, byte[] context, long index, boolean last, ByteBuffer in,
-                       ByteBuffer out) {
-        Cipher c = CIPHERS.get();
-        try {
-            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(prefix, index)));
-            c.updateAAD(chunkAad(context, index, last));
-            return c.doFinal(in, out);
-        } catch (AEADBadTagException e) {
-            throw new DataCorruptionException("chunk " + index + " failed its integrity check");
-        } catch (ShortBufferException e) {
-            throw new IllegalStateException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM decryption failed", e);
-        }
-    }
-
-    /**
      * Decrypts one chunk ({@code len} bytes including the tag) into {@code out} at 0; returns plaintext bytes.
      *
      * @throws DataCorruptionException when the tag does not match

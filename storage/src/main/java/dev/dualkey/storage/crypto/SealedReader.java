@@ -147,60 +147,52 @@ public final class SealedReader {
     }
 
     /**
-     * A plaintext range. Its two scratch buffers (one sealed chunk read from the source, one decrypted chunk for the
-     * partial chunks at the range's ends) are direct and allocated once per range, so a long read allocates nothing
-     * per chunk: {@link #read(ByteBuffer)} decrypts whole chunks straight into the caller's buffer (the gateway's
-     * pooled direct buffer), the file's bytes passing from the kernel into the sealed scratch and from there,
-     * decrypted, into the destination, never through the heap.
+     * A plaintext range. Its two scratch arrays (one sealed chunk read from the source, one decrypted chunk) are
+     * allocated once per range, so a long read allocates nothing per chunk. They are heap arrays on purpose: on JDK
+     * 17 {@code Cipher.doFinal(ByteBuffer, ByteBuffer)} with direct buffers hashes through {@code
+     * GHASH.processBlocksDirect}, which calls the GHASH intrinsic's Java fallback block by block (seen in a JFR
+     * profile of a 256 MiB GET: 80% of its samples, several times the CPU of the array path), while {@code
+     * doFinal(byte[], ...)} reaches the AES-CTR and CLMUL GHASH intrinsics. Copying the plaintext into the
+     * caller's (direct) buffer costs far less than that.
      */
     private final class Range implements DataSegment.PlainChunks {
         private final long length;
         private long pos;
         private final long end;
-        private final ByteBuffer sealedChunk;
-        /** Decrypted chunk {@link #plainIndex} (its plaintext from 0 to limit), or -1 when none is held. */
-        private ByteBuffer plainChunk;
+        private final byte[] sealedChunk;
+        private final byte[] plainChunk;
+        /** The chunk whose plaintext {@link #plainChunk} holds, or -1. */
         private long plainIndex = -1;
+        private int plainLength;
 
         Range(long offset, long length) {
             this.length = length;
             this.pos = offset;
             this.end = offset + length;
             int c = 1 << shift;
-            this.sealedChunk = ByteBuffer.allocateDirect(c + SealedLayout.TAG_BYTES);
+            this.sealedChunk = new byte[c + SealedLayout.TAG_BYTES];
+            this.plainChunk = new byte[c];
             if (length > 0) {
-                // the first chunk is decrypted now: damage there fails the call that opens the range
-                decryptInto(pos >>> shift, plainScratch());
-                plainIndex = pos >>> shift;
+                load(pos >>> shift); // the first chunk is decrypted now: damage there fails opening the range
             }
         }
 
-        private ByteBuffer plainScratch() {
-            if (plainChunk == null) {
-                plainChunk = ByteBuffer.allocateDirect(1 << shift);
-            }
-            plainChunk.clear();
-            return plainChunk;
-        }
-
-        /** Reads chunk {@code i} from the source and decrypts it into {@code dst}; returns plaintext bytes. */
-        private int decryptInto(long i, ByteBuffer dst) {
+        /** Reads chunk {@code i} from the source and decrypts it into {@link #plainChunk}. */
+        private void load(long i) {
             int c = 1 << shift;
             long first = i << shift;
             int plainLen = (int) Math.min(c, size - first);
-            sealedChunk.clear().limit(plainLen + SealedLayout.TAG_BYTES);
+            int sealedLen = plainLen + SealedLayout.TAG_BYTES;
+            plainIndex = -1;
             try {
-                readFully(source, sealedChunk, SealedLayout.HEADER_BYTES + i * (c + SealedLayout.TAG_BYTES), what);
-                sealedChunk.flip();
-                return SealedLayout.decrypt(dataKey, prefix, context, i, i == chunks - 1, sealedChunk, dst);
+                readFully(source, ByteBuffer.wrap(sealedChunk, 0, sealedLen),
+                        SealedLayout.HEADER_BYTES + i * (c + SealedLayout.TAG_BYTES), what);
+                plainLength = SealedLayout.decrypt(dataKey, prefix, context, i, i == chunks - 1, sealedChunk, 0,
+                        sealedLen, plainChunk);
             } catch (DataCorruptionException e) {
                 throw logged(what, e);
             }
-        }
-
-        @Override
-        public long length() {
-            return length;
+            plainIndex = i;
         }
 
         @Override
@@ -211,25 +203,23 @@ public final class SealedReader {
             int written = 0;
             while (pos < end && dst.hasRemaining()) {
                 long i = pos >>> shift;
-                long chunkStart = i << shift;
-                int plainLen = (int) Math.min(1 << shift, size - chunkStart);
-                int from = (int) (pos - chunkStart);
-                int to = (int) Math.min(plainLen, end - chunkStart);
-                int n;
-                if (i != plainIndex && from == 0 && to == plainLen && dst.remaining() >= plainLen) {
-                    n = decryptInto(i, dst); // a whole chunk: straight into the destination
-                } else {
-                    if (i != plainIndex) {
-                        decryptInto(i, plainScratch());
-                        plainIndex = i;
-                    }
-                    n = Math.min(to - from, dst.remaining());
-                    dst.put(plainChunk.duplicate().limit(from + n).position(from));
+                if (i != plainIndex) {
+                    load(i);
                 }
+                long chunkStart = i << shift;
+                int from = (int) (pos - chunkStart);
+                int to = (int) Math.min(plainLength, end - chunkStart);
+                int n = Math.min(to - from, dst.remaining());
+                dst.put(plainChunk, from, n);
                 pos += n;
                 written += n;
             }
             return written;
+        }
+
+        @Override
+        public long length() {
+            return length;
         }
 
         @Override
