@@ -212,6 +212,14 @@ class AccessLoggingTest {
                     .bucketLoggingStatus(st -> st.loggingEnabled(l -> l.targetBucket(target).targetPrefix("g/")
                             .targetGrants(TargetGrant.builder().grantee(g -> g.type(Type.CANONICAL_USER)
                                     .id("0".repeat(64))).permission(BucketLogsPermission.READ).build())))));
+            // Block Public Access on the target: log objects cannot be made public through TargetGrants either
+            s3.putPublicAccessBlock(b -> b.bucket(target).publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
+                    .ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
+            assertS3Error(403, "AccessDenied", () -> s3.putBucketLogging(b -> b.bucket(source)
+                    .bucketLoggingStatus(st -> st.loggingEnabled(l -> l.targetBucket(target).targetPrefix("g/")
+                            .targetGrants(TargetGrant.builder().grantee(g -> g.type(Type.GROUP)
+                                    .uri("http://acs.amazonaws.com/groups/global/AllUsers"))
+                                    .permission(BucketLogsPermission.READ).build())))));
 
             s3.putBucketLogging(b -> b.bucket(source).bucketLoggingStatus(st -> st.loggingEnabled(l -> l
                     .targetBucket(target).targetPrefix("g/").targetGrants(readGrant))));

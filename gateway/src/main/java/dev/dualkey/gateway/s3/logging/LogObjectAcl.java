@@ -24,8 +24,9 @@ import java.util.Locale;
  * BucketOwnerEnforced target: 400 AccessControlListNotSupported (AWS: "Buckets that use the bucket owner enforced
  * setting for Object Ownership don't support target grants"); a grantee by e-mail address: 405 MethodNotAllowed
  * (AWS ended e-mail grantees in October 2025); a canonical id no account has: 400 InvalidArgument; an unknown group
- * URI: 400 InvalidArgument. Delivery ({@link #forDelivery}) rechecks the target's ownership, since it may have
- * changed since: grants are then left off (the object gets the default owner-only ACL), never an error that would
+ * URI: 400 InvalidArgument; a public grantee (AllUsers, AuthenticatedUsers) while the target's Block Public Access
+ * blocks public ACLs: 403 AccessDenied, as any request that would store a public ACL there. Delivery ({@link #forDelivery}) rechecks the target's ownership, since it may have
+ * changed since: grants are then left off (public ones alone under BlockPublicAcls) (the object gets the default owner-only ACL), never an error that would
  * lose the log.
  */
 final class LogObjectAcl {
@@ -40,7 +41,12 @@ final class LogObjectAcl {
         if (!ObjectOwnership.effective(target).aclsEnabled()) {
             throw new S3Exception(S3ErrorCode.ACCESS_CONTROL_LIST_NOT_SUPPORTED);
         }
-        grants(status, ids);
+        List<Grant> grants = grants(status, ids);
+        if (grants.stream().anyMatch(g -> g.grantee().isPublic())
+                && dev.dualkey.gateway.acl.PublicAclBlock.blocksPublicAcls(target.config())) {
+            // Block Public Access on the target: no configuration may make its log objects public
+            throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
+        }
     }
 
     private static List<Grant> grants(LoggingStatus status, CanonicalIds ids) {
@@ -87,6 +93,10 @@ final class LogObjectAcl {
         List<Grant> all = new ArrayList<>();
         all.add(new Grant(Grantee.user(owner), Permission.FULL_CONTROL));
         all.addAll(grants);
-        return new Acl(owner, all).encode();
+        Acl acl = new Acl(owner, all);
+        if (dev.dualkey.gateway.acl.PublicAclBlock.blocksPublicAcls(target.config())) {
+            acl = acl.withoutPublicGrants(); // Block Public Access turned on since PutBucketLogging
+        }
+        return acl.encode();
     }
 }
