@@ -164,6 +164,8 @@ public final class SealedReader {
         /** The chunk whose plaintext {@link #plainChunk} holds, or -1. */
         private long plainIndex = -1;
         private int plainLength;
+        /** A chunk that failed after sound ones were returned: thrown by the next {@link #read}. */
+        private DataCorruptionException failed;
 
         Range(long offset, long length) {
             this.length = length;
@@ -200,11 +202,23 @@ public final class SealedReader {
             if (pos >= end) {
                 return -1;
             }
+            if (failed != null) {
+                throw failed;
+            }
             int written = 0;
             while (pos < end && dst.hasRemaining()) {
                 long i = pos >>> shift;
                 if (i != plainIndex) {
-                    load(i);
+                    try {
+                        load(i);
+                    } catch (DataCorruptionException e) {
+                        if (written == 0) {
+                            throw e;
+                        }
+                        // the sound chunks already in dst go out first; the next call fails
+                        failed = e;
+                        return written;
+                    }
                 }
                 long chunkStart = i << shift;
                 int from = (int) (pos - chunkStart);

@@ -92,8 +92,9 @@ class SealedRangeReadTest {
         byte[] sealed = Sealer.sealAll(KEYS, CONTEXT, plain, 0, size);
         sealed[SealedLayout.HEADER_BYTES + 2 * (C + SealedLayout.TAG_BYTES) + 5] ^= 1; // in chunk 2
         DataSegment.PlainChunks chunks = reader(sealed, size).range(0, size);
-        ByteBuffer dst = ByteBuffer.allocateDirect(2 * C);
-        assertEquals(2 * C, chunks.read(dst)); // chunks 0 and 1 are sound
+        ByteBuffer dst = ByteBuffer.allocateDirect(4 * C);
+        assertEquals(2 * C, chunks.read(dst), "chunks 0 and 1 are sound and returned before the damage");
+        assertThrows(DataCorruptionException.class, () -> chunks.read(ByteBuffer.allocateDirect(C)));
         assertThrows(DataCorruptionException.class, () -> chunks.read(ByteBuffer.allocateDirect(C)));
     }
 }
