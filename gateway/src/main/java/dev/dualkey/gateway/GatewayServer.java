@@ -544,8 +544,9 @@ public final class GatewayServer implements AutoCloseable {
                 new dev.dualkey.gateway.s3.tagging.TaggingOperations(store).register(handlers); // object/bucket tags
                 new dev.dualkey.gateway.s3.integrity.ObjectAttributesOperation(store).register(handlers);
                 accessLog = new dev.dualkey.gateway.s3.logging.AccessLogDeliverer(store, clock,
-                        accessLogFlushInterval, 10_000, 100_000);
-                new dev.dualkey.gateway.s3.logging.BucketLoggingOperations(store, accessLog).register(handlers);
+                        accessLogFlushInterval, 10_000, 100_000, canonicalIds); // TargetGrants: issue 16
+                new dev.dualkey.gateway.s3.logging.BucketLoggingOperations(store, accessLog, canonicalIds)
+                        .register(handlers);
                 // The S3 signature covers the declared payload hash, so the head is checked on the event loop
                 // (keys seen recently, from memory) before a small body is held for one storage task.
                 dev.dualkey.gateway.http.RecentCredentials recent =

@@ -71,5 +71,13 @@ public sealed interface DataSegment permits DataSegment.Inline, DataSegment.File
         default void whenReady(Runnable callback) {
             callback.run();
         }
+
+        /**
+         * Decrypts (or copies) the next plaintext bytes into {@code dst} (as many as fit, whole chunks straight into it, with no
+         * allocation per chunk); returns the count written, or -1 after the last byte. The fast path for large
+         * reads: give it a direct buffer of several chunks. Mixing it with {@link #next()} is allowed; like
+         * {@link #next()}, it waits only when not {@link #ready()}.
+         */
+        int read(ByteBuffer dst);
     }
 }

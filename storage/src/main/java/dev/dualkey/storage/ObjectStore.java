@@ -303,6 +303,20 @@ public interface ObjectStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store cannot decrypt with a caller's key");
     }
 
+    /**
+     * CopyObject with customer keys (SSE-C): the source is read with {@code sourceKeys} (null: the store's own key
+     * only) and the copy's data keys are wrapped by {@code destinationKeys} (null: the store's key, SSE-S3). The
+     * caller checked the source version's key record first and names that version ({@code srcVersionId} non-null),
+     * so the version checked is the version copied. With a caller's key the copy's ETag is {@link
+     * dev.dualkey.storage.crypto.KeyWrapper#etag}, as for an SSE-C PutObject.
+     */
+    default CopyResult copyObject(String srcBucket, String srcKey, String srcVersionId, String dstBucket,
+                                  String dstKey, ObjectMetadata replaceMetadata, WriteOptions options,
+                                  PublishCheck check, dev.dualkey.storage.crypto.KeyWrapper sourceKeys,
+                                  dev.dualkey.storage.crypto.KeyWrapper destinationKeys) {
+        throw new UnsupportedOperationException("this store cannot copy with a caller's key");
+    }
+
     /** True once {@link #encryptAtRest} was called: data written from now on is encrypted. */
     default boolean encryptsAtRest() {
         return false;

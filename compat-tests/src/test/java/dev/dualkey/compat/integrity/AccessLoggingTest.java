@@ -22,7 +22,13 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketLogsPermission;
 import software.amazon.awssdk.services.s3.model.GetBucketLoggingResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectAclResponse;
+import software.amazon.awssdk.services.s3.model.ObjectOwnership;
+import software.amazon.awssdk.services.s3.model.Permission;
+import software.amazon.awssdk.services.s3.model.TargetGrant;
+import software.amazon.awssdk.services.s3.model.Type;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.MFADelete;
 import software.amazon.awssdk.services.s3.model.PartitionDateSource;
@@ -176,5 +182,65 @@ class AccessLoggingTest {
         s3.putObject(b -> b.bucket(source).key("k2"), RequestBody.fromString("y"));
         server.flushAccessLogs();
         assertEquals(1, logObjects(target, "p/").size(), "nothing delivered once logging is off");
+    }
+
+    /**
+     * TargetGrants become grants on each delivered log object (the bucket owner keeps FULL_CONTROL): the grantee
+     * account reads the log through the object ACL, and GetObjectAcl shows both grants. A target with ACLs disabled
+     * (BucketOwnerEnforced, the default of new buckets) refuses grants as AWS does; e-mail grantees are gone (405).
+     */
+    @Test
+    void targetGrantsBecomeGrantsOnEveryLogObject() {
+        String source = bucket("logsrc-");
+        String enforced = bucket("logdst-");
+        String target = "logacl-" + UUID.randomUUID().toString().substring(0, 8);
+        s3.createBucket(b -> b.bucket(target).objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED));
+        try (S3Client other = Clients.v2(server.endpoint(), server.endpoint().otherAccount())) {
+            String otherId = other.listBuckets().owner().id();
+            String ownerId = s3.listBuckets().owner().id();
+            TargetGrant readGrant = TargetGrant.builder().grantee(g -> g.type(Type.CANONICAL_USER).id(otherId))
+                    .permission(BucketLogsPermission.READ).build();
+            assertS3Error(400, "AccessControlListNotSupported", () -> s3.putBucketLogging(b -> b.bucket(source)
+                    .bucketLoggingStatus(st -> st.loggingEnabled(l -> l.targetBucket(enforced).targetPrefix("g/")
+                            .targetGrants(readGrant)))));
+            assertS3Error(405, "MethodNotAllowed", () -> s3.putBucketLogging(b -> b.bucket(source)
+                    .bucketLoggingStatus(st -> st.loggingEnabled(l -> l.targetBucket(target).targetPrefix("g/")
+                            .targetGrants(TargetGrant.builder().grantee(g -> g.type(Type.AMAZON_CUSTOMER_BY_EMAIL)
+                                    .emailAddress("someone@example.com")).permission(BucketLogsPermission.READ)
+                                    .build())))));
+            assertS3Error(400, "InvalidArgument", () -> s3.putBucketLogging(b -> b.bucket(source)
+                    .bucketLoggingStatus(st -> st.loggingEnabled(l -> l.targetBucket(target).targetPrefix("g/")
+                            .targetGrants(TargetGrant.builder().grantee(g -> g.type(Type.CANONICAL_USER)
+                                    .id("0".repeat(64))).permission(BucketLogsPermission.READ).build())))));
+            // Block Public Access on the target: log objects cannot be made public through TargetGrants either
+            s3.putPublicAccessBlock(b -> b.bucket(target).publicAccessBlockConfiguration(c -> c.blockPublicAcls(true)
+                    .ignorePublicAcls(true).blockPublicPolicy(true).restrictPublicBuckets(true)));
+            assertS3Error(403, "AccessDenied", () -> s3.putBucketLogging(b -> b.bucket(source)
+                    .bucketLoggingStatus(st -> st.loggingEnabled(l -> l.targetBucket(target).targetPrefix("g/")
+                            .targetGrants(TargetGrant.builder().grantee(g -> g.type(Type.GROUP)
+                                    .uri("http://acs.amazonaws.com/groups/global/AllUsers"))
+                                    .permission(BucketLogsPermission.READ).build())))));
+
+            s3.putBucketLogging(b -> b.bucket(source).bucketLoggingStatus(st -> st.loggingEnabled(l -> l
+                    .targetBucket(target).targetPrefix("g/").targetGrants(readGrant))));
+            assertEquals(otherId, s3.getBucketLogging(b -> b.bucket(source)).loggingEnabled().targetGrants().get(0)
+                    .grantee().id());
+            s3.putObject(b -> b.bucket(source).key("k"), RequestBody.fromString("x"));
+            server.flushAccessLogs();
+            List<String> keys = logObjects(target, "g/");
+            assertEquals(1, keys.size(), keys.toString());
+            GetObjectAclResponse acl = s3.getObjectAcl(b -> b.bucket(target).key(keys.get(0)));
+            assertEquals(ownerId, acl.owner().id());
+            assertEquals(2, acl.grants().size(), acl.grants().toString());
+            assertTrue(acl.grants().stream().anyMatch(g -> ownerId.equals(g.grantee().id())
+                    && g.permission() == Permission.FULL_CONTROL), acl.grants().toString());
+            assertTrue(acl.grants().stream().anyMatch(g -> otherId.equals(g.grantee().id())
+                    && g.permission() == Permission.READ), acl.grants().toString());
+            // the grantee reads the log object through its grant, and nothing else in the bucket
+            assertTrue(other.getObjectAsBytes(b -> b.bucket(target).key(keys.get(0))).asUtf8String()
+                    .contains("REST.PUT.OBJECT"));
+            s3.putObject(b -> b.bucket(target).key("not-a-log"), RequestBody.fromString("private"));
+            assertS3Error(403, "AccessDenied", () -> other.getObjectAsBytes(b -> b.bucket(target).key("not-a-log")));
+        }
     }
 }

@@ -256,6 +256,21 @@ public final class ProtectedOperations {
         }
     }
 
+    /** CopyObject with SSE-C keys for the source and/or the destination (null: the store's key), with D9. */
+    public Outcome<CopyResult> copyObject(ProtectedRequest request, String srcBucket, String srcKey,
+                                          String srcVersionId, String dstBucket, String dstKey,
+                                          ObjectMetadata replaceMetadata, WriteOptions options,
+                                          dev.dualkey.storage.crypto.KeyWrapper sourceKeys,
+                                          dev.dualkey.storage.crypto.KeyWrapper destinationKeys) {
+        try {
+            return Outcome.allowed(store.copyObject(srcBucket, srcKey, srcVersionId, dstBucket, dstKey,
+                    replaceMetadata, options, overwriteCheck(request, dstKey, "s3:PutObject"), sourceKeys,
+                    destinationKeys));
+        } catch (ProtectedRefusalException e) {
+            return Outcome.refused(e.refusal());
+        }
+    }
+
     /**
      * CompleteMultipartUpload with conditional-write headers and a declared object checksum (checked by the store
      * atomically with the publish), with D9 as above.

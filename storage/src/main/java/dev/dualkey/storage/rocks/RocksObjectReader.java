@@ -193,8 +193,6 @@ final class RocksObjectReader implements ObjectReader {
         private final List<DataSegment> segments;
         private int index;
         private long done;
-        /** Unread rest of the current decrypted piece. */
-        private ByteBuffer piece;
 
         SegmentInputStream(List<DataSegment> segments) {
             this.segments = segments;
@@ -222,14 +220,10 @@ final class RocksObjectReader implements ObjectReader {
             DataSegment s = segments.get(index);
             int n = (int) Math.min(len, s.length() - done);
             if (s instanceof DataSegment.Decrypted d) {
-                if (piece == null || !piece.hasRemaining()) {
-                    piece = d.chunks().next();
-                    if (piece == null) {
-                        throw new StorageIoException("decrypted data shorter than its metadata says");
-                    }
+                n = d.chunks().read(ByteBuffer.wrap(b, off, n));
+                if (n <= 0) {
+                    throw new StorageIoException("decrypted data shorter than its metadata says");
                 }
-                n = Math.min(n, piece.remaining());
-                piece.get(b, off, n);
             } else if (s instanceof DataSegment.Inline in) {
                 ByteBuffer src = in.bytes().duplicate();
                 src.position(src.position() + (int) done);

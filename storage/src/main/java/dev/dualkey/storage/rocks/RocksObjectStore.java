@@ -904,6 +904,27 @@ public final class RocksObjectStore implements ObjectStore {
         }
     }
 
+    @Override
+    public CopyResult copyObject(String srcBucket, String srcKey, String srcVersionId, String dstBucket,
+                                 String dstKey, ObjectMetadata replaceMetadata, WriteOptions options,
+                                 PublishCheck check, KeyWrapper sourceKeys, KeyWrapper destinationKeys) {
+        BucketNames.validateKey(dstKey);
+        requireBucket(dstBucket);
+        Objects.requireNonNull(srcVersionId, "srcVersionId");
+        try (ObjectReader src = openObject(srcBucket, srcKey, srcVersionId, sourceKeys)) {
+            ObjectMetadata meta = replaceMetadata != null ? replaceMetadata : src.version().metadata();
+            try (ObjectWriter w = destinationKeys == null ? newObjectWriter(dstBucket, dstKey, meta, options, check)
+                    : newObjectWriter(dstBucket, dstKey, meta, options, check, destinationKeys);
+                 InputStream in = src.openStream()) {
+                pump(in, w);
+                ObjectVersion created = w.commit(Expectations.none().withContentLength(src.version().size()));
+                return new CopyResult(src.version(), created);
+            }
+        } catch (IOException e) {
+            throw new StorageIoException("copy failed: " + e.getMessage(), e);
+        }
+    }
+
     private static void pump(InputStream in, dev.dualkey.storage.BodyWriter<?> w) throws IOException {
         byte[] buf = new byte[COPY_CHUNK];
         int n;

@@ -164,6 +164,42 @@ final class UpstreamObjectReader implements ObjectReader {
             return null;
         }
 
+        /**
+         * Copies what is fetched into {@code dst} (waiting only when nothing is, as {@link #next()}); a fetched piece
+         * larger than {@code dst} stays at the head of the queue with its position moved.
+         */
+        @Override
+        public synchronized int read(ByteBuffer dst) {
+            int n = 0;
+            while (dst.hasRemaining()) {
+                ByteBuffer head = buffered.peek();
+                if (head == null) {
+                    if (n > 0) {
+                        break; // what is here, without waiting for more
+                    }
+                    ByteBuffer b = next();
+                    if (b == null) {
+                        return -1;
+                    }
+                    delivered -= b.remaining(); // counted below, as copied
+                    buffered.addFirst(b);
+                    continue;
+                }
+                int take = Math.min(head.remaining(), dst.remaining());
+                ByteBuffer part = head.duplicate();
+                part.limit(part.position() + take);
+                dst.put(part);
+                head.position(head.position() + take);
+                delivered += take;
+                n += take;
+                if (!head.hasRemaining()) {
+                    buffered.poll();
+                }
+            }
+            startFetch();
+            return n;
+        }
+
         /** Starts the read-ahead task unless it runs, the buffer is full or everything was fetched. */
         private void startFetch() {
             if (!fetching && failure == null && fetched < length && buffered.size() < AHEAD && !closed) {

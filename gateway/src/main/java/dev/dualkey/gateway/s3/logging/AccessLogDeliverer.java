@@ -57,6 +57,7 @@ public final class AccessLogDeliverer implements AccessLog, AutoCloseable {
     static final Duration CONFIG_TTL = Duration.ofSeconds(5);
 
     private final ObjectStore store;
+    private final dev.dualkey.gateway.acl.CanonicalIds ids;
     private final Clock clock;
     private final int batch;
     private final BlockingQueue<AccessLogRecord> queue;
@@ -79,6 +80,16 @@ public final class AccessLogDeliverer implements AccessLog, AutoCloseable {
      * @param capacity records the queue holds; more are dropped (and counted)
      */
     public AccessLogDeliverer(ObjectStore store, Clock clock, Duration interval, int batch, int capacity) {
+        this(store, clock, interval, batch, capacity, null);
+    }
+
+    /**
+     * @param ids canonical ids of accounts, to turn a configuration's TargetGrants into grants on each delivered log
+     *            object ({@link LogObjectAcl}); null: log objects get the default owner-only ACL
+     */
+    public AccessLogDeliverer(ObjectStore store, Clock clock, Duration interval, int batch, int capacity,
+                              dev.dualkey.gateway.acl.CanonicalIds ids) {
+        this.ids = ids;
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(interval, "interval");
@@ -220,7 +231,10 @@ public final class AccessLogDeliverer implements AccessLog, AutoCloseable {
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         Instant now = clock.instant();
         String key = key(s, c, source, now, records.get(0).time());
-        ObjectMetadata meta = ObjectMetadata.builder().contentType("text/plain").build();
+        // TargetGrants become the log object's ACL; SSE-S3 is reported as on any object the store encrypts
+        ObjectMetadata meta = dev.dualkey.gateway.s3.sse.ServerSideEncryption.markWrite(ObjectMetadata.builder()
+                .contentType("text/plain").attribute(dev.dualkey.gateway.acl.ResourceAcls.KEY,
+                        LogObjectAcl.forDelivery(s, target, c.owner(), ids)).build(), store);
         WriteOptions options = WriteOptions.defaults().withOwner(c.owner()).withIfNoneMatchAny(true);
         try (ObjectWriter w = store.newObjectWriter(s.targetBucket(), key, meta, options,
                 (bucket, replacesNullVersion) -> {

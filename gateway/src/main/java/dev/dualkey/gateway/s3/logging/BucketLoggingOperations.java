@@ -27,15 +27,23 @@ import java.util.Objects;
  *       configure logging cannot use it to write where they may not write), else 403 AccessDenied;</li>
  *   <li>an empty {@code BucketLoggingStatus} turns logging off.</li>
  * </ul>
- * TargetGrants are stored and echoed; access to log objects follows the target bucket's own rules.
+ * TargetGrants are stored and echoed, and become grants on each delivered log object ({@link LogObjectAcl}: refused
+ * with AccessControlListNotSupported when the target bucket has ACLs disabled).
  */
 public final class BucketLoggingOperations {
     private final ObjectStore store;
     private final AccessLog accessLog;
+    private final dev.dualkey.gateway.acl.CanonicalIds ids;
 
     public BucketLoggingOperations(ObjectStore store, AccessLog accessLog) {
+        this(store, accessLog, null);
+    }
+
+    /** @param ids canonical ids of accounts, to check TargetGrants' grantees ({@link LogObjectAcl#check}) */
+    public BucketLoggingOperations(ObjectStore store, AccessLog accessLog, dev.dualkey.gateway.acl.CanonicalIds ids) {
         this.store = Objects.requireNonNull(store, "store");
         this.accessLog = Objects.requireNonNull(accessLog, "accessLog");
+        this.ids = ids;
     }
 
     public void register(Map<S3Operation, OperationHandler> handlers) {
@@ -66,6 +74,7 @@ public final class BucketLoggingOperations {
                     status.targetPrefix()))) {
                 throw new S3Exception(S3ErrorCode.ACCESS_DENIED);
             }
+            LogObjectAcl.check(status, target, ids);
         }
         String document = status == null ? null : status.toDocument();
         store.updateBucket(req.bucket(), c -> c.withSubresource("logging", document));

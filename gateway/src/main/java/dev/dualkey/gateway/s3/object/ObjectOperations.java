@@ -255,7 +255,7 @@ public final class ObjectOperations {
         // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
         // s3:PutObject by the endpoint (ActionTable).
         CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
-        ServerSideEncryption.checkWrite(req);
+        ServerSideEncryption.CopyKeys keys = ServerSideEncryption.checkCopy(req, mfaOverPlainHttpAllowed);
         String directive = req.header("x-amz-metadata-directive");
         boolean replace;
         if (directive == null || directive.equals("COPY")) {
@@ -272,15 +272,14 @@ public final class ObjectOperations {
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
         }
-        if (dev.dualkey.gateway.s3.sse.CustomerKey.isCustomerKeyed(source)) { // SSE-C copies: not implemented yet
-            dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, null);
-        }
+        // SSE-C source: its key in x-amz-copy-source-server-side-encryption-customer-*, as GetObject's
+        dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, keys.source());
         dev.dualkey.gateway.s3.sse.KmsEncryption.refuseUnsupported(req, store, source, "CopyObject"); // kms branch
         CopySource.checkConditions(req, source);
         boolean sameObject = src.bucket().equals(req.bucket()) && src.key().equals(req.key())
                 && src.versionId() == null;
         if (sameObject && !replace && req.header("x-amz-storage-class") == null
-                && req.header(ServerSideEncryption.HEADER) == null) { // encryption attributes: a copy in place
+                && req.header(ServerSideEncryption.HEADER) == null && keys.destination() == null) { // encryption attributes: a copy in place
             // with x-amz-server-side-encryption re-encrypts (how data stored before encryption gets encrypted)
             throw new S3Exception(S3ErrorCode.INVALID_REQUEST, "This copy request is illegal because it is trying"
                     + " to copy an object to itself without changing the object's metadata, storage class,"
@@ -298,7 +297,8 @@ public final class ObjectOperations {
         WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
         meta = acl.applyTo(meta);
         // the copy is written (and encrypted) now: its SSE attribute says so, whatever the source's said
-        meta = ServerSideEncryption.markWrite(meta, store);
+        // (SSE-C: the copy has the destination key's record or none; a source's record is never carried over)
+        meta = ServerSideEncryption.markCopy(meta, store, keys.destination());
         java.util.Set<dev.dualkey.storage.model.ChecksumAlgorithm> algorithms = ObjectHeaders.requestedChecksums(req);
         // as S3: without an algorithm named, the copy is checksummed with the source's (recomputed over its bytes)
         WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
@@ -306,7 +306,12 @@ public final class ObjectOperations {
         CopyResult result;
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         try {
-            result = S3Refusals.orThrow(protect.copyObject(mfa, src.bucket(), src.key(), src.versionId(),
+            result = S3Refusals.orThrow(keys.any()
+                    // with a customer key, the version whose key record was checked is the version copied
+                    ? protect.copyObject(mfa, src.bucket(), src.key(), source.versionId(), req.bucket(), req.key(),
+                            meta, options, keys.source() == null ? null : keys.source().wrapper(),
+                            keys.destination() == null ? null : keys.destination().wrapper())
+                    : protect.copyObject(mfa, src.bucket(), src.key(), src.versionId(),
                     req.bucket(), req.key(), meta, options), mfa);
         } catch (dev.dualkey.storage.error.NoSuchKeyException | dev.dualkey.storage.error.NoSuchVersionException e) {
             throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
@@ -321,6 +326,9 @@ public final class ObjectOperations {
             reply.header("x-amz-version-id", created.versionId());
         }
         ServerSideEncryption.versionHeaders(reply, created);
+        if (keys.destination() != null) {
+            keys.destination().replyHeaders(reply);
+        }
         if (!result.source().isNullVersion()) {
             reply.header("x-amz-copy-source-version-id", result.source().versionId());
         }

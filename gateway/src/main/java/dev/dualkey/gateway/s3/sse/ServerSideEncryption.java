@@ -19,11 +19,12 @@ import java.util.List;
  * before encryption existed has no header, and a copy in place with {@code x-amz-server-side-encryption: AES256}
  * encrypts it.
  *
- * <p>SSE-C ({@link CustomerKey}) and SSE-KMS ({@link KmsEncryption}, when the server is wired with its key
- * registry) on PutObject, GetObject and HeadObject. Not implemented yet, and refused with 501 NotImplemented rather
- * than silently stored in the clear or under another key: {@code aws:kms:dsse}, SSE-KMS and SSE-C on CopyObject,
- * the multipart calls and copy sources. A client asking for them must never believe its data is protected by a key
- * when it is not.
+ * <p>SSE-C ({@link CustomerKey}) on PutObject, GetObject, HeadObject and CopyObject (source and/or destination,
+ * {@link #checkCopy}), and SSE-KMS ({@link KmsEncryption}, when the server is wired with its key registry) on
+ * PutObject, GetObject and HeadObject. Not implemented yet, and refused with 501 NotImplemented rather than silently
+ * stored in the clear or under another key: {@code aws:kms:dsse}, SSE-KMS on CopyObject, the multipart calls and
+ * copy sources, and SSE-C on the multipart calls and UploadPartCopy. A client asking for them must never believe
+ * its data is protected by a key when it is not.
  */
 public final class ServerSideEncryption {
     /** Request and response header. */
@@ -83,6 +84,42 @@ public final class ServerSideEncryption {
             }
         }
         return key;
+    }
+
+    /** CopyObject's customer keys: the source's ({@code x-amz-copy-source-...}) and the copy's; either may be null. */
+    public record CopyKeys(CustomerKey source, CustomerKey destination) {
+        /** True when either side has a customer key. */
+        public boolean any() {
+            return source != null || destination != null;
+        }
+    }
+
+    /**
+     * CopyObject: the SSE method headers as {@link #checkWrite}, and the SSE-C keys of the source (to read an SSE-C
+     * source) and of the destination (to store the copy under a customer key), each checked as {@link
+     * CustomerKey#from} checks PutObject's; the destination key with {@code x-amz-server-side-encryption} is
+     * InvalidArgument, as on PutObject.
+     */
+    public static CopyKeys checkCopy(S3Request req, boolean transportAllowed) {
+        checkMethod(req);
+        CustomerKey destination = CustomerKey.from(req, CustomerKey.OBJECT, transportAllowed);
+        if (destination != null && req.header(HEADER) != null) {
+            throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Server Side Encryption with Customer provided key is "
+                    + "incompatible with the encryption method specified").with("ArgumentName", HEADER)
+                    .with("ArgumentValue", req.header(HEADER));
+        }
+        return new CopyKeys(CustomerKey.from(req, CustomerKey.COPY_SOURCE, transportAllowed), destination);
+    }
+
+    /**
+     * {@code meta} (a copy's metadata, maybe the source's) with the copy's encryption attributes: the source's SSE-C
+     * record and SSE attribute dropped, then the destination key's record, or SSE-S3's attribute ({@link
+     * #markWrite}) when the copy has no customer key.
+     */
+    public static ObjectMetadata markCopy(ObjectMetadata meta, ObjectStore store, CustomerKey destination) {
+        ObjectMetadata clean = meta.toBuilder().attribute(CustomerKey.ALGORITHM_ATTRIBUTE, null)
+                .attribute(CustomerKey.HMAC_ATTRIBUTE, null).attribute(HEADER, null).build();
+        return destination == null ? markWrite(clean, store) : destination.mark(clean);
     }
 
     /**
