@@ -23,7 +23,7 @@ public final class ConsoleBootstrap {
     public static ConsoleLauncher launcher(InetSocketAddress address, IdentityStore identity, RocksDatabase db,
                                            Clock clock, String region) {
         boolean loopback = address.getAddress() != null && address.getAddress().isLoopbackAddress();
-        SignInService signIn = new SignInService(new MfaStore(db), identity.identity(), identity.devices(),
+        SignInService signIn = new SignInService(identity.mfaStore(), identity.identity(), identity.devices(),
                 identity.verifier(), identity.audit(), MfaConfig.defaults(clock), new SecureRandom());
         return ConsoleServer.launcher(address, (store, secure) -> MfaConsole.app(store, identity.identity(),
                 identity.devices(), identity.verifier(), identity.audit(), signIn, clock, secure, loopback, region));

@@ -12,6 +12,8 @@ import dev.dualkey.mfa.secret.SeedGenerator;
 import dev.dualkey.mfa.session.SessionCredentialService;
 import dev.dualkey.mfa.store.MfaSchema;
 import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.storage.kv.KvStore;
+import dev.dualkey.storage.kv.RocksKvStore;
 import dev.dualkey.storage.lock.KeyLocks;
 import dev.dualkey.storage.rocks.ColumnFamilySpec;
 import dev.dualkey.storage.rocks.RocksDatabase;
@@ -41,6 +43,7 @@ public final class IdentityStore {
     private final AuditLog audit;
     private final SessionCredentialService sessions;
     private final dev.dualkey.storage.crypto.KeyWrapper dataKeys;
+    private MfaStore mfaStore;
 
     private IdentityStore(IdentityService identity, MfaDeviceService devices, MfaVerifier verifier, AuditLog audit,
                           SessionCredentialService sessions, dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
@@ -61,7 +64,17 @@ public final class IdentityStore {
      */
     public static IdentityStore open(RocksDatabase db, Path keyDir, Map<String, String> env, Clock clock,
                                      PasswordHasher.Params hashing) {
-        MfaStore store = new MfaStore(db);
+        return open(RocksKvStore.over(db), keyDir, env, clock, hashing);
+    }
+
+    /**
+     * Over any state store: the data directory's RocksDB ({@link #open(RocksDatabase, Path, Map, Clock,
+     * PasswordHasher.Params)}) or etcd shared by the gateways of a cluster ({@code serve --state}), where every
+     * gateway must use the same master key ({@code DUALKEY_MASTER_KEY}, or the same key file).
+     */
+    public static IdentityStore open(KvStore kv, Path keyDir, Map<String, String> env, Clock clock,
+                                     PasswordHasher.Params hashing) {
+        MfaStore store = new MfaStore(kv);
         byte[] master = MasterKey.load(keyDir, env);
         SecretBox box;
         dev.dualkey.storage.crypto.MasterKeyWrapper dataKeys;
@@ -81,7 +94,19 @@ public final class IdentityStore {
                 deviceLocks);
         MfaVerifier verifier = new MfaVerifier(store, box, audit, clock, deviceLocks);
         SessionCredentialService sessions = new SessionCredentialService(store, box, verifier, audit, clock, random);
-        return new IdentityStore(identity, devices, verifier, audit, sessions, dataKeys);
+        IdentityStore opened = new IdentityStore(identity, devices, verifier, audit, sessions, dataKeys);
+        opened.mfaStore = store;
+        return opened;
+    }
+
+    /** The typed tables the services run over (console sign-in and admin commands open theirs on it). */
+    public MfaStore mfaStore() {
+        return mfaStore;
+    }
+
+    /** The state store: RocksDB (embedded) or etcd (cluster); its {@code available()} is readiness. */
+    public KvStore stateStore() {
+        return mfaStore.kv();
     }
 
     /** Wraps object data keys with a key-encryption key derived from the master key (encryption at rest). */

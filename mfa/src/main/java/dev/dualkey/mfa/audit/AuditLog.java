@@ -1,7 +1,7 @@
 package dev.dualkey.mfa.audit;
 
 import dev.dualkey.mfa.store.MfaStore;
-import dev.dualkey.storage.rocks.Batch;
+import dev.dualkey.storage.kv.KvTxn;
 import dev.dualkey.storage.rocks.Codecs;
 import dev.dualkey.storage.rocks.KvEntry;
 import dev.dualkey.storage.rocks.KvIterator;
@@ -29,7 +29,7 @@ public final class AuditLog {
 
     /** Appends {@code record} in its own synced write. */
     public void append(AuditRecord record) {
-        store.db().write(b -> append(b, record));
+        store.kv().write(b -> append(b, record));
     }
 
     /**
@@ -38,11 +38,11 @@ public final class AuditLog {
      * each follow a synced change (the lifecycle worker's deletions): one fsync per change instead of two.
      */
     public void appendDeferringSync(AuditRecord record) {
-        store.db().writeDeferringSync(b -> append(b, record));
+        store.kv().writeDeferringSync(b -> append(b, record));
     }
 
     /** Stages {@code record} in {@code batch}, so it commits atomically with the change it describes. */
-    public void append(Batch batch, AuditRecord record) {
+    public void append(KvTxn batch, AuditRecord record) {
         store.audit().put(batch, key(record.time().toEpochMilli(), sequence.getAndIncrement()), record);
     }
 
