@@ -110,9 +110,27 @@ public final class ServeCommand implements Callable<Integer> {
             defaultValue = "1000")
     int lifecyclePageSize;
 
+    @Option(names = "--state", paramLabel = "URL", description = "Cluster mode (issue 20): keep accounts, users, "
+            + "keys, MFA devices, sessions, throttle counters and audit records in etcd, shared by every gateway "
+            + "started with the same URL: etcd://host:port[,host:port...] (etcds:// for TLS). Every gateway needs "
+            + "the same DUALKEY_MASTER_KEY; etcd user and password come from DUALKEY_STATE_USER and "
+            + "DUALKEY_STATE_PASSWORD. Default: the data directory's RocksDB.")
+    String state;
+
+    @Option(names = "--state-ca", paramLabel = "FILE", description = "PEM CA bundle that signed etcd's certificate.")
+    Path stateCa;
+
+    @Option(names = "--state-cert", paramLabel = "FILE", description = "PEM client certificate for etcd.")
+    Path stateCert;
+
+    @Option(names = "--state-key", paramLabel = "FILE", description = "PEM private key of --state-cert.")
+    Path stateKey;
+
     /** Test seam: evaluates lifecycle rules this far in the future (e.g. P3D). Hidden: not for production. */
     @Option(names = "--lifecycle-clock-offset", hidden = true, paramLabel = "DURATION", defaultValue = "PT0S")
     java.time.Duration lifecycleClockOffset;
+
+    private dev.dualkey.storage.kv.EtcdKvStore.Settings stateSettings;
 
     @Override
     public Integer call() {
@@ -137,6 +155,16 @@ public final class ServeCommand implements Callable<Integer> {
                         + "negative");
             }
             prepareDataDir(dataDir);
+            stateSettings = state == null ? null : dev.dualkey.gateway.cluster.StateUrl.parse(state, stateCa,
+                    stateCert, stateKey, System.getenv());
+            if (stateSettings != null && (System.getenv(dev.dualkey.mfa.secret.MasterKey.ENV) == null
+                    || System.getenv(dev.dualkey.mfa.secret.MasterKey.ENV).isBlank())
+                    && !Files.exists(dataDir.resolve(dev.dualkey.mfa.secret.MasterKey.FILE_NAME))) {
+                // a generated key per gateway would make every secret sealed by one unreadable to the others
+                throw new IllegalArgumentException("--state needs the same master key on every gateway: set "
+                        + dev.dualkey.mfa.secret.MasterKey.ENV + " (or copy " + dev.dualkey.mfa.secret.MasterKey
+                        .FILE_NAME + " into the data directory)");
+            }
         } catch (IllegalArgumentException e) {
             err.println("dualkey: " + e.getMessage());
             err.flush();
@@ -152,14 +180,26 @@ public final class ServeCommand implements Callable<Integer> {
         }
         GatewayServer server;
         IdentitySetup.Wired identity;
+        dev.dualkey.storage.kv.KvStore stateStore = null;
         try {
-            identity = wireIdentity(engine);
+            stateStore = stateSettings == null ? dev.dualkey.storage.kv.RocksKvStore.over(engine.database())
+                    : dev.dualkey.storage.kv.EtcdKvStore.connect(stateSettings);
+            // the first calls connect; allow a slow start (a loaded machine, an election) before giving up
+            for (int i = 0; stateSettings != null && i < 5 && !stateStore.available(); i++) {
+                err.println("dualkey: waiting for etcd at " + stateStore.describe());
+                err.flush();
+            }
+            if (stateSettings != null && !stateStore.available()) {
+                throw new IllegalStateException("etcd does not answer at " + stateStore.describe());
+            }
+            identity = wireIdentity(engine, stateStore);
             server = GatewayServer.builder()
                     .objectStore(engine.objectStore())
                     .credentialProvider(identity.credentials())
                     .authorizer(identity.authorizer())
                     .endpoint(identity.iamEndpoint())
                     .endpoint(identity.stsEndpoint())
+                    .endpoint(new dev.dualkey.gateway.health.HealthEndpoint(stateStore::available)) // issue 20
                     .mfa(identity.store().verifier(), identity.store().audit())
                     .allowMfaOverPlainHttp(allowMfaOverHttp)
                     .sigV2(sigV2)
@@ -176,6 +216,9 @@ public final class ServeCommand implements Callable<Integer> {
                             .withClock(Clock.offset(Clock.systemUTC(), lifecycleClockOffset)))
                     .start();
         } catch (RuntimeException e) {
+            if (stateStore != null) {
+                stateStore.close();
+            }
             engine.close();
             err.println("dualkey: cannot start: " + e.getMessage());
             err.flush();
@@ -197,6 +240,7 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
         }
         dev.dualkey.gateway.admin.AdminSocket adminChannel = admin;
+        dev.dualkey.storage.kv.KvStore openedState = stateStore;
         System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
         System.out.println("Dualkey console: " + (tls != null ? "https" : "http") + "://" + consoleAddress); // console hook
         CountDownLatch stopped = new CountDownLatch(1);
@@ -206,6 +250,7 @@ public final class ServeCommand implements Callable<Integer> {
             }
             identityCommands.close(); // ends audit --follow before the database closes
             server.close();
+            openedState.close(); // etcd client (cluster mode); nothing for RocksDB, which the engine closes
             engine.close();
             stopped.countDown();
         }, "dualkey-shutdown"));
@@ -224,6 +269,11 @@ public final class ServeCommand implements Callable<Integer> {
      * once.
      */
     IdentitySetup.Wired wireIdentity(StorageEngine engine) {
+        return wireIdentity(engine, dev.dualkey.storage.kv.RocksKvStore.over(engine.database()));
+    }
+
+    /** {@link #wireIdentity(StorageEngine)} with the identity state in {@code stateStore} (etcd: cluster mode). */
+    IdentitySetup.Wired wireIdentity(StorageEngine engine, dev.dualkey.storage.kv.KvStore stateStore) {
         PrintWriter out = spec.commandLine().getOut();
         if (!encryption.equals("on") && !encryption.equals("off")) {
             throw new IllegalArgumentException("--encryption must be on or off");
@@ -240,7 +290,7 @@ public final class ServeCommand implements Callable<Integer> {
                         out.flush();
                     }
                 })
-                .wire(engine.database(), dataDir, engine.objectStore(), Clock.systemUTC());
+                .wire(stateStore, dataDir, engine.objectStore(), Clock.systemUTC());
     }
 
     private dev.dualkey.gateway.http.TransportLimits transportLimits() {

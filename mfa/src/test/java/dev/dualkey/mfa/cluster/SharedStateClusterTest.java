@@ -71,6 +71,7 @@ class SharedStateClusterTest {
             EtcdKvStore kv = EtcdKvStore.connect(EtcdKvStore.Settings.of(List.of(etcd.endpoint()))
                     .withTimeout(Duration.ofSeconds(3)));
             clients.add(kv);
+            awaitAvailable(kv);
             gw.add(MfaServices.open(kv, dir.resolve("gw" + i), config));
         }
         pool = Executors.newFixedThreadPool(3);
@@ -91,6 +92,14 @@ class SharedStateClusterTest {
         if (etcd != null) {
             etcd.close();
         }
+    }
+
+    /** The first call of a new client connects (slow on a loaded machine): readiness polling, bounded. */
+    static void awaitAvailable(EtcdKvStore kv) throws InterruptedException {
+        for (int i = 0; i < 20 && !kv.available(); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(kv.available(), "etcd reachable");
     }
 
     private String code(int offset) {
@@ -213,8 +222,8 @@ class SharedStateClusterTest {
             assertTrue(!clients.get(g).available());
         }
         etcd.restart();
-        for (int i = 0; i < 100 && !clients.stream().allMatch(EtcdKvStore::available); i++) {
-            Thread.sleep(100);
+        for (EtcdKvStore kv : clients) {
+            awaitAvailable(kv);
         }
         assertEquals(VerifyOutcome.INVALID, verifyAt(2, before).outcome(), "spent before the outage");
         assertEquals(1, race(1, 2, during, false));
