@@ -561,8 +561,17 @@ public final class IdentityService {
 
     /** Sets PasswordLastUsed after a successful console sign-in. */
     public void recordPasswordUse(String accountId, String userName) {
-        findUser(accountId, userName).ifPresent(u -> store.users().put(userKey(accountId, userName),
-                u.withPasswordLastUsed(now())));
+        if (accountId == null || userName == null || !Validate.NAME.matcher(userName).matches()) {
+            return;
+        }
+        // conditional on the record read (best effort): rewriting the whole user must not bring back a user that
+        // another gateway deleted meanwhile, nor undo its other changes
+        store.users().read(userKey(accountId, userName)).ifPresent(seen -> {
+            KvTxn txn = new KvTxn();
+            store.users().expect(txn, userKey(accountId, userName), Optional.of(seen));
+            store.users().put(txn, userKey(accountId, userName), seen.value().withPasswordLastUsed(now()));
+            store.kv().commit(txn);
+        });
     }
 
     // ------------------------------------------------------------------ inline policies

@@ -1,6 +1,7 @@
 package dev.dualkey.mfa.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import dev.dualkey.mfa.identity.AccessKeyStatus;
 import dev.dualkey.mfa.identity.NewAccessKey;
 import dev.dualkey.mfa.secret.MasterKey;
 import dev.dualkey.mfa.secret.PasswordHasher;
+import dev.dualkey.mfa.signin.SignInResult;
 import dev.dualkey.mfa.testing.MfaFixture;
 import dev.dualkey.mfa.testing.MutableClock;
 import dev.dualkey.mfa.otp.TotpGenerator;
@@ -47,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedStateClusterTest {
     private static final int ROUNDS = Integer.getInteger("dualkey.cluster.rounds", 40);
     private static final Actor ACTOR = MfaFixture.ACTOR;
+    private static final String ROOT_PASSWORD = "Cluster-Test-Passw0rd!";
 
     @TempDir
     Path dir;
@@ -75,7 +78,9 @@ class SharedStateClusterTest {
             gw.add(MfaServices.open(kv, dir.resolve("gw" + i), config));
         }
         pool = Executors.newFixedThreadPool(3);
-        acct = gw.get(0).identity().bootstrap(null, null, null).account().accountId();
+        acct = gw.get(0).identity().bootstrap(null, null, ROOT_PASSWORD).account().accountId();
+        assertEquals(acct, gw.get(1).identity().bootstrap(null, null, null).account().accountId(),
+                "a second gateway finds the first one's bootstrap account");
         CreatedVirtualDevice d = gw.get(1).devices().createVirtualDevice(ACTOR, acct, null, "root-mfa", null, null);
         serial = d.device().serialNumber();
         seed = MfaFixture.seedOf(d);
@@ -202,6 +207,31 @@ class SharedStateClusterTest {
         gw.get(2).identity().deleteAccessKey(ACTOR, acct, "alice", k.accessKeyId());
         for (int g = 0; g < 3; g++) {
             assertTrue(gw.get(g).identity().findAccessKey(k.accessKeyId()).isEmpty(), "gateway " + g);
+        }
+    }
+
+    /**
+     * A console session is one record in etcd: signed in through one gateway it works at all; its challenge
+     * yields one session only; signed out at one it is gone at all, and no later touch brings it back.
+     */
+    @Test
+    void aConsoleSessionIsSharedAndEndsEverywhere() {
+        SignInResult first = gw.get(0).signIn().signInWithPassword(acct, "root", ROOT_PASSWORD, "127.0.0.1");
+        assertEquals(SignInResult.Status.MFA_REQUIRED, first.status());
+        clock.advance(Duration.ofSeconds(30));
+        SignInResult in = gw.get(1).signIn().signInWithCode(first.token(), serial, code(0), "127.0.0.1");
+        assertEquals(SignInResult.Status.SIGNED_IN, in.status());
+        clock.advance(Duration.ofSeconds(30));
+        assertNotEquals(SignInResult.Status.SIGNED_IN,
+                gw.get(2).signIn().signInWithCode(first.token(), serial, code(0), "127.0.0.1").status(),
+                "the challenge was consumed by the first session");
+        for (int g = 0; g < 3; g++) {
+            assertTrue(gw.get(g).signIn().session(in.token()).isPresent(), "gateway " + g);
+        }
+        clock.advance(Duration.ofMinutes(2)); // the next look would touch the session
+        gw.get(2).signIn().signOut(in.token());
+        for (int g = 0; g < 3; g++) {
+            assertTrue(gw.get(g).signIn().session(in.token()).isEmpty(), "gateway " + g);
         }
     }
 

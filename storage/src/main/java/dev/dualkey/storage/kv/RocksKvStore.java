@@ -6,6 +6,7 @@ import dev.dualkey.storage.rocks.KvEntry;
 import dev.dualkey.storage.rocks.KvIterator;
 import dev.dualkey.storage.rocks.RocksDatabase;
 import dev.dualkey.storage.rocks.Table;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
  */
 public final class RocksKvStore implements KvStore {
     private static final int STRIPES = 256;
-    private static final Map<RocksDatabase, RocksKvStore> INSTANCES = new WeakHashMap<>();
+    /** Weak both ways: a store references its database, so a strong value would keep every closed one alive. */
+    private static final Map<RocksDatabase, WeakReference<RocksKvStore>> INSTANCES = new WeakHashMap<>();
 
     private final RocksDatabase db;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
@@ -45,7 +47,14 @@ public final class RocksKvStore implements KvStore {
     /** The one store over {@code db} (shared so that every writer takes the same locks). */
     public static RocksKvStore over(RocksDatabase db) {
         synchronized (INSTANCES) {
-            return INSTANCES.computeIfAbsent(db, RocksKvStore::new);
+            WeakReference<RocksKvStore> ref = INSTANCES.get(db);
+            RocksKvStore s = ref == null ? null : ref.get();
+            if (s == null) {
+                // no writer holds the previous one any more (else it would still be reachable): new locks are safe
+                s = new RocksKvStore(db);
+                INSTANCES.put(db, new WeakReference<>(s));
+            }
+            return s;
         }
     }
 
