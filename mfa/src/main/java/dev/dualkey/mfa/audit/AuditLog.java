@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Append-only audit log in the {@code mfa.audit} family. Key = epoch millis (8 bytes big-endian) followed by a
  * sequence (8 bytes big-endian), so a forward scan returns records in time order and two records of the same
- * millisecond never collide. The sequence starts at a random non-negative value per process (records of
- * concurrent processes are impossible: RocksDB locks the directory) and increases by one per record.
+ * millisecond never collide. The sequence starts at a random non-negative value per process and increases by one
+ * per record. In the embedded mode one process writes (RocksDB locks the directory); in cluster mode several
+ * gateways append to one log in etcd, and two records collide only if two gateways' random 62-bit sequences are
+ * within their record counts of each other AND two records fall into the same millisecond: negligible, and a
+ * collision would overwrite one audit record, never decide anything.
  * Records are never updated or deleted by this class.
  */
 public final class AuditLog {
