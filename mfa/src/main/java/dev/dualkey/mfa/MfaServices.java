@@ -12,6 +12,7 @@ import dev.dualkey.mfa.secret.SeedGenerator;
 import dev.dualkey.mfa.session.SessionCredentialService;
 import dev.dualkey.mfa.signin.SignInService;
 import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.storage.kv.KvStore;
 import dev.dualkey.storage.lock.KeyLocks;
 import dev.dualkey.storage.rocks.RocksDatabase;
 import java.nio.file.Path;
@@ -43,12 +44,16 @@ public final class MfaServices {
     private final SessionCredentialService sessions;
 
     private MfaServices(RocksDatabase db, Path keyDir, MfaConfig config) {
+        this(new MfaStore(db), keyDir, config);
+    }
+
+    private MfaServices(MfaStore mfaStore, Path keyDir, MfaConfig config) {
         SecureRandom random = new SecureRandom();
         byte[] master = MasterKey.load(keyDir, config.environment());
         SecretBox box = new SecretBox(master);
         Arrays.fill(master, (byte) 0);
         Clock clock = config.clock();
-        store = new MfaStore(db);
+        store = mfaStore;
         audit = new AuditLog(store);
         KeyLocks accountLocks = new KeyLocks(256);
         KeyLocks deviceLocks = new KeyLocks(1024);
@@ -73,6 +78,15 @@ public final class MfaServices {
     /** Opens with explicit settings (tests: cheap Argon2 parameters, a fixed environment). */
     public static MfaServices open(RocksDatabase db, Path keyDir, MfaConfig config) {
         return new MfaServices(db, keyDir, config);
+    }
+
+    /**
+     * Opens the layer over any state store: {@code KvStore} in etcd shared by several gateways (each gateway
+     * opens its own; the master key must be the same everywhere, from {@code DUALKEY_MASTER_KEY} or a copied key
+     * file in {@code keyDir}).
+     */
+    public static MfaServices open(KvStore kv, Path keyDir, MfaConfig config) {
+        return new MfaServices(new MfaStore(kv), keyDir, config);
     }
 
     /** Accounts, users, access keys, passwords, inline policies, authorization. */

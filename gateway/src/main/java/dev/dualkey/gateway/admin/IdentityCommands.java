@@ -81,7 +81,7 @@ public final class IdentityCommands implements AutoCloseable {
 
     /** The console sign-in service over {@code db} and {@code store}, for ending root's sessions. */
     public static SignInService signInService(RocksDatabase db, IdentityStore store, Clock clock) {
-        return new SignInService(new MfaStore(db), store.identity(), store.devices(), store.verifier(),
+        return new SignInService(store.mfaStore(), store.identity(), store.devices(), store.verifier(),
                 store.audit(), MfaConfig.defaults(clock), new SecureRandom());
     }
 

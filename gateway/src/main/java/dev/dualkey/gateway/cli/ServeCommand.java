@@ -144,6 +144,21 @@ public final class ServeCommand implements Callable<Integer> {
             + "HMAC-SHA256 under the key in this file (header X-Dualkey-Signature-256: sha256=HEX); the "
             + "environment variable DUALKEY_ALERT_WEBHOOK_SECRET does the same.")
     Path alertWebhookSecretFile;
+    @Option(names = "--state", paramLabel = "URL", description = "Cluster mode (issue 20): keep accounts, users, "
+            + "keys, MFA devices, sessions, throttle counters and audit records in etcd, shared by every gateway "
+            + "started with the same URL: etcd://host:port[,host:port...] (etcds:// for TLS). Every gateway needs "
+            + "the same DUALKEY_MASTER_KEY; etcd user and password come from DUALKEY_STATE_USER and "
+            + "DUALKEY_STATE_PASSWORD. Default: the data directory's RocksDB.")
+    String state;
+
+    @Option(names = "--state-ca", paramLabel = "FILE", description = "PEM CA bundle that signed etcd's certificate.")
+    Path stateCa;
+
+    @Option(names = "--state-cert", paramLabel = "FILE", description = "PEM client certificate for etcd.")
+    Path stateCert;
+
+    @Option(names = "--state-key", paramLabel = "FILE", description = "PEM private key of --state-cert.")
+    Path stateKey;
 
     /** Test seam: evaluates lifecycle rules this far in the future (e.g. P3D). Hidden: not for production. */
     @Option(names = "--lifecycle-clock-offset", hidden = true, paramLabel = "DURATION", defaultValue = "PT0S")
@@ -190,6 +205,7 @@ public final class ServeCommand implements Callable<Integer> {
         return dev.dualkey.storage.upstream.UpstreamSettings.of(upstream, upstreamRegion, ak, sk)
                 .withCaFile(upstreamCa).withBucketPrefix(upstreamBucketPrefix);
     }
+    private dev.dualkey.storage.kv.EtcdKvStore.Settings stateSettings;
 
     @Override
     public Integer call() {
@@ -230,6 +246,16 @@ public final class ServeCommand implements Callable<Integer> {
             }
             prepareDataDir(dataDir);
             upstreamStore = upstreamSettings(System.getenv());
+            stateSettings = state == null ? null : dev.dualkey.gateway.cluster.StateUrl.parse(state, stateCa,
+                    stateCert, stateKey, System.getenv());
+            if (stateSettings != null && (System.getenv(dev.dualkey.mfa.secret.MasterKey.ENV) == null
+                    || System.getenv(dev.dualkey.mfa.secret.MasterKey.ENV).isBlank())
+                    && !Files.exists(dataDir.resolve(dev.dualkey.mfa.secret.MasterKey.FILE_NAME))) {
+                // a generated key per gateway would make every secret sealed by one unreadable to the others
+                throw new IllegalArgumentException("--state needs the same master key on every gateway: set "
+                        + dev.dualkey.mfa.secret.MasterKey.ENV + " (or copy " + dev.dualkey.mfa.secret.MasterKey
+                        .FILE_NAME + " into the data directory)");
+            }
         } catch (IllegalArgumentException e) {
             err.println("dualkey: " + e.getMessage());
             err.flush();
@@ -255,12 +281,23 @@ public final class ServeCommand implements Callable<Integer> {
                     + " (not loopback): give --metrics-address, or --metrics-token-file");
             err.flush();
         }
+        dev.dualkey.storage.kv.KvStore stateStore = null;
         try {
+            stateStore = stateSettings == null ? dev.dualkey.storage.kv.RocksKvStore.over(engine.database())
+                    : dev.dualkey.storage.kv.EtcdKvStore.connect(stateSettings);
+            // the first calls connect; allow a slow start (a loaded machine, an election) before giving up
+            for (int i = 0; stateSettings != null && i < 5 && !stateStore.available(); i++) {
+                err.println("dualkey: waiting for etcd at " + stateStore.describe());
+                err.flush();
+            }
+            if (stateSettings != null && !stateStore.available()) {
+                throw new IllegalStateException("etcd does not answer at " + stateStore.describe());
+            }
             if (upstreamStore != null) { // upstream mode (issue 20)
                 objects = dev.dualkey.storage.upstream.UpstreamObjectStore.open(upstreamStore,
                         new dev.dualkey.storage.shared.RocksKv(engine.database()), Clock.systemUTC());
             }
-            identity = wireIdentity(engine, objects);
+            identity = wireIdentity(engine, stateStore, objects);
             GatewayServer.Builder builder = GatewayServer.builder();
             if (metricsSocket != null) {
                 builder.metricsListener(metricsSocket, metricsAccess);
@@ -272,6 +309,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .authorizer(identity.authorizer())
                     .endpoint(identity.iamEndpoint())
                     .endpoint(identity.stsEndpoint())
+                    .endpoint(new dev.dualkey.gateway.health.HealthEndpoint(stateStore::available)) // issue 20
                     .mfa(identity.store().verifier(), identity.store().audit())
                     .kms(identity.store().kms(region, Clock.systemUTC())) // SSE-KMS key registry (kms branch)
                     .allowMfaOverPlainHttp(allowMfaOverHttp)
@@ -297,6 +335,9 @@ public final class ServeCommand implements Callable<Integer> {
             if (objects != engine.objectStore()) {
                 objects.close();
             }
+            if (stateStore != null) {
+                stateStore.close();
+            }
             engine.close();
             err.println("dualkey: cannot start: " + e.getMessage());
             err.flush();
@@ -308,9 +349,14 @@ public final class ServeCommand implements Callable<Integer> {
                 () -> dev.dualkey.gateway.admin.IdentityCommands.signInService(engine.database(), identityStore,
                         Clock.systemUTC()), Clock.systemUTC());
         try {
-            admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir, new dev.dualkey.gateway.kms.KmsCommands(
-                    identityStore.kms(region, Clock.systemUTC()), identityStore.identity()).registerOn( // SSE-KMS keys
-                    identityCommands.registerOn(dev.dualkey.gateway.admin.AdminCommands.standard(engine, dataDir))));
+            dev.dualkey.gateway.admin.AdminRegistry commands = identityCommands.registerOn(
+                    dev.dualkey.gateway.admin.AdminCommands.standard(engine, dataDir));
+            dev.dualkey.gateway.kms.KmsRegistry kmsKeys = identityStore.kms(region, Clock.systemUTC());
+            if (kmsKeys != null) { // SSE-KMS keys (none in cluster mode)
+                commands = new dev.dualkey.gateway.kms.KmsCommands(kmsKeys, identityStore.identity())
+                        .registerOn(commands);
+            }
+            admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir, commands);
         } catch (java.io.IOException | RuntimeException e) {
             // Not fatal: S3 serving does not need it (a socket path is limited to 107 bytes, for one); online
             // backup and scrub do, and the CLI then says the directory is held.
@@ -320,6 +366,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         dev.dualkey.gateway.admin.AdminSocket adminChannel = admin;
         dev.dualkey.storage.ObjectStore servedObjects = objects;
+        dev.dualkey.storage.kv.KvStore openedState = stateStore;
         System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
         System.out.println("Dualkey console: " + (tls != null ? "https" : "http") + "://" + consoleAddress); // console hook
         server.metricsAddress().ifPresent(a -> System.out.println("Dualkey metrics: " + (tls != null ? "https"
@@ -334,6 +381,7 @@ public final class ServeCommand implements Callable<Integer> {
             if (servedObjects != engine.objectStore()) {
                 servedObjects.close(); // upstream mode: the S3 client
             }
+            openedState.close(); // etcd client (cluster mode); nothing for RocksDB, which the engine closes
             engine.close();
             stopped.countDown();
         }, "dualkey-shutdown"));
@@ -352,11 +400,15 @@ public final class ServeCommand implements Callable<Integer> {
      * once.
      */
     IdentitySetup.Wired wireIdentity(StorageEngine engine) {
-        return wireIdentity(engine, engine.objectStore());
+        return wireIdentity(engine, dev.dualkey.storage.kv.RocksKvStore.over(engine.database()), engine.objectStore());
     }
 
-    /** {@link #wireIdentity(StorageEngine)} serving {@code objects} (the upstream store in upstream mode). */
-    IdentitySetup.Wired wireIdentity(StorageEngine engine, dev.dualkey.storage.ObjectStore objects) {
+    /**
+     * {@link #wireIdentity(StorageEngine)} with the identity state in {@code stateStore} (etcd: cluster mode), serving
+     * {@code objects} (the upstream store in upstream mode).
+     */
+    IdentitySetup.Wired wireIdentity(StorageEngine engine, dev.dualkey.storage.kv.KvStore stateStore,
+                                     dev.dualkey.storage.ObjectStore objects) {
         PrintWriter out = spec.commandLine().getOut();
         if (!encryption.equals("on") && !encryption.equals("off")) {
             throw new IllegalArgumentException("--encryption must be on or off");
@@ -374,7 +426,7 @@ public final class ServeCommand implements Callable<Integer> {
                         out.flush();
                     }
                 })
-                .wire(engine.database(), dataDir, objects, Clock.systemUTC());
+                .wire(stateStore, dataDir, objects, Clock.systemUTC());
     }
 
     private static List<dev.dualkey.storage.rocks.ColumnFamilySpec> concat(

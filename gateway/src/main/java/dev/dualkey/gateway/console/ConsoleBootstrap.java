@@ -36,7 +36,7 @@ public final class ConsoleBootstrap {
                                            java.util.function.UnaryOperator<dev.dualkey.gateway.console.web.ConsoleApp>
                                                    around) {
         boolean loopback = address.getAddress() != null && address.getAddress().isLoopbackAddress();
-        SignInService signIn = new SignInService(new MfaStore(db), identity.identity(), identity.devices(),
+        SignInService signIn = new SignInService(identity.mfaStore(), identity.identity(), identity.devices(),
                 identity.verifier(), identity.audit(), MfaConfig.defaults(clock), new SecureRandom());
         return ConsoleServer.launcher(address, trustedProxies, (store, secure) -> around.apply(MfaConsole.app(store,
                 identity.identity(), identity.devices(), identity.verifier(), identity.audit(), signIn, clock, secure,

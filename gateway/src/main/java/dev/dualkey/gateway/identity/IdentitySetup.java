@@ -134,7 +134,15 @@ public final class IdentitySetup {
      * @param sigV4Clock the clock request signatures are checked against
      */
     public Wired wire(RocksDatabase db, Path dataDir, ObjectStore objects, Clock sigV4Clock) {
-        IdentityStore store = IdentityStore.open(db, dataDir, env, totpClock, hashing);
+        return wire(dev.dualkey.storage.kv.RocksKvStore.over(db), dataDir, objects, sigV4Clock);
+    }
+
+    /**
+     * {@link #wire(RocksDatabase, Path, ObjectStore, Clock)} with the identity state in {@code state} (etcd for
+     * {@code serve --state}); the first gateway to start bootstraps, the others find its account.
+     */
+    public Wired wire(dev.dualkey.storage.kv.KvStore state, Path dataDir, ObjectStore objects, Clock sigV4Clock) {
+        IdentityStore store = IdentityStore.open(state, dataDir, env, totpClock, hashing);
         if (encryptObjectData) {
             objects.encryptAtRest(store.dataKeys()); // object data encrypted at rest with the master key (SSE-S3)
         }

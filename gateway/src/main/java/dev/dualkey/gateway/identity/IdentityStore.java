@@ -12,6 +12,8 @@ import dev.dualkey.mfa.secret.SeedGenerator;
 import dev.dualkey.mfa.session.SessionCredentialService;
 import dev.dualkey.mfa.store.MfaSchema;
 import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.storage.kv.KvStore;
+import dev.dualkey.storage.kv.RocksKvStore;
 import dev.dualkey.storage.lock.KeyLocks;
 import dev.dualkey.storage.rocks.ColumnFamilySpec;
 import dev.dualkey.storage.rocks.RocksDatabase;
@@ -42,10 +44,14 @@ public final class IdentityStore {
     private final AuditLog audit;
     private final SessionCredentialService sessions;
     private final dev.dualkey.storage.crypto.KeyWrapper dataKeys;
-    /** SSE-KMS (kms branch): the database and sealing box of the key registry, built once on demand. */
+    /**
+     * SSE-KMS (kms branch): the database and sealing box of the key registry, built once on demand; the database is
+     * null in cluster mode (state in etcd), where the registry is not available yet.
+     */
     private RocksDatabase db;
     private SecretBox box;
     private dev.dualkey.gateway.kms.KmsRegistry kms;
+    private MfaStore mfaStore;
 
     private IdentityStore(IdentityService identity, MfaDeviceService devices, MfaVerifier verifier, AuditLog audit,
                           SessionCredentialService sessions, dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
@@ -66,7 +72,17 @@ public final class IdentityStore {
      */
     public static IdentityStore open(RocksDatabase db, Path keyDir, Map<String, String> env, Clock clock,
                                      PasswordHasher.Params hashing) {
-        MfaStore store = new MfaStore(db);
+        return open(RocksKvStore.over(db), keyDir, env, clock, hashing);
+    }
+
+    /**
+     * Over any state store: the data directory's RocksDB ({@link #open(RocksDatabase, Path, Map, Clock,
+     * PasswordHasher.Params)}) or etcd shared by the gateways of a cluster ({@code serve --state}), where every
+     * gateway must use the same master key ({@code DUALKEY_MASTER_KEY}, or the same key file).
+     */
+    public static IdentityStore open(KvStore kv, Path keyDir, Map<String, String> env, Clock clock,
+                                     PasswordHasher.Params hashing) {
+        MfaStore store = new MfaStore(kv);
         byte[] master = MasterKey.load(keyDir, env);
         SecretBox box;
         dev.dualkey.storage.crypto.MasterKeyWrapper dataKeys;
@@ -87,20 +103,33 @@ public final class IdentityStore {
         MfaVerifier verifier = new MfaVerifier(store, box, audit, clock, deviceLocks);
         SessionCredentialService sessions = new SessionCredentialService(store, box, verifier, audit, clock, random);
         IdentityStore opened = new IdentityStore(identity, devices, verifier, audit, sessions, dataKeys);
-        opened.db = db;
+        opened.mfaStore = store;
+        opened.db = kv instanceof RocksKvStore rocks ? rocks.database() : null;
         opened.box = box;
         return opened;
     }
 
     /**
      * The SSE-KMS key registry over this store's database, its material sealed under the master key; one per
-     * store (the server and its admin commands share it). The first call fixes region and clock.
+     * store (the server and its admin commands share it). The first call fixes region and clock. Null in cluster
+     * mode (state in etcd): the key registry lives in the data directory's database only, so a cluster serves no
+     * SSE-KMS (every {@code aws:kms} request is refused 501, never stored under a key other gateways lack).
      */
     public synchronized dev.dualkey.gateway.kms.KmsRegistry kms(String region, Clock clock) {
-        if (kms == null) {
+        if (kms == null && db != null) {
             kms = new dev.dualkey.gateway.kms.KmsRegistry(db, box, region, clock, audit);
         }
         return kms;
+    }
+
+    /** The typed tables the services run over (console sign-in and admin commands open theirs on it). */
+    public MfaStore mfaStore() {
+        return mfaStore;
+    }
+
+    /** The state store: RocksDB (embedded) or etcd (cluster); its {@code available()} is readiness. */
+    public KvStore stateStore() {
+        return mfaStore.kv();
     }
 
     /** Wraps object data keys with a key-encryption key derived from the master key (encryption at rest). */

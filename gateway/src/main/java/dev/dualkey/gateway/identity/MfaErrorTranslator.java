@@ -13,6 +13,16 @@ public final class MfaErrorTranslator implements Function<RuntimeException, IamE
 
     @Override
     public IamException apply(RuntimeException e) {
+        if (e instanceof dev.dualkey.storage.kv.KvConflictException) {
+            // cluster mode: another gateway changed the same entity between this request's read and its write
+            return new IamException(IamErrorCode.CONCURRENT_MODIFICATION, "The request was rejected because it "
+                    + "conflicted with a concurrent change of the same entity; retry it.");
+        }
+        if (e instanceof dev.dualkey.storage.kv.KvStateUnavailableException) {
+            // cluster mode: etcd away; IAM has no 503 code, its ServiceFailure (500) is what SDKs retry
+            return new IamException(IamErrorCode.SERVICE_FAILURE, "The request processing has failed because of "
+                    + "an unknown error, exception or failure.");
+        }
         if (!(e instanceof dev.dualkey.mfa.error.IamException domain)) {
             return null;
         }

@@ -1,7 +1,7 @@
 package dev.dualkey.mfa.audit;
 
 import dev.dualkey.mfa.store.MfaStore;
-import dev.dualkey.storage.rocks.Batch;
+import dev.dualkey.storage.kv.KvTxn;
 import dev.dualkey.storage.rocks.Codecs;
 import dev.dualkey.storage.rocks.KvEntry;
 import dev.dualkey.storage.rocks.KvIterator;
@@ -20,16 +20,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Append-only audit log in the {@code mfa.audit} family. Key = epoch millis (8 bytes big-endian) followed by a
  * sequence (8 bytes big-endian), so a forward scan returns records in time order and two records of the same
- * millisecond never collide. The sequence starts at a random non-negative value per process (records of
- * concurrent processes are impossible: RocksDB locks the directory) and increases by one per record.
+ * millisecond never collide. The sequence starts at a random non-negative value per process and increases by one
+ * per record. In the embedded mode one process writes (RocksDB locks the directory); in cluster mode several
+ * gateways append to one log in etcd, and two records collide only if two gateways' random 62-bit sequences are
+ * within their record counts of each other AND two records fall into the same millisecond: negligible, and a
+ * collision would overwrite one audit record, never decide anything.
  * Records are never updated. They are deleted only by {@link #pruneBefore}, which the server's retention task
  * calls for records older than the retention setting (default 365 days, {@code serve --audit-retention-days}): no
  * API, policy or admin command deletes one earlier.
  *
  * <p>Listeners ({@link #addListener}) see each record as it is written: after its own write for
- * {@link #append(AuditRecord)}, when staged for {@link #append(Batch, AuditRecord)} (so a record whose batch then
- * fails to commit, a disk error, may still have been seen). They run on the writer's thread, possibly under
- * device locks, so they must return at once (the alert webhook only enqueues).
+ * {@link #append(AuditRecord)}, when staged for {@link #append(KvTxn, AuditRecord)} (so a record whose transaction
+ * then fails to commit, a disk error or a lost compare, may still have been seen). They run on the writer's thread,
+ * possibly under device locks, so they must return at once (the alert webhook only enqueues).
  */
 public final class AuditLog {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -44,7 +47,7 @@ public final class AuditLog {
 
     /** Appends {@code record} in its own synced write. */
     public void append(AuditRecord record) {
-        store.db().write(b -> stage(b, record));
+        store.kv().write(b -> stage(b, record));
         notifyListeners(record);
     }
 
@@ -54,17 +57,17 @@ public final class AuditLog {
      * each follow a synced change (the lifecycle worker's deletions): one fsync per change instead of two.
      */
     public void appendDeferringSync(AuditRecord record) {
-        store.db().writeDeferringSync(b -> stage(b, record));
+        store.kv().writeDeferringSync(b -> stage(b, record));
         notifyListeners(record);
     }
 
     /** Stages {@code record} in {@code batch}, so it commits atomically with the change it describes. */
-    public void append(Batch batch, AuditRecord record) {
+    public void append(KvTxn batch, AuditRecord record) {
         stage(batch, record);
         notifyListeners(record);
     }
 
-    private void stage(Batch batch, AuditRecord record) {
+    private void stage(KvTxn batch, AuditRecord record) {
         store.audit().put(batch, key(record.time().toEpochMilli(), sequence.getAndIncrement()), record);
     }
 
@@ -146,10 +149,7 @@ public final class AuditLog {
             }
         }
         if (!doomed.isEmpty()) {
-            store.db().write(b -> {
-                b.releasesData();
-                doomed.forEach(k -> store.audit().delete(b, k));
-            });
+            store.kv().write(b -> doomed.forEach(k -> store.audit().delete(b, k)));
         }
         return doomed.size();
     }

@@ -23,6 +23,7 @@ import dev.dualkey.mfa.store.Keys;
 import dev.dualkey.mfa.store.MfaStore;
 import dev.dualkey.mfa.validate.Page;
 import dev.dualkey.mfa.validate.Validate;
+import dev.dualkey.storage.kv.KvTable;
 import dev.dualkey.storage.lock.KeyLocks;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -105,7 +106,8 @@ public final class MfaDeviceService {
                 DeviceRecord d = new DeviceRecord(serial, DeviceType.VIRTUAL, accountId, p, name,
                         box.seal(seed, DeviceRecord.aad(serial)), now, null, null, 0, DeviceRecord.NO_STEP, t, 0, 0,
                         0, 0);
-                store.db().write(b -> {
+                store.kv().write(b -> {
+                    store.devices().expectAbsent(b, serial);
                     store.devices().put(b, serial, d);
                     audit.append(b, record(actor, accountId, "iam:CreateVirtualMFADevice", "OK", serial, null));
                 });
@@ -125,7 +127,8 @@ public final class MfaDeviceService {
         Validate.authenticationCode("authenticationCode2", code2);
         accountLocks.withLock(accountId, () -> deviceLocks.withLock(serial, () -> {
             IamUser u = identity.getUser(accountId, userName);
-            DeviceRecord d = store.devices().get(serial)
+            var seen = store.devices().read(serial);
+            DeviceRecord d = seen.map(KvTable.Versioned::value)
                     .filter(x -> x.type() == DeviceType.HARDWARE || accountId.equals(x.accountId()))
                     .orElseThrow(() -> noSuchDevice(serial));
             if (d.assigned() || (d.accountId() != null && !d.accountId().equals(accountId))) {
@@ -138,9 +141,11 @@ public final class MfaDeviceService {
                         + ".");
             }
             Instant now = clock.instant();
-            long consumed = checkPair(actor, accountId, "iam:EnableMFADevice", d, code1, code2, now);
+            long consumed = checkPair(actor, accountId, "iam:EnableMFADevice", seen, d, code1, code2, now,
+                    DeviceThrottle.Lane.API);
             long drift = consumed - TotpGenerator.stepOf(now);
-            store.db().write(b -> {
+            store.kv().write(b -> {
+                store.devices().expect(b, serial, seen);
                 store.devices().put(b, serial, d.assign(accountId, u.userName(), now(), drift, consumed));
                 store.userDevices().put(b, Keys.of(accountId, MfaStore.lc(u.userName()), serial), true);
                 audit.append(b, record(actor, accountId, "iam:EnableMFADevice", "OK", serial, "user "
@@ -163,11 +168,13 @@ public final class MfaDeviceService {
         Validate.authenticationCode("authenticationCode2", code2);
         deviceLocks.withLock(serial, () -> {
             IamUser u = identity.getUser(accountId, userName);
-            DeviceRecord d = assignedTo(accountId, u.userName(), serial);
+            var seen = store.devices().read(serial);
+            DeviceRecord d = assignedTo(accountId, u.userName(), serial, seen);
             Instant now = clock.instant();
-            long consumed = checkPair(actor, accountId, "iam:ResyncMFADevice", d, code1, code2, now, lane);
+            long consumed = checkPair(actor, accountId, "iam:ResyncMFADevice", seen, d, code1, code2, now, lane);
             long drift = consumed - TotpGenerator.stepOf(now);
-            store.db().write(b -> {
+            store.kv().write(b -> {
+                store.devices().expect(b, serial, seen);
                 store.devices().put(b, serial, DeviceThrottle.success(d.resynced(drift, consumed), lane));
                 audit.append(b, record(actor, accountId, "iam:ResyncMFADevice", "OK", serial, "drift " + drift));
             });
@@ -175,19 +182,13 @@ public final class MfaDeviceService {
     }
 
     /**
-     * Verifies two consecutive codes (throttled in the API lane, audited on failure) and returns the step they
-     * consume up to. Called with the device lock held.
+     * Verifies two consecutive codes (throttled in {@code lane}, audited on failure) and returns the step they
+     * consume up to. Called with the device lock held. A pair that is valid but replayed or from the future is
+     * refused without counting as a guess. A counted failure commits only if the device record is still
+     * {@code seen} (another gateway may have changed it): else {@code KvConflictException}, nothing written.
      */
-    private long checkPair(Actor actor, String accountId, String action, DeviceRecord d, String code1,
-                           String code2, Instant now) {
-        return checkPair(actor, accountId, action, d, code1, code2, now, DeviceThrottle.Lane.API);
-    }
-
-    /**
-     * {@link #checkPair(Actor, String, String, DeviceRecord, String, String, Instant)} in {@code lane}. A pair that
-     * is valid but replayed or from the future is refused without counting as a guess.
-     */
-    private long checkPair(Actor actor, String accountId, String action, DeviceRecord d, String code1,
+    private long checkPair(Actor actor, String accountId, String action,
+                           Optional<KvTable.Versioned<DeviceRecord>> seen, DeviceRecord d, String code1,
                            String code2, Instant now, DeviceThrottle.Lane lane) {
         var lockout = DeviceThrottle.lockout(d, lane, now);
         if (lockout.isPresent()) {
@@ -202,8 +203,9 @@ public final class MfaDeviceService {
             if (consumed.isEmpty()) {
                 String why = pairRefusal(seed, code1, code2, nowStep, d.usedSteps());
                 DeviceRecord after = why == null ? DeviceThrottle.failure(d, lane, now) : d;
-                store.db().write(b -> {
+                store.kv().write(b -> {
                     if (why == null) {
+                        store.devices().expect(b, d.serial(), seen);
                         store.devices().put(b, d.serial(), after);
                     }
                     audit.append(b, record(actor, accountId, action, "INVALID", d.serial(), why != null ? why
@@ -244,11 +246,13 @@ public final class MfaDeviceService {
         Validate.serial(serial);
         accountLocks.withLock(accountId, () -> deviceLocks.withLock(serial, () -> {
             IamUser u = identity.getUser(accountId, userName);
-            DeviceRecord d = store.devices().get(serial).filter(x -> x.assigned()
+            var seen = store.devices().read(serial);
+            DeviceRecord d = seen.map(KvTable.Versioned::value).filter(x -> x.assigned()
                             && accountId.equals(x.accountId()) && MfaStore.lc(x.userName()).equals(MfaStore.lc(
                             u.userName())))
                     .orElseThrow(() -> new NoSuchEntityException("MFA Device invalid for user."));
-            store.db().write(b -> {
+            store.kv().write(b -> {
+                store.devices().expect(b, serial, seen);
                 store.devices().put(b, serial, d.unassign());
                 store.userDevices().delete(b, Keys.of(accountId, MfaStore.lc(u.userName()), serial));
                 audit.append(b, record(actor, accountId, "iam:DeactivateMFADevice", "OK", serial, "user "
@@ -271,14 +275,16 @@ public final class MfaDeviceService {
     public void deleteVirtualDevice(Actor actor, String accountId, String serial) {
         Validate.serial(serial);
         accountLocks.withLock(accountId, () -> deviceLocks.withLock(serial, () -> {
-            DeviceRecord d = store.devices().get(serial)
+            var seen = store.devices().read(serial);
+            DeviceRecord d = seen.map(KvTable.Versioned::value)
                     .filter(x -> x.type() == DeviceType.VIRTUAL && accountId.equals(x.accountId()))
                     .orElseThrow(() -> new NoSuchEntityException("VirtualMFADevice with serial number " + serial
                             + " does not exist."));
             if (d.assigned()) {
                 throw new DeleteConflictException("MFA VirtualDevice in use. Must deactivate first.");
             }
-            store.db().write(b -> {
+            store.kv().write(b -> {
+                store.devices().expect(b, serial, seen);
                 store.devices().delete(b, serial);
                 audit.append(b, record(actor, accountId, "iam:DeleteVirtualMFADevice", "OK", serial, null));
             });
@@ -363,13 +369,17 @@ public final class MfaDeviceService {
         }
         Validate.tags(tags);
         deviceLocks.withLock(serial, () -> {
-            DeviceRecord d = ownedDevice(accountId, serial);
+            var seen = store.devices().read(serial);
+            DeviceRecord d = seen.map(KvTable.Versioned::value).filter(x -> accountId.equals(x.accountId()))
+                    .orElseThrow(() -> noSuchDevice(serial));
             Map<String, String> merged = new TreeMap<>(d.tags());
             merged.putAll(tags);
             if (merged.size() > Validate.MAX_TAGS) {
                 throw new LimitExceededException("The number of tags has reached the maximum limit.");
             }
-            store.db().write(b -> {
+            store.kv().write(b -> {
+                // the whole record is rewritten: it must not roll back a step consumed meanwhile elsewhere
+                store.devices().expect(b, serial, seen);
                 store.devices().put(b, serial, d.withTags(merged));
                 audit.append(b, record(actor, accountId, "iam:TagMFADevice", "OK", serial, null));
             });
@@ -388,10 +398,13 @@ public final class MfaDeviceService {
             Validate.tagKey("tagKeys." + i++ + ".member", k);
         }
         deviceLocks.withLock(serial, () -> {
-            DeviceRecord d = ownedDevice(accountId, serial);
+            var seen = store.devices().read(serial);
+            DeviceRecord d = seen.map(KvTable.Versioned::value).filter(x -> accountId.equals(x.accountId()))
+                    .orElseThrow(() -> noSuchDevice(serial));
             Map<String, String> rest = new TreeMap<>(d.tags());
             tagKeys.forEach(rest::remove);
-            store.db().write(b -> {
+            store.kv().write(b -> {
+                store.devices().expect(b, serial, seen);
                 store.devices().put(b, serial, d.withTags(rest));
                 audit.append(b, record(actor, accountId, "iam:UntagMFADevice", "OK", serial, null));
             });
@@ -428,7 +441,8 @@ public final class MfaDeviceService {
                 DeviceRecord d = new DeviceRecord(t.serial(), DeviceType.HARDWARE, null, null, null,
                         box.seal(t.seed(), DeviceRecord.aad(t.serial())), now, null, null, 0, DeviceRecord.NO_STEP,
                         Map.of(), 0, 0, 0, 0);
-                store.db().write(b -> {
+                store.kv().write(b -> {
+                    store.devices().expectAbsent(b, t.serial());
                     store.devices().put(b, t.serial(), d);
                     audit.append(b, record(actor, null, "admin:ImportToken", "OK", t.serial(), null));
                 });
@@ -438,8 +452,9 @@ public final class MfaDeviceService {
         return new ImportResult(added, skipped);
     }
 
-    private DeviceRecord assignedTo(String accountId, String userName, String serial) {
-        return store.devices().get(serial).filter(x -> x.assigned() && accountId.equals(x.accountId())
+    private DeviceRecord assignedTo(String accountId, String userName, String serial,
+                                    Optional<KvTable.Versioned<DeviceRecord>> seen) {
+        return seen.map(KvTable.Versioned::value).filter(x -> x.assigned() && accountId.equals(x.accountId())
                         && MfaStore.lc(x.userName()).equals(MfaStore.lc(userName)))
                 .orElseThrow(() -> new NoSuchEntityException("MFA Device invalid for user."));
     }

@@ -10,7 +10,9 @@ import dev.dualkey.mfa.store.DeviceRecord;
 import dev.dualkey.mfa.store.Keys;
 import dev.dualkey.mfa.store.MfaStore;
 import dev.dualkey.storage.lock.KeyLocks;
-import dev.dualkey.storage.rocks.Batch;
+import dev.dualkey.storage.kv.KvConflictException;
+import dev.dualkey.storage.kv.KvTable;
+import dev.dualkey.storage.kv.KvTxn;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,8 +27,10 @@ import java.util.function.Consumer;
  *
  * <p>Accepts steps {@code now + drift + {-1, 0, +1}} (D11) that are later than the device's last accepted step;
  * on success that step becomes the last accepted one, so the same code (and every earlier one) is refused for
- * every purpose afterwards. Check and update are atomic: done under the device's lock and committed in one batch
- * together with the audit record, so of several concurrent requests with one code exactly one succeeds.
+ * every purpose afterwards. Check and update are atomic: done under the device's lock and committed in one
+ * transaction together with the audit record, conditional on the device record being still the one the check
+ * read (compare-and-set), so of several concurrent requests with one code exactly one succeeds, whether they
+ * reach one gateway or several sharing the state in etcd.
  * Every check, whatever its outcome, is audited (never with the code).
  *
  * <p>Guessing (D12, {@link DeviceThrottle}): only wrong well-formed codes count, in the lane of the purpose
@@ -38,6 +42,8 @@ import java.util.function.Consumer;
 public final class MfaVerifier {
     /** Accepted steps on each side of {@code now + drift}. */
     public static final int WINDOW = 1;
+    /** Checks of one request that may lose a compare-and-set to concurrent checks before it gives up. */
+    static final int MAX_ATTEMPTS = 16;
     private final MfaStore store;
     private final SecretBox box;
     private final AuditLog audit;
@@ -91,7 +97,7 @@ public final class MfaVerifier {
     /** Makes the outcome with {@code ticket} from {@link #verifySharingSync} durable (a WAL sync at most). */
     public void awaitDurable(long ticket) {
         if (ticket > 0) {
-            store.db().syncWalThrough(ticket);
+            store.kv().awaitDurable(ticket);
         }
     }
 
@@ -103,56 +109,79 @@ public final class MfaVerifier {
             audit.append(record(ctx, purpose, accountId, null, "INVALID", "malformed serial"));
             return new SharedSyncVerify(VerifyResult.invalid(serial), 0);
         }
+        // The device lock serialises this gateway's checks; across gateways (shared state in etcd) the commit's
+        // compare-and-set on the device record does: a check that lost re-reads and decides again, and then sees
+        // the step consumed (a replay) or the new failure count.
         return deviceLocks.withLock(serial, () -> {
-            Instant now = clock.instant();
-            Optional<DeviceRecord> found = store.devices().get(serial);
-            if (found.isEmpty() || !found.get().assigned() || !accountId.equals(found.get().accountId())
-                    || !MfaStore.lc(found.get().userName()).equals(MfaStore.lc(userName))) {
-                // not counted against the device: a stranger must not be able to lock out someone else's device
-                audit.append(record(ctx, purpose, accountId, serial, "INVALID",
-                        "unknown serial or device not assigned to " + userName));
-                return new SharedSyncVerify(VerifyResult.invalid(serial), 0);
-            }
-            DeviceRecord d = found.get();
-            DeviceThrottle.Lane lane = DeviceThrottle.Lane.of(purpose);
-            Optional<String> lockout = DeviceThrottle.lockout(d, lane, now);
-            if (lockout.isPresent()) {
-                audit.append(record(ctx, purpose, accountId, serial, "LOCKED", lockout.get()));
-                return new SharedSyncVerify(VerifyResult.throttled(serial), 0);
-            }
-            byte[] seed = box.open(d.sealedSeed(), DeviceRecord.aad(serial));
-            try {
-                long center = TotpGenerator.stepOf(now) + d.driftSteps();
-                OptionalLong step = TotpVerifier.matchStep(seed, code, center, WINDOW, d.lastUsedStep());
-                if (step.isPresent()) {
-                    long ticket = write(deferSync, b -> {
-                        store.devices().put(b, serial, DeviceThrottle.success(d.accepted(step.getAsLong()), lane));
-                        audit.append(b, record(ctx, purpose, accountId, serial, "ACCEPTED", null));
-                    });
-                    return new SharedSyncVerify(new VerifyResult(VerifyOutcome.ACCEPTED, step, serial), ticket);
+            for (int attempt = 1; ; attempt++) {
+                Optional<SharedSyncVerify> done = attempt(accountId, userName, serial, code, purpose, ctx, deferSync);
+                if (done.isPresent()) {
+                    return done.get();
                 }
-                if (!TotpVerifier.wellFormed(code)
-                        || TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
-                        || TotpVerifier.matchesAny(seed, code, d.usedSteps())) {
-                    // Refused but not a guess: a malformed code cannot match, and a replayed one (still in the
-                    // window, or one of the last accepted codes however old) is a code somebody has seen (an
-                    // eavesdropper, a log). Counting either would let anyone who saw one code lock the owner out.
-                    String why = TotpVerifier.wellFormed(code) ? "replayed code" : "malformed code";
-                    long ticket = write(deferSync, b -> audit.append(b, record(ctx, purpose, accountId, serial,
-                            "INVALID", why)));
-                    return new SharedSyncVerify(VerifyResult.invalid(serial), ticket);
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new KvConflictException("device " + serial + " changed under " + MAX_ATTEMPTS
+                            + " consecutive checks");
                 }
-                DeviceRecord failed = DeviceThrottle.failure(d, lane, now);
-                long ticket = write(deferSync, b -> {
-                    store.devices().put(b, serial, failed);
-                    audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", "wrong code"
-                            + DeviceThrottle.lockout(failed, lane, now).map(w -> "; " + w).orElse("")));
-                });
-                return new SharedSyncVerify(VerifyResult.invalid(serial), ticket);
-            } finally {
-                Arrays.fill(seed, (byte) 0);
             }
         });
+    }
+
+    /** One read-check-commit; empty when the device record changed since it was read (nothing written). */
+    private Optional<SharedSyncVerify> attempt(String accountId, String userName, String serial, String code,
+                                               Purpose purpose, AuditContext ctx, boolean deferSync) {
+        Instant now = clock.instant();
+        Optional<KvTable.Versioned<DeviceRecord>> read = store.devices().read(serial);
+        Optional<DeviceRecord> found = read.map(KvTable.Versioned::value);
+        if (found.isEmpty() || !found.get().assigned() || !accountId.equals(found.get().accountId())
+                || !MfaStore.lc(found.get().userName()).equals(MfaStore.lc(userName))) {
+            // not counted against the device: a stranger must not be able to lock out someone else's device
+            audit.append(record(ctx, purpose, accountId, serial, "INVALID",
+                    "unknown serial or device not assigned to " + userName));
+            return Optional.of(new SharedSyncVerify(VerifyResult.invalid(serial), 0));
+        }
+        DeviceRecord d = found.get();
+        DeviceThrottle.Lane lane = DeviceThrottle.Lane.of(purpose);
+        Optional<String> lockout = DeviceThrottle.lockout(d, lane, now);
+        if (lockout.isPresent()) {
+            audit.append(record(ctx, purpose, accountId, serial, "LOCKED", lockout.get()));
+            return Optional.of(new SharedSyncVerify(VerifyResult.throttled(serial), 0));
+        }
+        byte[] seed = box.open(d.sealedSeed(), DeviceRecord.aad(serial));
+        try {
+            long center = TotpGenerator.stepOf(now) + d.driftSteps();
+            OptionalLong step = TotpVerifier.matchStep(seed, code, center, WINDOW, d.lastUsedStep());
+            if (step.isPresent()) {
+                OptionalLong ticket = commit(deferSync, b -> {
+                    store.devices().expect(b, serial, read);
+                    store.devices().put(b, serial, DeviceThrottle.success(d.accepted(step.getAsLong()), lane));
+                    audit.append(b, record(ctx, purpose, accountId, serial, "ACCEPTED", null));
+                });
+                return ticket.isEmpty() ? Optional.empty() : Optional.of(new SharedSyncVerify(
+                        new VerifyResult(VerifyOutcome.ACCEPTED, step, serial), ticket.getAsLong()));
+            }
+            if (!TotpVerifier.wellFormed(code)
+                    || TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
+                    || TotpVerifier.matchesAny(seed, code, d.usedSteps())) {
+                // Refused but not a guess: a malformed code cannot match, and a replayed one (still in the
+                // window, or one of the last accepted codes however old) is a code somebody has seen (an
+                // eavesdropper, a log). Counting either would let anyone who saw one code lock the owner out.
+                String why = TotpVerifier.wellFormed(code) ? "replayed code" : "malformed code";
+                OptionalLong ticket = commit(deferSync, b -> audit.append(b, record(ctx, purpose, accountId, serial,
+                        "INVALID", why)));
+                return Optional.of(new SharedSyncVerify(VerifyResult.invalid(serial), ticket.orElse(0)));
+            }
+            DeviceRecord failed = DeviceThrottle.failure(d, lane, now);
+            OptionalLong ticket = commit(deferSync, b -> {
+                store.devices().expect(b, serial, read);
+                store.devices().put(b, serial, failed);
+                audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", "wrong code"
+                        + DeviceThrottle.lockout(failed, lane, now).map(w -> "; " + w).orElse("")));
+            });
+            return ticket.isEmpty() ? Optional.empty()
+                    : Optional.of(new SharedSyncVerify(VerifyResult.invalid(serial), ticket.getAsLong()));
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+        }
     }
 
     /**
@@ -183,13 +212,17 @@ public final class MfaVerifier {
         return allThrottled ? VerifyResult.throttled(null) : VerifyResult.invalid(null);
     }
 
-    /** @return the durability ticket of a deferred write, 0 for a synced one */
-    private long write(boolean deferSync, Consumer<Batch> fill) {
+    /**
+     * @return the durability ticket of a deferred write, 0 for a synced one; empty when a condition failed
+     *         (another check changed the device first) and nothing was written
+     */
+    private OptionalLong commit(boolean deferSync, Consumer<KvTxn> fill) {
+        KvTxn txn = new KvTxn();
+        fill.accept(txn);
         if (deferSync) {
-            return store.db().writeDeferringSync(fill);
+            return store.kv().commitDeferringSync(txn);
         }
-        store.db().write(fill);
-        return 0;
+        return store.kv().commit(txn) ? OptionalLong.of(0) : OptionalLong.empty();
     }
 
     private AuditRecord record(AuditContext c, Purpose purpose, String accountId, String serial, String outcome,

@@ -25,6 +25,9 @@ import dev.dualkey.mfa.store.StoredLoginProfile;
 import dev.dualkey.mfa.validate.Page;
 import dev.dualkey.mfa.validate.Validate;
 import dev.dualkey.storage.lock.KeyLocks;
+import dev.dualkey.storage.kv.KvConflictException;
+import dev.dualkey.storage.kv.KvTable;
+import dev.dualkey.storage.kv.KvTxn;
 import dev.dualkey.storage.rocks.KvEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -103,9 +106,16 @@ public final class IdentityService {
                         "bootstrap account " + id + " is missing"));
                 return new BootstrapResult(a, false, Optional.empty(), Optional.empty());
             }
-            AccountCreated c = createAccountLocked(Actor.operator(), null, accessKeyId, secretAccessKey,
-                    rootPassword);
-            store.meta().put(BOOTSTRAP_KEY, c.account().accountId().getBytes(StandardCharsets.UTF_8));
+            AccountCreated c;
+            try {
+                c = createAccountLocked(Actor.operator(), null, accessKeyId, secretAccessKey, rootPassword, true);
+            } catch (KvConflictException e) {
+                // another gateway sharing the state bootstrapped first: its account is the first account
+                String id = new String(store.meta().get(BOOTSTRAP_KEY).orElseThrow(() -> e), StandardCharsets.UTF_8);
+                Account a = store.accounts().get(id).orElseThrow(() -> new IllegalStateException(
+                        "bootstrap account " + id + " is missing"));
+                return new BootstrapResult(a, false, Optional.empty(), Optional.empty());
+            }
             return new BootstrapResult(c.account(), true,
                     accessKeyId == null ? Optional.of(c.rootAccessKey()) : Optional.empty(),
                     Optional.ofNullable(c.rootPassword()));
@@ -124,11 +134,15 @@ public final class IdentityService {
      */
     public AccountCreated createAccount(Actor actor, String alias) {
         return accountLocks.withLock(ACCOUNTS_LOCK,
-                () -> createAccountLocked(actor, alias, null, null, null));
+                () -> createAccountLocked(actor, alias, null, null, null, false));
     }
 
+    /**
+     * @param bootstrap also records the account as the bootstrap account, in the same transaction, only if none
+     *                  is recorded yet ({@code KvConflictException} otherwise: another gateway bootstrapped)
+     */
     private AccountCreated createAccountLocked(Actor actor, String alias, String givenKeyId, String givenSecret,
-                                               String givenPassword) {
+                                               String givenPassword, boolean bootstrap) {
         if (alias != null) {
             checkAlias(alias);
             if (store.aliases().get(alias).isPresent()) {
@@ -166,9 +180,17 @@ public final class IdentityService {
                 box.seal(secret.getBytes(StandardCharsets.UTF_8), StoredAccessKey.aad(keyId)), null);
         StoredLoginProfile profile = new StoredLoginProfile(id, IamUser.ROOT, hasher.hash(password), false, now);
         String accountId = id;
-        store.db().write(b -> {
+        store.kv().write(b -> {
+            // conditional: ids, alias and key id are unique across gateways too
+            store.accounts().expectAbsent(b, accountId);
+            store.accessKeys().expectAbsent(b, keyId);
+            if (bootstrap) {
+                store.meta().expectAbsent(b, BOOTSTRAP_KEY);
+                store.meta().put(b, BOOTSTRAP_KEY, accountId.getBytes(StandardCharsets.UTF_8));
+            }
             store.accounts().put(b, accountId, account);
             if (alias != null) {
+                store.aliases().expectAbsent(b, alias);
                 store.aliases().put(b, alias, accountId);
             }
             store.users().put(b, userKey(accountId, IamUser.ROOT), root);
@@ -217,7 +239,7 @@ public final class IdentityService {
         }
         String password = newPassword != null ? newPassword : credentials.password();
         String hash = hasher.hash(password);
-        accountLocks.withLock(accountId, () -> store.db().write(b -> {
+        accountLocks.withLock(accountId, () -> store.kv().write(b -> {
             store.loginProfiles().put(b, userKey(accountId, IamUser.ROOT),
                     new StoredLoginProfile(accountId, IamUser.ROOT, hash, false, now()));
             audit.append(b, record(actor, accountId, "admin:ResetRootPassword", "OK"));
@@ -241,7 +263,7 @@ public final class IdentityService {
             }
             IamUser u = new IamUser(accountId, p, userName, credentials.userId(), now(), new LinkedHashMap<>(t),
                     null);
-            store.db().write(b -> {
+            store.kv().write(b -> {
                 store.users().put(b, userKey(accountId, userName), u);
                 audit.append(b, record(actor, accountId, "iam:CreateUser", "OK").withReason("user " + userName));
             });
@@ -295,7 +317,7 @@ public final class IdentityService {
                 throw new DeleteConflictException("Cannot delete entity, must delete access keys, login profile,"
                         + " policies and MFA devices first.");
             }
-            store.db().write(b -> {
+            store.kv().write(b -> {
                 store.users().delete(b, userKey(accountId, userName));
                 audit.append(b, record(actor, accountId, "iam:DeleteUser", "OK").withReason("user " + userName));
             });
@@ -316,7 +338,8 @@ public final class IdentityService {
             Instant now = now();
             StoredAccessKey k = new StoredAccessKey(keyId, accountId, u.userName(), AccessKeyStatus.Active, now,
                     box.seal(secret.getBytes(StandardCharsets.UTF_8), StoredAccessKey.aad(keyId)), null);
-            store.db().write(b -> {
+            store.kv().write(b -> {
+                store.accessKeys().expectAbsent(b, keyId);
                 store.accessKeys().put(b, keyId, k);
                 store.userAccessKeys().put(b, Keys.of(accountId, MfaStore.lc(u.userName()), keyId), true);
                 audit.append(b, record(actor, accountId, "iam:CreateAccessKey", "OK")
@@ -345,8 +368,11 @@ public final class IdentityService {
             throw ValidationException.of("status", null, "Member must not be null");
         }
         accountLocks.withLock(accountId, () -> {
-            StoredAccessKey k = ownedKey(accountId, userName, accessKeyId);
-            store.db().write(b -> {
+            var seen = ownedKey(accountId, userName, accessKeyId);
+            StoredAccessKey k = seen.value();
+            store.kv().write(b -> {
+                // conditional on the record read: another gateway's change in between is a conflict, not lost
+                store.accessKeys().expect(b, accessKeyId, Optional.of(seen));
                 store.accessKeys().put(b, accessKeyId, k.withStatus(status));
                 audit.append(b, record(actor, accountId, "iam:UpdateAccessKey", "OK")
                         .withReason("key " + accessKeyId + " " + status));
@@ -357,8 +383,10 @@ public final class IdentityService {
     public void deleteAccessKey(Actor actor, String accountId, String userName, String accessKeyId) {
         Validate.accessKeyId(accessKeyId);
         accountLocks.withLock(accountId, () -> {
-            StoredAccessKey k = ownedKey(accountId, userName, accessKeyId);
-            store.db().write(b -> {
+            var seen = ownedKey(accountId, userName, accessKeyId);
+            StoredAccessKey k = seen.value();
+            store.kv().write(b -> {
+                store.accessKeys().expect(b, accessKeyId, Optional.of(seen));
                 store.accessKeys().delete(b, accessKeyId);
                 openedSecrets.forget(accessKeyId);
                 store.userAccessKeys().delete(b, Keys.of(accountId, MfaStore.lc(k.userName()), accessKeyId));
@@ -384,12 +412,21 @@ public final class IdentityService {
                                 StoredAccessKey.aad(k.accessKeyId())))));
     }
 
-    /** Records that a request was authenticated with the key (LastUsedDate), at most once a minute per key. */
+    /**
+     * Records that a request was authenticated with the key (LastUsedDate), at most once a minute per key. The
+     * write is conditional on the record this read: it rewrites the whole record, so an unconditional one could
+     * bring back the status (or the very key) that an UpdateAccessKey or DeleteAccessKey changed in between,
+     * on this gateway or another. Best effort: a lost race records nothing.
+     */
     public void recordAccessKeyUse(String accessKeyId) {
         Instant now = now();
-        store.accessKeys().get(accessKeyId).ifPresent(k -> {
+        store.accessKeys().read(accessKeyId).ifPresent(seen -> {
+            StoredAccessKey k = seen.value();
             if (k.lastUsedDate() == null || k.lastUsedDate().plus(LAST_USED_GRANULARITY).isBefore(now)) {
-                store.accessKeys().put(accessKeyId, k.withLastUsed(now));
+                KvTxn txn = new KvTxn();
+                store.accessKeys().expect(txn, accessKeyId, Optional.of(seen));
+                store.accessKeys().put(txn, accessKeyId, k.withLastUsed(now));
+                store.kv().commit(txn);
             }
         });
     }
@@ -408,7 +445,7 @@ public final class IdentityService {
                 throw new EntityAlreadyExistsException("Login Profile for user " + userName + " already exists.");
             }
             Instant now = now();
-            store.db().write(b -> {
+            store.kv().write(b -> {
                 store.loginProfiles().put(b, userKey(accountId, userName), new StoredLoginProfile(accountId,
                         u.userName(), hash, passwordResetRequired, now));
                 audit.append(b, record(actor, accountId, "iam:CreateLoginProfile", "OK").withReason("user "
@@ -438,7 +475,7 @@ public final class IdentityService {
             IamUser u = getUser(accountId, userName);
             StoredLoginProfile p = store.loginProfiles().get(userKey(accountId, userName)).orElseThrow(() ->
                     new NoSuchEntityException("Login Profile for User " + u.userName() + " cannot be found."));
-            store.db().write(b -> {
+            store.kv().write(b -> {
                 store.loginProfiles().put(b, userKey(accountId, userName), new StoredLoginProfile(accountId,
                         p.userName(), hash != null ? hash : p.passwordHash(),
                         passwordResetRequired != null ? passwordResetRequired : p.resetRequired(), p.createDate()));
@@ -458,7 +495,7 @@ public final class IdentityService {
             if (store.loginProfiles().get(userKey(accountId, userName)).isEmpty()) {
                 throw new NoSuchEntityException("Login Profile for User " + u.userName() + " cannot be found.");
             }
-            store.db().write(b -> {
+            store.kv().write(b -> {
                 store.loginProfiles().delete(b, userKey(accountId, userName));
                 audit.append(b, record(actor, accountId, "iam:DeleteLoginProfile", "OK").withReason("user "
                         + u.userName()));
@@ -482,7 +519,7 @@ public final class IdentityService {
         }
         PasswordPolicy.check(newPassword, userName);
         String hash = hasher.hash(newPassword);
-        accountLocks.withLock(accountId, () -> store.db().write(b -> {
+        accountLocks.withLock(accountId, () -> store.kv().write(b -> {
             store.loginProfiles().put(b, userKey(accountId, userName), new StoredLoginProfile(accountId,
                     p.userName(), hash, false, p.createDate()));
             audit.append(b, record(actor, accountId, "iam:ChangePassword", "OK").withReason("user " + userName));
@@ -524,8 +561,17 @@ public final class IdentityService {
 
     /** Sets PasswordLastUsed after a successful console sign-in. */
     public void recordPasswordUse(String accountId, String userName) {
-        findUser(accountId, userName).ifPresent(u -> store.users().put(userKey(accountId, userName),
-                u.withPasswordLastUsed(now())));
+        if (accountId == null || userName == null || !Validate.NAME.matcher(userName).matches()) {
+            return;
+        }
+        // conditional on the record read (best effort): rewriting the whole user must not bring back a user that
+        // another gateway deleted meanwhile, nor undo its other changes
+        store.users().read(userKey(accountId, userName)).ifPresent(seen -> {
+            KvTxn txn = new KvTxn();
+            store.users().expect(txn, userKey(accountId, userName), Optional.of(seen));
+            store.users().put(txn, userKey(accountId, userName), seen.value().withPasswordLastUsed(now()));
+            store.kv().commit(txn);
+        });
     }
 
     // ------------------------------------------------------------------ inline policies
@@ -540,7 +586,7 @@ public final class IdentityService {
         accountLocks.withLock(accountId, () -> {
             IamUser u = getUser(accountId, userName);
             checkInlinePolicyQuota(accountId, u, policyName, document);
-            store.db().write(b -> {
+            store.kv().write(b -> {
                 store.userPolicies().put(b, Keys.of(accountId, MfaStore.lc(u.userName()), policyName), document);
                 audit.append(b, record(actor, accountId, "iam:PutUserPolicy", "OK").withReason("user "
                         + u.userName() + " policy " + policyName));
@@ -570,7 +616,7 @@ public final class IdentityService {
         Validate.policyName(policyName);
         accountLocks.withLock(accountId, () -> {
             getUserPolicy(accountId, userName, policyName);
-            store.db().write(b -> {
+            store.kv().write(b -> {
                 store.userPolicies().delete(b, Keys.of(accountId, MfaStore.lc(userName), policyName));
                 audit.append(b, record(actor, accountId, "iam:DeleteUserPolicy", "OK").withReason("user " + userName
                         + " policy " + policyName));
@@ -748,11 +794,11 @@ public final class IdentityService {
         return ids;
     }
 
-    private StoredAccessKey ownedKey(String accountId, String userName, String accessKeyId) {
+    private KvTable.Versioned<StoredAccessKey> ownedKey(String accountId, String userName, String accessKeyId) {
         IamUser u = getUser(accountId, userName);
-        return store.accessKeys().get(accessKeyId)
-                .filter(k -> k.accountId().equals(accountId) && MfaStore.lc(k.userName()).equals(MfaStore.lc(
-                        u.userName())))
+        return store.accessKeys().read(accessKeyId)
+                .filter(v -> v.value().accountId().equals(accountId)
+                        && MfaStore.lc(v.value().userName()).equals(MfaStore.lc(u.userName())))
                 .orElseThrow(() -> new NoSuchEntityException("The Access Key with id " + accessKeyId
                         + " cannot be found."));
     }

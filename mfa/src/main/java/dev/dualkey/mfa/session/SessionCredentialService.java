@@ -139,7 +139,8 @@ public final class SessionCredentialService {
                 audited.accessKeyId(), audited.action(), null, null, null, rec.mfaSerial(), "OK",
                 audited.clientAddress(), "issued " + id + " until " + expiration
                         + (mfaAt == null ? " without MFA" : " with MFA"));
-        store.db().write(b -> {
+        store.kv().write(b -> {
+            store.sessionCredentials().expectAbsent(b, id);
             store.sessionCredentials().put(b, id, rec);
             store.sessionExpiry().put(b, StoredSessionCredential.expiryKey(expiration, id), Boolean.TRUE);
             audit.append(b, issuedRecord);
@@ -208,7 +209,7 @@ public final class SessionCredentialService {
         if (keys.isEmpty()) {
             return 0;
         }
-        store.db().write(b -> {
+        store.kv().write(b -> {
             for (byte[] k : keys) {
                 String id = new String(k, 8, k.length - 8, StandardCharsets.UTF_8);
                 store.sessionCredentials().delete(b, id);

@@ -19,6 +19,8 @@ import dev.dualkey.mfa.identity.IamUser;
 import dev.dualkey.mfa.identity.IdentityService;
 import dev.dualkey.mfa.identity.PasswordCheck;
 import dev.dualkey.mfa.store.MfaStore;
+import dev.dualkey.storage.kv.KvTable;
+import dev.dualkey.storage.kv.KvTxn;
 import dev.dualkey.mfa.store.SessionRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -149,12 +151,12 @@ public final class SignInService {
         if (perAddress.blocked(addrKey)) {
             return failed(SignInResult.Status.THROTTLED, null, false);
         }
-        Optional<SessionRecord> found = challenge(challengeToken);
-        if (found.isEmpty()) {
+        Optional<KvTable.Versioned<SessionRecord>> seen = challengeRead(challengeToken);
+        if (seen.isEmpty()) {
             perAddress.failure(addrKey);
             return failed(SignInResult.Status.FAILED, null, false);
         }
-        SessionRecord c = found.get();
+        SessionRecord c = seen.get().value();
         Optional<ConsoleCredential> credential = boundCredential(c);
         if (credential.isEmpty()) {
             store.sessions().delete(hash(challengeToken));
@@ -168,19 +170,22 @@ public final class SignInService {
                 ? verifier.verifyAnyDevice(c.accountId(), c.userName(), code, Purpose.CONSOLE_SIGN_IN, ctx)
                 : verifier.verify(c.accountId(), c.userName(), serial.strip(), code, Purpose.CONSOLE_SIGN_IN, ctx);
         if (r.accepted()) {
-            store.sessions().delete(hash(challengeToken));
+            // the challenge is consumed in the session's own transaction, conditional on it being unchanged: one
+            // challenge yields at most one session, even when two gateways accept two codes for it at once
+            Optional<SignInResult> signedIn = newSession(c.accountId(), c.userName(), credential.get(),
+                    clock.instant(), c.passwordResetRequired(), clientAddress, hash(challengeToken), seen);
+            if (signedIn.isEmpty()) {
+                return failed(SignInResult.Status.FAILED, null, false);
+            }
             identity.recordPasswordUse(c.accountId(), c.userName());
-            return newSession(c.accountId(), c.userName(), credential.get(), clock.instant(),
-                    c.passwordResetRequired(), clientAddress);
+            return signedIn.get();
         }
         perAddress.failure(addrKey);
         SessionRecord failed = c.failed();
         boolean keep = failed.failedCodes() < MAX_CODE_FAILURES;
-        if (keep) {
-            store.sessions().put(hash(challengeToken), failed);
-        } else {
-            store.sessions().delete(hash(challengeToken));
-        }
+        // conditional: a challenge consumed or revoked meanwhile (another gateway) is not brought back
+        boolean counted = replace(hash(challengeToken), seen, keep ? failed : null);
+        keep &= counted;
         return failed(r.outcome() == VerifyOutcome.THROTTLED ? SignInResult.Status.THROTTLED
                 : SignInResult.Status.FAILED, keep ? challengeToken : null,
                 failed.failedCodes() >= RESYNC_AFTER_FAILURES);
@@ -192,11 +197,11 @@ public final class SignInService {
      */
     public SignInResult resync(String challengeToken, String serial, String code1, String code2,
                                String clientAddress) {
-        Optional<SessionRecord> found = challenge(challengeToken);
-        if (found.isEmpty()) {
+        Optional<KvTable.Versioned<SessionRecord>> seen = challengeRead(challengeToken);
+        if (seen.isEmpty()) {
             return failed(SignInResult.Status.FAILED, null, false);
         }
-        SessionRecord c = found.get();
+        SessionRecord c = seen.get().value();
         IamUser u = identity.findUser(c.accountId(), c.userName()).orElse(null);
         if (u == null || boundCredential(c).isEmpty()) {
             store.sessions().delete(hash(challengeToken));
@@ -208,9 +213,11 @@ public final class SignInService {
         } catch (IamException e) {
             return failed(SignInResult.Status.FAILED, challengeToken, true);
         }
-        store.sessions().put(hash(challengeToken), new SessionRecord(true, c.accountId(), c.userName(),
+        if (!replace(hash(challengeToken), seen, new SessionRecord(true, c.accountId(), c.userName(),
                 c.createdAt(), clock.instant(), false, 0, c.passwordResetRequired(), c.principalId(), c.credential(),
-                null));
+                null))) {
+            return failed(SignInResult.Status.FAILED, null, false);
+        }
         List<String> serials = devices.devicesOf(c.accountId(), c.userName()).stream()
                 .map(MfaDevice::serialNumber).toList();
         return new SignInResult(SignInResult.Status.MFA_REQUIRED, challengeToken, null, serials, false, false,
@@ -223,11 +230,11 @@ public final class SignInService {
             return Optional.empty();
         }
         byte[] key = hash(token);
-        Optional<SessionRecord> found = store.sessions().get(key).filter(s -> !s.challenge());
-        if (found.isEmpty()) {
+        Optional<KvTable.Versioned<SessionRecord>> seen = liveSession(key);
+        if (seen.isEmpty()) {
             return Optional.empty();
         }
-        SessionRecord s = found.get();
+        SessionRecord s = seen.get().value();
         Instant now = clock.instant();
         Instant absoluteEnd = s.createdAt().plus(config.sessionAbsolute());
         if (!now.isBefore(absoluteEnd) || !now.isBefore(s.lastSeen().plus(config.sessionIdle()))
@@ -237,7 +244,10 @@ public final class SignInService {
             return Optional.empty();
         }
         if (s.lastSeen().plus(TOUCH_GRANULARITY).isBefore(now)) {
-            store.sessions().put(key, s.touched(now));
+            // conditional: a touch must never bring back a session revoked meanwhile (sign-out elsewhere)
+            if (!replace(key, seen, s.touched(now))) {
+                return store.sessions().get(key).filter(x -> !x.challenge()).map(x -> view(x, x.lastSeen()));
+            }
         }
         return Optional.of(view(s, now));
     }
@@ -275,11 +285,11 @@ public final class SignInService {
             return Optional.empty();
         }
         byte[] key = hash(token);
-        Optional<SessionRecord> found = store.sessions().get(key).filter(s -> !s.challenge());
-        if (found.isEmpty()) {
+        Optional<KvTable.Versioned<SessionRecord>> seen = liveSession(key);
+        if (seen.isEmpty()) {
             return Optional.empty();
         }
-        SessionRecord s = found.get();
+        SessionRecord s = seen.get().value();
         Optional<ConsoleCredential> now = identity.consoleCredential(s.accountId(), s.userName())
                 .filter(c -> c.principalId().equals(s.principalId()));
         if (now.isEmpty() || !clock.instant().isBefore(s.createdAt().plus(config.sessionAbsolute()))) {
@@ -288,12 +298,15 @@ public final class SignInService {
         }
         String fresh = newToken();
         Instant t = clock.instant();
-        store.db().write(b -> {
-            store.sessions().delete(b, key);
-            store.sessions().put(b, hash(fresh), new SessionRecord(false, s.accountId(), s.userName(), s.createdAt(),
+        KvTxn txn = new KvTxn();
+        store.sessions().expect(txn, key, seen);
+        store.sessions().delete(txn, key);
+        store.sessions().put(txn, hash(fresh), new SessionRecord(false, s.accountId(), s.userName(), s.createdAt(),
                     t, s.mfaPresent(), 0, false, now.get().principalId(), now.get().generation(),
                     s.mfaAuthenticatedAt()));
-        });
+        if (!store.kv().commit(txn)) {
+            return Optional.empty(); // revoked or reissued meanwhile
+        }
         return Optional.of(fresh);
     }
 
@@ -308,11 +321,11 @@ public final class SignInService {
             return false;
         }
         byte[] key = hash(token);
-        Optional<SessionRecord> found = store.sessions().get(key).filter(s -> !s.challenge());
-        if (found.isEmpty() || boundCredential(found.get()).isEmpty()) {
+        Optional<KvTable.Versioned<SessionRecord>> seen = liveSession(key);
+        if (seen.isEmpty() || boundCredential(seen.get().value()).isEmpty()) {
             return false;
         }
-        SessionRecord s = found.get();
+        SessionRecord s = seen.get().value();
         IamUser u = identity.findUser(s.accountId(), s.userName()).orElse(null);
         if (u == null) {
             return false;
@@ -322,8 +335,13 @@ public final class SignInService {
         if (!r.accepted()) {
             return false;
         }
-        store.sessions().put(key, s.mfaProved(clock.instant()));
-        return true;
+        // conditional: proof is not recorded into a session revoked (or changed) meanwhile; re-read once for a
+        // concurrent touch
+        if (replace(key, seen, s.mfaProved(clock.instant()))) {
+            return true;
+        }
+        Optional<KvTable.Versioned<SessionRecord>> again = liveSession(key);
+        return again.isPresent() && replace(key, again, again.get().value().mfaProved(clock.instant()));
     }
 
     /** Server-side sign-out: the token stops working at once. */
@@ -352,36 +370,77 @@ public final class SignInService {
                 }
             }
         }
-        store.db().write(b -> doomed.forEach(k -> store.sessions().delete(b, k)));
+        store.kv().write(b -> doomed.forEach(k -> store.sessions().delete(b, k)));
         return doomed.size();
     }
 
-    private Optional<SessionRecord> challenge(String token) {
+    private Optional<KvTable.Versioned<SessionRecord>> challengeRead(String token) {
         if (token == null || token.isEmpty() || token.length() > 100) {
             return Optional.empty();
         }
         byte[] key = hash(token);
-        Optional<SessionRecord> c = store.sessions().get(key).filter(SessionRecord::challenge);
-        if (c.isPresent() && !clock.instant().isBefore(c.get().createdAt().plus(config.challengeLifetime()))) {
+        Optional<KvTable.Versioned<SessionRecord>> c = store.sessions().read(key).filter(v -> v.value().challenge());
+        if (c.isPresent()
+                && !clock.instant().isBefore(c.get().value().createdAt().plus(config.challengeLifetime()))) {
             store.sessions().delete(key);
             return Optional.empty();
         }
         return c;
     }
 
+    /** The session (not a challenge) under {@code key}, with its stored bytes. */
+    private Optional<KvTable.Versioned<SessionRecord>> liveSession(byte[] key) {
+        return store.sessions().read(key).filter(v -> !v.value().challenge());
+    }
+
+    /**
+     * Replaces (or deletes, {@code next == null}) the session record under {@code key} only if it is still
+     * {@code seen}: false when it changed or vanished meanwhile (a revocation, another gateway), nothing written.
+     */
+    private boolean replace(byte[] key, Optional<KvTable.Versioned<SessionRecord>> seen, SessionRecord next) {
+        KvTxn txn = new KvTxn();
+        store.sessions().expect(txn, key, seen);
+        if (next == null) {
+            store.sessions().delete(txn, key);
+        } else {
+            store.sessions().put(txn, key, next);
+        }
+        return store.kv().commit(txn);
+    }
+
     private SignInResult newSession(String accountId, String userName, ConsoleCredential credential,
                                     Instant mfaAt, boolean resetRequired, String clientAddress) {
+        return newSession(accountId, userName, credential, mfaAt, resetRequired, clientAddress, null,
+                Optional.empty()).orElseThrow();
+    }
+
+    /**
+     * A new session; when {@code challengeKey} is given, the challenge is deleted in the same transaction, which
+     * commits only if the challenge is still {@code challenge} (empty result: it was consumed or changed).
+     */
+    private Optional<SignInResult> newSession(String accountId, String userName, ConsoleCredential credential,
+                                              Instant mfaAt, boolean resetRequired, String clientAddress,
+                                              byte[] challengeKey,
+                                              Optional<KvTable.Versioned<SessionRecord>> challenge) {
         String token = newToken();
         Instant now = clock.instant();
         boolean mfa = mfaAt != null;
-        store.db().write(b -> {
-            store.sessions().put(b, hash(token), new SessionRecord(false, accountId, userName, now, now, mfa, 0,
-                    resetRequired, credential.principalId(), credential.generation(), mfaAt));
-            audit.append(b, record(accountId, userName, "console:SignIn", "OK", clientAddress,
-                    mfa ? "with MFA" : "password only"));
-        });
+        KvTxn b = new KvTxn();
+        if (challengeKey != null) {
+            store.sessions().expect(b, challengeKey, challenge);
+            store.sessions().delete(b, challengeKey);
+        }
+        store.sessions().expectAbsent(b, hash(token));
+        store.sessions().put(b, hash(token), new SessionRecord(false, accountId, userName, now, now, mfa, 0,
+                resetRequired, credential.principalId(), credential.generation(), mfaAt));
+        audit.append(b, record(accountId, userName, "console:SignIn", "OK", clientAddress,
+                mfa ? "with MFA" : "password only"));
+        if (!store.kv().commit(b)) {
+            return Optional.empty();
+        }
         Session s = new Session(accountId, userName, now, now, mfa, now.plus(config.sessionAbsolute()), mfaAt);
-        return new SignInResult(SignInResult.Status.SIGNED_IN, token, s, List.of(), false, resetRequired, null);
+        return Optional.of(new SignInResult(SignInResult.Status.SIGNED_IN, token, s, List.of(), false,
+                resetRequired, null));
     }
 
     private static SignInResult failed(SignInResult.Status status, String challengeToken, boolean resync) {

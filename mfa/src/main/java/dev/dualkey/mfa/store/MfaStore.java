@@ -3,49 +3,61 @@ package dev.dualkey.mfa.store;
 import dev.dualkey.mfa.audit.AuditRecord;
 import dev.dualkey.mfa.identity.Account;
 import dev.dualkey.mfa.identity.IamUser;
+import dev.dualkey.storage.kv.KvStore;
+import dev.dualkey.storage.kv.KvTable;
+import dev.dualkey.storage.kv.RocksKvStore;
 import dev.dualkey.storage.rocks.Codecs;
 import dev.dualkey.storage.rocks.RocksDatabase;
-import dev.dualkey.storage.rocks.Table;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Typed tables of every mfa family over one {@link RocksDatabase}. No logic: services combine these tables in
- * {@link RocksDatabase#write} batches under their locks.
+ * Typed tables of every mfa family over one {@link KvStore}: the data directory's RocksDB (the default; the
+ * families and their layouts are unchanged) or etcd shared by several gateways ({@code serve --state etcd://}).
+ * No logic: services combine these tables in {@link KvStore#write} transactions; the writes that must not be
+ * lost or doubled across gateways carry a compare-and-set condition on the record they read
+ * ({@link KvTable#expect}).
  */
 public final class MfaStore {
-    private final RocksDatabase db;
-    private final Table<String, Account> accounts;
-    private final Table<String, String> aliases;
-    private final Table<List<String>, IamUser> users;
-    private final Table<String, StoredAccessKey> accessKeys;
-    private final Table<List<String>, Boolean> userAccessKeys;
-    private final Table<List<String>, StoredLoginProfile> loginProfiles;
-    private final Table<List<String>, String> userPolicies;
-    private final Table<String, DeviceRecord> devices;
-    private final Table<List<String>, Boolean> userDevices;
-    private final Table<byte[], SessionRecord> sessions;
-    private final Table<String, StoredSessionCredential> sessionCredentials;
-    private final Table<byte[], Boolean> sessionExpiry;
-    private final Table<byte[], AuditRecord> audit;
-    private final Table<String, byte[]> meta;
+    private final KvStore kv;
+    private final KvTable<String, Account> accounts;
+    private final KvTable<String, String> aliases;
+    private final KvTable<List<String>, IamUser> users;
+    private final KvTable<String, StoredAccessKey> accessKeys;
+    private final KvTable<List<String>, Boolean> userAccessKeys;
+    private final KvTable<List<String>, StoredLoginProfile> loginProfiles;
+    private final KvTable<List<String>, String> userPolicies;
+    private final KvTable<String, DeviceRecord> devices;
+    private final KvTable<List<String>, Boolean> userDevices;
+    private final KvTable<byte[], SessionRecord> sessions;
+    private final KvTable<String, StoredSessionCredential> sessionCredentials;
+    private final KvTable<byte[], Boolean> sessionExpiry;
+    private final KvTable<byte[], AuditRecord> audit;
+    private final KvTable<String, byte[]> meta;
 
+    /** The embedded mode: the mfa families of the data directory's database. */
     public MfaStore(RocksDatabase db) {
-        this.db = db;
-        accounts = db.table(MfaSchema.ACCOUNTS, Codecs.UTF8, MfaCodecs.ACCOUNT);
-        aliases = db.table(MfaSchema.ACCOUNT_ALIASES, Codecs.UTF8, Codecs.UTF8);
-        users = db.table(MfaSchema.USERS, Keys.COMPOSITE, MfaCodecs.USER);
-        accessKeys = db.table(MfaSchema.ACCESS_KEYS, Codecs.UTF8, MfaCodecs.ACCESS_KEY);
-        userAccessKeys = db.table(MfaSchema.USER_ACCESS_KEYS, Keys.COMPOSITE, MfaCodecs.PRESENT);
-        loginProfiles = db.table(MfaSchema.LOGIN_PROFILES, Keys.COMPOSITE, MfaCodecs.LOGIN_PROFILE);
-        userPolicies = db.table(MfaSchema.USER_POLICIES, Keys.COMPOSITE, Codecs.UTF8);
-        devices = db.table(MfaSchema.DEVICES, Codecs.UTF8, MfaCodecs.DEVICE);
-        userDevices = db.table(MfaSchema.USER_DEVICES, Keys.COMPOSITE, MfaCodecs.PRESENT);
-        sessions = db.table(MfaSchema.SESSIONS, Codecs.BYTES, MfaCodecs.SESSION);
-        sessionCredentials = db.table(MfaSchema.SESSION_CREDENTIALS, Codecs.UTF8, MfaCodecs.SESSION_CREDENTIAL);
-        sessionExpiry = db.table(MfaSchema.SESSION_EXPIRY, Codecs.BYTES, MfaCodecs.PRESENT);
-        audit = db.table(MfaSchema.AUDIT, Codecs.BYTES, MfaCodecs.AUDIT);
-        meta = db.table(MfaSchema.META, Codecs.UTF8, Codecs.BYTES);
+        this(RocksKvStore.over(db));
+    }
+
+    /** Over any state store (RocksDB, etcd). */
+    public MfaStore(KvStore kv) {
+        this.kv = kv;
+        accounts = new KvTable<>(kv, MfaSchema.ACCOUNTS, Codecs.UTF8, MfaCodecs.ACCOUNT);
+        aliases = new KvTable<>(kv, MfaSchema.ACCOUNT_ALIASES, Codecs.UTF8, Codecs.UTF8);
+        users = new KvTable<>(kv, MfaSchema.USERS, Keys.COMPOSITE, MfaCodecs.USER);
+        accessKeys = new KvTable<>(kv, MfaSchema.ACCESS_KEYS, Codecs.UTF8, MfaCodecs.ACCESS_KEY);
+        userAccessKeys = new KvTable<>(kv, MfaSchema.USER_ACCESS_KEYS, Keys.COMPOSITE, MfaCodecs.PRESENT);
+        loginProfiles = new KvTable<>(kv, MfaSchema.LOGIN_PROFILES, Keys.COMPOSITE, MfaCodecs.LOGIN_PROFILE);
+        userPolicies = new KvTable<>(kv, MfaSchema.USER_POLICIES, Keys.COMPOSITE, Codecs.UTF8);
+        devices = new KvTable<>(kv, MfaSchema.DEVICES, Codecs.UTF8, MfaCodecs.DEVICE);
+        userDevices = new KvTable<>(kv, MfaSchema.USER_DEVICES, Keys.COMPOSITE, MfaCodecs.PRESENT);
+        sessions = new KvTable<>(kv, MfaSchema.SESSIONS, Codecs.BYTES, MfaCodecs.SESSION);
+        sessionCredentials = new KvTable<>(kv, MfaSchema.SESSION_CREDENTIALS, Codecs.UTF8,
+                MfaCodecs.SESSION_CREDENTIAL);
+        sessionExpiry = new KvTable<>(kv, MfaSchema.SESSION_EXPIRY, Codecs.BYTES, MfaCodecs.PRESENT);
+        audit = new KvTable<>(kv, MfaSchema.AUDIT, Codecs.BYTES, MfaCodecs.AUDIT);
+        meta = new KvTable<>(kv, MfaSchema.META, Codecs.UTF8, Codecs.BYTES);
     }
 
     /** The user-key component for {@code userName}: IAM names are unique case-insensitively. */
@@ -53,63 +65,64 @@ public final class MfaStore {
         return userName.toLowerCase(Locale.ROOT);
     }
 
-    public RocksDatabase db() {
-        return db;
+    /** The state store the tables live in; its {@code write} commits a transaction across tables. */
+    public KvStore kv() {
+        return kv;
     }
 
-    public Table<String, Account> accounts() {
+    public KvTable<String, Account> accounts() {
         return accounts;
     }
 
-    public Table<String, String> aliases() {
+    public KvTable<String, String> aliases() {
         return aliases;
     }
 
-    public Table<List<String>, IamUser> users() {
+    public KvTable<List<String>, IamUser> users() {
         return users;
     }
 
-    public Table<String, StoredAccessKey> accessKeys() {
+    public KvTable<String, StoredAccessKey> accessKeys() {
         return accessKeys;
     }
 
-    public Table<List<String>, Boolean> userAccessKeys() {
+    public KvTable<List<String>, Boolean> userAccessKeys() {
         return userAccessKeys;
     }
 
-    public Table<List<String>, StoredLoginProfile> loginProfiles() {
+    public KvTable<List<String>, StoredLoginProfile> loginProfiles() {
         return loginProfiles;
     }
 
-    public Table<List<String>, String> userPolicies() {
+    public KvTable<List<String>, String> userPolicies() {
         return userPolicies;
     }
 
-    public Table<String, DeviceRecord> devices() {
+    public KvTable<String, DeviceRecord> devices() {
         return devices;
     }
 
-    public Table<List<String>, Boolean> userDevices() {
+    public KvTable<List<String>, Boolean> userDevices() {
         return userDevices;
     }
 
-    public Table<byte[], SessionRecord> sessions() {
+    public KvTable<byte[], SessionRecord> sessions() {
         return sessions;
     }
 
-    public Table<String, StoredSessionCredential> sessionCredentials() {
+    public KvTable<String, StoredSessionCredential> sessionCredentials() {
         return sessionCredentials;
     }
 
-    public Table<byte[], Boolean> sessionExpiry() {
+    public KvTable<byte[], Boolean> sessionExpiry() {
         return sessionExpiry;
     }
 
-    public Table<byte[], AuditRecord> audit() {
+    public KvTable<byte[], AuditRecord> audit() {
         return audit;
     }
 
-    public Table<String, byte[]> meta() {
+    public KvTable<String, byte[]> meta() {
         return meta;
     }
 }

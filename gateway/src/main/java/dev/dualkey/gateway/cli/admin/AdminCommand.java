@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = "Operator commands on a data directory.",
         subcommands = {CreateAccountCommand.class, ImportTokensCommand.class, AuditCommand.class,
                 DeactivateRootMfaCommand.class, ResetRootPasswordCommand.class,
-                ScrubCommand.class, BackupCommand.class, KmsCommand.class})
+                ScrubCommand.class, BackupCommand.class, KmsCommand.class,
+                ExportStateCommand.class, ImportStateCommand.class}) // issue 20: single node -> etcd
 public final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

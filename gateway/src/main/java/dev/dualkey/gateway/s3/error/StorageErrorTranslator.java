@@ -142,6 +142,13 @@ public final class StorageErrorTranslator {
         if (e instanceof SlowDownException) {
             return new S3Exception(S3ErrorCode.SLOW_DOWN);
         }
+        if (e instanceof dev.dualkey.storage.kv.KvStateUnavailableException) {
+            // cluster mode: etcd unreachable or without quorum; nothing was decided, the client retries later
+            return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The service is temporarily unavailable.");
+        }
+        if (e instanceof dev.dualkey.storage.kv.KvConflictException) {
+            return new S3Exception(S3ErrorCode.SLOW_DOWN);
+        }
         if (e instanceof StorageFullException) {
             return new S3Exception(S3ErrorCode.SERVICE_UNAVAILABLE, "The server is out of storage space.");
         }

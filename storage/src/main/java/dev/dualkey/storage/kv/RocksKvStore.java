@@ -1,0 +1,203 @@
+package dev.dualkey.storage.kv;
+
+import dev.dualkey.storage.rocks.Batch;
+import dev.dualkey.storage.rocks.Codecs;
+import dev.dualkey.storage.rocks.KvEntry;
+import dev.dualkey.storage.rocks.KvIterator;
+import dev.dualkey.storage.rocks.RocksDatabase;
+import dev.dualkey.storage.rocks.Table;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * {@link KvStore} over the data directory's {@link RocksDatabase}: a space is a column family (it must be one the
+ * database was opened with), a key and a value are stored as they are, so the layout of every existing family is
+ * unchanged.
+ *
+ * <p>Atomicity of conditional commits: the conditions are read and the batch written while holding the striped
+ * locks of every key the transaction touches (conditions and writes), taken in stripe order. Every write through
+ * any {@code RocksKvStore} of the same database takes them, so a condition cannot be invalidated between its
+ * check and the write: {@link #over(RocksDatabase)} hands out one instance per database for that reason.
+ */
+public final class RocksKvStore implements KvStore {
+    private static final int STRIPES = 256;
+    /** Weak both ways: a store references its database, so a strong value would keep every closed one alive. */
+    private static final Map<RocksDatabase, WeakReference<RocksKvStore>> INSTANCES = new WeakHashMap<>();
+
+    private final RocksDatabase db;
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final Map<String, Table<byte[], byte[]>> tables = new ConcurrentHashMap<>();
+
+    private RocksKvStore(RocksDatabase db) {
+        this.db = db;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /** The one store over {@code db} (shared so that every writer takes the same locks). */
+    public static RocksKvStore over(RocksDatabase db) {
+        synchronized (INSTANCES) {
+            WeakReference<RocksKvStore> ref = INSTANCES.get(db);
+            RocksKvStore s = ref == null ? null : ref.get();
+            if (s == null) {
+                // no writer holds the previous one any more (else it would still be reachable): new locks are safe
+                s = new RocksKvStore(db);
+                INSTANCES.put(db, new WeakReference<>(s));
+            }
+            return s;
+        }
+    }
+
+    public RocksDatabase database() {
+        return db;
+    }
+
+    private Table<byte[], byte[]> table(String space) {
+        return tables.computeIfAbsent(space, s -> db.table(s, Codecs.BYTES, Codecs.BYTES));
+    }
+
+    @Override
+    public Optional<byte[]> get(String space, byte[] key) {
+        return table(space).get(key);
+    }
+
+    @Override
+    public List<KvPair> scan(String space, byte[] fromInclusive, byte[] toExclusive, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0: " + limit);
+        }
+        List<KvPair> out = new ArrayList<>(Math.min(limit, 256));
+        if (limit == 0) {
+            return out;
+        }
+        try (KvIterator<byte[], byte[]> it = table(space).scanRaw(fromInclusive, toExclusive)) {
+            while (out.size() < limit && it.hasNext()) {
+                KvEntry<byte[], byte[]> e = it.next();
+                out.add(new KvPair(e.key(), e.value()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<KvPair> scanReverse(String space, byte[] fromInclusive, byte[] toExclusive, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0: " + limit);
+        }
+        List<KvPair> out = new ArrayList<>(Math.min(limit, 256));
+        if (limit == 0) {
+            return out;
+        }
+        try (KvIterator<byte[], byte[]> it = table(space).scanRawReverse(fromInclusive, toExclusive)) {
+            while (out.size() < limit && it.hasNext()) {
+                KvEntry<byte[], byte[]> e = it.next();
+                out.add(new KvPair(e.key(), e.value()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean commit(KvTxn txn) {
+        return apply(txn, fill -> {
+            db.write(fill);
+            return 0;
+        }) >= 0;
+    }
+
+    @Override
+    public OptionalLong commitDeferringSync(KvTxn txn) {
+        long ticket = apply(txn, db::writeDeferringSync);
+        return ticket < 0 ? OptionalLong.empty() : OptionalLong.of(ticket);
+    }
+
+    @Override
+    public void awaitDurable(long ticket) {
+        if (ticket > 0) {
+            db.syncWalThrough(ticket);
+        }
+    }
+
+    @Override
+    public boolean available() {
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        return "rocksdb " + db.directory();
+    }
+
+    /** The database belongs to the storage engine, which closes it. */
+    @Override
+    public void close() {
+    }
+
+    interface Writer {
+        long write(Consumer<Batch> fill);
+    }
+
+    /** @return the writer's result (0 or a ticket), -1 when a condition failed */
+    private long apply(KvTxn txn, Writer writer) {
+        List<KvTxn.Condition> conditions = txn.conditions();
+        List<KvTxn.Op> ops = txn.ops();
+        int[] held = stripesOf(conditions, ops);
+        for (int s : held) {
+            stripes[s].lock();
+        }
+        try {
+            for (KvTxn.Condition c : conditions) {
+                Optional<byte[]> now = table(c.space()).get(c.key());
+                boolean holds = c.expected() == null ? now.isEmpty()
+                        : now.isPresent() && Arrays.equals(now.get(), c.expected());
+                if (!holds) {
+                    return -1;
+                }
+            }
+            if (ops.isEmpty()) {
+                return 0;
+            }
+            return writer.write(b -> {
+                for (KvTxn.Op op : ops) {
+                    if (op.isDelete()) {
+                        table(op.space()).delete(b, op.key());
+                    } else {
+                        table(op.space()).put(b, op.key(), op.value());
+                    }
+                }
+            });
+        } finally {
+            for (int i = held.length - 1; i >= 0; i--) {
+                stripes[held[i]].unlock();
+            }
+        }
+    }
+
+    private static int[] stripesOf(List<KvTxn.Condition> conditions, List<KvTxn.Op> ops) {
+        int[] all = new int[conditions.size() + ops.size()];
+        int n = 0;
+        for (KvTxn.Condition c : conditions) {
+            all[n++] = stripe(c.space(), c.key());
+        }
+        for (KvTxn.Op o : ops) {
+            all[n++] = stripe(o.space(), o.key());
+        }
+        return Arrays.stream(all).sorted().distinct().toArray();
+    }
+
+    private static int stripe(String space, byte[] key) {
+        int h = space.hashCode() * 31 + Arrays.hashCode(key);
+        h ^= h >>> 16;
+        return Math.floorMod(h, STRIPES);
+    }
+}
