@@ -7,7 +7,10 @@ import dev.dualkey.storage.Expectations;
 import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.ObjectWriter;
 import dev.dualkey.storage.WriteOptions;
+import dev.dualkey.storage.model.ListVersionsQuery;
+import dev.dualkey.storage.model.MfaDeleteState;
 import dev.dualkey.storage.model.ObjectMetadata;
+import dev.dualkey.storage.model.ObjectVersion;
 import dev.dualkey.storage.model.VersioningState;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -136,6 +139,67 @@ class UsageDashboardBrowserTest {
                 "noncurrent versions make the light bar longer than the current one");
         assertTrue(web.findElement(By.id("usage-chart")).isDisplayed());
         assertTrue(web.getPageSource().contains("not-mine") == false, "another account's bucket");
+    }
+
+    @Test
+    void theDashboardShowsTheLastMfaProtectedActionsToThoseWhoMayReadTheAudit() {
+        byte[] seed = gw.assignDevice("root");
+        ObjectStore store = gw.engine.objectStore();
+        store.createBucket("vault", gw.accountId, "us-east-1");
+        store.updateBucket("vault", c -> c.withVersioning(VersioningState.ENABLED)
+                .withMfaDelete(MfaDeleteState.ENABLED));
+        put(store, "vault", "report.txt", 1_000);
+        put(store, "vault", "report.txt", 2_000);
+        List<ObjectVersion> versions = store.listObjectVersions("vault",
+                new ListVersionsQuery("", null, null, null, 100)).versions();
+        String older = versions.get(1).versionId();
+
+        signIn("/signin", "account", gw.accountId, ConsoleFixture.ROOT_PASSWORD);
+        WebElement field = web.findElement(By.id("code"));
+        field.sendKeys(gw.code(seed, 0));
+        Browser.go(web, web.findElement(By.cssSelector("form[action='/signin/mfa'] button")));
+        open("/dashboard");
+        assertEquals("No MFA-protected actions yet.", web.findElement(By.cssSelector("#mfa-actions .empty")).getText());
+
+        // a refused attempt (wrong code), then the MFA delete, both in the bucket page
+        open("/buckets/vault");
+        String right = gw.code(seed, 1);
+        WebElement row = web.findElement(By.cssSelector("tr[data-version='" + older + "']"));
+        row.findElement(By.name("code")).sendKeys(right.equals("123456") ? "654321" : "123456");
+        Browser.go(web, row.findElement(By.xpath(".//button[normalize-space()='Delete permanently']")));
+        gw.nextStep();
+        row = web.findElement(By.cssSelector("tr[data-version='" + older + "']"));
+        row.findElement(By.name("code")).sendKeys(gw.code(seed, 0));
+        Browser.go(web, row.findElement(By.xpath(".//button[normalize-space()='Delete permanently']")));
+        assertEquals(1, store.listObjectVersions("vault", new ListVersionsQuery("", null, null, null, 100))
+                .versions().size());
+
+        open("/dashboard");
+        browser.screenshot("dashboard-mfa-actions");
+        List<WebElement> rows = web.findElements(By.cssSelector("#mfa-actions tr.mfa-action"));
+        assertEquals(2, rows.size(), web.findElement(By.id("mfa-actions")).getText());
+        WebElement deleted = rows.get(0); // newest first
+        assertEquals("s3:DeleteObjectVersion", deleted.getAttribute("data-action"));
+        assertEquals("ACCEPTED", deleted.getAttribute("data-outcome"));
+        assertEquals(older, deleted.getAttribute("data-version"));
+        List<String> cells = deleted.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        assertEquals("arn:aws:iam::" + gw.accountId + ":root", cells.get(1));
+        assertEquals(List.of("vault", "report.txt", older, "ACCEPTED"), cells.subList(3, 7));
+        assertTrue(cells.get(7).startsWith("127.0.0.1"), cells.get(7));
+        assertEquals("s3:DeleteObjectVersion", rows.get(1).getAttribute("data-action"));
+        assertEquals("INVALID", rows.get(1).getAttribute("data-outcome"));
+
+        // an IAM user who may list buckets but not read the audit sees the usage and not the panel
+        web.manage().deleteAllCookies();
+        gw.createUser("viewer", "Viewer-Password-123");
+        gw.putPolicy("viewer", "list", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                + "\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]}");
+        signIn("/a/" + gw.accountId, "username", "viewer", "Viewer-Password-123");
+        open("/dashboard");
+        assertEquals("Dashboard", heading());
+        assertEquals(1, web.findElements(By.id("usage-table")).size());
+        assertTrue(web.findElements(By.id("mfa-actions")).isEmpty());
+        assertTrue(!web.getPageSource().contains("DeleteObjectVersion"), "no audit record shown");
     }
 
     @Test

@@ -59,6 +59,11 @@ public final class AuditPages {
         this.renderer = renderer;
     }
 
+    /** The dashboard's panel of the last MFA-protected actions, over the same log and the same access rule. */
+    RecentMfaActions recentMfaActions() {
+        return new RecentMfaActions(log, this);
+    }
+
     /** The resource {@value #ACTION} is authorized on. */
     public static String resourceArn(String accountId) {
         return "arn:aws:dualkey::" + accountId + ":audit";

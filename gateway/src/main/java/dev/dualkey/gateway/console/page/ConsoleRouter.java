@@ -67,6 +67,7 @@ public final class ConsoleRouter implements ConsoleApp {
     /** Serves the audit page at {@code /audit} (issue 18). */
     ConsoleRouter withAuditPages(AuditPages pages) {
         this.auditPages = pages;
+        this.dashboard.withRecentMfaActions(pages.recentMfaActions());
         return this;
     }
 

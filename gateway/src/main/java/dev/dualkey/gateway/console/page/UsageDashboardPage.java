@@ -17,7 +17,8 @@ import java.util.Locale;
  * GET /dashboard: what the signed-in account's buckets hold (objects, versions, delete markers, bytes of the
  * current versions and of all versions), from the store's usage counters (no scan), as a table and a bar chart
  * drawn on the server as inline SVG (no script, no third-party asset: the console's CSP allows neither).
- * Needs {@code s3:ListAllMyBuckets}, as the bucket list.
+ * Needs {@code s3:ListAllMyBuckets}, as the bucket list. Below: the last MFA-protected actions
+ * ({@link RecentMfaActions}), for those who may read the audit log.
  */
 final class UsageDashboardPage {
     /** Bars in the chart: the largest buckets by bytes of all versions. */
@@ -29,11 +30,17 @@ final class UsageDashboardPage {
     private final ObjectStore store;
     private final Authorizer authorizer;
     private final PageRenderer renderer;
+    private RecentMfaActions recent; // issue 18: set once by ConsoleRouter, before the first request
 
     UsageDashboardPage(ObjectStore store, Authorizer authorizer, PageRenderer renderer) {
         this.store = store;
         this.authorizer = authorizer;
         this.renderer = renderer;
+    }
+
+    /** Adds the "last MFA-protected actions" panel, for those who may read the audit log. */
+    void withRecentMfaActions(RecentMfaActions recent) {
+        this.recent = recent;
     }
 
     ConsoleResponse page(ConsoleRequest req, ConsoleUser user, boolean showUsers) {
@@ -78,7 +85,8 @@ final class UsageDashboardPage {
                                 th("Delete markers"), th("Current versions"), th("All versions")))),
                         Html.el("tbody", SafeHtml.concat(rows))), "id", "usage-table");
         return renderer.page(200, user, Section.DASHBOARD, showUsers, "Dashboard", null, null,
-                SafeHtml.concat(summary, chart(usage), table));
+                SafeHtml.concat(summary, chart(usage), table,
+                        recent == null ? SafeHtml.EMPTY : recent.panel(user)));
     }
 
     /** Horizontal bars, one per bucket: current versions' bytes, then noncurrent versions' bytes beside them. */
