@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import dev.dualkey.gateway.GatewayServer;
 import dev.dualkey.gateway.console.ConsoleServer;
 import dev.dualkey.gateway.console.MfaConsole;
+import dev.dualkey.gateway.usagehistory.UsageHistory;
+import dev.dualkey.gateway.usagehistory.UsageSampler;
 import dev.dualkey.mfa.MfaConfig;
 import dev.dualkey.mfa.MfaServices;
 import dev.dualkey.mfa.audit.Actor;
@@ -37,6 +39,8 @@ public final class ConsoleFixture implements AutoCloseable {
     final StorageEngine engine;
     public final MfaServices mfa;
     public final String accountId;
+    /** The usage history the dashboard draws; {@link #sampleUsage()} adds to it (no sampler thread runs). */
+    public final UsageHistory history;
     final GatewayServer server;
     private ConsoleServer console;
 
@@ -46,9 +50,11 @@ public final class ConsoleFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        engine = StorageEngine.open(dataDir, MfaSchema.FAMILIES);
+        engine = StorageEngine.open(dataDir, java.util.stream.Stream.concat(MfaSchema.FAMILIES.stream(),
+                java.util.stream.Stream.of(UsageHistory.FAMILY)).toList());
         mfa = MfaServices.open(engine.database(), dataDir, MfaConfig.defaults(clock)
                 .withEnvironment(Map.of()).withPasswordParams(PasswordHasher.Params.forTests()));
+        history = new UsageHistory(mfa.store().kv());
         accountId = mfa.identity().bootstrap(null, null, ROOT_PASSWORD).account().accountId();
         server = GatewayServer.builder()
                 .objectStore(engine.objectStore())
@@ -57,7 +63,8 @@ public final class ConsoleFixture implements AutoCloseable {
                 .clock(clock)
                 .console((store, executor, ssl) -> {
                     AutoCloseable handle = ConsoleServer.launcher(new InetSocketAddress("127.0.0.1", 0),
-                            (s, secure) -> MfaConsole.app(s, mfa, clock, secure, true, "us-east-1")).start(store, executor, ssl);
+                            (s, secure) -> MfaConsole.app(s, mfa, clock, secure, true, "us-east-1",
+                                    history)).start(store, executor, ssl);
                     console = (ConsoleServer) handle;
                     return handle;
                 })
@@ -66,6 +73,11 @@ public final class ConsoleFixture implements AutoCloseable {
 
     public URI url(String path) {
         return URI.create("http://127.0.0.1:" + console.port() + path);
+    }
+
+    /** Takes one hourly usage sample at the clock's instant (what the server's sampler does each hour). */
+    public int sampleUsage() {
+        return UsageSampler.defaults(engine.objectStore(), history, clock).sampleOnce();
     }
 
     /** The TOTP code of {@code seed} for the clock's current step plus {@code stepOffset}. */

@@ -103,6 +103,14 @@ class UsageDashboardBrowserTest {
         store.deleteObject("photos", "b.jpg", null); // a delete marker
         put(store, "notes", "n.txt", 50_000);
         put(store, "not-mine", "x", 10);
+        // three hourly samples of the history: 650,000 bytes now, then 700,000, then 800,000
+        gw.sampleUsage();
+        gw.clock.advance(java.time.Duration.ofHours(1));
+        put(store, "notes", "m.txt", 50_000);
+        gw.sampleUsage();
+        gw.clock.advance(java.time.Duration.ofHours(1));
+        put(store, "notes", "o.txt", 100_000);
+        gw.sampleUsage();
 
         open("/dashboard");
         assertEquals("Sign in", heading()); // signed out: the sign-in page, nothing of the dashboard
@@ -118,26 +126,39 @@ class UsageDashboardBrowserTest {
         assertEquals(1, cell("photos", "delete-markers"));
         assertEquals(200_000, cell("photos", "current-bytes"));
         assertEquals(600_000, cell("photos", "bytes"));
-        assertEquals(1, cell("notes", "objects"));
-        assertEquals(50_000, cell("notes", "bytes"));
+        assertEquals(3, cell("notes", "objects"));
+        assertEquals(200_000, cell("notes", "bytes"));
         assertEquals(0, cell("empty-one", "objects"));
         assertEquals(List.of("empty-one", "notes", "photos"), web.findElements(By.cssSelector("#usage-table tbody tr"))
                 .stream().map(r -> r.getAttribute("data-bucket")).toList());
         WebElement summary = web.findElement(By.id("usage-summary"));
         assertEquals("3", summary.findElement(By.cssSelector("[data-usage='buckets']")).getText());
-        assertEquals("2", summary.findElement(By.cssSelector("[data-usage='objects']")).getText());
-        assertEquals("4", summary.findElement(By.cssSelector("[data-usage='versions']")).getText());
+        assertEquals("4", summary.findElement(By.cssSelector("[data-usage='objects']")).getText());
+        assertEquals("6", summary.findElement(By.cssSelector("[data-usage='versions']")).getText());
 
         // the chart: one bar per bucket that holds bytes, largest first, lengths in proportion
         List<WebElement> bars = web.findElements(By.cssSelector("#usage-chart g.bar"));
         assertEquals(List.of("photos", "notes"), bars.stream().map(b -> b.getAttribute("data-bucket")).toList());
         int photos = Integer.parseInt(bars.get(0).getAttribute("data-width"));
         int notes = Integer.parseInt(bars.get(1).getAttribute("data-width"));
-        assertEquals(12.0, (double) photos / notes, 0.5); // 600,000 / 50,000
+        assertEquals(3.0, (double) photos / notes, 0.2); // 600,000 / 200,000
         assertTrue(bars.get(0).findElement(By.cssSelector("rect.bar-noncurrent")).getSize().getWidth()
                 > bars.get(0).findElement(By.cssSelector("rect.bar-current")).getSize().getWidth(),
                 "noncurrent versions make the light bar longer than the current one");
         assertTrue(web.findElement(By.id("usage-chart")).isDisplayed());
+
+        // growth over time: one point per sample, the account's bytes (not the other account's), rising
+        WebElement growth = web.findElement(By.id("growth-chart"));
+        assertTrue(growth.isDisplayed());
+        assertEquals("800000", growth.getAttribute("data-latest-bytes"));
+        WebElement line = growth.findElement(By.cssSelector("polyline.growth-line"));
+        assertEquals("3", line.getAttribute("data-points"));
+        String[] points = line.getAttribute("points").trim().split("\\s+");
+        assertEquals(3, points.length);
+        double[] ys = java.util.Arrays.stream(points).mapToDouble(p -> Double.parseDouble(p.split(",")[1])).toArray();
+        assertTrue(ys[0] > ys[1] && ys[1] > ys[2],
+                "the line rises (SVG y grows downwards): " + line.getAttribute("points"));
+        assertTrue(web.findElement(By.id("growth-chart-title")).getText().contains("3 hourly samples"));
         assertTrue(web.getPageSource().contains("not-mine") == false, "another account's bucket");
     }
 
@@ -159,6 +180,7 @@ class UsageDashboardBrowserTest {
         field.sendKeys(gw.code(seed, 0));
         Browser.go(web, web.findElement(By.cssSelector("form[action='/signin/mfa'] button")));
         open("/dashboard");
+        assertEquals(1, web.findElements(By.id("growth-empty")).size()); // no sample taken in this test
         assertEquals("No MFA-protected actions yet.", web.findElement(By.cssSelector("#mfa-actions .empty")).getText());
 
         // a refused attempt (wrong code), then the MFA delete, both in the bucket page

@@ -366,6 +366,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         dev.dualkey.gateway.admin.AdminSocket adminChannel = admin;
         dev.dualkey.storage.ObjectStore servedObjects = objects;
+        // usage over time for the console dashboard's growth chart (issue 18): hourly, 30 days kept
+        dev.dualkey.gateway.usagehistory.UsageSampler usageSampler = dev.dualkey.gateway.usagehistory.UsageSampler
+                .defaults(objects, new dev.dualkey.gateway.usagehistory.UsageHistory(identityStore.stateStore()),
+                        Clock.systemUTC()).start();
         dev.dualkey.storage.kv.KvStore openedState = stateStore;
         System.out.println("Dualkey S3 endpoint: " + server.s3Endpoint());
         System.out.println("Dualkey console: " + (tls != null ? "https" : "http") + "://" + consoleAddress); // console hook
@@ -377,6 +381,7 @@ public final class ServeCommand implements Callable<Integer> {
                 adminChannel.close();
             }
             identityCommands.close(); // ends audit --follow before the database closes
+            usageSampler.close(); // issue 18: before the stores close
             server.close();
             if (servedObjects != engine.objectStore()) {
                 servedObjects.close(); // upstream mode: the S3 client

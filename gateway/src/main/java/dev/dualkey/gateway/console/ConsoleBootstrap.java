@@ -40,6 +40,6 @@ public final class ConsoleBootstrap {
                 identity.verifier(), identity.audit(), MfaConfig.defaults(clock), new SecureRandom());
         return ConsoleServer.launcher(address, trustedProxies, (store, secure) -> around.apply(MfaConsole.app(store,
                 identity.identity(), identity.devices(), identity.verifier(), identity.audit(), signIn, clock, secure,
-                loopback, region)));
+                loopback, region, new dev.dualkey.gateway.usagehistory.UsageHistory(identity.stateStore()))));
     }
 }

@@ -49,6 +49,22 @@ public final class MfaConsole {
     public static ConsoleApp app(ObjectStore store, IdentityService identity, MfaDeviceService devices,
                                  MfaVerifier verifier, AuditLog audit, SignInService signIn, Clock clock,
                                  boolean secure, boolean loopbackOnly, String region) {
+        return app(store, identity, devices, verifier, audit, signIn, clock, secure, loopbackOnly, region, null);
+    }
+
+    /** The console over an {@link MfaServices}, its dashboard drawing {@code history} (issue 18). */
+    public static ConsoleApp app(ObjectStore store, MfaServices mfa, Clock clock, boolean secure,
+                                 boolean loopbackOnly, String region,
+                                 dev.dualkey.gateway.usagehistory.UsageHistory history) {
+        return app(store, mfa.identity(), mfa.devices(), mfa.verifier(), mfa.audit(), mfa.signIn(), clock, secure,
+                loopbackOnly, region, history);
+    }
+
+    /** As above, the dashboard drawing the growth chart from {@code history} (null: no chart). */
+    public static ConsoleApp app(ObjectStore store, IdentityService identity, MfaDeviceService devices,
+                                 MfaVerifier verifier, AuditLog audit, SignInService signIn, Clock clock,
+                                 boolean secure, boolean loopbackOnly, String region,
+                                 dev.dualkey.gateway.usagehistory.UsageHistory history) {
         // The API's own authorizer (account boundary, root, identity policies) over the same stores.
         MfaAuthorizer rules = new MfaAuthorizer(identity, store, clock);
         Authorizer authorizer = new PolicyAuthorizer(rules, clock, secure);
@@ -58,6 +74,7 @@ public final class MfaConsole {
         return ConsolePages.create(store, new MfaSignInAuth(signIn, identity, clock),
                 new MfaIdentityDirectory(identity, devices, iam, signIn, clock), authorizer,
                 new ProtectedOperations(store, verifier, audit, clock), secure || loopbackOnly, region,
-                dev.dualkey.gateway.identity.IdentityPrincipals.over(identity), audit); // audit page: issue 18
+                dev.dualkey.gateway.identity.IdentityPrincipals.over(identity), audit, // audit page: issue 18
+                history); // dashboard's growth chart: issue 18
     }
 }

@@ -34,7 +34,10 @@ import java.util.Map;
 public final class IdentityStore {
     /** The column families the storage engine must open for this store. */
     public static final List<ColumnFamilySpec> FAMILIES = java.util.stream.Stream.concat(
-            MfaSchema.FAMILIES.stream(), dev.dualkey.gateway.kms.KmsSchema.FAMILIES.stream()).toList(); // + SSE-KMS
+            java.util.stream.Stream.concat(MfaSchema.FAMILIES.stream(),
+                    dev.dualkey.gateway.kms.KmsSchema.FAMILIES.stream()), // + SSE-KMS
+            java.util.stream.Stream.of(dev.dualkey.gateway.usagehistory.UsageHistory.FAMILY)) // + usage history
+            .toList();
 
     private static final int LOCK_STRIPES = 256;
 

@@ -41,6 +41,15 @@ public final class ConsolePages {
                                     Authorizer authorizer, ProtectedOperations protect, boolean mfaSecure,
                                     String region, dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals,
                                     dev.dualkey.mfa.audit.AuditLog audit) {
+        return create(store, auth, directory, authorizer, protect, mfaSecure, region, principals, audit, null);
+    }
+
+    /** @param history the usage history the dashboard's growth chart draws (issue 18), or null for no chart */
+    public static ConsoleApp create(ObjectStore store, ConsoleAuth auth, IdentityDirectory directory,
+                                    Authorizer authorizer, ProtectedOperations protect, boolean mfaSecure,
+                                    String region, dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals,
+                                    dev.dualkey.mfa.audit.AuditLog audit,
+                                    dev.dualkey.gateway.usagehistory.UsageHistory history) {
         SecureRandom random = new SecureRandom();
         CsrfGuard csrf = new CsrfGuard(random);
         PageRenderer renderer = new PageRenderer(csrf);
@@ -56,6 +65,9 @@ public final class ConsolePages {
             AuditPages pages = new AuditPages(audit, authorizer, renderer);
             renderer.auditLink(pages::allowed);
             router.withAuditPages(pages);
+        }
+        if (history != null) { // issue 18: the dashboard's growth chart
+            router.withUsageHistory(history);
         }
         return router;
     }

@@ -71,6 +71,12 @@ public final class ConsoleRouter implements ConsoleApp {
         return this;
     }
 
+    /** Draws the account's growth over time on the dashboard (issue 18). */
+    ConsoleRouter withUsageHistory(dev.dualkey.gateway.usagehistory.UsageHistory history) {
+        this.dashboard.withUsageHistory(history);
+        return this;
+    }
+
     @Override
     public boolean isUpload(String method, String path) {
         return method.equals("POST") && path.startsWith("/buckets/") && path.endsWith("/upload");

@@ -31,6 +31,7 @@ final class UsageDashboardPage {
     private final Authorizer authorizer;
     private final PageRenderer renderer;
     private RecentMfaActions recent; // issue 18: set once by ConsoleRouter, before the first request
+    private GrowthChart growth; // issue 18: set once by ConsoleRouter, before the first request
 
     UsageDashboardPage(ObjectStore store, Authorizer authorizer, PageRenderer renderer) {
         this.store = store;
@@ -41,6 +42,11 @@ final class UsageDashboardPage {
     /** Adds the "last MFA-protected actions" panel, for those who may read the audit log. */
     void withRecentMfaActions(RecentMfaActions recent) {
         this.recent = recent;
+    }
+
+    /** Adds the growth-over-time chart drawn from {@code history}. */
+    void withUsageHistory(dev.dualkey.gateway.usagehistory.UsageHistory history) {
+        this.growth = new GrowthChart(history);
     }
 
     ConsoleResponse page(ConsoleRequest req, ConsoleUser user, boolean showUsers) {
@@ -85,7 +91,8 @@ final class UsageDashboardPage {
                                 th("Delete markers"), th("Current versions"), th("All versions")))),
                         Html.el("tbody", SafeHtml.concat(rows))), "id", "usage-table");
         return renderer.page(200, user, Section.DASHBOARD, showUsers, "Dashboard", null, null,
-                SafeHtml.concat(summary, chart(usage), table,
+                SafeHtml.concat(summary, chart(usage), growth == null ? SafeHtml.EMPTY : growth.chart(user.accountId()),
+                        table,
                         recent == null ? SafeHtml.EMPTY : recent.panel(user)));
     }
 
