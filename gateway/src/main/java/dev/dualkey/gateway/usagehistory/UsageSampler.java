@@ -30,6 +30,8 @@ public final class UsageSampler implements AutoCloseable {
     private static final int PAGE = 1_000;
     /** Old keys deleted per series per round (a backlog drains over rounds). */
     private static final int PRUNE_MAX = 1_000;
+    /** Operations per write: under etcd's default {@code --max-txn-ops} (128). */
+    private static final int WRITE_OPS = 100;
     private static final Logger LOG = LoggerFactory.getLogger(UsageSampler.class);
 
     private final ObjectStore store;
@@ -92,16 +94,16 @@ public final class UsageSampler implements AutoCloseable {
         BucketUsage total = store.totalUsage();
         entries.add(new UsageHistory.Entry(UsageHistory.TOTAL_SERIES,
                 new UsageSample(at, total.bytes(), total.objects(), total.versions())));
-        // one write per 500 series keeps every transaction small (etcd limits a transaction's operations)
-        for (int i = 0; i < entries.size(); i += 500) {
-            List<UsageHistory.Entry> chunk = entries.subList(i, Math.min(entries.size(), i + 500));
+        // small writes: etcd limits a transaction's operations (128 by default)
+        for (int i = 0; i < entries.size(); i += WRITE_OPS) {
+            List<UsageHistory.Entry> chunk = entries.subList(i, Math.min(entries.size(), i + WRITE_OPS));
             List<byte[]> doomed = new ArrayList<>();
             for (UsageHistory.Entry e : chunk) {
                 doomed.addAll(history.keysBefore(e.series(), cutoff, PRUNE_MAX));
             }
             history.write(chunk, List.of());
-            for (int j = 0; j < doomed.size(); j += 500) {
-                List<byte[]> part = doomed.subList(j, Math.min(doomed.size(), j + 500));
+            for (int j = 0; j < doomed.size(); j += WRITE_OPS) {
+                List<byte[]> part = doomed.subList(j, Math.min(doomed.size(), j + WRITE_OPS));
                 history.write(List.of(), part);
             }
         }

@@ -124,6 +124,23 @@ class UsageSamplerTest {
     }
 
     @Test
+    void manyBucketsAreSampledInSeveralSmallWrites() {
+        for (int i = 0; i < 250; i++) { // 252 series: three writes of at most 100 operations
+            store.createBucket(String.format("bkt-%03d", i), "111122223333", "us-east-1");
+            put(String.format("bkt-%03d", i), "k", i);
+        }
+        UsageSampler sampler = new UsageSampler(store, history, clock, Duration.ofHours(1), Duration.ofDays(30));
+        assertEquals(250 + 1 + 1, sampler.sampleOnce());
+        Instant h12 = Instant.parse("2026-03-01T12:00:00Z");
+        for (int i = 0; i < 250; i++) {
+            assertEquals(List.of(new UsageSample(h12, i, 1, 1)),
+                    history.series(UsageHistory.bucketSeries(String.format("bkt-%03d", i)), Instant.EPOCH, 10));
+        }
+        assertEquals(List.of(new UsageSample(h12, 249 * 250 / 2, 250, 250)),
+                history.series(UsageHistory.accountSeries("111122223333"), Instant.EPOCH, 10));
+    }
+
+    @Test
     void refusesANonPositiveIntervalOrARetentionShorterThanIt() {
         assertThrows(IllegalArgumentException.class,
                 () -> new UsageSampler(store, history, clock, Duration.ZERO, Duration.ofDays(1)));
