@@ -137,8 +137,8 @@ public final class MfaDeleteServer implements AutoCloseable {
         List<dev.dualkey.storage.rocks.ColumnFamilySpec> families = new java.util.ArrayList<>(IdentityStore.FAMILIES);
         families.add(dev.dualkey.storage.shared.RocksKv.FAMILY);
         return start(InetAddress.getLoopbackAddress(), false, false, false, Clock.systemUTC(), families,
-                engine -> dev.dualkey.storage.upstream.UpstreamObjectStore.open(
-                        dev.dualkey.storage.upstream.UpstreamSettings.of(upstream, GatewayExtension.REGION, "test",
+                engine -> dev.dualkey.gateway.upstream.UpstreamObjectStore.open(
+                        dev.dualkey.gateway.upstream.UpstreamSettings.of(upstream, GatewayExtension.REGION, "test",
                                 "test"), new dev.dualkey.storage.shared.RocksKv(engine.database()),
                         Clock.systemUTC()), null, b -> b);
     }

@@ -10,7 +10,7 @@ import dev.dualkey.compat.GatewayEndpoint;
 import dev.dualkey.compat.mfadelete.Iam;
 import dev.dualkey.compat.mfadelete.MfaDeleteServer;
 import dev.dualkey.compat.mfadelete.MfaDevice;
-import dev.dualkey.storage.upstream.UpstreamObjectStore;
+import dev.dualkey.gateway.upstream.UpstreamObjectStore;
 import dev.dualkey.testkit.MotoServer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

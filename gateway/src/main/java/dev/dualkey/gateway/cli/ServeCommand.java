@@ -164,7 +164,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--lifecycle-clock-offset", hidden = true, paramLabel = "DURATION", defaultValue = "PT0S")
     java.time.Duration lifecycleClockOffset;
 
-    private dev.dualkey.storage.upstream.UpstreamSettings upstreamStore;
+    private dev.dualkey.gateway.upstream.UpstreamSettings upstreamStore;
 
     @Option(names = "--upstream", paramLabel = "URL", description = "Upstream mode (issue 20): store buckets, "
             + "objects and versions in this S3 service (Ceph RGW, MinIO, Amazon S3), one versioned upstream bucket "
@@ -185,7 +185,7 @@ public final class ServeCommand implements Callable<Integer> {
     String upstreamBucketPrefix;
 
     /** The upstream store's settings, or null without --upstream; credentials from the environment. */
-    dev.dualkey.storage.upstream.UpstreamSettings upstreamSettings(java.util.Map<String, String> env) {
+    dev.dualkey.gateway.upstream.UpstreamSettings upstreamSettings(java.util.Map<String, String> env) {
         if (upstream == null) {
             return null;
         }
@@ -202,7 +202,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (upstreamCa != null && !Files.isReadable(upstreamCa)) {
             throw new IllegalArgumentException("--upstream-ca: cannot read " + upstreamCa);
         }
-        return dev.dualkey.storage.upstream.UpstreamSettings.of(upstream, upstreamRegion, ak, sk)
+        return dev.dualkey.gateway.upstream.UpstreamSettings.of(upstream, upstreamRegion, ak, sk)
                 .withCaFile(upstreamCa).withBucketPrefix(upstreamBucketPrefix);
     }
     private dev.dualkey.storage.kv.EtcdKvStore.Settings stateSettings;
@@ -294,7 +294,7 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new IllegalStateException("etcd does not answer at " + stateStore.describe());
             }
             if (upstreamStore != null) { // upstream mode (issue 20)
-                objects = dev.dualkey.storage.upstream.UpstreamObjectStore.open(upstreamStore,
+                objects = dev.dualkey.gateway.upstream.UpstreamObjectStore.open(upstreamStore,
                         new dev.dualkey.storage.shared.RocksKv(engine.database()), Clock.systemUTC());
             }
             identity = wireIdentity(engine, stateStore, objects);

@@ -142,31 +142,17 @@ public final class EtcdKvStore implements KvStore {
 
     @Override
     public List<KvPair> scan(String space, byte[] fromInclusive, byte[] toExclusive, int limit) {
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must be >= 0: " + limit);
-        }
-        List<KvPair> out = new ArrayList<>();
-        if (limit == 0) {
-            return out;
-        }
-        byte[] spacePrefix = spacePrefix(space);
-        byte[] from = fromInclusive == null ? spacePrefix : Bounds.concat(spacePrefix, fromInclusive);
-        byte[] to = toExclusive == null ? Bounds.prefixUpperBound(spacePrefix) : Bounds.concat(spacePrefix, toExclusive);
-        if (Arrays.compareUnsigned(from, to) >= 0) {
-            return out;
-        }
-        GetOption opt = GetOption.builder().withRange(ByteSequence.from(to)).withLimit(limit)
-                .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND).build();
-        GetResponse r = await(kv.get(ByteSequence.from(from), opt), "scan");
-        for (KeyValue e : r.getKvs()) {
-            byte[] full = e.getKey().getBytes();
-            out.add(new KvPair(Arrays.copyOfRange(full, spacePrefix.length, full.length), e.getValue().getBytes()));
-        }
-        return out;
+        return range(space, fromInclusive, toExclusive, limit, GetOption.SortOrder.ASCEND);
     }
 
     @Override
     public List<KvPair> scanReverse(String space, byte[] fromInclusive, byte[] toExclusive, int limit) {
+        // etcd sorts the range server-side and applies the limit after sorting: the largest keys come back
+        return range(space, fromInclusive, toExclusive, limit, GetOption.SortOrder.DESCEND);
+    }
+
+    private List<KvPair> range(String space, byte[] fromInclusive, byte[] toExclusive, int limit,
+                               GetOption.SortOrder order) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0: " + limit);
         }
@@ -180,9 +166,8 @@ public final class EtcdKvStore implements KvStore {
         if (Arrays.compareUnsigned(from, to) >= 0) {
             return out;
         }
-        // etcd sorts the range server-side and applies the limit after sorting: the largest keys come back
         GetOption opt = GetOption.builder().withRange(ByteSequence.from(to)).withLimit(limit)
-                .withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.DESCEND).build();
+                .withSortField(GetOption.SortTarget.KEY).withSortOrder(order).build();
         GetResponse r = await(kv.get(ByteSequence.from(from), opt), "scan");
         for (KeyValue e : r.getKvs()) {
             byte[] full = e.getKey().getBytes();

@@ -106,7 +106,7 @@ public final class KvTable<K, V> {
 
     /** Entries with {@code fromInclusive <= key < upperExclusive}, lazily in pages; either bound may be null. */
     public KvIterator<K, V> scanRaw(byte[] fromInclusive, byte[] upperExclusive) {
-        return new PagedIterator(fromInclusive, upperExclusive);
+        return new PagedIterator(fromInclusive, upperExclusive, false);
     }
 
     /**
@@ -114,7 +114,7 @@ public final class KvTable<K, V> {
      * bound may be null.
      */
     public KvIterator<K, V> scanRawReverse(byte[] fromInclusive, byte[] upperExclusive) {
-        return new ReversePagedIterator(fromInclusive, upperExclusive);
+        return new PagedIterator(fromInclusive, upperExclusive, true);
     }
 
     public List<KvEntry<K, V>> range(K fromInclusive, int limit) {
@@ -133,17 +133,23 @@ public final class KvTable<K, V> {
         return out;
     }
 
-    /** Pages from the top: each page's smallest key is the next page's exclusive upper bound. */
-    private final class ReversePagedIterator implements KvIterator<K, V> {
-        private final byte[] lower;
+    /**
+     * Pages through a range in either direction. Forward: each next page starts just after the last key seen
+     * (that key with a 0 byte appended, the smallest larger key). Reverse: each page's smallest key is the next
+     * page's exclusive upper bound.
+     */
+    private final class PagedIterator implements KvIterator<K, V> {
+        private final boolean reverse;
+        private byte[] lower;
         private byte[] upper;
         private List<KvPair> page = List.of();
         private int at;
         private boolean exhausted;
 
-        ReversePagedIterator(byte[] lower, byte[] upper) {
+        PagedIterator(byte[] lower, byte[] upper, boolean reverse) {
             this.lower = lower;
             this.upper = upper;
+            this.reverse = reverse;
         }
 
         @Override
@@ -154,60 +160,17 @@ public final class KvTable<K, V> {
             if (exhausted) {
                 return false;
             }
-            page = store.scanReverse(space, lower, upper, PAGE);
-            at = 0;
-            if (page.size() < PAGE) {
-                exhausted = true;
-            } else {
-                upper = page.get(page.size() - 1).key();
-            }
-            return !page.isEmpty();
-        }
-
-        @Override
-        public KvEntry<K, V> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            KvPair p = page.get(at++);
-            return new KvEntry<>(keyCodec.decode(p.key()), valueCodec.decode(p.value()));
-        }
-
-        @Override
-        public void close() {
-            page = List.of();
-            exhausted = true;
-        }
-    }
-
-    private final class PagedIterator implements KvIterator<K, V> {
-        private final byte[] upper;
-        private byte[] next;
-        private List<KvPair> page = List.of();
-        private int at;
-        private boolean exhausted;
-
-        PagedIterator(byte[] from, byte[] upper) {
-            this.next = from;
-            this.upper = upper;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (at < page.size()) {
-                return true;
-            }
-            if (exhausted) {
-                return false;
-            }
-            page = store.scan(space, next, upper, PAGE);
+            page = reverse ? store.scanReverse(space, lower, upper, PAGE) : store.scan(space, lower, upper, PAGE);
             at = 0;
             if (page.size() < PAGE) {
                 exhausted = true;
             } else {
                 byte[] last = page.get(page.size() - 1).key();
-                // the smallest key after `last`: last || 00
-                next = Arrays.copyOf(last, last.length + 1);
+                if (reverse) {
+                    upper = last;
+                } else {
+                    lower = Arrays.copyOf(last, last.length + 1);
+                }
             }
             return !page.isEmpty();
         }

@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The checks CompleteMultipartUpload makes under its key lock besides the part list's shape: part checksums as
  * sent, the object checksum (computed and, when declared, compared) and the conditional-write race.
- * Public for the upstream store ({@code dev.dualkey.storage.upstream}), which makes the same checks.
+ * Public for the upstream store ({@code dev.dualkey.gateway.upstream}), which makes the same checks.
  */
 public final class CompleteChecks {
     private CompleteChecks() {

@@ -6,7 +6,7 @@
  * {@link dev.dualkey.storage.shared.MemoryKv} is the in-process implementation for tests;
  * {@link dev.dualkey.storage.shared.RocksKv} keeps it in the data directory's database (one gateway, upstream mode).
  *
- * <p>Who uses it: the upstream object store ({@code dev.dualkey.storage.upstream}) keeps its bucket catalog, its
+ * <p>Who uses it: the upstream object store ({@code dev.dualkey.gateway.upstream}) keeps its bucket catalog, its
  * version index and its multipart uploads here.
  */
 package dev.dualkey.storage.shared;

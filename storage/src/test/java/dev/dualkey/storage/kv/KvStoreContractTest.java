@@ -77,6 +77,20 @@ public abstract class KvStoreContractTest {
         assertEquals(0, kv.scan(A, null, null, 0).size());
         assertEquals(0, kv.scan(A, new byte[] {3}, new byte[] {3}, 10).size());
         assertEquals(1, kv.scan(B, null, null, 10).size());
+
+        // reverse: the LARGEST keys within the bounds, largest first, the limit applied after ordering
+        List<KvPair> down = kv.scanReverse(A, null, null, 100);
+        assertEquals(keys.length, down.size());
+        for (int i = 0; i < keys.length; i++) {
+            assertArrayEquals(keys[keys.length - 1 - i], down.get(i).key());
+        }
+        List<KvPair> top2 = kv.scanReverse(A, new byte[] {1}, new byte[] {2}, 2);
+        assertEquals(2, top2.size());
+        assertArrayEquals(new byte[] {1, (byte) 0xff}, top2.get(0).key());
+        assertArrayEquals(new byte[] {1, (byte) 0x80}, top2.get(1).key());
+        assertEquals(0, kv.scanReverse(A, null, null, 0).size());
+        assertEquals(0, kv.scanReverse(A, new byte[] {3}, new byte[] {3}, 10).size());
+        assertEquals(1, kv.scanReverse(B, null, null, 10).size());
     }
 
     @Test
@@ -174,6 +188,15 @@ public abstract class KvStoreContractTest {
             }
         }
         assertEquals(n, seen);
+        // newest-first readers (the audit page) page backwards through the same range
+        int back = n;
+        try (KvIterator<String, String> it = t.scanRawReverse(b("p/"), b("p0"))) {
+            while (it.hasNext()) {
+                back--;
+                assertEquals(String.format("p/%05d", back), it.next().key());
+            }
+        }
+        assertEquals(0, back, "every page walked backwards");
         assertEquals(3, t.scanPrefix(b("p/"), 3).size());
         assertEquals("q", t.range("p/99999", 10).get(0).key());
     }

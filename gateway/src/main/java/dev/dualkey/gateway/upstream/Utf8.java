@@ -1,4 +1,4 @@
-package dev.dualkey.storage.upstream;
+package dev.dualkey.gateway.upstream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

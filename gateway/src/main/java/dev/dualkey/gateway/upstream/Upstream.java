@@ -1,4 +1,4 @@
-package dev.dualkey.storage.upstream;
+package dev.dualkey.gateway.upstream;
 
 import dev.dualkey.storage.error.BucketAlreadyExistsException;
 import dev.dualkey.storage.error.SlowDownException;

@@ -1,4 +1,4 @@
-package dev.dualkey.storage.upstream;
+package dev.dualkey.gateway.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.dualkey.storage.upstream;
+package dev.dualkey.gateway.upstream;
 
 import dev.dualkey.storage.DataSegment;
 import dev.dualkey.storage.ObjectReader;

@@ -1,5 +1,5 @@
 /**
- * Cluster mode's object store: {@link dev.dualkey.storage.upstream.UpstreamObjectStore}, an
+ * Cluster mode's object store: {@link dev.dualkey.gateway.upstream.UpstreamObjectStore}, an
  * {@link dev.dualkey.storage.ObjectStore} whose object data lives in an existing S3 service (Ceph RGW, MinIO, Amazon
  * S3; tested against moto), reached with the AWS SDK v2 sync client on the Apache HTTP client, and whose version
  * index lives in {@link dev.dualkey.storage.shared.SharedKv} (etcd in cluster mode, memory for one gateway).
@@ -13,8 +13,8 @@
  *       never unversioned or suspended, so nothing there is ever overwritten in place): the index maps
  *       {@code "null"} to the upstream version holding it. Client multipart uploads are upstream multipart uploads
  *       (same upload id, same part numbers).</li>
- *   <li><b>Index</b> (layouts in {@link dev.dualkey.storage.upstream.StateKeys} and
- *       {@link dev.dualkey.storage.upstream.Records}): the bucket records (owner, region, creation date and the
+ *   <li><b>Index</b> (layouts in {@link dev.dualkey.gateway.upstream.StateKeys} and
+ *       {@link dev.dualkey.gateway.upstream.Records}): the bucket records (owner, region, creation date and the
  *       whole {@link dev.dualkey.storage.model.BucketConfig}: versioning, MFA Delete, policy, every sub-resource),
  *       one record per object key listing its versions newest first with everything Dualkey knows about each
  *       (metadata as written, ETag = MD5, flexible checksums, owner, part layout, and what may change after the
@@ -83,4 +83,4 @@
  * Dualkey's MFA Delete gate stays the only path to a permanent delete. Whoever holds the gateway's upstream
  * credentials can delete any version upstream: SECURITY.md states this trust boundary.
  */
-package dev.dualkey.storage.upstream;
+package dev.dualkey.gateway.upstream;

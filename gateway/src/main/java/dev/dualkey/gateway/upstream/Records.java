@@ -1,4 +1,4 @@
-package dev.dualkey.storage.upstream;
+package dev.dualkey.gateway.upstream;
 
 import dev.dualkey.storage.error.StorageIoException;
 import dev.dualkey.storage.model.BucketConfig;

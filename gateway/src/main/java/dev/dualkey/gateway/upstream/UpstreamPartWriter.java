@@ -1,4 +1,4 @@
-package dev.dualkey.storage.upstream;
+package dev.dualkey.gateway.upstream;
 
 import dev.dualkey.storage.Expectations;
 import dev.dualkey.storage.PartWriter;
