@@ -77,7 +77,7 @@ class OnlineAdminCommandsTest {
             assertEquals(2, twice.json().path("alreadyPresent").size());
 
             follower.join(60_000);
-            assertFalse(follower.isAlive(), "the tail stops after --limit records");
+            assertFalse(follower.isAlive(), () -> "the tail stops after --limit records; server log:\n" + s.log());
             AdminCli tail = followed.get();
             assertEquals(0, tail.exitCode(), tail.err());
             List<String> actions = new ArrayList<>();
