@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The usage history table in the state store (RocksDB column family, or etcd prefix, {@value #SPACE}).
@@ -79,6 +80,29 @@ public final class UsageHistory {
         List<UsageSample> out = new ArrayList<>(pairs.size());
         for (int i = pairs.size() - 1; i >= 0; i--) {
             out.add(decode(pairs.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * The first series name after {@code after} (null: the first of the table) with at least one sample, if any:
+     * one bounded scan (one key) per call, so a sweep over every series costs one read per series whatever the
+     * number of samples.
+     */
+    Optional<String> nextSeries(String after) {
+        List<KvPair> first = kv.scan(SPACE, after == null ? null : end(after), null, 1);
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] k = first.get(0).key();
+        return Optional.of(new String(k, 0, k.length - 9, StandardCharsets.UTF_8));
+    }
+
+    /** Up to {@code limit} keys of {@code series}, oldest first (a deleted bucket's series, to remove). */
+    List<byte[]> keysOf(String series, int limit) {
+        List<byte[]> out = new ArrayList<>();
+        for (KvPair p : kv.scan(SPACE, key(series, Instant.EPOCH), end(series), limit)) {
+            out.add(p.key());
         }
         return out;
     }

@@ -7,9 +7,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * {@link UsageHistory}, stamped with the start of the interval; and prunes each written series' samples older than
  * {@code retention} (default 30 days: at most 720 hourly samples a series). Runs on its own daemon thread, never
  * on an event loop; a failed round is logged and the next one tries again.
+ *
+ * <p>Series nobody writes any more are swept too ({@link #sweepStale}): a deleted bucket's series is removed
+ * whole (a bucket created later under the same name, perhaps by another account, must not inherit its past), and
+ * any other series not written this round (an account whose last bucket is gone) loses the samples past the
+ * retention like every other. The sweep reads one key per series and deletes at most {@value #SWEEP_MAX} keys a
+ * round, so the table stays bounded by (live series + recently deleted ones) x 720 samples and a round's cost stays
+ * bounded; a backlog drains over rounds.
  */
 public final class UsageSampler implements AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofHours(1);
@@ -30,6 +40,8 @@ public final class UsageSampler implements AutoCloseable {
     private static final int PAGE = 1_000;
     /** Old keys deleted per series per round (a backlog drains over rounds). */
     private static final int PRUNE_MAX = 1_000;
+    /** Keys of stale series deleted per round at most. */
+    static final int SWEEP_MAX = 10_000;
     /** Operations per write: under etcd's default {@code --max-txn-ops} (128). */
     private static final int WRITE_OPS = 100;
     private static final Logger LOG = LoggerFactory.getLogger(UsageSampler.class);
@@ -107,7 +119,38 @@ public final class UsageSampler implements AutoCloseable {
                 history.write(List.of(), part);
             }
         }
+        Set<String> written = new HashSet<>();
+        for (UsageHistory.Entry e : entries) {
+            written.add(e.series());
+        }
+        sweepStale(written, cutoff, SWEEP_MAX);
         return entries.size();
+    }
+
+    /**
+     * Removes what series not in {@code written} no longer need: every sample of a bucket series (the bucket is
+     * gone: {@code written} holds every live bucket's series), the samples before {@code cutoff} of any other.
+     * At most {@code budget} keys a call.
+     *
+     * @return the keys deleted
+     */
+    int sweepStale(Set<String> written, Instant cutoff, int budget) {
+        int deleted = 0;
+        Optional<String> series = history.nextSeries(null);
+        while (series.isPresent() && budget > 0) {
+            String s = series.get();
+            if (!written.contains(s)) {
+                List<byte[]> doomed = s.startsWith("b/") ? history.keysOf(s, Math.min(budget, PRUNE_MAX))
+                        : history.keysBefore(s, cutoff, Math.min(budget, PRUNE_MAX));
+                for (int j = 0; j < doomed.size(); j += WRITE_OPS) {
+                    history.write(List.of(), doomed.subList(j, Math.min(doomed.size(), j + WRITE_OPS)));
+                }
+                budget -= doomed.size();
+                deleted += doomed.size();
+            }
+            series = history.nextSeries(s);
+        }
+        return deleted;
     }
 
     /** Starts sampling: now, then at every interval's start. */

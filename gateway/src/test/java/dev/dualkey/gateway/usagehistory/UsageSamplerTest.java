@@ -124,6 +124,51 @@ class UsageSamplerTest {
     }
 
     @Test
+    void aDeletedBucketsHistoryIsRemovedAndAnAccountWithoutBucketsAgesOut() {
+        store.createBucket("gone", "111122223333", "us-east-1");
+        store.createBucket("kept", "444455556666", "us-east-1");
+        UsageSampler sampler = new UsageSampler(store, history, clock, Duration.ofHours(1), Duration.ofHours(5));
+        for (int i = 0; i < 3; i++) {
+            now = T0.plus(Duration.ofHours(i));
+            sampler.sampleOnce();
+        }
+        assertEquals(3, history.series(UsageHistory.bucketSeries("gone"), Instant.EPOCH, 100).size());
+        store.deleteBucket("gone");
+        now = T0.plus(Duration.ofHours(3));
+        sampler.sampleOnce();
+        // the deleted bucket's series is gone whole: a new bucket of that name starts with no past
+        assertEquals(List.of(), history.series(UsageHistory.bucketSeries("gone"), Instant.EPOCH, 100));
+        assertEquals(4, history.series(UsageHistory.bucketSeries("kept"), Instant.EPOCH, 100).size());
+        // its account (no bucket left) keeps its samples until they age out like any other
+        assertEquals(3, history.series(UsageHistory.accountSeries("111122223333"), Instant.EPOCH, 100).size());
+        now = T0.plus(Duration.ofHours(8)); // cutoff 15:00: the samples of 12:00..14:00 are past the retention
+        sampler.sampleOnce();
+        assertEquals(List.of(), history.series(UsageHistory.accountSeries("111122223333"), Instant.EPOCH, 100));
+        assertEquals(2, history.series(UsageHistory.bucketSeries("kept"), Instant.EPOCH, 100).size()); // 15:00, 20:00
+    }
+
+    @Test
+    void theSweepOfStaleSeriesIsBoundedPerRound() {
+        Instant h = Instant.parse("2026-03-01T00:00:00Z");
+        List<UsageHistory.Entry> old = new java.util.ArrayList<>();
+        for (String b : List.of("x1", "x2", "x3")) { // three deleted buckets, 5 samples each
+            for (int i = 0; i < 5; i++) {
+                old.add(new UsageHistory.Entry(UsageHistory.bucketSeries(b),
+                        new UsageSample(h.plus(Duration.ofHours(i)), 1, 1, 1)));
+            }
+        }
+        history.write(old, List.of());
+        UsageSampler sampler = new UsageSampler(store, history, clock, Duration.ofHours(1), Duration.ofHours(5));
+        assertEquals(7, sampler.sweepStale(java.util.Set.of(), T0, 7));
+        assertEquals(7, sampler.sweepStale(java.util.Set.of(), T0, 7));
+        assertEquals(1, sampler.sweepStale(java.util.Set.of(), T0, 7));
+        assertEquals(0, sampler.sweepStale(java.util.Set.of(), T0, 7));
+        for (String b : List.of("x1", "x2", "x3")) {
+            assertEquals(List.of(), history.series(UsageHistory.bucketSeries(b), Instant.EPOCH, 100));
+        }
+    }
+
+    @Test
     void manyBucketsAreSampledInSeveralSmallWrites() {
         for (int i = 0; i < 250; i++) { // 252 series: three writes of at most 100 operations
             store.createBucket(String.format("bkt-%03d", i), "111122223333", "us-east-1");
