@@ -252,6 +252,7 @@ public final class GatewayServer implements AutoCloseable {
         // issue 18: client addresses behind proxies, security alerts, audit retention
         private dev.dualkey.gateway.audit.TrustedProxies trustedProxies = dev.dualkey.gateway.audit.TrustedProxies.NONE;
         private dev.dualkey.gateway.alert.AlertSettings alertSettings;
+        private dev.dualkey.gateway.alert.AccountAlertTargets accountAlerts; // issue 18: console Settings page
         private java.time.Duration auditRetentionPeriod = dev.dualkey.mfa.audit.AuditRetention.DEFAULT_RETENTION;
         private Clock auditClock = Clock.systemUTC();
 
@@ -433,6 +434,15 @@ public final class GatewayServer implements AutoCloseable {
         /** Pushes security events from the audit log to a webhook (null: none, the default). */
         public Builder alerts(dev.dualkey.gateway.alert.AlertSettings settings) {
             this.alertSettings = settings;
+            return this;
+        }
+
+        /**
+         * Also sends each account's security events to the receiver its root set on the console's Settings page
+         * (issue 18); the alert webhook then runs even without {@link #alerts} (null: accounts set none).
+         */
+        public Builder accountAlerts(dev.dualkey.gateway.alert.AccountAlertTargets targets) {
+            this.accountAlerts = targets;
             return this;
         }
 
@@ -638,10 +648,15 @@ public final class GatewayServer implements AutoCloseable {
                 }
                 if (mfaAudit != null) { // issue 18: alerts and retention over the audit log
                     try {
-                        if (alertSettings != null) {
-                            server.alerts = dev.dualkey.gateway.alert.WebhookAlerts.start(alertSettings);
+                        if (alertSettings != null || accountAlerts != null) {
+                            server.alerts = dev.dualkey.gateway.alert.WebhookAlerts.start(alertSettings != null
+                                    ? alertSettings : dev.dualkey.gateway.alert.AlertSettings.accountsOnly(),
+                                    accountAlerts);
                             server.alertedLog = mfaAudit;
                             mfaAudit.addListener(server.alerts);
+                            if (metrics != null) {
+                                metrics.bindAlerts(server.alerts); // issue 18: delivery counters
+                            }
                         }
                         server.auditRetention = dev.dualkey.mfa.audit.AuditRetention.of(mfaAudit, auditClock,
                                 auditRetentionPeriod).start(java.time.Duration.ofMinutes(1),

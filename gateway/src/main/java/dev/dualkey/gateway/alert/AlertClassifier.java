@@ -29,6 +29,8 @@ import java.util.Optional;
  *       root made it, i.e. changed root's own devices)</td></tr>
  *   <tr><td>{@code root.mfa_deactivated_by_operator}, {@code root.password_reset_by_operator}</td><td>the
  *       admin commands that recover a root user</td></tr>
+ *   <tr><td>{@code alerts.webhook_changed}</td><td>{@code console:SetAlertWebhook} OK: an account's root changed
+ *       where its account's events go (Settings page; sent to the operator's receiver and the new one)</td></tr>
  * </table>
  */
 public final class AlertClassifier {
@@ -75,6 +77,7 @@ public final class AlertClassifier {
             case "iam:DeleteVirtualMFADevice" -> "mfa.device_deleted";
             case "admin:DeactivateRootMfa" -> "root.mfa_deactivated_by_operator";
             case "admin:ResetRootPassword" -> "root.password_reset_by_operator";
+            case "console:SetAlertWebhook" -> "alerts.webhook_changed";
             default -> null;
         });
     }

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * Where and how security events are pushed ({@code serve --alert-webhook URL}).
  *
- * @param url            the receiver; {@code http} or {@code https}
+ * @param url            the operator's receiver ({@code http} or {@code https}), or null when only accounts' own
+ *                       receivers (console Settings page, {@link AccountAlertTargets}) get events
  * @param secret         HMAC-SHA256 key for the {@code X-Dualkey-Signature-256} header, or null for no signature
  *                       ({@code --alert-webhook-secret-file}, or {@code DUALKEY_ALERT_WEBHOOK_SECRET})
  * @param queueCapacity  events waiting at most; when full the oldest is dropped (counted, logged)
@@ -20,12 +21,11 @@ import java.util.Objects;
 public record AlertSettings(URI url, byte[] secret, int queueCapacity, int maxAttempts, Duration initialBackoff,
                             Duration maxBackoff, Duration timeout) {
     public AlertSettings {
-        Objects.requireNonNull(url, "url");
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+        String scheme = url == null || url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+        if (url != null && (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null)) {
             throw new IllegalArgumentException("--alert-webhook must be an http(s) URL with a host: " + url);
         }
-        if (url.getUserInfo() != null) {
+        if (url != null && url.getUserInfo() != null) {
             throw new IllegalArgumentException("--alert-webhook must not carry credentials in the URL (use "
                     + "--alert-webhook-secret-file for the signature)");
         }
@@ -45,6 +45,17 @@ public record AlertSettings(URI url, byte[] secret, int queueCapacity, int maxAt
     public static AlertSettings of(URI url, byte[] secret) {
         return new AlertSettings(url, secret, 10_000, 6, Duration.ofSeconds(1), Duration.ofSeconds(60),
                 Duration.ofSeconds(10));
+    }
+
+    /** The server's defaults with no operator receiver: only accounts' own receivers get events. */
+    public static AlertSettings accountsOnly() {
+        return new AlertSettings(null, null, 10_000, 6, Duration.ofSeconds(1), Duration.ofSeconds(60),
+                Duration.ofSeconds(10));
+    }
+
+    /** The operator's receiver, when {@code --alert-webhook} named one. */
+    public java.util.Optional<AlertTarget> target() {
+        return url == null ? java.util.Optional.empty() : java.util.Optional.of(new AlertTarget(url, secret));
     }
 
     public AlertSettings withQueueCapacity(int n) {

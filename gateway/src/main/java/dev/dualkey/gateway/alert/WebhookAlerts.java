@@ -8,7 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * 408 and 429 with exponential backoff; other 4xx answers are not retried. Events still queued at shutdown are
  * lost (counted in the log line): the audit log holds them all.
  *
+ * <p>Receivers: every event goes to the operator's receiver ({@code serve --alert-webhook}, if any) and to the
+ * receiver its account's root chose on the console's Settings page ({@link AccountAlertTargets}, read at delivery
+ * time, if any and not the same URL). The operator's is never replaced by an account's: a console session, even
+ * with root's code, cannot silence the channel the operator set up on the machine. Each delivery to one receiver is
+ * one {@link #delivered()} or {@link #failed()}; {@link #retried()} counts the attempts after the first.
+ *
  * <p>Body ({@code application/json}): {@code id} (unique per event, the same across retries: receivers dedupe
  * on it), {@code type}, {@code time}, {@code accountId}, {@code principal}, {@code accessKeyId}, {@code action},
  * {@code outcome}, {@code bucket}, {@code key}, {@code versionId}, {@code deviceSerial}, {@code clientAddress},
@@ -45,6 +53,8 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AlertSettings settings;
+    private final AccountAlertTargets accounts;
+    private final AlertTarget operator;
     private final HttpClient http;
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
     private final Thread sender;
@@ -52,14 +62,17 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
     private long dropped;
     private long delivered;
     private long failed;
+    private long retried;
     private boolean closed;
     private boolean sending;
 
-    private record Event(String id, String type, byte[] body) {
+    private record Event(String id, String type, String accountId, byte[] body) {
     }
 
-    private WebhookAlerts(AlertSettings settings) {
+    private WebhookAlerts(AlertSettings settings, AccountAlertTargets accounts) {
         this.settings = settings;
+        this.accounts = accounts == null ? AccountAlertTargets.NONE : accounts;
+        this.operator = settings.target().orElse(null);
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.sender = new Thread(this::run, "dualkey-alert-webhook");
@@ -68,9 +81,16 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
 
     /** Starts the delivery thread. */
     public static WebhookAlerts start(AlertSettings settings) {
-        WebhookAlerts a = new WebhookAlerts(settings);
+        return start(settings, AccountAlertTargets.NONE);
+    }
+
+    /** Starts the delivery thread, sending each event to the operator's receiver and its account's own. */
+    public static WebhookAlerts start(AlertSettings settings, AccountAlertTargets accounts) {
+        WebhookAlerts a = new WebhookAlerts(settings, accounts);
         a.sender.start();
-        LOG.info("security alerts go to {}", settings.url());
+        LOG.info("security alerts go to {}{}", a.operator == null ? "no operator receiver"
+                : a.operator.origin(), accounts == null || accounts == AccountAlertTargets.NONE ? ""
+                : " and to each account's receiver set in the console");
         return a;
     }
 
@@ -119,6 +139,11 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
         return failed;
     }
 
+    /** Attempts after the first (a receiver that failed and was tried again). */
+    public synchronized long retried() {
+        return retried;
+    }
+
     /** Events waiting, not counting the one being delivered. */
     public synchronized int queued() {
         return queue.size();
@@ -146,42 +171,71 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
                 e = queue.pollFirst();
                 sending = true;
             }
-            boolean ok = false;
             try {
-                ok = deliver(e);
+                for (AlertTarget target : targets(e)) {
+                    boolean ok = false;
+                    try {
+                        ok = deliver(e, target);
+                    } catch (RuntimeException re) {
+                        LOG.warn("alert {} ({}) not delivered: {}", e.id(), e.type(), re.toString());
+                    }
+                    synchronized (this) {
+                        if (ok) {
+                            delivered++;
+                        } else {
+                            failed++;
+                        }
+                    }
+                }
             } catch (InterruptedException ie) {
                 return;
-            } catch (RuntimeException re) {
-                LOG.warn("alert {} ({}) not delivered: {}", e.id(), e.type(), re.toString());
             } finally {
                 synchronized (this) {
                     sending = false;
-                    if (ok) {
-                        delivered++;
-                    } else {
-                        failed++;
-                    }
                     notifyAll();
                 }
             }
         }
     }
 
+    /** The operator's receiver and the event's account's own (read now), without the same URL twice. */
+    private List<AlertTarget> targets(Event e) {
+        List<AlertTarget> out = new ArrayList<>(2);
+        if (operator != null) {
+            out.add(operator);
+        }
+        if (e.accountId() != null) {
+            try {
+                accounts.forAccount(e.accountId()).filter(t -> operator == null || !t.url().equals(operator.url()))
+                        .ifPresent(out::add);
+            } catch (RuntimeException re) {
+                LOG.warn("alert {} ({}): the account's receiver could not be read ({}); sent to the operator's only",
+                        e.id(), e.type(), re.toString());
+            }
+        }
+        return out;
+    }
+
     /** Tries the event up to the configured attempts; true when a 2xx answered. */
-    private boolean deliver(Event e) throws InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(settings.url()).timeout(settings.timeout())
+    private boolean deliver(Event e, AlertTarget target) throws InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(target.url()).timeout(settings.timeout())
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Dualkey-Alerts/1")
                 .header("X-Dualkey-Event", e.type())
                 .header("X-Dualkey-Delivery", e.id())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(e.body()));
-        if (settings.secret() != null) {
-            b.header("X-Dualkey-Signature-256", "sha256=" + hmac(settings.secret(), e.body()));
+        if (target.secret() != null) {
+            b.header("X-Dualkey-Signature-256", "sha256=" + hmac(target.secret(), e.body()));
         }
         HttpRequest request = b.build();
         long backoff = settings.initialBackoff().toMillis();
         String last = null;
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+            if (attempt > 1) {
+                synchronized (this) {
+                    retried++;
+                }
+            }
             CompletableFuture<HttpResponse<Void>> f = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
             try {
                 int status = f.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).statusCode();
@@ -205,7 +259,7 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
                 backoff = Math.min(backoff * 2, settings.maxBackoff().toMillis());
             }
         }
-        LOG.warn("alert {} ({}) not delivered to {}: {}", e.id(), e.type(), settings.url(), last);
+        LOG.warn("alert {} ({}) not delivered to {}: {}", e.id(), e.type(), target.origin(), last);
         return false;
     }
 
@@ -248,7 +302,7 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
         n.put("reason", r.reason());
         n.put("root", AlertClassifier.isRoot(r));
         try {
-            return new Event(id, type, JSON.writeValueAsBytes(n));
+            return new Event(id, type, r.accountId(), JSON.writeValueAsBytes(n));
         } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
             throw new IllegalStateException(ex);
         }

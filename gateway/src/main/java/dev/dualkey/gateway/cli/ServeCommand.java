@@ -323,6 +323,7 @@ public final class ServeCommand implements Callable<Integer> {
                     .tls(tls)
                     .trustedProxies(proxies) // issue 18
                     .alerts(alerts)
+                    .accountAlerts(identity.store().accountSettings()) // issue 18: receivers set in the console
                     .auditRetention(java.time.Duration.ofDays(auditRetentionDays), Clock.systemUTC())
                     .domain(domain)
                     .region(region)

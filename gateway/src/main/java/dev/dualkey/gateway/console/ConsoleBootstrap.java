@@ -40,6 +40,7 @@ public final class ConsoleBootstrap {
                 identity.verifier(), identity.audit(), MfaConfig.defaults(clock), new SecureRandom());
         return ConsoleServer.launcher(address, trustedProxies, (store, secure) -> around.apply(MfaConsole.app(store,
                 identity.identity(), identity.devices(), identity.verifier(), identity.audit(), signIn, clock, secure,
-                loopback, region, new dev.dualkey.gateway.usagehistory.UsageHistory(identity.stateStore()))));
+                loopback, region, new dev.dualkey.gateway.usagehistory.UsageHistory(identity.stateStore()),
+                identity.accountSettings()))); // issue 18: Settings page
     }
 }

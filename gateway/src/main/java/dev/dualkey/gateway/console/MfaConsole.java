@@ -65,6 +65,25 @@ public final class MfaConsole {
                                  MfaVerifier verifier, AuditLog audit, SignInService signIn, Clock clock,
                                  boolean secure, boolean loopbackOnly, String region,
                                  dev.dualkey.gateway.usagehistory.UsageHistory history) {
+        return app(store, identity, devices, verifier, audit, signIn, clock, secure, loopbackOnly, region, history,
+                null);
+    }
+
+    /** The console over an {@link MfaServices}, with the Settings page over {@code settings} (issue 18). */
+    public static ConsoleApp app(ObjectStore store, MfaServices mfa, Clock clock, boolean secure,
+                                 boolean loopbackOnly, String region,
+                                 dev.dualkey.gateway.usagehistory.UsageHistory history,
+                                 dev.dualkey.gateway.settings.AccountSettings settings) {
+        return app(store, mfa.identity(), mfa.devices(), mfa.verifier(), mfa.audit(), mfa.signIn(), clock, secure,
+                loopbackOnly, region, history, settings);
+    }
+
+    /** As above, with the Settings page (the account's alert receiver) over {@code settings} (null: no page). */
+    public static ConsoleApp app(ObjectStore store, IdentityService identity, MfaDeviceService devices,
+                                 MfaVerifier verifier, AuditLog audit, SignInService signIn, Clock clock,
+                                 boolean secure, boolean loopbackOnly, String region,
+                                 dev.dualkey.gateway.usagehistory.UsageHistory history,
+                                 dev.dualkey.gateway.settings.AccountSettings settings) {
         // The API's own authorizer (account boundary, root, identity policies) over the same stores.
         MfaAuthorizer rules = new MfaAuthorizer(identity, store, clock);
         Authorizer authorizer = new PolicyAuthorizer(rules, clock, secure);
@@ -75,6 +94,7 @@ public final class MfaConsole {
                 new MfaIdentityDirectory(identity, devices, iam, signIn, clock), authorizer,
                 new ProtectedOperations(store, verifier, audit, clock), secure || loopbackOnly, region,
                 dev.dualkey.gateway.identity.IdentityPrincipals.over(identity), audit, // audit page: issue 18
-                history); // dashboard's growth chart: issue 18
+                history, // dashboard's growth chart: issue 18
+                settings); // Settings page (alert receiver): issue 18
     }
 }

@@ -36,7 +36,8 @@ public final class IdentityStore {
     public static final List<ColumnFamilySpec> FAMILIES = java.util.stream.Stream.concat(
             java.util.stream.Stream.concat(MfaSchema.FAMILIES.stream(),
                     dev.dualkey.gateway.kms.KmsSchema.FAMILIES.stream()), // + SSE-KMS
-            java.util.stream.Stream.of(dev.dualkey.gateway.usagehistory.UsageHistory.FAMILY)) // + usage history
+            java.util.stream.Stream.of(dev.dualkey.gateway.usagehistory.UsageHistory.FAMILY, // + usage history
+                    dev.dualkey.gateway.settings.AccountSettings.FAMILY)) // + account settings (issue 18)
             .toList();
 
     private static final int LOCK_STRIPES = 256;
@@ -55,6 +56,9 @@ public final class IdentityStore {
     private SecretBox box;
     private dev.dualkey.gateway.kms.KmsRegistry kms;
     private MfaStore mfaStore;
+    /** Issue 18: the accounts' settings (alert receiver), built once on demand; the clock of their records. */
+    private dev.dualkey.gateway.settings.AccountSettings accountSettings;
+    private Clock clock;
 
     private IdentityStore(IdentityService identity, MfaDeviceService devices, MfaVerifier verifier, AuditLog audit,
                           SessionCredentialService sessions, dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
@@ -109,6 +113,7 @@ public final class IdentityStore {
         opened.mfaStore = store;
         opened.db = kv instanceof RocksKvStore rocks ? rocks.database() : null;
         opened.box = box;
+        opened.clock = clock;
         return opened;
     }
 
@@ -123,6 +128,18 @@ public final class IdentityStore {
             kms = new dev.dualkey.gateway.kms.KmsRegistry(db, box, region, clock, audit);
         }
         return kms;
+    }
+
+    /**
+     * The accounts' settings (issue 18: the alert receiver root sets on the console's Settings page), in the state
+     * store (RocksDB or etcd), secrets sealed under the master key; one per store, shared by the console and the
+     * alert webhook's delivery thread.
+     */
+    public synchronized dev.dualkey.gateway.settings.AccountSettings accountSettings() {
+        if (accountSettings == null) {
+            accountSettings = new dev.dualkey.gateway.settings.AccountSettings(stateStore(), box, audit, clock);
+        }
+        return accountSettings;
     }
 
     /** The typed tables the services run over (console sign-in and admin commands open theirs on it). */

@@ -96,6 +96,29 @@ public final class DualkeyMetrics implements AutoCloseable {
                 w -> w.passes()).description("Lifecycle passes completed").register(registry);
     }
 
+    /**
+     * Exports the alert webhook's delivery counters (issue 18), read from its own counters at scrape time: events
+     * delivered to a receiver (2xx), deliveries given up, retried attempts, events dropped because the queue was
+     * full; and the events queued now.
+     */
+    public void bindAlerts(dev.dualkey.gateway.alert.WebhookAlerts alerts) {
+        Objects.requireNonNull(alerts, "alerts");
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.ALERTS_SENT, alerts,
+                a -> a.delivered()).description("Security events a webhook receiver accepted (2xx)")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.ALERTS_FAILED, alerts,
+                a -> a.failed()).description("Security event deliveries given up (attempts spent, or a 4xx)")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.ALERTS_RETRIED, alerts,
+                a -> a.retried()).description("Security event delivery attempts after the first")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.ALERTS_DROPPED, alerts,
+                a -> a.dropped()).description("Security events dropped because the webhook queue was full")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(MetricNames.ALERTS_QUEUED, alerts, a -> a.queued())
+                .description("Security events waiting for delivery").register(registry);
+    }
+
     /** The Prometheus text exposition (blocking: storage executor). */
     public synchronized String scrape() {
         if (usage != null) {

@@ -63,6 +63,14 @@ public final class MetricNames {
     public static final String LIFECYCLE_SKIPPED = "dualkey.lifecycle.skipped";
     public static final String LIFECYCLE_PASSES = "dualkey.lifecycle.passes";
 
+    /** Counters of the alert webhook (issue 18): deliveries accepted, given up, retried; events dropped (queue full). */
+    public static final String ALERTS_SENT = "dualkey.alerts.sent";
+    public static final String ALERTS_FAILED = "dualkey.alerts.failed";
+    public static final String ALERTS_RETRIED = "dualkey.alerts.retried";
+    public static final String ALERTS_DROPPED = "dualkey.alerts.dropped";
+    /** Gauge: security events waiting in the alert webhook's queue. */
+    public static final String ALERTS_QUEUED = "dualkey.alerts.queued";
+
     /** The MFA check outcomes, pre-registered at zero so that dashboards and alerts see them before the first. */
     public static final List<String> MFA_OUTCOMES = List.of("accepted", "wrong", "replayed", "malformed", "locked",
             "unknown_device");

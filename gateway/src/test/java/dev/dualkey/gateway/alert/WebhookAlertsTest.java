@@ -184,4 +184,119 @@ class WebhookAlertsTest {
         }
         assertNotNull(alerts);
     }
+
+    @Test
+    void anAccountsOwnReceiverGetsOnlyItsAccountsEventsBesideTheOperators() throws Exception {
+        URI operator = receive(n -> 200, null);
+        List<Received> account = new CopyOnWriteArrayList<>();
+        receiver.createContext("/acct", (HttpExchange x) -> {
+            byte[] body = x.getRequestBody().readAllBytes();
+            account.add(new Received(x.getRequestHeaders().getFirst("X-Dualkey-Event"),
+                    x.getRequestHeaders().getFirst("X-Dualkey-Delivery"),
+                    x.getRequestHeaders().getFirst("X-Dualkey-Signature-256"), body));
+            x.sendResponseHeaders(204, -1);
+            x.close();
+        });
+        byte[] accountSecret = "account-secret".getBytes(StandardCharsets.UTF_8);
+        URI acct = operator.resolve("/acct?token=abc");
+        java.util.Map<String, AlertTarget> targets = new java.util.concurrent.ConcurrentHashMap<>();
+        targets.put("111111111111", new AlertTarget(acct, accountSecret));
+        targets.put("222222222222", new AlertTarget(operator, null)); // the operator's own URL: sent once
+        alerts = WebhookAlerts.start(AlertSettings.of(operator, SECRET),
+                id -> java.util.Optional.ofNullable(targets.get(id)));
+        alerts.accept(lockout(1)); // account 1111...: operator and its own receiver
+        await(() -> alerts.delivered() == 2 && alerts.idle());
+        assertEquals(1, received.size());
+        assertEquals(1, account.size());
+        assertEquals(received.get(0).delivery(), account.get(0).delivery(), "one event, one id, two receivers");
+        assertEquals("sha256=" + WebhookAlerts.hmac(accountSecret, account.get(0).body()), account.get(0).signature(),
+                "each receiver's own secret signs");
+        assertEquals("sha256=" + WebhookAlerts.hmac(SECRET, received.get(0).body()), received.get(0).signature());
+
+        alerts.accept(new AuditRecord(T, "222222222222", "arn:aws:iam::222222222222:root", null,
+                "iam:CreateAccessKey", null, null, null, null, "OK", "127.0.0.1", null));
+        alerts.accept(new AuditRecord(T, "333333333333", "arn:aws:iam::333333333333:root", null,
+                "iam:CreateAccessKey", null, null, null, null, "OK", "127.0.0.1", null));
+        await(() -> alerts.delivered() == 4 && alerts.idle());
+        assertEquals(3, received.size(), "the operator's receiver gets every account's events, the same URL once");
+        assertEquals(1, account.size(), "account 1111's receiver never sees another account's events");
+
+        targets.remove("111111111111"); // read at each delivery: a removal takes effect for the next event
+        alerts.accept(lockout(2));
+        await(() -> alerts.delivered() == 5 && alerts.idle());
+        assertEquals(1, account.size());
+        assertEquals(0, alerts.failed());
+    }
+
+    @Test
+    void anUnreadableAccountSettingStillReachesTheOperator() throws Exception {
+        URI operator = receive(n -> 200, null);
+        alerts = WebhookAlerts.start(AlertSettings.of(operator, null), id -> {
+            throw new IllegalStateException("etcd is down");
+        });
+        alerts.accept(lockout(1));
+        await(() -> alerts.delivered() == 1 && alerts.idle());
+        assertEquals(1, received.size());
+    }
+
+    @Test
+    void theDeliveryCountersAreExportedAsMetrics() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        AtomicInteger mode = new AtomicInteger(); // 0: fail twice then accept; 1: refuse; 2: hang
+        AtomicInteger calls = new AtomicInteger();
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.setExecutor(pool);
+        receiver.createContext("/hook", (HttpExchange x) -> {
+            x.getRequestBody().readAllBytes();
+            received.add(new Received(null, null, null, new byte[0]));
+            int status = switch (mode.get()) {
+                case 0 -> calls.incrementAndGet() <= 2 ? 503 : 200;
+                case 1 -> 400;
+                default -> {
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    yield 200;
+                }
+            };
+            x.sendResponseHeaders(status, -1);
+            x.close();
+        });
+        receiver.start();
+        URI url = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+        try (dev.dualkey.gateway.metrics.DualkeyMetrics metrics = new dev.dualkey.gateway.metrics.DualkeyMetrics()) {
+            alerts = WebhookAlerts.start(AlertSettings.of(url, null).withQueueCapacity(2)
+                    .withRetries(3, Duration.ofMillis(10), Duration.ofMillis(20)).withTimeout(Duration.ofSeconds(20)));
+            metrics.bindAlerts(alerts);
+            dev.dualkey.gateway.metrics.PrometheusText zero = dev.dualkey.gateway.metrics.PrometheusText.parse(
+                    metrics.scrape());
+            for (String name : List.of("dualkey_alerts_sent_total", "dualkey_alerts_failed_total",
+                    "dualkey_alerts_retried_total", "dualkey_alerts_dropped_total", "dualkey_alerts_queued")) {
+                assertEquals(0.0, zero.value(name), name + " is exported at zero before the first event");
+            }
+            assertEquals("counter", zero.types().get("dualkey_alerts_sent_total"));
+            alerts.accept(lockout(1)); // 503, 503, 200: sent once after two retries
+            await(() -> alerts.delivered() == 1 && alerts.idle());
+            mode.set(1);
+            alerts.accept(lockout(2)); // 400: given up at once, not retried
+            await(() -> alerts.failed() == 1 && alerts.idle());
+            mode.set(2);
+            alerts.accept(lockout(3)); // the receiver hangs on this one
+            await(() -> received.size() == 5);
+            for (int i = 4; i <= 8; i++) {
+                alerts.accept(lockout(i)); // five offered, two kept: the oldest three dropped
+            }
+            dev.dualkey.gateway.metrics.PrometheusText text = dev.dualkey.gateway.metrics.PrometheusText.parse(
+                    metrics.scrape());
+            assertEquals(1.0, text.value("dualkey_alerts_sent_total"));
+            assertEquals(1.0, text.value("dualkey_alerts_failed_total"));
+            assertEquals(2.0, text.value("dualkey_alerts_retried_total"));
+            assertEquals(3.0, text.value("dualkey_alerts_dropped_total"));
+            assertEquals(2.0, text.value("dualkey_alerts_queued"));
+        } finally {
+            hold.countDown();
+        }
+    }
 }

@@ -50,6 +50,17 @@ public final class ConsolePages {
                                     String region, dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals,
                                     dev.dualkey.mfa.audit.AuditLog audit,
                                     dev.dualkey.gateway.usagehistory.UsageHistory history) {
+        return create(store, auth, directory, authorizer, protect, mfaSecure, region, principals, audit, history,
+                null);
+    }
+
+    /** @param settings the accounts' settings (the Settings page's alert receiver, issue 18), or null for no page */
+    public static ConsoleApp create(ObjectStore store, ConsoleAuth auth, IdentityDirectory directory,
+                                    Authorizer authorizer, ProtectedOperations protect, boolean mfaSecure,
+                                    String region, dev.dualkey.mfa.policy.BucketPolicyParser.KnownPrincipals principals,
+                                    dev.dualkey.mfa.audit.AuditLog audit,
+                                    dev.dualkey.gateway.usagehistory.UsageHistory history,
+                                    dev.dualkey.gateway.settings.AccountSettings settings) {
         SecureRandom random = new SecureRandom();
         CsrfGuard csrf = new CsrfGuard(random);
         PageRenderer renderer = new PageRenderer(csrf);
@@ -68,6 +79,11 @@ public final class ConsolePages {
         }
         if (history != null) { // issue 18: the dashboard's growth chart
             router.withUsageHistory(history);
+        }
+        if (settings != null) { // issue 18: the Settings page (the account's alert receiver), root only
+            SettingsPages pages = new SettingsPages(settings, directory, renderer, mfaSecure);
+            renderer.settingsLink(pages::visibleTo);
+            router.withSettingsPages(pages);
         }
         return router;
     }

@@ -40,6 +40,7 @@ public final class ConsoleRouter implements ConsoleApp {
     private final AccessPages access;
     private final UsageDashboardPage dashboard; // usage dashboard (issue 18)
     private AuditPages auditPages; // issue 18: set once by ConsolePages, before the first request
+    private SettingsPages settingsPages; // issue 18: the account's settings (alert receiver), set once
 
     public ConsoleRouter(ConsoleAuth auth, CsrfGuard csrf, PageRenderer renderer, SignInPages signIn,
                          BucketPages buckets, MfaProtectedPages mfaPages, CredentialPages credentials,
@@ -68,6 +69,12 @@ public final class ConsoleRouter implements ConsoleApp {
     ConsoleRouter withAuditPages(AuditPages pages) {
         this.auditPages = pages;
         this.dashboard.withRecentMfaActions(pages.recentMfaActions());
+        return this;
+    }
+
+    /** Serves the account's Settings page at {@code /settings} (issue 18). */
+    ConsoleRouter withSettingsPages(SettingsPages pages) {
+        this.settingsPages = pages;
         return this;
     }
 
@@ -168,6 +175,9 @@ public final class ConsoleRouter implements ConsoleApp {
         }
         if (path.equals("/audit") && !post && auditPages != null) { // issue 18
             return auditPages.page(req, user, showUsers);
+        }
+        if (path.equals(SettingsPages.PATH) && settingsPages != null) { // issue 18
+            return post ? settingsPages.submit(req, user, showUsers) : settingsPages.page(req, user, showUsers);
         }
         if (path.equals("/users") || path.startsWith("/users/")) {
             ConsoleResponse r = users.route(req, user);

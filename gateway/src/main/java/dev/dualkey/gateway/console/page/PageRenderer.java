@@ -16,13 +16,16 @@ import dev.dualkey.gateway.console.web.CsrfGuard;
  */
 public final class PageRenderer {
     /** Navigation sections, to mark the current one with {@code aria-current}. */
-    public enum Section { BUCKETS, USERS, CREDENTIALS, NONE, DASHBOARD, AUDIT }
+    public enum Section { BUCKETS, USERS, CREDENTIALS, NONE, DASHBOARD, AUDIT, SETTINGS }
 
     private final Template layout = Template.load("layout");
     private final Template nav = Template.load("nav");
     private final CsrfGuard csrf;
     /** Who sees the Audit link (issue 18); nobody until the audit page is wired. */
     private java.util.function.Predicate<ConsoleUser> auditVisible = u -> false;
+
+    /** Who sees the Settings link (issue 18: root only); nobody until the settings page is wired. */
+    private java.util.function.Predicate<ConsoleUser> settingsVisible = u -> false;
 
     public PageRenderer(CsrfGuard csrf) {
         this.csrf = csrf;
@@ -31,6 +34,11 @@ public final class PageRenderer {
     /** Shows the navigation's Audit link to the users {@code visible} accepts. */
     void auditLink(java.util.function.Predicate<ConsoleUser> visible) {
         this.auditVisible = visible;
+    }
+
+    /** Shows the navigation's Settings link to the users {@code visible} accepts. */
+    void settingsLink(java.util.function.Predicate<ConsoleUser> visible) {
+        this.settingsVisible = visible;
     }
 
     /** The CSRF token for forms on a signed-in page. */
@@ -50,6 +58,8 @@ public final class PageRenderer {
                 : SafeHtml.EMPTY);
         n.put("auditItem", auditVisible.test(user) // issue 18
                 ? Html.el("li", navLink("/audit", "Audit log", section == Section.AUDIT)) : SafeHtml.EMPTY);
+        n.put("settingsItem", settingsVisible.test(user) // issue 18
+                ? Html.el("li", navLink("/settings", "Settings", section == Section.SETTINGS)) : SafeHtml.EMPTY);
         n.put("csrf", csrfFor(user));
         n.put("who", user.displayName());
         return render(status, title, nav.render(n), notice, error, content);
