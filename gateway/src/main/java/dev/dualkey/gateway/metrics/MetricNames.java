@@ -7,7 +7,8 @@ import java.util.List;
  * naming convention: counters end in {@code _total}, timers in {@code _seconds}). The Grafana dashboard in
  * {@code docs/grafana/dualkey.json} uses these; a test checks that every name it references is exported.
  *
- * <p>Labels: {@code api} (s3, iam, sts), {@code operation} (an AWS operation or action name, from a fixed set;
+ * <p>Labels: {@code api} (s3, iam, sts, console), {@code operation} (an AWS operation or action name, or for the
+ * console a route template such as {@code GET /buckets/{bucket}}, from a fixed set;
  * {@code Unknown} otherwise), {@code status} (HTTP status code), {@code bucket} (only on the per-bucket usage
  * gauges, for at most the configured number of buckets), {@code outcome}, {@code purpose}, {@code kind}. No label
  * ever holds an access key id, an object key, a user name or any other client-chosen text.

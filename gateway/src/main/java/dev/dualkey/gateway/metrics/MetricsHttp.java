@@ -35,7 +35,9 @@ public final class MetricsHttp implements ConsoleApp {
      */
     public static ConsoleApp onConsole(ConsoleApp console, DualkeyMetrics metrics, MetricsAccess access,
                                        boolean consoleLoopback, boolean served) {
-        return new MetricsHttp(console, metrics, access, served && (consoleLoopback || access.requiresToken()));
+        // issue 18: the console's own pages are counted in the request metrics (api="console"); /metrics is not
+        return new MetricsHttp(new ConsoleRequestMetrics(console, metrics.requests()), metrics, access,
+                served && (consoleLoopback || access.requiresToken()));
     }
 
     /** The app of the dedicated metrics listener: {@code /metrics} and nothing else. */

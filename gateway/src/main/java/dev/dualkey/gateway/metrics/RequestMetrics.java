@@ -58,7 +58,7 @@ public final class RequestMetrics {
     public void record(String api, String operation, int status, long nanos, long received, long sent) {
         String key = api + ' ' + operation + ' ' + status;
         timers.computeIfAbsent(key, k -> Timer.builder(MetricNames.REQUESTS)
-                .description("Requests of the S3/IAM/STS listener by operation and HTTP status")
+                .description("Requests of the S3/IAM/STS listener and of the console by operation and HTTP status")
                 .tags("api", api, "operation", operation, "status", Integer.toString(status))
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry)).record(Math.max(0, nanos), TimeUnit.NANOSECONDS);

@@ -179,4 +179,77 @@ class DualkeyMetricsTest {
             w.commit(Expectations.none());
         }
     }
+
+    @Test
+    void consoleRequestsAreCountedByRouteTemplateUnderApiConsole() throws Exception {
+        try (DualkeyMetrics metrics = new DualkeyMetrics()) {
+            ConsoleApp console = new ConsoleApp() {
+                @Override
+                public ConsoleResponse handle(ConsoleRequest request) {
+                    return request.isPost() ? ConsoleResponse.redirect("/settings?n=saved")
+                            : request.path().startsWith("/nope") ? ConsoleResponse.text(404, "Not found")
+                            : ConsoleResponse.text(200, "page of 17 b");
+                }
+
+                @Override
+                public boolean isUpload(String method, String path) {
+                    return method.equals("POST") && path.endsWith("/upload");
+                }
+
+                @Override
+                public dev.dualkey.gateway.console.web.UploadSink beginUpload(ConsoleRequest r, String f, String c) {
+                    return new dev.dualkey.gateway.console.web.UploadSink() {
+                        @Override
+                        public void write(byte[] buf, int off, int len) {
+                        }
+
+                        @Override
+                        public ConsoleResponse commit() {
+                            return ConsoleResponse.redirect("/buckets/photos?n=uploaded");
+                        }
+
+                        @Override
+                        public void abort() {
+                        }
+                    };
+                }
+            };
+            ConsoleApp app = MetricsHttp.onConsole(console, metrics, MetricsAccess.open(), true, true);
+            app.handle(get("/buckets/photos", null));
+            app.handle(get("/buckets/secret-bucket-name", null));
+            app.handle(new ConsoleRequest("POST", "/settings", FormData.EMPTY, FormData.EMPTY, Map.of(), "h", null,
+                    "127.0.0.1", false));
+            app.handle(get("/nope/AKIAEXAMPLE", null));
+            app.handle(get("/a/123456789012", null));
+            var sink = app.beginUpload(new ConsoleRequest("POST", "/buckets/photos/upload", FormData.EMPTY,
+                    FormData.EMPTY, Map.of(), "h", null, "127.0.0.1", false), "f.txt", "text/plain");
+            sink.write(new byte[1000], 0, 1000);
+            sink.write(new byte[234], 0, 234);
+            assertEquals(303, sink.commit().status());
+            app.handle(get("/metrics", null)); // the scrape itself is not a console page: not counted
+
+            PrometheusText text = PrometheusText.parse(metrics.scrape());
+            assertEquals(2.0, text.value("dualkey_requests_seconds_count", "api", "console", "operation",
+                    "GET /buckets/{bucket}", "status", "200"));
+            assertEquals(1.0, text.value("dualkey_requests_seconds_count", "api", "console", "operation",
+                    "POST /settings", "status", "303"));
+            assertEquals(1.0, text.value("dualkey_requests_seconds_count", "api", "console", "operation",
+                    "Unknown", "status", "404"));
+            assertEquals(1.0, text.value("dualkey_requests_seconds_count", "api", "console", "operation",
+                    "GET /a/{account}", "status", "200"));
+            assertEquals(1.0, text.value("dualkey_requests_seconds_count", "api", "console", "operation",
+                    "POST /buckets/{bucket}/upload", "status", "303"));
+            assertEquals(1234.0, text.value("dualkey_received_bytes_total", "api", "console", "operation",
+                    "POST /buckets/{bucket}/upload"));
+            assertEquals(2 * 12.0, text.value("dualkey_sent_bytes_total", "api", "console", "operation",
+                    "GET /buckets/{bucket}"));
+            assertEquals(6.0, text.sum("dualkey_requests_seconds_count", "api", "console"),
+                    "five pages and an upload; the scrape not among them");
+            for (PrometheusText.Sample sample : text.samples()) {
+                String labels = sample.labels().toString();
+                assertFalse(labels.contains("secret-bucket-name") || labels.contains("AKIAEXAMPLE")
+                        || labels.contains("123456789012") || labels.contains("photos"), labels);
+            }
+        }
+    }
 }

@@ -82,6 +82,11 @@ public final class ConsoleResponse {
     }
 
     /** In-memory body, or {@code null} for a streamed response. */
+    /** Bytes the body holds (a stream's declared length), without copying it (metrics, issue 18). */
+    public long bodyLength() {
+        return body != null ? body.length : stream != null ? Math.max(0, stream.length()) : 0;
+    }
+
     public byte[] body() {
         return body == null ? null : body.clone();
     }
