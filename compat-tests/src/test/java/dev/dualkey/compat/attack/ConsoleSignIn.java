@@ -42,6 +42,35 @@ final class ConsoleSignIn {
         return post("/signin/mfa", Map.of("code", code, "csrf", csrf));
     }
 
+    /** The answer to an IAM user's password step ({@code /a/ACCOUNT}): 303 to /buckets when signed in. */
+    HttpResponse<String> userPassword(String accountId, String userName, String password) {
+        String csrf = csrfOf(get("/a/" + accountId));
+        return post("/a/" + accountId, Map.of("username", userName, "password", password, "csrf", csrf));
+    }
+
+    /** A signed-in GET (the session cookie travels), redirects not followed. */
+    HttpResponse<String> page(String path) {
+        return get(path);
+    }
+
+    /** A form POST with this client's cookies; {@code origin} (null: none) as the browser would send it. */
+    HttpResponse<String> submit(String path, Map<String, String> form, String origin) {
+        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return send(b.build());
+    }
+
+    /** The CSRF token of the form on a signed-in page. */
+    String csrfOn(String path) {
+        return csrfOf(get(path));
+    }
+
     private HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET().build());
     }

@@ -222,6 +222,7 @@ public final class MfaDeleteServer implements AutoCloseable {
                 ConsoleLauncher launcher = ConsoleBootstrap.launcher(
                         new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), wired.store(), engine.database(),
                         clock, GatewayExtension.REGION);
+                builder.accountAlerts(wired.store().accountSettings()); // as serve wires it (issue 18)
                 builder.console((store, executor, ssl) -> {
                     AutoCloseable handle = launcher.start(store, executor, ssl);
                     console[0] = (ConsoleServer) handle;
