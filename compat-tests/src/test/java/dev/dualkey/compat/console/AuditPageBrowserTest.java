@@ -10,13 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -28,56 +23,8 @@ import dev.dualkey.mfa.audit.AuditRecord;
  * client address and time; never sees another account's records; an IAM user is refused (403, no link) until an
  * identity policy allows {@code dualkey:ReadAudit}. Screenshot: {@code target/screenshots/05-audit-log.png}.
  */
-class AuditPageBrowserTest {
+class AuditPageBrowserTest extends ConsoleBrowserFixture {
     private static final String OTHER_ACCOUNT = "999999999999";
-    private static Browser browser;
-    private ConsoleFixture gw;
-    private WebDriver web;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = Browser.open();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void startGateway() {
-        gw = new ConsoleFixture();
-        web = browser.driver();
-    }
-
-    @AfterEach
-    void stopGateway() {
-        try {
-            web.get("about:blank");
-            web.manage().deleteAllCookies();
-        } finally {
-            gw.close();
-        }
-    }
-
-    private void open(String path) {
-        web.get(gw.url(path).toString());
-    }
-
-    private void signIn(String user, String password) {
-        if (user == null) {
-            open("/signin");
-            web.findElement(By.id("account")).sendKeys(gw.accountId);
-        } else {
-            open("/a/" + gw.accountId);
-            web.findElement(By.id("username")).sendKeys(user);
-        }
-        web.findElement(By.id("password")).sendKeys(password);
-        Browser.go(web, web.findElement(By.cssSelector("button.primary")));
-    }
-
     private List<WebElement> rows() {
         return web.findElements(By.cssSelector("tr.audit-record"));
     }
@@ -105,7 +52,7 @@ class AuditPageBrowserTest {
     @Test
     void rootPagesAndFiltersItsOwnRecordsNewestFirst() {
         seed();
-        signIn(null, ConsoleFixture.ROOT_PASSWORD);
+        signInRoot(ConsoleFixture.ROOT_PASSWORD);
         WebElement link = web.findElement(By.linkText("Audit log"));
         Browser.go(web, link);
         assertEquals("Audit log", web.findElement(By.tagName("h1")).getText());
@@ -165,7 +112,7 @@ class AuditPageBrowserTest {
     @Test
     void anIamUserNeedsAPolicyAllowingReadAudit() {
         gw.createUser("auditor", "Auditor-Password-1");
-        signIn("auditor", "Auditor-Password-1");
+        signInUser("auditor", "Auditor-Password-1");
         assertTrue(web.findElements(By.linkText("Audit log")).isEmpty(), "no link without the permission");
         open("/audit");
         assertEquals("Your permissions do not allow reading the audit log (dualkey:ReadAudit).",

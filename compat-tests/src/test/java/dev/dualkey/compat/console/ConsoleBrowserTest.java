@@ -12,17 +12,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriverException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -38,48 +33,8 @@ import dev.dualkey.storage.model.ObjectVersion;
  * sign-out with server-side revocation, CSRF refusal and session expiry on an injected clock. Screenshots of
  * the main pages go to {@code target/screenshots/}.
  */
-class ConsoleBrowserTest {
-    private static Browser browser;
-    private ConsoleFixture gw;
-    private WebDriver web;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = Browser.open();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void startGateway() {
-        gw = new ConsoleFixture();
-        web = browser.driver();
-    }
-
-    @AfterEach
-    void stopGateway() {
-        try {
-            web.get("about:blank");
-            web.manage().deleteAllCookies();
-        } finally {
-            gw.close();
-        }
-    }
-
+class ConsoleBrowserTest extends ConsoleBrowserFixture {
     // ---- helpers ------------------------------------------------------------------------------------------
-
-    private void open(String path) {
-        web.get(gw.url(path).toString());
-    }
-
-    private String heading() {
-        return web.findElement(By.tagName("h1")).getText();
-    }
 
     private String errorText() {
         return web.findElement(By.id("errors")).getText();
@@ -88,31 +43,6 @@ class ConsoleBrowserTest {
     private String noticeText() {
         return web.findElement(By.tagName("main")).findElements(By.cssSelector(".notice")).stream()
                 .map(WebElement::getText).findFirst().orElse("");
-    }
-
-    private void signInRoot(String password) {
-        open("/signin");
-        web.findElement(By.id("account")).sendKeys(gw.accountId);
-        web.findElement(By.id("password")).sendKeys(password);
-        Browser.go(web, web.findElement(By.cssSelector("button.primary")));
-    }
-
-    private void signInUser(String user, String password) {
-        open("/a/" + gw.accountId);
-        web.findElement(By.id("username")).sendKeys(user);
-        web.findElement(By.id("password")).sendKeys(password);
-        Browser.go(web, web.findElement(By.cssSelector("button.primary")));
-    }
-
-    private void typeCode(String code) {
-        WebElement field = web.findElement(By.id("code"));
-        field.clear();
-        field.sendKeys(code);
-        Browser.go(web, web.findElement(By.cssSelector("form[action='/signin/mfa'] button")));
-    }
-
-    private void signOut() {
-        Browser.go(web, web.findElement(By.cssSelector("form.signout button")));
     }
 
     private String wrongCode(byte[] seed) {

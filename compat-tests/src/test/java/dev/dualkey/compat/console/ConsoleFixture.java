@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import dev.dualkey.gateway.GatewayServer;
 import dev.dualkey.gateway.console.ConsoleServer;
 import dev.dualkey.gateway.console.MfaConsole;
+import dev.dualkey.gateway.settings.AccountSettings;
 import dev.dualkey.gateway.usagehistory.UsageHistory;
 import dev.dualkey.gateway.usagehistory.UsageSampler;
 import dev.dualkey.mfa.MfaConfig;
@@ -41,6 +42,8 @@ public final class ConsoleFixture implements AutoCloseable {
     public final String accountId;
     /** The usage history the dashboard draws; {@link #sampleUsage()} adds to it (no sampler thread runs). */
     public final UsageHistory history;
+    /** The accounts' settings the Settings page changes (issue 18). */
+    public final AccountSettings settings;
     final GatewayServer server;
     private ConsoleServer console;
 
@@ -51,10 +54,13 @@ public final class ConsoleFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         engine = StorageEngine.open(dataDir, java.util.stream.Stream.concat(MfaSchema.FAMILIES.stream(),
-                java.util.stream.Stream.of(UsageHistory.FAMILY)).toList());
+                java.util.stream.Stream.of(UsageHistory.FAMILY, AccountSettings.FAMILY)).toList());
         mfa = MfaServices.open(engine.database(), dataDir, MfaConfig.defaults(clock)
                 .withEnvironment(Map.of()).withPasswordParams(PasswordHasher.Params.forTests()));
         history = new UsageHistory(mfa.store().kv());
+        // the Settings page's record, its secret sealed under the data directory's master key (issue 18)
+        settings = new AccountSettings(mfa.store().kv(), new dev.dualkey.mfa.secret.SecretBox(
+                dev.dualkey.mfa.secret.MasterKey.load(dataDir, Map.of())), mfa.audit(), clock);
         accountId = mfa.identity().bootstrap(null, null, ROOT_PASSWORD).account().accountId();
         server = GatewayServer.builder()
                 .objectStore(engine.objectStore())
@@ -64,7 +70,7 @@ public final class ConsoleFixture implements AutoCloseable {
                 .console((store, executor, ssl) -> {
                     AutoCloseable handle = ConsoleServer.launcher(new InetSocketAddress("127.0.0.1", 0),
                             (s, secure) -> MfaConsole.app(s, mfa, clock, secure, true, "us-east-1",
-                                    history)).start(store, executor, ssl);
+                                    history, settings)).start(store, executor, ssl);
                     console = (ConsoleServer) handle;
                     return handle;
                 })

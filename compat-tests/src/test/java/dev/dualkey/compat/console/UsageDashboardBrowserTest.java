@@ -14,13 +14,8 @@ import dev.dualkey.storage.model.ObjectVersion;
 import dev.dualkey.storage.model.VersioningState;
 import java.nio.ByteBuffer;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -29,54 +24,7 @@ import org.openqa.selenium.WebElement;
  * whose length follows the bytes; a user without {@code s3:ListAllMyBuckets} is refused, and nobody signed out
  * sees it.
  */
-class UsageDashboardBrowserTest {
-    private static Browser browser;
-    private ConsoleFixture gw;
-    private WebDriver web;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = Browser.open();
-    }
-
-    @AfterAll
-    static void stopBrowser() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @BeforeEach
-    void startGateway() {
-        gw = new ConsoleFixture();
-        web = browser.driver();
-    }
-
-    @AfterEach
-    void stopGateway() {
-        try {
-            web.get("about:blank");
-            web.manage().deleteAllCookies();
-        } finally {
-            gw.close();
-        }
-    }
-
-    private void open(String path) {
-        web.get(gw.url(path).toString());
-    }
-
-    private String heading() {
-        return web.findElement(By.tagName("h1")).getText();
-    }
-
-    private void signIn(String accountPath, String field, String name, String password) {
-        open(accountPath);
-        web.findElement(By.id(field)).sendKeys(name);
-        web.findElement(By.id("password")).sendKeys(password);
-        Browser.go(web, web.findElement(By.cssSelector("button.primary")));
-    }
-
+class UsageDashboardBrowserTest extends ConsoleBrowserFixture {
     private long cell(String bucket, String figure) {
         return Long.parseLong(web.findElement(By.cssSelector("tr[data-bucket='" + bucket + "'] td[data-usage='"
                 + figure + "']")).getAttribute("data-value"));
@@ -115,7 +63,7 @@ class UsageDashboardBrowserTest {
         open("/dashboard");
         assertEquals("Sign in", heading()); // signed out: the sign-in page, nothing of the dashboard
 
-        signIn("/signin", "account", gw.accountId, ConsoleFixture.ROOT_PASSWORD);
+        signInRoot(ConsoleFixture.ROOT_PASSWORD);
         Browser.go(web, web.findElement(By.linkText("Dashboard")));
         assertEquals("Dashboard", heading());
         assertEquals("page", web.findElement(By.linkText("Dashboard")).getAttribute("aria-current"));
@@ -175,7 +123,7 @@ class UsageDashboardBrowserTest {
                 new ListVersionsQuery("", null, null, null, 100)).versions();
         String older = versions.get(1).versionId();
 
-        signIn("/signin", "account", gw.accountId, ConsoleFixture.ROOT_PASSWORD);
+        signInRoot(ConsoleFixture.ROOT_PASSWORD);
         WebElement field = web.findElement(By.id("code"));
         field.sendKeys(gw.code(seed, 0));
         Browser.go(web, web.findElement(By.cssSelector("form[action='/signin/mfa'] button")));
@@ -216,7 +164,7 @@ class UsageDashboardBrowserTest {
         gw.createUser("viewer", "Viewer-Password-123");
         gw.putPolicy("viewer", "list", "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
                 + "\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]}");
-        signIn("/a/" + gw.accountId, "username", "viewer", "Viewer-Password-123");
+        signInUser("viewer", "Viewer-Password-123");
         open("/dashboard");
         assertEquals("Dashboard", heading());
         assertEquals(1, web.findElements(By.id("usage-table")).size());
@@ -227,7 +175,7 @@ class UsageDashboardBrowserTest {
     @Test
     void aUserWhoMayNotListBucketsIsRefused() {
         gw.createUser("viewer", "Viewer-Password-123");
-        signIn("/a/" + gw.accountId, "username", "viewer", "Viewer-Password-123");
+        signInUser("viewer", "Viewer-Password-123");
         open("/dashboard");
         assertEquals("Dashboard", heading());
         assertTrue(web.findElement(By.cssSelector(".error")).getText().contains("s3:ListAllMyBuckets"));
