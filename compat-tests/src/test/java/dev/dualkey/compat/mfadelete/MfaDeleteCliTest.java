@@ -28,7 +28,12 @@ class MfaDeleteCliTest {
 
     @BeforeAll
     static void start() {
-        server = MfaDeleteServer.loopback();
+        startOn(MfaDeleteServer.loopback());
+    }
+
+    /** Runs the walk-through against {@code s} ({@link ClusterMfaDeleteCliTest}: cluster mode). */
+    static void startOn(MfaDeleteServer s) {
+        server = s;
         gw = server.endpoint();
     }
 

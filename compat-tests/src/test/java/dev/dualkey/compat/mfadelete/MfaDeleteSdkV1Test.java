@@ -46,7 +46,12 @@ class MfaDeleteSdkV1Test {
     static void start() {
         // SDK v1 sends every request that carries MFA over HTTPS, whatever the endpoint's scheme (against a
         // plain-HTTP port it starts a TLS handshake), as Amazon requires: so this suite runs on the TLS listener.
-        server = MfaDeleteServer.https();
+        startOn(MfaDeleteServer.https());
+    }
+
+    /** Runs the suite against {@code s} ({@link ClusterMfaDeleteSdkV1Test}: cluster mode, over TLS too). */
+    static void startOn(MfaDeleteServer s) {
+        server = s;
         gw = server.endpoint();
         rootIam = Iam.client(gw, gw.root());
         s3 = Clients.v1(gw);

@@ -51,7 +51,12 @@ class MfaDeleteSdkV2Test {
 
     @BeforeAll
     static void start() {
-        server = MfaDeleteServer.loopback();
+        startOn(MfaDeleteServer.loopback());
+    }
+
+    /** Runs the suite against {@code s} ({@link ClusterMfaDeleteSdkV2Test}: cluster mode). */
+    static void startOn(MfaDeleteServer s) {
+        server = s;
         gw = server.endpoint();
         rootIam = Iam.client(gw, gw.root());
         s3 = Clients.v2(gw);

@@ -53,6 +53,8 @@ public final class MfaDeleteServer implements AutoCloseable {
     private final String otherAccountId;
     private final ConsoleServer console;
     private final dev.dualkey.storage.ObjectStore objects;
+    /** Cluster mode: closed after this node, in order (the other gateways, the balancer, etcd clients, etcd). */
+    private final List<AutoCloseable> cluster = new java.util.ArrayList<>();
 
     private MfaDeleteServer(Path dataDir, StorageEngine engine, GatewayServer server, IdentityStore identity,
                             TotpClock clock, GatewayEndpoint endpoint, String accountId, String otherAccountId,
@@ -171,13 +173,110 @@ public final class MfaDeleteServer implements AutoCloseable {
                                                  storeOf,
                                          dev.dualkey.gateway.metrics.DualkeyMetrics metrics,
                                          java.util.function.UnaryOperator<GatewayServer.Builder> customize) {
+        return start(bind, tls ? TlsConfig.selfSigned() : null, allowMfaOverPlainHttp, withConsole, storeClock,
+                families, storeOf, metrics, customize, null, null, new TotpClock());
+    }
+
+    /**
+     * Cluster mode ({@code serve --upstream URL --state etcd://...}) as the suite's server: {@code gateways} gateways
+     * in this JVM over one etcd (started here; identity, MFA state and the upstream index) and one upstream (moto,
+     * reset), sharing the master key, the TOTP clock and (for {@code tls}) one certificate, behind a
+     * {@link dev.dualkey.compat.cluster.RoundRobinProxy}: the {@link #endpoint()} is the balancer's, so a client's
+     * connections go to the gateways in turn. {@link #identity()}, {@link #engine()} and {@link #objectStore()} are
+     * the first gateway's.
+     */
+    public static MfaDeleteServer cluster(boolean tls, int gateways) {
+        List<AutoCloseable> opened = new java.util.ArrayList<>();
+        try {
+            Path etcdDir = Files.createTempDirectory("dualkey-cluster-etcd-");
+            dev.dualkey.testkit.EtcdServer etcd = dev.dualkey.testkit.EtcdServer.start("MfaDeleteServer.cluster",
+                    etcdDir);
+            AutoCloseable etcdCloser = () -> {
+                etcd.close();
+                deleteRecursively(etcdDir);
+            };
+            opened.add(etcdCloser);
+            dev.dualkey.testkit.MotoServer moto = dev.dualkey.testkit.MotoServer.shared("MfaDeleteServer.cluster");
+            moto.reset();
+            byte[] master = new byte[32];
+            new java.security.SecureRandom().nextBytes(master);
+            java.util.Map<String, String> env = java.util.Map.of(
+                    dev.dualkey.mfa.secret.MasterKey.ENV, java.util.Base64.getEncoder().encodeToString(master),
+                    IdentitySetup.ROOT_ACCESS_KEY_ENV, GatewayExtension.ROOT.accessKeyId(),
+                    IdentitySetup.ROOT_SECRET_KEY_ENV, GatewayExtension.ROOT.secretKey());
+            TotpClock clock = new TotpClock();
+            TlsConfig certificate = tls ? TlsConfig.selfSigned() : null;
+            List<MfaDeleteServer> nodes = new java.util.ArrayList<>();
+            for (int g = 0; g < gateways; g++) {
+                dev.dualkey.storage.kv.EtcdKvStore state = dev.dualkey.storage.kv.EtcdKvStore.connect(
+                        dev.dualkey.storage.kv.EtcdKvStore.Settings.of(List.of(etcd.endpoint())));
+                opened.add(state);
+                for (int i = 0; i < 100 && !state.available(); i++) {
+                    Thread.sleep(100); // the first call connects (slow on a loaded machine): bounded polling
+                }
+                MfaDeleteServer node = start(InetAddress.getLoopbackAddress(), certificate, false, false,
+                        Clock.systemUTC(), IdentityStore.FAMILIES,
+                        engine -> dev.dualkey.gateway.upstream.UpstreamObjectStore.open(
+                                dev.dualkey.gateway.upstream.UpstreamSettings.of(moto.endpoint(),
+                                        GatewayExtension.REGION, "test", "test"),
+                                new dev.dualkey.storage.shared.KvSharedKv(state), Clock.systemUTC()),
+                        null, b -> b, state, env, clock);
+                nodes.add(node);
+                opened.add(0, node); // nodes close before the etcd clients
+            }
+            dev.dualkey.compat.cluster.RoundRobinProxy proxy = dev.dualkey.compat.cluster.RoundRobinProxy.start(
+                    nodes.stream().map(n -> new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                            n.server.s3Port())).toList());
+            opened.add(0, proxy);
+            MfaDeleteServer first = nodes.get(0);
+            MfaDeleteServer cluster = new MfaDeleteServer(first.dataDir, first.engine, first.server, first.identity,
+                    clock, new GatewayEndpoint(proxy.uri(tls ? "https" : "http"), GatewayExtension.REGION,
+                    GatewayExtension.ROOT, first.endpoint.otherAccount()), first.accountId, first.otherAccountId,
+                    null, first.objects);
+            opened.remove(first); // closed as the cluster's own node
+            opened.remove(etcdCloser);
+            opened.add(etcdCloser); // last: after every node and etcd client
+            cluster.cluster.addAll(opened);
+            return cluster;
+        } catch (IOException e) {
+            closeAll(opened);
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            closeAll(opened);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> all) {
+        for (AutoCloseable c : all) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("mfadelete: closing the cluster: " + e);
+            }
+        }
+    }
+
+    private static MfaDeleteServer start(InetAddress bind, TlsConfig tlsConfig, boolean allowMfaOverPlainHttp,
+                                         boolean withConsole, Clock storeClock,
+                                         List<dev.dualkey.storage.rocks.ColumnFamilySpec> families,
+                                         java.util.function.Function<StorageEngine, dev.dualkey.storage.ObjectStore>
+                                                 storeOf,
+                                         dev.dualkey.gateway.metrics.DualkeyMetrics metrics,
+                                         java.util.function.UnaryOperator<GatewayServer.Builder> customize,
+                                         dev.dualkey.storage.kv.KvStore sharedState,
+                                         java.util.Map<String, String> env, TotpClock clock) {
+        boolean tls = tlsConfig != null;
         Path dir;
         try {
             dir = Files.createTempDirectory("dualkey-mfadelete-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TotpClock clock = new TotpClock();
         StorageEngine engine = StorageEngine.open(dir, families, storeClock,
                 dev.dualkey.storage.rocks.RocksDatabase.Settings.defaults(),
                 dev.dualkey.storage.rocks.RocksObjectStore.Settings.defaults());
@@ -186,7 +285,8 @@ public final class MfaDeleteServer implements AutoCloseable {
             String[] accounts = new String[2];
             AccessKey[] other = new AccessKey[1];
             AccessKey root = GatewayExtension.ROOT;
-            IdentitySetup.Wired wired = IdentitySetup.withRootKeys(root.accessKeyId(), root.secretKey())
+            IdentitySetup.Wired wired = (env == null ? IdentitySetup.withRootKeys(root.accessKeyId(), root.secretKey())
+                    : IdentitySetup.fromEnvironment(env)) // cluster mode: the shared master key
                     .totpClock(clock)
                     .rootPassword(ROOT_PASSWORD)
                     .passwordHashing(PasswordHasher.Params.forTests())
@@ -197,7 +297,8 @@ public final class MfaDeleteServer implements AutoCloseable {
                                 c.rootAccessKey().secretAccessKey());
                     })
                     .encryptObjectData(storeOf == null) // upstream mode: the upstream encrypts at rest
-                    .wire(engine.database(), dir, objects, Clock.systemUTC());
+                    .wire(sharedState == null ? dev.dualkey.storage.kv.RocksKvStore.over(engine.database())
+                            : sharedState, dir, objects, Clock.systemUTC());
             GatewayServer.Builder builder = GatewayServer.builder()
                     .objectStore(objects)
                     .credentialProvider(wired.credentials())
@@ -212,7 +313,7 @@ public final class MfaDeleteServer implements AutoCloseable {
                     .policyClock(clock) // sessions are stamped on it: aws:MultiFactorAuthAge too
                     .ioThreads(4);
             if (tls) {
-                builder.tls(TlsConfig.selfSigned());
+                builder.tls(tlsConfig);
             }
             if (metrics != null) {
                 builder.metrics(metrics, 1000);
@@ -306,6 +407,7 @@ public final class MfaDeleteServer implements AutoCloseable {
         }
         engine.close();
         deleteRecursively(dataDir);
+        closeAll(cluster);
     }
 
     private static void deleteRecursively(Path dir) {

@@ -169,7 +169,8 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--upstream", paramLabel = "URL", description = "Upstream mode (issue 20): store buckets, "
             + "objects and versions in this S3 service (Ceph RGW, MinIO, Amazon S3), one versioned upstream bucket "
             + "per bucket; credentials from DUALKEY_UPSTREAM_ACCESS_KEY / DUALKEY_UPSTREAM_SECRET_KEY. The version "
-            + "index and bucket configuration stay in the data directory. Without it nothing changes.")
+            + "index and bucket configuration stay in the data directory, or in etcd with --state (cluster mode: "
+            + "every gateway sees the same buckets and versions). Without it nothing changes.")
     java.net.URI upstream;
 
     @Option(names = "--upstream-region", paramLabel = "REGION", defaultValue = "us-east-1",
@@ -294,8 +295,9 @@ public final class ServeCommand implements Callable<Integer> {
                 throw new IllegalStateException("etcd does not answer at " + stateStore.describe());
             }
             if (upstreamStore != null) { // upstream mode (issue 20)
-                objects = dev.dualkey.gateway.upstream.UpstreamObjectStore.open(upstreamStore,
-                        new dev.dualkey.storage.shared.RocksKv(engine.database()), Clock.systemUTC());
+                objects = dev.dualkey.gateway.upstream.UpstreamObjectStore.open(upstreamStore, stateSettings == null
+                        ? new dev.dualkey.storage.shared.RocksKv(engine.database()) // one gateway
+                        : new dev.dualkey.storage.shared.KvSharedKv(stateStore), Clock.systemUTC()); // cluster mode
             }
             identity = wireIdentity(engine, stateStore, objects);
             GatewayServer.Builder builder = GatewayServer.builder();

@@ -161,9 +161,26 @@ final class Upstream implements AutoCloseable {
         }
     }
 
-    /** Deletes without a version id: the upstream adds a delete marker, whose version id is returned. */
+    /**
+     * Deletes without a version id: the upstream adds a delete marker, whose version id is returned. S3 adds one
+     * even for a key it has no version of; an upstream that does not (moto answers 204 without a marker or id) gets
+     * an empty placeholder version first, which the marker then covers and which is removed at once: every marker
+     * a client sees is an upstream version with its id.
+     */
     String putDeleteMarker(String bucket, String key) {
-        return call(() -> s3.deleteObject(b -> b.bucket(bucket(bucket)).key(key)).versionId());
+        String id = call(() -> s3.deleteObject(b -> b.bucket(bucket(bucket)).key(key)).versionId());
+        if (id != null) {
+            return id;
+        }
+        String placeholder = call(() -> s3.putObject(b -> b.bucket(bucket(bucket)).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.empty()).versionId());
+        String marker = call(() -> s3.deleteObject(b -> b.bucket(bucket(bucket)).key(key)).versionId());
+        deleteVersion(bucket, key, placeholder);
+        if (marker == null) {
+            throw new dev.dualkey.storage.error.StorageIoException("the upstream created no delete marker for "
+                    + bucket + "/" + key);
+        }
+        return marker;
     }
 
     /** Permanently removes one upstream version (or marker); absent is fine. */

@@ -407,6 +407,11 @@ public final class UpstreamObjectStore implements ObjectStore {
             }
             published = true;
             return v;
+        } catch (dev.dualkey.storage.kv.KvStateUnavailableException e) {
+            // cluster mode: etcd did not answer, so the index commit may still be applied; removing the data now
+            // could leave an indexed version without its bytes. Keep it: at worst an invisible orphan.
+            published = true;
+            throw e;
         } finally {
             if (!published) {
                 try {

@@ -71,10 +71,15 @@
  *       are answered InvalidArgument, as S3 answers a malformed version id.</li>
  *   <li>No SSE-S3 / SSE-C at the gateway ({@code encryptAtRest} refuses): use the upstream's own encryption.</li>
  *   <li>{@code serve --upstream} keeps the index in the data directory ({@link dev.dualkey.storage.shared.RocksKv}):
- *       one gateway. Several gateways need the index in etcd: {@link dev.dualkey.storage.shared.SharedKv} is the
- *       etcd branch's {@code KvStore} restricted to one space (value compares, ranges, one transaction), so the
- *       adapter is a mapping of calls; {@code TwoGatewaysTest} shows the cross-gateway argument over a shared
- *       {@link dev.dualkey.storage.shared.MemoryKv}.</li>
+ *       one gateway. With {@code --state etcd://...} too (cluster mode) the index is in etcd,
+ *       {@link dev.dualkey.storage.shared.KvSharedKv} mapping each call onto the {@code KvStore} (one etcd
+ *       {@code Txn} per commit), so every gateway sees the same buckets, configuration, keys, versions and uploads;
+ *       {@code TwoGatewaysTest} shows the argument over a shared {@link dev.dualkey.storage.shared.MemoryKv}, gateway
+ *       {@code e2e.ClusterUpstreamGatewaysTest} and compat {@code cluster.ClusterKillTest} over etcd and moto.
+ *       Pins stay per gateway (above).</li>
+ *   <li>An index commit that etcd did not answer in time may still be applied when etcd returns: the store then
+ *       keeps the body it uploaded (at worst an invisible orphan) instead of removing it
+ *       ({@code UnknownPublishOutcomeTest}); the client saw 503 and may find the version listed.</li>
  * </ul>
  *
  * <h2>Who may touch the upstream</h2>

@@ -44,9 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three gateways in one JVM over one etcd (cluster mode, issue 20), driven over HTTP with SigV4 as an SDK
- * signs. Identity and MFA state are shared through etcd; object data stays in each gateway's own data directory
- * (the shared upstream object store is another branch), so each gateway has its own bucket {@code bkt} with the
- * same name, versioning and MFA Delete: a code spent on one gateway's bucket is spent for all.
+ * signs. Identity and MFA state are shared through etcd; object data stays in each gateway's own data directory,
+ * so each gateway has its own bucket {@code bkt} with the same name, versioning and MFA Delete: a code spent on one
+ * gateway's bucket is spent for all. {@link ClusterUpstreamGatewaysTest} runs the same tests with the objects in one
+ * upstream too (full cluster mode).
  */
 class ClusterGatewaysTest {
     private static final String AK = "AKIADUALKEYCLUSTER01";
@@ -55,21 +56,35 @@ class ClusterGatewaysTest {
 
     @TempDir
     Path dir;
-    private EtcdServer etcd;
-    private final MutableClock totp = new MutableClock(Instant.parse("2026-12-01T00:00:10Z"));
+    EtcdServer etcd;
+    final MutableClock totp = new MutableClock(Instant.parse("2026-12-01T00:00:10Z"));
     private final List<StorageEngine> engines = new ArrayList<>();
-    private final List<EtcdKvStore> states = new ArrayList<>();
+    final List<EtcdKvStore> states = new ArrayList<>();
     private final List<IdentitySetup.Wired> wired = new ArrayList<>();
-    private final List<GatewayServer> servers = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ExecutorService pool = Executors.newFixedThreadPool(2);
+    final List<GatewayServer> servers = new ArrayList<>();
+    final List<dev.dualkey.storage.ObjectStore> objectStores = new ArrayList<>();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final ExecutorService pool = Executors.newFixedThreadPool(2);
     private String account;
     private String serial;
     private byte[] seed;
 
+    /**
+     * Gateway {@code g}'s object store: its own data directory's here; the shared upstream store in
+     * {@link ClusterUpstreamGatewaysTest}.
+     */
+    dev.dualkey.storage.ObjectStore objectStore(int g, StorageEngine engine, EtcdKvStore state) {
+        return engine.objectStore();
+    }
+
+    /** Whether every gateway serves the same buckets (then {@code bkt} is created once). */
+    boolean sharedObjects() {
+        return false;
+    }
+
     @BeforeEach
     void start() throws Exception {
-        etcd = EtcdServer.start("ClusterGatewaysTest", dir.resolve("etcd"));
+        etcd = EtcdServer.start(getClass().getSimpleName(), dir.resolve("etcd"));
         byte[] master = new byte[32];
         new java.security.SecureRandom().nextBytes(master);
         Map<String, String> env = Map.of(MasterKey.ENV, Base64.getEncoder().encodeToString(master),
@@ -82,11 +97,14 @@ class ClusterGatewaysTest {
                     .withTimeout(Duration.ofSeconds(2)));
             states.add(state);
             awaitAvailable(state);
+            dev.dualkey.storage.ObjectStore objects = objectStore(g, engine, state);
+            objectStores.add(objects);
             IdentitySetup.Wired w = IdentitySetup.fromEnvironment(env).totpClock(totp)
                     .passwordHashing(PasswordHasher.Params.forTests())
-                    .wire(state, data, engine.objectStore(), Clock.systemUTC());
+                    .encryptObjectData(objects == engine.objectStore())
+                    .wire(state, data, objects, Clock.systemUTC());
             wired.add(w);
-            servers.add(GatewayServer.builder().objectStore(engine.objectStore())
+            servers.add(GatewayServer.builder().objectStore(objects)
                     .credentialProvider(w.credentials()).authorizer(w.authorizer())
                     .endpoint(w.iamEndpoint()).endpoint(w.stsEndpoint())
                     .endpoint(new HealthEndpoint(state::available))
@@ -102,7 +120,7 @@ class ClusterGatewaysTest {
         serial = d.device().serialNumber();
         seed = Base32.decode(d.base32StringSeed());
         wired.get(2).store().devices().enable(Actor.operator(), account, "root", serial, code(-1), code(0));
-        for (int g = 0; g < 3; g++) {
+        for (int g = 0; g < (sharedObjects() ? 1 : 3); g++) {
             totp.advance(Duration.ofSeconds(30));
             assertEquals(200, send(g, "PUT", "/bkt", "").statusCode());
             HttpResponse<byte[]> v = send(g, "PUT", "/bkt?versioning", "<VersioningConfiguration><Status>Enabled"
@@ -115,6 +133,11 @@ class ClusterGatewaysTest {
     void stop() throws Exception {
         pool.shutdownNow();
         servers.forEach(GatewayServer::close);
+        for (int g = 0; g < objectStores.size(); g++) {
+            if (objectStores.get(g) != engines.get(g).objectStore()) {
+                objectStores.get(g).close();
+            }
+        }
         states.forEach(EtcdKvStore::close);
         engines.forEach(StorageEngine::close);
         if (etcd != null) {
@@ -123,19 +146,19 @@ class ClusterGatewaysTest {
     }
 
     /** The first call of a new client connects (slow on a loaded machine): readiness polling, bounded. */
-    private static void awaitAvailable(EtcdKvStore kv) throws InterruptedException {
+    static void awaitAvailable(EtcdKvStore kv) throws InterruptedException {
         for (int i = 0; i < 20 && !kv.available(); i++) {
             Thread.sleep(100);
         }
         assertEquals(true, kv.available(), "etcd reachable");
     }
 
-    private String code(int offset) {
+    String code(int offset) {
         return TotpGenerator.code(seed, TotpGenerator.stepOf(totp.instant()) + offset);
     }
 
     /** A well-formed code of none of the steps near now (so never a replay either): a guess that misses. */
-    private String wrongCode() {
+    String wrongCode() {
         java.util.Set<String> near = new java.util.HashSet<>();
         for (int o = -25; o <= 25; o++) {
             near.add(code(o));
@@ -148,11 +171,11 @@ class ClusterGatewaysTest {
         }
     }
 
-    private String mfa(int offset) {
+    String mfa(int offset) {
         return serial + " " + code(offset);
     }
 
-    private HttpResponse<byte[]> send(int g, String method, String path, String body, String... headers) {
+    HttpResponse<byte[]> send(int g, String method, String path, String body, String... headers) {
         return sendAs(g, AK, SK, method, path, body, headers);
     }
 
@@ -162,19 +185,19 @@ class ClusterGatewaysTest {
                 ak, sk, Instant.now(), headers);
     }
 
-    private String putVersion(int g, String key) {
+    String putVersion(int g, String key) {
         HttpResponse<byte[]> r = send(g, "PUT", "/bkt/" + key, "data");
         assertEquals(200, r.statusCode(), () -> GatewayEndToEndTest.text(r));
         return r.headers().firstValue("x-amz-version-id").orElseThrow();
     }
 
-    private int health(int g, String path) throws Exception {
+    int health(int g, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(servers.get(g).s3Endpoint() + path)).GET()
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** DELETE of one version at gateway a and one at gateway b, same x-amz-mfa, at once: the 204 count. */
-    private int race(int a, int b, String mfaHeader) throws Exception {
+    int race(int a, int b, String mfaHeader) throws Exception {
         String va = putVersion(a, "k");
         String vb = putVersion(b, "k");
         CyclicBarrier go = new CyclicBarrier(2);
