@@ -86,15 +86,18 @@ public final class IdentityStore {
     public static IdentityStore open(KvStore kv, Path keyDir, Map<String, String> env, Clock clock,
                                      PasswordHasher.Params hashing) {
         MfaStore store = new MfaStore(kv);
-        byte[] master = MasterKey.load(keyDir, env);
+        // the current master key, and the previous ones while a rotation is configured (admin rotate-master-key)
+        MasterKey.Ring ring = MasterKey.loadRing(keyDir, env);
+        byte[] master = ring.current();
         SecretBox box;
         dev.dualkey.storage.crypto.MasterKeyWrapper dataKeys;
         try {
-            box = new SecretBox(master);
+            box = new SecretBox(master, ring.previous());
             // object data at rest (SSE-S3): data keys wrapped by a KEK derived (HKDF) from the same master key
-            dataKeys = dev.dualkey.storage.crypto.MasterKeyWrapper.fromMasterKey(master);
+            dataKeys = dev.dualkey.storage.crypto.MasterKeyWrapper.fromMasterKeys(master, ring.previous());
         } finally {
             Arrays.fill(master, (byte) 0);
+            ring.previous().forEach(p -> Arrays.fill(p, (byte) 0));
         }
         SecureRandom random = new SecureRandom();
         AuditLog audit = new AuditLog(store);
@@ -133,6 +136,16 @@ public final class IdentityStore {
     /** The state store: RocksDB (embedded) or etcd (cluster); its {@code available()} is readiness. */
     public KvStore stateStore() {
         return mfaStore.kv();
+    }
+
+    /** The master key wrapper of object data keys (current and previous keys), for a master key rotation. */
+    public dev.dualkey.storage.crypto.MasterKeyWrapper masterKeys() {
+        return (dev.dualkey.storage.crypto.MasterKeyWrapper) dataKeys;
+    }
+
+    /** Seals secrets under the master key (and opens those sealed under a previous one during a rotation). */
+    public SecretBox secretBox() {
+        return box;
     }
 
     /** Wraps object data keys with a key-encryption key derived from the master key (encryption at rest). */

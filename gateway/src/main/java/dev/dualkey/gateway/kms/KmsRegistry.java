@@ -352,6 +352,48 @@ public final class KmsRegistry {
         return n;
     }
 
+    /**
+     * Re-seals, under the box's current master key, the material of every key sealed under a previous one (the box
+     * holds both during {@code admin rotate-master-key}). Each key is one conditional change: a key changed or
+     * destroyed meanwhile is read again. Idempotent.
+     *
+     * @return how many keys were re-sealed
+     */
+    public synchronized int resealUnderCurrentKey() {
+        SecretBox b = box;
+        int n = 0;
+        List<KmsKey> all = new ArrayList<>();
+        try (KvIterator<String, byte[]> it = keys.scanPrefix(new byte[0])) {
+            while (it.hasNext()) {
+                KvEntry<String, byte[]> e = it.next();
+                all.add(KmsSchema.decode(e.key(), e.value()));
+            }
+        }
+        for (KmsKey k : all) {
+            if (b.sealedUnderCurrent(k.sealedMaterial())) {
+                continue;
+            }
+            // changes are serialised on this object, so the record read above is the one to replace
+            keys.put(k.keyId(), KmsSchema.encode(k.withSealedMaterial(b.reseal(k.sealedMaterial(), aad(k.keyId())))));
+            n++;
+        }
+        return n;
+    }
+
+    /** How many keys' material is not sealed under the current master key (0: a rotation is done here). */
+    public int sealedUnderPreviousKey() {
+        int n = 0;
+        try (KvIterator<String, byte[]> it = keys.scanPrefix(new byte[0])) {
+            while (it.hasNext()) {
+                KvEntry<String, byte[]> e = it.next();
+                if (!box.sealedUnderCurrent(KmsSchema.decode(e.key(), e.value()).sealedMaterial())) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** After a rotation finished: only the new master key opens material. */
     public void forgetPreviousMasterKey() {
         previousBox = null;

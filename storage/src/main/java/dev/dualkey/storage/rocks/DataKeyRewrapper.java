@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Master key rotation of object data: re-wraps the data key in the header of every sealed inline value and every
@@ -54,6 +55,7 @@ public final class DataKeyRewrapper {
     static final int CHECKPOINT_EVERY = 64;
     private final RocksObjectStore store;
     private final MasterKeyWrapper keys;
+    private long bytesPerSecond;
 
     /** The phases, in order. */
     public enum Phase { INLINE, BLOBS, DONE }
@@ -68,6 +70,10 @@ public final class DataKeyRewrapper {
 
     /** Told of progress; {@link #checkpoint} is where the caller persists the cursor. */
     public interface Listener {
+        /** Called after each sealed item examined (for progress bars). */
+        default void item(long examined) {
+        }
+
         /** Called every {@value #CHECKPOINT_EVERY} items and at each phase's end; persist {@code c} durably. */
         void checkpoint(Cursor c, Report soFar);
     }
@@ -99,6 +105,42 @@ public final class DataKeyRewrapper {
         return Optional.empty();
     }
 
+    /**
+     * Copies blob files at most {@code bytesPerSecond} (0: unbounded), so that a rotation of a large store does not
+     * starve the requests the server serves meanwhile.
+     */
+    public DataKeyRewrapper withRate(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("rate must be 0 or positive");
+        }
+        this.bytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    /** How many sealed items (inline values and blob files) the store holds: a run's progress total. */
+    public long estimate() {
+        long n = 0;
+        Table<byte[], byte[]> versions = store.db().table(Schema.VERSIONS, Codecs.BYTES, Codecs.BYTES);
+        try (KvIterator<byte[], byte[]> it = versions.scanRaw(null, null)) {
+            while (it.hasNext()) {
+                try {
+                    if (StoreRecords.versionCodec().decode(it.next().value()).kind() == DataKind.SEALED_INLINE) {
+                        n++;
+                    }
+                } catch (RuntimeException bad) {
+                    // not counted
+                }
+            }
+        }
+        try (Stream<Path> s = Files.walk(store.blobStore().directory(), 2)) {
+            n += s.filter(p -> SealedLayout.isSealedBlob(p.getFileName().toString())
+                    && p.getParent().getFileName().toString().length() == 2).count();
+        } catch (IOException e) {
+            // progress only
+        }
+        return n;
+    }
+
     /** Runs from {@code from} to the end; returns what this run did (not what earlier runs did). */
     public Report run(Cursor from, Listener listener) {
         Run run = new Run(listener);
@@ -122,6 +164,8 @@ public final class DataKeyRewrapper {
         long rewrapped;
         long sinceCheckpoint;
         final List<String> failed = new ArrayList<>();
+        final long startNanos = System.nanoTime();
+        long copied;
 
         Run(Listener listener) {
             this.listener = listener;
@@ -132,6 +176,7 @@ public final class DataKeyRewrapper {
         }
 
         void done(Cursor at) {
+            listener.item(examined);
             if (++sinceCheckpoint >= CHECKPOINT_EVERY) {
                 sinceCheckpoint = 0;
                 listener.checkpoint(at, report());
@@ -238,8 +283,11 @@ public final class DataKeyRewrapper {
             for (String id : ids) {
                 run.examined++;
                 try {
-                    if (rewrapBlob(blobs, id)) {
+                    long size = rewrapBlob(blobs, id);
+                    if (size >= 0) {
                         run.rewrapped++;
+                        run.copied += size;
+                        pace(run);
                     }
                 } catch (IOException | StorageException | IllegalStateException ex) {
                     run.failed.add("blob " + id + ": " + ex.getMessage());
@@ -249,7 +297,25 @@ public final class DataKeyRewrapper {
         }
     }
 
-    private boolean rewrapBlob(BlobStore blobs, String id) throws IOException {
+    /** Sleeps until the bytes copied so far fit the rate (an admin thread: never an event loop). */
+    private void pace(Run run) {
+        if (bytesPerSecond <= 0) {
+            return;
+        }
+        long dueNanos = run.copied * 1_000_000_000L / bytesPerSecond;
+        long ahead = dueNanos - (System.nanoTime() - run.startNanos);
+        if (ahead > 0) {
+            try {
+                Thread.sleep(ahead / 1_000_000, (int) (ahead % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("master key rotation interrupted", e);
+            }
+        }
+    }
+
+    /** Re-wraps one blob file's data key; returns its size, or -1 when it needed none or is gone. */
+    private long rewrapBlob(BlobStore blobs, String id) throws IOException {
         blobs.pin(List.of(id)); // a delete from now on waits for the unpin, so the rename cannot bring a file back
         try {
             Path file = blobs.pathOf(id);
@@ -264,7 +330,7 @@ public final class DataKeyRewrapper {
                 }
                 byte[] header = keys.rewrapHeader(head, SealedLayout.blobContext(id));
                 if (header == null) {
-                    return false;
+                    return -1;
                 }
                 Files.deleteIfExists(tmp);
                 try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
@@ -285,7 +351,7 @@ public final class DataKeyRewrapper {
                     out.force(true);
                 }
             } catch (NoSuchFileException gone) {
-                return false; // deleted before the pin
+                return -1; // deleted before the pin
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
@@ -293,7 +359,7 @@ public final class DataKeyRewrapper {
             } catch (IOException ignored) {
                 // some file systems cannot fsync a directory
             }
-            return true;
+            return Files.size(file);
         } finally {
             blobs.unpin(List.of(id));
         }
