@@ -116,14 +116,14 @@ public final class IdentityStore {
     }
 
     /**
-     * The SSE-KMS key registry over this store's database, its material sealed under the master key; one per
-     * store (the server and its admin commands share it). The first call fixes region and clock. Null in cluster
-     * mode (state in etcd): the key registry lives in the data directory's database only, so a cluster serves no
-     * SSE-KMS (every {@code aws:kms} request is refused 501, never stored under a key other gateways lack).
+     * The SSE-KMS key registry over this store's state, its material sealed under the master key; one per store
+     * (the server and its admin commands share it). The first call fixes region and clock. Embedded: the data
+     * directory's database (the registry's column families); cluster mode (state in etcd): etcd, shared by every
+     * gateway, so a key created, disabled or scheduled for deletion through one gateway is seen by all.
      */
     public synchronized dev.dualkey.gateway.kms.KmsRegistry kms(String region, Clock clock) {
-        if (kms == null && db != null) {
-            kms = new dev.dualkey.gateway.kms.KmsRegistry(db, box, region, clock, audit);
+        if (kms == null) {
+            kms = new dev.dualkey.gateway.kms.KmsRegistry(mfaStore.kv(), box, region, clock, audit);
         }
         return kms;
     }

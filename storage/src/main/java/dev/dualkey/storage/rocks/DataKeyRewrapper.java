@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  */
 public final class DataKeyRewrapper {
     /** Items between two cursor saves. */
-    static final int CHECKPOINT_EVERY = 64;
+    static final int CHECKPOINT_EVERY = 16;
     private final RocksObjectStore store;
     private final MasterKeyWrapper keys;
     private long bytesPerSecond;

@@ -191,4 +191,44 @@ class DataKeyRewrapperTest {
         assertTrue(rest.rewrapped() > 0 && rest.rewrapped() < 2L * n, "resumed, not restarted: " + rest);
         assertReadableWithNewKeyOnly(data);
     }
+
+    @Test
+    void dataKeysWrappedByACustomerOrKmsKeyAreLeftAlone() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(OLD));
+        store.createBucket(B, "111122223333", "us-east-1");
+        byte[] customer = master(9);
+        KeyWrapper ssec = MasterKeyWrapper.forCustomerKey(customer);
+        KeyWrapper kms = dev.dualkey.storage.crypto.KmsKeyWrapper.of(master(10), "{}".getBytes());
+        byte[] big = new byte[INLINE * 3];
+        new Random(4).nextBytes(big);
+        byte[] small = "small".getBytes();
+        Map<String, KeyWrapper> keyed = Map.of("ssec-big", ssec, "ssec-small", ssec, "kms-big", kms, "kms-small", kms);
+        for (Map.Entry<String, KeyWrapper> e : keyed.entrySet()) {
+            byte[] body = e.getKey().endsWith("big") ? big : small;
+            try (ObjectWriter w = store.newObjectWriter(B, e.getKey(), ObjectMetadata.empty(), WriteOptions.defaults(),
+                    dev.dualkey.storage.PublishCheck.NONE, e.getValue())) {
+                w.write(ByteBuffer.wrap(body));
+                w.commit(Expectations.none().withContentLength(body.length));
+            }
+        }
+        Map<Path, byte[]> before = new HashMap<>();
+        for (Path p : blobFiles()) {
+            before.put(p, Files.readAllBytes(p));
+        }
+        MasterKeyWrapper ring = MasterKeyWrapper.fromMasterKeys(NEW, List.of(OLD));
+        open(ring);
+        DataKeyRewrapper.Report r = DataKeyRewrapper.of(store, ring).orElseThrow()
+                .run(DataKeyRewrapper.Cursor.START, (c, soFar) -> { });
+        assertEquals(4, r.examined());
+        assertEquals(0, r.rewrapped(), "only a previous master key's data keys move");
+        for (Path p : blobFiles()) {
+            assertArrayEquals(before.get(p), Files.readAllBytes(p));
+        }
+        for (Map.Entry<String, KeyWrapper> e : keyed.entrySet()) {
+            try (ObjectReader rd = store.openObject(B, e.getKey(), null, e.getValue());
+                 InputStream in = rd.openStream(0, rd.version().size())) {
+                assertArrayEquals(e.getKey().endsWith("big") ? big : small, in.readAllBytes());
+            }
+        }
+    }
 }
