@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,7 @@ class KillDuringRotationTest {
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         }
         assertTrue(atKill != null, "the rotation was killed half-way through the blob files");
-        assertFalse(java.util.Arrays.equals(oldKey, Files.readAllBytes(data.resolve(MasterKey.FILE_NAME))),
+        assertFalse(Arrays.equals(oldKey, Files.readAllBytes(data.resolve(MasterKey.FILE_NAME))),
                 "a new key was introduced");
         assertArrayEquals(oldKey, Files.readAllBytes(data.resolve(MasterKey.PREVIOUS_FILE_NAME)));
 
