@@ -68,6 +68,11 @@ public final class BackupJob {
         } else if (withMasterKey && Files.exists(keyFile)) {
             copyKey(keyFile, dest.resolve(MasterKey.FILE_NAME));
             key = "copied";
+            Path previous = dataDir.resolve(MasterKey.PREVIOUS_FILE_NAME); // a rotation under way (issue 16):
+            if (Files.exists(previous)) { // items of the backup may still be under the previous key
+                copyKey(previous, dest.resolve(MasterKey.PREVIOUS_FILE_NAME));
+                key = "copied-with-previous";
+            }
         }
         ObjectNode out = AdminProtocol.object();
         out.put("destination", r.destination().toString());

@@ -359,6 +359,8 @@ public final class ServeCommand implements Callable<Integer> {
                 commands = new dev.dualkey.gateway.kms.KmsCommands(kmsKeys, identityStore.identity())
                         .registerOn(commands);
             }
+            commands.register("rotate-master-key", new dev.dualkey.gateway.rotate.MasterKeyRotation(dataDir,
+                    System.getenv(), identityStore, kmsKeys, objects).handler()); // issue 16: key rotation
             admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir, commands);
         } catch (java.io.IOException | RuntimeException e) {
             // Not fatal: S3 serving does not need it (a socket path is limited to 107 bytes, for one); online

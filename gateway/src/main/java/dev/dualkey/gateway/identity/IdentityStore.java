@@ -90,15 +90,18 @@ public final class IdentityStore {
     public static IdentityStore open(KvStore kv, Path keyDir, Map<String, String> env, Clock clock,
                                      PasswordHasher.Params hashing) {
         MfaStore store = new MfaStore(kv);
-        byte[] master = MasterKey.load(keyDir, env);
+        // the current master key, and the previous ones while a rotation is configured (admin rotate-master-key)
+        MasterKey.Ring ring = MasterKey.loadRing(keyDir, env);
+        byte[] master = ring.current();
         SecretBox box;
         dev.dualkey.storage.crypto.MasterKeyWrapper dataKeys;
         try {
-            box = new SecretBox(master);
+            box = new SecretBox(master, ring.previous());
             // object data at rest (SSE-S3): data keys wrapped by a KEK derived (HKDF) from the same master key
-            dataKeys = dev.dualkey.storage.crypto.MasterKeyWrapper.fromMasterKey(master);
+            dataKeys = dev.dualkey.storage.crypto.MasterKeyWrapper.fromMasterKeys(master, ring.previous());
         } finally {
             Arrays.fill(master, (byte) 0);
+            ring.previous().forEach(p -> Arrays.fill(p, (byte) 0));
         }
         SecureRandom random = new SecureRandom();
         AuditLog audit = new AuditLog(store);
@@ -118,14 +121,14 @@ public final class IdentityStore {
     }
 
     /**
-     * The SSE-KMS key registry over this store's database, its material sealed under the master key; one per
-     * store (the server and its admin commands share it). The first call fixes region and clock. Null in cluster
-     * mode (state in etcd): the key registry lives in the data directory's database only, so a cluster serves no
-     * SSE-KMS (every {@code aws:kms} request is refused 501, never stored under a key other gateways lack).
+     * The SSE-KMS key registry over this store's state, its material sealed under the master key; one per store
+     * (the server and its admin commands share it). The first call fixes region and clock. Embedded: the data
+     * directory's database (the registry's column families); cluster mode (state in etcd): etcd, shared by every
+     * gateway, so a key created, disabled or scheduled for deletion through one gateway is seen by all.
      */
     public synchronized dev.dualkey.gateway.kms.KmsRegistry kms(String region, Clock clock) {
-        if (kms == null && db != null) {
-            kms = new dev.dualkey.gateway.kms.KmsRegistry(db, box, region, clock, audit);
+        if (kms == null) {
+            kms = new dev.dualkey.gateway.kms.KmsRegistry(mfaStore.kv(), box, region, clock, audit);
         }
         return kms;
     }
@@ -150,6 +153,16 @@ public final class IdentityStore {
     /** The state store: RocksDB (embedded) or etcd (cluster); its {@code available()} is readiness. */
     public KvStore stateStore() {
         return mfaStore.kv();
+    }
+
+    /** The master key wrapper of object data keys (current and previous keys), for a master key rotation. */
+    public dev.dualkey.storage.crypto.MasterKeyWrapper masterKeys() {
+        return (dev.dualkey.storage.crypto.MasterKeyWrapper) dataKeys;
+    }
+
+    /** Seals secrets under the master key (and opens those sealed under a previous one during a rotation). */
+    public SecretBox secretBox() {
+        return box;
     }
 
     /** Wraps object data keys with a key-encryption key derived from the master key (encryption at rest). */

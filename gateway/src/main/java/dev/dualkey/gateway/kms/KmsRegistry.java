@@ -6,8 +6,11 @@ import dev.dualkey.mfa.secret.SecretBox;
 import dev.dualkey.storage.rocks.Codecs;
 import dev.dualkey.storage.rocks.KvEntry;
 import dev.dualkey.storage.rocks.KvIterator;
+import dev.dualkey.storage.kv.KvStore;
+import dev.dualkey.storage.kv.KvTable;
+import dev.dualkey.storage.kv.KvTxn;
+import dev.dualkey.storage.kv.RocksKvStore;
 import dev.dualkey.storage.rocks.RocksDatabase;
-import dev.dualkey.storage.rocks.Table;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -23,7 +26,15 @@ import java.util.TreeMap;
 /**
  * The local KMS key registry: keys and aliases of every account, their state, and their material sealed under the
  * master key. Thread-safe; changes are serialised on this object (they are rare operator actions), lookups are
- * lock-free reads of the database.
+ * lock-free reads of the state store.
+ *
+ * <p>Over any {@link KvStore}: the data directory's RocksDB (embedded; the spaces are the {@link KmsSchema} column
+ * families, so registries written before the KvStore existed are read as they are) or etcd shared by the gateways
+ * of a cluster ({@code serve --state}). In a cluster every change is a conditional write that expects the record
+ * as read (a key's state, an alias's absence), so two gateways never both win: the loser reads again and decides
+ * again (disabling a key another gateway just scheduled for deletion is refused as on one gateway). No gateway
+ * caches a key: every use reads it (a linearizable read in etcd), so a key disabled or scheduled for deletion
+ * through one gateway is refused by every other at its next request.
  *
  * <p>Scheduled deletion: a key in PendingDeletion keeps its material until its deletion date; the first lookup or
  * listing at or after that date (on the registry's clock) removes the record and its aliases, which destroys the
@@ -35,10 +46,12 @@ public final class KmsRegistry {
     public static final int MIN_WINDOW_DAYS = 7;
     public static final int MAX_WINDOW_DAYS = 30;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private final RocksDatabase db;
-    private final Table<String, byte[]> keys;
-    private final Table<String, String> aliases;
-    private final Table<String, byte[]> meta;
+    /** Conditional writes lost to another gateway before giving up (each retry reads and decides again). */
+    private static final int MAX_ATTEMPTS = 20;
+    private final KvStore kv;
+    private final KvTable<String, byte[]> keys;
+    private final KvTable<String, String> aliases;
+    private final KvTable<String, byte[]> meta;
     private final String region;
     private final Clock clock;
     private final AuditLog audit;
@@ -52,10 +65,20 @@ public final class KmsRegistry {
      * @param audit  where key changes are recorded (null: not recorded, tests)
      */
     public KmsRegistry(RocksDatabase db, SecretBox box, String region, Clock clock, AuditLog audit) {
-        this.db = Objects.requireNonNull(db, "db");
-        this.keys = db.table(KmsSchema.KEYS, Codecs.UTF8, Codecs.BYTES);
-        this.aliases = db.table(KmsSchema.ALIASES, Codecs.UTF8, Codecs.UTF8);
-        this.meta = db.table(KmsSchema.META, Codecs.UTF8, Codecs.BYTES);
+        this(RocksKvStore.over(Objects.requireNonNull(db, "db")), box, region, clock, audit);
+    }
+
+    /**
+     * @param kv     the state store: RocksDB (opened with {@link KmsSchema#FAMILIES}) or etcd (cluster mode)
+     * @param box    seals key material under the master key (every gateway of a cluster holds the same)
+     * @param region the region of new keys' ARNs
+     * @param audit  where key changes are recorded (null: not recorded, tests)
+     */
+    public KmsRegistry(KvStore kv, SecretBox box, String region, Clock clock, AuditLog audit) {
+        this.kv = Objects.requireNonNull(kv, "kv");
+        this.keys = new KvTable<>(kv, KmsSchema.KEYS, Codecs.UTF8, Codecs.BYTES);
+        this.aliases = new KvTable<>(kv, KmsSchema.ALIASES, Codecs.UTF8, Codecs.UTF8);
+        this.meta = new KvTable<>(kv, KmsSchema.META, Codecs.UTF8, Codecs.BYTES);
         this.box = Objects.requireNonNull(box, "box");
         this.region = Objects.requireNonNull(region, "region");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -88,7 +111,12 @@ public final class KmsRegistry {
         Arrays.fill(material, (byte) 0);
         KmsKey k = new KmsKey(id, accountId, region, description, managed, KeyState.ENABLED,
                 clock.instant(), null, sealed);
-        keys.put(id, KmsSchema.encode(k));
+        KvTxn txn = new KvTxn();
+        keys.expectAbsent(txn, id);
+        keys.put(txn, id, KmsSchema.encode(k));
+        if (!kv.commit(txn)) {
+            throw new IllegalStateException("key id " + id + " exists already");
+        }
         return k;
     }
 
@@ -147,30 +175,35 @@ public final class KmsRegistry {
             throw notFound(target, accountId);
         }
         String row = KmsSchema.aliasRow(accountId, a.alias());
-        if (aliases.get(row).isPresent()) {
+        KvTxn txn = new KvTxn();
+        aliases.expectAbsent(txn, row); // another gateway's CreateAlias of the same name loses here
+        keys.expect(txn, k.keyId(), keys.read(k.keyId())); // and a key destroyed meanwhile gets no alias
+        aliases.put(txn, row, k.keyId());
+        if (aliases.get(row).isPresent() || !kv.commit(txn)) {
             throw new KmsException("AlreadyExistsException", "An alias with the name "
                     + KmsArns.aliasArn(region, accountId, a.alias()) + " already exists");
         }
-        aliases.put(row, k.keyId());
         record(accountId, "kms:CreateAlias", k.keyId());
     }
 
     /** EnableKey (a key pending deletion must have its deletion cancelled first). */
     public synchronized KmsKey enable(String accountId, String spec) {
-        KmsKey k = customerKey(accountId, spec, "enabled");
-        if (k.state() == KeyState.PENDING_DELETION) {
-            throw pendingDeletion(k);
-        }
-        return change(k, KeyState.ENABLED, null, "kms:EnableKey");
+        return update(accountId, spec, "enabled", "kms:EnableKey", k -> {
+            if (k.state() == KeyState.PENDING_DELETION) {
+                throw pendingDeletion(k);
+            }
+            return k.withState(KeyState.ENABLED, null);
+        });
     }
 
     /** DisableKey: objects under the key become unreadable (KMS.DisabledException) until it is enabled again. */
     public synchronized KmsKey disable(String accountId, String spec) {
-        KmsKey k = customerKey(accountId, spec, "disabled");
-        if (k.state() == KeyState.PENDING_DELETION) {
-            throw pendingDeletion(k);
-        }
-        return change(k, KeyState.DISABLED, null, "kms:DisableKey");
+        return update(accountId, spec, "disabled", "kms:DisableKey", k -> {
+            if (k.state() == KeyState.PENDING_DELETION) {
+                throw pendingDeletion(k);
+            }
+            return k.withState(KeyState.DISABLED, null);
+        });
     }
 
     /**
@@ -183,21 +216,48 @@ public final class KmsRegistry {
                     + "' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value between "
                     + MIN_WINDOW_DAYS + " and " + MAX_WINDOW_DAYS);
         }
-        KmsKey k = customerKey(accountId, spec, "deleted");
-        if (k.state() == KeyState.PENDING_DELETION) {
-            throw pendingDeletion(k);
-        }
-        Instant when = clock.instant().plus(Duration.ofDays(days));
-        return change(k, KeyState.PENDING_DELETION, when, "kms:ScheduleKeyDeletion");
+        return update(accountId, spec, "deleted", "kms:ScheduleKeyDeletion", k -> {
+            if (k.state() == KeyState.PENDING_DELETION) {
+                throw pendingDeletion(k);
+            }
+            return k.withState(KeyState.PENDING_DELETION, clock.instant().plus(Duration.ofDays(days)));
+        });
     }
 
     /** CancelKeyDeletion: the key is kept, Disabled (as AWS). */
     public synchronized KmsKey cancelDeletion(String accountId, String spec) {
-        KmsKey k = customerKey(accountId, spec, "deleted");
-        if (k.state() != KeyState.PENDING_DELETION) {
-            throw new KmsException("KMSInvalidStateException", k.arn() + " is not pending deletion.");
+        return update(accountId, spec, "deleted", "kms:CancelKeyDeletion", k -> {
+            if (k.state() != KeyState.PENDING_DELETION) {
+                throw new KmsException("KMSInvalidStateException", k.arn() + " is not pending deletion.");
+            }
+            return k.withState(KeyState.DISABLED, null);
+        });
+    }
+
+    /**
+     * Reads the customer key {@code spec} names, lets {@code decide} check its state and return the changed key, and
+     * writes it only if the record is still the one read (another gateway may have changed it: then read and decide
+     * again).
+     */
+    private KmsKey update(String accountId, String spec, String verb, String action,
+                         java.util.function.UnaryOperator<KmsKey> decide) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            KmsKey k = customerKey(accountId, spec, verb);
+            Optional<KvTable.Versioned<byte[]>> seen = keys.read(k.keyId());
+            if (seen.isEmpty()) {
+                throw notFound(spec, accountId);
+            }
+            k = KmsSchema.decode(k.keyId(), seen.get().value());
+            KmsKey n = decide.apply(k);
+            KvTxn txn = new KvTxn();
+            keys.expect(txn, k.keyId(), seen);
+            keys.put(txn, n.keyId(), KmsSchema.encode(n));
+            if (kv.commit(txn)) {
+                record(k.accountId(), action, k.keyId());
+                return n;
+            }
         }
-        return change(k, KeyState.DISABLED, null, "kms:CancelKeyDeletion");
+        throw new KmsException("KMSInternalException", "the key kept changing; try again");
     }
 
     private KmsKey customerKey(String accountId, String spec, String verb) {
@@ -212,12 +272,6 @@ public final class KmsRegistry {
         return k;
     }
 
-    private KmsKey change(KmsKey k, KeyState state, Instant deletion, String action) {
-        KmsKey n = k.withState(state, deletion);
-        keys.put(n.keyId(), KmsSchema.encode(n));
-        record(k.accountId(), action, k.keyId());
-        return n;
-    }
 
     // ---- use (S3) ---------------------------------------------------------------------------------------
 
@@ -255,17 +309,29 @@ public final class KmsRegistry {
         return k;
     }
 
-    /** The account's AWS managed key for S3 ({@code alias/aws/s3}), created on first use. */
+    /**
+     * The account's AWS managed key for S3 ({@code alias/aws/s3}), created on first use. Two gateways creating it at
+     * once: the alias is written only if absent, so one key wins and the other gateway's key is removed unused.
+     */
     public synchronized KmsKey awsManagedKey(String accountId) {
         String row = KmsSchema.aliasRow(accountId, KmsArns.AWS_S3);
-        Optional<KmsKey> existing = aliases.get(row).flatMap(this::byId);
-        if (existing.isPresent()) {
-            return existing.get();
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<KmsKey> existing = aliases.get(row).flatMap(this::byId);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            KmsKey k = newKey(accountId, "Default key that protects my S3 objects when no other key is defined",
+                    true);
+            KvTxn txn = new KvTxn();
+            aliases.expect(txn, row, aliases.read(row));
+            aliases.put(txn, row, k.keyId());
+            if (kv.commit(txn)) {
+                record(accountId, "kms:CreateKey", k.keyId() + " (aws/s3)");
+                return k;
+            }
+            keys.delete(k.keyId()); // lost the race: never used, never aliased
         }
-        KmsKey k = newKey(accountId, "Default key that protects my S3 objects when no other key is defined", true);
-        aliases.put(row, k.keyId());
-        record(accountId, "kms:CreateKey", k.keyId() + " (aws/s3)");
-        return k;
+        throw new KmsException("KMSInternalException", "alias/aws/s3 kept changing; try again");
     }
 
     /** The key with this id, unless it is gone (a due deletion is carried out now). */
@@ -352,6 +418,63 @@ public final class KmsRegistry {
         return n;
     }
 
+    /**
+     * Re-seals, under the box's current master key, the material of every key sealed under a previous one (the box
+     * holds both during {@code admin rotate-master-key}). Each key is one conditional change: a key changed or
+     * destroyed meanwhile is read again. Idempotent.
+     *
+     * @return how many keys were re-sealed
+     */
+    public synchronized int resealUnderCurrentKey() {
+        SecretBox b = box;
+        int n = 0;
+        List<KmsKey> all = new ArrayList<>();
+        try (KvIterator<String, byte[]> it = keys.scanPrefix(new byte[0])) {
+            while (it.hasNext()) {
+                KvEntry<String, byte[]> e = it.next();
+                all.add(KmsSchema.decode(e.key(), e.value()));
+            }
+        }
+        for (KmsKey listed : all) {
+            for (int attempt = 0; ; attempt++) {
+                Optional<KvTable.Versioned<byte[]>> seen = keys.read(listed.keyId());
+                if (seen.isEmpty()) {
+                    break; // destroyed meanwhile
+                }
+                KmsKey k = KmsSchema.decode(listed.keyId(), seen.get().value());
+                if (b.sealedUnderCurrent(k.sealedMaterial())) {
+                    break;
+                }
+                KvTxn txn = new KvTxn();
+                keys.expect(txn, k.keyId(), seen); // never undoes another gateway's state change
+                keys.put(txn, k.keyId(), KmsSchema.encode(k.withSealedMaterial(b.reseal(k.sealedMaterial(),
+                        aad(k.keyId())))));
+                if (kv.commit(txn)) {
+                    n++;
+                    break;
+                }
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new IllegalStateException("KMS key " + k.keyId() + " kept changing during the rotation");
+                }
+            }
+        }
+        return n;
+    }
+
+    /** How many keys' material is not sealed under the current master key (0: a rotation is done here). */
+    public int sealedUnderPreviousKey() {
+        int n = 0;
+        try (KvIterator<String, byte[]> it = keys.scanPrefix(new byte[0])) {
+            while (it.hasNext()) {
+                KvEntry<String, byte[]> e = it.next();
+                if (!box.sealedUnderCurrent(KmsSchema.decode(e.key(), e.value()).sealedMaterial())) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** After a rotation finished: only the new master key opens material. */
     public void forgetPreviousMasterKey() {
         previousBox = null;
@@ -376,10 +499,13 @@ public final class KmsRegistry {
                 }
             }
         }
-        db.write(b -> {
-            keys.delete(b, k.keyId());
-            rows.forEach(r -> aliases.delete(b, r));
-        });
+        KvTxn txn = new KvTxn();
+        keys.expect(txn, k.keyId(), keys.read(k.keyId()).filter(v -> isDue(KmsSchema.decode(k.keyId(), v.value()))));
+        keys.delete(txn, k.keyId());
+        rows.forEach(r -> aliases.delete(txn, r));
+        if (!kv.commit(txn)) {
+            return; // destroyed by another gateway meanwhile, or no longer due (never happens: a due key stays due)
+        }
         record(k.accountId(), "kms:DeleteKey", k.keyId());
     }
 
@@ -406,7 +532,7 @@ public final class KmsRegistry {
     }
 
     /** The registry's meta table (reserved for a master key rotation's cursor). */
-    Table<String, byte[]> meta() {
+    KvTable<String, byte[]> meta() {
         return meta;
     }
 

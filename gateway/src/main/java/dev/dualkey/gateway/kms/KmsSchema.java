@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The KMS key registry's column families.
+ * The KMS key registry's column families (embedded) and key spaces (the same names, in etcd: cluster mode).
  *
  * <table>
  *   <caption>kms column families</caption>
@@ -17,7 +17,8 @@ import java.util.List;
  *   <tr><td>kms.keys</td><td>utf8(keyId) :- KeyRecord</td></tr>
  *   <tr><td>kms.aliases</td><td>utf8(accountId 00 aliasName) :- utf8(keyId) (alias name without
  *       {@code alias/})</td></tr>
- *   <tr><td>kms.meta</td><td>utf8(name) :- bytes: reserved for the cursor of a master key rotation (not written yet)</td></tr>
+ *   <tr><td>kms.meta</td><td>utf8(name) :- bytes: reserved (a master key rotation keeps its cursor in a file of the data
+ *       directory, {@code gateway.rotate.RotationState}, since its object data pass is per data directory)</td></tr>
  * </table>
  *
  * KeyRecord, version 1 ({@link Codecs#record}):

@@ -10,5 +10,10 @@
  * exists only as operator commands ({@link dev.dualkey.gateway.kms.KmsCommands}: the owner-only admin socket, or
  * offline on the data directory): no S3, IAM or STS request reaches it, because deleting a key destroys every
  * version encrypted under it, which is a permanent delete (SECURITY.md, section K).
+ *
+ * <p>The state store is a {@code KvStore}: the data directory's RocksDB on one node, etcd in cluster mode
+ * ({@code serve --state}), where every gateway shares the registry and each change is a conditional write
+ * (SECURITY.md X9). A master key rotation re-seals each key's material ({@code KmsRegistry.resealUnderCurrentKey});
+ * the data keys wrapped by KMS keys stay as they are.
  */
 package dev.dualkey.gateway.kms;

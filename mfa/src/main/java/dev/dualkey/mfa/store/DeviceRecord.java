@@ -117,4 +117,10 @@ public record DeviceRecord(String serial, DeviceType type, String accountId, Str
         return new DeviceRecord(serial, type, accountId, path, name, sealedSeed, createDate, userName, enableDate,
                 driftSteps, lastUsedStep, newTags, apiThrottle, consoleThrottle, usedSteps);
     }
+
+    /** The same device with its seed sealed anew (master key rotation). */
+    public DeviceRecord withSealedSeed(byte[] sealed) {
+        return new DeviceRecord(serial, type, accountId, path, name, sealed, createDate, userName, enableDate,
+                driftSteps, lastUsedStep, tags, apiThrottle, consoleThrottle, usedSteps);
+    }
 }

@@ -17,4 +17,9 @@ public record StoredAccessKey(String accessKeyId, String accountId, String userN
     public StoredAccessKey withLastUsed(Instant t) {
         return new StoredAccessKey(accessKeyId, accountId, userName, status, createDate, sealedSecret, t);
     }
+
+    /** The same key with its secret sealed anew (master key rotation). */
+    public StoredAccessKey withSealedSecret(byte[] sealed) {
+        return new StoredAccessKey(accessKeyId, accountId, userName, status, createDate, sealed, lastUsedDate);
+    }
 }

@@ -57,4 +57,10 @@ public record StoredSessionCredential(String accessKeyId, String accountId, Stri
         return "StoredSessionCredential[accessKeyId=" + accessKeyId + ", accountId=" + accountId + ", userName="
                 + userName + ", expiration=" + expiration + ", mfaAuthenticatedAt=" + mfaAuthenticatedAt + "]";
     }
+
+    /** The same credential with its secret sealed anew (master key rotation). */
+    public StoredSessionCredential withSealedSecret(byte[] sealed) {
+        return new StoredSessionCredential(accessKeyId, accountId, userName, userId, sourceAccessKeyId, issuedAt,
+                expiration, mfaAuthenticatedAt, mfaSerial, sealed, tokenSha256);
+    }
 }

@@ -40,7 +40,8 @@ public final class MasterKeyWrapper implements KeyWrapper {
     static final String INFO = "dualkey SSE-S3 key-encryption key v1";
     static final String CUSTOMER_INFO = "dualkey SSE-C key-encryption key v1";
     private static final int TAG_BITS = 128;
-    private final List<Kek> keks;
+    /** Current KEK first (wraps), then previous ones (unwrap only); replaced whole by {@link #rotateTo}. */
+    private volatile List<Kek> keks;
     private final SecureRandom random = new SecureRandom();
     private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
         try {
@@ -97,6 +98,77 @@ public final class MasterKeyWrapper implements KeyWrapper {
             }
         }
         return false;
+    }
+
+    /** The fingerprint the current KEK writes into wrapped keys (header bytes 12..16 of sealed data). */
+    public int currentFingerprint() {
+        return keks.get(0).fingerprint();
+    }
+
+    /**
+     * True when {@code fingerprint} names one of this wrapper's previous KEKs: a data key wrapped under it is one a
+     * master key rotation re-wraps (a KMS key's or a customer key's fingerprint is no master KEK's: false).
+     */
+    public boolean wrappedByPrevious(int fingerprint) {
+        return fingerprint != currentFingerprint() && knows(fingerprint);
+    }
+
+    /** True while previous master keys are held (a rotation is configured). */
+    public boolean hasPrevious() {
+        return keks.size() > 1;
+    }
+
+    /**
+     * Makes {@code newMaster} the wrapping key; the KEKs held so far stay to unwrap (online master key rotation).
+     * The caller may zero its array afterwards.
+     */
+    public synchronized void rotateTo(byte[] newMaster) {
+        if (etagKey != null) {
+            throw new IllegalStateException("a customer key's wrapper does not rotate");
+        }
+        Kek k = derive(newMaster);
+        List<Kek> next = new ArrayList<>();
+        next.add(k);
+        for (Kek old : keks) {
+            if (old.fingerprint() != k.fingerprint()) {
+                next.add(old);
+            }
+        }
+        keks = List.copyOf(next);
+    }
+
+    /**
+     * Re-wraps the data key of a sealed header (bytes 12..76) under the current KEK: unwraps with the KEK the
+     * fingerprint names, wraps again with the same associated data. The data itself is untouched: its chunks stay
+     * encrypted under the same data key. Returns the new 64 bytes.
+     */
+    public byte[] rewrap(byte[] wrapped, byte[] aad) {
+        byte[] dataKey = unwrap(wrapped, aad);
+        try {
+            return wrap(dataKey, aad);
+        } finally {
+            Arrays.fill(dataKey, (byte) 0);
+        }
+    }
+
+    /**
+     * The header of sealed data ({@link SealedLayout}, {@value SealedLayout#HEADER_BYTES} bytes) with its data key
+     * re-wrapped under the current KEK, or null when it needs none (already current, or wrapped by a KMS or
+     * customer key). Only bytes 12..76 differ; the header's bytes 0..12 and the context stay the associated data.
+     *
+     * @throws dev.dualkey.storage.error.DataCorruptionException when the header is damaged or its wrapped key fails
+     *                                                            its tag
+     */
+    public byte[] rewrapHeader(byte[] header, byte[] context) {
+        SealedLayout.checkHeader(header);
+        if (!wrappedByPrevious(SealedLayout.keyFingerprint(header))) {
+            return null;
+        }
+        byte[] aad = SealedLayout.wrapAad(header, context);
+        byte[] wrapped = Arrays.copyOfRange(header, 12, 12 + WRAPPED_BYTES);
+        byte[] out = Arrays.copyOf(header, SealedLayout.HEADER_BYTES);
+        System.arraycopy(rewrap(wrapped, aad), 0, out, 12, WRAPPED_BYTES);
+        return out;
     }
 
     /** A wrapper over one 32-byte master key (the caller may zero its array afterwards). */

@@ -288,6 +288,11 @@ public final class RocksObjectStore implements ObjectStore {
         return locks;
     }
 
+    /** The database (master key rotation re-wraps inline values' data keys: {@link DataKeyRewrapper}). */
+    RocksDatabase db() {
+        return db;
+    }
+
     @Override
     public Clock clock() {
         return clock;

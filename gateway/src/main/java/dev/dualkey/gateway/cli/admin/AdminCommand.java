@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {CreateAccountCommand.class, ImportTokensCommand.class, AuditCommand.class,
                 DeactivateRootMfaCommand.class, ResetRootPasswordCommand.class,
                 ScrubCommand.class, BackupCommand.class, KmsCommand.class,
-                ExportStateCommand.class, ImportStateCommand.class}) // issue 20: single node -> etcd
+                ExportStateCommand.class, ImportStateCommand.class, // issue 20: single node -> etcd
+                RotateMasterKeyCommand.class}) // issue 16: master key rotation
 public final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -72,6 +72,8 @@ final class BackupCommand extends LongRunningCommand {
                 r.path("blobs").asLong(), r.path("bytes").asLong(), r.path("linked").asLong());
         switch (r.path("masterKey").asText()) {
             case "copied" -> out.println("The master key was copied into the backup (mode 0600): protect it.");
+            case "copied-with-previous" -> out.println("The master key and the previous one (a rotation was under "
+                    + "way) were copied into the backup (mode 0600): protect them.");
             case "environment" -> out.println("The master key comes from DUALKEY_MASTER_KEY: keep it to restore.");
             default -> out.println("The master key was NOT copied: keep " + Path.of("master.key")
                     + " from the data directory (or DUALKEY_MASTER_KEY) safe and separate; the backup needs it.");

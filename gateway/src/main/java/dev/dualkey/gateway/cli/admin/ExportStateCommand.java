@@ -39,9 +39,10 @@ public final class ExportStateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "File to create (mode 0600; it must not exist).")
     Path out;
 
-    /** The spaces exported and imported: every mfa family. */
+    /** The spaces exported and imported: every mfa family and the KMS key registry's. */
     static List<String> spaces() {
-        return MfaSchema.FAMILIES.stream().map(ColumnFamilySpec::name).toList();
+        return java.util.stream.Stream.concat(MfaSchema.FAMILIES.stream(), // + the SSE-KMS key registry (issue 16)
+                dev.dualkey.gateway.kms.KmsSchema.FAMILIES.stream()).map(ColumnFamilySpec::name).toList();
     }
 
     @Override

@@ -66,6 +66,11 @@ final class OfflineDataDir implements AutoCloseable {
         return store;
     }
 
+    /** The opened storage engine (master key rotation re-wraps its data keys). */
+    dev.dualkey.storage.rocks.StorageEngine engine() {
+        return engine;
+    }
+
     /** Console sign-in over the same database, for commands that end console sessions. */
     SignInService signIn() {
         return new SignInService(new MfaStore(engine.database()), store.identity(), store.devices(),

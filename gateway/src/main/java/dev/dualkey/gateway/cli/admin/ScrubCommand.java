@@ -70,11 +70,11 @@ final class ScrubCommand extends LongRunningCommand {
         if ((fromEnv == null || fromEnv.isBlank()) && !Files.exists(dataDir.resolve(MasterKey.FILE_NAME))) {
             return null;
         }
-        byte[] master = MasterKey.load(dataDir, env);
+        MasterKey.Ring ring = MasterKey.loadRing(dataDir, env); // with a rotation's previous key (issue 16)
         try {
-            return MasterKeyWrapper.fromMasterKey(master);
+            return MasterKeyWrapper.fromMasterKeys(ring.current(), ring.previous());
         } finally {
-            Arrays.fill(master, (byte) 0);
+            Arrays.fill(ring.current(), (byte) 0);
         }
     }
 
