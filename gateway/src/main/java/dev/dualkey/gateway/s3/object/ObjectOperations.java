@@ -108,8 +108,9 @@ public final class ObjectOperations {
         // Owner and ACL of the new version: the request's ACL headers under the bucket's Object Ownership.
         WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
         WriteOptions options = WriteOptions.defaults()
-                .withOwner(acl.ownerAccountId())
-                .withChecksums(ObjectHeaders.requestedChecksums(req));
+                .withOwner(acl.ownerAccountId()) // no algorithm named: S3's default CRC64NVME
+                .withChecksums(dev.dualkey.gateway.s3.integrity.DefaultChecksum.forPut(
+                        ObjectHeaders.requestedChecksums(req)));
         options = WriteConditions.apply(req, options);
         var expectations = ObjectHeaders.expectations(req, length);
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
@@ -315,7 +316,8 @@ public final class ObjectOperations {
         java.util.Set<dev.dualkey.storage.model.ChecksumAlgorithm> algorithms = ObjectHeaders.requestedChecksums(req);
         // as S3: without an algorithm named, the copy is checksummed with the source's (recomputed over its bytes)
         WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
-                .withChecksums(algorithms.isEmpty() ? source.checksums().keySet() : algorithms);
+                .withChecksums(dev.dualkey.gateway.s3.integrity.DefaultChecksum.forCopy(algorithms,
+                        source.checksums()));
         CopyResult result;
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         try {
