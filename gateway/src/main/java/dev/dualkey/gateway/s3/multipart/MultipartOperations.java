@@ -194,18 +194,13 @@ public final class MultipartOperations {
                         .with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", rangeHeader);
             }
         }
-        PartCopyResult result;
-        try {
-            result = sourceKeys == null && keys.wrapper() == null
-                    ? store.uploadPartCopy(req.bucket(), req.key(), uploadId, part, src.bucket(), src.key(),
-                            src.versionId(), range)
-                    // with a key, the version whose key record was checked is the version copied
-                    : store.uploadPartCopy(req.bucket(), req.key(), uploadId, part, src.bucket(), src.key(),
-                            sourceKeys == null ? src.versionId() : source.versionId(), range, sourceKeys,
-                            keys.wrapper());
-        } catch (StorageException e) {
-            throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
-        }
+        PartCopyResult result = sourceKeys == null && keys.wrapper() == null
+                ? store.uploadPartCopy(req.bucket(), req.key(), uploadId, part, src.bucket(), src.key(),
+                        src.versionId(), range)
+                // with a key, the version whose key record was checked is the version copied
+                : store.uploadPartCopy(req.bucket(), req.key(), uploadId, part, src.bucket(), src.key(),
+                        sourceKeys == null ? src.versionId() : source.versionId(), range, sourceKeys,
+                        keys.wrapper());
         PartInfo p = result.part();
         Reply reply = S3Replies.xml(XmlWriter.s3("CopyPartResult")
                 .element("LastModified", p.lastModified()).element("ETag", '"' + p.etag() + '"'));

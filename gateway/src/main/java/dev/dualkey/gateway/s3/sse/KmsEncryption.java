@@ -219,9 +219,10 @@ public final class KmsEncryption {
     }
 
     /**
-     * Refuses SSE-KMS where this server cannot apply it yet: copies of SSE-KMS sources and SSE-KMS destinations of
-     * CopyObject, CreateMultipartUpload and UploadPartCopy (the store takes no per-call key for copies and parts
-     * today; SSE-C's branch adds that). 501 NotImplemented, never an object stored under another key than asked.
+     * Refuses SSE-KMS where this server cannot apply it: a server with no key registry (cluster mode) asked for an
+     * SSE-KMS destination or source by CopyObject, CreateMultipartUpload or UploadPartCopy (with the registry
+     * wired, {@link UploadEncryption} and CopyObject apply it). 501 NotImplemented, never an object stored under
+     * another key than asked.
      *
      * @param source the copy source, or null
      */

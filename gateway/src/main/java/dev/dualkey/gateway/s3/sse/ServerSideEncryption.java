@@ -19,12 +19,12 @@ import java.util.List;
  * before encryption existed has no header, and a copy in place with {@code x-amz-server-side-encryption: AES256}
  * encrypts it.
  *
- * <p>SSE-C ({@link CustomerKey}) on PutObject, GetObject, HeadObject and CopyObject (source and/or destination,
- * {@link #checkCopy}), and SSE-KMS ({@link KmsEncryption}, when the server is wired with its key registry) on
- * PutObject, GetObject and HeadObject. Not implemented yet, and refused with 501 NotImplemented rather than silently
- * stored in the clear or under another key: {@code aws:kms:dsse}, SSE-KMS on CopyObject, the multipart calls and
- * copy sources, and SSE-C on the multipart calls and UploadPartCopy. A client asking for them must never believe
- * its data is protected by a key when it is not.
+ * <p>SSE-C ({@link CustomerKey}) and SSE-KMS ({@link KmsEncryption}, when the server is wired with its key
+ * registry) on PutObject, GetObject, HeadObject, CopyObject (source and/or destination, {@link #checkCopy}), the
+ * multipart calls and UploadPartCopy ({@link UploadEncryption}: the upload's key chosen at CreateMultipartUpload).
+ * Not implemented, and refused with 501 NotImplemented rather than silently stored in the clear or under another
+ * key: {@code aws:kms:dsse}, and SSE-KMS where no key registry is wired (cluster mode). A client asking for them
+ * must never believe its data is protected by a key when it is not.
  */
 public final class ServerSideEncryption {
     /** Request and response header. */

@@ -82,6 +82,10 @@ public final class UploadEncryption {
     /** CreateMultipartUpload: the SSE headers checked as PutObject's, the key chosen (SSE-KMS checks made now). */
     public Start forCreate(S3Request req) {
         CustomerKey customer = ServerSideEncryption.checkPut(req, transportAllowed, kms != null);
+        if (customer != null && !store.encryptsAtRest()) { // upstream mode: refused before an upload exists
+            throw new S3Exception(S3ErrorCode.NOT_IMPLEMENTED, "Server-side encryption with customer-provided keys "
+                    + "(SSE-C) is not available on this server.").with("Header", CustomerKey.OBJECT + "algorithm");
+        }
         if (kms == null) {
             KmsEncryption.refuseUnsupported(req, store, null, "CreateMultipartUpload");
             return new Start(customer, null);
