@@ -34,6 +34,8 @@ public final class AwsCli {
     /** AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE; when set, no key comes from the environment. */
     private final Path configFile;
     private final Path credentialsFile;
+    /** Further environment variables ({@link #withEnvironment}); empty by default. */
+    private java.util.Map<String, String> extraEnvironment = java.util.Map.of();
 
     private AwsCli(GatewayEndpoint gw, AccessKey key, Path workDir) {
         this(gw, key, workDir, null);
@@ -80,6 +82,18 @@ public final class AwsCli {
         return new AwsCli(gw, key, workDir, null, config, credentials);
     }
 
+    /**
+     * The same CLI with one more environment variable, e.g. {@code AWS_REQUEST_CHECKSUM_CALCULATION=when_required}
+     * (the CLI then sends no checksum where none is required, as before 2025).
+     */
+    public AwsCli withEnvironment(String name, String value) {
+        AwsCli copy = new AwsCli(gw, key, workDir, sessionToken, configFile, credentialsFile);
+        java.util.Map<String, String> env = new java.util.HashMap<>(extraEnvironment);
+        env.put(name, value);
+        copy.extraEnvironment = java.util.Map.copyOf(env);
+        return copy;
+    }
+
     /** Runs {@code aws <args> --endpoint-url ...} and waits up to {@code timeout}. */
     public Result run(Duration timeout, String... args) {
         List<String> command = new ArrayList<>();
@@ -110,6 +124,7 @@ public final class AwsCli {
             env.put("AWS_SHARED_CREDENTIALS_FILE", credentialsFile.toString());
         }
         env.remove("AWS_PROFILE");
+        env.putAll(extraEnvironment);
         try {
             Path out = Files.createTempFile(workDir, "aws-out-", ".txt");
             Path err = Files.createTempFile(workDir, "aws-err-", ".txt");

@@ -92,6 +92,28 @@ public final class Clients {
                 .build();
     }
 
+    /**
+     * SDK v2 synchronous client as the root user that sends a checksum only where an operation requires one
+     * ({@code requestChecksumCalculation(WHEN_REQUIRED)}, as SDKs before 2025 did): its PutObject names no
+     * algorithm, so the server's default (CRC64NVME) applies.
+     */
+    public static S3Client v2WithoutRequestChecksums(GatewayEndpoint gw) {
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder().maxConnections(16);
+        if (gw.isTls()) {
+            http.tlsTrustManagersProvider(() -> PinnedTls.trustManagers(gw.endpoint()));
+        }
+        return S3Client.builder()
+                .endpointOverride(gw.endpoint())
+                .region(Region.of(gw.region()))
+                .credentialsProvider(credentials(gw.root()))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .overrideConfiguration(noRetries())
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation
+                        .WHEN_REQUIRED)
+                .httpClientBuilder(http)
+                .build();
+    }
+
     /** SDK v2 asynchronous client on the Netty NIO HTTP client, as the root user. */
     public static S3AsyncClient v2Async(GatewayEndpoint gw) {
         return v2AsyncBuilder(gw).build();

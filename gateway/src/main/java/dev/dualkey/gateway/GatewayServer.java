@@ -543,7 +543,8 @@ public final class GatewayServer implements AutoCloseable {
                 new ObjectOperations(store, protect, plainHttpMfa, canonicalIds).withKms(kmsEncryption)
                         .register(handlers);
                 new ListOperations(store).register(handlers);
-                new MultipartOperations(store, protect, plainHttpMfa, canonicalIds).register(handlers);
+                new MultipartOperations(store, protect, plainHttpMfa, canonicalIds).withKms(kmsEncryption)
+                        .register(handlers);
                 new dev.dualkey.gateway.acl.AclOperations(store, canonicalIds).register(handlers);
                 new dev.dualkey.gateway.s3.policy.BucketPolicyOperations(store, knownPrincipals).register(handlers);
                 new dev.dualkey.gateway.s3.cors.CorsOperations(store).register(handlers);

@@ -317,6 +317,30 @@ public interface ObjectStore extends AutoCloseable {
         throw new UnsupportedOperationException("this store cannot copy with a caller's key");
     }
 
+    /**
+     * UploadPart whose data keys are wrapped by {@code dataKeys} instead of the store's: the upload's SSE-C customer
+     * key or SSE-KMS key, chosen at CreateMultipartUpload and checked by the caller for every part. A wrapper with a
+     * keyed {@link dev.dualkey.storage.crypto.KeyWrapper#etag} (SSE-C) makes the part's ETag that digest, so that
+     * the completed object's ETag is not derived from plaintext MD5s either.
+     */
+    default PartWriter newPartWriter(String bucket, String key, String uploadId, int partNumber,
+                                     dev.dualkey.storage.crypto.KeyWrapper dataKeys) {
+        throw new UnsupportedOperationException("this store cannot encrypt parts with a caller's key");
+    }
+
+    /**
+     * UploadPartCopy with caller keys: the source is read with {@code sourceKeys} (null: the store's own key only;
+     * SSE-C or SSE-KMS source) and the part's data keys are wrapped by {@code destinationKeys} (null: the store's
+     * key). With {@code sourceKeys} the caller checked the source version's key record first and names that
+     * version ({@code srcVersionId} non-null), so the version checked is the version copied.
+     */
+    default PartCopyResult uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
+                                          String srcBucket, String srcKey, String srcVersionId, ByteRange range,
+                                          dev.dualkey.storage.crypto.KeyWrapper sourceKeys,
+                                          dev.dualkey.storage.crypto.KeyWrapper destinationKeys) {
+        throw new UnsupportedOperationException("this store cannot copy parts with a caller's key");
+    }
+
     /** True once {@link #encryptAtRest} was called: data written from now on is encrypted. */
     default boolean encryptsAtRest() {
         return false;

@@ -182,16 +182,8 @@ class EncryptionAtRestTest {
                 .serverSideEncryption(ServerSideEncryption.AWS_KMS_DSSE), RequestBody.fromString("x")));
         assertEquals(501, kms.statusCode());
         assertEquals("NotImplemented", kms.awsErrorDetails().errorCode());
-        // SSE-C is implemented for Put/Get/Head (CustomerKeyTest), not yet for multipart uploads: refused
-        byte[] customerKey = random(32, 3);
-        S3Exception ssec = assertThrows(S3Exception.class, () -> s3.createMultipartUpload(b -> b.bucket(BUCKET)
-                .key("ssec").sseCustomerAlgorithm("AES256")
-                .sseCustomerKey(java.util.Base64.getEncoder().encodeToString(customerKey))
-                .sseCustomerKeyMD5(md5Base64(customerKey))));
-        assertEquals(501, ssec.statusCode());
-        assertEquals("NotImplemented", ssec.awsErrorDetails().errorCode());
-        assertTrue(s3.listMultipartUploads(b -> b.bucket(BUCKET)).uploads().stream()
-                .noneMatch(u -> u.key().equals("ssec")), "no upload created");
+        // SSE-C works on Put/Get/Head/Copy and the multipart calls (CustomerKeyTest, CopyCustomerKeyTest,
+        // MultipartCustomerKeyTest)
         try (RawS3 raw = new RawS3(server.endpoint())) {
             RawS3.Response bad = raw.request("PUT", "/" + BUCKET + "/bad")
                     .header("x-amz-server-side-encryption", "AES512").body("x").send();

@@ -287,13 +287,11 @@ class KmsEncryptionTest {
         // AES256 named on the request wins over the bucket default
         assertEquals(ServerSideEncryption.AES256, s3.putObject(b -> b.bucket(bucket).key("s3")
                 .serverSideEncryption(ServerSideEncryption.AES256), RequestBody.fromString("s3")).serverSideEncryption());
-        // multipart and copies under SSE-KMS are not implemented yet: refused, never stored under another key
-        S3Exception mpu = assertThrows(S3Exception.class, () -> s3.createMultipartUpload(b -> b.bucket(bucket)
-                .key("mp")));
-        assertEquals(501, mpu.statusCode());
-        S3Exception copy = assertThrows(S3Exception.class, () -> s3.copyObject(b -> b.sourceBucket(bucket)
-                .sourceKey("d").destinationBucket(BUCKET).destinationKey("copied")));
-        assertEquals(501, copy.statusCode());
+        // multipart uploads take the bucket default too; a copy out of the bucket takes its destination's (SSE-S3)
+        assertEquals(key.arn(), s3.createMultipartUpload(b -> b.bucket(bucket).key("mp")).ssekmsKeyId());
+        assertEquals(ServerSideEncryption.AES256, s3.copyObject(b -> b.sourceBucket(bucket).sourceKey("d")
+                .destinationBucket(BUCKET).destinationKey("copied")).serverSideEncryption());
+        assertEquals("default", s3.getObjectAsBytes(b -> b.bucket(BUCKET).key("copied")).asUtf8String());
         s3.deleteBucketEncryption(b -> b.bucket(bucket));
         assertEquals(ServerSideEncryption.AES256, s3.putObject(b -> b.bucket(bucket).key("after"),
                 RequestBody.fromString("after")).serverSideEncryption());

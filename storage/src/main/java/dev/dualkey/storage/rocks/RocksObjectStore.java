@@ -1140,7 +1140,19 @@ public final class RocksObjectStore implements ObjectStore {
         byte[] seq = requireUploadSeq(uploadId);
         UploadRecord u = requireUpload(bucket, key, seq);
         Set<ChecksumAlgorithm> algs = u.algorithm() == null ? Set.of() : Set.of(u.algorithm());
-        return new UploadPartWriter(bucket, key, seq, partNumber, algs);
+        return new UploadPartWriter(bucket, key, seq, partNumber, algs, null);
+    }
+
+    @Override
+    public PartWriter newPartWriter(String bucket, String key, String uploadId, int partNumber, KeyWrapper keys) {
+        Objects.requireNonNull(keys, "keys");
+        BucketNames.validateKey(key);
+        checkPartNumber(partNumber);
+        requireBucket(bucket);
+        byte[] seq = requireUploadSeq(uploadId);
+        UploadRecord u = requireUpload(bucket, key, seq);
+        Set<ChecksumAlgorithm> algs = u.algorithm() == null ? Set.of() : Set.of(u.algorithm());
+        return new UploadPartWriter(bucket, key, seq, partNumber, algs, keys);
     }
 
     /** UploadPart writer: always a blob; commits under bucket(read) -> upload. */
@@ -1149,10 +1161,14 @@ public final class RocksObjectStore implements ObjectStore {
         private final String key;
         private final byte[] uploadSeq;
         private final int partNumber;
+        /** The caller's wrapper (the upload's SSE-C or SSE-KMS key), or null for the store's own. */
+        private final KeyWrapper callerKeys;
 
-        UploadPartWriter(String bucket, String key, byte[] uploadSeq, int partNumber, Set<ChecksumAlgorithm> algs) {
+        UploadPartWriter(String bucket, String key, byte[] uploadSeq, int partNumber, Set<ChecksumAlgorithm> algs,
+                         KeyWrapper callerKeys) {
             super(blobs, 0, false, algs);
-            sealWith(dataKeys, null); // parts are always blobs
+            this.callerKeys = callerKeys;
+            sealWith(callerKeys != null ? callerKeys : dataKeys, null); // parts are always blobs
             this.bucket = bucket;
             this.key = key;
             this.uploadSeq = uploadSeq;
@@ -1169,7 +1185,8 @@ public final class RocksObjectStore implements ObjectStore {
                 requireUpload(bucket, key, uploadSeq);
                 byte[] partKey = StoreKeys.partKey(uploadSeq, partNumber);
                 Optional<PartRecord> old = parts.get(partKey);
-                PartRecord rec = new PartRecord(blobId, d.length(), HEX.formatHex(d.md5()), now(),
+                PartRecord rec = new PartRecord(blobId, d.length(),
+                        callerKeys != null ? callerKeys.etag(d.md5()) : HEX.formatHex(d.md5()), now(),
                         d.checksumsBase64());
                 db.write(batch -> {
                     parts.put(batch, partKey, rec);
@@ -1188,8 +1205,27 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public PartCopyResult uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
                                          String srcBucket, String srcKey, String srcVersionId, ByteRange range) {
-        try (PartWriter w = newPartWriter(bucket, key, uploadId, partNumber);
-             ObjectReader src = openObject(srcBucket, srcKey, srcVersionId)) {
+        return copyIntoPart(bucket, key, uploadId, partNumber, srcBucket, srcKey, srcVersionId, range, null, null);
+    }
+
+    @Override
+    public PartCopyResult uploadPartCopy(String bucket, String key, String uploadId, int partNumber,
+                                         String srcBucket, String srcKey, String srcVersionId, ByteRange range,
+                                         KeyWrapper sourceKeys, KeyWrapper destinationKeys) {
+        if (sourceKeys != null) {
+            Objects.requireNonNull(srcVersionId, "srcVersionId");
+        }
+        return copyIntoPart(bucket, key, uploadId, partNumber, srcBucket, srcKey, srcVersionId, range, sourceKeys,
+                destinationKeys);
+    }
+
+    /** UploadPartCopy: source read with {@code sourceKeys} (null: the store's), part sealed by {@code destinationKeys}. */
+    private PartCopyResult copyIntoPart(String bucket, String key, String uploadId, int partNumber,
+                                        String srcBucket, String srcKey, String srcVersionId, ByteRange range,
+                                        KeyWrapper sourceKeys, KeyWrapper destinationKeys) {
+        try (PartWriter w = destinationKeys == null ? newPartWriter(bucket, key, uploadId, partNumber)
+                : newPartWriter(bucket, key, uploadId, partNumber, destinationKeys);
+             ObjectReader src = openObject(srcBucket, srcKey, srcVersionId, sourceKeys)) {
             long size = src.version().size();
             long offset = 0;
             long length = size;

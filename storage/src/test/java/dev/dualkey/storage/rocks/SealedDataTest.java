@@ -340,6 +340,49 @@ class SealedDataTest {
     }
 
     @Test
+    void partsSealedByACallersKeyAndPartCopiesBetweenKeys() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(1)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        KeyWrapper customer = MasterKeyWrapper.forCustomerKey(master(3));
+        KeyWrapper other = MasterKeyWrapper.forCustomerKey(master(4));
+        byte[] p1 = random(2 * CHUNK + 5, 11);
+        byte[] p2 = random(700, 12);
+        String up = store.createMultipartUpload(B, "mp", ObjectMetadata.empty(), WriteOptions.defaults()).uploadId();
+        var parts = new java.util.ArrayList<dev.dualkey.storage.model.CompletedPart>();
+        try (var w = store.newPartWriter(B, "mp", up, 1, customer)) {
+            w.write(ByteBuffer.wrap(p1));
+            var info = w.commit(Expectations.none());
+            assertEquals(customer.etag(MessageDigest.getInstance("MD5").digest(p1)), info.etag(),
+                    "a part's ETag is the key's digest, not the MD5");
+            parts.add(new dev.dualkey.storage.model.CompletedPart(1, info.etag()));
+        }
+        // part 2 copied from an object under another customer key, read with that key
+        ObjectVersion src;
+        try (ObjectWriter w = store.newObjectWriter(B, "src", ObjectMetadata.empty(), WriteOptions.defaults(),
+                dev.dualkey.storage.PublishCheck.NONE, other)) {
+            w.write(ByteBuffer.wrap(p2));
+            src = w.commit(Expectations.none());
+        }
+        assertThrows(StorageIoException.class, () -> store.uploadPartCopy(B, "mp", up, 2, B, "src",
+                src.versionId(), null, null, customer), "the source needs its key");
+        var copied = store.uploadPartCopy(B, "mp", up, 2, B, "src", src.versionId(), null, other, customer);
+        parts.add(new dev.dualkey.storage.model.CompletedPart(2, copied.part().etag()));
+        store.completeMultipartUpload(B, "mp", up, parts);
+        byte[] all = new byte[p1.length + p2.length];
+        System.arraycopy(p1, 0, all, 0, p1.length);
+        System.arraycopy(p2, 0, all, p1.length, p2.length);
+        try (ObjectReader r = store.openObject(B, "mp", null, customer); InputStream in = r.openStream()) {
+            assertArrayEquals(all, in.readAllBytes());
+        }
+        try (ObjectReader r = store.openObject(B, "mp", null)) {
+            assertThrows(StorageIoException.class, () -> r.openStream().readAllBytes(), "the store's key");
+        }
+        try (ObjectReader r = store.openObject(B, "mp", null, other)) {
+            assertThrows(StorageIoException.class, () -> r.openStream().readAllBytes(), "another key");
+        }
+    }
+
+    @Test
     void theRawDataDirectoryHoldsNoPlaintextOfEncryptedObjects() throws Exception {
         List<byte[]> needles = writeUniqueContent(MasterKeyWrapper.fromMasterKey(master(1)), "sealed");
         engine.close();

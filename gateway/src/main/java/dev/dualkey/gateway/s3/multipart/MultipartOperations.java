@@ -66,6 +66,31 @@ public final class MultipartOperations {
         this.ids = Objects.requireNonNull(ids, "ids");
     }
 
+    /** Encryption of uploads and parts (SSE-S3, SSE-C, and SSE-KMS once {@link #withKms} wires it). */
+    private dev.dualkey.gateway.s3.sse.UploadEncryption encryption;
+
+    /** Turns SSE-KMS on for the multipart calls ({@code kms} null: aws:kms stays 501 NotImplemented). */
+    public MultipartOperations withKms(dev.dualkey.gateway.s3.sse.KmsEncryption kms) {
+        this.encryption = new dev.dualkey.gateway.s3.sse.UploadEncryption(store, kms, mfaOverPlainHttpAllowed);
+        return this;
+    }
+
+    private dev.dualkey.gateway.s3.sse.UploadEncryption encryption() {
+        if (encryption == null) {
+            encryption = new dev.dualkey.gateway.s3.sse.UploadEncryption(store, null, mfaOverPlainHttpAllowed);
+        }
+        return encryption;
+    }
+
+    /** The upload {@code uploadId} (its metadata says how it is encrypted); NoSuchUpload translated. */
+    private MultipartUpload upload(S3Request req, String uploadId) {
+        try {
+            return store.listParts(req.bucket(), req.key(), uploadId, 0, 0).upload();
+        } catch (StorageException e) {
+            throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
+        }
+    }
+
     public void register(Map<S3Operation, OperationHandler> handlers) {
         handlers.put(S3Operation.CREATE_MULTIPART_UPLOAD, r -> SmallBody.exchange(r, (q, b) -> create(q)));
         handlers.put(S3Operation.UPLOAD_PART, this::uploadPart);
@@ -77,15 +102,14 @@ public final class MultipartOperations {
     }
 
     Reply create(S3Request req) {
-        ServerSideEncryption.checkWrite(req);
-        dev.dualkey.gateway.s3.sse.KmsEncryption.refuseUnsupported(req, store, null,
-                "CreateMultipartUpload"); // a bucket default of aws:kms (kms branch)
+        // SSE-C key or SSE-KMS key chosen now, for every part (UploadEncryption)
+        dev.dualkey.gateway.s3.sse.UploadEncryption.Start sse = encryption().forCreate(req);
         // Owner and ACL are decided now and kept by the upload: the completed object carries them.
         WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
         WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
                 .withChecksums(ObjectHeaders.requestedChecksums(req));
         MultipartUpload up = store.createMultipartUpload(req.bucket(), req.key(),
-                ServerSideEncryption.markWrite(dev.dualkey.gateway.s3.lock.VersionAttributes.forNewObject(req, store,
+                sse.mark(dev.dualkey.gateway.s3.lock.VersionAttributes.forNewObject(req, store,
                         ChecksumRules.withCreateType(req, options.checksumAlgorithms(),
                                 acl.applyTo(ObjectHeaders.metadata(req))), false), store), options);
         Reply reply = S3Replies.xml(XmlWriter.s3("InitiateMultipartUploadResult")
@@ -94,7 +118,7 @@ public final class MultipartOperations {
             reply.header("x-amz-checksum-algorithm", up.checksumAlgorithm().name());
             reply.header("x-amz-checksum-type", ChecksumRules.typeOf(up).name());
         }
-        ServerSideEncryption.storeHeaders(reply, store);
+        sse.replyHeaders(reply, store);
         return reply;
     }
 
@@ -114,12 +138,15 @@ public final class MultipartOperations {
         long length = UploadExchange.declaredLength(req);
         int part = partNumber(req);
         String uploadId = uploadId(req);
-        ServerSideEncryption.checkNoCustomerKey(req);
         var expectations = ObjectHeaders.expectations(req, length);
         PartWriter writer;
+        dev.dualkey.gateway.s3.sse.UploadEncryption.PartKeys keys;
         try {
+            // the upload's SSE-C key must be presented again, an SSE-KMS key still usable (before any byte is read)
+            keys = encryption().forPart(req, upload(req, uploadId));
             dev.dualkey.gateway.s3.lock.LockHeaders.requireChecksumForLockedPart(req, store, uploadId);
-            writer = store.newPartWriter(req.bucket(), req.key(), uploadId, part);
+            writer = keys.wrapper() == null ? store.newPartWriter(req.bucket(), req.key(), uploadId, part)
+                    : store.newPartWriter(req.bucket(), req.key(), uploadId, part, keys.wrapper());
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, req.bucket(), req.key(), null).with("UploadId", uploadId);
         }
@@ -127,16 +154,16 @@ public final class MultipartOperations {
         // only available when the writer computes it, so hashed-payload parts are checked through it.
         return new UploadExchange<>(req, writer, expectations, p -> {
             Reply reply = Reply.status(200).header("ETag", '"' + p.etag() + '"');
-            ServerSideEncryption.storeHeaders(reply, store);
+            keys.replyHeaders(reply, store);
             p.checksums().forEach((a, val) -> reply.header("x-amz-checksum-" + a.headerSuffix(), val));
             return reply;
         });
     }
 
     Reply uploadPartCopy(S3Request req) {
-        ServerSideEncryption.checkNoCustomerKey(req);
         int part = partNumber(req);
         String uploadId = uploadId(req);
+        dev.dualkey.gateway.s3.sse.UploadEncryption.PartKeys keys = encryption().forPart(req, upload(req, uploadId));
         // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
         // s3:PutObject by the endpoint (ActionTable).
         CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
@@ -146,12 +173,8 @@ public final class MultipartOperations {
         } catch (StorageException e) {
             throw StorageErrorTranslator.translate(e, src.bucket(), src.key(), src.versionId());
         }
-        if (dev.dualkey.gateway.s3.sse.CustomerKey.isCustomerKeyed(source)) { // SSE-C copies: not implemented yet
-            dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, null);
-        }
-        if (dev.dualkey.gateway.s3.sse.KmsEncryption.isKms(source)) { // kms branch: KMS sources not copied yet
-            dev.dualkey.gateway.s3.sse.KmsEncryption.refuseUnsupported(req, store, source, "UploadPartCopy");
-        }
+        // SSE-C source: its key in x-amz-copy-source-...-customer-*; SSE-KMS source: kms:Decrypt, key Enabled
+        dev.dualkey.storage.crypto.KeyWrapper sourceKeys = encryption().forCopySource(req, source);
         CopySource.checkConditions(req, source);
         ByteRange range = null;
         String rangeHeader = req.header("x-amz-copy-source-range");
@@ -171,15 +194,20 @@ public final class MultipartOperations {
                         .with("ArgumentName", "x-amz-copy-source-range").with("ArgumentValue", rangeHeader);
             }
         }
-        PartCopyResult result = store.uploadPartCopy(req.bucket(), req.key(), uploadId, part, src.bucket(),
-                src.key(), src.versionId(), range);
+        PartCopyResult result = sourceKeys == null && keys.wrapper() == null
+                ? store.uploadPartCopy(req.bucket(), req.key(), uploadId, part, src.bucket(), src.key(),
+                        src.versionId(), range)
+                // with a key, the version whose key record was checked is the version copied
+                : store.uploadPartCopy(req.bucket(), req.key(), uploadId, part, src.bucket(), src.key(),
+                        sourceKeys == null ? src.versionId() : source.versionId(), range, sourceKeys,
+                        keys.wrapper());
         PartInfo p = result.part();
         Reply reply = S3Replies.xml(XmlWriter.s3("CopyPartResult")
                 .element("LastModified", p.lastModified()).element("ETag", '"' + p.etag() + '"'));
         if (!result.source().isNullVersion()) {
             reply.header("x-amz-copy-source-version-id", result.source().versionId());
         }
-        ServerSideEncryption.storeHeaders(reply, store);
+        keys.replyHeaders(reply, store);
         return reply;
     }
 
@@ -204,6 +232,8 @@ public final class MultipartOperations {
         }
         ObjectVersion v;
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
+        // an SSE-C upload's key is optional here (as AWS); one that is sent must be the upload's
+        dev.dualkey.gateway.s3.sse.CustomerKey customerKey = encryption().forComplete(req, upload(req, uploadId));
         try {
             // the upload's algorithm and type never change: checked here, the values by the store at publish
             Map<ChecksumAlgorithm, String> objectChecksums = ChecksumRules.objectChecksumHeaders(req);
@@ -225,6 +255,9 @@ public final class MultipartOperations {
             reply.header("x-amz-version-id", v.versionId());
         }
         ServerSideEncryption.versionHeaders(reply, v);
+        if (customerKey != null) {
+            customerKey.replyHeaders(reply);
+        }
         return reply;
     }
 

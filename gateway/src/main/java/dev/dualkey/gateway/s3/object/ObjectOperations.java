@@ -108,8 +108,9 @@ public final class ObjectOperations {
         // Owner and ACL of the new version: the request's ACL headers under the bucket's Object Ownership.
         WriteAcl acl = WriteAcl.decide(req::header, req.principal().accountId(), store.headBucket(req.bucket()), ids);
         WriteOptions options = WriteOptions.defaults()
-                .withOwner(acl.ownerAccountId())
-                .withChecksums(ObjectHeaders.requestedChecksums(req));
+                .withOwner(acl.ownerAccountId()) // no algorithm named: S3's default CRC64NVME
+                .withChecksums(dev.dualkey.gateway.s3.integrity.DefaultChecksum.forPut(
+                        ObjectHeaders.requestedChecksums(req)));
         options = WriteConditions.apply(req, options);
         var expectations = ObjectHeaders.expectations(req, length);
         // D9: replacing the null version of a Suspended + MFA Delete bucket needs a code, decided in the publish.
@@ -255,7 +256,8 @@ public final class ObjectOperations {
         // The source read (s3:GetObject or s3:GetObjectVersion) was authorized with the destination's
         // s3:PutObject by the endpoint (ActionTable).
         CopySource src = CopySource.parse(req.header("x-amz-copy-source"));
-        ServerSideEncryption.CopyKeys keys = ServerSideEncryption.checkCopy(req, mfaOverPlainHttpAllowed);
+        ServerSideEncryption.CopyKeys keys = ServerSideEncryption.checkCopy(req, mfaOverPlainHttpAllowed,
+                kms != null);
         String directive = req.header("x-amz-metadata-directive");
         boolean replace;
         if (directive == null || directive.equals("COPY")) {
@@ -274,7 +276,16 @@ public final class ObjectOperations {
         }
         // SSE-C source: its key in x-amz-copy-source-server-side-encryption-customer-*, as GetObject's
         dev.dualkey.gateway.s3.sse.CustomerKey.checkRead(source, keys.source());
-        dev.dualkey.gateway.s3.sse.KmsEncryption.refuseUnsupported(req, store, source, "CopyObject"); // kms branch
+        // SSE-KMS source: readable while its key is Enabled and the caller may kms:Decrypt; SSE-KMS destination:
+        // the request's key or the destination bucket's default, checked as PutObject's (never the source's)
+        dev.dualkey.storage.crypto.KeyWrapper kmsSource = null;
+        dev.dualkey.gateway.s3.sse.KmsEncryption.Write kmsWrite = null;
+        if (kms == null) {
+            dev.dualkey.gateway.s3.sse.KmsEncryption.refuseUnsupported(req, store, source, "CopyObject");
+        } else {
+            kmsSource = kms.forRead(req, source);
+            kmsWrite = keys.destination() == null ? kms.forWrite(req) : null;
+        }
         CopySource.checkConditions(req, source);
         boolean sameObject = src.bucket().equals(req.bucket()) && src.key().equals(req.key())
                 && src.versionId() == null;
@@ -299,18 +310,25 @@ public final class ObjectOperations {
         // the copy is written (and encrypted) now: its SSE attribute says so, whatever the source's said
         // (SSE-C: the copy has the destination key's record or none; a source's record is never carried over)
         meta = ServerSideEncryption.markCopy(meta, store, keys.destination());
+        if (kmsWrite != null) {
+            meta = kmsWrite.mark(meta); // SSE-KMS copy: the destination's key, context and bucket-key flag
+        }
         java.util.Set<dev.dualkey.storage.model.ChecksumAlgorithm> algorithms = ObjectHeaders.requestedChecksums(req);
         // as S3: without an algorithm named, the copy is checksummed with the source's (recomputed over its bytes)
         WriteOptions options = WriteOptions.defaults().withOwner(acl.ownerAccountId())
-                .withChecksums(algorithms.isEmpty() ? source.checksums().keySet() : algorithms);
+                .withChecksums(dev.dualkey.gateway.s3.integrity.DefaultChecksum.forCopy(algorithms,
+                        source.checksums()));
         CopyResult result;
         ProtectedRequest mfa = S3Refusals.request(req, mfaOverPlainHttpAllowed);
         try {
-            result = S3Refusals.orThrow(keys.any()
-                    // with a customer key, the version whose key record was checked is the version copied
+            dev.dualkey.storage.crypto.KeyWrapper sourceKeys = keys.source() != null ? keys.source().wrapper()
+                    : kmsSource;
+            dev.dualkey.storage.crypto.KeyWrapper destinationKeys = keys.destination() != null
+                    ? keys.destination().wrapper() : kmsWrite != null ? kmsWrite.wrapper() : null;
+            result = S3Refusals.orThrow(sourceKeys != null || destinationKeys != null
+                    // with a caller's or KMS key, the version whose key record was checked is the version copied
                     ? protect.copyObject(mfa, src.bucket(), src.key(), source.versionId(), req.bucket(), req.key(),
-                            meta, options, keys.source() == null ? null : keys.source().wrapper(),
-                            keys.destination() == null ? null : keys.destination().wrapper())
+                            meta, options, sourceKeys, destinationKeys)
                     : protect.copyObject(mfa, src.bucket(), src.key(), src.versionId(),
                     req.bucket(), req.key(), meta, options), mfa);
         } catch (dev.dualkey.storage.error.NoSuchKeyException | dev.dualkey.storage.error.NoSuchVersionException e) {
@@ -328,6 +346,9 @@ public final class ObjectOperations {
         ServerSideEncryption.versionHeaders(reply, created);
         if (keys.destination() != null) {
             keys.destination().replyHeaders(reply);
+        }
+        if (kmsWrite != null) {
+            kmsWrite.replyHeaders(reply);
         }
         if (!result.source().isNullVersion()) {
             reply.header("x-amz-copy-source-version-id", result.source().versionId());

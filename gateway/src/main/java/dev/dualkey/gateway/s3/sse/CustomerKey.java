@@ -139,7 +139,12 @@ public final class CustomerKey {
 
     /** True when {@code v} was stored with this key (constant-time comparison of the salted HMAC). */
     boolean matches(ObjectVersion v) {
-        String rec = v.metadata().attribute(HMAC_ATTRIBUTE);
+        return matches(v.metadata());
+    }
+
+    /** True when {@code meta} (a version's or an upload's) records this key (constant-time HMAC comparison). */
+    boolean matches(ObjectMetadata meta) {
+        String rec = meta.attribute(HMAC_ATTRIBUTE);
         String[] f = rec == null ? new String[0] : rec.split(":");
         if (f.length != 3 || !f[0].equals("v1")) {
             return false;

@@ -164,6 +164,31 @@ public final class KmsEncryption {
     }
 
     /**
+     * UploadPart / UploadPartCopy into an SSE-KMS upload: the wrapper of the part's data keys, under the key and
+     * encryption context chosen at CreateMultipartUpload (recorded in the upload's metadata by {@link Write#mark}),
+     * after the checks a write makes: the key still exists and is Enabled (a key disabled or scheduled for deletion
+     * since the upload began refuses the part), the caller may {@code kms:GenerateDataKey} on it. Null when the
+     * upload is not SSE-KMS.
+     */
+    public KeyWrapper forUploadPart(S3Request req, ObjectMetadata upload) {
+        if (!AWS_KMS.equals(upload.attribute(ServerSideEncryption.HEADER)) || upload.attribute(KEY_ID) == null) {
+            return null;
+        }
+        String arn = upload.attribute(KEY_ID);
+        KmsKey key = registry.byArn(arn).orElseThrow(() -> kmsError(new KmsException("NotFoundException",
+                "Key '" + arn + "' does not exist")));
+        String resource = "arn:aws:s3:::" + req.bucket() + (upload.attribute(BUCKET_KEY) != null ? ""
+                : "/" + req.key());
+        check(req, key, "kms:GenerateDataKey", resource);
+        byte[] material = registry.material(key);
+        try {
+            return KmsKeyWrapper.of(material, Base64.getDecoder().decode(upload.attribute(CONTEXT_ATTRIBUTE)));
+        } finally {
+            Arrays.fill(material, (byte) 0);
+        }
+    }
+
+    /**
      * GetObject's reader: an SSE-KMS version is opened with its key's wrapper after {@link #forRead}'s checks; any
      * other with the store's keys. Without a versionId the latest version may change between the look and the open:
      * then the look is made again (a few times), so the wrapper always belongs to the version read.
@@ -194,9 +219,10 @@ public final class KmsEncryption {
     }
 
     /**
-     * Refuses SSE-KMS where this server cannot apply it yet: copies of SSE-KMS sources and SSE-KMS destinations of
-     * CopyObject, CreateMultipartUpload and UploadPartCopy (the store takes no per-call key for copies and parts
-     * today; SSE-C's branch adds that). 501 NotImplemented, never an object stored under another key than asked.
+     * Refuses SSE-KMS where this server cannot apply it: a server with no key registry (cluster mode) asked for an
+     * SSE-KMS destination or source by CopyObject, CreateMultipartUpload or UploadPartCopy (with the registry
+     * wired, {@link UploadEncryption} and CopyObject apply it). 501 NotImplemented, never an object stored under
+     * another key than asked.
      *
      * @param source the copy source, or null
      */

@@ -19,12 +19,12 @@ import java.util.List;
  * before encryption existed has no header, and a copy in place with {@code x-amz-server-side-encryption: AES256}
  * encrypts it.
  *
- * <p>SSE-C ({@link CustomerKey}) on PutObject, GetObject, HeadObject and CopyObject (source and/or destination,
- * {@link #checkCopy}), and SSE-KMS ({@link KmsEncryption}, when the server is wired with its key registry) on
- * PutObject, GetObject and HeadObject. Not implemented yet, and refused with 501 NotImplemented rather than silently
- * stored in the clear or under another key: {@code aws:kms:dsse}, SSE-KMS on CopyObject, the multipart calls and
- * copy sources, and SSE-C on the multipart calls and UploadPartCopy. A client asking for them must never believe
- * its data is protected by a key when it is not.
+ * <p>SSE-C ({@link CustomerKey}) and SSE-KMS ({@link KmsEncryption}, when the server is wired with its key
+ * registry) on PutObject, GetObject, HeadObject, CopyObject (source and/or destination, {@link #checkCopy}), the
+ * multipart calls and UploadPartCopy ({@link UploadEncryption}: the upload's key chosen at CreateMultipartUpload).
+ * Not implemented, and refused with 501 NotImplemented rather than silently stored in the clear or under another
+ * key: {@code aws:kms:dsse}, and SSE-KMS where no key registry is wired (cluster mode). A client asking for them
+ * must never believe its data is protected by a key when it is not.
  */
 public final class ServerSideEncryption {
     /** Request and response header. */
@@ -101,7 +101,15 @@ public final class ServerSideEncryption {
      * InvalidArgument, as on PutObject.
      */
     public static CopyKeys checkCopy(S3Request req, boolean transportAllowed) {
-        checkMethod(req);
+        return checkCopy(req, transportAllowed, false);
+    }
+
+    /**
+     * CopyObject as {@link #checkCopy(S3Request, boolean)}; with {@code kms} (SSE-KMS wired) {@code aws:kms} and its
+     * parameters pass, for {@link KmsEncryption#forWrite} to decide the copy's key.
+     */
+    public static CopyKeys checkCopy(S3Request req, boolean transportAllowed, boolean kms) {
+        checkMethod(req, kms);
         CustomerKey destination = CustomerKey.from(req, CustomerKey.OBJECT, transportAllowed);
         if (destination != null && req.header(HEADER) != null) {
             throw new S3Exception(S3ErrorCode.INVALID_ARGUMENT, "Server Side Encryption with Customer provided key is "
@@ -118,7 +126,10 @@ public final class ServerSideEncryption {
      */
     public static ObjectMetadata markCopy(ObjectMetadata meta, ObjectStore store, CustomerKey destination) {
         ObjectMetadata clean = meta.toBuilder().attribute(CustomerKey.ALGORITHM_ATTRIBUTE, null)
-                .attribute(CustomerKey.HMAC_ATTRIBUTE, null).attribute(HEADER, null).build();
+                .attribute(CustomerKey.HMAC_ATTRIBUTE, null).attribute(HEADER, null)
+                // nor a KMS source's key, context or bucket-key flag: the copy's own are set by KmsEncryption
+                .attribute(KmsEncryption.KEY_ID, null).attribute(KmsEncryption.CONTEXT_ATTRIBUTE, null)
+                .attribute(KmsEncryption.BUCKET_KEY, null).build();
         return destination == null ? markWrite(clean, store) : destination.mark(clean);
     }
 
