@@ -29,6 +29,10 @@ import java.util.Optional;
  * webhook's path is itself a credential). The secret is sealed under the master key before it reaches the store,
  * never written in clear (deleted values stay readable in RocksDB files until compaction).
  *
+ * <p>The change's own event ({@code alerts.webhook_changed}) is queued when its record is staged, and the delivery
+ * thread reads the account's receiver when it sends: that one event may go to the old receiver or the new one (the
+ * operator's receiver gets it either way); every later event goes to the new one.
+ *
  * <p>Who may call {@link #setWebhook}: only the console's Settings page, after it checked that the caller is the
  * account's root and proved a current MFA code. No S3, IAM, STS or admin request reaches it.
  */

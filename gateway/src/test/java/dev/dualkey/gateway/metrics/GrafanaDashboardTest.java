@@ -52,7 +52,11 @@ class GrafanaDashboardTest {
             metrics.bindLifecycle(new dev.dualkey.gateway.lifecycle.LifecycleWorker(engine.objectStore(), null,
                     dev.dualkey.gateway.lifecycle.LifecycleSettings.defaults())); // not started: zero counters
             metrics.requests().record("s3", "PutObject", 200, 1_000_000, 10, 0); // request series appear on use
-            exported = PrometheusText.parse(metrics.scrape()).names();
+            try (dev.dualkey.gateway.alert.WebhookAlerts alerts = dev.dualkey.gateway.alert.WebhookAlerts.start(
+                    dev.dualkey.gateway.alert.AlertSettings.accountsOnly())) { // issue 18: delivery counters
+                metrics.bindAlerts(alerts);
+                exported = PrometheusText.parse(metrics.scrape()).names();
+            }
         }
         Set<String> missing = new TreeSet<>(referenced);
         missing.removeAll(exported);
