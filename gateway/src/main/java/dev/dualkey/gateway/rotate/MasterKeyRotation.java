@@ -40,7 +40,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li><b>Re-wrap data keys</b> of inline values and blob files ({@link DataKeyRewrapper}), the cursor saved in
  *       {@link RotationState} every few items, so a killed run resumes.</li>
  *   <li><b>Check and retire</b>: the result says whether anything is still under a previous key; with
- *       {@code retire}, and only when nothing is, {@code master.key.previous} is removed (an environment-held
+ *       {@code retire} a whole second pass from the start must find nothing left to move (an upload that began
+ *       before the switch, with its data key wrapped under the old key, and was published after the first pass
+ *       went by is caught here), and only then {@code master.key.previous} is removed (an environment-held
  *       previous key is for the operator to remove).</li>
  * </ol>
  * Items written while the job runs are sealed under the new key already. Result: {@code {"currentKey","previousKeys",
@@ -143,6 +145,17 @@ public final class MasterKeyRotation {
             dn.put("rewrapped", report.rewrapped());
             report.failed().forEach(failed::add);
             dataDone = report.failed().isEmpty();
+            if (retire && dataDone) {
+                // Before the old key goes: a whole second pass from the start. A write that began before the
+                // switch to the new key (its data key wrapped then) and was published after the first pass went
+                // by is found here; retiring waits until a pass finds nothing left to move.
+                DataKeyRewrapper.Report check = rewrapper.get().withRate(rate).run(DataKeyRewrapper.Cursor.START,
+                        (c, soFar) -> { });
+                dn.put("verifiedExamined", check.examined());
+                dn.put("movedByVerification", check.rewrapped());
+                check.failed().forEach(failed::add);
+                dataDone = check.failed().isEmpty() && check.rewrapped() == 0;
+            }
         }
 
         long secretsLeft = secrets.remaining() + (kms == null ? 0 : kms.sealedUnderPreviousKey());
@@ -152,8 +165,9 @@ public final class MasterKeyRotation {
         boolean retired = false;
         String next;
         if (!complete) {
-            next = "Some items are still under the previous key (see data.failed; run `dualkey admin scrub`); keep "
-                    + "the previous key and run this command again.";
+            next = "Some items are still under the previous key, or were moved only now (see data.failed, "
+                    + "data.movedByVerification; run `dualkey admin scrub`); keep the previous key and run this "
+                    + "command again.";
         } else if (retire) {
             if (Files.exists(dataDir.resolve(MasterKey.PREVIOUS_FILE_NAME))) {
                 retired = MasterKey.retirePreviousFile(dataDir);

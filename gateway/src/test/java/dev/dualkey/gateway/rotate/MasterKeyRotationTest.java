@@ -142,6 +142,22 @@ class MasterKeyRotationTest {
         put("later", later);
         b.data().put("later", later);
 
+        // an upload that began before the switch (its data key wrapped under the old key) published after the pass
+        byte[] straggler = new byte[300_000];
+        new Random(9).nextBytes(straggler);
+        try (ObjectWriter w = objects.newObjectWriter(B, "straggler", ObjectMetadata.empty(),
+                WriteOptions.defaults(), dev.dualkey.storage.PublishCheck.NONE,
+                dev.dualkey.storage.crypto.MasterKeyWrapper.fromMasterKey(oldKey))) {
+            w.write(ByteBuffer.wrap(straggler));
+            w.commit(Expectations.none().withContentLength(straggler.length));
+        }
+        b.data().put("straggler", straggler);
+        ObjectNode caught = rotation.run(true, 0, e -> { });
+        assertEquals(1, caught.path("data").path("movedByVerification").asLong(), caught.toString());
+        assertFalse(caught.path("complete").asBoolean(), "moved only now: run again before retiring");
+        assertFalse(caught.path("retired").asBoolean());
+        assertTrue(Files.exists(dir.resolve(MasterKey.PREVIOUS_FILE_NAME)));
+
         ObjectNode again = rotation.run(true, 0, e -> { });
         assertFalse(again.path("introduced").asBoolean(), "a rotation under way is finished, not restarted");
         assertEquals(0, again.path("secrets").path("resealed").asLong());

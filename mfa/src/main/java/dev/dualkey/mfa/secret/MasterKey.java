@@ -135,9 +135,9 @@ public final class MasterKey {
                     + ENV + " and the old one in " + PREVIOUS_ENV);
         }
         Path prevFile = keyDir.resolve(PREVIOUS_FILE_NAME);
-        if (Files.exists(prevFile)) {
+        if (Files.exists(prevFile) && !java.util.Arrays.equals(readKeyFile(prevFile), ring.current())) {
             throw new IllegalStateException("a master key rotation is under way (" + prevFile + " exists)");
-        }
+        } // a previous file equal to the key file: a crash between the two writes below; start again
         byte[] fresh = new byte[KEY_BYTES];
         new SecureRandom().nextBytes(fresh);
         try {

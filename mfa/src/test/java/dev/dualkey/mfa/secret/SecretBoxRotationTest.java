@@ -106,6 +106,10 @@ class SecretBoxRotationTest {
         // a crash between writing the previous file and replacing the key file leaves both equal: no rotation
         Files.write(dir.resolve(MasterKey.PREVIOUS_FILE_NAME), fresh);
         assertFalse(MasterKey.loadRing(dir, Map.of()).rotating());
+        byte[] third = MasterKey.introduceNewKey(dir, Map.of()); // and the command starts again from there
+        MasterKey.Ring after = MasterKey.loadRing(dir, Map.of());
+        assertArrayEquals(third, after.current());
+        assertArrayEquals(fresh, after.previous().get(0));
         assertTrue(MasterKey.retirePreviousFile(dir));
 
         byte[] envKey = key(5);
