@@ -34,7 +34,9 @@ for tool in nginx wrk moto_server; do
 done
 
 build=compat-tests/target/bench-build
-dualkey_jvm=(-Xmx256m)
+# The README's bounded footprint (section "Memory footprint"): heap, GC, code cache, metaspace, direct memory and
+# stacks capped; the server also gets MALLOC_ARENA_MAX=2 (Servers.java)
+dualkey_jvm=(-Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k)
 if [ "${BENCH_JFR:-0}" = 1 ]; then
   dualkey_jvm+=("-XX:StartFlightRecording=filename=$root/$out/work/dualkey.jfr,settings=profile,dumponexit=true")
 fi

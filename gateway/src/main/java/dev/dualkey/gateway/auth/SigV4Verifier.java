@@ -85,6 +85,58 @@ public final class SigV4Verifier {
         if (sigV2 != null && SigV2Verifier.claims(req)) {
             return sigV2.verify(req);
         }
+        return verifyV4(req, bodySha256Hex).result();
+    }
+
+    /**
+     * Verifies a request head on the event loop (a verifier over credentials held in memory) and returns the
+     * proof {@link #verify(SignableRequest, String, VerifiedHead)} confirms later, or null for a request signed
+     * with Signature Version 2 (verified here all the same; it is verified in full again later).
+     *
+     * @throws S3Exception as {@link #verify(SignableRequest, String)}; with {@code bodySha256Hex} null
+     */
+    public VerifiedHead verifyHead(SignableRequest req) {
+        if (sigV2 != null && SigV2Verifier.claims(req)) {
+            sigV2.verify(req);
+            return null;
+        }
+        Verified v = verifyV4(req, null);
+        return new VerifiedHead(req, service, region, v.credential(), v.result());
+    }
+
+    /**
+     * As {@link #verify(SignableRequest, String)}, reusing the signature check of {@code earlier} (made by a
+     * verifier of the same service and region for this very request) when the store still holds the same secret
+     * for the key: the key is looked up and must be active, the clock rules and the session token are checked
+     * again, only the canonical request and the HMAC chain are not computed a second time. Without a usable proof
+     * (null, another request, another scope, a changed secret, a SigV2 request) this is a full verification.
+     */
+    public AuthResult verify(SignableRequest req, String bodySha256Hex, VerifiedHead earlier) {
+        if (earlier == null || earlier.request() != req || !service.equals(earlier.service())
+                || !Objects.equals(region, earlier.region())
+                || (sigV2 != null && SigV2Verifier.claims(req))) {
+            return verify(req, bodySha256Hex);
+        }
+        SignatureInfo sig = earlier.result().signature();
+        checkTime(sig);
+        Credential credential = credentials.lookup(sig.accessKeyId()).filter(Credential::active)
+                .orElseThrow(() -> new S3Exception(S3ErrorCode.INVALID_ACCESS_KEY_ID)
+                        .with("AWSAccessKeyId", sig.accessKeyId()));
+        checkSessionToken(req, sig, credential);
+        if (!credential.accessKeyId().equals(earlier.credential().accessKeyId())
+                || !MessageDigest.isEqual(credential.secretKey().getBytes(StandardCharsets.UTF_8),
+                        earlier.credential().secretKey().getBytes(StandardCharsets.UTF_8))) {
+            return verify(req, bodySha256Hex); // the secret changed since the head was checked: check again
+        }
+        AuthResult proven = earlier.result();
+        return new AuthResult(credential.principal(), credential.accessKeyId(), sig, proven.signingKey().clone(),
+                proven.payloadMode());
+    }
+
+    private record Verified(Credential credential, AuthResult result) {
+    }
+
+    private Verified verifyV4(SignableRequest req, String bodySha256Hex) {
         Optional<SignatureInfo> parsed = SigV4Parser.parse(req);
         if (parsed.isEmpty()) {
             throw new S3Exception(S3ErrorCode.ACCESS_DENIED, "Access Denied");
@@ -122,7 +174,8 @@ public final class SigV4Verifier {
                     .with("CanonicalRequest", canonicalRequest)
                     .with("CanonicalRequestBytes", SigV4Signer.hexBytes(canonicalRequest));
         }
-        return new AuthResult(credential.principal(), credential.accessKeyId(), sig, key, mode);
+        return new Verified(credential, new AuthResult(credential.principal(), credential.accessKeyId(), sig, key,
+                mode));
     }
 
     /**

@@ -38,7 +38,8 @@ public final class HeadAuthenticatedEndpoint implements Endpoint {
             return false;
         }
         try {
-            headVerifier.verify(head.signable(), null);
+            // kept with the head: begin confirms it against the store instead of verifying the signature again
+            head.verifiedHead(headVerifier.verifyHead(head.signable()));
             return true;
         } catch (RuntimeException e) {
             return false; // unknown here, or not authentic: begin decides, before any body byte is read

@@ -41,6 +41,10 @@ public final class RequestHead {
      */
     private volatile String operation;
     private final String auditAddress;
+    /** {@link #signable()}, built once (the head is verified on the loop and again at begin). */
+    private volatile SignableRequest signable;
+    /** The signature check made on the event loop ({@link HeadAuthenticatedEndpoint}), or null. */
+    private volatile dev.dualkey.gateway.auth.VerifiedHead verifiedHead;
 
     public RequestHead(String requestId, String hostId, HttpRequest request, boolean secure) {
         this(requestId, hostId, request, secure, null);
@@ -206,6 +210,29 @@ public final class RequestHead {
 
     /** The request in the Netty-free form SigV4 verifies. */
     public SignableRequest signable() {
+        SignableRequest s = signable;
+        if (s == null) {
+            s = buildSignable();
+            signable = s;
+        }
+        return s;
+    }
+
+    /**
+     * The event loop's signature check of this head ({@link HeadAuthenticatedEndpoint}), which the endpoint's
+     * verifier confirms against the store at begin instead of checking the signature a second time; null when
+     * none was made.
+     */
+    public dev.dualkey.gateway.auth.VerifiedHead verifiedHead() {
+        return verifiedHead;
+    }
+
+    /** Keeps the event loop's signature check of this head (set before the request is begun). */
+    public void verifiedHead(dev.dualkey.gateway.auth.VerifiedHead proof) {
+        this.verifiedHead = proof;
+    }
+
+    private SignableRequest buildSignable() {
         Map<String, List<String>> h = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : headers) {
             h.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e.getValue());

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -33,8 +34,28 @@ public final class CanonicalIds {
         this.accountIds = Objects.requireNonNull(accountIds, "accountIds");
     }
 
+    /**
+     * Ids already derived, by account id: a listing names an owner per entry (1000 SHA-256 digests per page of
+     * ListObjectVersions otherwise, issue 19). Accounts are few; reaching {@link #MAX_CACHED} empties the map.
+     */
+    private static final ConcurrentHashMap<String, String> DERIVED = new ConcurrentHashMap<>();
+    static final int MAX_CACHED = 1024;
+
     /** The canonical user id of {@code accountId}. */
     public static String of(String accountId) {
+        String id = DERIVED.get(accountId);
+        if (id == null) {
+            id = derive(accountId);
+            if (DERIVED.size() >= MAX_CACHED) {
+                DERIVED.clear();
+            }
+            DERIVED.put(accountId, id);
+        }
+        return id;
+    }
+
+    /** {@code hex(SHA-256(DOMAIN + accountId))}, computed. */
+    static String derive(String accountId) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256")
                     .digest((DOMAIN + accountId).getBytes(StandardCharsets.UTF_8));

@@ -104,7 +104,7 @@ public final class S3Endpoint implements Endpoint {
             throw new S3Exception(S3ErrorCode.INVALID_URI);
         }
         boolean anonymous = AnonymousAccess.unsigned(head); // S3's principal "*": authorized like any caller
-        AuthResult auth = anonymous ? AnonymousAccess.result(head) : verifier.verify(head.signable(), null);
+        AuthResult auth = anonymous ? AnonymousAccess.result(head) : verifier.verify(head.signable(), null, head.verifiedHead());
         S3Address address = S3Address.parse(head.rawPath(), head.header("Host"), domain);
         S3Operation operation = S3Router.route(head, address);
         head.operation(operation.apiName()); // metrics
