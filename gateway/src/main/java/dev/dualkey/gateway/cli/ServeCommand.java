@@ -297,6 +297,9 @@ public final class ServeCommand implements Callable<Integer> {
                 objects = dev.dualkey.gateway.upstream.UpstreamObjectStore.open(upstreamStore,
                         new dev.dualkey.storage.shared.RocksKv(engine.database()), Clock.systemUTC());
             }
+            if (objects instanceof dev.dualkey.gateway.upstream.UpstreamObjectStore up) { // orphan sweeper (issue 20)
+                up.startOrphanSweeper(java.time.Duration.ofHours(24), java.time.Duration.ofHours(1));
+            }
             identity = wireIdentity(engine, stateStore, objects);
             GatewayServer.Builder builder = GatewayServer.builder();
             if (metricsSocket != null) {

@@ -7,16 +7,9 @@ import dev.dualkey.storage.checksum.BodyDigests;
 import dev.dualkey.storage.crypto.KeyWrapper;
 import dev.dualkey.storage.crypto.SealedLayout;
 import dev.dualkey.storage.crypto.Sealer;
-import dev.dualkey.storage.error.BadDigestException;
-import dev.dualkey.storage.error.IncompleteBodyException;
-import dev.dualkey.storage.error.InvalidArgumentException;
-import dev.dualkey.storage.error.InvalidChecksumException;
 import dev.dualkey.storage.model.ChecksumAlgorithm;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -133,7 +126,7 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
     public final R commit(Expectations expected) {
         requireOpen();
         try {
-            verify(expected);
+            expected.check(digests);
             if (sealer != null) {
                 sealer.finish(blob::write);
             }
@@ -170,33 +163,6 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
             }
         }
         return blob;
-    }
-
-    private void verify(Expectations e) {
-        if (e.contentLength() != null && e.contentLength() != digests.length()) {
-            throw new IncompleteBodyException("expected " + e.contentLength() + " bytes, received "
-                    + digests.length());
-        }
-        if (e.contentMd5() != null && !MessageDigest.isEqual(e.contentMd5(), digests.md5())) {
-            throw new BadDigestException("The Content-MD5 you specified did not match what we received.");
-        }
-        for (Map.Entry<ChecksumAlgorithm, String> c : e.checksums().entrySet()) {
-            byte[] actual = digests.checksumBytes(c.getKey());
-            if (actual == null) {
-                throw new InvalidArgumentException("checksum " + c.getKey() + " expected but not requested");
-            }
-            byte[] want;
-            try {
-                want = Base64.getDecoder().decode(c.getValue());
-            } catch (IllegalArgumentException ex) {
-                throw new InvalidChecksumException("Value for x-amz-checksum-" + c.getKey().headerSuffix()
-                        + " header is invalid.");
-            }
-            if (!MessageDigest.isEqual(want, actual)) {
-                throw new InvalidChecksumException("The " + c.getKey() + " you specified did not match the "
-                        + "calculated checksum.");
-            }
-        }
     }
 
     @Override
