@@ -120,7 +120,9 @@ class UpstreamBodyWriter<R> implements BodyWriter<R> {
         }
         digests.update(src);
         try {
-            if (declared >= 0) {
+            if (declared == 0) {
+                src.position(src.limit()); // bytes of a body declared empty: refused at commit, never sent
+            } else if (declared > 0) {
                 if (pipe == null) {
                     startSending();
                 }

@@ -144,6 +144,8 @@ class UpstreamPassThroughTest {
         // more bytes than declared (an aws-chunked body longer than its decoded length)
         assertThrows(IncompleteBodyException.class, () -> putDeclared("k", body, body.length - 10,
                 Expectations.none()));
+        // bytes for a body declared empty (the upstream request would complete at once)
+        assertThrows(IncompleteBodyException.class, () -> putDeclared("k", body, 0, Expectations.none()));
         awaitQuiet();
         assertEquals(List.of(), upstreamVersions(), "no refused body became an upstream version");
         assertThrows(NoSuchKeyException.class, () -> store.headObject(BUCKET, "k", null));
@@ -212,7 +214,9 @@ class UpstreamPassThroughTest {
             try {
                 return w.commit(e);
             } finally {
-                inFlight.handle((s, t) -> null).join(); // the abandoned request has ended on our side
+                if (inFlight != null) {
+                    inFlight.handle((s, t) -> null).join(); // the abandoned request has ended on our side
+                }
             }
         }
     }
