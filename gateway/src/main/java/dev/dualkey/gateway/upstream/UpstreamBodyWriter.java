@@ -1,6 +1,6 @@
 package dev.dualkey.gateway.upstream;
 
-import dev.dualkey.storage.BodyWriter;
+import dev.dualkey.storage.DigestingBodyWriter;
 import dev.dualkey.storage.Expectations;
 import dev.dualkey.storage.ObjectWriter;
 import dev.dualkey.storage.PartWriter;
@@ -8,7 +8,6 @@ import dev.dualkey.storage.checksum.BodyDigests;
 import dev.dualkey.storage.error.IncompleteBodyException;
 import dev.dualkey.storage.error.StorageException;
 import dev.dualkey.storage.error.StorageIoException;
-import dev.dualkey.storage.model.ChecksumAlgorithm;
 import dev.dualkey.storage.model.ObjectVersion;
 import dev.dualkey.storage.model.PartInfo;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -36,12 +34,12 @@ import java.util.concurrent.ExecutorService;
  * handed to the {@link Publisher}, which makes the version visible (one index transaction) or refuses. Memory is
  * bounded by {@link BodyPipe#CAPACITY} whatever the size.
  *
- * <p>Threads: the {@link BodyWriter} contract (one caller at a time) plus one sending thread per pass-through body,
+ * <p>Threads: the {@link dev.dualkey.storage.BodyWriter} contract (one caller at a time) plus one sending thread per pass-through body,
  * which only reads the pipe and calls the upstream.
  *
  * @param <R> what commit returns
  */
-class UpstreamBodyWriter<R> implements BodyWriter<R> {
+class UpstreamBodyWriter<R> extends DigestingBodyWriter<R> {
 
     /** Sends one body upstream; the store's side of a writer. */
     interface Sender {
@@ -75,28 +73,24 @@ class UpstreamBodyWriter<R> implements BodyWriter<R> {
     record Settings(Path spoolDir, ExecutorService sending, Duration stall) {
     }
 
-    private enum State { OPEN, COMMITTED, ABORTED }
-
     private final Settings settings;
-    private final BodyDigests digests;
     private final Sender sender;
     private final Publisher<R> publisher;
     private long declared = -1;
     private BodyPipe pipe;
     private CompletableFuture<Upstream.Sent> sending;
     private Spool spool;
-    private State state = State.OPEN;
 
     UpstreamBodyWriter(Settings settings, BodyDigests digests, Sender sender, Publisher<R> publisher) {
+        super(digests);
         this.settings = settings;
-        this.digests = digests;
         this.sender = sender;
         this.publisher = publisher;
     }
 
     @Override
     public void declareLength(long length) {
-        if (length < 0 || digests.length() > 0 || declared >= 0) {
+        if (length < 0 || bytesWritten() > 0 || declared >= 0) {
             throw new IllegalStateException("declare a non-negative length once, before the first byte");
         }
         declared = length;
@@ -118,7 +112,7 @@ class UpstreamBodyWriter<R> implements BodyWriter<R> {
         if (!src.hasRemaining()) {
             return;
         }
-        digests.update(src);
+        digests().update(src);
         try {
             if (declared == 0) {
                 src.position(src.limit()); // bytes of a body declared empty: refused at commit, never sent
@@ -154,45 +148,21 @@ class UpstreamBodyWriter<R> implements BodyWriter<R> {
     }
 
     @Override
-    public long bytesWritten() {
-        return digests.length();
-    }
-
-    @Override
-    public byte[] md5() {
-        return digests.md5();
-    }
-
-    @Override
-    public byte[] sha256() {
-        byte[] s = digests.sha256();
-        if (s == null) {
-            throw new IllegalStateException("SHA-256 was not requested in WriteOptions");
-        }
-        return s;
-    }
-
-    @Override
-    public Optional<String> checksum(ChecksumAlgorithm algorithm) {
-        return Optional.ofNullable(digests.checksumBase64(algorithm));
-    }
-
-    @Override
     public R commit(Expectations expected) {
         requireOpen();
         try {
-            expected.check(digests);
-            if (declared >= 0 && declared != digests.length()) {
-                throw new IncompleteBodyException("expected " + declared + " bytes, received " + digests.length());
+            expected.check(digests());
+            if (declared >= 0 && declared != bytesWritten()) {
+                throw new IncompleteBodyException("expected " + declared + " bytes, received " + bytesWritten());
             }
             Upstream.Sent sent = send();
-            if (sent.contradicts(digests.md5())) {
+            if (sent.contradicts(md5())) {
                 sender.discard(sent);
                 throw new StorageIoException("the upstream stored other bytes than were sent (ETag " + sent.etag()
                         + ")");
             }
-            R result = publisher.publish(sent, digests);
-            state = State.COMMITTED;
+            R result = publisher.publish(sent, digests());
+            markCommitted();
             return result;
         } catch (RuntimeException e) {
             abort();
@@ -222,7 +192,7 @@ class UpstreamBodyWriter<R> implements BodyWriter<R> {
         }
         if (spool != null) {
             try (InputStream in = spool.read()) {
-                return sender.send(in, digests.length());
+                return sender.send(in, bytesWritten());
             } catch (IOException e) {
                 throw new StorageIoException("cannot read the spool file: " + e.getMessage(), e);
             }
@@ -232,27 +202,15 @@ class UpstreamBodyWriter<R> implements BodyWriter<R> {
 
     @Override
     public void abort() {
-        if (state != State.OPEN) {
+        if (!markAborted()) {
             return;
         }
-        state = State.ABORTED;
         if (pipe != null) {
             // never waits: the sending thread abandons the request mid-body (the upstream keeps nothing)
             pipe.fail(new IOException("the body was abandoned before it was verified"));
         }
         if (spool != null) {
             spool.delete();
-        }
-    }
-
-    @Override
-    public void close() {
-        abort();
-    }
-
-    private void requireOpen() {
-        if (state != State.OPEN) {
-            throw new IllegalStateException("writer already " + state.name().toLowerCase());
         }
     }
 }
