@@ -15,6 +15,15 @@ import java.util.Optional;
  * @param <R> what commit returns
  */
 public interface BodyWriter<R> extends AutoCloseable {
+    /**
+     * The body's exact length, declared by the client (Content-Length, or the decoded length of an aws-chunked
+     * body) before its first byte; call at most once, before any {@link #write}. A store may then forward the
+     * body as it arrives instead of staging it (the upstream store does). Only a hint: {@link #commit} still
+     * verifies the length, and a store may ignore it (the default).
+     */
+    default void declareLength(long length) {
+    }
+
     /** Consumes all remaining bytes of {@code src}. */
     void write(ByteBuffer src);
 

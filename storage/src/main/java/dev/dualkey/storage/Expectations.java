@@ -1,6 +1,13 @@
 package dev.dualkey.storage;
 
+import dev.dualkey.storage.checksum.BodyDigests;
+import dev.dualkey.storage.error.BadDigestException;
+import dev.dualkey.storage.error.IncompleteBodyException;
+import dev.dualkey.storage.error.InvalidArgumentException;
+import dev.dualkey.storage.error.InvalidChecksumException;
 import dev.dualkey.storage.model.ChecksumAlgorithm;
+import java.security.MessageDigest;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -43,5 +50,40 @@ public record Expectations(Long contentLength, byte[] contentMd5, Map<ChecksumAl
         m.putAll(checksums);
         m.put(algorithm, base64);
         return new Expectations(contentLength, contentMd5, m);
+    }
+
+    /**
+     * Checks a received body's digests against these declarations: length, then Content-MD5, then checksums (the
+     * order of {@link BodyWriter#commit}); every writer calls this one check, so all stores refuse alike.
+     *
+     * @throws IncompleteBodyException   the length differs
+     * @throws BadDigestException        the MD5 differs
+     * @throws InvalidArgumentException  a checksum is declared that the digests were not asked to compute
+     * @throws InvalidChecksumException  a checksum is malformed or differs
+     */
+    public void check(BodyDigests digests) {
+        if (contentLength != null && contentLength != digests.length()) {
+            throw new IncompleteBodyException("expected " + contentLength + " bytes, received " + digests.length());
+        }
+        if (contentMd5 != null && !MessageDigest.isEqual(contentMd5, digests.md5())) {
+            throw new BadDigestException("The Content-MD5 you specified did not match what we received.");
+        }
+        for (Map.Entry<ChecksumAlgorithm, String> c : checksums.entrySet()) {
+            byte[] actual = digests.checksumBytes(c.getKey());
+            if (actual == null) {
+                throw new InvalidArgumentException("checksum " + c.getKey() + " expected but not requested");
+            }
+            byte[] want;
+            try {
+                want = Base64.getDecoder().decode(c.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidChecksumException("Value for x-amz-checksum-" + c.getKey().headerSuffix()
+                        + " header is invalid.");
+            }
+            if (!MessageDigest.isEqual(want, actual)) {
+                throw new InvalidChecksumException("The " + c.getKey() + " you specified did not match the "
+                        + "calculated checksum.");
+            }
+        }
     }
 }

@@ -80,6 +80,20 @@ public final class ServeProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #startInTempDir(String, String...)} with the given JVM options (heap included) and extra environment
+     * (e.g. upstream credentials for {@code serve --upstream}).
+     */
+    public static ServeProcess startInTempDir(List<String> jvmOptions, Map<String, String> extraEnv,
+                                              String... flags) {
+        try {
+            Path dir = Files.createTempDirectory("dualkey-serve-");
+            return launch(jvmOptions, dir.resolve("data"), dir.resolve("serve.log"), dir, extraEnv, flags);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static ServeProcess launch(List<String> jvmOptions, Path dataDir, Path log, Path ownedDir,
                                        Map<String, String> extraEnv, String... flags) {
         try {

@@ -13,7 +13,6 @@ import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -41,10 +40,10 @@ class LargeObjectTest {
             try (S3Client s3 = Clients.v2(gw)) {
                 String bucket = "compat-large-" + System.nanoTime();
                 s3.createBucket(b -> b.bucket(bucket));
-                String expectedMd5 = md5(new PatternStream(SIZE));
+                String expectedMd5 = md5(new dev.dualkey.compat.PatternStream(SIZE));
 
                 s3.putObject(b -> b.bucket(bucket).key("huge"),
-                        RequestBody.fromContentProvider(() -> new PatternStream(SIZE), SIZE, "application/octet-stream"));
+                        RequestBody.fromContentProvider(() -> new dev.dualkey.compat.PatternStream(SIZE), SIZE, "application/octet-stream"));
                 assertEquals(SIZE, s3.headObject(b -> b.bucket(bucket).key("huge")).contentLength());
 
                 try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key("huge"))) {
@@ -77,48 +76,6 @@ class LargeObjectTest {
             return HexFormat.of().formatHex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * {@code size} deterministic bytes made from one random 1 MiB block whose first 8 bytes are replaced by the
-     * block index, so no two MiB are equal; cheap enough to generate twice.
-     */
-    static final class PatternStream extends InputStream {
-        private static final int BLOCK = 1 << 20;
-        private static final byte[] PATTERN = new byte[BLOCK];
-
-        static {
-            new Random(1234).nextBytes(PATTERN);
-        }
-
-        private final long size;
-        private long position;
-
-        PatternStream(long size) {
-            this.size = size;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (position >= size) {
-                return -1;
-            }
-            int inBlock = (int) (position % BLOCK);
-            int n = (int) Math.min(Math.min(len, BLOCK - inBlock), size - position);
-            System.arraycopy(PATTERN, inBlock, b, off, n);
-            long block = position / BLOCK;
-            for (int i = inBlock; i < 8 && i < inBlock + n; i++) {
-                b[off + i - inBlock] = (byte) (block >>> (8 * i));
-            }
-            position += n;
-            return n;
         }
     }
 }

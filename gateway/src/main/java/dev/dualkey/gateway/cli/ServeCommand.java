@@ -299,6 +299,9 @@ public final class ServeCommand implements Callable<Integer> {
                         ? new dev.dualkey.storage.shared.RocksKv(engine.database()) // one gateway
                         : new dev.dualkey.storage.shared.KvSharedKv(stateStore), Clock.systemUTC()); // cluster mode
             }
+            if (objects instanceof dev.dualkey.gateway.upstream.UpstreamObjectStore up) { // orphan sweeper (issue 20)
+                up.startOrphanSweeper(java.time.Duration.ofHours(24), java.time.Duration.ofHours(1));
+            }
             identity = wireIdentity(engine, stateStore, objects);
             GatewayServer.Builder builder = GatewayServer.builder();
             if (metricsSocket != null) {

@@ -44,6 +44,9 @@ public final class UploadExchange<R> implements Exchange.Streaming {
     public UploadExchange(S3Request request, BodyWriter<R> writer, Expectations expectations,
                           Function<R, Reply> reply) {
         this.writer = writer;
+        if (expectations.contentLength() != null) {
+            writer.declareLength(expectations.contentLength()); // lets a store forward the body as it arrives
+        }
         PayloadMode mode = request.auth().payloadMode();
         this.decoder = mode.streaming() ? request.auth().newChunkedDecoder() : null;
         this.declaredSha256 = mode == PayloadMode.HASHED

@@ -52,6 +52,10 @@ final class Pins {
         removal.run();
     }
 
+    synchronized boolean isPinned(String bucket, String upstreamId) {
+        return counts.containsKey(id(bucket, upstreamId));
+    }
+
     synchronized int pinnedCount() {
         return counts.size();
     }

@@ -46,6 +46,11 @@ final class UpstreamObjectReader implements ObjectReader {
         return version;
     }
 
+    /** The upstream version read (pinned while this reader is open). */
+    String upstreamId() {
+        return upstreamId;
+    }
+
     @Override
     public List<DataSegment> read(long offset, long length) {
         check(offset, length);

@@ -56,7 +56,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -87,6 +86,14 @@ public final class UpstreamObjectStore implements ObjectStore {
     private static final long MIN_PART = 5L * 1024 * 1024;
     private static final int MAX_ATTEMPTS = 32;
     private static final int SCAN_BATCH = 256;
+    /** How long a writer waits for the upstream to take more of a body before answering SlowDown. */
+    private static final Duration STALL = Duration.ofMinutes(2);
+    /**
+     * A version written upstream is published within this time or never (refused, and removed): the
+     * {@link OrphanSweeper} waits at least twice as long before it removes an unreferenced version, so it cannot
+     * race with a publish still in flight.
+     */
+    static final Duration PUBLISH_DEADLINE = Duration.ofMinutes(15);
     /** Version ids an upstream produces: a UUID (MinIO, moto) or 32 URL-safe characters (Amazon S3, Ceph RGW). */
     private static final Pattern VERSION_ID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9._]{32}");
@@ -105,11 +112,24 @@ public final class UpstreamObjectStore implements ObjectStore {
                 return t;
             });
 
+    /** Sends pass-through bodies upstream (a thread per body in flight; see {@link UpstreamBodyWriter}). */
+    private final java.util.concurrent.ExecutorService sending = java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+                Thread t = new Thread(r, "dualkey-upstream-send");
+                t.setDaemon(true);
+                return t;
+            });
+    private final UpstreamBodyWriter.Settings writing;
+    private OrphanSweeper sweeper;
+    /** Copies and part copies made inside the upstream (tests: which path a copy took). */
+    private final java.util.concurrent.atomic.AtomicLong upstreamCopies = new java.util.concurrent.atomic.AtomicLong();
+
     private UpstreamObjectStore(SharedKv kv, Upstream upstream, UpstreamSettings settings, Clock clock) {
         this.kv = kv;
         this.upstream = upstream;
         this.settings = settings;
         this.clock = clock;
+        this.writing = new UpstreamBodyWriter.Settings(settings.spoolDir(), sending, STALL);
     }
 
     /** A store over {@code settings}' upstream with its index in {@code kv} (not closed by this store). */
@@ -151,6 +171,47 @@ public final class UpstreamObjectStore implements ObjectStore {
 
     int pinnedCount() {
         return pins.pinnedCount();
+    }
+
+    // ---- for the orphan sweeper ----------------------------------------------------------------------------
+
+    /**
+     * Starts this store's {@link OrphanSweeper}: every {@code interval}, upstream versions and uploads the index has
+     * not referenced for {@code grace} are removed; it stops when the store closes. ({@code serve --upstream}: a grace
+     * of 24 hours, hourly.)
+     */
+    public synchronized void startOrphanSweeper(Duration grace, Duration interval) {
+        if (sweeper != null) {
+            throw new IllegalStateException("the sweeper already runs");
+        }
+        sweeper = new OrphanSweeper(this, clock, grace).start(interval);
+    }
+
+    Upstream upstream() {
+        return upstream;
+    }
+
+    long upstreamCopies() {
+        return upstreamCopies.get();
+    }
+
+    Duration publishDeadline() {
+        return PUBLISH_DEADLINE;
+    }
+
+    /** True when the index names {@code upstreamId} as a version (or marker) of {@code key}, now. */
+    boolean indexReferences(String bucket, String key, String upstreamId) {
+        return keyEntry(bucket, key).versions().stream().anyMatch(v -> v.upstreamId().equals(upstreamId));
+    }
+
+    /** True when an upload record of the index names this upstream upload, now. */
+    boolean indexHasUpload(String bucket, String key, String uploadId) {
+        return uploadEntry(bucket, key, uploadId).isPresent();
+    }
+
+    /** True while a reader of this gateway reads {@code upstreamId}. */
+    boolean pinnedUpstream(String bucket, String upstreamId) {
+        return pins.isPinned(bucket, upstreamId);
     }
 
     // ---- state access --------------------------------------------------------------------------------------
@@ -370,13 +431,29 @@ public final class UpstreamObjectStore implements ObjectStore {
         BucketNames.validateKey(key);
         requireBucket(bucket);
         BodyDigests digests = new BodyDigests(options.computeSha256(), options.checksumAlgorithms());
-        return new UpstreamObjectWriter(new SpoolWriter<>(settings.spoolDir(), digests, (file, d) -> {
-            byte[] md5 = d.md5();
-            String upstreamId = upstream.putFile(bucket, key, file, d.length(), md5);
-            return publishOrDiscard(bucket, key, upstreamId, null, options, check, (b, v) -> new Records.Version(v,
-                    upstreamId, v.equals(ObjectVersion.NULL_VERSION_ID), false, d.length(), HEX.formatHex(md5),
-                    null, owner(options, b), metadata, 0, d.checksumsBase64()));
-        }));
+        return new UpstreamBodyWriter.ForObject(writing, digests, versionSender(bucket, key), (sent, d) ->
+                publishOrDiscard(bucket, key, sent.versionId(), null, options, check, (b, v) -> new Records.Version(v,
+                        sent.versionId(), v.equals(ObjectVersion.NULL_VERSION_ID), false, d.length(),
+                        HEX.formatHex(d.md5()), null, owner(options, b), metadata, 0, d.checksumsBase64())));
+    }
+
+    /** Sends bodies as new upstream versions of {@code key}; a version that will not be published is removed. */
+    private UpstreamBodyWriter.Sender versionSender(String bucket, String key) {
+        return new UpstreamBodyWriter.Sender() {
+            @Override
+            public Upstream.Sent send(InputStream in, long length) {
+                return upstream.putStream(bucket, key, in, length);
+            }
+
+            @Override
+            public void discard(Upstream.Sent sent) {
+                try {
+                    upstream.deleteVersion(bucket, key, sent.versionId());
+                } catch (RuntimeException ignored) {
+                    // an orphan upstream version is invisible (not in the index); the sweeper removes it
+                }
+            }
+        };
     }
 
     private static String owner(WriteOptions options, BucketEntry b) {
@@ -395,14 +472,15 @@ public final class UpstreamObjectStore implements ObjectStore {
     private ObjectVersion publishOrDiscard(String bucket, String key, String upstreamId, Records.Upload upload,
                                            WriteOptions conditions, PublishCheck check, EntryFactory factory) {
         boolean published = false;
+        Instant deadline = now().plus(PUBLISH_DEADLINE);
         try {
             ObjectVersion v;
             if (upload != null) {
-                v = publishLocked(bucket, key, upstreamId, upload, conditions, check, factory); // caller holds locks
+                v = publishLocked(bucket, key, upstreamId, upload, conditions, check, factory, deadline); // locked
             } else {
                 try (LockManager.Held bl = locks.bucketRead(bucket);
                      LockManager.Held kl = locks.keyWrite(bucket, key)) {
-                    v = publishLocked(bucket, key, upstreamId, null, conditions, check, factory);
+                    v = publishLocked(bucket, key, upstreamId, null, conditions, check, factory, deadline);
                 }
             }
             published = true;
@@ -430,7 +508,8 @@ public final class UpstreamObjectStore implements ObjectStore {
      * A lost race with another gateway repeats the whole decision, checks included.
      */
     private ObjectVersion publishLocked(String bucket, String key, String upstreamId, Records.Upload upload,
-                                        WriteOptions conditions, PublishCheck check, EntryFactory factory) {
+                                        WriteOptions conditions, PublishCheck check, EntryFactory factory,
+                                        Instant deadline) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             BucketEntry b = requireBucket(bucket);
             KeyEntry k = keyEntry(bucket, key);
@@ -468,6 +547,10 @@ public final class UpstreamObjectStore implements ObjectStore {
                 byte[] uk = StateKeys.upload(bucket, key, micros(upload.initiated()), upload.uploadId());
                 compares.add(new SharedKv.Compare(uk, uploadRevision));
                 writes.add(SharedKv.Write.delete(uk));
+            }
+            if (now().isAfter(deadline)) {
+                // too late: the orphan sweeper may already count this upstream version as abandoned
+                throw new SlowDownException("Please reduce your request rate.");
             }
             if (kv.commit(compares, writes)) {
                 oldNull.ifPresent(v -> removeUpstream(bucket, key, v.upstreamId()));
@@ -747,21 +830,67 @@ public final class UpstreamObjectStore implements ObjectStore {
     }
 
     /**
-     * Streams the source through this gateway into a new version (so the new version's MD5 and checksums are
-     * computed as for a PUT); an upstream-side copy is a later optimisation (package documentation).
+     * Copies inside the upstream when it can ({@link #copyUpstream}), else streams the source through this gateway
+     * into a new version, its MD5 and checksums computed as for a PUT.
      */
     @Override
     public CopyResult copyObject(String srcBucket, String srcKey, String srcVersionId, String dstBucket,
                                  String dstKey, ObjectMetadata replaceMetadata, WriteOptions options,
                                  PublishCheck check) {
-        try (ObjectReader r = openObject(srcBucket, srcKey, srcVersionId)) {
+        try (ObjectReader r = openObject(srcBucket, srcKey, srcVersionId)) { // pins the source version
             ObjectVersion src = r.version();
             ObjectMetadata meta = replaceMetadata != null ? replaceMetadata : src.metadata();
+            Optional<ObjectVersion> inside = copyUpstream((UpstreamObjectReader) r, dstBucket, dstKey, meta, options,
+                    check);
+            if (inside.isPresent()) {
+                return new CopyResult(src, inside.get());
+            }
             try (ObjectWriter w = newObjectWriter(dstBucket, dstKey, meta, options, check)) {
+                w.declareLength(src.size());
                 pump(r.openStream(), w::write);
                 return new CopyResult(src, w.commit(Expectations.none().withContentLength(src.size())));
             }
         }
+    }
+
+    /**
+     * An upstream-side copy (CopyObject, or UploadPartCopy ranges above the multipart threshold): no byte passes
+     * through the gateway. Used when everything the new version's index entry needs is known without reading the
+     * bytes: its ETag (the source's MD5 for a single-part source, else the upstream copy's ETag when S3's rule makes
+     * it the MD5: one CopyObject, unencrypted or SSE-S3 upstream) and its checksums (the source's whole-object
+     * values of the requested algorithms). Upstream mode keeps no gateway-encrypted data (the store refuses SSE-S3 at
+     * the gateway, SSE-C and SSE-KMS), so no copy needs a decrypt/encrypt transform. Empty when the copy must stream:
+     * a multipart source above the threshold, a requested checksum the source lacks (or has per part only), or an
+     * upstream copy whose ETag is not an MD5 (that copy is removed first).
+     */
+    private Optional<ObjectVersion> copyUpstream(UpstreamObjectReader r, String dstBucket, String dstKey,
+                                                 ObjectMetadata meta, WriteOptions options, PublishCheck check) {
+        ObjectVersion src = r.version();
+        Set<ChecksumAlgorithm> wanted = options.checksumAlgorithms();
+        boolean plainSource = src.partsCount() == 0 && src.etag().matches("[0-9a-f]{32}");
+        if (options.computeSha256() || !src.checksums().keySet().containsAll(wanted)
+                || (!plainSource && (!wanted.isEmpty() || src.size() > settings.multipartThreshold()))) {
+            return Optional.empty();
+        }
+        BucketNames.validateKey(dstKey);
+        requireBucket(dstBucket);
+        Upstream.Sent sent = upstream.copyVersion(src.bucket(), src.key(), r.upstreamId(), dstBucket, dstKey,
+                src.size());
+        String etag = plainSource ? src.etag() : sent.md5Hex();
+        if (etag == null || sent.contradicts(HEX.parseHex(etag))) {
+            versionSender(dstBucket, dstKey).discard(sent);
+            if (plainSource) {
+                throw new dev.dualkey.storage.error.StorageIoException("the upstream copy differs from its source "
+                        + "(ETag " + sent.etag() + ", source " + src.etag() + ")");
+            }
+            return Optional.empty();
+        }
+        Map<ChecksumAlgorithm, String> sums = new java.util.EnumMap<>(ChecksumAlgorithm.class);
+        wanted.forEach(a -> sums.put(a, src.checksums().get(a)));
+        upstreamCopies.incrementAndGet();
+        return Optional.of(publishOrDiscard(dstBucket, dstKey, sent.versionId(), null, options, check, (b, v) ->
+                new Records.Version(v, sent.versionId(), v.equals(ObjectVersion.NULL_VERSION_ID), false, src.size(),
+                        etag, null, owner(options, b), meta, 0, sums)));
     }
 
     private static void pump(InputStream in, Consumer<ByteBuffer> sink) {
@@ -1008,14 +1137,25 @@ public final class UpstreamObjectStore implements ObjectStore {
         }
         Records.Upload u = requireUpload(bucket, key, uploadId).upload();
         Set<ChecksumAlgorithm> algs = u.algorithm() == null ? Set.of() : Set.of(u.algorithm());
-        return new UpstreamPartWriter(new SpoolWriter<>(settings.spoolDir(), new BodyDigests(false, algs),
-                (file, d) -> storePart(bucket, key, uploadId, partNumber, file, d)));
+        return new UpstreamBodyWriter.ForPart(writing, new BodyDigests(false, algs),
+                new UpstreamBodyWriter.Sender() {
+                    @Override
+                    public Upstream.Sent send(InputStream in, long length) {
+                        return upstream.uploadPartStream(bucket, key, uploadId, partNumber, in, length);
+                    }
+
+                    @Override
+                    public void discard(Upstream.Sent sent) {
+                        // a part not recorded is never completed: the upload's next UploadPart or its end replaces it
+                    }
+                }, (sent, d) -> storePart(bucket, key, uploadId, partNumber, HEX.formatHex(d.md5()), d.length(),
+                        d.checksumsBase64()));
     }
 
-    private PartInfo storePart(String bucket, String key, String uploadId, int n, Path file, BodyDigests d) {
-        byte[] md5 = d.md5();
-        upstream.uploadPart(bucket, key, uploadId, n, file, 0, d.length(), md5);
-        Records.Part part = new Records.Part(n, HEX.formatHex(md5), d.length(), now(), d.checksumsBase64());
+    /** Records a part the upstream holds, verified, in the upload's index record. */
+    private PartInfo storePart(String bucket, String key, String uploadId, int n, String md5Hex, long size,
+                               Map<ChecksumAlgorithm, String> checksums) {
+        Records.Part part = new Records.Part(n, md5Hex, size, now(), checksums);
         try (LockManager.Held ul = locks.upload(uploadId)) {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 UploadEntry e = requireUpload(bucket, key, uploadId);
@@ -1048,11 +1188,49 @@ public final class UpstreamObjectStore implements ObjectStore {
                 }
                 span = new long[] {range.first(), range.last() - range.first() + 1};
             }
+            Optional<PartInfo> inside = copyPartUpstream((UpstreamObjectReader) r, span[0], span[1], bucket, key,
+                    uploadId, partNumber);
+            if (inside.isPresent()) {
+                return new PartCopyResult(r.version(), inside.get());
+            }
             try (PartWriter w = newPartWriter(bucket, key, uploadId, partNumber)) {
+                w.declareLength(span[1]);
                 pump(r.openStream(span[0], span[1]), w::write);
                 return new PartCopyResult(r.version(), w.commit(Expectations.none().withContentLength(span[1])));
             }
         }
+    }
+
+    /**
+     * UploadPartCopy inside the upstream, when the part's record needs nothing read from the bytes: an upload
+     * without a checksum algorithm, and the part's MD5 known (the source's, for the whole of a single-part source;
+     * else the upstream part's ETag when S3's rule makes it the MD5). Empty: stream the part instead (an upstream
+     * part left behind is replaced by that upload of the same number).
+     */
+    private Optional<PartInfo> copyPartUpstream(UpstreamObjectReader r, long first, long length, String bucket,
+                                                String key, String uploadId, int partNumber) {
+        BucketNames.validateKey(key);
+        if (partNumber < 1 || partNumber > 10000) {
+            throw new InvalidArgumentException("Part number must be an integer between 1 and 10000, inclusive");
+        }
+        ObjectVersion src = r.version();
+        if (length == 0 || requireUpload(bucket, key, uploadId).upload().algorithm() != null) {
+            return Optional.empty();
+        }
+        boolean whole = first == 0 && length == src.size() && src.partsCount() == 0
+                && src.etag().matches("[0-9a-f]{32}");
+        Upstream.Sent sent = upstream.copyPart(src.bucket(), src.key(), r.upstreamId(), first, length, bucket, key,
+                uploadId, partNumber);
+        String md5 = whole ? src.etag() : sent.md5Hex();
+        if (md5 == null) {
+            return Optional.empty();
+        }
+        if (sent.contradicts(HEX.parseHex(md5))) {
+            throw new dev.dualkey.storage.error.StorageIoException("the upstream part copy differs from its source "
+                    + "(ETag " + sent.etag() + ", source " + src.etag() + ")");
+        }
+        upstreamCopies.incrementAndGet();
+        return Optional.of(storePart(bucket, key, uploadId, partNumber, md5, length, Map.of()));
     }
 
     @Override
@@ -1260,7 +1438,13 @@ public final class UpstreamObjectStore implements ObjectStore {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (sweeper != null) {
+                sweeper.close();
+            }
+        }
         fetcher.shutdown();
+        sending.shutdown();
         upstream.close();
     }
 }

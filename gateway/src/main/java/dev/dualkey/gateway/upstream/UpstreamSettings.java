@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param multipartThreshold bodies larger than this go upstream as a multipart upload (a PutObject is limited to
  *                           5 GiB), in parts of {@code partSize}
  * @param partSize           upstream part size for such bodies (>= 5 MiB: S3's minimum for all parts but the last)
- * @param spoolDir           where bodies are staged until verified (bounded memory), or null for the JVM's temp dir
+ * @param spoolDir           where a body of unknown length (browser POST) is staged until verified (others pass
+ *                           through), or null for the JVM's temp dir
  */
 public record UpstreamSettings(URI endpoint, String region, String accessKey, String secretKey, Path caFile,
                                String bucketPrefix, long multipartThreshold, long partSize, Path spoolDir) {

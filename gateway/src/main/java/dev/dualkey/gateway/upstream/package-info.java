@@ -33,11 +33,15 @@
  * <ol>
  *   <li><b>The index decides what exists.</b> An upstream version that no index record names is invisible: GETs,
  *       HEADs and listings read the index and then fetch data by upstream version id only, never "the latest".</li>
- *   <li><b>Data first, index second.</b> A PUT spools the body (bounded memory), verifies length, Content-MD5 and
- *       checksums, uploads it with Content-MD5 (the upstream verifies the transfer), and only then publishes it
- *       with one index transaction. A crash between leaves an invisible upstream version (space, not a
- *       visible partial object); a refused publish removes it at once.</li>
- *   <li><b>One transaction per change, comparing what it read.</b> Every publish, delete and metadata update reads
+ *  *   <li><b>Data first, index second.</b> A PUT's body passes through to the upstream as it arrives
+ *       ({@link dev.dualkey.gateway.upstream.UpstreamBodyWriter}, {@link dev.dualkey.gateway.upstream.BodyPipe}:
+ *       bounded memory, back-pressure to the client), but the upstream request's last byte is held back until
+ *       length, Content-MD5, checksums and payload hash are verified: only a verified body can become an upstream
+ *       version (a refused or abandoned one is cut off mid-request). Then one index transaction publishes it. A
+ *       crash between leaves an invisible upstream version (space, not a visible partial object, removed by the
+ *       {@link dev.dualkey.gateway.upstream.OrphanSweeper}); a refused publish removes it at once, and so does a
+ *       publish later than {@code PUBLISH_DEADLINE} after the write (so the sweeper never races a publish).</li>
+  <li><b>One transaction per change, comparing what it read.</b> Every publish, delete and metadata update reads
  *       the bucket record and the key record, makes its checks (MFA Delete's precondition, D9's publish check,
  *       Object Lock by the store's clock, If-Match / If-None-Match) and commits with compares of both records
  *       against what it read. A configuration change (versioning, MFA Delete) rewrites the bucket record, so no delete
@@ -57,15 +61,21 @@
  *
  * <h2>Limits of this version</h2>
  * <ul>
- *   <li>Bodies are spooled to a local file until verified (store and forward, not pass-through): memory is
- *       bounded (64 KiB buffers), local disk is used for the body in flight; above the multipart threshold the body
- *       goes upstream as a multipart upload of {@code partSize} parts (a PutObject is limited to 5 GiB).</li>
- *   <li>Copy and UploadPartCopy stream the source through the gateway (checksums and MD5 computed as for a PUT);
- *       an upstream-side copy is a later optimisation.</li>
+ *   <li>Bodies pass through (no whole object buffered, no temp file) when their length is declared before the
+ *       first byte, as PutObject and UploadPart always do: at most {@code BodyPipe.CAPACITY} (256 KiB) in flight per
+ *       upload. Above the multipart threshold the body goes upstream as a multipart upload of {@code partSize} parts
+ *       read one after another from the same pipe (a PutObject is limited to 5 GiB). A body of unknown length (a
+ *       browser POST form) is staged in a temp file ({@link dev.dualkey.gateway.upstream.Spool}) until verified.
+ *       A pass-through body cannot be retried by the HTTP client: an upstream failure fails the request (SlowDown),
+ *       and the client retries it. One sending thread per body in flight.</li>
+ *   <li>Copy and UploadPartCopy copy inside the upstream (CopyObject; UploadPartCopy ranges above the threshold)
+ *       when the new record needs nothing read from the bytes (its ETag and checksums are the source's, or the
+ *       upstream's ETag is an MD5 by S3's rule); otherwise they stream through the gateway. Upstream mode keeps no
+ *       gateway-encrypted data, so no copy needs a decrypt/encrypt transform.</li>
  *   <li>A key's versions are one index record: a key with very many versions (tens of thousands) makes a large
  *       record (etcd's value limit is 1.5 MiB by default: about 5,000 versions with small metadata).</li>
- *   <li>Orphan upstream versions (crash between data and index, or a failed removal) are not yet collected: a
- *       sweeper comparing upstream listings with the index is left to do.</li>
+ *   <li>Orphan upstream versions and uploads are removed by the {@link dev.dualkey.gateway.upstream.OrphanSweeper}
+ *       once unreferenced for its grace period (24 hours in {@code serve}); until then they cost space.</li>
  *   <li>A reader on another gateway is not pinned: its next ranged GET of a version deleted meanwhile fails.</li>
  *   <li>Upstream version ids must be UUIDs (MinIO, moto) or 32 URL-safe characters (Amazon S3, Ceph RGW): other ids
  *       are answered InvalidArgument, as S3 answers a malformed version id.</li>

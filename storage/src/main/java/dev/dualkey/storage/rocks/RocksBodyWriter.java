@@ -1,23 +1,15 @@
 package dev.dualkey.storage.rocks;
 
-import dev.dualkey.storage.BodyWriter;
+import dev.dualkey.storage.DigestingBodyWriter;
 import dev.dualkey.storage.Expectations;
 import dev.dualkey.storage.blob.BlobStore;
 import dev.dualkey.storage.checksum.BodyDigests;
 import dev.dualkey.storage.crypto.KeyWrapper;
 import dev.dualkey.storage.crypto.SealedLayout;
 import dev.dualkey.storage.crypto.Sealer;
-import dev.dualkey.storage.error.BadDigestException;
-import dev.dualkey.storage.error.IncompleteBodyException;
-import dev.dualkey.storage.error.InvalidArgumentException;
-import dev.dualkey.storage.error.InvalidChecksumException;
 import dev.dualkey.storage.model.ChecksumAlgorithm;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,24 +21,20 @@ import java.util.Set;
  * through a {@link Sealer} (its header first, then 64 KiB chunks); inline bytes are sealed whole at commit with the
  * writer's inline context. Digests (MD5 ETag, checksums) are always of the plaintext.
  */
-abstract class RocksBodyWriter<R> implements BodyWriter<R> {
-    private enum State { OPEN, COMMITTED, ABORTED }
-
+abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
     private final BlobStore blobs;
     private final int inlineThreshold;
-    private final BodyDigests digests;
     private byte[] buffer = new byte[0];
     private int buffered;
     private BlobStore.BlobOutput blob;
-    private State state = State.OPEN;
     private KeyWrapper keys;
     private byte[] inlineContext;
     private Sealer sealer;
 
     RocksBodyWriter(BlobStore blobs, int inlineThreshold, boolean sha256, Set<ChecksumAlgorithm> algorithms) {
+        super(new BodyDigests(sha256, algorithms));
         this.blobs = blobs;
         this.inlineThreshold = inlineThreshold;
-        this.digests = new BodyDigests(sha256, algorithms);
     }
 
     @Override
@@ -56,7 +44,7 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
         if (n == 0) {
             return;
         }
-        digests.update(src);
+        digests().update(src);
         if (blob == null && (long) buffered + n <= inlineThreshold) {
             if (buffered + n > buffer.length) {
                 buffer = Arrays.copyOf(buffer, Math.min(inlineThreshold, Math.max(buffered + n, buffer.length * 2)));
@@ -106,34 +94,10 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
     }
 
     @Override
-    public long bytesWritten() {
-        return digests.length();
-    }
-
-    @Override
-    public byte[] md5() {
-        return digests.md5();
-    }
-
-    @Override
-    public byte[] sha256() {
-        byte[] s = digests.sha256();
-        if (s == null) {
-            throw new IllegalStateException("SHA-256 was not requested in WriteOptions");
-        }
-        return s;
-    }
-
-    @Override
-    public Optional<String> checksum(ChecksumAlgorithm algorithm) {
-        return Optional.ofNullable(digests.checksumBase64(algorithm));
-    }
-
-    @Override
     public final R commit(Expectations expected) {
         requireOpen();
         try {
-            verify(expected);
+            expected.check(digests());
             if (sealer != null) {
                 sealer.finish(blob::write);
             }
@@ -142,8 +106,8 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
                 inline = keys != null && buffered > 0 ? Sealer.sealAll(keys, inlineContext, buffer, 0, buffered)
                         : Arrays.copyOf(buffer, buffered);
             }
-            R result = publish(digests, inline, blob);
-            state = State.COMMITTED;
+            R result = publish(digests(), inline, blob);
+            markCommitted();
             buffer = null;
             return result;
         } catch (RuntimeException e) {
@@ -172,52 +136,13 @@ abstract class RocksBodyWriter<R> implements BodyWriter<R> {
         return blob;
     }
 
-    private void verify(Expectations e) {
-        if (e.contentLength() != null && e.contentLength() != digests.length()) {
-            throw new IncompleteBodyException("expected " + e.contentLength() + " bytes, received "
-                    + digests.length());
-        }
-        if (e.contentMd5() != null && !MessageDigest.isEqual(e.contentMd5(), digests.md5())) {
-            throw new BadDigestException("The Content-MD5 you specified did not match what we received.");
-        }
-        for (Map.Entry<ChecksumAlgorithm, String> c : e.checksums().entrySet()) {
-            byte[] actual = digests.checksumBytes(c.getKey());
-            if (actual == null) {
-                throw new InvalidArgumentException("checksum " + c.getKey() + " expected but not requested");
-            }
-            byte[] want;
-            try {
-                want = Base64.getDecoder().decode(c.getValue());
-            } catch (IllegalArgumentException ex) {
-                throw new InvalidChecksumException("Value for x-amz-checksum-" + c.getKey().headerSuffix()
-                        + " header is invalid.");
-            }
-            if (!MessageDigest.isEqual(want, actual)) {
-                throw new InvalidChecksumException("The " + c.getKey() + " you specified did not match the "
-                        + "calculated checksum.");
-            }
-        }
-    }
-
     @Override
     public void abort() {
-        if (state == State.OPEN) {
-            state = State.ABORTED;
+        if (markAborted()) {
             buffer = null;
             if (blob != null) {
                 blob.discard();
             }
-        }
-    }
-
-    @Override
-    public void close() {
-        abort();
-    }
-
-    private void requireOpen() {
-        if (state != State.OPEN) {
-            throw new IllegalStateException("writer already " + state.name().toLowerCase());
         }
     }
 }
