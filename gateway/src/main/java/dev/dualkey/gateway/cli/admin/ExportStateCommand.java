@@ -39,9 +39,16 @@ public final class ExportStateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "File to create (mode 0600; it must not exist).")
     Path out;
 
-    /** The spaces exported and imported: every mfa family. */
+    /**
+     * The spaces exported and imported: every mfa family, and the upstream store's index (a single gateway's
+     * {@code serve --upstream} data directory moves into full cluster mode with its buckets and versions; empty for
+     * an embedded data directory, whose objects are not upstream).
+     */
     static List<String> spaces() {
-        return MfaSchema.FAMILIES.stream().map(ColumnFamilySpec::name).toList();
+        List<String> spaces = new java.util.ArrayList<>(MfaSchema.FAMILIES.stream().map(ColumnFamilySpec::name)
+                .toList());
+        spaces.add(dev.dualkey.storage.shared.KvSharedKv.SPACE);
+        return List.copyOf(spaces);
     }
 
     @Override
@@ -54,7 +61,9 @@ public final class ExportStateCommand implements Callable<Integer> {
         }
         StorageEngine engine;
         try {
-            engine = StorageEngine.open(dataDir, IdentityStore.FAMILIES);
+            List<ColumnFamilySpec> families = new java.util.ArrayList<>(IdentityStore.FAMILIES);
+            families.add(dev.dualkey.storage.shared.RocksKv.FAMILY); // the upstream index (issue 20)
+            engine = StorageEngine.open(dataDir, families);
         } catch (RuntimeException e) {
             err.println("dualkey: cannot open " + dataDir + (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
                     .contains("lock") ? " (a running server holds it; stop it first)" : ": " + e.getMessage()));
