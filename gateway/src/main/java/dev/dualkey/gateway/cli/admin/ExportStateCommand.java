@@ -39,10 +39,17 @@ public final class ExportStateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "File to create (mode 0600; it must not exist).")
     Path out;
 
-    /** The spaces exported and imported: every mfa family and the KMS key registry's. */
+    /**
+     * The spaces exported and imported: every mfa family, the SSE-KMS key registry's (issue 16), and the upstream
+     * store's index (a single gateway's {@code serve --upstream} data directory moves into full cluster mode with its
+     * buckets and versions; empty for an embedded data directory, whose objects are not upstream).
+     */
     static List<String> spaces() {
-        return java.util.stream.Stream.concat(MfaSchema.FAMILIES.stream(), // + the SSE-KMS key registry (issue 16)
-                dev.dualkey.gateway.kms.KmsSchema.FAMILIES.stream()).map(ColumnFamilySpec::name).toList();
+        List<String> spaces = new java.util.ArrayList<>(MfaSchema.FAMILIES.stream().map(ColumnFamilySpec::name)
+                .toList());
+        dev.dualkey.gateway.kms.KmsSchema.FAMILIES.stream().map(ColumnFamilySpec::name).forEach(spaces::add);
+        spaces.add(dev.dualkey.storage.shared.KvSharedKv.SPACE);
+        return List.copyOf(spaces);
     }
 
     @Override
@@ -55,7 +62,9 @@ public final class ExportStateCommand implements Callable<Integer> {
         }
         StorageEngine engine;
         try {
-            engine = StorageEngine.open(dataDir, IdentityStore.FAMILIES);
+            List<ColumnFamilySpec> families = new java.util.ArrayList<>(IdentityStore.FAMILIES);
+            families.add(dev.dualkey.storage.shared.RocksKv.FAMILY); // the upstream index (issue 20)
+            engine = StorageEngine.open(dataDir, families);
         } catch (RuntimeException e) {
             err.println("dualkey: cannot open " + dataDir + (String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT)
                     .contains("lock") ? " (a running server holds it; stop it first)" : ": " + e.getMessage()));

@@ -52,7 +52,14 @@ class StateExportImportTest {
         Path data = dir.resolve("data");
         String account;
         String serial;
-        try (StorageEngine engine = StorageEngine.open(data, IdentityStore.FAMILIES)) {
+        java.util.List<dev.dualkey.storage.rocks.ColumnFamilySpec> families = new java.util.ArrayList<>(
+                IdentityStore.FAMILIES);
+        families.add(dev.dualkey.storage.shared.RocksKv.FAMILY); // a serve --upstream data directory
+        byte[] indexKey = "Bphotos".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] indexValue = "the bucket record".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (StorageEngine engine = StorageEngine.open(data, families)) {
+            assertTrue(new dev.dualkey.storage.shared.RocksKv(engine.database()).commit(List.of(),
+                    List.of(dev.dualkey.storage.shared.SharedKv.Write.put(indexKey, indexValue))));
             IdentitySetup.Wired w = IdentitySetup.withRootKeys(AK, SK).passwordHashing(PasswordHasher.Params
                     .forTests()).wire(engine.database(), data, engine.objectStore(), Clock.systemUTC());
             account = w.store().identity().bootstrapAccount().orElseThrow().accountId();
@@ -82,6 +89,9 @@ class StateExportImportTest {
                 assertEquals(SK, cluster.identity().findAccessKey(AK).orElseThrow().secretAccessKey());
                 assertTrue(cluster.identity().findUser(account, "alice").isPresent());
                 assertEquals(account, cluster.devices().getDevice(account, null, serial).accountId());
+                // the upstream index moved too: full cluster mode serves the single gateway's buckets
+                org.junit.jupiter.api.Assertions.assertArrayEquals(indexValue,
+                        new dev.dualkey.storage.shared.KvSharedKv(state).get(indexKey).orElseThrow().value());
             }
         }
     }
