@@ -13,7 +13,7 @@
  *
  * <p>The state store is a {@code KvStore}: the data directory's RocksDB on one node, etcd in cluster mode
  * ({@code serve --state}), where every gateway shares the registry and each change is a conditional write
- * (SECURITY.md X9). A master key rotation re-seals each key's material ({@code KmsRegistry.resealUnderCurrentKey});
+ * (SECURITY.md X14). A master key rotation re-seals each key's material ({@code KmsRegistry.resealUnderCurrentKey});
  * the data keys wrapped by KMS keys stay as they are.
  */
 package dev.dualkey.gateway.kms;
