@@ -177,7 +177,11 @@ public final class KmsRegistry {
         String row = KmsSchema.aliasRow(accountId, a.alias());
         KvTxn txn = new KvTxn();
         aliases.expectAbsent(txn, row); // another gateway's CreateAlias of the same name loses here
-        keys.expect(txn, k.keyId(), keys.read(k.keyId())); // and a key destroyed meanwhile gets no alias
+        Optional<KvTable.Versioned<byte[]>> seenKey = keys.read(k.keyId());
+        if (seenKey.isEmpty()) {
+            throw notFound(target, accountId);
+        }
+        keys.expect(txn, k.keyId(), seenKey); // and a key destroyed meanwhile gets no alias
         aliases.put(txn, row, k.keyId());
         if (aliases.get(row).isPresent() || !kv.commit(txn)) {
             throw new KmsException("AlreadyExistsException", "An alias with the name "
@@ -316,14 +320,17 @@ public final class KmsRegistry {
     public synchronized KmsKey awsManagedKey(String accountId) {
         String row = KmsSchema.aliasRow(accountId, KmsArns.AWS_S3);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<KmsKey> existing = aliases.get(row).flatMap(this::byId);
+            // One read for both the decision and the transaction's compare: a compare against a second read
+            // would accept another gateway's alias written in between and overwrite it (two aws/s3 keys).
+            Optional<KvTable.Versioned<String>> seen = aliases.read(row);
+            Optional<KmsKey> existing = seen.map(KvTable.Versioned::value).flatMap(this::byId);
             if (existing.isPresent()) {
                 return existing.get();
             }
             KmsKey k = newKey(accountId, "Default key that protects my S3 objects when no other key is defined",
                     true);
             KvTxn txn = new KvTxn();
-            aliases.expect(txn, row, aliases.read(row));
+            aliases.expect(txn, row, seen);
             aliases.put(txn, row, k.keyId());
             if (kv.commit(txn)) {
                 record(accountId, "kms:CreateKey", k.keyId() + " (aws/s3)");
