@@ -22,24 +22,39 @@ public final class EtcdServer implements AutoCloseable {
     private final int clientPort;
     private final int peerPort;
     private Process process;
+    /** Server certificate, key and the CA that client certificates must chain to; null: plain HTTP. */
+    private final Path[] tls;
 
-    private EtcdServer(Path dir, int clientPort, int peerPort) {
+    private EtcdServer(Path dir, int clientPort, int peerPort, Path[] tls) {
         this.dir = dir;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
+        this.tls = tls;
     }
 
     /** Requires etcd (fails under CI, skips elsewhere), then starts one in {@code dir} and waits until healthy. */
     public static EtcdServer start(String test, Path dir) throws IOException, InterruptedException {
         Prerequisites.require(test, Files.isExecutable(ETCD), "/usr/bin/etcd (apt-get install etcd-server)");
-        EtcdServer s = new EtcdServer(dir, freePort(), freePort());
+        EtcdServer s = new EtcdServer(dir, freePort(), freePort(), null);
+        s.startProcess();
+        return s;
+    }
+
+    /**
+     * As {@link #start}, but clients must speak TLS and present a certificate signed by {@code trustedCa}
+     * ({@code --client-cert-auth}, as a production etcd is run); the server presents {@code cert}/{@code key}.
+     */
+    public static EtcdServer startTls(String test, Path dir, Path cert, Path key, Path trustedCa)
+            throws IOException, InterruptedException {
+        Prerequisites.require(test, Files.isExecutable(ETCD), "/usr/bin/etcd (apt-get install etcd-server)");
+        EtcdServer s = new EtcdServer(dir, freePort(), freePort(), new Path[] {cert, key, trustedCa});
         s.startProcess();
         return s;
     }
 
     /** {@code http://127.0.0.1:port}, the client URL. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + clientPort);
+        return URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort);
     }
 
     /** {@code etcd://127.0.0.1:port}, as {@code serve --state} takes it. */
@@ -68,14 +83,19 @@ public final class EtcdServer implements AutoCloseable {
 
     private void startProcess() throws IOException, InterruptedException {
         Files.createDirectories(dir);
-        String client = "http://127.0.0.1:" + clientPort;
+        String client = endpoint().toString();
         String peer = "http://127.0.0.1:" + peerPort;
-        ProcessBuilder pb = new ProcessBuilder(List.of(ETCD.toString(), "--name", "t",
+        List<String> command = new java.util.ArrayList<>(List.of(ETCD.toString(), "--name", "t",
                 "--data-dir", dir.resolve("data").toString(),
                 "--listen-client-urls", client, "--advertise-client-urls", client,
                 "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", "t=" + peer, "--initial-cluster-state", "new",
-                "--heartbeat-interval", "50", "--election-timeout", "500"))
+                "--heartbeat-interval", "50", "--election-timeout", "500"));
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls[0].toString(), "--key-file", tls[1].toString(),
+                    "--client-cert-auth", "--trusted-ca-file", tls[2].toString()));
+        }
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("etcd.log").toFile());
         process = pb.start();
         // waiting for a subprocess to come up is readiness polling, not timing: the deadline only bounds a hang
@@ -94,6 +114,14 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     private boolean healthy() {
+        if (tls != null) { // /health would need a client certificate: etcd logs when it serves TLS clients
+            try {
+                String log = Files.readString(dir.resolve("etcd.log"));
+                return log.contains("serving client requests") || log.contains("serving client traffic");
+            } catch (IOException e) {
+                return false;
+            }
+        }
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/health").toURL().openConnection();
             c.setConnectTimeout(500);
