@@ -171,7 +171,11 @@ public final class IdentityCommands implements AutoCloseable {
     }
 
     private JsonNode audit(JsonNode args, AdminHandler.Events events) {
-        Instant since = Instant.ofEpochMilli(Math.max(0, args.path("since").asLong(0)));
+        // Identity and MFA records are stamped in whole seconds (as IAM's dates): a --since taken within the same
+        // second as a record would otherwise pass over it (a tail started at 10:00:00.800 never printing the
+        // record stamped 10:00:00 of a change made at 10:00:00.900). So the bound is the start of its second.
+        Instant since = Instant.ofEpochMilli(Math.max(0, args.path("since").asLong(0)))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         int limit = args.path("limit").asInt(1000);
         if (limit < 1) {
             throw new AdminFailure("audit: limit must be positive");

@@ -112,6 +112,23 @@ class IdentityCommandsTest {
     }
 
     @Test
+    void aSinceWithinTheSecondOfARecordStillIncludesIt() throws Exception {
+        // identity records are stamped in whole seconds: a change at T+0.9 s carries T
+        try (StorageEngine engine = StorageEngine.open(dir, IdentityStore.FAMILIES)) {
+            IdentityStore store = IdentityStore.open(engine.database(), dir, Map.of(), Clock.systemUTC(),
+                    PasswordHasher.Params.forTests());
+            store.audit().append(rec(T.minusSeconds(1), "before"));
+            store.audit().append(rec(T, "same-second"));
+            IdentityCommands commands = new IdentityCommands(store, () -> null, Clock.systemUTC());
+            ObjectNode args = AdminClient.args();
+            args.put("since", T.plusMillis(800).toEpochMilli());
+            JsonNode r = commands.handler("audit").handle(args, e -> { });
+            assertEquals(1, r.path("records").size(), r.toString());
+            assertEquals("same-second", r.path("records").get(0).path("action").asText(), r.toString());
+        }
+    }
+
+    @Test
     void refusesANonPositiveLimitAndUnknownAccounts() throws Exception {
         try (StorageEngine engine = StorageEngine.open(dir, IdentityStore.FAMILIES)) {
             IdentityStore store = IdentityStore.open(engine.database(), dir, Map.of(), Clock.systemUTC(),
