@@ -29,7 +29,7 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
     static BenchConfig parse(String[] args) {
         boolean quick = false;
         int runs = 3;
-        List<String> servers = List.of("dualkey", "nginx", "moto", "s3proxy");
+        List<String> servers = List.of("dualkey", "nginx", "moto", "s3proxy", "upstream", "cluster1", "cluster3");
         List<String> workloads = List.of();
         Path out = Path.of("compat-tests/target/bench");
         Path work = Path.of("compat-tests/target/bench/work");

@@ -2,6 +2,7 @@ package dev.dualkey.compat.bench;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,12 +66,16 @@ public final class BenchMain {
 
     private static void runAll(BenchConfig config, ServerUnderTest server, List<Measurement> out)
             throws Exception {
+        if (ClusterServers.isClusterRow(server.name())) {
+            runCluster(config, server, out);
+            return;
+        }
         boolean s3 = server.kind() == ServerUnderTest.Kind.S3;
         try (S3AsyncClient client = client(config, server); S3Presigner presigner = s3 ? presigner(server) : null) {
-            S3Workloads w = new S3Workloads(config, server, client);
+            S3Workloads w = new S3Workloads(config, server, client, "");
             WrkWorkloads wrk = new WrkWorkloads(config, server, presigner);
             w.createBuckets();
-            VersionDeletes deletes = new VersionDeletes(config, server, client);
+            VersionDeletes deletes = new VersionDeletes(config, server, client, "");
             String mfaProblem = server.name().equals("dualkey") && config.wants("delete_version_mfa")
                     ? prepareMfa(server, deletes) : null;
             // A JIT-compiled server from the first measured workload on: without this, whichever workload
@@ -117,7 +122,7 @@ public final class BenchMain {
             } else if (!s3) {
                 notApplicable(out, config, server, "versioned_put4k", "list_versions_page");
             }
-            versionDeletes(out, config, server, deletes, mfaProblem);
+            versionDeletes(out, config, server, deletes, mfaProblem, server.name().equals("dualkey"), "");
             long mib = 1024 * 1024;
             step(out, config, server, "put" + config.largeBytes() / mib + "m", w::putLarge);
             step(out, config, server, "get" + config.largeBytes() / mib + "m", w::getLarge);
@@ -141,47 +146,85 @@ public final class BenchMain {
         }
     }
 
+    /**
+     * The cluster rows (issue 20) on {@code upstream}, {@code cluster1} or {@code cluster3}: 4 KiB PUT of new keys
+     * and 4 KiB GET ({@code inFlight} requests in flight), then the version deletes (one in flight), plain and, on
+     * the gateways, with {@code x-amz-mfa} on an MFA Delete bucket (interleaved, as the single-node rows). Requests
+     * go round robin over the gateways ({@link RoundRobinS3}); set-up (IAM, STS) through the first. moto does not
+     * enforce MFA Delete, so the upstream has no MFA row: the gateways' MFA deletes compare with its plain ones.
+     */
+    private static void runCluster(BenchConfig config, ServerUnderTest server, List<Measurement> out)
+            throws Exception {
+        List<S3AsyncClient> clients = new ArrayList<>();
+        for (URI endpoint : server.endpoints()) {
+            clients.add(client(config, server, endpoint));
+        }
+        try (S3AsyncClient client = clients.size() == 1 ? clients.get(0) : new RoundRobinS3(clients)) {
+            S3Workloads w = new S3Workloads(config, server, client, "cluster_");
+            w.createBuckets();
+            VersionDeletes deletes = new VersionDeletes(config, server, client, "cluster_");
+            boolean gateways = !server.name().equals("upstream");
+            String mfaProblem = gateways && config.wants("cluster_delete_version_mfa")
+                    ? prepareMfa(server, deletes) : null;
+            // unreported here: the single-node table has the warm-up row
+            w.warmUpServer();
+            step(out, config, server, "cluster_put4k_new", () -> w.putSmall(4096, false));
+            if (config.wants("cluster_get4k")) {
+                try {
+                    w.prepareSmallObjects();
+                    step(out, config, server, "cluster_get4k", w::getSmall);
+                } catch (RuntimeException e) {
+                    out.add(Measurement.failed("cluster_get4k", server.name(), "ops/s", Errors.describe(e)));
+                }
+            }
+            versionDeletes(out, config, server, deletes, mfaProblem, gateways, "cluster_");
+        }
+    }
+
     /** MFA Delete set-up on Dualkey right after its start; returns why it failed, or null. */
     private static String prepareMfa(ServerUnderTest server, VersionDeletes deletes) throws InterruptedException {
         if (server.accountsProblem() != null) {
-            log("dualkey MFA Delete set-up: " + server.accountsProblem());
+            log(server.name() + " MFA Delete set-up: " + server.accountsProblem());
             return "set-up failed: " + server.accountsProblem();
         }
         long t0 = System.nanoTime();
         try {
             deletes.prepareMfa(server.accounts());
-            log(String.format(java.util.Locale.ROOT, "dualkey MFA Delete set-up: %d roots x %d devices in %.1f s",
-                    server.accounts().size(), VersionDeletes.DEVICES_PER_ROOT, (System.nanoTime() - t0) / 1e9));
+            log(String.format(java.util.Locale.ROOT, "%s MFA Delete set-up: %d roots x %d devices in %.1f s",
+                    server.name(), server.accounts().size(), VersionDeletes.DEVICES_PER_ROOT,
+                    (System.nanoTime() - t0) / 1e9));
             return null;
         } catch (RuntimeException e) {
-            log("dualkey MFA Delete set-up failed: " + Errors.describe(e));
+            log(server.name() + " MFA Delete set-up failed: " + Errors.describe(e));
             return "set-up failed: " + Errors.describe(e);
         }
     }
 
     /**
-     * {@code delete_version} and {@code delete_version_mfa}: on Dualkey with MFA Delete set up, measured together
-     * (interleaved); elsewhere plain version deletes only.
+     * {@code delete_version} and {@code delete_version_mfa} (after {@code rowPrefix}): on Dualkey with MFA Delete
+     * set up ({@code mfaServer}), measured together (interleaved); elsewhere plain version deletes only.
      */
     private static void versionDeletes(List<Measurement> out, BenchConfig config, ServerUnderTest server,
-                                       VersionDeletes deletes, String mfaProblem) {
-        boolean dualkey = server.name().equals("dualkey");
-        boolean wantsPlain = config.wants("delete_version");
-        boolean wantsMfa = config.wants("delete_version_mfa");
+                                       VersionDeletes deletes, String mfaProblem, boolean mfaServer,
+                                       String rowPrefix) {
+        String plainRow = rowPrefix + "delete_version";
+        String mfaRow = rowPrefix + "delete_version_mfa";
+        boolean wantsPlain = config.wants(plainRow);
+        boolean wantsMfa = config.wants(mfaRow);
         if (server.kind() != ServerUnderTest.Kind.S3) {
-            notApplicable(out, config, server, "delete_version", "delete_version_mfa");
+            notApplicable(out, config, server, plainRow, mfaRow);
             return;
         }
-        if (!dualkey) {
-            notApplicable(out, config, server, "delete_version_mfa");
+        if (!mfaServer) {
+            notApplicable(out, config, server, mfaRow);
         } else if (wantsMfa && mfaProblem != null) {
-            out.add(Measurement.failed("delete_version_mfa", server.name(), "ops/s", mfaProblem));
+            out.add(Measurement.failed(mfaRow, server.name(), "ops/s", mfaProblem));
         }
-        if (!wantsPlain && !(dualkey && wantsMfa && mfaProblem == null)) {
+        if (!wantsPlain && !(mfaServer && wantsMfa && mfaProblem == null)) {
             return;
         }
-        log(server.name() + (deletes.withMfa() ? " delete_version + delete_version_mfa (interleaved)"
-                : " delete_version"));
+        log(server.name() + (deletes.withMfa() ? " " + plainRow + " + " + mfaRow + " (interleaved)"
+                : " " + plainRow));
         List<Measurement> rows;
         try {
             if (!deletes.withMfa()) {
@@ -196,9 +239,9 @@ public final class BenchMain {
             String why = e.getMessage() != null && e.getMessage().startsWith("versioning not supported")
                     ? e.getMessage() : "failed: " + Errors.describe(e);
             rows = deletes.withMfa()
-                    ? List.of(Measurement.failed("delete_version", server.name(), "ops/s", why),
-                            Measurement.failed("delete_version_mfa", server.name(), "ops/s", why))
-                    : List.of(Measurement.failed("delete_version", server.name(), "ops/s", why));
+                    ? List.of(Measurement.failed(plainRow, server.name(), "ops/s", why),
+                            Measurement.failed(mfaRow, server.name(), "ops/s", why))
+                    : List.of(Measurement.failed(plainRow, server.name(), "ops/s", why));
         }
         for (Measurement m : rows) {
             report(out, server, m);
@@ -272,6 +315,14 @@ public final class BenchMain {
     }
 
     static S3AsyncClient client(BenchConfig config, ServerUnderTest server) {
+        return client(config, server, server.endpoint());
+    }
+
+    /**
+     * The SDK client of one endpoint of {@code server}. The cluster rows' servers all get moto's client (no
+     * {@code Expect: 100-continue}): the upstream and the gateways are then measured with the same requests.
+     */
+    static S3AsyncClient client(BenchConfig config, ServerUnderTest server, URI endpoint) {
         return S3AsyncClient.builder()
                 // s3proxy answers 501 NotImplemented to the aws-chunked bodies with trailing checksums that the
                 // SDK sends by default; every other server gets the SDK's defaults.
@@ -286,11 +337,12 @@ public final class BenchMain {
                     // minutes for 256 MiB; 60 s still means at least 4.5 MB/s).
                     o.apiCallTimeout(Duration.ofSeconds(60));
                     // BENCH_NO_EXPECT_CONTINUE=1: diagnostic, shows what the 100-continue round trip costs a server.
-                    if (server.name().equals("moto") || "1".equals(System.getenv("BENCH_NO_EXPECT_CONTINUE"))) {
+                    if (server.name().equals("moto") || ClusterServers.isClusterRow(server.name())
+                            || "1".equals(System.getenv("BENCH_NO_EXPECT_CONTINUE"))) {
                         o.addExecutionInterceptor(new WithoutExpectContinue());
                     }
                 })
-                .endpointOverride(server.endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(credentials())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())

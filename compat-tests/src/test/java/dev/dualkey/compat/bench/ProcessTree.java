@@ -7,29 +7,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * CPU time and memory of a server process and all its descendants (nginx has a master and workers), read from
- * {@code /proc}. CPU time is {@code utime + stime} (fields 14 and 15 of {@code /proc/PID/stat}, in clock ticks);
- * peak RSS is the sum of {@code VmHWM}, which {@link #resetPeakRss} sets back to the current RSS by writing
- * {@code 5} to {@code /proc/PID/clear_refs} so that each workload gets its own peak.
+ * CPU time and memory of a server process and all its descendants (nginx has a master and workers), or of
+ * several such processes summed (a cluster: gateways, etcd and the upstream), read from {@code /proc}. CPU time is
+ * {@code utime + stime} (fields 14 and 15 of {@code /proc/PID/stat}, in clock ticks); peak RSS is the sum of
+ * {@code VmHWM}, which {@link #resetPeakRss} sets back to the current RSS by writing {@code 5} to
+ * {@code /proc/PID/clear_refs} so that each workload gets its own peak.
  */
 final class ProcessTree {
     /** USER_HZ; 100 on every Linux this runs on (checked with {@code getconf CLK_TCK}). */
     static final double TICKS_PER_SECOND = 100.0;
 
-    private final long rootPid;
+    private final List<Long> rootPids;
 
     ProcessTree(long rootPid) {
-        this.rootPid = rootPid;
+        this(List.of(rootPid));
+    }
+
+    /** @param rootPids the processes, the first being the one JVM-specific samplers look at */
+    ProcessTree(List<Long> rootPids) {
+        this.rootPids = List.copyOf(rootPids);
     }
 
     long rootPid() {
-        return rootPid;
+        return rootPids.get(0);
     }
 
     List<Long> pids() {
         List<Long> pids = new ArrayList<>();
-        pids.add(rootPid);
-        ProcessHandle.of(rootPid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+        for (long root : rootPids) {
+            pids.add(root);
+            ProcessHandle.of(root).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+        }
         return pids;
     }
 

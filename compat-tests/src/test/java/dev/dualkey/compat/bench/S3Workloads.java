@@ -45,10 +45,16 @@ final class S3Workloads {
     private final BenchConfig config;
     private final ServerUnderTest server;
     private final S3AsyncClient s3;
+    private final String rowPrefix;
     private final ByteBuffer small4k = randomBytes(4 * 1024);
     private final ByteBuffer small64k = randomBytes(64 * 1024);
 
-    S3Workloads(BenchConfig config, ServerUnderTest server, S3AsyncClient s3) {
+    /**
+     * @param rowPrefix before the names of the rows {@link #putSmall} and {@link #getSmall} report: "" for the
+     *                  main table, {@code cluster_} for the cluster rows
+     */
+    S3Workloads(BenchConfig config, ServerUnderTest server, S3AsyncClient s3, String rowPrefix) {
+        this.rowPrefix = rowPrefix;
         this.config = config;
         this.server = server;
         this.s3 = s3;
@@ -68,7 +74,7 @@ final class S3Workloads {
     Measurement putSmall(int size, boolean overwrite) throws Exception {
         ByteBuffer body = size == 4096 ? small4k : small64k;
         String prefix = (overwrite ? "ow" : "new") + size / 1024 + "k/";
-        Measurement m = new Measurement("put" + size / 1024 + "k_" + (overwrite ? "overwrite" : "new"),
+        Measurement m = new Measurement(rowPrefix + "put" + size / 1024 + "k_" + (overwrite ? "overwrite" : "new"),
                 server.name(), "ops/s");
         for (int run = 0; run < config.runs(); run++) {
             String runPrefix = prefix + (overwrite ? "" : "r" + run + "/");
@@ -148,7 +154,7 @@ final class S3Workloads {
     }
 
     Measurement getSmall() throws Exception {
-        Measurement m = new Measurement("get4k", server.name(), "ops/s");
+        Measurement m = new Measurement(rowPrefix + "get4k", server.name(), "ops/s");
         LongFunction<CompletableFuture<?>> get = i -> s3.getObject(b -> b.bucket(BUCKET).key(getKey(i)),
                 AsyncResponseTransformer.toBytes()).thenAccept(r -> expectLength(r.asByteArray().length, 4096));
         for (int run = 0; run < config.runs(); run++) {

@@ -1,47 +1,76 @@
 package dev.dualkey.compat.bench;
 
 import java.io.IOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One server of the comparison, run as its own process on loopback. {@link Kind#S3} servers speak the S3 API;
- * {@link Kind#PLAIN_HTTP} (nginx) serves static GET and WebDAV PUT under its root directory, which is where the
- * S3 client's path-style requests ({@code /bucket/key}) land.
+ * One server of the comparison, run as its own process on loopback, or as several (a cluster: the upstream, etcd
+ * and gateways, each a {@link Part}). {@link Kind#S3} servers speak the S3 API; {@link Kind#PLAIN_HTTP} (nginx)
+ * serves static GET and WebDAV PUT under its root directory, which is where the S3 client's path-style requests
+ * ({@code /bucket/key}) land.
  */
 final class ServerUnderTest implements AutoCloseable {
     enum Kind { S3, PLAIN_HTTP }
 
+    /**
+     * One process of a server, started in list order, each once the one before is ready.
+     *
+     * @param label     its log is {@code workDir/LABEL.log} ({@code server.log} for a one-process server)
+     * @param readyPath null: ready once its port accepts connections; else once {@code GET readyPath} answers 200
+     *                  (etcd's {@code /health}: its port accepts before it has elected itself leader)
+     * @param endpoint  whether clients send S3 requests to it (the load generator spreads them over all of them)
+     */
+    record Part(String label, List<String> command, Map<String, String> environment, int port, String readyPath,
+                boolean endpoint) {
+        Part {
+            command = List.copyOf(command);
+            environment = Map.copyOf(environment);
+        }
+    }
+
+    /** Work done once every part is ready (cluster mode: accounts made through the admin socket). */
+    interface AfterStart {
+        void run(ServerUnderTest server) throws IOException, InterruptedException;
+    }
+
     private final String name;
     private final Kind kind;
-    private final List<String> command;
-    private final Map<String, String> environment;
-    private final int port;
+    private final List<Part> parts;
     private final Path workDir;
     private final Path documentRoot;
     private final String description;
-    private Process process;
+    private final AfterStart afterStart;
+    private final List<Process> processes = new ArrayList<>();
+    private Path lastLog;
     private ProcessTree tree;
     private List<RootKeys> accounts = List.of();
     private String accountsProblem;
 
     ServerUnderTest(String name, Kind kind, List<String> command, Map<String, String> environment, int port,
                     Path workDir, Path documentRoot, String description) {
+        this(name, kind, List.of(new Part("server", command, environment, port, null, true)), workDir, documentRoot,
+                description, null);
+    }
+
+    ServerUnderTest(String name, Kind kind, List<Part> parts, Path workDir, Path documentRoot, String description,
+                    AfterStart afterStart) {
         this.name = name;
         this.kind = kind;
-        this.command = List.copyOf(command);
-        this.environment = Map.copyOf(environment);
-        this.port = port;
+        this.parts = List.copyOf(parts);
         this.workDir = workDir;
         this.documentRoot = documentRoot;
         this.description = description;
+        this.afterStart = afterStart;
     }
 
     String name() {
@@ -54,6 +83,10 @@ final class ServerUnderTest implements AutoCloseable {
 
     String description() {
         return description;
+    }
+
+    Path workDir() {
+        return workDir;
     }
 
     /** Roots of the accounts prepared before the start (Dualkey: the benchmark's own first), for MFA Delete. */
@@ -71,41 +104,90 @@ final class ServerUnderTest implements AutoCloseable {
         this.accountsProblem = problem;
     }
 
+    /** The first (or only) endpoint: set-up requests (buckets, IAM, STS) and wrk go here. */
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port);
+        return endpoints().get(0);
+    }
+
+    /** Every endpoint clients may send S3 requests to: one, or a cluster's gateways. */
+    List<URI> endpoints() {
+        return parts.stream().filter(Part::endpoint).map(p -> URI.create("http://127.0.0.1:" + p.port())).toList();
     }
 
     ProcessTree tree() {
         return tree;
     }
 
-    /** Starts the process and waits until its port accepts connections; the log goes to workDir/server.log. */
+    /**
+     * Starts the parts in order, each once the one before is ready (logs in workDir), then runs the after-start
+     * work. A part that exits or is not ready within {@code timeout} stops the ones already started.
+     */
     void start(Duration timeout) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(workDir.resolve("server.log").toFile());
-        builder.environment().putAll(environment);
-        process = builder.start();
-        tree = new ProcessTree(process.pid());
+        try {
+            for (Part part : parts) {
+                startPart(part, timeout);
+            }
+            tree = new ProcessTree(processes.stream().map(Process::pid).toList());
+            if (afterStart != null) {
+                afterStart.run(this);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void startPart(Part part, Duration timeout) throws IOException, InterruptedException {
+        Path log = workDir.resolve(part.label() + ".log");
+        ProcessBuilder builder = new ProcessBuilder(part.command()).directory(workDir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(part.environment());
+        Process process = builder.start();
+        processes.add(process);
+        lastLog = log;
+        String what = parts.size() == 1 ? name : name + "'s " + part.label();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException(name + " exited with status " + process.exitValue() + "; see "
-                        + workDir.resolve("server.log") + ": " + tail());
+                throw new IOException(what + " exited with status " + process.exitValue() + "; see " + log + ": "
+                        + tail());
             }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            if (ready(part)) {
                 return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
             }
+            Thread.sleep(100);
         }
-        close();
-        throw new IOException(name + " did not listen on port " + port + " within " + timeout + ": " + tail());
+        throw new IOException(what + " was not ready on port " + part.port() + " within " + timeout + ": " + tail());
     }
 
+    private static boolean ready(Part part) {
+        if (part.readyPath() == null) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", part.port()), 200);
+                return true;
+            } catch (IOException notYet) {
+                return false;
+            }
+        }
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + part.port() + part.readyPath())
+                    .toURL().openConnection();
+            c.setConnectTimeout(200);
+            c.setReadTimeout(1000);
+            try {
+                return c.getResponseCode() == 200;
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    /** Whether every process of the server still runs. */
     boolean isAlive() {
-        return process != null && process.isAlive();
+        return !processes.isEmpty() && processes.stream().allMatch(Process::isAlive);
     }
 
     /** Makes the bucket's directory for nginx (S3 servers create buckets through the API). */
@@ -131,28 +213,40 @@ final class ServerUnderTest implements AutoCloseable {
         }
     }
 
+    /** The last lines of the log of the first process that ended, else of the last one started. */
     String tail() {
+        Path log = lastLog;
+        for (int i = 0; i < processes.size(); i++) {
+            if (!processes.get(i).isAlive()) {
+                log = workDir.resolve(parts.get(i).label() + ".log");
+                break;
+            }
+        }
+        if (log == null) {
+            return "(no log)";
+        }
         try {
-            List<String> lines = Files.readAllLines(workDir.resolve("server.log"));
+            List<String> lines = Files.readAllLines(log);
             return String.join(" | ", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
         } catch (IOException e) {
             return "(no log)";
         }
     }
 
+    /** Stops the processes, the last started first (gateways before the state and the upstream they use). */
     @Override
     public void close() throws InterruptedException {
-        if (process == null) {
-            return;
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Process process = processes.get(i);
+            List<ProcessHandle> all = process.descendants().toList();
+            process.destroy();
+            all.forEach(ProcessHandle::destroy);
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                all.forEach(ProcessHandle::destroyForcibly);
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
         }
-        List<ProcessHandle> all = process.descendants().toList();
-        process.destroy();
-        all.forEach(ProcessHandle::destroy);
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            all.forEach(ProcessHandle::destroyForcibly);
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        process = null;
+        processes.clear();
     }
 }

@@ -28,6 +28,10 @@ final class Servers {
                     null, "moto_server " + motoVersion() + " (in memory; SDK client without Expect: 100-continue, which moto mishandles for large bodies)");
             case "s3proxy" -> s3proxy(config, port, work);
             case "nginx" -> nginx(config, port, work);
+            // issue 20: the cluster rows (ClusterServers)
+            case "upstream" -> ClusterServers.upstream(work);
+            case "cluster1" -> ClusterServers.cluster(name, config, work, 1);
+            case "cluster3" -> ClusterServers.cluster(name, config, work, 3);
             default -> throw new IllegalArgumentException("unknown server " + name);
         };
     }
@@ -66,11 +70,11 @@ final class Servers {
     }
 
     /**
-     * {@code dualkey admin create-account} {@code count} times on the not yet started data directory (one JVM
-     * each, about 1 s), adding each new root's keys to {@code roots}. The secrets are parsed from the command's
+     * {@code dualkey admin create-account} {@code count} times on the not yet started data directory, or through
+     * the admin socket of the server running on it (one JVM each, about 1 s), adding each new root's keys to {@code roots}. The secrets are parsed from the command's
      * output and never written anywhere. Returns why it stopped early, or null.
      */
-    private static String createAccounts(BenchConfig config, Path data, int count, List<RootKeys> roots)
+    static String createAccounts(BenchConfig config, Path data, int count, List<RootKeys> roots)
             throws IOException {
         long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -91,7 +95,7 @@ final class Servers {
             }
             roots.add(new RootKeys(key, secret));
         }
-        BenchMain.log(String.format(java.util.Locale.ROOT, "created %d accounts offline in %.1f s (one JVM each)",
+        BenchMain.log(String.format(java.util.Locale.ROOT, "created %d accounts in %.1f s (one JVM each)",
                 count, (System.nanoTime() - t0) / 1e9));
         return null;
     }
@@ -144,7 +148,7 @@ final class Servers {
         }
     }
 
-    private static String motoVersion() {
+    static String motoVersion() {
         try {
             Process p = new ProcessBuilder("python3", "-c", "import moto; print(moto.__version__)")
                     .redirectErrorStream(true).start();

@@ -15,7 +15,11 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -27,6 +31,8 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
 import software.amazon.awssdk.services.s3.model.MFADelete;
 import software.amazon.awssdk.services.s3.model.MFADeleteStatus;
+import software.amazon.awssdk.services.sts.StsAsyncClient;
+import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * DeleteObject of a specific version (a permanent delete), one request in flight, 4 KiB versions created first
@@ -58,11 +64,16 @@ final class VersionDeletes {
     private final BenchConfig config;
     private final ServerUnderTest server;
     private final S3AsyncClient s3;
+    private final String rowPrefix;
     private final ByteBuffer body = S3Workloads.randomBytes(4 * 1024);
     private final List<MfaRoot> roots = new ArrayList<>();
     private boolean mfa;
 
-    VersionDeletes(BenchConfig config, ServerUnderTest server, S3AsyncClient s3) {
+    /**
+     * @param rowPrefix before the rows' names: "" for the main table, {@code cluster_} for the cluster rows
+     */
+    VersionDeletes(BenchConfig config, ServerUnderTest server, S3AsyncClient s3, String rowPrefix) {
+        this.rowPrefix = rowPrefix;
         this.config = config;
         this.server = server;
         this.s3 = s3;
@@ -82,6 +93,10 @@ final class VersionDeletes {
      * and EnableMFADevice through the IAM Query API on the S3 port), a versioned bucket and a versioned bucket
      * with MFA Delete Enabled (PutBucketVersioning with {@code x-amz-mfa}). Called right after the server starts,
      * so that the devices rest (and gather codes) while the other workloads run.
+     *
+     * <p>The first device is enabled with the root's access key; the others from an STS GetSessionToken session
+     * that proved a code of the first: while root has a device, another root device is a second key to MFA Delete
+     * and takes a recent MFA session to enable (IamContext.requireRecentMfa, since commit e822090).
      */
     void prepareMfa(List<RootKeys> accounts) throws InterruptedException {
         roots.clear();
@@ -89,27 +104,23 @@ final class VersionDeletes {
                 .endpointOverride(server.endpoint())
                 .region(Region.AWS_GLOBAL)
                 .credentialsProvider(accounts.get(0).provider())
-                .overrideConfiguration(o -> o.retryStrategy(
-                        software.amazon.awssdk.awscore.retry.AwsRetryStrategy.doNotRetry()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .build();
+             StsAsyncClient sts = StsAsyncClient.builder()
+                .endpointOverride(server.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(accounts.get(0).provider())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder())
                 .build()) {
             for (int a = 0; a < accounts.size(); a++) {
                 RootKeys keys = accounts.get(a);
                 List<VirtualMfaDevice> devices = new ArrayList<>();
-                for (int d = 0; d < DEVICES_PER_ROOT; d++) {
-                    String name = "bench-mfa-" + d;
-                    VirtualMFADevice created = iam.createVirtualMFADevice(b -> b.virtualMFADeviceName(name)
-                            .overrideConfiguration(o -> o.credentialsProvider(keys.provider())))
-                            .join().virtualMFADevice();
-                    VirtualMfaDevice device = new VirtualMfaDevice(created.serialNumber(),
-                            Authenticator.ofBase32(created.base32StringSeed().asString(StandardCharsets.US_ASCII)));
-                    long step = VirtualMfaDevice.wallStepAwayFromBoundary();
-                    String[] codes = device.enableCodes(step);
-                    iam.enableMFADevice(b -> b.userName("root").serialNumber(device.serial())
-                            .authenticationCode1(codes[0]).authenticationCode2(codes[1])
-                            .overrideConfiguration(o -> o.credentialsProvider(keys.provider()))).join();
-                    device.enabled(step);
-                    devices.add(device);
+                devices.add(enableDevice(iam, keys.provider(), "bench-mfa-0"));
+                AwsCredentialsProvider session = mfaSession(sts, keys, devices.get(0));
+                for (int d = 1; d < DEVICES_PER_ROOT; d++) {
+                    devices.add(enableDevice(iam, session, "bench-mfa-" + d));
                 }
                 String plain = "bench-del-" + a + "-plain";
                 String protectedBucket = "bench-del-" + a + "-mfa";
@@ -136,6 +147,33 @@ final class VersionDeletes {
         mfa = true;
     }
 
+    /** CreateVirtualMFADevice and EnableMFADevice for {@code root}, signed by {@code caller}. */
+    private static VirtualMfaDevice enableDevice(IamAsyncClient iam, AwsCredentialsProvider caller, String name)
+            throws InterruptedException {
+        VirtualMFADevice created = iam.createVirtualMFADevice(b -> b.virtualMFADeviceName(name)
+                .overrideConfiguration(o -> o.credentialsProvider(caller))).join().virtualMFADevice();
+        VirtualMfaDevice device = new VirtualMfaDevice(created.serialNumber(),
+                Authenticator.ofBase32(created.base32StringSeed().asString(StandardCharsets.US_ASCII)));
+        long step = VirtualMfaDevice.wallStepAwayFromBoundary();
+        String[] codes = device.enableCodes(step);
+        iam.enableMFADevice(b -> b.userName("root").serialNumber(device.serial())
+                .authenticationCode1(codes[0]).authenticationCode2(codes[1])
+                .overrideConfiguration(o -> o.credentialsProvider(caller))).join();
+        device.enabled(step);
+        return device;
+    }
+
+    /** Root's temporary credentials from STS GetSessionToken with a code of {@code device} (spent here). */
+    private static AwsCredentialsProvider mfaSession(StsAsyncClient sts, RootKeys keys, VirtualMfaDevice device)
+            throws InterruptedException {
+        long wallStep = VirtualMfaDevice.wallStepAwayFromBoundary();
+        String code = device.consumeCode(device.usableStep(wallStep));
+        Credentials c = sts.getSessionToken(b -> b.durationSeconds(900).serialNumber(device.serial()).tokenCode(code)
+                .overrideConfiguration(o -> o.credentialsProvider(keys.provider()))).join().credentials();
+        return StaticCredentialsProvider.create(
+                AwsSessionCredentials.create(c.accessKeyId(), c.secretAccessKey(), c.sessionToken()));
+    }
+
     boolean withMfa() {
         return mfa;
     }
@@ -153,8 +191,9 @@ final class VersionDeletes {
      * {@code delete_version_mfa}.
      */
     List<Measurement> run() throws Exception {
-        Measurement plain = new Measurement("delete_version", server.name(), "ops/s");
-        Measurement protectedDeletes = mfa ? new Measurement("delete_version_mfa", server.name(), "ops/s") : null;
+        Measurement plain = new Measurement(rowPrefix + "delete_version", server.name(), "ops/s");
+        Measurement protectedDeletes = mfa
+                ? new Measurement(rowPrefix + "delete_version_mfa", server.name(), "ops/s") : null;
         int warm = mfa ? config.mfaWarmupPairs() : (int) Math.min(config.smallOps() / 40, 200);
         int measured = mfa ? config.mfaPairs() : (int) Math.min(config.smallOps() / 4, 2000) - warm;
         double cpuBoth = 0;
@@ -239,8 +278,8 @@ final class VersionDeletes {
                 + "not measured); CPU-s/1k = server CPU per request from /proc/PID/task/*/schedstat read around each delete; "
                 + "all server CPU over the phase (both rows, incl. background): %.2f s per 1000 deletes", "%s", layout,
                 roots.size(), DEVICES_PER_ROOT, steps, waited / 1e9, cpuBoth * 1000 / (plain.ops + protectedDeletes.ops));
-        plain.notes.add(String.format(Locale.ROOT, shared, "delete_version_mfa"));
-        protectedDeletes.notes.add(String.format(Locale.ROOT, shared, "delete_version"));
+        plain.notes.add(String.format(Locale.ROOT, shared, protectedDeletes.workload));
+        protectedDeletes.notes.add(String.format(Locale.ROOT, shared, plain.workload));
         addCpuNote(protectedDeletes, mfaCpu);
         if (plain.latencyMicros.getTotalCount() > 0 && protectedDeletes.latencyMicros.getTotalCount() > 0) {
             protectedDeletes.notes.add(String.format(Locale.ROOT, "p50 %.2fx delete_version's (%d vs %d samples)",

@@ -64,11 +64,16 @@ final class VirtualMfaDevice {
 
     /** The {@code x-amz-mfa} value ({@code SERIAL CODE}) for {@code step}, which the server then holds as used. */
     String consume(long step) {
+        return serial + " " + consumeCode(step);
+    }
+
+    /** The bare code for {@code step} (STS GetSessionToken's TokenCode), which the server then holds as used. */
+    String consumeCode(long step) {
         if (step == NONE || step <= lastStep) {
             throw new IllegalArgumentException("step " + step + " is not usable (last accepted " + lastStep + ")");
         }
         lastStep = step;
-        return serial + " " + totp.code(step);
+        return totp.code(step);
     }
 
     /**
