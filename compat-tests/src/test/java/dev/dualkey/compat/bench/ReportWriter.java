@@ -37,9 +37,17 @@ final class ReportWriter {
                 + "percentiles, median of runs); CPU-s/1k = server CPU seconds (user+sys, /proc/PID/stat) per 1000 "
                 + "operations (per operation of 1 object for MB/s rows); peak RSS = VmHWM during the measured "
                 + "phases; vs best peer = value / best other server's value (for KiB/upload lower is better).\n\n");
+        table(md, results.stream().filter(m -> !isClusterRow(m)).toList());
+        clusterSection(md);
+        md.append("\n## Issue 7 targets (Dualkey)\n\n");
+        targets().forEach(t -> md.append("- ").append(t).append('\n'));
+        return md.toString();
+    }
+
+    private void table(StringBuilder md, List<Measurement> rows) {
         md.append("| Workload | Server | Value | Unit | p50 ms | p99 ms | CPU-s/1k ops | Peak RSS MiB | vs best peer | Notes |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Measurement m : results) {
+        for (Measurement m : rows) {
             md.append("| ").append(m.workload).append(" | ").append(m.server).append(" | ");
             if (!m.hasValue()) {
                 md.append(Optional.ofNullable(m.failure).orElse("n/a")).append(" | ").append(m.unit)
@@ -55,9 +63,68 @@ final class ReportWriter {
                     .append(m.peakRssKib == 0 ? "" : num(m.peakRssKib / 1024.0)).append(" | ")
                     .append(ratio(m)).append(" | ").append(notes(m)).append(" |\n");
         }
-        md.append("\n## Issue 7 targets (Dualkey)\n\n");
-        targets().forEach(t -> md.append("- ").append(t).append('\n'));
-        return md.toString();
+    }
+
+    /** Rows of the cluster servers ({@code cluster_*} workloads, and a cluster server that could not start). */
+    private static boolean isClusterRow(Measurement m) {
+        return m.workload.startsWith(CLUSTER) || ClusterServers.isClusterRow(m.server);
+    }
+
+    private static final String CLUSTER = "cluster_";
+    private static final List<String> CLUSTER_SERVERS = List.of("upstream", "cluster1", "cluster3");
+
+    /**
+     * Issue 20's comparison: each cluster row through 1 and 3 gateways against the upstream alone (same run,
+     * same client), as ratios of the medians; the MFA delete against the upstream's plain version delete (moto
+     * has no MFA Delete). Then every cluster row in full.
+     */
+    private void clusterSection(StringBuilder md) {
+        List<Measurement> rows = results.stream().filter(ReportWriter::isClusterRow).toList();
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("\n## Cluster mode (issue 20)\n\n");
+        md.append("upstream = moto alone; cluster1 / cluster3 = etcd + that moto + 1 / 3 gateways (`serve --upstream "
+                + "--state`), requests round robin over the gateways; PUT/GET with " + config.inFlight()
+                + " requests in flight, deletes one at a time. x gw / upstream = ratio of the medians (the MFA delete "
+                + "against the upstream's plain version delete). CPU-s/1k = all processes (gateways, etcd, moto).\n\n");
+        md.append("| Workload | upstream | 1 gateway | 3 gateways | unit | 1 gw / upstream | 3 gw / upstream "
+                + "| p50 ms (upstream / 1 / 3) | CPU-s/1k ops (upstream / 1 / 3) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (String w : List.of("cluster_put4k_new", "cluster_get4k", "cluster_delete_version",
+                "cluster_delete_version_mfa")) {
+            List<Optional<Measurement>> ms = CLUSTER_SERVERS.stream().map(s -> clusterCell(s, w)).toList();
+            if (ms.stream().allMatch(Optional::isEmpty)) {
+                continue;
+            }
+            Optional<Measurement> base = clusterCell("upstream",
+                    w.equals("cluster_delete_version_mfa") ? "cluster_delete_version" : w)
+                    .filter(Measurement::hasValue);
+            md.append("| ").append(w.substring(CLUSTER.length()));
+            for (Optional<Measurement> m : ms) {
+                md.append(" | ").append(m.map(x -> x.hasValue() ? num(x.median())
+                        : Optional.ofNullable(x.failure).orElse("n/a")).orElse(""));
+            }
+            md.append(" | ").append(ms.stream().flatMap(Optional::stream).map(x -> x.unit)
+                    .filter(u -> !u.isEmpty()).findFirst().orElse(""));
+            for (int i = 1; i < 3; i++) {
+                Optional<Measurement> m = ms.get(i).filter(Measurement::hasValue);
+                md.append(" | ").append(m.isPresent() && base.isPresent() && base.get().median() > 0
+                        ? String.format(Locale.ROOT, "%.2fx", m.get().median() / base.get().median()) : "");
+            }
+            md.append(" | ").append(String.join(" / ", ms.stream().map(m -> m.filter(Measurement::hasValue)
+                    .map(x -> ms(x.latencyMicros(50))).orElse("-")).toList()));
+            md.append(" | ").append(String.join(" / ", ms.stream().map(m -> m.filter(Measurement::hasValue)
+                    .map(x -> num(x.cpuPerThousandOps())).filter(v -> !v.isEmpty()).orElse("-")).toList()))
+                    .append(" |\n");
+        }
+        md.append("\n");
+        table(md, rows);
+    }
+
+    /** The row of {@code workload} on {@code server}, or the server's "cannot start" row. */
+    private Optional<Measurement> clusterCell(String server, String workload) {
+        return find(server, m -> m.workload.equals(workload)).or(() -> find(server, m -> m.workload.equals("(server)")));
     }
 
     String csv() {
