@@ -9,8 +9,9 @@
 #                                  --dualkey-jvm "-Xmx256m"  (JVM options of the Dualkey server)
 # Environment: BENCH_SKIP_BUILD=1 reuses the last build; MAVEN_ARGS (e.g. -o) is passed to Maven;
 #              BENCH_JFR=1 records a JFR profile of the Dualkey server into compat-tests/target/bench/work/.
-# Needs: java 17, mvn, nginx, wrk, moto_server (pip install 'moto[server]'); a missing server is reported as
-# "cannot start" in the table, not skipped silently.
+# Needs: java 17, mvn, nginx, wrk, moto_server (pip install 'moto[server]'), /usr/bin/etcd for the cluster rows
+# (servers upstream, cluster1, cluster3; issue 20); a missing server is reported as "cannot start" in the table,
+# not skipped silently.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -29,7 +30,7 @@ if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
     >"$out/build-bench.log" 2>&1 || { cat "$out/build-bench.log" >&2; exit 1; }
 fi
 
-for tool in nginx wrk moto_server; do
+for tool in nginx wrk moto_server etcd; do
   command -v "$tool" >/dev/null 2>&1 || echo "[bench] $tool is not installed: its rows will say so" >&2
 done
 

@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
- * Runs the issue-7 workloads against each server in turn and writes {@code results.md} and {@code results.csv}.
+ * Runs the issue-7 workloads against each server in turn and writes {@code results.md} and {@code results.csv};
+ * the cluster servers ({@link ClusterServers}) run the issue-20 cluster rows instead.
  * Usage (normally through {@code compat-tests/bench/run.sh}): {@code BenchMain [--quick] [--servers a,b]
  * [--workloads prefix,...] [--runs N] [--out DIR] [--work DIR] [--dualkey-jar JAR] [--s3proxy-jar JAR]
  * [--dualkey-jvm "OPTS"]}.
