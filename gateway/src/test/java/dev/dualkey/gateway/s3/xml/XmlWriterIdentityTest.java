@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link XmlWriter} (one char buffer, issue 19) writes exactly the bytes of the StAX writer it replaced
  * ({@link StaxReferenceWriter}): the same random call sequences go to both, and every document's bytes, and the
- * text so far at random points, must be equal.
+ * text so far at random points, must be equal. The texts mix every class of character the escaping tells apart
+ * (markup characters, TAB/LF/CR, other C0 controls, U+FFFE/U+FFFF, BMP and supplementary characters, unpaired
+ * and reversed surrogates); element names are ASCII, as every caller's are.
  */
 class XmlWriterIdentityTest {
     private static final String[] NAMES = {"ListBucketResult", "Contents", "Key", "LastModified", "ETag", "Size",
@@ -58,6 +61,15 @@ class XmlWriterIdentityTest {
         // attribute values escape the quote too
         assertArrayEquals(StaxReferenceWriter.plain("R").start("G").xsiType("a\"<&>'b").toBytes(),
                 XmlWriter.plain("R").start("G").xsiType("a\"<&>'b").toBytes());
+        // numbers at their edges
+        XmlWriter nw = XmlWriter.s3("R");
+        StaxReferenceWriter nr = StaxReferenceWriter.s3("R");
+        for (long v : new long[] {0, -1, 1, 9, 10, -10, 99, 100, 999_999_999_999_999_999L, 1_000_000_000_000_000_000L,
+            Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1}) {
+            nw.element("N", v);
+            nr.element("N", v);
+        }
+        assertArrayEquals(nr.toBytes(), nw.toBytes());
         // toBytes twice
         XmlWriter w = XmlWriter.s3("R").start("A");
         StaxReferenceWriter s = StaxReferenceWriter.s3("R").start("A");
@@ -130,7 +142,10 @@ class XmlWriterIdentityTest {
                 w.text(t);
                 ref.text(t);
             } else {
-                assertEquals(ref.toString(), w.toString(), "document " + doc + " op " + op);
+                // the text so far; as bytes, since StAX kept an unpaired surrogate of an attribute value in its
+                // characters (encoded as '?' only at the end) where XmlWriter has encoded it already
+                assertArrayEquals(ref.toString().getBytes(StandardCharsets.UTF_8),
+                        w.toString().getBytes(StandardCharsets.UTF_8), "document " + doc + " op " + op);
             }
         }
         return new byte[][] {w.toBytes(), ref.toBytes()};
