@@ -10,7 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -141,5 +143,123 @@ class AwsChunkedDecoderTest {
         S3Exception e = assertThrows(S3Exception.class,
                 () -> decode(d2, forged.getBytes(StandardCharsets.US_ASCII), 5));
         assertEquals(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH, e.error());
+    }
+
+    /**
+     * An aws-chunked body as an SDK writes it: {@code payload} cut into {@code chunkSizes} (the rest in one more
+     * chunk), each chunk signed on the previous signature when {@code mode} signs chunks, then the final chunk and
+     * the trailers (signed when the mode signs chunks and has a trailer).
+     */
+    static byte[] encode(PayloadMode mode, byte[] payload, int[] chunkSizes, Map<String, String> trailers) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String previous = SEED;
+        int at = 0;
+        int i = 0;
+        while (true) {
+            int n = at == payload.length ? 0 : i < chunkSizes.length ? chunkSizes[i++] : payload.length - at;
+            byte[] data = Arrays.copyOfRange(payload, at, at + n);
+            at += n;
+            String header = Integer.toHexString(n);
+            if (mode.signedChunks()) {
+                previous = SigV4Signer.signature(KEY, SigV4Signer.chunkStringToSign(DATE, SCOPE, previous,
+                        SigV4Signer.hex(SigV4Signer.sha256().digest(data))));
+                header += ";chunk-signature=" + previous;
+            }
+            out.writeBytes((header + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            if (n == 0) {
+                break;
+            }
+            out.writeBytes(data);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        StringBuilder tail = new StringBuilder();
+        trailers.forEach((k, v) -> tail.append(k).append(':').append(v).append("\r\n"));
+        if (mode.signedChunks() && mode.trailer() && !trailers.isEmpty()) {
+            tail.append("x-amz-trailer-signature:").append(SigV4Signer.signature(KEY,
+                    SigV4Signer.trailerStringToSign(DATE, SCOPE, previous, trailers))).append("\r\n");
+        }
+        out.writeBytes((tail + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
+    }
+
+    private static byte[] randomPayload(int size) {
+        byte[] payload = new byte[size];
+        new Random(19).nextBytes(payload);
+        return payload;
+    }
+
+    /** Position of the {@code n}-th occurrence (from 0) of {@code what} in {@code body}. */
+    private static int indexOf(byte[] body, String what, int n) {
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        int at = -1;
+        for (int i = 0; i <= n; i++) {
+            at = text.indexOf(what, at + 1);
+        }
+        return at;
+    }
+
+    /**
+     * Unsigned chunks are no longer hashed (issue 19); signed ones must still be, each of them, in both signed
+     * modes: a changed data byte or a changed chunk signature in the first, a middle or the last data chunk is
+     * SignatureDoesNotMatch.
+     */
+    @Test
+    void everySignedChunkIsStillVerifiedWithAndWithoutTrailer() {
+        byte[] payload = randomPayload(3 * 1000 + 17);
+        int[] chunks = {1000, 1000, 1000};
+        Map<String, String> trailers = Map.of("x-amz-checksum-crc32", "AAAAAA==");
+        for (PayloadMode mode : new PayloadMode[] {PayloadMode.STREAMING_SIGNED, PayloadMode.STREAMING_SIGNED_TRAILER}) {
+            Map<String, String> t = mode.trailer() ? trailers : Map.of();
+            byte[] good = encode(mode, payload, chunks, t);
+            AwsChunkedDecoder ok = new AwsChunkedDecoder(mode, KEY, DATE, SCOPE, SEED);
+            assertArrayEquals(payload, decode(ok, good, 512), mode + ": the untampered body decodes");
+            assertEquals(t, ok.finish());
+            for (int chunk = 0; chunk < 4; chunk++) {
+                int signature = indexOf(good, "chunk-signature=", chunk) + "chunk-signature=".length();
+                byte[] badSignature = good.clone();
+                badSignature[signature] = (byte) (badSignature[signature] == '0' ? '1' : '0');
+                S3Exception e = assertThrows(S3Exception.class, () ->
+                        decode(new AwsChunkedDecoder(mode, KEY, DATE, SCOPE, SEED), badSignature, 512));
+                assertEquals(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH, e.error(), mode + " signature of chunk " + chunk);
+                if (chunk == 3) {
+                    continue; // the final chunk has no data
+                }
+                int data = signature + 64 + 2 + 500; // the signature, CRLF, then the chunk's data
+                byte[] badData = good.clone();
+                badData[data] ^= 1;
+                e = assertThrows(S3Exception.class, () ->
+                        decode(new AwsChunkedDecoder(mode, KEY, DATE, SCOPE, SEED), badData, 512));
+                assertEquals(S3ErrorCode.SIGNATURE_DOES_NOT_MATCH, e.error(), mode + " data of chunk " + chunk);
+            }
+        }
+    }
+
+    /**
+     * The unsigned decoder (which no longer hashes) hands on exactly the bytes and trailers the signed one does,
+     * for any chunking of the body and any cut of the input into pieces.
+     */
+    @Test
+    void unsignedChunksDecodeTheSameBytesAsSignedChunks() {
+        byte[] payload = randomPayload(200_000);
+        Map<String, String> trailers = new LinkedHashMap<>();
+        trailers.put("x-amz-checksum-crc32", "NhCmhg==");
+        int[][] chunkings = {{}, {65536, 65536}, {1, 2, 3, 70_000}, {8192, 1, 100_000}};
+        for (int[] chunks : chunkings) {
+            byte[] signed = encode(PayloadMode.STREAMING_SIGNED_TRAILER, payload, chunks, trailers);
+            byte[] unsigned = encode(PayloadMode.STREAMING_UNSIGNED_TRAILER, payload, chunks, trailers);
+            for (int piece : new int[] {1, 13, 8192, 65537, signed.length}) {
+                AwsChunkedDecoder s = new AwsChunkedDecoder(PayloadMode.STREAMING_SIGNED_TRAILER, KEY, DATE, SCOPE, SEED);
+                AwsChunkedDecoder u = new AwsChunkedDecoder(PayloadMode.STREAMING_UNSIGNED_TRAILER, KEY, DATE, SCOPE,
+                        SEED);
+                byte[] fromSigned = decode(s, signed, piece);
+                byte[] fromUnsigned = decode(u, unsigned, piece);
+                String where = Arrays.toString(chunks) + " in pieces of " + piece;
+                assertArrayEquals(payload, fromSigned, where);
+                assertArrayEquals(fromSigned, fromUnsigned, where);
+                assertEquals(s.decodedLength(), u.decodedLength(), where);
+                assertEquals(s.finish(), u.finish(), where);
+                assertEquals(trailers, u.finish(), where);
+            }
+        }
     }
 }

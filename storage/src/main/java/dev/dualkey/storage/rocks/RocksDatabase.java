@@ -11,6 +11,7 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -69,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * {@link Settings#writeDeadline()}, then fails with {@link SlowDownException}, so no caller can hang on a
  * stopped DB. Writes that store data are refused with {@link StorageFullException} while the file system's usable
  * space is below {@link Settings#reservedFreeBytes()}; batches declared {@link Batch#releasesData()} (deletes,
- * aborts) still pass so space can be freed.
+ * aborts) still pass so space can be freed. The guard's {@code statfs} is reused for up to 100 ms while it was
+ * more than 1 GiB above the reserve ({@link FreeSpaceProbe}); near the reserve every write reads it again.
  *
  * <p>When the disk fills up anyway (another process, or a large body written past the guard), RocksDB reports
  * NoSpace on the WAL append and stops accepting writes (a "hard" background error). The failing write gets
@@ -125,6 +127,8 @@ public final class RocksDatabase implements AutoCloseable {
     private final Path dir;
     private final Settings settings;
     private final FileStore fileStore;
+    /** The free-space guard's statfs, briefly reused while far above the reserve. */
+    private final FreeSpaceProbe freeSpace;
     private final LRUCache blockCache;
     /** Bounds every family's memtables together, charged to {@link #blockCache} (see {@link #memtableBudget}). */
     private final WriteBufferManager writeBufferManager;
@@ -224,6 +228,7 @@ public final class RocksDatabase implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageIoException("cannot stat file store of " + dir, e);
         }
+        this.freeSpace = new FreeSpaceProbe(this::usableSpace, Clock.systemUTC(), settings.reservedFreeBytes());
         Map<String, ColumnFamilySpec> wanted = new LinkedHashMap<>();
         for (ColumnFamilySpec spec : families) {
             ColumnFamilySpec prev = wanted.putIfAbsent(spec.name(), spec);
@@ -629,6 +634,7 @@ public final class RocksDatabase implements AutoCloseable {
                     if (isNoSpace(e)) {
                         boolean first = !stoppedByNoSpace;
                         stoppedByNoSpace = true;
+                        freeSpace.forget();
                         boolean released = releaseBallast(dir);
                         if (released) {
                             // room for the reopen's WAL replay and flush once some space is freed
@@ -886,9 +892,12 @@ public final class RocksDatabase implements AutoCloseable {
         }
     }
 
-    /** Refuses data-storing work when the file system is below the reserve; other modules' writers may reuse it. */
+    /**
+     * Refuses data-storing work when the file system is below the reserve; other modules' writers may reuse it.
+     * Exact near the reserve; far above it, a reading up to 100 ms old may stand in ({@link FreeSpaceProbe}).
+     */
     public void checkFreeSpace() {
-        long usable = usableSpace();
+        long usable = freeSpace.usableBytes();
         if (usable < settings.reservedFreeBytes()) {
             throw new StorageFullException("disk nearly full: " + usable + " bytes usable, "
                     + settings.reservedFreeBytes() + " reserved");
