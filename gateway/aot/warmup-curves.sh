@@ -1,47 +1,85 @@
 #!/usr/bin/env bash
-# Side-by-side warm-up curves of the Dualkey server (issue 19: within 10% of its best rate within 10 s of
-# accepting connections) for four start-ups, interleaved so that each sees the same machine:
-#   17      JDK 17 as the benchmark runs it today
-#   17cds   JDK 17 + the AppCDS archive (BENCH_CDS=1)
-#   25      JDK 25 without a cache
-#   25aot   JDK 25 + the AOT cache (BENCH_AOT=1)
-# Each run is `compat-tests/bench/run.sh --servers dualkey --workloads warm_up --runs 1` (only the warm-up:
-# 4 KiB PUTs, 32 in flight, 3-s windows until the rate stops rising, at least 5 and at most 40 windows); the order
-# of the four rotates every round.
+# Side-by-side warm-up curves of the Dualkey server (issue 19: within 10% of its best PUT rate within 10 s of
+# accepting connections) for four start-ups, interleaved (the order rotates every round) so that each sees the
+# same machine:
+#   17      JDK 17 as the benchmark runs it (compat-tests/bench/run.sh's bounded-footprint options)
+#   17cds   JDK 17 + the AppCDS archive (gateway/target/dualkey-java17.jsa)
+#   25      JDK 25 without a cache (--sun-misc-unsafe-memory-access=allow, as run.sh adds on 24+)
+#   25aot   JDK 25 + the AOT cache (gateway/target/dualkey-java25.aot)
+# Each run starts the jar on a fresh data directory, notes the server's CPU seconds and the wall time when its
+# S3 port accepts, creates a bucket and then drives 4 KiB PUTs (half new keys, half overwrites, as the benchmark's
+# warm-up) with wrk, 2 threads, 32 connections, in WINDOWS windows of 3 s from the moment it accepts. The paths
+# are presigned before any server runs, so that no client-side start-up (an SDK's own JIT warm-up) competes with
+# the server; the benchmark's warm-up row (run.sh) stops at the first plateau, which a loaded machine fakes.
 #
-#   JDK25=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java gateway/aot/warmup-curves.sh [ROUNDS] [OUT]
+#   gateway/aot/warmup-curves.sh [ROUNDS] [OUT] [WINDOWS]
 #
-# Builds the jar, the load generator and both caches first unless BENCH_SKIP_BUILD=1. OUT (default
-# compat-tests/target/warmup-curves) gets curves.txt: per run the load average, the windows' PUT/s and the
-# warm_up row (seconds until a window within 10% of the best).
+# Needs the jar and both caches (build-cache.sh; JDK25 names JDK 25's java), wrk and python3. OUT (default
+# compat-tests/target/warmup-curves) gets curves.txt: per run the load average, CPU and wall seconds to accept,
+# each window's PUT/s and the seconds from accept to the end of the first window within 10% of the run's best.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
 out=${2:-compat-tests/target/warmup-curves}
+windows=${3:-20}
 jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+jar=gateway/target/dualkey.jar
+base=(-Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k)
+for f in "$jar" gateway/target/dualkey-java17.jsa gateway/target/dualkey-java25.aot; do
+  [ "$f" -nt "$jar" ] || [ "$f" = "$jar" ] || { echo "$f missing or older than the jar: build-cache.sh" >&2; exit 2; }
+done
 mkdir -p "$out"
-configs=(17 17cds 25 25aot)
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  # one build, then the caches are trained by run.sh's first use of each
-  compat-tests/bench/run.sh --servers none --runs 1 >/dev/null 2>&1 || true
-fi
-one() { # config -> runs it, appends to curves.txt
-  local env=(BENCH_SKIP_BUILD=1)
+out=$(cd "$out" && pwd)
+access=AKIABENCHMARK0000001
+secret=benchSecretKey0000000000000000000000000000
+port=$((20000 + RANDOM % 20000))
+python3 gateway/aot/presign_windows.py 127.0.0.1:$port $access $secret "$out" "$windows" 40000
+hz=$(getconf CLK_TCK)
+pid=
+trap '[ -z "$pid" ] || kill $pid 2>/dev/null || true' EXIT
+one() { # config round
+  local java=java opts=("${base[@]}")
   case $1 in
-    17cds) env+=(BENCH_CDS=1) ;;
-    25) env+=(BENCH_DUALKEY_JAVA=$jdk25) ;;
-    25aot) env+=(BENCH_DUALKEY_JAVA=$jdk25 BENCH_AOT=1) ;;
+    17cds) opts+=(-XX:SharedArchiveFile=gateway/target/dualkey-java17.jsa) ;;
+    25) java=$jdk25; opts+=(--sun-misc-unsafe-memory-access=allow) ;;
+    25aot) java=$jdk25; opts+=(--sun-misc-unsafe-memory-access=allow -XX:AOTCache=gateway/target/dualkey-java25.aot) ;;
   esac
-  local before after
-  before=$(uptime | sed 's/.*load average: //')
-  env "${env[@]}" compat-tests/bench/run.sh --servers dualkey --workloads warm_up --runs 1 \
-    >"$out/$1-$2.out" 2>"$out/$1-$2.err" || true
-  after=$(uptime | sed 's/.*load average: //')
-  printf '%s round %s (load %s -> %s)\n  %s\n  %s\n' "$1" "$2" "$before" "$after" \
-    "$(grep -h 'warm-up PUT/s' "$out/$1-$2.err" | sed 's/.*window: //')" \
-    "$(grep -h '^| warm_up' "$out/$1-$2.out" | awk -F"|" '{print $4 " s;" $(NF-1)}')" | tee -a "$out/curves.txt"
+  local load data=$out/data rates=() t0 cpu start best=0 first=-1 w r end
+  load=$(uptime | sed 's/.*load average: //')
+  rm -rf "$data"
+  start=$(date +%s.%N)
+  DUALKEY_ROOT_ACCESS_KEY=$access DUALKEY_ROOT_SECRET_KEY=$secret MALLOC_ARENA_MAX=2 "$java" "${opts[@]}" \
+    -jar "$jar" serve --data-dir "$data" --address 127.0.0.1:$port --console-address 127.0.0.1:$((port + 1)) \
+    --allow-mfa-over-http >"$out/$1-$2.log" 2>&1 &
+  pid=$!
+  until (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do
+    kill -0 $pid 2>/dev/null || { echo "$1 did not start: $out/$1-$2.log" >&2; return 1; }
+    sleep 0.02
+  done
+  t0=$(date +%s.%N)
+  cpu=$(awk -v hz="$hz" '{printf "%.2f", ($14 + $15) / hz}' /proc/$pid/stat)
+  curl -fsS -o /dev/null -X PUT "http://127.0.0.1:$port$(cat "$out/bucket.path")"
+  local ends=()
+  for w in $(seq 0 $((windows - 1))); do
+    r=$(wrk -t2 -c32 -d3s -s compat-tests/bench/wrk/paths.lua http://127.0.0.1:$port -- \
+      "$out/put-$(printf %02d "$w").paths" PUT 4096 2 | tee "$out/$1-$2-wrk.txt" \
+      | awk '/Non-2xx/ {bad = 1} /requests in/ {n = $1; sub(/s,?$/, "", $4); t = $4} END {print bad ? "ERR" : int(n / t)}')
+    rates+=("$r")
+    ends+=("$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN {printf "%.1f", a - b}')")
+  done
+  kill -TERM $pid
+  wait $pid || true
+  pid=
+  for r in "${rates[@]}"; do [ "$r" = ERR ] || [ "$r" -le "$best" ] || best=$r; done
+  for w in "${!rates[@]}"; do
+    if [ "$first" -lt 0 ] && [ "${rates[$w]}" != ERR ] && [ $((rates[w] * 10)) -ge $((best * 9)) ]; then first=$w; fi
+  done
+  printf '%-5s round %s (load %s): accept after %.1f s wall, %s CPU-s; within 10%% of best (%s PUT/s) %s s after accept\n  PUT/s per 3-s window: %s\n' \
+    "$1" "$2" "$load" "$(awk -v a="$t0" -v b="$start" 'BEGIN {print a - b}')" "$cpu" "$best" "${ends[$first]}" \
+    "${rates[*]}" | tee -a "$out/curves.txt"
 }
 for r in $(seq 1 "$rounds"); do
+  configs=(17 17cds 25 25aot)
   for i in 0 1 2 3; do
     one "${configs[$(((i + r - 1) % 4))]}" "$r"
   done
