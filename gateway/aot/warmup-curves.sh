@@ -16,7 +16,9 @@
 #
 # Needs the jar and both caches (build-cache.sh; JDK25 names JDK 25's java), wrk and python3. OUT (default
 # compat-tests/target/warmup-curves) gets curves.txt: per run the load average, CPU and wall seconds to accept,
-# each window's PUT/s and the seconds from accept to the end of the first window within 10% of the run's best.
+# each window's PUT/s and the seconds from accept to the end of the first window within 10% of the run's best;
+# and, as a loaded machine gives the server a varying share of its CPU, each window's PUTs per server CPU-second
+# (how far compiled the server's code is), the server's CPU seconds since launch, and the JIT threads' share.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}
@@ -35,6 +37,9 @@ secret=benchSecretKey0000000000000000000000000000
 port=$((20000 + RANDOM % 20000))
 python3 gateway/aot/presign_windows.py 127.0.0.1:$port $access $secret "$out" "$windows" 40000
 hz=$(getconf CLK_TCK)
+ticks() { awk '{print $14 + $15}' /proc/$1/stat; }
+jitticks() { for t in /proc/$1/task/*; do if grep -q Compiler "$t/comm" 2>/dev/null; then awk '{print $14 + $15}' "$t/stat"; fi; done \
+  | awk '{s += $1} END {print s + 0}'; }
 pid=
 trap '[ -z "$pid" ] || kill $pid 2>/dev/null || true' EXIT
 one() { # config round
@@ -59,12 +64,20 @@ one() { # config round
   t0=$(date +%s.%N)
   cpu=$(awk -v hz="$hz" '{printf "%.2f", ($14 + $15) / hz}' /proc/$pid/stat)
   curl -fsS -o /dev/null -X PUT "http://127.0.0.1:$port$(cat "$out/bucket.path")"
-  local ends=()
+  local ends=() effs=() cpus=() jits=() c0 c1 j0 j1 e
+  c0=$(ticks $pid); j0=$(jitticks $pid)
   for w in $(seq 0 $((windows - 1))); do
     r=$(wrk -t2 -c32 -d3s -s compat-tests/bench/wrk/paths.lua http://127.0.0.1:$port -- \
       "$out/put-$(printf %02d "$w").paths" PUT 4096 2 | tee "$out/$1-$2-wrk.txt" \
       | awk '/Non-2xx/ {bad = 1} /requests in/ {n = $1; sub(/s,?$/, "", $4); t = $4} END {print bad ? "ERR" : int(n / t)}')
     rates+=("$r")
+    c1=$(ticks $pid); j1=$(jitticks $pid)
+    # PUTs per server CPU-second in the window (how compiled the code is, whatever CPU the machine gave it), the
+    # server's CPU seconds since launch at the window's end, and the JIT compiler threads' share of the window
+    e=$(awk -v r="$r" -v c=$((c1 - c0)) -v hz="$hz" 'BEGIN {printf "%d", (r == "ERR" || c == 0) ? 0 : r * 3 / (c / hz)}')
+    effs+=("$e"); cpus+=("$(awk -v c="$c1" -v hz="$hz" 'BEGIN {printf "%.1f", c / hz}')")
+    jits+=("$(awk -v j=$((j1 - j0)) -v c=$((c1 - c0)) 'BEGIN {printf "%.2f", c ? j / c : 0}')")
+    c0=$c1; j0=$j1
     ends+=("$(awk -v a="$(date +%s.%N)" -v b="$t0" 'BEGIN {printf "%.1f", a - b}')")
   done
   kill -TERM $pid
@@ -74,9 +87,14 @@ one() { # config round
   for w in "${!rates[@]}"; do
     if [ "$first" -lt 0 ] && [ "${rates[$w]}" != ERR ] && [ $((rates[w] * 10)) -ge $((best * 9)) ]; then first=$w; fi
   done
-  printf '%-5s round %s (load %s): accept after %.1f s wall, %s CPU-s; within 10%% of best (%s PUT/s) %s s after accept\n  PUT/s per 3-s window: %s\n' \
+  local ebest=0 efirst=-1
+  for e in "${effs[@]}"; do [ "$e" -le "$ebest" ] || ebest=$e; done
+  for w in "${!effs[@]}"; do
+    if [ "$efirst" -lt 0 ] && [ $((effs[w] * 10)) -ge $((ebest * 9)) ]; then efirst=$w; fi
+  done
+  printf '%-5s round %s (load %s): accept after %.1f s wall, %s CPU-s; within 10%% of best (%s PUT/s) %s s after accept; PUT per CPU-s within 10%% of best (%s) at %s server CPU-s\n  PUT/s per 3-s window: %s\n  PUT per server CPU-s: %s\n  server CPU-s at window end: %s\n  JIT share: %s\n' \
     "$1" "$2" "$load" "$(awk -v a="$t0" -v b="$start" 'BEGIN {print a - b}')" "$cpu" "$best" "${ends[$first]}" \
-    "${rates[*]}" | tee -a "$out/curves.txt"
+    "$ebest" "${cpus[$efirst]}" "${rates[*]}" "${effs[*]}" "${cpus[*]}" "${jits[*]}" | tee -a "$out/curves.txt"
 }
 for r in $(seq 1 "$rounds"); do
   configs=(17 17cds 25 25aot)
