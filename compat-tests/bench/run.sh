@@ -8,7 +8,8 @@
 #   other options go to BenchMain: --servers dualkey,nginx  --workloads put4k,get4k  --runs 3  --versions 1000000
 #                                  --dualkey-jvm "-Xmx256m"  (JVM options of the Dualkey server)
 # Environment: BENCH_SKIP_BUILD=1 reuses the last build; MAVEN_ARGS (e.g. -o) is passed to Maven;
-#              BENCH_JFR=1 records a JFR profile of the Dualkey server into compat-tests/target/bench/work/.
+#              BENCH_JFR=1 records a JFR profile of the Dualkey server into compat-tests/target/bench/work/;
+#              BENCH_DUALKEY_JAVA, BENCH_CDS=1, BENCH_AOT=1: the Dualkey server's java and start-up cache (below).
 # Needs: java 17, mvn, nginx, wrk, moto_server (pip install 'moto[server]'), /usr/bin/etcd for the cluster rows
 # (servers upstream, cluster1, cluster3; issue 20); a missing server is reported as "cannot start" in the table,
 # not skipped silently.
@@ -38,6 +39,26 @@ build=compat-tests/target/bench-build
 # The README's bounded footprint (section "Memory footprint"): heap, GC, code cache, metaspace, direct memory and
 # stacks capped; the server also gets MALLOC_ARENA_MAX=2 (Servers.java)
 dualkey_jvm=(-Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k)
+# Opt-in start-up caches (README "Fast start", gateway/aot/build-cache.sh), none by default: BENCH_DUALKEY_JAVA runs
+# the Dualkey server on another java (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; Servers.java reads it);
+# BENCH_CDS=1 adds an AppCDS archive (any JDK), or BENCH_AOT=1 the AOT cache (JDK 25+), trained first when
+# missing or older than the jar. On JDK 25 Netty needs --sun-misc-unsafe-memory-access=allow to keep its fast paths.
+export BENCH_DUALKEY_JAVA=${BENCH_DUALKEY_JAVA:-java}
+dualkey_feature=$("$BENCH_DUALKEY_JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
+dualkey_cache=()
+if [ "${BENCH_CDS:-0}" = 1 ] || [ "${BENCH_AOT:-0}" = 1 ]; then
+  if [ "${BENCH_AOT:-0}" = 1 ]; then
+    [ "${dualkey_feature%%.*}" -ge 25 ] || { echo "[bench] BENCH_AOT=1 needs JDK 25+ in BENCH_DUALKEY_JAVA" >&2; exit 2; }
+    file=gateway/target/dualkey-java${dualkey_feature%%.*}.aot; dualkey_cache=("-XX:AOTCache=$root/$file")
+  else
+    file=gateway/target/dualkey-java${dualkey_feature%%.*}.jsa; dualkey_cache=("-XX:SharedArchiveFile=$root/$file")
+  fi
+  if [ ! "$file" -nt gateway/target/dualkey.jar ]; then
+    JAVA=$BENCH_DUALKEY_JAVA gateway/aot/build-cache.sh gateway/target/dualkey.jar "$file" "${dualkey_jvm[@]}" || exit 1
+  fi
+fi
+[ "${dualkey_feature%%.*}" -lt 24 ] || dualkey_jvm+=(--sun-misc-unsafe-memory-access=allow)
+dualkey_jvm+=(${dualkey_cache[@]+"${dualkey_cache[@]}"})
 if [ "${BENCH_JFR:-0}" = 1 ]; then
   dualkey_jvm+=("-XX:StartFlightRecording=filename=$root/$out/work/dualkey.jfr,settings=profile,dumponexit=true")
 fi

@@ -47,7 +47,7 @@ final class Servers {
         if (config.wants("delete_version_mfa")) {
             problem = createAccounts(config, data, config.mfaAccounts() - 1, roots);
         }
-        List<String> command = new ArrayList<>(List.of("java"));
+        List<String> command = new ArrayList<>(List.of(dualkeyJava()));
         command.addAll(List.of(config.dualkeyJvmOptions().trim().split("\\s+")));
         // --allow-mfa-over-http: the benchmark sends x-amz-mfa over plain HTTP (a loopback listener accepts it
         // anyway; the flag states it).
@@ -63,10 +63,20 @@ final class Servers {
                 Map.of("DUALKEY_ROOT_ACCESS_KEY", ACCESS_KEY, "DUALKEY_ROOT_SECRET_KEY", SECRET_KEY,
                         "MALLOC_ARENA_MAX", System.getenv().getOrDefault("MALLOC_ARENA_MAX", "2")), port, work,
                 null, "Dualkey " + (encrypted ? "(encryption at rest on" : "(--encryption=off")
-                + "; durable: WAL synced, group commit; " + config.dualkeyJvmOptions().trim()
+                + "; durable: WAL synced, group commit; "
+                + (dualkeyJava().equals("java") ? "" : dualkeyJava() + " ") + config.dualkeyJvmOptions().trim()
                 + "; --allow-mfa-over-http: x-amz-mfa over plain HTTP on loopback)");
         server.accounts(roots, problem);
         return server;
+    }
+
+    /**
+     * The java that runs the Dualkey server: run.sh's opt-in {@code BENCH_DUALKEY_JAVA} (another JDK, e.g. 25 for
+     * its AOT cache; README "Fast start"), else the PATH's. The load generator and the other servers keep theirs.
+     */
+    private static String dualkeyJava() {
+        String java = System.getenv("BENCH_DUALKEY_JAVA");
+        return java == null || java.isBlank() ? "java" : java;
     }
 
     /**
