@@ -208,7 +208,8 @@ class AwsChunkedDecoderTest {
         byte[] payload = randomPayload(3 * 1000 + 17);
         int[] chunks = {1000, 1000, 1000};
         Map<String, String> trailers = Map.of("x-amz-checksum-crc32", "AAAAAA==");
-        for (PayloadMode mode : new PayloadMode[] {PayloadMode.STREAMING_SIGNED, PayloadMode.STREAMING_SIGNED_TRAILER}) {
+        for (PayloadMode mode : new PayloadMode[] {PayloadMode.STREAMING_SIGNED,
+                PayloadMode.STREAMING_SIGNED_TRAILER}) {
             Map<String, String> t = mode.trailer() ? trailers : Map.of();
             byte[] good = encode(mode, payload, chunks, t);
             AwsChunkedDecoder ok = new AwsChunkedDecoder(mode, KEY, DATE, SCOPE, SEED);
@@ -248,7 +249,8 @@ class AwsChunkedDecoderTest {
             byte[] signed = encode(PayloadMode.STREAMING_SIGNED_TRAILER, payload, chunks, trailers);
             byte[] unsigned = encode(PayloadMode.STREAMING_UNSIGNED_TRAILER, payload, chunks, trailers);
             for (int piece : new int[] {1, 13, 8192, 65537, signed.length}) {
-                AwsChunkedDecoder s = new AwsChunkedDecoder(PayloadMode.STREAMING_SIGNED_TRAILER, KEY, DATE, SCOPE, SEED);
+                AwsChunkedDecoder s = new AwsChunkedDecoder(PayloadMode.STREAMING_SIGNED_TRAILER, KEY, DATE, SCOPE,
+                        SEED);
                 AwsChunkedDecoder u = new AwsChunkedDecoder(PayloadMode.STREAMING_UNSIGNED_TRAILER, KEY, DATE, SCOPE,
                         SEED);
                 byte[] fromSigned = decode(s, signed, piece);
