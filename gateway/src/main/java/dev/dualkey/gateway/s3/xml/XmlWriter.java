@@ -26,7 +26,7 @@ import java.util.Arrays;
  *       unpaired surrogate in a name or attribute value becomes {@code ?}, as {@code String.getBytes} did).</li>
  * </ul>
  *
- * <p>Memory: the document's bytes twice at most (the chunks, then the joined array {@link #toBytes} returns).
+ * <p>Memory: about twice the document's bytes (the chunks, a little slack at the end of each, then the joined array).
  * Chunks start at 512 bytes and double up to 64 KiB, so an error document stays small and a 400 KB listing
  * page is copied once; a full chunk is kept, never copied into a larger one.
  */

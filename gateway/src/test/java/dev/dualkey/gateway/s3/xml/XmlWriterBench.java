@@ -1,5 +1,6 @@
 package dev.dualkey.gateway.s3.xml;
 
+import dev.dualkey.gateway.auth.AwsUriEncoding;
 import dev.dualkey.gateway.identity.CanonicalIds;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
@@ -8,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * Run by hand, not a test (it times things): the StAX writer ({@link StaxReferenceWriter}) against
- * {@link XmlWriter} on 1000-entry listing documents, in alternating rounds of one JVM, thread CPU per document,
+ * {@link XmlWriter} on 1000-entry listing documents (and {@code AwsUriEncoding.encode} against
+ * {@link EncodingType} for {@code encoding-type=url}), in alternating rounds of one JVM, thread CPU per document,
  * medians (issue 19). After {@code mvn -o -q -pl gateway -am test-compile}:
  *
  * <pre>
@@ -59,6 +61,59 @@ public final class XmlWriterBench {
         return w.toBytes();
     }
 
+    /** {@link #versionsNew} with {@code encoding-type=url}, as botocore lists: keys through {@link EncodingType}. */
+    static byte[] versionsUrlNew() {
+        EncodingType url = EncodingType.of("url");
+        XmlWriter w = XmlWriter.s3("ListVersionsResult").element("Name", "lvbench").element("Prefix", "")
+                .element("KeyMarker", "").element("VersionIdMarker", "").element("MaxKeys", 1000)
+                .element("IsTruncated", true).element("EncodingType", "url");
+        for (int i = 0; i < 1000; i++) {
+            w.start("Version").element("Key", url.apply(KEYS[i]))
+                    .element("VersionId", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" + i)
+                    .element("IsLatest", i % 30 == 0).element("LastModified", T.plusMillis(i))
+                    .element("ETag", "\"d41d8cd98f00b204e9800998ecf8427e\"").element("Size", 1L + i)
+                    .element("StorageClass", "STANDARD")
+                    .start("Owner").element("ID", CanonicalIds.of("111122223333"))
+                    .element("DisplayName", "111122223333").end().end();
+        }
+        return w.toBytes();
+    }
+
+    /** The same before: StAX, keys through {@code AwsUriEncoding.encode}. */
+    static byte[] versionsUrlOld() {
+        StaxReferenceWriter w = StaxReferenceWriter.s3("ListVersionsResult").element("Name", "lvbench")
+                .element("Prefix", "").element("KeyMarker", "").element("VersionIdMarker", "")
+                .element("MaxKeys", 1000).element("IsTruncated", true).element("EncodingType", "url");
+        for (int i = 0; i < 1000; i++) {
+            w.start("Version").element("Key", AwsUriEncoding.encode(KEYS[i], true))
+                    .element("VersionId", "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY" + i)
+                    .element("IsLatest", i % 30 == 0).element("LastModified", T.plusMillis(i))
+                    .element("ETag", "\"d41d8cd98f00b204e9800998ecf8427e\"").element("Size", 1L + i)
+                    .element("StorageClass", "STANDARD")
+                    .start("Owner").element("ID", CanonicalIds.of("111122223333"))
+                    .element("DisplayName", "111122223333").end().end();
+        }
+        return w.toBytes();
+    }
+
+    /** Only the keys' url encoding of such a page: {@code AwsUriEncoding.encode} against {@link EncodingType}. */
+    static byte[] urlKeysOld() {
+        int n = 0;
+        for (String k : KEYS) {
+            n += AwsUriEncoding.encode(k, true).length();
+        }
+        return new byte[n & 1];
+    }
+
+    static byte[] urlKeysNew() {
+        EncodingType url = EncodingType.of("url");
+        int n = 0;
+        for (String k : KEYS) {
+            n += url.apply(k).length();
+        }
+        return new byte[n & 1];
+    }
+
     /** A ListObjectsV2 page without owners. */
     static byte[] objectsNew() {
         XmlWriter w = XmlWriter.s3("ListBucketResult").element("Name", "lvbench").element("Prefix", "")
@@ -90,6 +145,13 @@ public final class XmlWriterBench {
         }
         compare("ListObjectVersions, 1000 versions", XmlWriterBench::versionsOld, XmlWriterBench::versionsNew, rounds);
         compare("ListObjectsV2, 1000 keys", XmlWriterBench::objectsOld, XmlWriterBench::objectsNew, rounds);
+        if (!Arrays.equals(versionsUrlOld(), versionsUrlNew())) {
+            throw new AssertionError("the url-encoded pages disagree");
+        }
+        compare("ListObjectVersions, 1000 versions, encoding-type=url", XmlWriterBench::versionsUrlOld,
+                XmlWriterBench::versionsUrlNew, rounds);
+        compare("url encoding of those 1000 keys alone", XmlWriterBench::urlKeysOld, XmlWriterBench::urlKeysNew,
+                rounds);
     }
 
     private static void compare(String what, Supplier<byte[]> old, Supplier<byte[]> neu, int rounds) {
@@ -109,10 +171,12 @@ public final class XmlWriterBench {
         }
         double co = median(cpu[0]);
         double cn = median(cpu[1]);
-        System.out.printf("%s (%d bytes), %d rounds of 100 each, alternating%n", what, neu.get().length, rounds);
-        System.out.printf("  StAX (old)  median %.3f ms CPU/doc (min %.3f, max %.3f), %.0f KB allocated/doc%n",
+        int bytes = neu.get().length;
+        System.out.printf("%s%s, %d rounds of 100 each, alternating%n", what, bytes > 1 ? " (" + bytes + " bytes)" : "",
+                rounds);
+        System.out.printf("  old  median %.3f ms CPU/page (min %.3f, max %.3f), %.0f KB allocated/page%n",
                 co, min(cpu[0]), max(cpu[0]), median(alloc[0]) / 1024);
-        System.out.printf("  XmlWriter   median %.3f ms CPU/doc (min %.3f, max %.3f), %.0f KB allocated/doc%n",
+        System.out.printf("  new  median %.3f ms CPU/page (min %.3f, max %.3f), %.0f KB allocated/page%n",
                 cn, min(cpu[1]), max(cpu[1]), median(alloc[1]) / 1024);
         System.out.printf("  new/old %.2f%n", cn / co);
     }
