@@ -37,7 +37,10 @@ final class ReportWriter {
                 + "percentiles, median of runs); CPU-s/1k = server CPU seconds (user+sys, /proc/PID/stat) per 1000 "
                 + "operations (per operation of 1 object for MB/s rows); peak RSS = VmHWM during the measured "
                 + "phases; vs best peer = value / best other server's value (for KiB/upload lower is better).\n\n");
-        table(md, results.stream().filter(m -> !isClusterRow(m)).toList());
+        List<Measurement> singleNode = results.stream().filter(m -> !isClusterRow(m)).toList();
+        if (!singleNode.isEmpty()) {
+            table(md, singleNode);
+        }
         clusterSection(md);
         md.append("\n## Issue 7 targets (Dualkey)\n\n");
         targets().forEach(t -> md.append("- ").append(t).append('\n'));
