@@ -94,8 +94,7 @@ final class ReportWriter {
         md.append("| Workload | upstream | 1 gateway | 3 gateways | unit | 1 gw / upstream | 3 gw / upstream "
                 + "| p50 ms (upstream / 1 / 3) | CPU-s/1k ops (upstream / 1 / 3) |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
-        for (String w : List.of("cluster_put4k_new", "cluster_get4k", "cluster_delete_version",
-                "cluster_delete_version_mfa")) {
+        for (String w : ClusterServers.ROWS) {
             List<Optional<Measurement>> ms = CLUSTER_SERVERS.stream().map(s -> clusterCell(s, w)).toList();
             if (ms.stream().allMatch(Optional::isEmpty)) {
                 continue;
