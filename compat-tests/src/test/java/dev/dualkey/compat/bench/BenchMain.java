@@ -32,6 +32,10 @@ public final class BenchMain {
         List<Measurement> results = new ArrayList<>();
         List<String> serverLines = new ArrayList<>();
         for (String name : config.servers()) {
+            if (!runsAnyWanted(config, name)) {
+                log("=== " + name + ": none of its workloads wanted, not started");
+                continue;
+            }
             log("=== " + name);
             ServerUnderTest server;
             try {
@@ -63,6 +67,18 @@ public final class BenchMain {
         report.write(config.outDir());
         System.out.println(report.markdown());
         log("wrote " + config.outDir().resolve("results.md") + " and results.csv");
+    }
+
+    /**
+     * Whether {@code server} has a workload that {@code --workloads} wants: the cluster servers run the cluster
+     * rows only, the others none of them (so {@code --workloads cluster_} starts no single-node server, and
+     * {@code --workloads put4k} no cluster).
+     */
+    private static boolean runsAnyWanted(BenchConfig config, String server) {
+        if (ClusterServers.isClusterRow(server)) {
+            return ClusterServers.ROWS.stream().anyMatch(config::wants);
+        }
+        return config.workloads().isEmpty() || config.workloads().stream().anyMatch(w -> !w.startsWith("cluster_"));
     }
 
     private static void runAll(BenchConfig config, ServerUnderTest server, List<Measurement> out)

@@ -21,6 +21,9 @@ final class ClusterServers {
     private static final String UPSTREAM_ACCESS_KEY = "bench-upstream";
     private static final String UPSTREAM_SECRET_KEY = "bench-upstream-secret";
     private static final Path ETCD = Path.of("/usr/bin/etcd");
+    /** The rows these servers run (BenchMain.runCluster), in the report's order. */
+    static final List<String> ROWS = List.of("cluster_put4k_new", "cluster_get4k", "cluster_delete_version",
+            "cluster_delete_version_mfa");
 
     private ClusterServers() {
     }

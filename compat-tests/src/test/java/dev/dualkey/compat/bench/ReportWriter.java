@@ -37,7 +37,10 @@ final class ReportWriter {
                 + "percentiles, median of runs); CPU-s/1k = server CPU seconds (user+sys, /proc/PID/stat) per 1000 "
                 + "operations (per operation of 1 object for MB/s rows); peak RSS = VmHWM during the measured "
                 + "phases; vs best peer = value / best other server's value (for KiB/upload lower is better).\n\n");
-        table(md, results.stream().filter(m -> !isClusterRow(m)).toList());
+        List<Measurement> singleNode = results.stream().filter(m -> !isClusterRow(m)).toList();
+        if (!singleNode.isEmpty()) {
+            table(md, singleNode);
+        }
         clusterSection(md);
         md.append("\n## Issue 7 targets (Dualkey)\n\n");
         targets().forEach(t -> md.append("- ").append(t).append('\n'));
@@ -91,8 +94,7 @@ final class ReportWriter {
         md.append("| Workload | upstream | 1 gateway | 3 gateways | unit | 1 gw / upstream | 3 gw / upstream "
                 + "| p50 ms (upstream / 1 / 3) | CPU-s/1k ops (upstream / 1 / 3) |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
-        for (String w : List.of("cluster_put4k_new", "cluster_get4k", "cluster_delete_version",
-                "cluster_delete_version_mfa")) {
+        for (String w : ClusterServers.ROWS) {
             List<Optional<Measurement>> ms = CLUSTER_SERVERS.stream().map(s -> clusterCell(s, w)).toList();
             if (ms.stream().allMatch(Optional::isEmpty)) {
                 continue;
