@@ -94,6 +94,16 @@ public final class UpstreamObjectStore implements ObjectStore {
      * race with a publish still in flight.
      */
     static final Duration PUBLISH_DEADLINE = Duration.ofMinutes(15);
+    /**
+     * The largest key record (all versions of one key, {@link Records}) a write may leave: a change that would make a
+     * record larger than this and larger than it was is refused with InvalidArgument, so deletes and changes that
+     * shrink a record always pass. Why 512 KiB: etcd refuses a request above its {@code --max-request-bytes}
+     * (1.5 MiB by default), and a commit carries the record twice (the compare holds the value read, the put the new
+     * one) plus the bucket record; above the limit etcd would answer an opaque error on every later write of the key.
+     * That is about 2,400 versions with no metadata, 85 with the largest (2 KiB of user metadata and ten tags at
+     * their maximum sizes each: {@code ManyVersionsTest}). Stricter than AWS (no limit): SECURITY.md U10.
+     */
+    static final int KEY_RECORD_LIMIT = 512 * 1024;
     /** Version ids an upstream produces: a UUID (MinIO, moto) or 32 URL-safe characters (Amazon S3, Ceph RGW). */
     private static final Pattern VERSION_ID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9._]{32}");
@@ -102,6 +112,7 @@ public final class UpstreamObjectStore implements ObjectStore {
     private final Upstream upstream;
     private final UpstreamSettings settings;
     private final Clock clock;
+    private final int keyRecordLimit;
     private final LockManager locks = new LockManager(256, Duration.ofSeconds(30));
     private final Pins pins = new Pins();
     /** Reads ahead of GET responses (a thread per download in progress, none for one waiting on its client). */
@@ -124,17 +135,24 @@ public final class UpstreamObjectStore implements ObjectStore {
     /** Copies and part copies made inside the upstream (tests: which path a copy took). */
     private final java.util.concurrent.atomic.AtomicLong upstreamCopies = new java.util.concurrent.atomic.AtomicLong();
 
-    private UpstreamObjectStore(SharedKv kv, Upstream upstream, UpstreamSettings settings, Clock clock) {
+    private UpstreamObjectStore(SharedKv kv, Upstream upstream, UpstreamSettings settings, Clock clock,
+                                int keyRecordLimit) {
         this.kv = kv;
         this.upstream = upstream;
         this.settings = settings;
         this.clock = clock;
+        this.keyRecordLimit = keyRecordLimit;
         this.writing = new UpstreamBodyWriter.Settings(settings.spoolDir(), sending, STALL);
     }
 
     /** A store over {@code settings}' upstream with its index in {@code kv} (not closed by this store). */
     public static UpstreamObjectStore open(UpstreamSettings settings, SharedKv kv, Clock clock) {
-        return new UpstreamObjectStore(kv, new Upstream(settings), settings, clock);
+        return new UpstreamObjectStore(kv, new Upstream(settings), settings, clock, KEY_RECORD_LIMIT);
+    }
+
+    /** As {@link #open(UpstreamSettings, SharedKv, Clock)} with another key record limit (tests reach it quickly). */
+    static UpstreamObjectStore open(UpstreamSettings settings, SharedKv kv, Clock clock, int keyRecordLimit) {
+        return new UpstreamObjectStore(kv, new Upstream(settings), settings, clock, keyRecordLimit);
     }
 
     @Override
@@ -247,10 +265,31 @@ public final class UpstreamObjectStore implements ObjectStore {
                 .orElse(new KeyEntry(null, null));
     }
 
-    private static SharedKv.Write keyWrite(String bucket, String key, List<Records.Version> versions) {
+    /**
+     * The write replacing {@code old}'s record by {@code versions}; refused (InvalidArgument, nothing written) when the
+     * new record would exceed {@link #KEY_RECORD_LIMIT} and be larger than the old one.
+     */
+    private SharedKv.Write keyWrite(String bucket, String key, KeyEntry old, List<Records.Version> versions) {
         byte[] k = StateKeys.key(bucket, key);
-        return versions.isEmpty() ? SharedKv.Write.delete(k)
-                : SharedKv.Write.put(k, Records.encode(new Records.Key(key, versions)));
+        if (versions.isEmpty()) {
+            return SharedKv.Write.delete(k);
+        }
+        byte[] record = Records.encode(new Records.Key(key, versions));
+        int before = old.raw() == null ? 0 : old.raw().length;
+        if (record.length > keyRecordLimit && record.length > before) {
+            throw new TooManyVersionsException(keyRecordLimit);
+        }
+        return SharedKv.Write.put(k, record);
+    }
+
+    /** A key whose versions fill its index record ({@link #KEY_RECORD_LIMIT}): 400 InvalidArgument. */
+    static final class TooManyVersionsException extends InvalidArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyVersionsException(int limit) {
+            super("There are too many versions of this key in cluster mode (their index record would exceed "
+                    + limit / 1024 + " KiB): delete some versions of it, or write under another key");
+        }
     }
 
     private boolean commit(BucketEntry b, String bucket, KeyEntry k, String key, List<SharedKv.Write> writes) {
@@ -539,7 +578,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                     next.add(v);
                 }
             }
-            List<SharedKv.Write> writes = new ArrayList<>(List.of(keyWrite(bucket, key, next)));
+            List<SharedKv.Write> writes = new ArrayList<>(List.of(keyWrite(bucket, key, k, next)));
             List<SharedKv.Compare> compares = new ArrayList<>(List.of(
                     new SharedKv.Compare(StateKeys.bucket(bucket), b.raw()),
                     new SharedKv.Compare(StateKeys.key(bucket, key), k.raw())));
@@ -699,7 +738,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                 Records.Version changed = r.entry().withMetadata(meta);
                 List<Records.Version> next = new ArrayList<>(k.versions());
                 next.set(next.indexOf(r.entry()), changed);
-                if (commit(b, bucket, k, key, List.of(keyWrite(bucket, key, next)))) {
+                if (commit(b, bucket, k, key, List.of(keyWrite(bucket, key, k, next)))) {
                     return changed.toVersion(bucket, key, r.latest());
                 }
             }
@@ -772,7 +811,7 @@ public final class UpstreamObjectStore implements ObjectStore {
         }
         List<Records.Version> next = new ArrayList<>(k.versions());
         next.remove(v);
-        if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, next)))) {
+        if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, k, next)))) {
             return Optional.empty();
         }
         removeUpstream(bucket, key, v.upstreamId());
@@ -793,7 +832,7 @@ public final class UpstreamObjectStore implements ObjectStore {
             }
             List<Records.Version> next = new ArrayList<>(k.versions());
             next.remove(oldNull.get());
-            if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, next)))) {
+            if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, k, next)))) {
                 return Optional.empty();
             }
             removeUpstream(bucket, key, oldNull.get().upstreamId());
@@ -810,7 +849,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                 next.add(v);
             }
         }
-        if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, next)))) {
+        if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, k, next)))) {
             upstream.deleteVersion(bucket, key, markerId);
             return Optional.empty();
         }
