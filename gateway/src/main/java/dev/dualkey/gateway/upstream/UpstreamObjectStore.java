@@ -63,7 +63,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +85,8 @@ public final class UpstreamObjectStore implements ObjectStore {
     private static final long MIN_PART = 5L * 1024 * 1024;
     private static final int MAX_ATTEMPTS = 32;
     private static final int SCAN_BATCH = 256;
+    /** Deletes per index commit when an ended upload's part entries are removed (etcd allows 128 operations). */
+    static final int PART_DELETE_BATCH = 100;
     /** How long a writer waits for the upstream to take more of a body before answering SlowDown. */
     private static final Duration STALL = Duration.ofMinutes(2);
     /**
@@ -288,7 +289,8 @@ public final class UpstreamObjectStore implements ObjectStore {
 
         TooManyVersionsException(int limit) {
             super("There are too many versions of this key in cluster mode (their index record would exceed "
-                    + limit / 1024 + " KiB): delete some versions of it, or write under another key");
+                    + limit / 1024 + " KiB; a multipart object's part layout counts too): delete some versions of "
+                    + "it, or write under another key");
         }
     }
 
@@ -592,6 +594,9 @@ public final class UpstreamObjectStore implements ObjectStore {
                 throw new SlowDownException("Please reduce your request rate.");
             }
             if (kv.commit(compares, writes)) {
+                if (upload != null) {
+                    dropPartsQuietly(bucket, key, upload);
+                }
                 oldNull.ifPresent(v -> removeUpstream(bucket, key, v.upstreamId()));
                 return created.toVersion(bucket, key, true);
             }
@@ -1157,7 +1162,8 @@ public final class UpstreamObjectStore implements ObjectStore {
         String uploadId = upstream.createUpload(bucket, key);
         ChecksumAlgorithm alg = options.checksumAlgorithms().stream().sorted().findFirst().orElse(null);
         Instant initiated = now();
-        Records.Upload u = new Records.Upload(uploadId, key, initiated, owner(options, b), metadata, alg, Map.of());
+        Records.Upload u = new Records.Upload(uploadId, key, initiated, owner(options, b), metadata, alg, Map.of(),
+                0);
         byte[] uk = StateKeys.upload(bucket, key, micros(initiated), uploadId);
         if (!kv.commit(List.of(new SharedKv.Compare(StateKeys.bucket(bucket), b.raw()),
                 new SharedKv.Compare(uk, null)), List.of(SharedKv.Write.put(uk,
@@ -1191,25 +1197,90 @@ public final class UpstreamObjectStore implements ObjectStore {
                         d.checksumsBase64()));
     }
 
-    /** Records a part the upstream holds, verified, in the upload's index record. */
+    /**
+     * Records a part the upstream holds, verified: its own entry ({@link StateKeys#part}), committed with the upload
+     * record's next generation and a compare of the upload record (so the upload still exists, and a completion that
+     * read the parts before this sees its compare fail).
+     */
     private PartInfo storePart(String bucket, String key, String uploadId, int n, String md5Hex, long size,
                                Map<ChecksumAlgorithm, String> checksums) {
         Records.Part part = new Records.Part(n, md5Hex, size, now(), checksums);
         try (LockManager.Held ul = locks.upload(uploadId)) {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 UploadEntry e = requireUpload(bucket, key, uploadId);
-                Map<Integer, Records.Part> parts = new HashMap<>(e.upload().parts());
-                parts.put(n, part);
                 Records.Upload u = e.upload();
-                Records.Upload next = new Records.Upload(u.uploadId(), u.key(), u.initiated(), u.owner(),
-                        u.metadata(), u.algorithm(), parts);
-                byte[] uk = StateKeys.upload(bucket, key, micros(u.initiated()), uploadId);
+                long micros = micros(u.initiated());
+                byte[] uk = StateKeys.upload(bucket, key, micros, uploadId);
                 if (kv.commit(List.of(new SharedKv.Compare(uk, e.raw())),
-                        List.of(SharedKv.Write.put(uk, Records.encode(next))))) {
+                        List.of(SharedKv.Write.put(uk, Records.encode(u.nextGeneration())),
+                                SharedKv.Write.put(StateKeys.part(bucket, key, micros, uploadId, n),
+                                        Records.encode(part))))) {
                     return new PartInfo(n, part.etag(), part.size(), part.lastModified(), part.checksums());
                 }
             }
             throw contended();
+        }
+    }
+
+    /**
+     * The parts of an upload with a number above {@code after}, at most {@code limit}, by number: its part entries,
+     * and the parts an upload record written before part entries existed holds inline.
+     */
+    private java.util.NavigableMap<Integer, Records.Part> parts(String bucket, Records.Upload u, int after,
+                                                                int limit) {
+        java.util.TreeMap<Integer, Records.Part> out = new java.util.TreeMap<>(new java.util.TreeMap<>(u.parts()).tailMap(after, false));
+        byte[] prefix = StateKeys.partsOf(bucket, u.key(), micros(u.initiated()), u.uploadId());
+        byte[] end = StateKeys.successor(prefix);
+        byte[] from = StateKeys.part(bucket, u.key(), micros(u.initiated()), u.uploadId(), after + 1);
+        int read = 0;
+        while (read < limit) {
+            int want = Math.min(SCAN_BATCH, limit - read);
+            List<SharedKv.Entry> page = kv.range(from, end, want);
+            for (SharedKv.Entry e : page) {
+                Records.Part p = Records.decodePart(e.value());
+                out.put(p.number(), p);
+            }
+            read += page.size();
+            if (page.size() < want) {
+                break;
+            }
+            from = StateKeys.after(page.get(page.size() - 1).key());
+        }
+        while (out.size() > limit) {
+            out.pollLastEntry();
+        }
+        return out;
+    }
+
+    /**
+     * Removes an ended upload's part entries (after its record left the index in an earlier commit), in batches of
+     * {@link #PART_DELETE_BATCH} (etcd's {@code --max-txn-ops} is 128 by default). A failure here leaves entries no
+     * upload record names: never read again (a new upload has a new id), removed by the {@link OrphanSweeper}.
+     */
+    void dropParts(String bucket, String key, long initiatedMicros, String uploadId) {
+        byte[] prefix = StateKeys.partsOf(bucket, key, initiatedMicros, uploadId);
+        byte[] end = StateKeys.successor(prefix);
+        while (true) {
+            List<SharedKv.Entry> page = kv.range(prefix, end, PART_DELETE_BATCH);
+            if (page.isEmpty()) {
+                return;
+            }
+            List<SharedKv.Write> deletes = new ArrayList<>(page.size());
+            for (SharedKv.Entry e : page) {
+                deletes.add(SharedKv.Write.delete(e.key()));
+            }
+            kv.commit(List.of(), deletes);
+            if (page.size() < PART_DELETE_BATCH) {
+                return;
+            }
+        }
+    }
+
+    private void dropPartsQuietly(String bucket, String key, Records.Upload u) {
+        try {
+            dropParts(bucket, key, micros(u.initiated()), u.uploadId());
+        } catch (RuntimeException e) {
+            // entries of an ended upload are never read again; the sweeper removes them (above)
         }
     }
 
@@ -1310,9 +1381,10 @@ public final class UpstreamObjectStore implements ObjectStore {
              LockManager.Held ul = locks.upload(uploadId)) {
             UploadEntry ue = requireUpload(bucket, key, uploadId);
             Records.Upload up = ue.upload();
+            Map<Integer, Records.Part> recorded = parts(bucket, up, 0, 10_000);
             List<Records.Part> chosen = new ArrayList<>();
             for (CompletedPart cp : list) {
-                Records.Part p = up.parts().get(cp.partNumber());
+                Records.Part p = recorded.get(cp.partNumber());
                 if (p == null || !p.etag().equals(cp.unquotedEtag())
                         || !CompleteChecks.partChecksumsMatch(cp, p.checksums())) {
                     throw new InvalidPartException("One or more of the specified parts could not be found. The part "
@@ -1353,13 +1425,25 @@ public final class UpstreamObjectStore implements ObjectStore {
             if (oldNull.isPresent() && !oldNull.get().deleteMarker()) {
                 RetentionGuard.checkRemovable(oldNull.get().metadata(), now(), RetentionBypass.NONE);
             }
-            String upstreamId = upstream.completeUpload(bucket, key, uploadId, upParts);
             long total = size;
             int count = chosen.size();
             ObjectMetadata meta = up.metadata().toBuilder()
                     .attribute(MultipartChecksums.PARTS_ATTRIBUTE, MultipartChecksums.encodeParts(layout))
                     .attribute(MultipartChecksums.TYPE_ATTRIBUTE, checksums.isEmpty() ? null
                             : CompleteChecks.type(up.algorithm(), up.metadata()).name()).build();
+            // the key record limit, before the upload is consumed (the part layout is in the version's metadata:
+            // 10,000 parts with SHA-256 checksums make about 530 KB); the publish checks it again
+            String longestId = "x".repeat(64);
+            List<Records.Version> planned = new ArrayList<>();
+            planned.add(new Records.Version(longestId, longestId, isNull, false, total, etag, now(), up.owner(), meta,
+                    count, checksums));
+            for (Records.Version v : k.versions()) {
+                if (!(isNull && v.nullVersion())) {
+                    planned.add(v);
+                }
+            }
+            keyWrite(bucket, key, k, planned);
+            String upstreamId = upstream.completeUpload(bucket, key, uploadId, upParts);
             boolean[] first = {true};
             PublishCheck again = (info, replacesNull) -> {
                 if (!first[0]) {
@@ -1388,6 +1472,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                 byte[] uk = StateKeys.upload(bucket, key, micros(e.upload().initiated()), uploadId);
                 if (kv.commit(List.of(new SharedKv.Compare(uk, e.raw())), List.of(SharedKv.Write.delete(uk)))) {
                     upstream.abortUploadQuietly(bucket, key, uploadId);
+                    dropPartsQuietly(bucket, key, e.upload());
                     return;
                 }
             }
@@ -1403,10 +1488,7 @@ public final class UpstreamObjectStore implements ObjectStore {
         UploadEntry e = requireUpload(bucket, key, uploadId);
         List<PartInfo> out = new ArrayList<>();
         boolean truncated = false;
-        for (Records.Part p : e.upload().parts().values()) {
-            if (p.number() <= partNumberMarker) {
-                continue;
-            }
+        for (Records.Part p : parts(bucket, e.upload(), Math.max(partNumberMarker, 0), maxParts + 1).values()) {
             if (out.size() >= maxParts) {
                 truncated = true;
                 break;

@@ -132,10 +132,27 @@ class ManyVersionsTest {
         // a delete marker adds a version too: refused alike, and nothing changes
         assertThrows(UpstreamObjectStore.TooManyVersionsException.class, () -> store.deleteObject(b, "k", null));
         assertEquals(written.get(written.size() - 1).versionId(), store.headObject(b, "k", null).versionId());
+        // a multipart completion is refused before the upstream completion: the upload stays usable
+        dev.dualkey.storage.model.MultipartUpload u = store.createMultipartUpload(b, "k", ObjectMetadata.empty(),
+                WriteOptions.defaults());
+        dev.dualkey.storage.model.PartInfo p;
+        try (dev.dualkey.storage.PartWriter w = store.newPartWriter(b, "k", u.uploadId(), 1)) {
+            w.write(ByteBuffer.wrap(new byte[] {1}));
+            p = w.commit(Expectations.none().withContentLength(1));
+        }
+        List<dev.dualkey.storage.model.CompletedPart> list = List.of(
+                new dev.dualkey.storage.model.CompletedPart(1, p.etag()));
+        assertThrows(UpstreamObjectStore.TooManyVersionsException.class,
+                () -> store.completeMultipartUpload(b, "k", u.uploadId(), list));
+        assertEquals(1, store.listParts(b, "k", u.uploadId(), 0, 10).parts().size(), "the upload is intact");
+        assertEquals(written.size(), indexVersions(store, b));
         // deleting versions always passes, and makes room again
         store.deleteObject(b, "k", written.get(0).versionId());
         store.deleteObject(b, "k", written.get(1).versionId());
         assertEquals(written.size() - 2, indexVersions(store, b));
+        ObjectVersion completed = store.completeMultipartUpload(b, "k", u.uploadId(), list);
+        assertEquals(completed.versionId(), store.headObject(b, "k", null).versionId());
+        store.deleteObject(b, "k", written.get(2).versionId());
         ObjectVersion again = put(store, b, "k", ObjectMetadata.empty());
         assertEquals(again.versionId(), store.headObject(b, "k", null).versionId());
         // other keys are not concerned
