@@ -26,7 +26,8 @@ import java.util.TreeMap;
  * {@code int32 count, (string, string)*} in their order; instants are {@code int64 epoch second, int32 nano}.
  * <pre>
  *   bucket  := 1, name, owner, created, region, deleting(bool), versioning(string), mfaDelete(string),
- *              objectLock(bool), tags(map), policy(string), subresources(map)
+ *              objectLock(bool), tags(map), policy(string), subresources(map),
+ *              deletingSince(bool present, instant)
  *   key     := 1, key, int32 n, version*n                   (newest first: the list order is the commit order)
  *   version := versionId, upstreamId, null(bool), marker(bool), size(int64), etag, lastModified, owner,
  *              metadata, partsCount(int32), checksums(map by algorithm name)
@@ -52,8 +53,15 @@ final class Records {
     private Records() {
     }
 
-    /** A bucket as the catalog stores it; {@code deleting} marks a DeleteBucket in progress (no new writes). */
-    record Bucket(String name, String owner, Instant created, String region, boolean deleting, BucketConfig config) {
+    /**
+     * A bucket as the catalog stores it; {@code deleting} marks a DeleteBucket in progress (no new writes), since
+     * {@code deletingSince} (null for a mark written before that field existed).
+     */
+    record Bucket(String name, String owner, Instant created, String region, boolean deleting, BucketConfig config,
+                  Instant deletingSince) {
+        Bucket(String name, String owner, Instant created, String region, boolean deleting, BucketConfig config) {
+            this(name, owner, created, region, deleting, config, null);
+        }
     }
 
     /**
@@ -117,6 +125,10 @@ final class Records {
             map(out, c.tags());
             str(out, c.policyJson());
             map(out, c.subresources());
+            out.writeBoolean(b.deletingSince() != null);
+            if (b.deletingSince() != null) {
+                instant(out, b.deletingSince());
+            }
         });
     }
 
@@ -191,8 +203,9 @@ final class Records {
             Map<String, String> tags = map(in);
             String policy = str(in);
             Map<String, String> sub = map(in);
+            Instant since = in.available() > 0 && in.readBoolean() ? instant(in) : null;
             return new Bucket(name, owner, created, region, deleting,
-                    new BucketConfig(vs, mfa, lock, tags, policy, sub));
+                    new BucketConfig(vs, mfa, lock, tags, policy, sub), since);
         });
     }
 

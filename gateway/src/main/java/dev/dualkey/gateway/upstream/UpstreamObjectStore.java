@@ -248,9 +248,19 @@ public final class UpstreamObjectStore implements ObjectStore {
         }
     }
 
+    /** The bucket's record; a DeleteBucket's mark old enough is settled first ({@link #settle}). */
     private Optional<BucketEntry> bucketEntry(String name) {
-        return kv.get(StateKeys.bucket(name)).map(e -> new BucketEntry(Records.decodeBucket(e.value()),
-                e.value()));
+        Optional<BucketEntry> b = kv.get(StateKeys.bucket(name)).map(e -> new BucketEntry(
+                Records.decodeBucket(e.value()), e.value()));
+        if (b.isPresent() && stale(b.get().bucket())) {
+            try {
+                settle(name);
+            } catch (dev.dualkey.storage.error.StorageException | software.amazon.awssdk.core.exception.SdkException e) {
+                return b; // still marked (NoSuchBucket for this request); a later one tries again
+            }
+            b = kv.get(StateKeys.bucket(name)).map(e -> new BucketEntry(Records.decodeBucket(e.value()), e.value()));
+        }
+        return b;
     }
 
     private BucketEntry requireBucket(String name) {
@@ -350,36 +360,91 @@ public final class UpstreamObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * DeleteBucket in three index steps around one upstream step: (1) mark the bucket record {@code deleting} (from
+     * then on no write commits into it: each compares the bucket record it read), (2) check that no key record and no
+     * upload record remain, (3a) not empty: remove the mark, or (3b) empty: delete the upstream bucket, then the bucket
+     * record. A gateway killed between them leaves the mark; {@link #settle} then ends the deletion the one way
+     * consistent with what the index holds, and any gateway may do it: requests naming the bucket do once the mark is
+     * {@link #SETTLE_AFTER} old (until then they answer NoSuchBucket, as during a deletion in progress).
+     */
     @Override
     public void deleteBucket(String name) {
         try (LockManager.Held l = locks.bucketWrite(name)) {
             BucketEntry b = requireBucket(name);
-            // 1. mark it deleting: from now on no write commits into it (each compares the bucket record it read)
             Records.Bucket deleting = new Records.Bucket(name, b.bucket().owner(), b.bucket().created(),
-                    b.bucket().region(), true, b.bucket().config());
+                    b.bucket().region(), true, b.bucket().config(), now());
             byte[] key = StateKeys.bucket(name);
-            if (!kv.commit(List.of(new SharedKv.Compare(key, b.raw())),
-                    List.of(SharedKv.Write.put(key, Records.encode(deleting))))) {
+            byte[] rev = Records.encode(deleting);
+            if (!kv.commit(List.of(new SharedKv.Compare(key, b.raw())), List.of(SharedKv.Write.put(key, rev)))) {
                 throw contended();
             }
-            byte[] rev = Records.encode(deleting);
-            boolean empty = kv.range(StateKeys.keyPrefix(name, ""), StateKeys.successor(StateKeys.keyPrefix(name,
-                    "")), 1).isEmpty() && kv.range(StateKeys.uploadPrefix(name, ""),
-                    StateKeys.successor(StateKeys.uploadPrefix(name, "")), 1).isEmpty();
-            if (!empty) {
-                kv.commit(List.of(new SharedKv.Compare(key, rev)),
-                        List.of(SharedKv.Write.put(key, Records.encode(b.bucket()))));
+            if (!indexEmpty(name)) {
+                rollBackDelete(name, rev);
                 throw new BucketNotEmptyException("The bucket you tried to delete is not empty");
             }
             try {
                 upstream.deleteBucket(name);
             } catch (RuntimeException e) {
-                kv.commit(List.of(new SharedKv.Compare(key, rev)),
-                        List.of(SharedKv.Write.put(key, Records.encode(b.bucket()))));
-                throw e;
+                if (upstream.bucketExists(name)) { // if this fails too, the mark stays: settled later
+                    rollBackDelete(name, rev);
+                    throw e;
+                }
+                // gone upstream after all (a lost answer): finish
             }
             kv.commit(List.of(new SharedKv.Compare(key, rev)), List.of(SharedKv.Write.delete(key)));
         }
+    }
+
+    /** How old a DeleteBucket's mark must be before another request settles it (its steps take seconds). */
+    static final Duration SETTLE_AFTER = Duration.ofMinutes(5);
+
+    private boolean indexEmpty(String name) {
+        return kv.range(StateKeys.keyPrefix(name, ""), StateKeys.successor(StateKeys.keyPrefix(name, "")), 1)
+                .isEmpty() && kv.range(StateKeys.uploadPrefix(name, ""),
+                StateKeys.successor(StateKeys.uploadPrefix(name, "")), 1).isEmpty();
+    }
+
+    private void rollBackDelete(String name, byte[] marked) {
+        Records.Bucket m = Records.decodeBucket(marked);
+        Records.Bucket back = new Records.Bucket(name, m.owner(), m.created(), m.region(), false, m.config());
+        byte[] key = StateKeys.bucket(name);
+        kv.commit(List.of(new SharedKv.Compare(key, marked)), List.of(SharedKv.Write.put(key, Records.encode(back))));
+    }
+
+    /**
+     * Ends a DeleteBucket left half-way (its {@code deleting} mark). While the mark stands nothing can enter the
+     * bucket, so the index's emptiness is fixed, and the interrupted gateway would have decided on it too:
+     * <ul>
+     *   <li>not empty: that gateway had not touched the upstream (it deletes the upstream bucket only when empty):
+     *       the mark is removed, the bucket is as before;</li>
+     *   <li>empty: the deletion is finished: the upstream bucket is deleted if it still exists, then the record.
+     *       If the upstream refuses, the mark stays and a later request tries again: never a bucket record without
+     *       its upstream bucket.</li>
+     * </ul>
+     * Every step compares the mark it read, so two gateways settling at once (or one settling while a slow
+     * DeleteBucket finishes) apply one outcome: they decide the same, and the second commit finds nothing to do.
+     */
+    void settle(String name) {
+        Optional<SharedKv.Entry> e = kv.get(StateKeys.bucket(name));
+        if (e.isEmpty() || !Records.decodeBucket(e.get().value()).deleting()) {
+            return;
+        }
+        byte[] marked = e.get().value();
+        if (!indexEmpty(name)) {
+            rollBackDelete(name, marked);
+            return;
+        }
+        if (upstream.bucketExists(name)) {
+            upstream.deleteBucket(name);
+        }
+        kv.commit(List.of(new SharedKv.Compare(StateKeys.bucket(name), marked)),
+                List.of(SharedKv.Write.delete(StateKeys.bucket(name))));
+    }
+
+    /** True when {@code b} is a DeleteBucket's mark old enough to settle. */
+    private boolean stale(Records.Bucket b) {
+        return b.deleting() && (b.deletingSince() == null || !now().isBefore(b.deletingSince().plus(SETTLE_AFTER)));
     }
 
     @Override
