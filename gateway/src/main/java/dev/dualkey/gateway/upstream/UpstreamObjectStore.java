@@ -206,6 +206,28 @@ public final class UpstreamObjectStore implements ObjectStore {
         sweeper = new OrphanSweeper(this, clock, grace).start(interval);
     }
 
+    /**
+     * Runs one pass of this store's running {@link OrphanSweeper} now ({@code dualkey admin sweep-orphans}): its
+     * memory of when each orphan was first seen is the grace clock, so only it can tell what is old enough.
+     *
+     * @throws IllegalStateException when no sweeper runs (not started by {@code serve})
+     */
+    public OrphanSweeper.Result sweepOrphansNow(boolean dryRun) {
+        OrphanSweeper s;
+        synchronized (this) {
+            s = sweeper;
+        }
+        if (s == null) {
+            throw new IllegalStateException("no orphan sweeper runs in this gateway");
+        }
+        return s.sweepOnce(dryRun);
+    }
+
+    /** The running sweeper's grace period, or null when none runs. */
+    public synchronized Duration orphanGrace() {
+        return sweeper == null ? null : sweeper.grace();
+    }
+
     Upstream upstream() {
         return upstream;
     }
