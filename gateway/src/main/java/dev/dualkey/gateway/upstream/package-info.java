@@ -79,7 +79,12 @@
  *       ({@code ManyVersionsTest}; SECURITY.md U10). An upload's parts are one index entry each, so uploads of
  *       10,000 parts work ({@code ManyPartsTest}).</li>
  *   <li>Orphan upstream versions and uploads are removed by the {@link dev.dualkey.gateway.upstream.OrphanSweeper}
- *       once unreferenced for its grace period (24 hours in {@code serve}); until then they cost space.</li>
+ *       once unreferenced for its grace period ({@code serve --orphan-grace}: 1 hour by default, at least 30
+ *       minutes; {@code dualkey admin sweep-orphans} runs a pass now); until then they cost space. Part entries of
+ *       an upload whose clean-up was interrupted stay in the index (small, never read again).</li>
+ *   <li>A DeleteBucket interrupted between its steps leaves the bucket marked deleting; five minutes later the next
+ *       request naming it settles it ({@code UpstreamObjectStore.settle}: rolled back if not empty, else
+ *       finished).</li>
  *   <li>A reader on another gateway is not pinned: its next ranged GET of a version deleted meanwhile fails.</li>
  *   <li>Upstream version ids must be UUIDs (MinIO, moto) or 32 URL-safe characters (Amazon S3, Ceph RGW): other ids
  *       are answered InvalidArgument, as S3 answers a malformed version id.</li>
