@@ -1342,7 +1342,8 @@ public final class UpstreamObjectStore implements ObjectStore {
     /**
      * Removes an ended upload's part entries (after its record left the index in an earlier commit), in batches of
      * {@link #PART_DELETE_BATCH} (etcd's {@code --max-txn-ops} is 128 by default). A failure here leaves entries no
-     * upload record names: never read again (a new upload has a new id), removed by the {@link OrphanSweeper}.
+     * upload record names: never read again (a new upload has a new id), about 100 bytes each; nothing removes them
+     * yet (stated in the package documentation).
      */
     void dropParts(String bucket, String key, long initiatedMicros, String uploadId) {
         byte[] prefix = StateKeys.partsOf(bucket, key, initiatedMicros, uploadId);
@@ -1367,7 +1368,7 @@ public final class UpstreamObjectStore implements ObjectStore {
         try {
             dropParts(bucket, key, micros(u.initiated()), u.uploadId());
         } catch (RuntimeException e) {
-            // entries of an ended upload are never read again; the sweeper removes them (above)
+            // entries of an ended upload are never read again (above)
         }
     }
 
