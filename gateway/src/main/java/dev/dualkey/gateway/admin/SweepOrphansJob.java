@@ -9,6 +9,7 @@ import dev.dualkey.gateway.upstream.UpstreamObjectStore;
  * {@code sweep-orphans} (issue 20, upstream and cluster mode): one pass of the gateway's
  * {@link OrphanSweeper} now, through the admin channel. Args: {@code {"dryRun":bool}}. Result:
  * {@code {"dryRun":bool,"graceSeconds":n,"versionsSeen":n,"versionsRemoved":n,"uploadsAborted":n,"suspects":n,
+ * "partEntriesRemoved":n,
  * "items":[{kind,bucket,key,id,firstSeen,due,removed}]}} (in a dry run, "removed" means "would be removed").
  *
  * <p>What it may remove is what the periodic sweep removes: upstream versions and uploads that the index does not
@@ -42,6 +43,7 @@ public final class SweepOrphansJob {
         out.put("versionsRemoved", r.versionsRemoved());
         out.put("uploadsAborted", r.uploadsAborted());
         out.put("suspects", r.suspects());
+        out.put("partEntriesRemoved", r.partEntriesRemoved());
         ArrayNode list = out.putArray("items");
         for (OrphanSweeper.Item i : r.items()) {
             ObjectNode n = list.addObject();

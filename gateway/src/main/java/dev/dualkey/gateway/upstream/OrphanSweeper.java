@@ -74,9 +74,9 @@ public final class OrphanSweeper implements AutoCloseable {
 
     /** What one sweep did (or, dry, would do). */
     public record Result(int versionsSeen, int versionsRemoved, int uploadsAborted, int suspects, boolean dryRun,
-                         List<Item> items) {
+                         List<Item> items, int partEntriesRemoved) {
         public Result(int versionsSeen, int versionsRemoved, int uploadsAborted, int suspects) {
-            this(versionsSeen, versionsRemoved, uploadsAborted, suspects, false, List.of());
+            this(versionsSeen, versionsRemoved, uploadsAborted, suspects, false, List.of(), 0);
         }
     }
 
@@ -149,9 +149,10 @@ public final class OrphanSweeper implements AutoCloseable {
         Instant now = clock.instant();
         Map<String, Instant> seenNow = new HashMap<>();
         List<Item> items = new ArrayList<>();
-        int[] counts = new int[3];
+        int[] counts = new int[4];
         for (var bucket : store.listAllBuckets(null, Integer.MAX_VALUE)) {
             String b = bucket.name();
+            counts[3] += store.dropDanglingParts(b, dryRun); // index entries only: no grace needed (see there)
             store.upstream().forEachVersion(b, (key, versionId) -> {
                 counts[0]++;
                 if (store.indexReferences(b, key, versionId)) {
@@ -188,7 +189,7 @@ public final class OrphanSweeper implements AutoCloseable {
         }
         // suspects not seen unreferenced in this pass (published, removed, gone) are forgotten
         suspects.keySet().retainAll(seenNow.keySet());
-        return new Result(counts[0], counts[1], counts[2], suspects.size(), dryRun, List.copyOf(items));
+        return new Result(counts[0], counts[1], counts[2], suspects.size(), dryRun, List.copyOf(items), counts[3]);
     }
 
     private void note(List<Item> items, String kind, String bucket, String key, String id, Instant first,

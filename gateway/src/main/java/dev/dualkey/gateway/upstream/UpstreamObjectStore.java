@@ -1342,8 +1342,8 @@ public final class UpstreamObjectStore implements ObjectStore {
     /**
      * Removes an ended upload's part entries (after its record left the index in an earlier commit), in batches of
      * {@link #PART_DELETE_BATCH} (etcd's {@code --max-txn-ops} is 128 by default). A failure here leaves entries no
-     * upload record names: never read again (a new upload has a new id), about 100 bytes each; nothing removes them
-     * yet (stated in the package documentation).
+     * upload record names: never read again (a new upload has a new id), removed by {@link #dropDanglingParts} (the
+     * {@link OrphanSweeper}'s passes).
      */
     void dropParts(String bucket, String key, long initiatedMicros, String uploadId) {
         byte[] prefix = StateKeys.partsOf(bucket, key, initiatedMicros, uploadId);
@@ -1364,11 +1364,50 @@ public final class UpstreamObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * Removes the part entries of {@code bucket} whose upload record is gone (a clean-up interrupted by a crash), and
+     * returns how many (a dry run: how many there are). No grace is needed: a part entry is written only in a commit
+     * comparing its upload record as present, an ended upload's record never returns (a new upload has a new id), so
+     * an entry without its record is never read again.
+     */
+    int dropDanglingParts(String bucket, boolean dryRun) {
+        byte[] bp = dev.dualkey.storage.keys.StoreKeys.bucketPrefix(bucket);
+        byte[] from = new byte[bp.length + 1];
+        from[0] = 'P';
+        System.arraycopy(bp, 0, from, 1, bp.length);
+        byte[] end = StateKeys.successor(from);
+        int dropped = 0;
+        while (true) {
+            List<SharedKv.Entry> page = kv.range(from, end, PART_DELETE_BATCH);
+            List<SharedKv.Write> deletes = new ArrayList<>();
+            for (SharedKv.Entry e : page) {
+                byte[] k = e.key();
+                int afterKey = dev.dualkey.storage.keys.StoreKeys.suffixOffset(k, 1 + bp.length);
+                int idLength = ((k[afterKey + 8] & 0xff) << 8) | (k[afterKey + 9] & 0xff);
+                byte[] upload = new byte[afterKey + 8 + idLength];
+                System.arraycopy(k, 0, upload, 0, afterKey + 8);
+                System.arraycopy(k, afterKey + 10, upload, afterKey + 8, idLength);
+                upload[0] = 'U';
+                if (kv.get(upload).isEmpty()) {
+                    deletes.add(SharedKv.Write.delete(k));
+                }
+            }
+            if (!deletes.isEmpty() && !dryRun) {
+                kv.commit(List.of(), deletes);
+            }
+            dropped += deletes.size();
+            if (page.size() < PART_DELETE_BATCH) {
+                return dropped;
+            }
+            from = StateKeys.after(page.get(page.size() - 1).key());
+        }
+    }
+
     private void dropPartsQuietly(String bucket, String key, Records.Upload u) {
         try {
             dropParts(bucket, key, micros(u.initiated()), u.uploadId());
         } catch (RuntimeException e) {
-            // entries of an ended upload are never read again (above)
+            // entries of an ended upload are never read again; the sweeper's passes remove them (above)
         }
     }
 

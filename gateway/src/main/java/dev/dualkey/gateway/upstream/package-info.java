@@ -81,7 +81,7 @@
  *   <li>Orphan upstream versions and uploads are removed by the {@link dev.dualkey.gateway.upstream.OrphanSweeper}
  *       once unreferenced for its grace period ({@code serve --orphan-grace}: 1 hour by default, at least 30
  *       minutes; {@code dualkey admin sweep-orphans} runs a pass now); until then they cost space. Part entries of
- *       an upload whose clean-up was interrupted stay in the index (small, never read again).</li>
+ *       an upload whose clean-up was interrupted (index only, never read again) go at the sweeper's next pass.</li>
  *   <li>A DeleteBucket interrupted between its steps leaves the bucket marked deleting; five minutes later the next
  *       request naming it settles it ({@code UpstreamObjectStore.settle}: rolled back if not empty, else
  *       finished).</li>

@@ -72,6 +72,7 @@ class SweepOrphansTest {
             return time.get();
         }
     };
+    private final MemoryKv kv = new MemoryKv();
     private UpstreamObjectStore store;
     private S3Client direct;
 
@@ -81,7 +82,7 @@ class SweepOrphansTest {
         moto.reset();
         UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
                 UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool);
-        store = UpstreamObjectStore.open(s, new MemoryKv(), clock);
+        store = UpstreamObjectStore.open(s, kv, clock);
         store.createBucket(BUCKET, "111122223333", "us-east-1");
         store.updateBucket(BUCKET, c -> c.withVersioning(VersioningState.ENABLED));
         direct = S3Client.builder().endpointOverride(moto.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
@@ -152,6 +153,42 @@ class SweepOrphansTest {
         assertFalse(store.upstreamHasRawVersion(BUCKET, "k", orphan));
         assertTrue(store.upstreamHasVersion(BUCKET, "k", kept.versionId()), "the referenced version stays");
         assertEquals(0, sweep(false).path("suspects").asInt());
+    }
+
+    private int partEntries(dev.dualkey.storage.model.MultipartUpload u) {
+        long micros = u.initiated().getEpochSecond() * 1_000_000L + u.initiated().getNano() / 1000;
+        byte[] prefix = StateKeys.partsOf(BUCKET, u.key(), micros, u.uploadId());
+        return kv.range(prefix, StateKeys.successor(prefix), 100).size();
+    }
+
+    private void part(dev.dualkey.storage.model.MultipartUpload u, int n) {
+        try (dev.dualkey.storage.PartWriter w = store.newPartWriter(BUCKET, u.key(), u.uploadId(), n)) {
+            w.write(ByteBuffer.wrap(new byte[] {(byte) n}));
+            w.commit(Expectations.none().withContentLength(1));
+        }
+    }
+
+    /** A crash between an upload's end (its record removed) and the removal of its part entries. */
+    @Test
+    void partEntriesWhoseUploadEndedGoAtTheNextPassAndLiveOnesStay() {
+        store.startOrphanSweeper(GRACE, Duration.ofDays(1));
+        var ended = store.createMultipartUpload(BUCKET, "mp", ObjectMetadata.empty(), WriteOptions.defaults());
+        var live = store.createMultipartUpload(BUCKET, "mp", ObjectMetadata.empty(), WriteOptions.defaults());
+        for (int n = 1; n <= 3; n++) {
+            part(ended, n);
+        }
+        part(live, 1);
+        part(live, 2);
+        long micros = ended.initiated().getEpochSecond() * 1_000_000L + ended.initiated().getNano() / 1000;
+        assertTrue(kv.commit(java.util.List.of(), java.util.List.of(dev.dualkey.storage.shared.SharedKv.Write.delete(
+                StateKeys.upload(BUCKET, "mp", micros, ended.uploadId())))));
+        assertEquals(3, sweep(true).path("partEntriesRemoved").asInt());
+        assertEquals(3, partEntries(ended), "a dry run removes nothing");
+        assertEquals(3, sweep(false).path("partEntriesRemoved").asInt());
+        assertEquals(0, partEntries(ended));
+        assertEquals(2, partEntries(live));
+        assertEquals(2, store.listParts(BUCKET, "mp", live.uploadId(), 0, 100).parts().size());
+        assertEquals(0, sweep(false).path("partEntriesRemoved").asInt());
     }
 
     @Test
