@@ -166,6 +166,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     private dev.dualkey.gateway.upstream.UpstreamSettings upstreamStore;
 
+    @Option(names = "--orphan-grace", paramLabel = "DURATION", defaultValue = "1h", description = "Upstream mode: "
+            + "an upstream version or upload no index entry references is removed once unreferenced this long "
+            + "(30m, 1h, 2h30m...; at least 30m; default: ${DEFAULT-VALUE}); also: dualkey admin sweep-orphans.")
+    String orphanGraceText;
+    private java.time.Duration orphanGrace;
+
     @Option(names = "--upstream", paramLabel = "URL", description = "Upstream mode (issue 20): store buckets, "
             + "objects and versions in this S3 service (Ceph RGW, MinIO, Amazon S3), one versioned upstream bucket "
             + "per bucket; credentials from DUALKEY_UPSTREAM_ACCESS_KEY / DUALKEY_UPSTREAM_SECRET_KEY. The version "
@@ -246,6 +252,7 @@ public final class ServeCommand implements Callable<Integer> {
                         + "negative");
             }
             prepareDataDir(dataDir);
+            orphanGrace = dev.dualkey.gateway.upstream.OrphanSweeper.parseGrace(orphanGraceText); // issue 20
             upstreamStore = upstreamSettings(System.getenv());
             stateSettings = state == null ? null : dev.dualkey.gateway.cluster.StateUrl.parse(state, stateCa,
                     stateCert, stateKey, System.getenv());
@@ -300,7 +307,7 @@ public final class ServeCommand implements Callable<Integer> {
                         : new dev.dualkey.storage.shared.KvSharedKv(stateStore), Clock.systemUTC()); // cluster mode
             }
             if (objects instanceof dev.dualkey.gateway.upstream.UpstreamObjectStore up) { // orphan sweeper (issue 20)
-                up.startOrphanSweeper(java.time.Duration.ofHours(24), java.time.Duration.ofHours(1));
+                up.startOrphanSweeper(orphanGrace, dev.dualkey.gateway.upstream.OrphanSweeper.interval(orphanGrace));
             }
             identity = wireIdentity(engine, stateStore, objects);
             GatewayServer.Builder builder = GatewayServer.builder();
@@ -364,6 +371,9 @@ public final class ServeCommand implements Callable<Integer> {
             }
             commands.register("rotate-master-key", new dev.dualkey.gateway.rotate.MasterKeyRotation(dataDir,
                     System.getenv(), identityStore, kmsKeys, objects).handler()); // issue 16: key rotation
+            if (objects instanceof dev.dualkey.gateway.upstream.UpstreamObjectStore up) { // issue 20: orphans
+                commands.register("sweep-orphans", dev.dualkey.gateway.admin.SweepOrphansJob.handler(up));
+            }
             admin = dev.dualkey.gateway.admin.AdminSocket.start(dataDir, commands);
         } catch (java.io.IOException | RuntimeException e) {
             // Not fatal: S3 serving does not need it (a socket path is limited to 107 bytes, for one); online

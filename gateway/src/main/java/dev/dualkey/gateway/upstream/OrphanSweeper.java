@@ -3,7 +3,9 @@ package dev.dualkey.gateway.upstream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -39,12 +41,55 @@ import org.slf4j.LoggerFactory;
  */
 public final class OrphanSweeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OrphanSweeper.class);
+    /** The shortest grace {@code serve --orphan-grace} accepts: twice the store's publish deadline (15 min). */
+    public static final Duration MIN_GRACE = UpstreamObjectStore.PUBLISH_DEADLINE.multipliedBy(2);
+
+    /**
+     * Parses {@code serve --orphan-grace}: {@code 30m}, {@code 1h}, {@code 2h30m}, {@code 90m} or ISO-8601
+     * ({@code PT1H}); at least {@link #MIN_GRACE}, so that no upload in flight is ever swept.
+     */
+    public static Duration parseGrace(String text) {
+        String t = text == null ? "" : text.trim().toUpperCase(java.util.Locale.ROOT);
+        Duration d;
+        try {
+            d = Duration.parse(t.startsWith("P") ? t : "PT" + t);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--orphan-grace: not a duration: " + text + " (e.g. 30m, 1h, 2h30m)");
+        }
+        if (d.compareTo(MIN_GRACE) < 0) {
+            throw new IllegalArgumentException("--orphan-grace must be at least 30m (twice the 15 minutes within "
+                    + "which a write publishes its upstream version or abandons it)");
+        }
+        return d;
+    }
+
+    /** How often {@code serve} sweeps for a grace: a quarter of it, at most hourly. */
+    public static Duration interval(Duration grace) {
+        Duration q = grace.dividedBy(4);
+        return q.compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : q;
+    }
+
     /** At most this many suspects are remembered; beyond, new ones wait for a later sweep. */
     static final int MAX_SUSPECTS = 100_000;
 
-    /** What one sweep did. */
-    public record Result(int versionsSeen, int versionsRemoved, int uploadsAborted, int suspects) {
+    /** What one sweep did (or, dry, would do). */
+    public record Result(int versionsSeen, int versionsRemoved, int uploadsAborted, int suspects, boolean dryRun,
+                         List<Item> items, int partEntriesRemoved) {
+        public Result(int versionsSeen, int versionsRemoved, int uploadsAborted, int suspects) {
+            this(versionsSeen, versionsRemoved, uploadsAborted, suspects, false, List.of(), 0);
+        }
     }
+
+    /**
+     * One unreferenced upstream version ({@code kind} "version") or upload ("upload") a sweep saw: when this sweeper
+     * first saw it unreferenced, and whether it was removed (a dry run: whether it would have been).
+     */
+    public record Item(String kind, String bucket, String key, String id, Instant firstSeen, Instant due,
+                       boolean removed) {
+    }
+
+    /** At most this many items are listed in a result (the counts are complete). */
+    static final int MAX_ITEMS = 1000;
 
     private final UpstreamObjectStore store;
     private final Clock clock;
@@ -92,39 +137,71 @@ public final class OrphanSweeper implements AutoCloseable {
 
     /** One pass over every bucket of the index (synchronously; tests call this directly). */
     public synchronized Result sweepOnce() {
+        return sweepOnce(false);
+    }
+
+    /**
+     * One pass now ({@code dualkey admin sweep-orphans} runs it through the admin channel). {@code dryRun}: nothing
+     * is removed upstream, the result lists what would be; orphans seen for the first time still start their grace,
+     * as in any pass (that is memory of this sweeper, not a change).
+     */
+    public synchronized Result sweepOnce(boolean dryRun) {
         Instant now = clock.instant();
         Map<String, Instant> seenNow = new HashMap<>();
-        int[] counts = new int[3];
+        List<Item> items = new ArrayList<>();
+        int[] counts = new int[4];
         for (var bucket : store.listAllBuckets(null, Integer.MAX_VALUE)) {
             String b = bucket.name();
+            counts[3] += store.dropDanglingParts(b, dryRun); // index entries only: no grace needed (see there)
             store.upstream().forEachVersion(b, (key, versionId) -> {
                 counts[0]++;
                 if (store.indexReferences(b, key, versionId)) {
                     return;
                 }
                 String id = "v\0" + b + '\0' + key + '\0' + versionId;
-                if (due(id, now, seenNow) && !store.indexReferences(b, key, versionId)
-                        && !store.pinnedUpstream(b, versionId)) {
-                    store.upstream().deleteVersion(b, key, versionId);
-                    seenNow.remove(id);
+                boolean due = due(id, now, seenNow);
+                boolean remove = due && !store.indexReferences(b, key, versionId)
+                        && !store.pinnedUpstream(b, versionId);
+                if (remove) {
+                    if (!dryRun) {
+                        store.upstream().deleteVersion(b, key, versionId);
+                        seenNow.remove(id);
+                    }
                     counts[1]++;
                 }
+                note(items, "version", b, key, versionId, seenNow.getOrDefault(id, suspects.get(id)), remove);
             });
             store.upstream().forEachUpload(b, (key, uploadId) -> {
                 if (store.indexHasUpload(b, key, uploadId)) {
                     return;
                 }
                 String id = "u\0" + b + '\0' + key + '\0' + uploadId;
-                if (due(id, now, seenNow) && !store.indexHasUpload(b, key, uploadId)) {
-                    store.upstream().abortUploadQuietly(b, key, uploadId);
-                    seenNow.remove(id);
+                boolean remove = due(id, now, seenNow) && !store.indexHasUpload(b, key, uploadId);
+                if (remove) {
+                    if (!dryRun) {
+                        store.upstream().abortUploadQuietly(b, key, uploadId);
+                        seenNow.remove(id);
+                    }
                     counts[2]++;
                 }
+                note(items, "upload", b, key, uploadId, seenNow.getOrDefault(id, suspects.get(id)), remove);
             });
         }
         // suspects not seen unreferenced in this pass (published, removed, gone) are forgotten
         suspects.keySet().retainAll(seenNow.keySet());
-        return new Result(counts[0], counts[1], counts[2], suspects.size());
+        return new Result(counts[0], counts[1], counts[2], suspects.size(), dryRun, List.copyOf(items), counts[3]);
+    }
+
+    private void note(List<Item> items, String kind, String bucket, String key, String id, Instant first,
+                      boolean removed) {
+        if (items.size() < MAX_ITEMS) {
+            items.add(new Item(kind, bucket, key, id, first, first == null ? null : first.plus(grace), removed));
+        }
+    }
+
+    /** The grace period: how long an orphan must have been seen unreferenced before it is removed. */
+    public Duration grace() {
+        return grace;
     }
 
     /** Records the suspect; true once it has been unreferenced for the whole grace period. */

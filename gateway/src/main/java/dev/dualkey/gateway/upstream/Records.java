@@ -26,16 +26,25 @@ import java.util.TreeMap;
  * {@code int32 count, (string, string)*} in their order; instants are {@code int64 epoch second, int32 nano}.
  * <pre>
  *   bucket  := 1, name, owner, created, region, deleting(bool), versioning(string), mfaDelete(string),
- *              objectLock(bool), tags(map), policy(string), subresources(map)
+ *              objectLock(bool), tags(map), policy(string), subresources(map),
+ *              deletingSince(bool present, instant)
  *   key     := 1, key, int32 n, version*n                   (newest first: the list order is the commit order)
  *   version := versionId, upstreamId, null(bool), marker(bool), size(int64), etag, lastModified, owner,
  *              metadata, partsCount(int32), checksums(map by algorithm name)
  *   metadata:= contentType, contentEncoding, contentDisposition, contentLanguage, cacheControl, expires,
  *              userMetadata(map), storageClass, tags(map), retentionMode, retainUntil(bool present, instant),
  *              legalHold(bool), attributes(map)
- *   upload  := 1, uploadId, key, initiated, owner, metadata, algorithm(string), int32 n, part*n (by number)
+ *   upload  := 1, uploadId, key, initiated, owner, metadata, algorithm(string), int32 n, part*n (by number),
+ *              generation(int64)
  *   part    := number(int32), etag, size(int64), lastModified, checksums(map)
+ *   partEntry := 1, part                                    (one per part: StateKeys.part)
  * </pre>
+ * An upload's parts are separate entries ({@code partEntry}), not in the upload record: 10,000 parts with SHA-256
+ * checksums make about 1.2 MiB, and a commit carries a compared record twice, so one record could not hold them
+ * under etcd's request limit (1.5 MiB by default). The upload record's {@code generation} grows with each part
+ * stored, so a completion comparing the upload record also notices a part replaced since it read the parts. Upload
+ * records written before part entries existed carry their parts inline ({@code n > 0}, no generation): both are
+ * read.
  * New fields are appended at the end of a record and read only when bytes remain.
  */
 final class Records {
@@ -44,8 +53,15 @@ final class Records {
     private Records() {
     }
 
-    /** A bucket as the catalog stores it; {@code deleting} marks a DeleteBucket in progress (no new writes). */
-    record Bucket(String name, String owner, Instant created, String region, boolean deleting, BucketConfig config) {
+    /**
+     * A bucket as the catalog stores it; {@code deleting} marks a DeleteBucket in progress (no new writes), since
+     * {@code deletingSince} (null for a mark written before that field existed).
+     */
+    record Bucket(String name, String owner, Instant created, String region, boolean deleting, BucketConfig config,
+                  Instant deletingSince) {
+        Bucket(String name, String owner, Instant created, String region, boolean deleting, BucketConfig config) {
+            this(name, owner, created, region, deleting, config, null);
+        }
     }
 
     /**
@@ -78,10 +94,18 @@ final class Records {
     record Part(int number, String etag, long size, Instant lastModified, Map<ChecksumAlgorithm, String> checksums) {
     }
 
+    /**
+     * @param parts      parts recorded inline (upload records written before part entries existed); new ones are empty
+     * @param generation how many parts were stored as entries so far (compared by a completion)
+     */
     record Upload(String uploadId, String key, Instant initiated, String owner, ObjectMetadata metadata,
-                  ChecksumAlgorithm algorithm, Map<Integer, Part> parts) {
+                  ChecksumAlgorithm algorithm, Map<Integer, Part> parts, long generation) {
         Upload {
             parts = java.util.Collections.unmodifiableMap(new TreeMap<>(parts));
+        }
+
+        Upload nextGeneration() {
+            return new Upload(uploadId, key, initiated, owner, metadata, algorithm, parts, generation + 1);
         }
     }
 
@@ -101,6 +125,10 @@ final class Records {
             map(out, c.tags());
             str(out, c.policyJson());
             map(out, c.subresources());
+            out.writeBoolean(b.deletingSince() != null);
+            if (b.deletingSince() != null) {
+                instant(out, b.deletingSince());
+            }
         });
     }
 
@@ -134,13 +162,30 @@ final class Records {
             str(out, u.algorithm() == null ? null : u.algorithm().name());
             out.writeInt(u.parts().size());
             for (Part p : u.parts().values()) {
-                out.writeInt(p.number());
-                str(out, p.etag());
-                out.writeLong(p.size());
-                instant(out, p.lastModified());
-                checksums(out, p.checksums());
+                part(out, p);
             }
+            out.writeLong(u.generation());
         });
+    }
+
+    static byte[] encode(Part p) {
+        return write(out -> part(out, p));
+    }
+
+    private static void part(DataOutputStream out, Part p) throws IOException {
+        out.writeInt(p.number());
+        str(out, p.etag());
+        out.writeLong(p.size());
+        instant(out, p.lastModified());
+        checksums(out, p.checksums());
+    }
+
+    static Part decodePart(byte[] bytes) {
+        return read(bytes, Records::part);
+    }
+
+    private static Part part(DataInputStream in) throws IOException {
+        return new Part(in.readInt(), str(in), in.readLong(), instant(in), checksums(in));
     }
 
     // ---- decode --------------------------------------------------------------------------------------------
@@ -158,8 +203,9 @@ final class Records {
             Map<String, String> tags = map(in);
             String policy = str(in);
             Map<String, String> sub = map(in);
+            Instant since = in.available() > 0 && in.readBoolean() ? instant(in) : null;
             return new Bucket(name, owner, created, region, deleting,
-                    new BucketConfig(vs, mfa, lock, tags, policy, sub));
+                    new BucketConfig(vs, mfa, lock, tags, policy, sub), since);
         });
     }
 
@@ -187,11 +233,12 @@ final class Records {
             int n = in.readInt();
             Map<Integer, Part> parts = new TreeMap<>();
             for (int i = 0; i < n; i++) {
-                Part p = new Part(in.readInt(), str(in), in.readLong(), instant(in), checksums(in));
+                Part p = part(in);
                 parts.put(p.number(), p);
             }
+            long generation = in.available() >= 8 ? in.readLong() : 0;
             return new Upload(id, key, initiated, owner, meta, alg == null ? null : ChecksumAlgorithm.valueOf(alg),
-                    parts);
+                    parts, generation);
         });
     }
 

@@ -11,7 +11,11 @@ import java.nio.charset.StandardCharsets;
  *   'B' utf8(bucket)                                              :- bucket record
  *   'K' StoreKeys.objectKey(bucket, key)                           :- key record (all versions, newest first)
  *   'U' StoreKeys.objectKey(bucket, key) initiated micros (8, BE) utf8(uploadId)   :- upload record
+ *   'P' StoreKeys.objectKey(bucket, key) initiated micros (8, BE) uint16 len(uploadId) utf8(uploadId)
+ *       partNumber (4, BE)                                                         :- part record (one per part)
  * </pre>
+ * A part key spells the upload id's length first so that one upload's parts are a prefix no other upload's share
+ * (an upload id extending another's would otherwise fall in its range).
  * The value layouts are in {@link Records}. An etcd implementation stores these bytes as etcd keys under its own
  * namespace prefix.
  */
@@ -45,6 +49,19 @@ final class StateKeys {
         byte[] id = uploadId.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(1 + ok.length + 8 + id.length).put((byte) 'U').put(ok).putLong(initiatedMicros)
                 .put(id).array();
+    }
+
+    /** The prefix of every part entry of one upload. */
+    static byte[] partsOf(String bucket, String key, long initiatedMicros, String uploadId) {
+        byte[] ok = StoreKeys.objectKey(bucket, key);
+        byte[] id = uploadId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + ok.length + 8 + 2 + id.length).put((byte) 'P').put(ok).putLong(initiatedMicros)
+                .putShort((short) id.length).put(id).array();
+    }
+
+    static byte[] part(String bucket, String key, long initiatedMicros, String uploadId, int partNumber) {
+        byte[] p = partsOf(bucket, key, initiatedMicros, uploadId);
+        return ByteBuffer.allocate(p.length + 4).put(p).putInt(partNumber).array();
     }
 
     static byte[] uploadsOfKey(String bucket, String key) {

@@ -117,6 +117,23 @@ final class Upstream implements AutoCloseable {
         });
     }
 
+    /** Whether the upstream bucket exists (a DeleteBucket interrupted after the upstream step: it does not). */
+    boolean bucketExists(String bucket) {
+        return call(() -> {
+            try {
+                s3.headBucket(b -> b.bucket(bucket(bucket)));
+                return true;
+            } catch (software.amazon.awssdk.services.s3.model.NoSuchBucketException e) {
+                return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
     /** Removes every version and upload left in the upstream bucket (orphans), then the bucket. */
     void deleteBucket(String bucket) {
         String ub = bucket(bucket);

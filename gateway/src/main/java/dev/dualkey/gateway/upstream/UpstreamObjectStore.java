@@ -63,7 +63,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +85,8 @@ public final class UpstreamObjectStore implements ObjectStore {
     private static final long MIN_PART = 5L * 1024 * 1024;
     private static final int MAX_ATTEMPTS = 32;
     private static final int SCAN_BATCH = 256;
+    /** Deletes per index commit when an ended upload's part entries are removed (etcd allows 128 operations). */
+    static final int PART_DELETE_BATCH = 100;
     /** How long a writer waits for the upstream to take more of a body before answering SlowDown. */
     private static final Duration STALL = Duration.ofMinutes(2);
     /**
@@ -94,6 +95,16 @@ public final class UpstreamObjectStore implements ObjectStore {
      * race with a publish still in flight.
      */
     static final Duration PUBLISH_DEADLINE = Duration.ofMinutes(15);
+    /**
+     * The largest key record (all versions of one key, {@link Records}) a write may leave: a change that would make a
+     * record larger than this and larger than it was is refused with InvalidArgument, so deletes and changes that
+     * shrink a record always pass. Why 512 KiB: etcd refuses a request above its {@code --max-request-bytes}
+     * (1.5 MiB by default), and a commit carries the record twice (the compare holds the value read, the put the new
+     * one) plus the bucket record; above the limit etcd would answer an opaque error on every later write of the key.
+     * That is about 2,400 versions with no metadata, 85 with the largest (2 KiB of user metadata and ten tags at
+     * their maximum sizes each: {@code ManyVersionsTest}). Stricter than AWS (no limit): SECURITY.md U10.
+     */
+    static final int KEY_RECORD_LIMIT = 512 * 1024;
     /** Version ids an upstream produces: a UUID (MinIO, moto) or 32 URL-safe characters (Amazon S3, Ceph RGW). */
     private static final Pattern VERSION_ID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[A-Za-z0-9._]{32}");
@@ -102,6 +113,7 @@ public final class UpstreamObjectStore implements ObjectStore {
     private final Upstream upstream;
     private final UpstreamSettings settings;
     private final Clock clock;
+    private final int keyRecordLimit;
     private final LockManager locks = new LockManager(256, Duration.ofSeconds(30));
     private final Pins pins = new Pins();
     /** Reads ahead of GET responses (a thread per download in progress, none for one waiting on its client). */
@@ -124,17 +136,24 @@ public final class UpstreamObjectStore implements ObjectStore {
     /** Copies and part copies made inside the upstream (tests: which path a copy took). */
     private final java.util.concurrent.atomic.AtomicLong upstreamCopies = new java.util.concurrent.atomic.AtomicLong();
 
-    private UpstreamObjectStore(SharedKv kv, Upstream upstream, UpstreamSettings settings, Clock clock) {
+    private UpstreamObjectStore(SharedKv kv, Upstream upstream, UpstreamSettings settings, Clock clock,
+                                int keyRecordLimit) {
         this.kv = kv;
         this.upstream = upstream;
         this.settings = settings;
         this.clock = clock;
+        this.keyRecordLimit = keyRecordLimit;
         this.writing = new UpstreamBodyWriter.Settings(settings.spoolDir(), sending, STALL);
     }
 
     /** A store over {@code settings}' upstream with its index in {@code kv} (not closed by this store). */
     public static UpstreamObjectStore open(UpstreamSettings settings, SharedKv kv, Clock clock) {
-        return new UpstreamObjectStore(kv, new Upstream(settings), settings, clock);
+        return new UpstreamObjectStore(kv, new Upstream(settings), settings, clock, KEY_RECORD_LIMIT);
+    }
+
+    /** As {@link #open(UpstreamSettings, SharedKv, Clock)} with another key record limit (tests reach it quickly). */
+    static UpstreamObjectStore open(UpstreamSettings settings, SharedKv kv, Clock clock, int keyRecordLimit) {
+        return new UpstreamObjectStore(kv, new Upstream(settings), settings, clock, keyRecordLimit);
     }
 
     @Override
@@ -187,6 +206,28 @@ public final class UpstreamObjectStore implements ObjectStore {
         sweeper = new OrphanSweeper(this, clock, grace).start(interval);
     }
 
+    /**
+     * Runs one pass of this store's running {@link OrphanSweeper} now ({@code dualkey admin sweep-orphans}): its
+     * memory of when each orphan was first seen is the grace clock, so only it can tell what is old enough.
+     *
+     * @throws IllegalStateException when no sweeper runs (not started by {@code serve})
+     */
+    public OrphanSweeper.Result sweepOrphansNow(boolean dryRun) {
+        OrphanSweeper s;
+        synchronized (this) {
+            s = sweeper;
+        }
+        if (s == null) {
+            throw new IllegalStateException("no orphan sweeper runs in this gateway");
+        }
+        return s.sweepOnce(dryRun);
+    }
+
+    /** The running sweeper's grace period, or null when none runs. */
+    public synchronized Duration orphanGrace() {
+        return sweeper == null ? null : sweeper.grace();
+    }
+
     Upstream upstream() {
         return upstream;
     }
@@ -229,9 +270,19 @@ public final class UpstreamObjectStore implements ObjectStore {
         }
     }
 
+    /** The bucket's record; a DeleteBucket's mark old enough is settled first ({@link #settle}). */
     private Optional<BucketEntry> bucketEntry(String name) {
-        return kv.get(StateKeys.bucket(name)).map(e -> new BucketEntry(Records.decodeBucket(e.value()),
-                e.value()));
+        Optional<BucketEntry> b = kv.get(StateKeys.bucket(name)).map(e -> new BucketEntry(
+                Records.decodeBucket(e.value()), e.value()));
+        if (b.isPresent() && stale(b.get().bucket())) {
+            try {
+                settle(name);
+            } catch (dev.dualkey.storage.error.StorageException | software.amazon.awssdk.core.exception.SdkException e) {
+                return b; // still marked (NoSuchBucket for this request); a later one tries again
+            }
+            b = kv.get(StateKeys.bucket(name)).map(e -> new BucketEntry(Records.decodeBucket(e.value()), e.value()));
+        }
+        return b;
     }
 
     private BucketEntry requireBucket(String name) {
@@ -247,10 +298,32 @@ public final class UpstreamObjectStore implements ObjectStore {
                 .orElse(new KeyEntry(null, null));
     }
 
-    private static SharedKv.Write keyWrite(String bucket, String key, List<Records.Version> versions) {
+    /**
+     * The write replacing {@code old}'s record by {@code versions}; refused (InvalidArgument, nothing written) when the
+     * new record would exceed {@link #KEY_RECORD_LIMIT} and be larger than the old one.
+     */
+    private SharedKv.Write keyWrite(String bucket, String key, KeyEntry old, List<Records.Version> versions) {
         byte[] k = StateKeys.key(bucket, key);
-        return versions.isEmpty() ? SharedKv.Write.delete(k)
-                : SharedKv.Write.put(k, Records.encode(new Records.Key(key, versions)));
+        if (versions.isEmpty()) {
+            return SharedKv.Write.delete(k);
+        }
+        byte[] record = Records.encode(new Records.Key(key, versions));
+        int before = old.raw() == null ? 0 : old.raw().length;
+        if (record.length > keyRecordLimit && record.length > before) {
+            throw new TooManyVersionsException(keyRecordLimit);
+        }
+        return SharedKv.Write.put(k, record);
+    }
+
+    /** A key whose versions fill its index record ({@link #KEY_RECORD_LIMIT}): 400 InvalidArgument. */
+    static final class TooManyVersionsException extends InvalidArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        TooManyVersionsException(int limit) {
+            super("There are too many versions of this key in cluster mode (their index record would exceed "
+                    + limit / 1024 + " KiB; a multipart object's part layout counts too): delete some versions of "
+                    + "it, or write under another key");
+        }
     }
 
     private boolean commit(BucketEntry b, String bucket, KeyEntry k, String key, List<SharedKv.Write> writes) {
@@ -309,36 +382,91 @@ public final class UpstreamObjectStore implements ObjectStore {
         }
     }
 
+    /**
+     * DeleteBucket in three index steps around one upstream step: (1) mark the bucket record {@code deleting} (from
+     * then on no write commits into it: each compares the bucket record it read), (2) check that no key record and no
+     * upload record remain, (3a) not empty: remove the mark, or (3b) empty: delete the upstream bucket, then the bucket
+     * record. A gateway killed between them leaves the mark; {@link #settle} then ends the deletion the one way
+     * consistent with what the index holds, and any gateway may do it: requests naming the bucket do once the mark is
+     * {@link #SETTLE_AFTER} old (until then they answer NoSuchBucket, as during a deletion in progress).
+     */
     @Override
     public void deleteBucket(String name) {
         try (LockManager.Held l = locks.bucketWrite(name)) {
             BucketEntry b = requireBucket(name);
-            // 1. mark it deleting: from now on no write commits into it (each compares the bucket record it read)
             Records.Bucket deleting = new Records.Bucket(name, b.bucket().owner(), b.bucket().created(),
-                    b.bucket().region(), true, b.bucket().config());
+                    b.bucket().region(), true, b.bucket().config(), now());
             byte[] key = StateKeys.bucket(name);
-            if (!kv.commit(List.of(new SharedKv.Compare(key, b.raw())),
-                    List.of(SharedKv.Write.put(key, Records.encode(deleting))))) {
+            byte[] rev = Records.encode(deleting);
+            if (!kv.commit(List.of(new SharedKv.Compare(key, b.raw())), List.of(SharedKv.Write.put(key, rev)))) {
                 throw contended();
             }
-            byte[] rev = Records.encode(deleting);
-            boolean empty = kv.range(StateKeys.keyPrefix(name, ""), StateKeys.successor(StateKeys.keyPrefix(name,
-                    "")), 1).isEmpty() && kv.range(StateKeys.uploadPrefix(name, ""),
-                    StateKeys.successor(StateKeys.uploadPrefix(name, "")), 1).isEmpty();
-            if (!empty) {
-                kv.commit(List.of(new SharedKv.Compare(key, rev)),
-                        List.of(SharedKv.Write.put(key, Records.encode(b.bucket()))));
+            if (!indexEmpty(name)) {
+                rollBackDelete(name, rev);
                 throw new BucketNotEmptyException("The bucket you tried to delete is not empty");
             }
             try {
                 upstream.deleteBucket(name);
             } catch (RuntimeException e) {
-                kv.commit(List.of(new SharedKv.Compare(key, rev)),
-                        List.of(SharedKv.Write.put(key, Records.encode(b.bucket()))));
-                throw e;
+                if (upstream.bucketExists(name)) { // if this fails too, the mark stays: settled later
+                    rollBackDelete(name, rev);
+                    throw e;
+                }
+                // gone upstream after all (a lost answer): finish
             }
             kv.commit(List.of(new SharedKv.Compare(key, rev)), List.of(SharedKv.Write.delete(key)));
         }
+    }
+
+    /** How old a DeleteBucket's mark must be before another request settles it (its steps take seconds). */
+    static final Duration SETTLE_AFTER = Duration.ofMinutes(5);
+
+    private boolean indexEmpty(String name) {
+        return kv.range(StateKeys.keyPrefix(name, ""), StateKeys.successor(StateKeys.keyPrefix(name, "")), 1)
+                .isEmpty() && kv.range(StateKeys.uploadPrefix(name, ""),
+                StateKeys.successor(StateKeys.uploadPrefix(name, "")), 1).isEmpty();
+    }
+
+    private void rollBackDelete(String name, byte[] marked) {
+        Records.Bucket m = Records.decodeBucket(marked);
+        Records.Bucket back = new Records.Bucket(name, m.owner(), m.created(), m.region(), false, m.config());
+        byte[] key = StateKeys.bucket(name);
+        kv.commit(List.of(new SharedKv.Compare(key, marked)), List.of(SharedKv.Write.put(key, Records.encode(back))));
+    }
+
+    /**
+     * Ends a DeleteBucket left half-way (its {@code deleting} mark). While the mark stands nothing can enter the
+     * bucket, so the index's emptiness is fixed, and the interrupted gateway would have decided on it too:
+     * <ul>
+     *   <li>not empty: that gateway had not touched the upstream (it deletes the upstream bucket only when empty):
+     *       the mark is removed, the bucket is as before;</li>
+     *   <li>empty: the deletion is finished: the upstream bucket is deleted if it still exists, then the record.
+     *       If the upstream refuses, the mark stays and a later request tries again: never a bucket record without
+     *       its upstream bucket.</li>
+     * </ul>
+     * Every step compares the mark it read, so two gateways settling at once (or one settling while a slow
+     * DeleteBucket finishes) apply one outcome: they decide the same, and the second commit finds nothing to do.
+     */
+    void settle(String name) {
+        Optional<SharedKv.Entry> e = kv.get(StateKeys.bucket(name));
+        if (e.isEmpty() || !Records.decodeBucket(e.get().value()).deleting()) {
+            return;
+        }
+        byte[] marked = e.get().value();
+        if (!indexEmpty(name)) {
+            rollBackDelete(name, marked);
+            return;
+        }
+        if (upstream.bucketExists(name)) {
+            upstream.deleteBucket(name);
+        }
+        kv.commit(List.of(new SharedKv.Compare(StateKeys.bucket(name), marked)),
+                List.of(SharedKv.Write.delete(StateKeys.bucket(name))));
+    }
+
+    /** True when {@code b} is a DeleteBucket's mark old enough to settle. */
+    private boolean stale(Records.Bucket b) {
+        return b.deleting() && (b.deletingSince() == null || !now().isBefore(b.deletingSince().plus(SETTLE_AFTER)));
     }
 
     @Override
@@ -539,7 +667,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                     next.add(v);
                 }
             }
-            List<SharedKv.Write> writes = new ArrayList<>(List.of(keyWrite(bucket, key, next)));
+            List<SharedKv.Write> writes = new ArrayList<>(List.of(keyWrite(bucket, key, k, next)));
             List<SharedKv.Compare> compares = new ArrayList<>(List.of(
                     new SharedKv.Compare(StateKeys.bucket(bucket), b.raw()),
                     new SharedKv.Compare(StateKeys.key(bucket, key), k.raw())));
@@ -553,6 +681,9 @@ public final class UpstreamObjectStore implements ObjectStore {
                 throw new SlowDownException("Please reduce your request rate.");
             }
             if (kv.commit(compares, writes)) {
+                if (upload != null) {
+                    dropPartsQuietly(bucket, key, upload);
+                }
                 oldNull.ifPresent(v -> removeUpstream(bucket, key, v.upstreamId()));
                 return created.toVersion(bucket, key, true);
             }
@@ -699,7 +830,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                 Records.Version changed = r.entry().withMetadata(meta);
                 List<Records.Version> next = new ArrayList<>(k.versions());
                 next.set(next.indexOf(r.entry()), changed);
-                if (commit(b, bucket, k, key, List.of(keyWrite(bucket, key, next)))) {
+                if (commit(b, bucket, k, key, List.of(keyWrite(bucket, key, k, next)))) {
                     return changed.toVersion(bucket, key, r.latest());
                 }
             }
@@ -772,7 +903,7 @@ public final class UpstreamObjectStore implements ObjectStore {
         }
         List<Records.Version> next = new ArrayList<>(k.versions());
         next.remove(v);
-        if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, next)))) {
+        if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, k, next)))) {
             return Optional.empty();
         }
         removeUpstream(bucket, key, v.upstreamId());
@@ -793,7 +924,7 @@ public final class UpstreamObjectStore implements ObjectStore {
             }
             List<Records.Version> next = new ArrayList<>(k.versions());
             next.remove(oldNull.get());
-            if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, next)))) {
+            if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, k, next)))) {
                 return Optional.empty();
             }
             removeUpstream(bucket, key, oldNull.get().upstreamId());
@@ -810,7 +941,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                 next.add(v);
             }
         }
-        if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, next)))) {
+        if (!commit(b, bucket, k, key, List.of(keyWrite(bucket, key, k, next)))) {
             upstream.deleteVersion(bucket, key, markerId);
             return Optional.empty();
         }
@@ -1118,7 +1249,8 @@ public final class UpstreamObjectStore implements ObjectStore {
         String uploadId = upstream.createUpload(bucket, key);
         ChecksumAlgorithm alg = options.checksumAlgorithms().stream().sorted().findFirst().orElse(null);
         Instant initiated = now();
-        Records.Upload u = new Records.Upload(uploadId, key, initiated, owner(options, b), metadata, alg, Map.of());
+        Records.Upload u = new Records.Upload(uploadId, key, initiated, owner(options, b), metadata, alg, Map.of(),
+                0);
         byte[] uk = StateKeys.upload(bucket, key, micros(initiated), uploadId);
         if (!kv.commit(List.of(new SharedKv.Compare(StateKeys.bucket(bucket), b.raw()),
                 new SharedKv.Compare(uk, null)), List.of(SharedKv.Write.put(uk,
@@ -1152,25 +1284,130 @@ public final class UpstreamObjectStore implements ObjectStore {
                         d.checksumsBase64()));
     }
 
-    /** Records a part the upstream holds, verified, in the upload's index record. */
+    /**
+     * Records a part the upstream holds, verified: its own entry ({@link StateKeys#part}), committed with the upload
+     * record's next generation and a compare of the upload record (so the upload still exists, and a completion that
+     * read the parts before this sees its compare fail).
+     */
     private PartInfo storePart(String bucket, String key, String uploadId, int n, String md5Hex, long size,
                                Map<ChecksumAlgorithm, String> checksums) {
         Records.Part part = new Records.Part(n, md5Hex, size, now(), checksums);
         try (LockManager.Held ul = locks.upload(uploadId)) {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
                 UploadEntry e = requireUpload(bucket, key, uploadId);
-                Map<Integer, Records.Part> parts = new HashMap<>(e.upload().parts());
-                parts.put(n, part);
                 Records.Upload u = e.upload();
-                Records.Upload next = new Records.Upload(u.uploadId(), u.key(), u.initiated(), u.owner(),
-                        u.metadata(), u.algorithm(), parts);
-                byte[] uk = StateKeys.upload(bucket, key, micros(u.initiated()), uploadId);
+                long micros = micros(u.initiated());
+                byte[] uk = StateKeys.upload(bucket, key, micros, uploadId);
                 if (kv.commit(List.of(new SharedKv.Compare(uk, e.raw())),
-                        List.of(SharedKv.Write.put(uk, Records.encode(next))))) {
+                        List.of(SharedKv.Write.put(uk, Records.encode(u.nextGeneration())),
+                                SharedKv.Write.put(StateKeys.part(bucket, key, micros, uploadId, n),
+                                        Records.encode(part))))) {
                     return new PartInfo(n, part.etag(), part.size(), part.lastModified(), part.checksums());
                 }
             }
             throw contended();
+        }
+    }
+
+    /**
+     * The parts of an upload with a number above {@code after}, at most {@code limit}, by number: its part entries,
+     * and the parts an upload record written before part entries existed holds inline.
+     */
+    private java.util.NavigableMap<Integer, Records.Part> parts(String bucket, Records.Upload u, int after,
+                                                                int limit) {
+        java.util.TreeMap<Integer, Records.Part> out = new java.util.TreeMap<>(new java.util.TreeMap<>(u.parts()).tailMap(after, false));
+        byte[] prefix = StateKeys.partsOf(bucket, u.key(), micros(u.initiated()), u.uploadId());
+        byte[] end = StateKeys.successor(prefix);
+        byte[] from = StateKeys.part(bucket, u.key(), micros(u.initiated()), u.uploadId(), after + 1);
+        int read = 0;
+        while (read < limit) {
+            int want = Math.min(SCAN_BATCH, limit - read);
+            List<SharedKv.Entry> page = kv.range(from, end, want);
+            for (SharedKv.Entry e : page) {
+                Records.Part p = Records.decodePart(e.value());
+                out.put(p.number(), p);
+            }
+            read += page.size();
+            if (page.size() < want) {
+                break;
+            }
+            from = StateKeys.after(page.get(page.size() - 1).key());
+        }
+        while (out.size() > limit) {
+            out.pollLastEntry();
+        }
+        return out;
+    }
+
+    /**
+     * Removes an ended upload's part entries (after its record left the index in an earlier commit), in batches of
+     * {@link #PART_DELETE_BATCH} (etcd's {@code --max-txn-ops} is 128 by default). A failure here leaves entries no
+     * upload record names: never read again (a new upload has a new id), removed by {@link #dropDanglingParts} (the
+     * {@link OrphanSweeper}'s passes).
+     */
+    void dropParts(String bucket, String key, long initiatedMicros, String uploadId) {
+        byte[] prefix = StateKeys.partsOf(bucket, key, initiatedMicros, uploadId);
+        byte[] end = StateKeys.successor(prefix);
+        while (true) {
+            List<SharedKv.Entry> page = kv.range(prefix, end, PART_DELETE_BATCH);
+            if (page.isEmpty()) {
+                return;
+            }
+            List<SharedKv.Write> deletes = new ArrayList<>(page.size());
+            for (SharedKv.Entry e : page) {
+                deletes.add(SharedKv.Write.delete(e.key()));
+            }
+            kv.commit(List.of(), deletes);
+            if (page.size() < PART_DELETE_BATCH) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Removes the part entries of {@code bucket} whose upload record is gone (a clean-up interrupted by a crash), and
+     * returns how many (a dry run: how many there are). No grace is needed: a part entry is written only in a commit
+     * comparing its upload record as present, an ended upload's record never returns (a new upload has a new id), so
+     * an entry without its record is never read again.
+     */
+    int dropDanglingParts(String bucket, boolean dryRun) {
+        byte[] bp = dev.dualkey.storage.keys.StoreKeys.bucketPrefix(bucket);
+        byte[] from = new byte[bp.length + 1];
+        from[0] = 'P';
+        System.arraycopy(bp, 0, from, 1, bp.length);
+        byte[] end = StateKeys.successor(from);
+        int dropped = 0;
+        while (true) {
+            List<SharedKv.Entry> page = kv.range(from, end, PART_DELETE_BATCH);
+            List<SharedKv.Write> deletes = new ArrayList<>();
+            for (SharedKv.Entry e : page) {
+                byte[] k = e.key();
+                int afterKey = dev.dualkey.storage.keys.StoreKeys.suffixOffset(k, 1 + bp.length);
+                int idLength = ((k[afterKey + 8] & 0xff) << 8) | (k[afterKey + 9] & 0xff);
+                byte[] upload = new byte[afterKey + 8 + idLength];
+                System.arraycopy(k, 0, upload, 0, afterKey + 8);
+                System.arraycopy(k, afterKey + 10, upload, afterKey + 8, idLength);
+                upload[0] = 'U';
+                if (kv.get(upload).isEmpty()) {
+                    deletes.add(SharedKv.Write.delete(k));
+                }
+            }
+            if (!deletes.isEmpty() && !dryRun) {
+                kv.commit(List.of(), deletes);
+            }
+            dropped += deletes.size();
+            if (page.size() < PART_DELETE_BATCH) {
+                return dropped;
+            }
+            from = StateKeys.after(page.get(page.size() - 1).key());
+        }
+    }
+
+    private void dropPartsQuietly(String bucket, String key, Records.Upload u) {
+        try {
+            dropParts(bucket, key, micros(u.initiated()), u.uploadId());
+        } catch (RuntimeException e) {
+            // entries of an ended upload are never read again; the sweeper's passes remove them (above)
         }
     }
 
@@ -1271,9 +1508,10 @@ public final class UpstreamObjectStore implements ObjectStore {
              LockManager.Held ul = locks.upload(uploadId)) {
             UploadEntry ue = requireUpload(bucket, key, uploadId);
             Records.Upload up = ue.upload();
+            Map<Integer, Records.Part> recorded = parts(bucket, up, 0, 10_000);
             List<Records.Part> chosen = new ArrayList<>();
             for (CompletedPart cp : list) {
-                Records.Part p = up.parts().get(cp.partNumber());
+                Records.Part p = recorded.get(cp.partNumber());
                 if (p == null || !p.etag().equals(cp.unquotedEtag())
                         || !CompleteChecks.partChecksumsMatch(cp, p.checksums())) {
                     throw new InvalidPartException("One or more of the specified parts could not be found. The part "
@@ -1314,13 +1552,25 @@ public final class UpstreamObjectStore implements ObjectStore {
             if (oldNull.isPresent() && !oldNull.get().deleteMarker()) {
                 RetentionGuard.checkRemovable(oldNull.get().metadata(), now(), RetentionBypass.NONE);
             }
-            String upstreamId = upstream.completeUpload(bucket, key, uploadId, upParts);
             long total = size;
             int count = chosen.size();
             ObjectMetadata meta = up.metadata().toBuilder()
                     .attribute(MultipartChecksums.PARTS_ATTRIBUTE, MultipartChecksums.encodeParts(layout))
                     .attribute(MultipartChecksums.TYPE_ATTRIBUTE, checksums.isEmpty() ? null
                             : CompleteChecks.type(up.algorithm(), up.metadata()).name()).build();
+            // the key record limit, before the upload is consumed (the part layout is in the version's metadata:
+            // 10,000 parts with SHA-256 checksums make about 530 KB); the publish checks it again
+            String longestId = "x".repeat(64);
+            List<Records.Version> planned = new ArrayList<>();
+            planned.add(new Records.Version(longestId, longestId, isNull, false, total, etag, now(), up.owner(), meta,
+                    count, checksums));
+            for (Records.Version v : k.versions()) {
+                if (!(isNull && v.nullVersion())) {
+                    planned.add(v);
+                }
+            }
+            keyWrite(bucket, key, k, planned);
+            String upstreamId = upstream.completeUpload(bucket, key, uploadId, upParts);
             boolean[] first = {true};
             PublishCheck again = (info, replacesNull) -> {
                 if (!first[0]) {
@@ -1349,6 +1599,7 @@ public final class UpstreamObjectStore implements ObjectStore {
                 byte[] uk = StateKeys.upload(bucket, key, micros(e.upload().initiated()), uploadId);
                 if (kv.commit(List.of(new SharedKv.Compare(uk, e.raw())), List.of(SharedKv.Write.delete(uk)))) {
                     upstream.abortUploadQuietly(bucket, key, uploadId);
+                    dropPartsQuietly(bucket, key, e.upload());
                     return;
                 }
             }
@@ -1364,10 +1615,7 @@ public final class UpstreamObjectStore implements ObjectStore {
         UploadEntry e = requireUpload(bucket, key, uploadId);
         List<PartInfo> out = new ArrayList<>();
         boolean truncated = false;
-        for (Records.Part p : e.upload().parts().values()) {
-            if (p.number() <= partNumberMarker) {
-                continue;
-            }
+        for (Records.Part p : parts(bucket, e.upload(), Math.max(partNumberMarker, 0), maxParts + 1).values()) {
             if (out.size() >= maxParts) {
                 truncated = true;
                 break;

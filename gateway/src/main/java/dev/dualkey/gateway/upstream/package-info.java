@@ -72,10 +72,19 @@
  *       when the new record needs nothing read from the bytes (its ETag and checksums are the source's, or the
  *       upstream's ETag is an MD5 by S3's rule); otherwise they stream through the gateway. Upstream mode keeps no
  *       gateway-encrypted data, so no copy needs a decrypt/encrypt transform.</li>
- *   <li>A key's versions are one index record: a key with very many versions (tens of thousands) makes a large
- *       record (etcd's value limit is 1.5 MiB by default: about 5,000 versions with small metadata).</li>
+ *   <li>A key's versions are one index record, capped at 512 KiB ({@code KEY_RECORD_LIMIT}: a commit carries the
+ *       record twice, and etcd refuses requests above 1.5 MiB by default): about 2,400 versions without metadata,
+ *       85 with the largest. A write that would grow a record past it is refused with 400 InvalidArgument (a
+ *       multipart completion before the upstream completion, so the upload stays usable); deletes always pass
+ *       ({@code ManyVersionsTest}; SECURITY.md U10). An upload's parts are one index entry each, so uploads of
+ *       10,000 parts work ({@code ManyPartsTest}).</li>
  *   <li>Orphan upstream versions and uploads are removed by the {@link dev.dualkey.gateway.upstream.OrphanSweeper}
- *       once unreferenced for its grace period (24 hours in {@code serve}); until then they cost space.</li>
+ *       once unreferenced for its grace period ({@code serve --orphan-grace}: 1 hour by default, at least 30
+ *       minutes; {@code dualkey admin sweep-orphans} runs a pass now); until then they cost space. Part entries of
+ *       an upload whose clean-up was interrupted (index only, never read again) go at the sweeper's next pass.</li>
+ *   <li>A DeleteBucket interrupted between its steps leaves the bucket marked deleting; five minutes later the next
+ *       request naming it settles it ({@code UpstreamObjectStore.settle}: rolled back if not empty, else
+ *       finished).</li>
  *   <li>A reader on another gateway is not pinned: its next ranged GET of a version deleted meanwhile fails.</li>
  *   <li>Upstream version ids must be UUIDs (MinIO, moto) or 32 URL-safe characters (Amazon S3, Ceph RGW): other ids
  *       are answered InvalidArgument, as S3 answers a malformed version id.</li>

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
                 DeactivateRootMfaCommand.class, ResetRootPasswordCommand.class,
                 ScrubCommand.class, BackupCommand.class, KmsCommand.class,
                 ExportStateCommand.class, ImportStateCommand.class, // issue 20: single node -> etcd
-                RotateMasterKeyCommand.class}) // issue 16: master key rotation
+                RotateMasterKeyCommand.class, // issue 16: master key rotation
+                SweepOrphansCommand.class}) // issue 20: upstream orphans
 public final class AdminCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
