@@ -45,6 +45,7 @@ dualkey_jvm=(-Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMeta
 # missing or older than the jar. On JDK 25 Netty needs --sun-misc-unsafe-memory-access=allow to keep its fast paths.
 export BENCH_DUALKEY_JAVA=${BENCH_DUALKEY_JAVA:-java}
 dualkey_feature=$("$BENCH_DUALKEY_JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
+dualkey_feature=${dualkey_feature:-0}
 dualkey_cache=()
 if [ "${BENCH_CDS:-0}" = 1 ] || [ "${BENCH_AOT:-0}" = 1 ]; then
   if [ "${BENCH_AOT:-0}" = 1 ]; then

@@ -28,6 +28,9 @@ jvm=("$@")
 [ ${#jvm[@]} -gt 0 ] || jvm=(-Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k)
 seconds=${TRAIN_SECONDS:-30}
 [ -f "$jar" ] || { echo "build-cache: no jar at $jar (mvn -B -q package -DskipTests)" >&2; exit 2; }
+# The archive records the class path as given: a relative one is resolved against the directory a later server
+# starts in (JDK 17 refused the archive for the benchmark's server, which runs in its work directory)
+jar=$(realpath "$jar")
 rm -f "$out"
 if [ $mode = aot ]; then
   # Netty 4.2 turns its Unsafe use off on Java 25 unless told otherwise; the server runs with the same flag

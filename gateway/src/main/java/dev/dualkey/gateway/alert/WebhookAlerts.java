@@ -55,7 +55,13 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
     private final AlertSettings settings;
     private final AccountAlertTargets accounts;
     private final AlertTarget operator;
-    private final HttpClient http;
+    /**
+     * Created by the sender thread at its first delivery and only used by it (volatile for {@link #httpClientBuilt}):
+     * building an HttpClient initialises the JDK's default TLS context (cacerts, providers: about 0.2 CPU-s and
+     * 1,000 classes on a cold JVM), which, made at start, ran after the S3 port accepted and competed with the first
+     * requests, on a server that in most set-ups never sends an alert (issue 19).
+     */
+    private volatile HttpClient http;
     private final ArrayDeque<Event> queue = new ArrayDeque<>();
     private final Thread sender;
     private final Object pauseLock = new Object();
@@ -73,8 +79,6 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
         this.settings = settings;
         this.accounts = accounts == null ? AccountAlertTargets.NONE : accounts;
         this.operator = settings.target().orElse(null);
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
         this.sender = new Thread(this::run, "dualkey-alert-webhook");
         sender.setDaemon(true);
     }
@@ -216,6 +220,22 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
         return out;
     }
 
+    /** The HTTP client, built at the first delivery (sender thread only). */
+    private HttpClient client() {
+        HttpClient h = http;
+        if (h == null) {
+            h = HttpClient.newBuilder().connectTimeout(settings.timeout()).version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NEVER).build();
+            http = h;
+        }
+        return h;
+    }
+
+    /** True once the sender thread has built its HTTP client (a test's view of the lazy start). */
+    boolean httpClientBuilt() {
+        return http != null;
+    }
+
     /** Tries the event up to the configured attempts; true when a 2xx answered. */
     private boolean deliver(Event e, AlertTarget target) throws InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(target.url()).timeout(settings.timeout())
@@ -236,7 +256,8 @@ public final class WebhookAlerts implements Consumer<AuditRecord>, AutoCloseable
                     retried++;
                 }
             }
-            CompletableFuture<HttpResponse<Void>> f = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            CompletableFuture<HttpResponse<Void>> f = client().sendAsync(request,
+                    HttpResponse.BodyHandlers.discarding());
             try {
                 int status = f.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS).statusCode();
                 if (status / 100 == 2) {

@@ -120,6 +120,22 @@ class WebhookAlertsTest {
         assertEquals(0, alerts.failed());
     }
 
+    /**
+     * Issue 19: the HTTP client (and with it the JDK's TLS context, about 0.2 CPU-s on a cold JVM) is built by the
+     * first delivery, not at start, where it competed with a fresh server's first requests.
+     */
+    @Test
+    void theHttpClientIsBuiltByTheFirstDeliveryNotAtStart() throws Exception {
+        URI url = receive(n -> 204, null);
+        alerts = WebhookAlerts.start(AlertSettings.of(url, SECRET));
+        alerts.accept(AuditRecord.of(T, "111111111111", "alice", "iam:CreateUser", "OK")); // not an alert
+        assertFalse(alerts.httpClientBuilt());
+        alerts.accept(lockout(1));
+        await(() -> alerts.delivered() == 1);
+        assertTrue(alerts.httpClientBuilt());
+        assertEquals(1, received.size());
+    }
+
     @Test
     void aReceiverThatFailsFirstGetsTheSameEventAgainUntilItAccepts() throws Exception {
         URI url = receive(n -> n <= 2 ? 503 : 200, null);
