@@ -44,7 +44,12 @@ class OnlineAdminCommandsTest {
         try (ServeProcess s = ServeProcess.start(data, Map.of()); S3Client s3 = Clients.v2(s.endpoint())) {
             s3.createBucket(b -> b.bucket("before-admin"));
 
-            // audit --follow waits for new records and prints them as they are written
+            // audit --follow waits for new records and prints them as they are written. --since counts from the
+            // start of its second (identity records are stamped in whole seconds), so the set-up's own records
+            // (the account ServeProcess made, the bucket) must be in an earlier second than `since`: on a fast
+            // machine they were in the same one, and the tail printed the set-up's CreateAccount first.
+            Instant setUpDone = Instant.now();
+            Thread.sleep(1_000 - setUpDone.getNano() / 1_000_000 + 20);
             String since = Instant.now().toString();
             AtomicReference<AdminCli> followed = new AtomicReference<>();
             Thread follower = new Thread(() -> followed.set(AdminCli.run("admin", "audit", d, "--follow", "--json",
