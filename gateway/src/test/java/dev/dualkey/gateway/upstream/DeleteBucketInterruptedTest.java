@@ -1,5 +1,7 @@
 package dev.dualkey.gateway.upstream;
 
+import dev.dualkey.gateway.identity.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,13 +20,10 @@ import dev.dualkey.storage.shared.SharedKv;
 import dev.dualkey.testkit.MotoServer;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,23 +42,7 @@ class DeleteBucketInterruptedTest {
 
     @TempDir
     Path spool;
-    private final AtomicReference<Instant> time = new AtomicReference<>(Instant.parse("2026-12-03T08:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return time.get();
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T08:00:00Z"));
     private final MemoryKv shared = new MemoryKv();
     /** The call the "killed" gateway does not survive; null: none. */
     private volatile Predicate<String> killAt;
@@ -141,7 +124,7 @@ class DeleteBucketInterruptedTest {
         assertThrows(NoSuchBucketException.class, () -> other.headBucket("half1"));
         assertThrows(BucketAlreadyOwnedByYouException.class, () -> other.createBucket("half1", OWNER, "us-east-1"));
         assertTrue(marked("half1"));
-        time.set(time.get().plus(UpstreamObjectStore.SETTLE_AFTER));
+        clock.advance(UpstreamObjectStore.SETTLE_AFTER);
         assertThrows(NoSuchBucketException.class, () -> other.headBucket("half1"));
         assertFalse(marked("half1"));
         assertTrue(shared.get(StateKeys.bucket("half1")).isEmpty(), "finished: the record is gone");
@@ -158,7 +141,7 @@ class DeleteBucketInterruptedTest {
         assertThrows(KvStateUnavailableException.class, () -> killed.deleteBucket("half2"));
         assertTrue(marked("half2"));
         assertFalse(other.upstream().bucketExists("half2"));
-        time.set(time.get().plus(UpstreamObjectStore.SETTLE_AFTER).plusSeconds(1));
+        clock.advance(UpstreamObjectStore.SETTLE_AFTER.plusSeconds(1));
         other.createBucket("half2", OWNER, "us-east-1"); // settles first, then creates
         assertTrue(other.upstream().bucketExists("half2"));
         ObjectVersion v = put(other, "half2", "k");
@@ -172,9 +155,9 @@ class DeleteBucketInterruptedTest {
         killAt = c -> c.equals("commit unmark bucket"); // found not empty; dies before removing the mark
         assertThrows(KvStateUnavailableException.class, () -> killed.deleteBucket("half3"));
         assertTrue(marked("half3"));
-        time.set(time.get().plus(Duration.ofMinutes(4)));
+        clock.advance(Duration.ofMinutes(4));
         assertThrows(NoSuchBucketException.class, () -> other.headObject("half3", "kept", null), "still in doubt");
-        time.set(time.get().plus(Duration.ofMinutes(1)));
+        clock.advance(Duration.ofMinutes(1));
         assertEquals(v.etag(), other.headObject("half3", "kept", null).etag(), "rolled back: the object is there");
         assertFalse(marked("half3"));
         assertTrue(other.upstream().bucketExists("half3"));
@@ -189,7 +172,7 @@ class DeleteBucketInterruptedTest {
         other.createBucket("half4", OWNER, "us-east-1");
         killAt = c -> c.equals("range K");
         assertThrows(KvStateUnavailableException.class, () -> killed.deleteBucket("half4"));
-        time.set(time.get().plus(UpstreamObjectStore.SETTLE_AFTER));
+        clock.advance(UpstreamObjectStore.SETTLE_AFTER);
         // both settle (the second finds the record gone and does nothing)
         other.settle("half4");
         killed.settle("half4");

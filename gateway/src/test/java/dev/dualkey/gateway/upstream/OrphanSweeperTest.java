@@ -1,5 +1,7 @@
 package dev.dualkey.gateway.upstream;
 
+import dev.dualkey.gateway.identity.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,13 +19,10 @@ import dev.dualkey.testkit.MotoServer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,23 +46,7 @@ class OrphanSweeperTest {
     @TempDir
     Path spool;
 
-    private final AtomicReference<Instant> time = new AtomicReference<>(Instant.parse("2026-12-02T10:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return time.get();
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T10:00:00Z"));
     private UpstreamObjectStore store;
     private S3Client direct;
     private String upstreamBucket;
@@ -90,7 +73,7 @@ class OrphanSweeperTest {
     }
 
     private void advance(Duration d) {
-        time.set(time.get().plus(d));
+        clock.advance(d);
     }
 
     private ObjectVersion put(String key, String body) {

@@ -1,5 +1,7 @@
 package dev.dualkey.gateway.upstream;
 
+import dev.dualkey.gateway.identity.MutableClock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,11 +25,8 @@ import dev.dualkey.testkit.MotoServer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,23 +54,7 @@ class SweepOrphansTest {
 
     @TempDir
     Path spool;
-    private final AtomicReference<Instant> time = new AtomicReference<>(Instant.parse("2026-12-03T08:00:00Z"));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return time.get();
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T08:00:00Z"));
     private final MemoryKv kv = new MemoryKv();
     private UpstreamObjectStore store;
     private S3Client direct;
@@ -137,11 +120,11 @@ class SweepOrphansTest {
         JsonNode item = first.path("items").get(0);
         assertEquals("version", item.path("kind").asText());
         assertEquals(orphan, item.path("id").asText());
-        assertEquals(time.get().toString(), item.path("firstSeen").asText());
-        assertEquals(time.get().plus(GRACE).toString(), item.path("due").asText());
+        assertEquals(clock.instant().toString(), item.path("firstSeen").asText());
+        assertEquals(clock.instant().plus(GRACE).toString(), item.path("due").asText());
         assertFalse(item.path("removed").asBoolean());
 
-        time.set(time.get().plus(GRACE));
+        clock.advance(GRACE);
         JsonNode dry = sweep(true);
         assertEquals(1, dry.path("versionsRemoved").asInt(), "would remove");
         assertTrue(dry.path("items").get(0).path("removed").asBoolean());
@@ -232,7 +215,7 @@ class SweepOrphansTest {
         for (int i = 0; i < 4; i++) {
             sweep(true);
             sweep(false);
-            time.set(time.get().plus(GRACE));
+            clock.advance(GRACE);
         }
         assertTrue(store.upstreamHasVersion(BUCKET, "ledger", precious.versionId()));
         try (ObjectReader r = store.openObject(BUCKET, "ledger", precious.versionId())) {
