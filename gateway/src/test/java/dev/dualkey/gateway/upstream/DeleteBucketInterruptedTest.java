@@ -89,8 +89,7 @@ class DeleteBucketInterruptedTest {
     void open() throws Exception {
         MotoServer moto = MotoServer.shared(getClass().getSimpleName());
         moto.reset();
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool);
+        UpstreamSettings s = MotoUpstream.settings(moto, spool);
         killed = UpstreamObjectStore.open(s, dying, clock);
         other = UpstreamObjectStore.open(s, shared, clock);
     }

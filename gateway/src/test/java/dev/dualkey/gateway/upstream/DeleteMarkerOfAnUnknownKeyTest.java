@@ -33,8 +33,7 @@ class DeleteMarkerOfAnUnknownKeyTest {
     void open() throws Exception {
         moto = MotoServer.shared(getClass().getSimpleName());
         moto.reset();
-        store = UpstreamObjectStore.open(new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool), new MemoryKv(), Clock.systemUTC());
+        store = UpstreamObjectStore.open(MotoUpstream.settings(moto, spool), new MemoryKv(), Clock.systemUTC());
     }
 
     @AfterEach

@@ -59,8 +59,7 @@ class ManyPartsTest {
         state = EtcdKvStore.connect(EtcdKvStore.Settings.of(List.of(etcd.endpoint())));
         MotoServer moto = MotoServer.shared(ManyPartsTest.class.getSimpleName());
         moto.reset();
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, dir);
+        UpstreamSettings s = MotoUpstream.settings(moto, dir);
         store = UpstreamObjectStore.open(s, new KvSharedKv(state), Clock.systemUTC());
         store.createBucket("parts", OWNER, "us-east-1");
     }

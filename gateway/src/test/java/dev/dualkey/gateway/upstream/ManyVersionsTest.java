@@ -64,8 +64,7 @@ class ManyVersionsTest {
     }
 
     private static UpstreamObjectStore store(int keyRecordLimit) {
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, dir);
+        UpstreamSettings s = MotoUpstream.settings(moto, dir);
         return UpstreamObjectStore.open(s, new KvSharedKv(state), Clock.systemUTC(), keyRecordLimit);
     }
 

@@ -27,10 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -55,15 +52,12 @@ class OrphanSweeperTest {
     void open() throws Exception {
         MotoServer moto = MotoServer.shared(getClass().getSimpleName());
         moto.reset();
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool);
+        UpstreamSettings s = MotoUpstream.settings(moto, spool);
         store = UpstreamObjectStore.open(s, new MemoryKv(), clock);
         store.createBucket(BUCKET, "111122223333", "us-east-1");
         store.updateBucket(BUCKET, c -> c.withVersioning(VersioningState.ENABLED));
         upstreamBucket = store.upstreamBucket(BUCKET);
-        direct = S3Client.builder().endpointOverride(moto.endpoint()).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build();
+        direct = MotoUpstream.directClient(moto);
     }
 
     @AfterEach

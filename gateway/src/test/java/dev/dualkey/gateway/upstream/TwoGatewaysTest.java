@@ -44,8 +44,7 @@ class TwoGatewaysTest {
     void open() throws Exception {
         MotoServer moto = MotoServer.shared(getClass().getSimpleName());
         moto.reset();
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool);
+        UpstreamSettings s = MotoUpstream.settings(moto, spool);
         MemoryKv shared = new MemoryKv();
         g1 = UpstreamObjectStore.open(s, shared, Clock.systemUTC());
         g2 = UpstreamObjectStore.open(s, shared, Clock.systemUTC());

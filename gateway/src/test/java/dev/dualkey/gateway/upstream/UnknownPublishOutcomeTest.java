@@ -73,8 +73,7 @@ class UnknownPublishOutcomeTest {
     void open() throws Exception {
         MotoServer moto = MotoServer.shared(getClass().getSimpleName());
         moto.reset();
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool);
+        UpstreamSettings s = MotoUpstream.settings(moto, spool);
         store = UpstreamObjectStore.open(s, new AppliedThenUnavailable(), Clock.systemUTC());
     }
 

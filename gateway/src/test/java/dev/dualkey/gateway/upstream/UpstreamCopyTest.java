@@ -50,8 +50,7 @@ class UpstreamCopyTest {
     void open() throws Exception {
         MotoServer moto = MotoServer.shared(getClass().getSimpleName());
         moto.reset();
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool);
+        UpstreamSettings s = MotoUpstream.settings(moto, spool);
         store = UpstreamObjectStore.open(s, new MemoryKv(), Clock.systemUTC());
         store.createBucket(BUCKET, "111122223333", "us-east-1");
         store.updateBucket(BUCKET, c -> c.withVersioning(VersioningState.ENABLED));

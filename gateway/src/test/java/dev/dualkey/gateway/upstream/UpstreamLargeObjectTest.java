@@ -41,8 +41,7 @@ class UpstreamLargeObjectTest {
         long size = Long.getLong("dualkey.upstream.largeMiB", 12) * 1024 * 1024 + 123;
         MotoServer moto = MotoServer.shared(getClass().getSimpleName());
         moto.reset();
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool);
+        UpstreamSettings s = MotoUpstream.settings(moto, spool);
         try (UpstreamObjectStore store = UpstreamObjectStore.open(s, new MemoryKv(), Clock.systemUTC())) {
             store.createBucket("large-objects", "111122223333", "us-east-1");
             MessageDigest md5 = MessageDigest.getInstance("MD5");

@@ -21,8 +21,7 @@ class UpstreamObjectStoreContractTest extends ObjectStoreContractTest {
     protected ObjectStore newStore() throws Exception {
         MotoServer moto = MotoServer.shared(getClass().getSimpleName());
         moto.reset();
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool);
+        UpstreamSettings s = MotoUpstream.settings(moto, spool);
         return UpstreamObjectStore.open(s, new MemoryKv(), clock);
     }
 

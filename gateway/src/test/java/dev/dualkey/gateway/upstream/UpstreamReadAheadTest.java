@@ -37,8 +37,7 @@ class UpstreamReadAheadTest {
     void segmentsAreReadAheadAndPulledOnlyWhenReady() throws Exception {
         MotoServer moto = MotoServer.shared(getClass().getSimpleName());
         moto.reset();
-        UpstreamSettings s = new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null, "",
-                UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, spool);
+        UpstreamSettings s = MotoUpstream.settings(moto, spool);
         try (UpstreamObjectStore store = UpstreamObjectStore.open(s, new MemoryKv(), Clock.systemUTC())) {
             store.createBucket("readahead", "111122223333", "us-east-1");
             byte[] data = new byte[1_000_000];
