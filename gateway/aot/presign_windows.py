@@ -5,32 +5,18 @@ Usage: presign_windows.py HOST:PORT ACCESS SECRET OUTDIR WINDOWS PER_WINDOW
 
 Writes OUTDIR/bucket.path (CreateBucket "warm") and OUTDIR/put-NN.paths: half new keys, half overwrites of 512
 keys, as the benchmark's warm-up (S3Workloads.warmUpServer), and no key new in one window is reused by a later
-one. Signed once (SigV4 query signing, UNSIGNED-PAYLOAD, valid 24 h) so that the measured server sees requests
+one. Signed once (compat-tests/bench/cost/sigv4_presign.py: SigV4 query signing, UNSIGNED-PAYLOAD, valid 24 h) so that the measured server sees requests
 from its first second on and no client-side work competes with it.
 """
-import datetime
-import hashlib
-import hmac
+import os
 import sys
-import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "compat-tests", "bench", "cost"))
+from sigv4_presign import Presigner  # noqa: E402
 
 host, access, secret, outdir, windows, per_window = sys.argv[1:7]
 windows, per_window = int(windows), int(per_window)
-now = datetime.datetime.now(datetime.timezone.utc)
-amz_date, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
-scope = day + "/us-east-1/s3/aws4_request"
-query = ("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + urllib.parse.quote(access + "/" + scope, safe="")
-         + "&X-Amz-Date=" + amz_date + "&X-Amz-Expires=86400&X-Amz-SignedHeaders=host")
-key = ("AWS4" + secret).encode()
-for part in (day, "us-east-1", "s3", "aws4_request"):
-    key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-
-
-def path(method, p):
-    canonical = "\n".join([method, p, query, "host:" + host, "", "host", "UNSIGNED-PAYLOAD"])
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
-    return p + "?" + query + "&X-Amz-Signature=" + hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
-
+path = Presigner(host, access, secret).path
 
 with open(outdir + "/bucket.path", "w") as f:
     f.write(path("PUT", "/warm") + "\n")

@@ -4,14 +4,13 @@
 Usage: presign.py ENDPOINT ACCESS SECRET OUTDIR PUTS GETS SIZE
 Writes OUTDIR/put.paths (PUTS new keys) and OUTDIR/get.paths (GETS reads over 1000 objects written here).
 """
-import datetime
-import hashlib
-import hmac
 import sys
 import urllib.parse
 
 import boto3
 from botocore.config import Config
+
+from sigv4_presign import Presigner
 
 endpoint, access, secret, outdir, puts, gets, size = sys.argv[1:8]
 puts, gets, size = int(puts), int(gets), int(size)
@@ -28,23 +27,11 @@ for i in range(1000):
     s3.put_object(Bucket=bucket, Key="g/%04d" % i, Body=body)
 
 
-host = urllib.parse.urlsplit(endpoint).netloc
-now = datetime.datetime.now(datetime.timezone.utc)
-amz_date, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
-scope = day + "/us-east-1/s3/aws4_request"
-query = ("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + urllib.parse.quote(access + "/" + scope, safe="")
-         + "&X-Amz-Date=" + amz_date + "&X-Amz-Expires=86400&X-Amz-SignedHeaders=host")
-key = ("AWS4" + secret).encode()
-for part in (day, "us-east-1", "s3", "aws4_request"):
-    key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+signer = Presigner(urllib.parse.urlsplit(endpoint).netloc, access, secret)
 
 
 def path(method, key_name):
-    """SigV4 query signing (as boto3's generate_presigned_url, which is too slow for 10^5 URLs)."""
-    p = "/" + bucket + "/" + key_name
-    canonical = "\n".join([method, p, query, "host:" + host, "", "host", "UNSIGNED-PAYLOAD"])
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
-    return p + "?" + query + "&X-Amz-Signature=" + hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    return signer.path(method, "/" + bucket + "/" + key_name)
 
 
 with open(outdir + "/put.paths", "w") as f:
