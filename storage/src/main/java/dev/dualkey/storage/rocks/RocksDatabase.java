@@ -538,8 +538,8 @@ public final class RocksDatabase implements AutoCloseable {
      * visible at once, survives a process crash (the OS holds it), and becomes durable against a power cut with
      * the next synced write to this database (RocksDB syncs every earlier WAL entry with it) or {@link #syncWal()}.
      *
-     * <p>For records whose durability may share a synced write that follows, e.g. a consumed MFA code followed
-     * by the delete it authorizes: the caller must call {@link #syncWalThrough(long)} with the returned ticket
+     * <p>For records whose durability may share a synced write that follows (the lifecycle worker's audit records;
+     * a consumed MFA code no longer: it rides in its delete's batch, {@link WriteRide}): the caller must call {@link #syncWalThrough(long)} with the returned ticket
      * before it reports success to anyone, which costs nothing when a synced write has begun since this returned.
      *
      * @return this write's durability ticket, for {@link #syncWalThrough(long)}
