@@ -12,6 +12,8 @@ import dev.dualkey.storage.model.BucketConfig;
 import dev.dualkey.storage.model.BucketInfo;
 import dev.dualkey.storage.model.MfaDeleteState;
 import dev.dualkey.storage.model.VersioningState;
+import dev.dualkey.storage.rocks.RocksDatabase;
+import dev.dualkey.storage.rocks.WriteRide;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -75,8 +77,12 @@ final class MfaDeleteGate {
                 && bucket.versioning() == VersioningState.SUSPENDED;
     }
 
-    PendingSync pendingSync() {
-        return new PendingSync(verifier);
+    /**
+     * Whether an accepted code can be spent in the WriteBatch of a delete to {@code db} ({@link WriteRide}): the
+     * verifier's state is in that very database. Asked once, when {@link ProtectedOperations} is wired.
+     */
+    boolean canRideIn(RocksDatabase db) {
+        return verifier != null && verifier.canRideIn(db);
     }
 
     /**
@@ -113,11 +119,12 @@ final class MfaDeleteGate {
      * Checks the request's second factor for {@code action} on {@code bucket}; returns when it was accepted, else
      * throws {@link ProtectedRefusalException}.
      *
-     * @param sync null: the code's outcome is synced by the verifier before this returns; else it shares the
-     *             caller's next synced write and the caller settles it ({@link PendingSync})
+     * @param ride null: the code's outcome is written, synced, by the verifier before this returns; else an accepted
+     *             code's outcome rides in the caller's delete through it ({@link MfaVerifier#verifyRiding}) and the
+     *             caller settles it
      */
     void enforce(ProtectedRequest request, BucketInfo bucket, String action, String key, String versionId,
-                 String note, PendingSync sync) {
+                 String note, WriteRide ride) {
         Principal p = request.principal();
         String raw = request.mfaHeader();
         if (raw == null || raw.isBlank()) {
@@ -145,17 +152,11 @@ final class MfaDeleteGate {
         }
         AuditContext ctx = new AuditContext(p.arn(), request.accessKeyId(), action, bucket.name(), key, versionId,
                 request.clientAddress());
-        VerifyResult result;
-        if (sync == null) {
-            result = verifier.verify(bucket.ownerAccountId(), "root", header.serial(), header.code(),
-                    Purpose.S3_MFA_DELETE, ctx);
-        } else {
-            sync.mark();
-            MfaVerifier.SharedSyncVerify shared = verifier.verifySharingSync(bucket.ownerAccountId(), "root",
-                    header.serial(), header.code(), Purpose.S3_MFA_DELETE, ctx);
-            sync.checked(shared.durabilityTicket());
-            result = shared.result();
-        }
+        VerifyResult result = ride == null
+                ? verifier.verify(bucket.ownerAccountId(), "root", header.serial(), header.code(),
+                        Purpose.S3_MFA_DELETE, ctx)
+                : verifier.verifyRiding(bucket.ownerAccountId(), "root", header.serial(), header.code(),
+                        Purpose.S3_MFA_DELETE, ctx, ride);
         if (!result.accepted()) {
             // Wrong, replayed, unknown-serial and throttled codes all look the same (D3); the verifier has
             // already audited the precise reason.

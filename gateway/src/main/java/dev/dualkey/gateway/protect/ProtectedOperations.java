@@ -15,6 +15,9 @@ import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.ObjectVersion;
 import dev.dualkey.storage.retention.RetentionBypass;
 import dev.dualkey.storage.retention.RetentionGuard;
+import dev.dualkey.storage.rocks.RocksDatabase;
+import dev.dualkey.storage.rocks.RocksObjectStore;
+import dev.dualkey.storage.rocks.WriteRide;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -27,14 +30,19 @@ import java.util.Objects;
  *
  * <p>The rule ("does this need a code?") and the code check run <em>inside</em> the store's atomic update or
  * delete, on the bucket configuration that the update reads and replaces, under the store's locks (bucket read
- * or write lock, then key write lock, then the verifier's device lock: always in that order). So no versioning
+ * or write lock, then key write lock, then the verifier's device lock, then the state store's stripe locks on the
+ * device record, which a riding delete holds until its ride is settled: always in that order). So no versioning
  * change can slip between the decision and the write, whichever protocol made either (issue 12, finding 3), and
  * whether a {@code null} version exists is known atomically with the write that would replace it (finding 4).
  *
- * <p>Durability: an accepted code is durably spent before or with the change it authorizes. A delete shares one
- * WAL fsync with the consumed code ({@link PendingSync}: the code is committed without a sync, the delete's synced
- * write that follows in the same WAL covers both, and {@link PendingSync#settle()} syncs on every other ending).
- * Versioning changes and overwrites are rare and pay the verifier's own fsync before the write.
+ * <p>Durability: an accepted code is durably spent before or with the change it authorizes (SECURITY.md Q2-Q4).
+ * Where it is proven at wiring time that the store's deletes and the verifier's state are in the same
+ * {@link RocksDatabase} (a {@link RocksObjectStore} and the embedded state of {@code serve}), a delete's accepted
+ * code rides in the delete's own WriteBatch ({@link WriteRide}: one write, one fsync, atomic; the device record stays
+ * locked until then; {@link WriteRide#settle()} writes it alone, synced, when the delete wrote nothing). Everywhere
+ * else (the upstream store, whose delete removes the upstream object after its index commit; state in etcd; another
+ * database) the verifier spends the code with its own synced write before the delete begins. Versioning changes and
+ * overwrites are rare and pay the verifier's own fsync before the write.
  *
  * <p>Store errors (NoSuchBucket, NoSuchUpload, ...) are thrown as the store throws them; only the gate's
  * decisions come back as a refused outcome, after which nothing changed.
@@ -42,6 +50,8 @@ import java.util.Objects;
 public final class ProtectedOperations {
     private final ObjectStore store;
     private final MfaDeleteGate gate;
+    /** {@link #store} when an accepted code may ride in its deletes' WriteBatch, else null (checked at wiring). */
+    private final RocksObjectStore ridingStore;
 
     /**
      * @param verifier the mfa module's verifier (the very instance the IAM API and console sign-in use, so a code
@@ -52,6 +62,17 @@ public final class ProtectedOperations {
     public ProtectedOperations(ObjectStore store, MfaVerifier verifier, AuditLog audit, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.gate = new MfaDeleteGate(verifier, audit, clock);
+        // Decided here, once, on the instances (not on a flag): a delete's code rides in its WriteBatch only when the
+        // store writes its deletes to the very RocksDatabase that holds the verifier's state.
+        this.ridingStore = store instanceof RocksObjectStore r && gate.canRideIn(r.database()) ? r : null;
+    }
+
+    /**
+     * Whether a version delete's accepted code is spent in the delete's own WriteBatch (else with a synced write of
+     * its own before the delete): the store and the verifier's state share one RocksDatabase.
+     */
+    public boolean spendsCodeInDeleteBatch() {
+        return ridingStore != null;
     }
 
     // ---- what a page shows (advisory: the decision is taken again inside the store) -----------------------
@@ -70,7 +91,7 @@ public final class ProtectedOperations {
 
     /**
      * DeleteObject, with a version id or without (D2 on a Suspended bucket). The rule and the code check run
-     * inside the store's delete; a code's outcome shares the delete's fsync.
+     * inside the store's delete; an accepted code is spent in the delete's WriteBatch where the wiring allows it.
      */
     public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
                                                String versionId) {
@@ -97,17 +118,28 @@ public final class ProtectedOperations {
     /** DeleteObject with both the GOVERNANCE bypass and a conditional-delete {@code If-Match}. */
     public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
                                                String versionId, RetentionBypass bypass, String ifMatchEtag) {
-        PendingSync codeSync = gate.pendingSync();
+        if (ridingStore == null) {
+            try {
+                return Outcome.allowed(store.deleteObject(bucket, key, versionId, bypass, b -> {
+                    if (MfaDeleteGate.deleteNeedsCode(b, versionId)) {
+                        gate.enforce(request, b, "s3:DeleteObjectVersion", key, versionId, null, null);
+                    }
+                }, ifMatchEtag));
+            } catch (ProtectedRefusalException e) {
+                return Outcome.refused(e.refusal());
+            }
+        }
+        WriteRide ride = new WriteRide(ridingStore.database());
         try {
-            return Outcome.allowed(store.deleteObject(bucket, key, versionId, bypass, b -> {
+            return Outcome.allowed(ridingStore.deleteObject(bucket, key, versionId, bypass, b -> {
                 if (MfaDeleteGate.deleteNeedsCode(b, versionId)) {
-                    gate.enforce(request, b, "s3:DeleteObjectVersion", key, versionId, null, codeSync);
+                    gate.enforce(request, b, "s3:DeleteObjectVersion", key, versionId, null, ride);
                 }
-            }, ifMatchEtag));
+            }, ifMatchEtag, ride));
         } catch (ProtectedRefusalException e) {
             return Outcome.refused(e.refusal());
         } finally {
-            codeSync.settle();
+            ride.settle(); // on this thread, before the answer: the ride holds the device record's stripe lock
         }
     }
 

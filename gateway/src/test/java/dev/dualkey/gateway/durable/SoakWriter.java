@@ -27,6 +27,9 @@ import dev.dualkey.storage.model.PartInfo;
 import dev.dualkey.storage.model.VersioningState;
 import dev.dualkey.storage.rocks.RocksDatabase;
 import dev.dualkey.storage.rocks.RocksObjectStore;
+import dev.dualkey.storage.rocks.WriteRide;
+import dev.dualkey.storage.retention.RetentionBypass;
+import dev.dualkey.mfa.device.VerifyResult;
 import dev.dualkey.storage.rocks.StorageEngine;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -51,8 +54,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Operations (all acknowledged exactly as the gateway acknowledges them): small (inline) and large (blob)
  * PUTs, multipart completions, delete markers, permanent version deletes authorized by an MFA code (the code is
- * checked with {@link MfaVerifier#verifySharingSync}, the delete written, then {@link MfaVerifier#awaitDurable}
- * before the ack, as {@code MfaDeleteGate} does), versioning changes, IAM changes (CreateUser). Lines:
+ * checked with {@link MfaVerifier#verifyRiding} inside the delete, the spent code written in the delete's own
+ * WriteBatch, the ride settled before the ack, as {@code ProtectedOperations} does), versioning changes, IAM changes (CreateUser). Lines:
  * <pre>
  * SETUP &lt;accountId&gt; &lt;serial&gt; &lt;base32 seed&gt;   (first run only, after the set-up is durable)
  * READY
@@ -159,15 +162,22 @@ public final class SoakWriter {
                 long s = step.incrementAndGet();
                 out.println("VDEL-BEGIN " + MAIN + " " + v[0] + " " + v[1]);
                 out.flush();
-                MfaVerifier.SharedSyncVerify checked = id.verifier().verifySharingSync(account, "root", serial,
-                        TotpGenerator.code(seed, s), Purpose.S3_MFA_DELETE, AuditContext.none());
-                if (!checked.result().accepted()) {
-                    throw new IllegalStateException("fresh code of step " + s + " refused: " + checked.result());
+                RocksObjectStore rocks = (RocksObjectStore) store;
+                if (!id.verifier().canRideIn(rocks.database())) {
+                    throw new IllegalStateException("the soak's state is not in the store's database");
                 }
+                WriteRide ride = new WriteRide(rocks.database());
                 try {
-                    store.deleteObject(MAIN, v[0], v[1]);
+                    // as ProtectedOperations does: the check inside the delete, the spent code in its WriteBatch
+                    rocks.deleteObject(MAIN, v[0], v[1], RetentionBypass.NONE, b -> {
+                        VerifyResult checked = id.verifier().verifyRiding(account, "root", serial,
+                                TotpGenerator.code(seed, s), Purpose.S3_MFA_DELETE, AuditContext.none(), ride);
+                        if (!checked.accepted()) {
+                            throw new IllegalStateException("fresh code of step " + s + " refused: " + checked);
+                        }
+                    }, null, ride);
                 } finally {
-                    id.verifier().awaitDurable(checked.durabilityTicket());
+                    ride.settle();
                 }
                 out.println("VDEL " + MAIN + " " + v[0] + " " + v[1] + " " + s);
             } else if (op < 80) {

@@ -21,6 +21,7 @@ import dev.dualkey.storage.model.BucketInfo;
 import dev.dualkey.storage.model.MfaDeleteState;
 import dev.dualkey.storage.model.VersioningState;
 import dev.dualkey.storage.rocks.RocksDatabase;
+import dev.dualkey.storage.rocks.WriteRide;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.Duration;
@@ -101,7 +102,7 @@ class MfaDeleteGateTest {
         checkDeleteObject(r, b, key, versionId, null);
     }
 
-    private void checkDeleteObject(ProtectedRequest r, BucketInfo b, String key, String versionId, PendingSync s) {
+    private void checkDeleteObject(ProtectedRequest r, BucketInfo b, String key, String versionId, WriteRide s) {
         if (MfaDeleteGate.deleteNeedsCode(b, versionId)) {
             gate.enforce(r, b, "s3:DeleteObjectVersion", key, versionId, null, s);
         }
@@ -130,22 +131,24 @@ class MfaDeleteGateTest {
     }
 
     @Test
-    void aCodeCheckSharingTheDeletesSyncIsPendingUntilSettledAndRefusedOnReplay() {
+    void anAcceptedCodeRidesUntilSettledAndARefusedOneIsWrittenAtOnce() {
         BucketInfo b = bucket(VersioningState.ENABLED, MfaDeleteState.ENABLED);
         String h = header();
-        PendingSync first = gate.pendingSync();
+        assertTrue(gate.canRideIn(db), "the verifier's state is in this database");
+        WriteRide first = new WriteRide(db);
         checkDeleteObject(root(h), b, "k", "v1", first);
-        assertTrue(first.pending(), "an accepted code must be settled before the answer");
-        first.settle();
+        assertTrue(first.pending(), "an accepted code rides until the delete's write or the settle");
+        assertTrue(gateRecords().isEmpty(), "nothing written yet: the ACCEPTED record is in the ride");
+        first.settle(); // no delete wrote: written alone
         assertFalse(first.pending());
-        PendingSync replay = gate.pendingSync();
+        WriteRide replay = new WriteRide(db);
         expect(Refusal.MFA_INVALID, () -> checkDeleteObject(root(h), b, "k", "v2", replay));
-        assertTrue(replay.pending(), "a refused code's failure record must be settled too");
+        assertFalse(replay.pending(), "a refused code's record is written synced by the check itself");
         replay.settle();
-        PendingSync plain = gate.pendingSync();
+        WriteRide plain = new WriteRide(db);
         checkDeleteObject(root(null), bucket(VersioningState.ENABLED, MfaDeleteState.NEVER_CONFIGURED), "k",
                 "v3", plain);
-        assertFalse(plain.pending(), "no code checked, nothing to sync");
+        assertFalse(plain.pending(), "no code checked, nothing rides");
         assertEquals(List.of("ACCEPTED", "INVALID"), gateRecords().stream().map(AuditRecord::outcome).toList());
     }
 

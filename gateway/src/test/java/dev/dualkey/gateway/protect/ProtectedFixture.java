@@ -38,9 +38,20 @@ public final class ProtectedFixture implements AutoCloseable {
     private long lastStep;
 
     public ProtectedFixture(Path dir) {
-        engine = StorageEngine.open(dir, MfaSchema.FAMILIES, clock, RocksDatabase.Settings.defaults(),
+        this(dir, List.of(), StorageEngine::objectStore);
+    }
+
+    /**
+     * The same over another object store (e.g. the upstream store with its index in this database, as
+     * {@code serve --upstream} wires it), the database opened with {@code extraFamilies} too.
+     */
+    public ProtectedFixture(Path dir, List<dev.dualkey.storage.rocks.ColumnFamilySpec> extraFamilies,
+                            java.util.function.Function<StorageEngine, ObjectStore> stores) {
+        List<dev.dualkey.storage.rocks.ColumnFamilySpec> families = new java.util.ArrayList<>(MfaSchema.FAMILIES);
+        families.addAll(extraFamilies);
+        engine = StorageEngine.open(dir, families, clock, RocksDatabase.Settings.defaults(),
                 RocksObjectStore.Settings.defaults());
-        store = engine.objectStore();
+        store = stores.apply(engine);
         mfa = MfaServices.open(engine.database(), dir, MfaConfig.defaults(clock).withEnvironment(Map.of())
                 .withPasswordParams(PasswordHasher.Params.forTests()));
         owner = mfa.identity().bootstrap(null, null, null).account().accountId();

@@ -12,7 +12,10 @@ import dev.dualkey.mfa.store.MfaStore;
 import dev.dualkey.storage.lock.KeyLocks;
 import dev.dualkey.storage.kv.KvConflictException;
 import dev.dualkey.storage.kv.KvTable;
+import dev.dualkey.storage.kv.RocksKvStore;
 import dev.dualkey.storage.kv.KvTxn;
+import dev.dualkey.storage.rocks.RocksDatabase;
+import dev.dualkey.storage.rocks.WriteRide;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +40,9 @@ import java.util.function.Consumer;
  * (console sign-in apart from everything else); a replayed or malformed code is refused and audited but not
  * counted. A locked lane refuses without evaluating the code, audited {@code LOCKED}.
  *
- * <p>Lock: {@code deviceLocks(serial)} only (never with another device lock held).
+ * <p>Lock: {@code deviceLocks(serial)} only (never with another device lock held); a {@link #verifyRiding riding}
+ * check leaves the state store's stripe locks on the device record held until its ride is settled (lock order:
+ * the caller's locks, the device lock, those stripes).
  */
 public final class MfaVerifier {
     /** Accepted steps on each side of {@code now + drift}. */
@@ -70,51 +75,48 @@ public final class MfaVerifier {
      */
     public VerifyResult verify(String accountId, String userName, String serial, String code, Purpose purpose,
                                AuditContext ctx) {
-        return check(accountId, userName, serial, code, purpose, ctx, false).result();
+        return check(accountId, userName, serial, code, purpose, ctx, null);
     }
 
     /**
-     * The outcome of {@link #verifySharingSync}: the result, and the ticket to pass to {@link #awaitDurable(long)}
-     * (0 when nothing is pending).
+     * Whether {@link #verifyRiding} can spend a code in a write to {@code db}: this verifier's state is in that very
+     * database (the embedded state of {@code serve}); false for etcd and for any other database. Checked when a
+     * caller is wired, so riding is used only where the spent code and the write provably share one WriteBatch.
      */
-    public record SharedSyncVerify(VerifyResult result, long durabilityTicket) {
+    public boolean canRideIn(RocksDatabase db) {
+        return db != null && store.kv() instanceof RocksKvStore r && r.database() == db;
     }
 
     /**
-     * {@link #verify(String, String, String, String, Purpose, AuditContext)} for a caller that makes a synced
-     * write to the same database right after (the delete a code authorizes): the outcome is committed at once
-     * (so the code is refused to every other request from this moment) but without its own WAL fsync; the
-     * caller's synced write, which RocksDB orders after it, makes both durable with one fsync. The caller MUST
-     * call {@link #awaitDurable(long)} with the returned ticket before it answers the client, whatever happened
-     * in between (free once a synced write has begun after this returned). A crash before that loses the outcome
-     * only together with everything it authorized.
+     * {@link #verify(String, String, String, String, Purpose, AuditContext)} for the delete a code authorizes, with
+     * the outcome of an accepted code (consumed step, audit record) riding in that delete's own WriteBatch through
+     * {@code ride} (issue 19: one write, one fsync, atomic), instead of a synced write of its own before the delete.
+     * Until the ride is settled the store holds the device record's stripe lock, so a replay of the code from any
+     * other request waits, then sees the step spent. Refused codes are written at once, synced, as by {@code verify}.
+     * The caller MUST pass {@code ride} to the delete's write and {@link WriteRide#settle()} it on this thread before
+     * it answers, whatever happened. When this verifier cannot ride in {@code ride}'s database (see
+     * {@link #canRideIn}) it spends the code synced before returning, as {@code verify} does.
      */
-    public SharedSyncVerify verifySharingSync(String accountId, String userName, String serial, String code,
-                                              Purpose purpose, AuditContext ctx) {
-        return check(accountId, userName, serial, code, purpose, ctx, true);
+    public VerifyResult verifyRiding(String accountId, String userName, String serial, String code, Purpose purpose,
+                                     AuditContext ctx, WriteRide ride) {
+        return check(accountId, userName, serial, code, purpose, ctx,
+                canRideIn(ride.database()) ? ride : null);
     }
 
-    /** Makes the outcome with {@code ticket} from {@link #verifySharingSync} durable (a WAL sync at most). */
-    public void awaitDurable(long ticket) {
-        if (ticket > 0) {
-            store.kv().awaitDurable(ticket);
-        }
-    }
-
-    /** @param deferSync commit the outcome without its own fsync (the ticket says what to await); else synced */
-    private SharedSyncVerify check(String accountId, String userName, String serial, String code, Purpose purpose,
-                                   AuditContext ctx, boolean deferSync) {
+    /** @param ride where an accepted code's outcome rides (null: written synced before this returns) */
+    private VerifyResult check(String accountId, String userName, String serial, String code, Purpose purpose,
+                               AuditContext ctx, WriteRide ride) {
         if (accountId == null || userName == null || serial == null || serial.isEmpty() || serial.length() > 256
                 || serial.indexOf('\0') >= 0) {
             audit.append(record(ctx, purpose, accountId, null, "INVALID", "malformed serial"));
-            return new SharedSyncVerify(VerifyResult.invalid(serial), 0);
+            return VerifyResult.invalid(serial);
         }
         // The device lock serialises this gateway's checks; across gateways (shared state in etcd) the commit's
         // compare-and-set on the device record does: a check that lost re-reads and decides again, and then sees
         // the step consumed (a replay) or the new failure count.
         return deviceLocks.withLock(serial, () -> {
             for (int attempt = 1; ; attempt++) {
-                Optional<SharedSyncVerify> done = attempt(accountId, userName, serial, code, purpose, ctx, deferSync);
+                Optional<VerifyResult> done = attempt(accountId, userName, serial, code, purpose, ctx, ride);
                 if (done.isPresent()) {
                     return done.get();
                 }
@@ -127,8 +129,8 @@ public final class MfaVerifier {
     }
 
     /** One read-check-commit; empty when the device record changed since it was read (nothing written). */
-    private Optional<SharedSyncVerify> attempt(String accountId, String userName, String serial, String code,
-                                               Purpose purpose, AuditContext ctx, boolean deferSync) {
+    private Optional<VerifyResult> attempt(String accountId, String userName, String serial, String code,
+                                           Purpose purpose, AuditContext ctx, WriteRide ride) {
         Instant now = clock.instant();
         Optional<KvTable.Versioned<DeviceRecord>> read = store.devices().read(serial);
         Optional<DeviceRecord> found = read.map(KvTable.Versioned::value);
@@ -137,27 +139,27 @@ public final class MfaVerifier {
             // not counted against the device: a stranger must not be able to lock out someone else's device
             audit.append(record(ctx, purpose, accountId, serial, "INVALID",
                     "unknown serial or device not assigned to " + userName));
-            return Optional.of(new SharedSyncVerify(VerifyResult.invalid(serial), 0));
+            return Optional.of(VerifyResult.invalid(serial));
         }
         DeviceRecord d = found.get();
         DeviceThrottle.Lane lane = DeviceThrottle.Lane.of(purpose);
         Optional<String> lockout = DeviceThrottle.lockout(d, lane, now);
         if (lockout.isPresent()) {
             audit.append(record(ctx, purpose, accountId, serial, "LOCKED", lockout.get()));
-            return Optional.of(new SharedSyncVerify(VerifyResult.throttled(serial), 0));
+            return Optional.of(VerifyResult.throttled(serial));
         }
         byte[] seed = box.open(d.sealedSeed(), DeviceRecord.aad(serial));
         try {
             long center = TotpGenerator.stepOf(now) + d.driftSteps();
             OptionalLong step = TotpVerifier.matchStep(seed, code, center, WINDOW, d.lastUsedStep());
             if (step.isPresent()) {
-                OptionalLong ticket = commit(deferSync, b -> {
+                boolean committed = commit(ride, b -> {
                     store.devices().expect(b, serial, read);
                     store.devices().put(b, serial, DeviceThrottle.success(d.accepted(step.getAsLong()), lane));
                     audit.append(b, record(ctx, purpose, accountId, serial, "ACCEPTED", null));
                 });
-                return ticket.isEmpty() ? Optional.empty() : Optional.of(new SharedSyncVerify(
-                        new VerifyResult(VerifyOutcome.ACCEPTED, step, serial), ticket.getAsLong()));
+                return committed ? Optional.of(new VerifyResult(VerifyOutcome.ACCEPTED, step, serial))
+                        : Optional.empty();
             }
             if (!TotpVerifier.wellFormed(code)
                     || TotpVerifier.matchStep(seed, code, center, WINDOW, Long.MIN_VALUE).isPresent()
@@ -166,19 +168,17 @@ public final class MfaVerifier {
                 // window, or one of the last accepted codes however old) is a code somebody has seen (an
                 // eavesdropper, a log). Counting either would let anyone who saw one code lock the owner out.
                 String why = TotpVerifier.wellFormed(code) ? "replayed code" : "malformed code";
-                OptionalLong ticket = commit(deferSync, b -> audit.append(b, record(ctx, purpose, accountId, serial,
-                        "INVALID", why)));
-                return Optional.of(new SharedSyncVerify(VerifyResult.invalid(serial), ticket.orElse(0)));
+                commit(null, b -> audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", why)));
+                return Optional.of(VerifyResult.invalid(serial));
             }
             DeviceRecord failed = DeviceThrottle.failure(d, lane, now);
-            OptionalLong ticket = commit(deferSync, b -> {
+            boolean committed = commit(null, b -> {
                 store.devices().expect(b, serial, read);
                 store.devices().put(b, serial, failed);
                 audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", "wrong code"
                         + DeviceThrottle.lockout(failed, lane, now).map(w -> "; " + w).orElse("")));
             });
-            return ticket.isEmpty() ? Optional.empty()
-                    : Optional.of(new SharedSyncVerify(VerifyResult.invalid(serial), ticket.getAsLong()));
+            return committed ? Optional.of(VerifyResult.invalid(serial)) : Optional.empty();
         } finally {
             Arrays.fill(seed, (byte) 0);
         }
@@ -213,16 +213,18 @@ public final class MfaVerifier {
     }
 
     /**
-     * @return the durability ticket of a deferred write, 0 for a synced one; empty when a condition failed
-     *         (another check changed the device first) and nothing was written
+     * Commits the check's outcome: riding in {@code ride} (only an accepted code's, and only when
+     * {@link #canRideIn} its database), else synced now.
+     *
+     * @return false when a condition failed (another check changed the device first): nothing written or attached
      */
-    private OptionalLong commit(boolean deferSync, Consumer<KvTxn> fill) {
+    private boolean commit(WriteRide ride, Consumer<KvTxn> fill) {
         KvTxn txn = new KvTxn();
         fill.accept(txn);
-        if (deferSync) {
-            return store.kv().commitDeferringSync(txn);
+        if (ride != null) {
+            return ((RocksKvStore) store.kv()).commitRiding(txn, ride);
         }
-        return store.kv().commit(txn) ? OptionalLong.of(0) : OptionalLong.empty();
+        return store.kv().commit(txn);
     }
 
     private AuditRecord record(AuditContext c, Purpose purpose, String accountId, String serial, String outcome,

@@ -1,6 +1,7 @@
 package dev.dualkey.mfa.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,8 +23,11 @@ import dev.dualkey.mfa.signin.SignInResult;
 import dev.dualkey.mfa.testing.MfaFixture;
 import dev.dualkey.mfa.testing.MutableClock;
 import dev.dualkey.mfa.otp.TotpGenerator;
+import dev.dualkey.mfa.store.MfaSchema;
 import dev.dualkey.storage.kv.EtcdKvStore;
 import dev.dualkey.storage.kv.KvStateUnavailableException;
+import dev.dualkey.storage.rocks.RocksDatabase;
+import dev.dualkey.storage.rocks.WriteRide;
 import dev.dualkey.testkit.EtcdServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,6 +62,7 @@ class SharedStateClusterTest {
     private final List<EtcdKvStore> clients = new ArrayList<>();
     private final List<MfaServices> gw = new ArrayList<>();
     private ExecutorService pool;
+    private RocksDatabase objectsDb;
     private String acct;
     private String serial;
     private byte[] seed;
@@ -78,6 +83,7 @@ class SharedStateClusterTest {
             gw.add(MfaServices.open(kv, dir.resolve("gw" + i), config));
         }
         pool = Executors.newFixedThreadPool(3);
+        objectsDb = RocksDatabase.open(dir.resolve("objects-db"), MfaSchema.FAMILIES); // a gateway's own database
         acct = gw.get(0).identity().bootstrap(null, null, ROOT_PASSWORD).account().accountId();
         assertEquals(acct, gw.get(1).identity().bootstrap(null, null, null).account().accountId(),
                 "a second gateway finds the first one's bootstrap account");
@@ -94,6 +100,9 @@ class SharedStateClusterTest {
             pool.shutdownNow();
         }
         clients.forEach(EtcdKvStore::close);
+        if (objectsDb != null) {
+            objectsDb.close();
+        }
         if (etcd != null) {
             etcd.close();
         }
@@ -130,17 +139,23 @@ class SharedStateClusterTest {
     }
 
     /** Presents {@code c} at gateways {@code a} and {@code b} at the same moment; returns how many accepted. */
-    private int race(int a, int b, String c, boolean sharedSync) throws Exception {
+    private int race(int a, int b, String c, boolean deletePath) throws Exception {
         CyclicBarrier go = new CyclicBarrier(2);
         List<Future<VerifyResult>> fs = new ArrayList<>();
         for (int g : new int[] {a, b}) {
             Callable<VerifyResult> task = () -> {
                 go.await(30, TimeUnit.SECONDS);
-                if (sharedSync) {
-                    var r = gw.get(g).verifier().verifySharingSync(acct, "root", serial, c, Purpose.S3_MFA_DELETE,
-                            AuditContext.none());
-                    gw.get(g).verifier().awaitDurable(r.durabilityTicket());
-                    return r.result();
+                if (deletePath) {
+                    // as ProtectedOperations would if it were wired to ride (it is not over etcd): nothing rides
+                    WriteRide ride = new WriteRide(objectsDb);
+                    try {
+                        VerifyResult r = gw.get(g).verifier().verifyRiding(acct, "root", serial, c,
+                                Purpose.S3_MFA_DELETE, AuditContext.none(), ride);
+                        assertFalse(ride.pending(), "state in etcd: the outcome is committed before the delete");
+                        return r;
+                    } finally {
+                        ride.settle();
+                    }
                 }
                 return verifyAt(g, c);
             };
@@ -156,6 +171,27 @@ class SharedStateClusterTest {
             }
         }
         return accepted;
+    }
+
+    /**
+     * Issue 19 (SECURITY.md Q4): with the state in etcd a delete's code can never ride in the object store's
+     * WriteBatch; the delete path's check commits the spent code to etcd before it returns, so every gateway refuses
+     * it before the delete begins.
+     */
+    @Test
+    void overEtcdADeleteCodeIsSpentInEtcdBeforeTheDeleteBegins() {
+        assertFalse(gw.get(0).verifier().canRideIn(objectsDb), "etcd state never rides in a RocksDB batch");
+        String c = code(0);
+        WriteRide ride = new WriteRide(objectsDb);
+        try {
+            assertTrue(gw.get(0).verifier().verifyRiding(acct, "root", serial, c, Purpose.S3_MFA_DELETE,
+                    AuditContext.none(), ride).accepted());
+            assertFalse(ride.pending(), "nothing rides: the spend is in etcd already");
+            assertEquals(VerifyOutcome.INVALID, verifyAt(1, c).outcome(), "another gateway sees it spent at once");
+        } finally {
+            ride.settle();
+        }
+        assertEquals(VerifyOutcome.INVALID, verifyAt(2, c).outcome());
     }
 
     @Test

@@ -9,16 +9,21 @@ import dev.dualkey.mfa.audit.AuditContext;
 import dev.dualkey.mfa.audit.AuditRecord;
 import dev.dualkey.mfa.otp.TotpGenerator;
 import dev.dualkey.mfa.store.DeviceRecord;
+import dev.dualkey.mfa.store.MfaSchema;
 import dev.dualkey.mfa.testing.MfaFixture;
+import dev.dualkey.storage.rocks.RocksDatabase;
+import dev.dualkey.storage.rocks.WriteRide;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,21 +75,50 @@ class MfaVerifierTest {
     }
 
     @Test
-    void sharingTheSyncConsumesTheCodeAtOnceAndAwaitDurableSyncs() {
+    void aRidingCheckSpendsTheCodeInTheDeletesBatchAndAReplayWaitsAndIsRefused() throws Exception {
+        assertTrue(verifier.canRideIn(f.db), "the state is in this database");
         String current = f.code(seed, 0);
-        MfaVerifier.SharedSyncVerify ok = verifier.verifySharingSync(acct, "root", serial, current,
-                Purpose.S3_MFA_DELETE, AuditContext.none());
-        assertTrue(ok.result().accepted());
-        assertTrue(ok.durabilityTicket() > 0, "the accepted step is pending until a sync");
-        // refused to every other request from the moment it was accepted, before any fsync
-        assertEquals(VerifyOutcome.INVALID, check(current).outcome(), "replay before the shared sync");
-        MfaVerifier.SharedSyncVerify replay = verifier.verifySharingSync(acct, "root", serial, current,
-                Purpose.S3_MFA_DELETE, AuditContext.none());
-        assertEquals(VerifyOutcome.INVALID, replay.result().outcome(), "replay through the same path");
-        assertTrue(replay.durabilityTicket() > ok.durabilityTicket(), "the failure record is pending too");
-        verifier.awaitDurable(replay.durabilityTicket());
-        verifier.awaitDurable(0); // nothing pending
-        assertTrue(check(f.code(seed, 1)).accepted(), "the next step is still usable");
+        WriteRide ride = new WriteRide(f.db);
+        assertTrue(verifier.verifyRiding(acct, "root", serial, current, Purpose.S3_MFA_DELETE, AuditContext.none(),
+                ride).accepted());
+        assertTrue(ride.pending(), "the spent step rides until the delete's write");
+        // A replay from another request before the delete's write: it waits for the device record's stripe, then
+        // loses its compare-and-set, re-reads and sees the step spent.
+        CompletableFuture<VerifyResult> replay = CompletableFuture.supplyAsync(() -> check(current));
+        f.db.write(ride, batch -> { }); // the delete's write (empty here: the ride alone makes the batch)
+        assertTrue(ride.written());
+        ride.settle();
+        assertEquals(VerifyOutcome.INVALID, replay.get(60, TimeUnit.SECONDS).outcome());
+        assertEquals(VerifyOutcome.INVALID, check(current).outcome(), "replay after the settle");
+    }
+
+    @Test
+    void aRideNobodyWroteIsSpentBySettleAndARefusedCodeNeverRides() {
+        String current = f.code(seed, 0);
+        WriteRide alone = new WriteRide(f.db);
+        assertTrue(verifier.verifyRiding(acct, "root", serial, current, Purpose.S3_MFA_DELETE, AuditContext.none(),
+                alone).accepted());
+        alone.settle(); // no write took it (the version was not there): written on its own
+        assertEquals(VerifyOutcome.INVALID, check(current).outcome(), "spent without any delete");
+        WriteRide replayed = new WriteRide(f.db);
+        assertEquals(VerifyOutcome.INVALID, verifier.verifyRiding(acct, "root", serial, current,
+                Purpose.S3_MFA_DELETE, AuditContext.none(), replayed).outcome(), "replay through the riding path");
+        assertFalse(replayed.pending(), "a refusal is written at once, synced");
+        replayed.settle();
+    }
+
+    @Test
+    void aRideForAnotherDatabaseIsNeverUsedTheCodeIsSpentBeforeReturning() {
+        try (RocksDatabase other = RocksDatabase.open(dir.resolve("other"), MfaSchema.FAMILIES)) {
+            assertFalse(verifier.canRideIn(other));
+            String current = f.code(seed, 0);
+            WriteRide ride = new WriteRide(other);
+            assertTrue(verifier.verifyRiding(acct, "root", serial, current, Purpose.S3_MFA_DELETE,
+                    AuditContext.none(), ride).accepted());
+            assertFalse(ride.pending(), "nothing rides in a database the state is not in");
+            assertEquals(VerifyOutcome.INVALID, check(current).outcome(), "spent before the delete could begin");
+            ride.settle();
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.dualkey.storage.rocks.KvEntry;
 import dev.dualkey.storage.rocks.KvIterator;
 import dev.dualkey.storage.rocks.RocksDatabase;
 import dev.dualkey.storage.rocks.Table;
+import dev.dualkey.storage.rocks.WriteRide;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,6 +122,51 @@ public final class RocksKvStore implements KvStore {
         return ticket < 0 ? OptionalLong.empty() : OptionalLong.of(ticket);
     }
 
+    /**
+     * {@link #commit(KvTxn)} whose writes ride in the WriteBatch of the caller's next write to this database through
+     * {@code ride} (issue 19: a spent MFA code in the delete it authorizes, one write and one fsync, atomic). The
+     * conditions are checked now, under the stripe locks of every key the transaction touches, and those stripes
+     * stay held until {@link WriteRide#settle()}: no other commit can read or change these keys' conditions before
+     * the ride is written (or, if its write failed, abandoned), so a concurrent check of the same MFA device waits,
+     * then loses its compare-and-set, re-reads and sees the step spent.
+     *
+     * <p>Lock order for a caller: its own locks (an object store's bucket and key locks, a device lock), then these
+     * stripes, then the database's close lock inside the write. A thread holding stripes in {@link #commit} waits
+     * for no lock but the close lock, so holding them across the caller's write cannot deadlock.
+     *
+     * @return false when a condition failed: nothing attached, nothing held
+     * @throws IllegalArgumentException when {@code ride} is for another database (nothing attached)
+     * @throws IllegalStateException    when {@code ride} already carries something
+     */
+    public boolean commitRiding(KvTxn txn, WriteRide ride) {
+        if (ride.database() != db) {
+            throw new IllegalArgumentException("a ride for " + ride.database().directory() + " cannot carry a commit "
+                    + "to " + db.directory());
+        }
+        if (ride.pending()) {
+            throw new IllegalStateException("the ride already carries a commit");
+        }
+        List<KvTxn.Condition> conditions = txn.conditions();
+        List<KvTxn.Op> ops = txn.ops();
+        int[] held = stripesOf(conditions, ops);
+        for (int s : held) {
+            stripes[s].lock();
+        }
+        boolean attached = false;
+        try {
+            if (!conditionsHold(conditions)) {
+                return false;
+            }
+            ride.attach(b -> stage(b, ops), () -> unlock(held));
+            attached = true;
+            return true;
+        } finally {
+            if (!attached) {
+                unlock(held);
+            }
+        }
+    }
+
     @Override
     public void awaitDurable(long ticket) {
         if (ticket > 0) {
@@ -156,30 +202,44 @@ public final class RocksKvStore implements KvStore {
             stripes[s].lock();
         }
         try {
-            for (KvTxn.Condition c : conditions) {
-                Optional<byte[]> now = table(c.space()).get(c.key());
-                boolean holds = c.expected() == null ? now.isEmpty()
-                        : now.isPresent() && Arrays.equals(now.get(), c.expected());
-                if (!holds) {
-                    return -1;
-                }
+            if (!conditionsHold(conditions)) {
+                return -1;
             }
             if (ops.isEmpty()) {
                 return 0;
             }
-            return writer.write(b -> {
-                for (KvTxn.Op op : ops) {
-                    if (op.isDelete()) {
-                        table(op.space()).delete(b, op.key());
-                    } else {
-                        table(op.space()).put(b, op.key(), op.value());
-                    }
-                }
-            });
+            return writer.write(b -> stage(b, ops));
         } finally {
-            for (int i = held.length - 1; i >= 0; i--) {
-                stripes[held[i]].unlock();
+            unlock(held);
+        }
+    }
+
+    /** Whether every condition holds now; the caller holds the conditions' stripes. */
+    private boolean conditionsHold(List<KvTxn.Condition> conditions) {
+        for (KvTxn.Condition c : conditions) {
+            Optional<byte[]> now = table(c.space()).get(c.key());
+            boolean holds = c.expected() == null ? now.isEmpty()
+                    : now.isPresent() && Arrays.equals(now.get(), c.expected());
+            if (!holds) {
+                return false;
             }
+        }
+        return true;
+    }
+
+    private void stage(Batch b, List<KvTxn.Op> ops) {
+        for (KvTxn.Op op : ops) {
+            if (op.isDelete()) {
+                table(op.space()).delete(b, op.key());
+            } else {
+                table(op.space()).put(b, op.key(), op.value());
+            }
+        }
+    }
+
+    private void unlock(int[] held) {
+        for (int i = held.length - 1; i >= 0; i--) {
+            stripes[held[i]].unlock();
         }
     }
 

@@ -510,7 +510,27 @@ public final class RocksDatabase implements AutoCloseable {
      * @throws StorageIoException   on any other RocksDB failure
      */
     public void write(Consumer<Batch> fill) {
-        write(fill, syncWrite);
+        write(fill, syncWrite, null);
+    }
+
+    /**
+     * {@link #write(Consumer)} whose batch also carries {@code ride}'s changes, if it has any pending: staged first,
+     * then {@code fill}'s, one synced WriteBatch (issue 19: a spent MFA code and the delete it authorizes). Whether
+     * the write succeeded or failed is recorded in the ride (a failure wrote neither); {@link WriteRide#settle()}
+     * ends it.
+     *
+     * @throws IllegalArgumentException when {@code ride} is for another database (nothing is written)
+     */
+    public void write(WriteRide ride, Consumer<Batch> fill) {
+        if (ride == null || !ride.pending()) {
+            write(fill, syncWrite, null);
+            return;
+        }
+        if (ride.database() != this) {
+            throw new IllegalArgumentException("a ride for " + ride.database().directory() + " cannot go into a "
+                    + "write to " + dir);
+        }
+        write(fill, syncWrite, ride);
     }
 
     /**
@@ -518,14 +538,14 @@ public final class RocksDatabase implements AutoCloseable {
      * visible at once, survives a process crash (the OS holds it), and becomes durable against a power cut with
      * the next synced write to this database (RocksDB syncs every earlier WAL entry with it) or {@link #syncWal()}.
      *
-     * <p>For records whose durability may share a synced write that follows, e.g. a consumed MFA code followed
-     * by the delete it authorizes: the caller must call {@link #syncWalThrough(long)} with the returned ticket
+     * <p>For records whose durability may share a synced write that follows (the lifecycle worker's audit records;
+     * a consumed MFA code no longer: it rides in its delete's batch, {@link WriteRide}): the caller must call {@link #syncWalThrough(long)} with the returned ticket
      * before it reports success to anyone, which costs nothing when a synced write has begun since this returned.
      *
      * @return this write's durability ticket, for {@link #syncWalThrough(long)}
      */
     public long writeDeferringSync(Consumer<Batch> fill) {
-        write(fill, deferredWrite);
+        write(fill, deferredWrite, null);
         return deferredCompleted.incrementAndGet();
     }
 
@@ -578,32 +598,47 @@ public final class RocksDatabase implements AutoCloseable {
         deferredDurable.accumulateAndGet(covered, Math::max);
     }
 
-    private void write(Consumer<Batch> fill, WriteOptions options) {
-        if (readOnly) {
-            throw new StorageIoException("database " + dir + " is open read-only");
-        }
-        recoverFromNoSpace();
-        boolean restore;
-        // staging resolves column family handles, so it runs under the read lock too (a reopen replaces them)
-        closeLock.readLock().lock();
-        try (WriteBatch wb = new WriteBatch()) {
-            Batch batch = new Batch(this, wb);
-            fill.accept(batch);
-            if (batch.size() == 0) {
-                return;
+    /** @param ride pending changes for this database to stage first (synced writes only), or null */
+    private void write(Consumer<Batch> fill, WriteOptions options, WriteRide ride) {
+        boolean written = false;
+        try {
+            if (readOnly) {
+                throw new StorageIoException("database " + dir + " is open read-only");
             }
-            // read before the write: every deferred write counted here is earlier in the WAL than this one
-            long covered = deferredCompleted.get();
-            commit(batch, options);
-            if (options == syncWrite) {
-                deferredDurable.accumulateAndGet(covered, Math::max);
+            recoverFromNoSpace();
+            boolean restore;
+            // staging resolves column family handles, so it runs under the read lock too (a reopen replaces them)
+            closeLock.readLock().lock();
+            try (WriteBatch wb = new WriteBatch()) {
+                Batch batch = new Batch(this, wb);
+                if (ride != null) {
+                    ride.stageInto(batch);
+                }
+                fill.accept(batch);
+                if (batch.size() == 0) {
+                    return;
+                }
+                // read before the write: every deferred write counted here is earlier in the WAL than this one
+                long covered = deferredCompleted.get();
+                commit(batch, options);
+                written = true;
+                if (ride != null) {
+                    ride.taken(true);
+                }
+                if (options == syncWrite) {
+                    deferredDurable.accumulateAndGet(covered, Math::max);
+                }
+                restore = ballastMissing && batch.grows();
+            } finally {
+                closeLock.readLock().unlock();
             }
-            restore = ballastMissing && batch.grows();
+            if (restore) {
+                restoreBallast();
+            }
         } finally {
-            closeLock.readLock().unlock();
-        }
-        if (restore) {
-            restoreBallast();
+            if (ride != null && !written) {
+                ride.taken(false); // RocksDB writes a batch whole or not at all: neither the ride nor fill's changes
+            }
         }
     }
 

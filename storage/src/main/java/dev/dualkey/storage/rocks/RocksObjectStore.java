@@ -782,6 +782,26 @@ public final class RocksObjectStore implements ObjectStore {
     @Override
     public DeleteOutcome deleteObject(String bucket, String key, String versionId, RetentionBypass bypass,
                                       java.util.function.Consumer<BucketInfo> precondition, String ifMatchEtag) {
+        return deleteObject(bucket, key, versionId, bypass, precondition, ifMatchEtag, null);
+    }
+
+    /** The database every record of this store is in (a {@link WriteRide} for its deletes must be for it). */
+    public RocksDatabase database() {
+        return db;
+    }
+
+    /**
+     * DeleteObject as above, whose write also carries what {@code precondition} attached to {@code ride} (issue 19:
+     * the MFA code it checked, spent in the delete's own WriteBatch). Every branch of a delete writes exactly once,
+     * after the precondition and before anything else changes (blobs are released only after the write), so the
+     * ride and the delete are one atomic write; a delete that writes nothing (no such version, Object Lock) leaves
+     * the ride pending for the caller's {@link WriteRide#settle()}.
+     *
+     * @param ride a ride for {@link #database()}, or null
+     */
+    public DeleteOutcome deleteObject(String bucket, String key, String versionId, RetentionBypass bypass,
+                                      java.util.function.Consumer<BucketInfo> precondition, String ifMatchEtag,
+                                      WriteRide ride) {
         Objects.requireNonNull(bypass, "bypass");
         BucketNames.validateKey(key);
         try (LockManager.Held b = locks.bucketRead(bucket); LockManager.Held k = locks.keyWrite(bucket, key)) {
@@ -795,7 +815,7 @@ public final class RocksObjectStore implements ObjectStore {
             // the delete is written.
             precondition.accept(info(br));
             if (versionId != null) {
-                return deleteVersion(bucket, key, objectKey, versionId, bypass);
+                return deleteVersion(bucket, key, objectKey, versionId, bypass, ride);
             }
             VersioningState state = br.config().versioning();
             if (state == VersioningState.UNVERSIONED) {
@@ -805,7 +825,7 @@ public final class RocksObjectStore implements ObjectStore {
                 }
                 checkRemovable(nv.get(), bypass);
                 List<String> released = new ArrayList<>();
-                db.write(batch -> {
+                db.write(ride, batch -> {
                     batch.releasesData(); // passes the free-space guard: deletes must work on a full disk
                     released.clear();
                     released.addAll(stageRemoveVersion(batch, bucket, key, nv.get()));
@@ -822,7 +842,7 @@ public final class RocksObjectStore implements ObjectStore {
             VersionRecord marker = new VersionRecord(ids.next(newestSeq(objectKey)), isNull, true, 0, "", now(),
                     br.owner(), ObjectMetadata.empty(), 0, Map.of(), DataKind.NONE, null);
             List<String> released = new ArrayList<>();
-            db.write(batch -> {
+            db.write(ride, batch -> {
                 batch.releasesData(); // passes the free-space guard: deletes must work on a full disk
                 released.clear();
                 released.addAll(stageNewVersion(batch, bucket, key, marker, null, null));
@@ -833,7 +853,7 @@ public final class RocksObjectStore implements ObjectStore {
     }
 
     private DeleteOutcome deleteVersion(String bucket, String key, byte[] objectKey, String versionId,
-                                        RetentionBypass bypass) {
+                                        RetentionBypass bypass, WriteRide ride) {
         Optional<VersionRecord> found = findVersion(bucket, key, versionId, true);
         if (found.isEmpty()) {
             return new DeleteOutcome(versionId, false, false, false);
@@ -843,7 +863,7 @@ public final class RocksObjectStore implements ObjectStore {
         List<KvEntry<byte[], VersionRecord>> top = versions.scanPrefix(objectKey, 2);
         boolean wasLatest = Arrays.equals(top.get(0).value().seq(), victim.seq());
         List<String> released = new ArrayList<>();
-        db.write(batch -> {
+        db.write(ride, batch -> {
             batch.releasesData(); // passes the free-space guard: deletes must work on a full disk
             released.clear();
             released.addAll(stageRemoveVersion(batch, bucket, key, victim));
