@@ -44,19 +44,34 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         if (n == 0) {
             return;
         }
-        digests().update(src);
         if (blob == null && (long) buffered + n <= inlineThreshold) {
             if (buffered + n > buffer.length) {
                 buffer = Arrays.copyOf(buffer, Math.min(inlineThreshold, Math.max(buffered + n, buffer.length * 2)));
             }
             src.get(buffer, buffered, n);
+            // digested from the copy: a heap array goes straight to the digests, where the network's direct
+            // buffer would be copied once more, 4 KiB at a time, by every MessageDigest
+            digests().update(ByteBuffer.wrap(buffer, buffered, n));
             buffered += n;
             return;
         }
+        digests().update(src);
         if (blob == null) {
             startBlob();
         }
         toBlob(src);
+    }
+
+    /**
+     * Sizes the inline buffer once for a body that stays inline, instead of growing it by doubling (two to four
+     * copies of a 64 KiB body and as much garbage). A wrong declaration only costs the copies again: commit checks
+     * the length, and the buffer never exceeds the inline threshold.
+     */
+    @Override
+    public void declareLength(long length) {
+        if (blob == null && buffered == 0 && length > buffer.length && length <= inlineThreshold) {
+            buffer = new byte[(int) length];
+        }
     }
 
     /**
@@ -104,7 +119,7 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
             byte[] inline = null;
             if (blob == null) {
                 inline = keys != null && buffered > 0 ? Sealer.sealAll(keys, inlineContext, buffer, 0, buffered)
-                        : Arrays.copyOf(buffer, buffered);
+                        : buffered == buffer.length ? buffer : Arrays.copyOf(buffer, buffered); // declared: exact size
             }
             R result = publish(digests(), inline, blob);
             markCommitted();

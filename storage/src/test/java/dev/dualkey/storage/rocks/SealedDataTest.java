@@ -116,6 +116,63 @@ class SealedDataTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
     }
 
+    /** Writes {@code data} from direct buffers (as the network's) after declaring {@code declared} (-1: none). */
+    private ObjectVersion putDeclared(String key, byte[] data, long declared) {
+        try (ObjectWriter w = store.newObjectWriter(B, key, ObjectMetadata.empty(), WriteOptions.defaults())) {
+            if (declared >= 0) {
+                w.declareLength(declared);
+            }
+            for (int off = 0; off < data.length; off += 1000) {
+                int n = Math.min(1000, data.length - off);
+                ByteBuffer direct = ByteBuffer.allocateDirect(n).put(data, off, n).flip();
+                w.write(direct);
+                assertEquals(0, direct.remaining(), "the writer consumed the buffer");
+            }
+            return w.commit(Expectations.none().withContentLength(data.length));
+        }
+    }
+
+    @Test
+    void aDeclaredLengthChangesNeitherTheStoredBytesNorTheEtag() throws Exception {
+        for (KeyWrapper keys : new KeyWrapper[] {null, MasterKeyWrapper.fromMasterKey(master(7))}) {
+            if (engine != null) {
+                engine.close();
+                engine = null;
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        if (!p.equals(dir)) {
+                            Files.delete(p);
+                        }
+                    }
+                }
+            }
+            open(keys);
+            store.createBucket(B, "111122223333", "us-east-1");
+            // exact (inline), declared above the body (inline, buffer larger than the body), declared at the
+            // threshold with a body that stays inline, declared inline but the body spills to a blob (the commit's
+            // length check refuses it), no declaration, and a body over the threshold declared exactly
+            byte[] small = random(INLINE - 10, 11);
+            byte[] large = random(INLINE + 2500, 12);
+            long[][] cases = {{0, small.length}, {0, INLINE}, {0, -1}, {1, large.length}, {1, -1}};
+            for (long[] c : cases) {
+                byte[] data = c[0] == 0 ? small : large;
+                String key = "k" + c[0] + "_" + c[1];
+                ObjectVersion v = putDeclared(key, data, c[1]);
+                assertEquals(md5(data), v.etag(), key);
+                assertEquals(data.length, v.size(), key);
+                assertArrayEquals(data, get(key, 0, data.length), key);
+            }
+            byte[] shortBody = random(100, 13);
+            try (ObjectWriter w = store.newObjectWriter(B, "short", ObjectMetadata.empty(), WriteOptions.defaults())) {
+                w.declareLength(200); // an inline buffer of 200 bytes, 100 of them written
+                w.write(ByteBuffer.wrap(shortBody));
+                assertThrows(dev.dualkey.storage.error.IncompleteBodyException.class,
+                        () -> w.commit(Expectations.none().withContentLength(200)));
+            }
+            assertThrows(dev.dualkey.storage.error.NoSuchKeyException.class, () -> store.openObject(B, "short", null));
+        }
+    }
+
     @Test
     void rangesAcrossChunkBoundariesReturnThePlaintextAndTheEtagIsItsMd5() throws Exception {
         open(MasterKeyWrapper.fromMasterKey(master(1)));
