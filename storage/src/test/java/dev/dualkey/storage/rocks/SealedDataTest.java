@@ -133,6 +133,42 @@ class SealedDataTest {
     }
 
     @Test
+    void aLargeBodyDigestedBesideItsWriterHasTheEtagChecksumsAndBytesOfItsPlaintextInOrder() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(8)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        // past the digest lane's room several times over, in writes of odd sizes: single bytes, writes larger
+        // than the lane (they wait for the lane to empty), direct and heap buffers
+        byte[] data = random(3 * RocksBodyWriter.LANE_BYTES + 54_321, 21);
+        int[] sizes = {1, 7777, RocksBodyWriter.LANE_BYTES + 3, 1, 65_536, 300_000};
+        java.util.EnumSet<dev.dualkey.storage.model.ChecksumAlgorithm> algs = java.util.EnumSet.of(
+                dev.dualkey.storage.model.ChecksumAlgorithm.CRC32,
+                dev.dualkey.storage.model.ChecksumAlgorithm.CRC64NVME);
+        dev.dualkey.storage.checksum.BodyDigests expected = new dev.dualkey.storage.checksum.BodyDigests(true, algs);
+        expected.update(ByteBuffer.wrap(data));
+        ObjectVersion v;
+        try (ObjectWriter w = store.newObjectWriter(B, "lane", ObjectMetadata.empty(),
+                WriteOptions.defaults().withChecksums(algs).withSha256(true))) {
+            int off = 0;
+            for (int i = 0; off < data.length; i++) {
+                int n = Math.min(sizes[i % sizes.length], data.length - off);
+                ByteBuffer b = i % 2 == 0 ? ByteBuffer.wrap(data, off, n)
+                        : ByteBuffer.allocateDirect(n).put(data, off, n).flip();
+                w.write(b);
+                off += n;
+                if (i == 9) { // the accessors answer for every byte written so far
+                    assertEquals(off, w.bytesWritten());
+                    assertEquals(md5(Arrays.copyOf(data, off)), HexFormat.of().formatHex(w.md5()));
+                }
+            }
+            assertArrayEquals(expected.sha256(), w.sha256());
+            v = w.commit(Expectations.none().withContentLength(data.length));
+        }
+        assertEquals(md5(data), v.etag());
+        assertEquals(expected.checksumsBase64(), v.checksums());
+        assertArrayEquals(data, get("lane", 0, data.length));
+    }
+
+    @Test
     void aDeclaredLengthChangesNeitherTheStoredBytesNorTheEtag() throws Exception {
         for (KeyWrapper keys : new KeyWrapper[] {null, MasterKeyWrapper.fromMasterKey(master(7))}) {
             if (engine != null) {
