@@ -36,8 +36,11 @@ import java.util.concurrent.Semaphore;
  * costs more than their digests.
  */
 abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
-    /** Copied, not yet digested bytes a writer may have queued before its {@link #write} waits. */
-    static final int LANE_BYTES = 1 << 20;
+    /**
+     * Copied, not yet digested bytes a writer may have queued before its {@link #write} waits: four of Netty's 64 KiB
+     * reads, enough to keep the digest thread busy; what a large upload holds beyond the sealer's 2 x 64 KiB.
+     */
+    static final int LANE_BYTES = 256 << 10;
     /** Digests large bodies beside their writers' threads; daemon threads, created on first use, one per core. */
     private static final ExecutorService DIGESTING = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
