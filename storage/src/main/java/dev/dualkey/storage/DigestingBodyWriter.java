@@ -28,18 +28,29 @@ public abstract class DigestingBodyWriter<R> implements BodyWriter<R> {
         return digests;
     }
 
+    /**
+     * Waits until every byte written so far is digested. A writer that digests beside its own thread (a large
+     * body's digests run on another core while this thread encrypts and writes) overrides it; the accessors below
+     * call it first, so they always answer for all bytes written.
+     */
+    protected void settleDigests() {
+    }
+
     @Override
     public final long bytesWritten() {
+        settleDigests();
         return digests.length();
     }
 
     @Override
     public final byte[] md5() {
+        settleDigests();
         return digests.md5();
     }
 
     @Override
     public final byte[] sha256() {
+        settleDigests();
         byte[] s = digests.sha256();
         if (s == null) {
             throw new IllegalStateException("SHA-256 was not requested in WriteOptions");
@@ -49,6 +60,7 @@ public abstract class DigestingBodyWriter<R> implements BodyWriter<R> {
 
     @Override
     public final Optional<String> checksum(ChecksumAlgorithm algorithm) {
+        settleDigests();
         return Optional.ofNullable(digests.checksumBase64(algorithm));
     }
 

@@ -34,7 +34,10 @@ public final class UploadExchange<R> implements Exchange.Streaming {
     private final String declaredSha256;
     private final Expectations expectations;
     private final Function<R, Reply> reply;
-    /** Digests the writer does not compute: SHA-256 of a hashed payload, checksums the writer was not asked for. */
+    /**
+     * Digests the writer does not compute: SHA-256 of a hashed payload, checksums the writer was not asked for. No
+     * MD5: the writer computes the ETag's, and a second one cost 1.4 ns per byte of every signed-payload PUT.
+     */
     private final BodyDigests own;
 
     /**
@@ -59,7 +62,7 @@ public final class UploadExchange<R> implements Exchange.Streaming {
                 missing.add(a);
             }
         }
-        this.own = declaredSha256 != null || !missing.isEmpty() ? new BodyDigests(declaredSha256 != null, missing)
+        this.own = declaredSha256 != null || !missing.isEmpty() ? new BodyDigests(false, declaredSha256 != null, missing)
                 : null;
     }
 

@@ -11,6 +11,11 @@ import dev.dualkey.storage.model.ChecksumAlgorithm;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 /**
  * Shared body handling of object and part writers: digests every byte once, keeps up to {@code inlineThreshold}
@@ -20,9 +25,35 @@ import java.util.Set;
  * <p>Encryption at rest: after {@link #sealWith}, a blob is created with the sealed id suffix and bytes pass
  * through a {@link Sealer} (its header first, then 64 KiB chunks); inline bytes are sealed whole at commit with the
  * writer's inline context. Digests (MD5 ETag, checksums) are always of the plaintext.
+ *
+ * <p>Two cores for a large body: once a body spills to a blob, its digests (MD5 at about 1.4 ns per byte, the
+ * checksums) run on a {@link #DIGESTING} thread while the writer's own thread encrypts and writes, so a single
+ * upload is no longer bounded by one core doing all of MD5, AES-GCM and the file write in sequence. Each write is
+ * copied once and queued in order (one chain of tasks per writer, so the digests see the bytes in order); at most
+ * {@link #LANE_BYTES} copied bytes wait per writer, beyond which {@link #write} waits (back-pressure: memory per
+ * request stays bounded). Every reader of the digests ({@link #commit}, the accessors) first waits for the chain
+ * ({@link #settleDigests}). Inline bodies (up to the inline threshold) are digested on the writer's thread: a hand-off
+ * costs more than their digests.
  */
 abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
+    /**
+     * Copied, not yet digested bytes a writer may have queued before its {@link #write} waits: four of Netty's 64 KiB
+     * reads, enough to keep the digest thread busy; what a large upload holds beyond the sealer's 2 x 64 KiB.
+     */
+    static final int LANE_BYTES = 256 << 10;
+    /** Digests large bodies beside their writers' threads; daemon threads, created on first use, one per core. */
+    private static final ExecutorService DIGESTING = Executors.newFixedThreadPool(
+            Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                Thread t = new Thread(r, "dualkey-body-digest");
+                t.setDaemon(true);
+                return t;
+            });
+
     private final BlobStore blobs;
+    /** Room left in this writer's digest lane, in bytes ({@link #LANE_BYTES} at most). */
+    private final Semaphore laneRoom = new Semaphore(LANE_BYTES);
+    /** The last queued digest task (completed when none is queued); each task runs after the one before. */
+    private CompletableFuture<Void> laneTail = CompletableFuture.completedFuture(null);
     private final int inlineThreshold;
     private byte[] buffer = new byte[0];
     private int buffered;
@@ -44,19 +75,64 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         if (n == 0) {
             return;
         }
-        digests().update(src);
         if (blob == null && (long) buffered + n <= inlineThreshold) {
             if (buffered + n > buffer.length) {
                 buffer = Arrays.copyOf(buffer, Math.min(inlineThreshold, Math.max(buffered + n, buffer.length * 2)));
             }
             src.get(buffer, buffered, n);
+            // digested from the copy: a heap array goes straight to the digests, where the network's direct
+            // buffer would be copied once more, 4 KiB at a time, by every MessageDigest
+            digests().update(ByteBuffer.wrap(buffer, buffered, n));
             buffered += n;
             return;
         }
+        digestAside(src);
         if (blob == null) {
             startBlob();
         }
         toBlob(src);
+    }
+
+    /** Queues the digests of {@code src}'s remaining bytes (a copy; the position does not move). */
+    private void digestAside(ByteBuffer src) {
+        int n = src.remaining();
+        byte[] copy = new byte[n];
+        src.duplicate().get(copy);
+        int held = Math.min(n, LANE_BYTES);
+        laneRoom.acquireUninterruptibly(held);
+        BodyDigests d = digests();
+        laneTail = laneTail.handleAsync((ignored, failure) -> {
+            try {
+                if (failure != null) {
+                    throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                }
+                d.update(ByteBuffer.wrap(copy));
+                return null;
+            } finally {
+                laneRoom.release(held);
+            }
+        }, DIGESTING);
+    }
+
+    @Override
+    protected final void settleDigests() {
+        try {
+            laneTail.join();
+        } catch (CompletionException e) {
+            throw new IllegalStateException("digesting the body failed", e.getCause());
+        }
+    }
+
+    /**
+     * Sizes the inline buffer once for a body that stays inline, instead of growing it by doubling (two to four
+     * copies of a 64 KiB body and as much garbage). A wrong declaration only costs the copies again: commit checks
+     * the length, and the buffer never exceeds the inline threshold.
+     */
+    @Override
+    public void declareLength(long length) {
+        if (blob == null && buffered == 0 && length > buffer.length && length <= inlineThreshold) {
+            buffer = new byte[(int) length];
+        }
     }
 
     /**
@@ -97,6 +173,7 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
     public final R commit(Expectations expected) {
         requireOpen();
         try {
+            settleDigests();
             expected.check(digests());
             if (sealer != null) {
                 sealer.finish(blob::write);
@@ -104,7 +181,7 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
             byte[] inline = null;
             if (blob == null) {
                 inline = keys != null && buffered > 0 ? Sealer.sealAll(keys, inlineContext, buffer, 0, buffered)
-                        : Arrays.copyOf(buffer, buffered);
+                        : buffered == buffer.length ? buffer : Arrays.copyOf(buffer, buffered); // declared: exact size
             }
             R result = publish(digests(), inline, blob);
             markCommitted();

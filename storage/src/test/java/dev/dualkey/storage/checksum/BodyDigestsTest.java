@@ -1,6 +1,8 @@
 package dev.dualkey.storage.checksum;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.dualkey.storage.model.ChecksumAlgorithm;
 import java.nio.ByteBuffer;
@@ -25,5 +27,22 @@ class BodyDigestsTest {
         assertEquals("ae8b14860a799888", hex.formatHex(d.checksumBytes(ChecksumAlgorithm.CRC64NVME)));
         assertEquals("f7c3bc1d808e04732adf679965ccc34ca7ae3441", hex.formatHex(d.checksumBytes(ChecksumAlgorithm.SHA1)));
         assertEquals("y/Q5Jg==", d.checksumBase64(ChecksumAlgorithm.CRC32));
+    }
+
+    @Test
+    void aDigesterWithoutMd5GivesTheSameSha256AndChecksumsAndRefusesMd5() {
+        byte[] data = new byte[70_000];
+        new java.util.Random(3).nextBytes(data);
+        BodyDigests full = new BodyDigests(true, EnumSet.of(ChecksumAlgorithm.CRC32, ChecksumAlgorithm.CRC64NVME));
+        BodyDigests side = new BodyDigests(false, true, EnumSet.of(ChecksumAlgorithm.CRC32,
+                ChecksumAlgorithm.CRC64NVME));
+        ByteBuffer direct = ByteBuffer.allocateDirect(data.length).put(data).flip();
+        full.update(ByteBuffer.wrap(data));
+        side.update(direct);
+        assertEquals(data.length, direct.remaining(), "update leaves the position");
+        assertEquals(full.length(), side.length());
+        assertArrayEquals(full.sha256(), side.sha256());
+        assertEquals(full.checksumsBase64(), side.checksumsBase64());
+        assertThrows(IllegalStateException.class, side::md5);
     }
 }

@@ -116,6 +116,99 @@ class SealedDataTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(b));
     }
 
+    /** Writes {@code data} from direct buffers (as the network's) after declaring {@code declared} (-1: none). */
+    private ObjectVersion putDeclared(String key, byte[] data, long declared) {
+        try (ObjectWriter w = store.newObjectWriter(B, key, ObjectMetadata.empty(), WriteOptions.defaults())) {
+            if (declared >= 0) {
+                w.declareLength(declared);
+            }
+            for (int off = 0; off < data.length; off += 1000) {
+                int n = Math.min(1000, data.length - off);
+                ByteBuffer direct = ByteBuffer.allocateDirect(n).put(data, off, n).flip();
+                w.write(direct);
+                assertEquals(0, direct.remaining(), "the writer consumed the buffer");
+            }
+            return w.commit(Expectations.none().withContentLength(data.length));
+        }
+    }
+
+    @Test
+    void aLargeBodyDigestedBesideItsWriterHasTheEtagChecksumsAndBytesOfItsPlaintextInOrder() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(8)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        // past the digest lane's room several times over, in writes of odd sizes: single bytes, writes larger
+        // than the lane (they wait for the lane to empty), direct and heap buffers
+        byte[] data = random(3 * RocksBodyWriter.LANE_BYTES + 54_321, 21);
+        int[] sizes = {1, 7777, RocksBodyWriter.LANE_BYTES + 3, 1, 65_536, 300_000};
+        java.util.EnumSet<dev.dualkey.storage.model.ChecksumAlgorithm> algs = java.util.EnumSet.of(
+                dev.dualkey.storage.model.ChecksumAlgorithm.CRC32,
+                dev.dualkey.storage.model.ChecksumAlgorithm.CRC64NVME);
+        dev.dualkey.storage.checksum.BodyDigests expected = new dev.dualkey.storage.checksum.BodyDigests(true, algs);
+        expected.update(ByteBuffer.wrap(data));
+        ObjectVersion v;
+        try (ObjectWriter w = store.newObjectWriter(B, "lane", ObjectMetadata.empty(),
+                WriteOptions.defaults().withChecksums(algs).withSha256(true))) {
+            int off = 0;
+            for (int i = 0; off < data.length; i++) {
+                int n = Math.min(sizes[i % sizes.length], data.length - off);
+                ByteBuffer b = i % 2 == 0 ? ByteBuffer.wrap(data, off, n)
+                        : ByteBuffer.allocateDirect(n).put(data, off, n).flip();
+                w.write(b);
+                off += n;
+                if (i == 9) { // the accessors answer for every byte written so far
+                    assertEquals(off, w.bytesWritten());
+                    assertEquals(md5(Arrays.copyOf(data, off)), HexFormat.of().formatHex(w.md5()));
+                }
+            }
+            assertArrayEquals(expected.sha256(), w.sha256());
+            v = w.commit(Expectations.none().withContentLength(data.length));
+        }
+        assertEquals(md5(data), v.etag());
+        assertEquals(expected.checksumsBase64(), v.checksums());
+        assertArrayEquals(data, get("lane", 0, data.length));
+    }
+
+    @Test
+    void aDeclaredLengthChangesNeitherTheStoredBytesNorTheEtag() throws Exception {
+        for (KeyWrapper keys : new KeyWrapper[] {null, MasterKeyWrapper.fromMasterKey(master(7))}) {
+            if (engine != null) {
+                engine.close();
+                engine = null;
+                try (Stream<Path> s = Files.walk(dir)) {
+                    for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        if (!p.equals(dir)) {
+                            Files.delete(p);
+                        }
+                    }
+                }
+            }
+            open(keys);
+            store.createBucket(B, "111122223333", "us-east-1");
+            // exact (inline), declared above the body (inline, buffer larger than the body), declared at the
+            // threshold with a body that stays inline, declared inline but the body spills to a blob (the commit's
+            // length check refuses it), no declaration, and a body over the threshold declared exactly
+            byte[] small = random(INLINE - 10, 11);
+            byte[] large = random(INLINE + 2500, 12);
+            long[][] cases = {{0, small.length}, {0, INLINE}, {0, -1}, {1, large.length}, {1, -1}};
+            for (long[] c : cases) {
+                byte[] data = c[0] == 0 ? small : large;
+                String key = "k" + c[0] + "_" + c[1];
+                ObjectVersion v = putDeclared(key, data, c[1]);
+                assertEquals(md5(data), v.etag(), key);
+                assertEquals(data.length, v.size(), key);
+                assertArrayEquals(data, get(key, 0, data.length), key);
+            }
+            byte[] shortBody = random(100, 13);
+            try (ObjectWriter w = store.newObjectWriter(B, "short", ObjectMetadata.empty(), WriteOptions.defaults())) {
+                w.declareLength(200); // an inline buffer of 200 bytes, 100 of them written
+                w.write(ByteBuffer.wrap(shortBody));
+                assertThrows(dev.dualkey.storage.error.IncompleteBodyException.class,
+                        () -> w.commit(Expectations.none().withContentLength(200)));
+            }
+            assertThrows(dev.dualkey.storage.error.NoSuchKeyException.class, () -> store.openObject(B, "short", null));
+        }
+    }
+
     @Test
     void rangesAcrossChunkBoundariesReturnThePlaintextAndTheEtagIsItsMd5() throws Exception {
         open(MasterKeyWrapper.fromMasterKey(master(1)));
