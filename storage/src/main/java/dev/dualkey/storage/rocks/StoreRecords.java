@@ -10,6 +10,7 @@ import dev.dualkey.storage.model.VersioningState;
 import dev.dualkey.storage.versioning.VersionIds;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -215,6 +216,9 @@ final class StoreRecords {
         int n = r.readInt();
         if (n < 0 || n > ChecksumAlgorithm.values().length) {
             throw new StorageIoException("corrupt checksum count " + n);
+        }
+        if (n == 0) {
+            return Collections.emptyMap(); // most versions have none: no EnumMap per listed entry
         }
         Map<ChecksumAlgorithm, String> m = new EnumMap<>(ChecksumAlgorithm.class);
         for (int i = 0; i < n; i++) {
