@@ -105,4 +105,32 @@ class StoreRecordsLayoutTest {
         assertEquals(java.util.List.of(ChecksumAlgorithm.CRC32, ChecksumAlgorithm.SHA256),
                 java.util.List.copyOf(outTwo.toVersion("b", "k", true).checksums().keySet()));
     }
+
+    @Test
+    void uploadAndVersionMetadataDecodeWithAttributesUserMetadataAndTags() {
+        ObjectMetadata m = ObjectMetadata.builder().contentType("text/plain").storageClass("STANDARD_IA")
+                .userMetadata(Map.of("a", "1")).tags(Map.of("t", "v")).attribute("acl", "<x/>").build();
+        StoreRecords.UploadRecord up = StoreRecords.uploadCodec().decode(StoreRecords.uploadCodec().encode(
+                new StoreRecords.UploadRecord("o", T, m, ChecksumAlgorithm.CRC32)));
+        assertEquals(m, up.metadata());
+        assertEquals(ChecksumAlgorithm.CRC32, up.algorithm());
+        StoreRecords.VersionRecord v = StoreRecords.versionCodec().decode(StoreRecords.versionCodec().encode(
+                new StoreRecords.VersionRecord(new byte[16], false, false, 3, "e", T, "o", m, 0, Map.of(),
+                        StoreRecords.DataKind.INLINE, null)));
+        assertEquals(m, v.metadata());
+        assertEquals("STANDARD_IA", v.metadata().storageClass());
+    }
+
+    @Test
+    void emptyMetadataMapsAnswerLookupsOfNullAsTheCopiesDid() {
+        ObjectMetadata empty = ObjectMetadata.builder().build();
+        ObjectMetadata decoded = StoreRecords.versionCodec().decode(StoreRecords.versionCodec().encode(
+                new StoreRecords.VersionRecord(new byte[16], false, false, 0, "e", T, "o", empty, 0, Map.of(),
+                        StoreRecords.DataKind.NONE, null))).metadata();
+        assertEquals(empty, decoded);
+        assertNull(decoded.userMetadata().get(null));
+        assertTrue(!decoded.tags().containsKey(null));
+        assertNull(decoded.attribute(null));
+        assertThrows(UnsupportedOperationException.class, () -> decoded.userMetadata().put("k", "v"));
+    }
 }
