@@ -128,7 +128,7 @@ public final class BenchMain {
                     versioned = true;
                 } catch (RuntimeException e) {
                     String why = "versioning not supported: " + Errors.describe(e);
-                    for (String n : List.of("versioned_put4k", "list_versions_page")) {
+                    for (String n : List.of("versioned_put4k", "list_versions_page", "list_versions_page_raw")) {
                         out.add(Measurement.failed(n, server.name(), "ops/s", why));
                     }
                 }
@@ -136,8 +136,9 @@ public final class BenchMain {
             if (versioned) {
                 step(out, config, server, "versioned_put4k", w::versionedOverwrites);
                 step(out, config, server, "list_versions_page", w::listVersionPages);
+                step(out, config, server, "list_versions_page_raw", w::listVersionPagesRaw);
             } else if (!s3) {
-                notApplicable(out, config, server, "versioned_put4k", "list_versions_page");
+                notApplicable(out, config, server, "versioned_put4k", "list_versions_page", "list_versions_page_raw");
             }
             versionDeletes(out, config, server, deletes, mfaProblem, server.name().equals("dualkey"), "");
             long mib = 1024 * 1024;

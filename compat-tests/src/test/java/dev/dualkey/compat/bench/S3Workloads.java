@@ -231,6 +231,25 @@ final class S3Workloads {
         return m;
     }
 
+    /**
+     * The pages of {@link #listVersionPages} (run it first: it fills the bucket) fetched by {@link RawListPages}: a
+     * signed GET whose body is read as bytes, not parsed into 1000 SDK objects. The SDK's parsing runs on the load
+     * generator's cores, which are the server's cores on this machine: this row is the page without it (issue 19).
+     */
+    Measurement listVersionPagesRaw() throws Exception {
+        long existing = countVersions();
+        Measurement m = new Measurement("list_versions_page_raw", server.name(), "pages/s");
+        m.notes.add(existing + " versions, 1000 per page, raw HTTP (JDK HttpClient, body not parsed)");
+        RawListPages raw = new RawListPages(server.endpoint(), Servers.ACCESS_KEY, Servers.SECRET_KEY,
+                VERSIONED_BUCKET);
+        long pages = Math.max(5, Math.min(50, existing / 1000));
+        for (int run = 0; run < config.runs(); run++) {
+            warm(m, ClosedLoop.run(1, 3, config.runTime(), i -> raw.next()));
+            measure(m, () -> ClosedLoop.run(1, pages, config.runTime().multipliedBy(3), i -> raw.next()), 0);
+        }
+        return m;
+    }
+
     private long countVersions() {
         AtomicLong count = new AtomicLong();
         s3.listObjectVersionsPaginator(b -> b.bucket(VERSIONED_BUCKET).maxKeys(1000))

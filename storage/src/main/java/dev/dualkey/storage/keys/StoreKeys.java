@@ -91,6 +91,16 @@ public final class StoreKeys {
      * @return the key; {@link #suffixOffset} gives where the trailing seq starts
      */
     public static String decodeKey(byte[] raw, int bucketPrefixLength) {
+        // the usual key holds no 0x00 byte, so its first escape is the terminator: decoded in place (issue 19,
+        // a listing decodes one key per entry; the byte-by-byte stream below was visible in its profile)
+        for (int i = bucketPrefixLength; i + 1 < raw.length; i++) {
+            if (raw[i] == ESC) {
+                if (raw[i + 1] == TERMINATOR) {
+                    return new String(raw, bucketPrefixLength, i - bucketPrefixLength, StandardCharsets.UTF_8);
+                }
+                break;
+            }
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
         int i = bucketPrefixLength;
         while (i < raw.length) {

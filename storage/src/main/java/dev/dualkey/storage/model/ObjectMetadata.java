@@ -33,10 +33,13 @@ public record ObjectMetadata(String contentType, String contentEncoding, String 
                              String retentionMode, Instant retainUntil, boolean legalHold,
                              Map<String, String> attributes) {
     public ObjectMetadata {
-        attributes = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(attributes, "attributes")));
-        userMetadata = Collections.unmodifiableMap(new LinkedHashMap<>(
-                Objects.requireNonNull(userMetadata, "userMetadata")));
-        tags = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(tags, "tags")));
+        // an empty map is the shared Collections.emptyMap() (null-tolerant like the copies), not a copy: a listing page builds 1000 of these (issue 19)
+        attributes = Objects.requireNonNull(attributes, "attributes").isEmpty() ? Collections.emptyMap()
+                : Collections.unmodifiableMap(new TreeMap<>(attributes));
+        userMetadata = Objects.requireNonNull(userMetadata, "userMetadata").isEmpty() ? Collections.emptyMap()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(userMetadata));
+        tags = Objects.requireNonNull(tags, "tags").isEmpty() ? Collections.emptyMap()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(tags));
     }
 
     /** The gateway-owned attribute {@code name}, or null. */

@@ -38,9 +38,13 @@ public record ObjectVersion(String bucket, String key, String versionId, boolean
         Objects.requireNonNull(lastModified, "lastModified");
         Objects.requireNonNull(ownerAccountId, "ownerAccountId");
         Objects.requireNonNull(metadata, "metadata");
-        Map<ChecksumAlgorithm, String> copy = new EnumMap<>(ChecksumAlgorithm.class);
-        copy.putAll(Objects.requireNonNull(checksums, "checksums"));
-        checksums = Collections.unmodifiableMap(copy);
+        if (Objects.requireNonNull(checksums, "checksums").isEmpty()) {
+            checksums = Collections.emptyMap(); // the usual case; an EnumMap per entry was visible in listing profiles (issue 19)
+        } else {
+            Map<ChecksumAlgorithm, String> copy = new EnumMap<>(ChecksumAlgorithm.class);
+            copy.putAll(checksums);
+            checksums = Collections.unmodifiableMap(copy);
+        }
     }
 
     /** True for the {@code null} version. */

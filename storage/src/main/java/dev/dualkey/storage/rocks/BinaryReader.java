@@ -83,10 +83,22 @@ public final class BinaryReader {
         return out;
     }
 
-    /** Length-prefixed UTF-8 string, or null when written as null. */
+    /**
+     * Length-prefixed UTF-8 string, or null when written as null. Decoded straight from the record's bytes, without
+     * the copy {@link #readBytes} makes (issue 19: a listing page decodes several strings per entry).
+     */
     public String readString() {
-        byte[] b = readBytes();
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+        int len = readInt();
+        if (len == -1) {
+            return null;
+        }
+        if (len < 0) {
+            throw new StorageIoException("corrupt record: negative length " + len);
+        }
+        need(len);
+        String s = new String(buf, pos, len, StandardCharsets.UTF_8);
+        pos += len;
+        return s;
     }
 
     public Instant readInstant() {

@@ -1044,12 +1044,21 @@ public final class RocksObjectStore implements ObjectStore {
         if (q.maxKeys() == 0) {
             return new ListVersionsPage(out, prefixes, false, null, null);
         }
+        byte[] previousRaw = null;
+        String previousKey = null;
         outer:
         while (true) {
             try (KvIterator<byte[], VersionRecord> it = versions.scanRaw(from, upper)) {
                 while (it.hasNext()) {
                     KvEntry<byte[], VersionRecord> e = it.next();
-                    String key = StoreKeys.decodeKey(e.key(), bucketPrefix.length);
+                    byte[] raw = e.key();
+                    // a version key is the object key + 16 bytes of seq (StoreKeys.versionKey): the versions of one
+                    // key follow one another and share its decoded String (issue 19)
+                    String key = previousRaw != null && raw.length == previousRaw.length
+                            && Arrays.equals(raw, 0, raw.length - 16, previousRaw, 0, raw.length - 16)
+                            ? previousKey : StoreKeys.decodeKey(raw, bucketPrefix.length);
+                    previousRaw = raw;
+                    previousKey = key;
                     String cp = commonPrefix(q.prefix(), q.delimiter(), key);
                     if (cp != null) {
                         if (q.keyMarker() != null && Utf8Order.compare(cp, q.keyMarker()) <= 0) {

@@ -10,6 +10,7 @@ import dev.dualkey.storage.model.VersioningState;
 import dev.dualkey.storage.versioning.VersionIds;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -95,12 +96,12 @@ final class StoreRecords {
             String etag = rd.readString();
             Instant lastModified = rd.readInstant();
             String owner = rd.readString();
-            ObjectMetadata meta = readMetadata(rd);
+            MetadataFields fields = readMetadata(rd);
             int partsCount = rd.readInt();
             Map<ChecksumAlgorithm, String> checksums = readChecksums(rd);
             DataKind kind = enumAt(DataKind.values(), rd.readByte());
             String blobId = rd.readString();
-            meta = readAttributes(rd, meta);
+            ObjectMetadata meta = readAttributes(rd, fields);
             return new VersionRecord(seq, isNull, marker, size, etag, lastModified, owner, meta, partsCount,
                     checksums, kind, blobId);
         });
@@ -146,9 +147,9 @@ final class StoreRecords {
         }, rd -> {
             String owner = rd.readString();
             Instant initiated = rd.readInstant();
-            ObjectMetadata meta = readMetadata(rd);
+            MetadataFields fields = readMetadata(rd);
             int alg = rd.readInt();
-            meta = readAttributes(rd, meta);
+            ObjectMetadata meta = readAttributes(rd, fields);
             return new UploadRecord(owner, initiated, meta,
                     alg < 0 ? null : enumAt(ChecksumAlgorithm.values(), alg));
         });
@@ -178,7 +179,21 @@ final class StoreRecords {
         w.writeBoolean(m.legalHold());
     }
 
-    private static ObjectMetadata readMetadata(BinaryReader r) {
+    /**
+     * The metadata fields of a record, read where {@link #writeMetadata} wrote them; the record's attributes come at
+     * its end, after other fields, and {@link #readAttributes} builds the {@link ObjectMetadata} once with them
+     * (issue 19: building it twice, with a builder's map copies in between, was a fifth of a listed entry's decoding).
+     */
+    private record MetadataFields(String ct, String ce, String cd, String cl, String cc, String ex,
+                                  Map<String, String> user, String sc, Map<String, String> tags, String mode,
+                                  Instant until, boolean hold) {
+        ObjectMetadata with(Map<String, String> attributes) {
+            return new ObjectMetadata(ct, ce, cd, cl, cc, ex, user == null ? Map.of() : user, sc,
+                    tags == null ? Map.of() : tags, mode, until, hold, attributes == null ? Map.of() : attributes);
+        }
+    }
+
+    private static MetadataFields readMetadata(BinaryReader r) {
         String ct = r.readString();
         String ce = r.readString();
         String cd = r.readString();
@@ -191,17 +206,12 @@ final class StoreRecords {
         String mode = r.readString();
         Instant until = r.readBoolean() ? r.readInstant() : null;
         boolean hold = r.readBoolean();
-        return new ObjectMetadata(ct, ce, cd, cl, cc, ex, user == null ? Map.of() : user, sc,
-                tags == null ? Map.of() : tags, mode, until, hold, Map.of());
+        return new MetadataFields(ct, ce, cd, cl, cc, ex, user, sc, tags, mode, until, hold);
     }
 
-    /** {@code meta} with the attributes appended at the end of a record, when the record has them. */
-    private static ObjectMetadata readAttributes(BinaryReader r, ObjectMetadata meta) {
-        if (!r.hasRemaining()) {
-            return meta;
-        }
-        Map<String, String> attributes = r.readStringMap();
-        return attributes == null || attributes.isEmpty() ? meta : meta.toBuilder().attributes(attributes).build();
+    /** The metadata with the attributes appended at the end of a record, when the record has them. */
+    private static ObjectMetadata readAttributes(BinaryReader r, MetadataFields meta) {
+        return meta.with(r.hasRemaining() ? r.readStringMap() : null);
     }
 
     private static void writeChecksums(BinaryWriter w, Map<ChecksumAlgorithm, String> m) {
@@ -215,6 +225,9 @@ final class StoreRecords {
         int n = r.readInt();
         if (n < 0 || n > ChecksumAlgorithm.values().length) {
             throw new StorageIoException("corrupt checksum count " + n);
+        }
+        if (n == 0) {
+            return Collections.emptyMap(); // most versions have none: no EnumMap per listed entry
         }
         Map<ChecksumAlgorithm, String> m = new EnumMap<>(ChecksumAlgorithm.class);
         for (int i = 0; i < n; i++) {

@@ -1,9 +1,13 @@
 package dev.dualkey.storage.rocks;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dualkey.storage.error.StorageIoException;
 import dev.dualkey.storage.model.BucketConfig;
+import dev.dualkey.storage.model.ChecksumAlgorithm;
 import dev.dualkey.storage.model.MfaDeleteState;
 import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.VersioningState;
@@ -64,5 +68,69 @@ class StoreRecordsLayoutTest {
         assertTrue(out.metadata().attributes().isEmpty());
         assertEquals("text/plain", out.metadata().contentType());
         assertTrue(now.length > empty.length);
+    }
+
+    @Test
+    void stringsDecodeStraightFromTheRecordAndATruncatedOneIsCorrupt() {
+        byte[] b = BinaryWriter.plain().writeString("v/\u00e9\uD83D\uDE00").writeString(null).writeString("")
+                .writeString("tail").toByteArray();
+        BinaryReader r = BinaryReader.plain(b);
+        assertEquals("v/\u00e9\uD83D\uDE00", r.readString());
+        assertNull(r.readString());
+        assertEquals("", r.readString());
+        assertEquals("tail", r.readString());
+        assertTrue(!r.hasRemaining());
+        BinaryReader cut = BinaryReader.plain(java.util.Arrays.copyOf(b, b.length - 1));
+        cut.readString();
+        cut.readString();
+        cut.readString();
+        assertThrows(StorageIoException.class, cut::readString);
+    }
+
+    @Test
+    void versionChecksumsRoundTripWithAndWithout() {
+        ObjectMetadata m = ObjectMetadata.builder().build();
+        StoreRecords.VersionRecord none = new StoreRecords.VersionRecord(new byte[16], false, false, 3, "e", T, "o",
+                m, 0, Map.of(), StoreRecords.DataKind.INLINE, null);
+        StoreRecords.VersionRecord two = new StoreRecords.VersionRecord(new byte[16], false, false, 3, "e", T, "o",
+                m, 0, Map.of(ChecksumAlgorithm.SHA256, "c2hh", ChecksumAlgorithm.CRC32, "Y3Jj"),
+                StoreRecords.DataKind.INLINE, null);
+        StoreRecords.VersionRecord outNone = StoreRecords.versionCodec().decode(StoreRecords.versionCodec().encode(none));
+        StoreRecords.VersionRecord outTwo = StoreRecords.versionCodec().decode(StoreRecords.versionCodec().encode(two));
+        assertTrue(outNone.checksums().isEmpty());
+        assertTrue(outNone.toVersion("b", "k", true).checksums().isEmpty());
+        assertEquals(two.checksums(), outTwo.checksums());
+        assertEquals(two.checksums(), outTwo.toVersion("b", "k", true).checksums());
+        // the version's map keeps the algorithms' order (ListObjects writes ChecksumAlgorithm in this order)
+        assertEquals(java.util.List.of(ChecksumAlgorithm.CRC32, ChecksumAlgorithm.SHA256),
+                java.util.List.copyOf(outTwo.toVersion("b", "k", true).checksums().keySet()));
+    }
+
+    @Test
+    void uploadAndVersionMetadataDecodeWithAttributesUserMetadataAndTags() {
+        ObjectMetadata m = ObjectMetadata.builder().contentType("text/plain").storageClass("STANDARD_IA")
+                .userMetadata(Map.of("a", "1")).tags(Map.of("t", "v")).attribute("acl", "<x/>").build();
+        StoreRecords.UploadRecord up = StoreRecords.uploadCodec().decode(StoreRecords.uploadCodec().encode(
+                new StoreRecords.UploadRecord("o", T, m, ChecksumAlgorithm.CRC32)));
+        assertEquals(m, up.metadata());
+        assertEquals(ChecksumAlgorithm.CRC32, up.algorithm());
+        StoreRecords.VersionRecord v = StoreRecords.versionCodec().decode(StoreRecords.versionCodec().encode(
+                new StoreRecords.VersionRecord(new byte[16], false, false, 3, "e", T, "o", m, 0, Map.of(),
+                        StoreRecords.DataKind.INLINE, null)));
+        assertEquals(m, v.metadata());
+        assertEquals("STANDARD_IA", v.metadata().storageClass());
+    }
+
+    @Test
+    void emptyMetadataMapsAnswerLookupsOfNullAsTheCopiesDid() {
+        ObjectMetadata empty = ObjectMetadata.builder().build();
+        ObjectMetadata decoded = StoreRecords.versionCodec().decode(StoreRecords.versionCodec().encode(
+                new StoreRecords.VersionRecord(new byte[16], false, false, 0, "e", T, "o", empty, 0, Map.of(),
+                        StoreRecords.DataKind.NONE, null))).metadata();
+        assertEquals(empty, decoded);
+        assertNull(decoded.userMetadata().get(null));
+        assertTrue(!decoded.tags().containsKey(null));
+        assertNull(decoded.attribute(null));
+        assertThrows(UnsupportedOperationException.class, () -> decoded.userMetadata().put("k", "v"));
     }
 }
