@@ -118,9 +118,26 @@ public final class RocksDatabase implements AutoCloseable {
             }
         }
 
-        /** 64 MiB reserve, 10 s write deadline, 64 MiB block cache, 8 MiB ballast. */
+        /**
+         * 64 MiB reserve, 10 s write deadline, a block cache sized from this JVM's heap limit
+         * ({@link #blockCacheFor}), 8 MiB ballast.
+         */
         public static Settings defaults() {
-            return new Settings(64L << 20, Duration.ofSeconds(10), 64L << 20, 8L << 20);
+            return new Settings(64L << 20, Duration.ofSeconds(10), blockCacheFor(Runtime.getRuntime().maxMemory()),
+                    8L << 20);
+        }
+
+        /**
+         * The block cache for a server whose Java heap may grow to {@code maxHeapBytes}: an eighth of it, at least
+         * 16 MiB and at most 64 MiB, in whole MiB. Why tied to the heap (issue 19, footprint): the operator's
+         * {@code -Xmx} is the one memory figure a server is started with, and the cache (which also bounds every
+         * family's memtables, {@link #memtableBudget}) is RocksDB's largest share of the resident memory, outside
+         * the heap. With {@code -Xmx256m} (the README's bounded command; the serial collector reports 247.5 MiB)
+         * it is 30 MiB, from {@code -Xmx512m} up the 64 MiB it always was.
+         */
+        public static long blockCacheFor(long maxHeapBytes) {
+            long eighth = (maxHeapBytes / 8) & ~((1L << 20) - 1);
+            return Math.max(16L << 20, Math.min(64L << 20, eighth));
         }
     }
 
@@ -316,7 +333,8 @@ public final class RocksDatabase implements AutoCloseable {
     /**
      * The memory all families' memtables may hold together: half the block cache, and charged to it (RocksDB's
      * write buffer manager reserves that memory in the cache), so that the block cache's capacity bounds data
-     * blocks, index and filter blocks and memtables together (64 MiB by default). When the memtables reach 7/8 of
+     * blocks, index and filter blocks and memtables together ({@link Settings#blockCacheFor}: 30 MiB with
+     * {@code -Xmx256m}, 64 MiB from {@code -Xmx512m} up). When the memtables reach 7/8 of
      * the budget RocksDB flushes the largest; writes do not stall on the budget itself, only on
      * {@link #MAX_WRITE_BUFFERS} when flushes lag.
      */

@@ -1,6 +1,7 @@
 package dev.dualkey.storage.rocks;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -50,5 +51,24 @@ class MemtableBudgetTest {
             value[0] = 0;
             assertArrayEquals(value, a.get(0L).orElseThrow());
         }
+    }
+
+    /**
+     * The default block cache follows the heap limit: the memory RocksDB holds outside the heap (cache, and through
+     * it the memtables) stays proportionate to {@code -Xmx} on a small server and keeps its old size on larger ones.
+     */
+    @Test
+    void theDefaultBlockCacheIsAnEighthOfTheHeapBetween16And64MiB() {
+        long mib = 1L << 20;
+        // -Xmx256m as the serial collector reports it (one survivor space excluded): 30 MiB, 15 MiB of memtables
+        assertEquals(30 * mib, RocksDatabase.Settings.blockCacheFor(247 * mib + mib / 2));
+        assertEquals(32 * mib, RocksDatabase.Settings.blockCacheFor(256 * mib));
+        assertEquals(16 * mib, RocksDatabase.Settings.blockCacheFor(64 * mib)); // floor
+        assertEquals(64 * mib, RocksDatabase.Settings.blockCacheFor(512 * mib));
+        assertEquals(64 * mib, RocksDatabase.Settings.blockCacheFor(8L << 30)); // ceiling: the former fixed size
+        RocksDatabase.Settings small = new RocksDatabase.Settings(0, java.time.Duration.ZERO,
+                RocksDatabase.Settings.blockCacheFor(247 * mib + mib / 2), 0);
+        assertEquals(15 * mib, RocksDatabase.memtableBudget(small));
+        assertEquals(15 * mib / 2, RocksDatabase.writeBufferBytes(small));
     }
 }
