@@ -1,6 +1,7 @@
 package dev.dualkey.gateway.http;
 
 import dev.dualkey.storage.DataSegment;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -15,9 +16,11 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedInput;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * Writes a {@link Reply} on the event loop: the request ids and Date on every response, no body for HEAD, and
@@ -37,6 +40,9 @@ final class ResponseWriter {
         Reply.StreamedBody streamed = reply.streamedBody();
         boolean sendBody = head == null || !head.isHead();
         HttpResponse response;
+        if (streamed != null && (!sendBody || inMemory(streamed))) {
+            return writeWhole(ctx, head, reply, status, streamed, sendBody, keepAlive);
+        }
         if (streamed == null) {
             byte[] body = reply.body();
             FullHttpResponse full = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -85,14 +91,68 @@ final class ResponseWriter {
         return last;
     }
 
+    /** True when every segment of the body is already in memory (an inline object's bytes). */
+    private static boolean inMemory(Reply.StreamedBody streamed) {
+        for (DataSegment s : streamed.segments()) {
+            if (!(s instanceof DataSegment.Inline)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A body already in memory goes out as one full response: one message through the outbound pipeline and one
+     * flush, instead of the head, a content and the last content each passing the encoder, the chunked writer and
+     * the guards (issue 19: a 4 KiB GET's data is inline). The body is released once the write is done.
+     */
+    private static ChannelFuture writeWhole(ChannelHandlerContext ctx, RequestHead head, Reply reply,
+                                            HttpResponseStatus status, Reply.StreamedBody streamed,
+                                            boolean sendBody, boolean keepAlive) {
+        ByteBuf content = Unpooled.EMPTY_BUFFER;
+        if (sendBody) {
+            List<DataSegment> segments = streamed.segments();
+            ByteBuf[] parts = new ByteBuf[segments.size()];
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = Unpooled.wrappedBuffer(((DataSegment.Inline) segments.get(i)).bytes());
+            }
+            content = parts.length == 1 ? parts[0] : Unpooled.wrappedBuffer(parts);
+        }
+        FullHttpResponse full = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        full.headers().set(reply.headers());
+        HttpUtil.setContentLength(full, streamed.length());
+        stamp(full, head);
+        HttpUtil.setKeepAlive(full, keepAlive);
+        ChannelFuture done = ctx.writeAndFlush(full);
+        done.addListener(f -> streamed.release().run());
+        return done;
+    }
+
     /** The headers every response carries. */
     static void stamp(HttpResponse response, RequestHead head) {
         if (head != null) {
             response.headers().set("x-amz-request-id", head.requestId());
             response.headers().set("x-amz-id-2", head.hostId());
         }
-        response.headers().set(HttpHeaderNames.DATE,
-                DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
+        response.headers().set(HttpHeaderNames.DATE, httpDate(System.currentTimeMillis()));
         response.headers().set(HttpHeaderNames.SERVER, "Dualkey");
+    }
+
+    /** The last second's Date value: formatted once per second, not once per response. */
+    private static volatile DateStamp lastDate = new DateStamp(Long.MIN_VALUE, "");
+
+    private record DateStamp(long second, String text) {
+    }
+
+    /** The Date header of {@code millis} (RFC 1123, GMT), as {@link DateTimeFormatter#RFC_1123_DATE_TIME}. */
+    static String httpDate(long millis) {
+        long second = Math.floorDiv(millis, 1000L);
+        DateStamp d = lastDate;
+        if (d.second() != second) {
+            d = new DateStamp(second, DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    ZonedDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneOffset.UTC)));
+            lastDate = d;
+        }
+        return d.text();
     }
 }

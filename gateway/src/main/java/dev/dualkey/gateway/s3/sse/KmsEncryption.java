@@ -193,12 +193,20 @@ public final class KmsEncryption {
      * other with the store's keys. Without a versionId the latest version may change between the look and the open:
      * then the look is made again (a few times), so the wrapper always belongs to the version read.
      *
+     * <p>Most versions are not SSE-KMS: they are opened with the store's keys in one look (bucket, version,
+     * data), and only an SSE-KMS version found so is closed again and looked up for its key's wrapper. Opening
+     * decrypts nothing (data is decrypted on {@code read}), so the first open of an SSE-KMS version exposes no
+     * byte before {@link #forRead}'s checks. Looking first and then opening read the bucket and the version twice
+     * for every GetObject (issue 19: 3 of the 10 RocksDB reads of a 4 KiB GET).
+     *
      * @param kms null when SSE-KMS is not wired
      */
     public static dev.dualkey.storage.ObjectReader open(KmsEncryption kms, S3Request req, ObjectStore store) {
-        if (kms == null) {
-            return store.openObject(req.bucket(), req.key(), req.versionId());
+        dev.dualkey.storage.ObjectReader plain = store.openObject(req.bucket(), req.key(), req.versionId());
+        if (kms == null || !isKms(plain.version())) {
+            return plain;
         }
+        plain.close();
         for (int attempt = 0; ; attempt++) {
             ObjectVersion head = store.headObject(req.bucket(), req.key(), req.versionId());
             KeyWrapper w = kms.forRead(req, head);

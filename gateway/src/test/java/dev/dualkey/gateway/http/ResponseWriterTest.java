@@ -1,0 +1,102 @@
+package dev.dualkey.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dualkey.storage.DataSegment;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-message write of a body already in memory (issue 19) sends the same bytes as the streamed write did, and
+ * the cached Date header is the formatter's value of the current second.
+ */
+class ResponseWriterTest {
+
+    /** A writer's view of the channel: encoder and chunked writer as in the real pipeline. */
+    private static EmbeddedChannel channel(ChannelHandlerContext[] ctx) {
+        return new EmbeddedChannel(new HttpResponseEncoder(), new ChunkedWriteHandler(),
+                new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void handlerAdded(ChannelHandlerContext c) {
+                        ctx[0] = c;
+                    }
+                });
+    }
+
+    private static String written(EmbeddedChannel ch) {
+        StringBuilder out = new StringBuilder();
+        for (Object o; (o = ch.readOutbound()) != null; ) {
+            ByteBuf b = (ByteBuf) o;
+            out.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return out.toString();
+    }
+
+    @Test
+    void inlineSegmentsGoOutAsOneFullResponseAndAreReleasedOnce() {
+        ChannelHandlerContext[] ctx = new ChannelHandlerContext[1];
+        EmbeddedChannel ch = channel(ctx);
+        AtomicInteger released = new AtomicInteger();
+        ByteBuffer first = ByteBuffer.wrap("hello, ".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+        ByteBuffer second = ByteBuffer.wrap("world".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
+        Reply reply = Reply.status(200).header("ETag", "\"e\"").streamed(new Reply.StreamedBody(
+                List.of(new DataSegment.Inline(first), new DataSegment.Inline(second)), 12, released::incrementAndGet));
+        assertTrue(ResponseWriter.write(ctx[0], null, reply, true, false).isSuccess());
+        String wire = written(ch);
+        assertTrue(wire.startsWith("HTTP/1.1 200 OK\r\n"), wire);
+        assertTrue(wire.contains("\r\ncontent-length: 12\r\n"), wire);
+        assertTrue(wire.contains("\r\nETag: \"e\"\r\n"), wire);
+        assertTrue(wire.endsWith("\r\n\r\nhello, world"), wire);
+        assertEquals(1, released.get());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void emptyInlineBodyCarriesContentLengthZero() {
+        ChannelHandlerContext[] ctx = new ChannelHandlerContext[1];
+        EmbeddedChannel ch = channel(ctx);
+        AtomicInteger released = new AtomicInteger();
+        Reply reply = Reply.status(200).streamed(new Reply.StreamedBody(List.of(), 0, released::incrementAndGet));
+        ResponseWriter.write(ctx[0], null, reply, false, false);
+        String wire = written(ch);
+        assertTrue(wire.contains("\r\ncontent-length: 0\r\n"), wire);
+        assertTrue(wire.contains("\r\nconnection: close\r\n"), wire);
+        assertTrue(wire.endsWith("\r\n\r\n"), wire);
+        assertEquals(1, released.get());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void dateHeaderIsTheFormattersValueOfItsSecond() {
+        long[] instants = {0L, 999L, 1000L, 1_764_758_399_999L, 1_764_758_400_000L, 1_764_758_400_500L,
+                1_764_758_399_000L};
+        for (long millis : instants) {
+            String expected = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC));
+            assertEquals(expected, ResponseWriter.httpDate(millis), "at " + millis);
+        }
+    }
+
+    @Test
+    void requestIdsAreSixteenUpperCaseHexDigits() {
+        for (int i = 0; i < 1000; i++) {
+            String id = FrontDoorHandler.newRequestId();
+            assertTrue(id.matches("[0-9A-F]{16}"), id);
+        }
+    }
+}
