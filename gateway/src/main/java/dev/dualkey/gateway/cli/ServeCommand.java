@@ -284,7 +284,6 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return DualkeyCli.EXIT_USAGE;
         }
-        warmUp(warmUpBudget, limits, err);
         StorageEngine engine;
         try {
             engine = StorageEngine.open(dataDir, upstreamStore == null ? IdentityStore.FAMILIES // IAM wiring
@@ -294,6 +293,9 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return DualkeyCli.EXIT_USAGE;
         }
+        // after the data directory is held (a second server on it fails at once), before anything reads it or any
+        // port is bound
+        warmUp(warmUpBudget, limits, err);
         GatewayServer server;
         IdentitySetup.Wired identity;
         dev.dualkey.storage.ObjectStore objects = engine.objectStore();
@@ -553,8 +555,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs the warm-up (package {@code dev.dualkey.gateway.warmup}) before anything of the real server exists: the
-     * data directory is not opened yet and no port is bound, so the warm-up can touch neither.
+     * Runs the warm-up (package {@code dev.dualkey.gateway.warmup}) before anything of the real server serves: the
+     * data directory is opened (and so held) but not read, no account is bootstrapped and no port is bound; the
+     * warm-up has a directory, store and listener of its own.
      */
     private void warmUp(Duration budget, dev.dualkey.gateway.http.TransportLimits limits, PrintWriter err) {
         if (budget.isZero()) {

@@ -83,7 +83,7 @@ public final class WarmUp {
         /** The serve command's settings: two connections per core (the driving threads block on their socket). */
         public static Settings of(Duration budget, TransportLimits limits, boolean sigV2, String region) {
             java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-            return new Settings(budget, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), limits, sigV2,
+            return new Settings(budget, Integer.getInteger("dualkey.warmup.connections", 32), limits, sigV2,
                     region, null, jit != null && jit.isCompilationTimeMonitoringSupported()
                             ? jit::getTotalCompilationTime : null);
         }
@@ -240,6 +240,9 @@ public final class WarmUp {
                     continue;
                 }
                 long now = compileMillis.getAsLong();
+                if (Boolean.getBoolean("dualkey.warmup.debug")) {
+                    System.err.println("warm-up: +" + (now - last) + " ms compiling, " + ok.get() + " requests");
+                }
                 quietSamples = (now - last) * 20 < SAMPLE_MILLIS ? quietSamples + 1 : 0;
                 last = now;
                 if (quietSamples >= QUIET_SAMPLES && clock.millis() - begin >= MIN_DRIVE_MILLIS) {
