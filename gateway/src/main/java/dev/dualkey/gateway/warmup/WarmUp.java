@@ -80,7 +80,11 @@ public final class WarmUp {
             Objects.requireNonNull(region, "region");
         }
 
-        /** The serve command's settings: two connections per core (the driving threads block on their socket). */
+        /**
+         * The serve command's settings: 32 connections (the driving threads block on their sockets; fewer left the
+         * server idle between requests on a loaded machine), or {@code -Ddualkey.warmup.connections=N};
+         * {@code -Ddualkey.warmup.debug=true} prints the JIT's compilation time per sample.
+         */
         public static Settings of(Duration budget, TransportLimits limits, boolean sigV2, String region) {
             java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
             return new Settings(budget, Integer.getInteger("dualkey.warmup.connections", 32), limits, sigV2,
