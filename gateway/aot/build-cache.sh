@@ -44,7 +44,7 @@ access=AKIATRAINING00000001
 secret=trainingSecretKey000000000000000000000000
 DUALKEY_ROOT_ACCESS_KEY=$access DUALKEY_ROOT_SECRET_KEY=$secret MALLOC_ARENA_MAX=2 "$java" "${jvm[@]}" \
   -jar "$jar" serve --data-dir "$work/data" --address 127.0.0.1:$port --console-address 127.0.0.1:$((port + 1)) \
-  --allow-mfa-over-http >"$work/server.log" 2>&1 &
+  --allow-mfa-over-http --warm-up 0 >"$work/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 900); do

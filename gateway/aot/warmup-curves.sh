@@ -6,13 +6,17 @@
 #   17cds   JDK 17 + the AppCDS archive (gateway/target/dualkey-java17.jsa)
 #   25      JDK 25 without a cache (--sun-misc-unsafe-memory-access=allow, as run.sh adds on 24+)
 #   25aot   JDK 25 + the AOT cache (gateway/target/dualkey-java25.aot)
+#   17warm  JDK 17 with serve's warm-up (--warm-up 8s, the default; package dev.dualkey.gateway.warmup)
+#   25aotwarm  JDK 25 + the AOT cache + the warm-up
+# (every other start-up runs with --warm-up 0). CONFIGS="17 17warm" picks some (default: 17 17warm 25aot
+# 25aotwarm; 17cds and 25 on request); the caches are needed only by the start-ups that use them.
 # Each run starts the jar on a fresh data directory, notes the server's CPU seconds and the wall time when its
 # S3 port accepts, creates a bucket and then drives 4 KiB PUTs (half new keys, half overwrites, as the benchmark's
 # warm-up) with wrk, 2 threads, 32 connections, in WINDOWS windows of 3 s from the moment it accepts. The paths
 # are presigned before any server runs, so that no client-side start-up (an SDK's own JIT warm-up) competes with
 # the server; the benchmark's warm-up row (run.sh) stops at the first plateau, which a loaded machine fakes.
 #
-#   gateway/aot/warmup-curves.sh [ROUNDS] [OUT] [WINDOWS]
+#   [CONFIGS="17 17warm"] [WARM_UP=8s] gateway/aot/warmup-curves.sh [ROUNDS] [OUT] [WINDOWS]
 #
 # Needs the jar and both caches (build-cache.sh; JDK25 names JDK 25's java), wrk and python3. OUT (default
 # compat-tests/target/warmup-curves) gets curves.txt: per run the load average, CPU and wall seconds to accept,
@@ -27,7 +31,12 @@ windows=${3:-20}
 jdk25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 jar=gateway/target/dualkey.jar
 base=(-Xmx256m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k)
-for f in "$jar" gateway/target/dualkey-java17.jsa gateway/target/dualkey-java25.aot; do
+read -r -a configs <<<"${CONFIGS:-17 17warm 25aot 25aotwarm}"
+warm_up=${WARM_UP:-8s}
+need=("$jar")
+case " ${configs[*]} " in *" 17cds "*) need+=(gateway/target/dualkey-java17.jsa) ;; esac
+case " ${configs[*]} " in *" 25aot"*) need+=(gateway/target/dualkey-java25.aot) ;; esac
+for f in "${need[@]}"; do
   [ "$f" -nt "$jar" ] || [ "$f" = "$jar" ] || { echo "$f missing or older than the jar: build-cache.sh" >&2; exit 2; }
 done
 mkdir -p "$out"
@@ -43,19 +52,23 @@ jitticks() { for t in /proc/$1/task/*; do if grep -q Compiler "$t/comm" 2>/dev/n
 pid=
 trap '[ -z "$pid" ] || kill $pid 2>/dev/null || true' EXIT
 one() { # config round
-  local java=java opts=("${base[@]}")
+  local java=java opts=("${base[@]}") warm=0
   case $1 in
+    17warm) warm=$warm_up ;;
     17cds) opts+=(-XX:SharedArchiveFile=gateway/target/dualkey-java17.jsa) ;;
     25) java=$jdk25; opts+=(--sun-misc-unsafe-memory-access=allow) ;;
     25aot) java=$jdk25; opts+=(--sun-misc-unsafe-memory-access=allow -XX:AOTCache=gateway/target/dualkey-java25.aot) ;;
+    25aotwarm) java=$jdk25; warm=$warm_up
+      opts+=(--sun-misc-unsafe-memory-access=allow -XX:AOTCache=gateway/target/dualkey-java25.aot) ;;
   esac
+  opts+=(${JVM_EXTRA:-})
   local load data=$out/data rates=() t0 cpu start best=0 first=-1 w r end
   load=$(uptime | sed 's/.*load average: //')
   rm -rf "$data"
   start=$(date +%s.%N)
   DUALKEY_ROOT_ACCESS_KEY=$access DUALKEY_ROOT_SECRET_KEY=$secret MALLOC_ARENA_MAX=2 "$java" "${opts[@]}" \
     -jar "$jar" serve --data-dir "$data" --address 127.0.0.1:$port --console-address 127.0.0.1:$((port + 1)) \
-    --allow-mfa-over-http >"$out/$1-$2.log" 2>&1 &
+    --allow-mfa-over-http --warm-up "$warm" >"$out/$1-$2.log" 2>&1 &
   pid=$!
   until (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do
     kill -0 $pid 2>/dev/null || { echo "$1 did not start: $out/$1-$2.log" >&2; return 1; }
@@ -92,13 +105,14 @@ one() { # config round
   for w in "${!effs[@]}"; do
     if [ "$efirst" -lt 0 ] && [ $((effs[w] * 10)) -ge $((ebest * 9)) ]; then efirst=$w; fi
   done
-  printf '%-5s round %s (load %s): accept after %.1f s wall, %s CPU-s; within 10%% of best (%s PUT/s) %s s after accept; PUT per CPU-s within 10%% of best (%s) at %s server CPU-s\n  PUT/s per 3-s window: %s\n  PUT per server CPU-s: %s\n  server CPU-s at window end: %s\n  JIT share: %s\n' \
+  printf '%-9s round %s (load %s): accept after %.1f s wall, %s CPU-s; within 10%% of best (%s PUT/s) %s s after accept (%s s after launch); PUT per CPU-s within 10%% of best (%s) at %s server CPU-s\n  PUT/s per 3-s window: %s\n  PUT per server CPU-s: %s\n  server CPU-s at window end: %s\n  JIT share: %s\n' \
     "$1" "$2" "$load" "$(awk -v a="$t0" -v b="$start" 'BEGIN {print a - b}')" "$cpu" "$best" "${ends[$first]}" \
+    "$(awk -v a="${ends[$first]}" -v b="$t0" -v c="$start" 'BEGIN {printf "%.1f", a + b - c}')" \
     "$ebest" "${cpus[$efirst]}" "${rates[*]}" "${effs[*]}" "${cpus[*]}" "${jits[*]}" | tee -a "$out/curves.txt"
 }
 for r in $(seq 1 "$rounds"); do
-  configs=(17 17cds 25 25aot)
-  for i in 0 1 2 3; do
-    one "${configs[$(((i + r - 1) % 4))]}" "$r"
+  n=${#configs[@]}
+  for i in $(seq 0 $((n - 1))); do
+    one "${configs[$(((i + r - 1) % n))]}" "$r"
   done
 done

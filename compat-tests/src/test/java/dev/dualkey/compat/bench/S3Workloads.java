@@ -93,11 +93,12 @@ final class S3Workloads {
      * server's, and the load generator's own for whichever server runs first). It writes new keys and overwrites
      * alike, in windows of {@link #WARM_WINDOW}, until the rate stops rising: {@link #WARM_STEADY} windows in a
      * row no more than 5% above the best earlier one, at least {@link #WARM_MIN_WINDOWS}, at most
-     * {@link #WARM_MAX_WINDOWS} (quick mode: one short window). Why not a fixed time: after a fixed 16 s warm-up
+     * {@link #WARM_MAX_WINDOWS} (quick mode: one short window, unless {@code --workloads} names {@code warm_up}). Why not a fixed time: after a fixed 16 s warm-up
      * Dualkey's first workload still rose run after run (2,397, 3,146, 4,981, 6,339, 6,653, 6,489 PUT/s in six
      * 6-s runs), so its median depended on how long the warm-up happened to be.
      *
-     * @return the PUT rate of each window (ops/s; empty in quick mode), for the {@code warm_up} row (issue 19)
+     * @return the PUT rate of each window (ops/s; empty in quick mode without {@code --workloads warm_up}), for
+     *         the {@code warm_up} row (issue 19)
      */
     List<Long> warmUpServer() throws InterruptedException {
         List<Long> rates = new ArrayList<>();
@@ -107,7 +108,7 @@ final class S3Workloads {
             return s3.putObject(b -> b.bucket(BUCKET).key(k % 2 == 0 ? "warm/new/" + k : "warm/" + k % 512),
                     AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()));
         };
-        if (config.quick()) {
+        if (config.quick() && !config.workloads().contains("warm_up")) {
             ClosedLoop.run(config.inFlight(), 3 * config.smallOps(), config.warmupTime().multipliedBy(8), put);
         } else {
             double best = 0;

@@ -105,6 +105,9 @@ public final class ServeProcess implements AutoCloseable {
                     "serve", "--data-dir", dataDir.toString(), "--address", "127.0.0.1:0", "--console-address",
                     "127.0.0.1:0"));
             cmd.addAll(List.of(flags));
+            if (!cmd.contains("--warm-up")) {
+                cmd.addAll(List.of("--warm-up", "0")); // issue 19: the tests' servers start at once (WarmUpServeTest)
+            }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
             pb.environment().put("DUALKEY_ROOT_ACCESS_KEY", GatewayExtension.ROOT.accessKeyId());
             pb.environment().put("DUALKEY_ROOT_SECRET_KEY", GatewayExtension.ROOT.secretKey());

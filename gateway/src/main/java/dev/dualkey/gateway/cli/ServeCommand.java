@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -160,6 +161,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--state-key", paramLabel = "FILE", description = "PEM private key of --state-cert.")
     Path stateKey;
 
+    @Option(names = "--warm-up", paramLabel = "DURATION", defaultValue = "30s", description = "Before the S3 "
+            + "port is bound, drive a throw-away copy of the server (loopback, a temporary directory and random keys, "
+            + "all removed) until the JIT has compiled its hot paths, at most this long, so that the first clients "
+            + "meet compiled code (issue 19): 0 turns it off, up to 120s (default: ${DEFAULT-VALUE}).")
+    String warmUpText;
+
     /** Test seam: evaluates lifecycle rules this far in the future (e.g. P3D). Hidden: not for production. */
     @Option(names = "--lifecycle-clock-offset", hidden = true, paramLabel = "DURATION", defaultValue = "PT0S")
     java.time.Duration lifecycleClockOffset;
@@ -269,6 +276,14 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return DualkeyCli.EXIT_USAGE;
         }
+        Duration warmUpBudget;
+        try {
+            warmUpBudget = parseWarmUp(warmUpText);
+        } catch (IllegalArgumentException e) {
+            err.println("dualkey: " + e.getMessage());
+            err.flush();
+            return DualkeyCli.EXIT_USAGE;
+        }
         StorageEngine engine;
         try {
             engine = StorageEngine.open(dataDir, upstreamStore == null ? IdentityStore.FAMILIES // IAM wiring
@@ -278,6 +293,9 @@ public final class ServeCommand implements Callable<Integer> {
             err.flush();
             return DualkeyCli.EXIT_USAGE;
         }
+        // after the data directory is held (a second server on it fails at once), before anything reads it or any
+        // port is bound
+        warmUp(warmUpBudget, limits, err);
         GatewayServer server;
         IdentitySetup.Wired identity;
         dev.dualkey.storage.ObjectStore objects = engine.objectStore();
@@ -534,6 +552,43 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException(flag + " port out of range in '" + hostPort + "'");
         }
         return new InetSocketAddress(host, port);
+    }
+
+    /**
+     * Runs the warm-up (package {@code dev.dualkey.gateway.warmup}) before anything of the real server serves: the
+     * data directory is opened (and so held) but not read, no account is bootstrapped and no port is bound; the
+     * warm-up has a directory, store and listener of its own.
+     */
+    private void warmUp(Duration budget, dev.dualkey.gateway.http.TransportLimits limits, PrintWriter err) {
+        if (budget.isZero()) {
+            return;
+        }
+        dev.dualkey.gateway.warmup.WarmUp.Result r = dev.dualkey.gateway.warmup.WarmUp.run(
+                dev.dualkey.gateway.warmup.WarmUp.Settings.of(budget, limits, sigV2, region), Clock.systemUTC());
+        err.println(String.format(java.util.Locale.ROOT, "dualkey: warmed up in %.1f s (%d requests%s%s); "
+                + "--warm-up 0 skips this", r.took().toMillis() / 1000.0, r.requests(), r.jitQuiet() ? ", JIT quiet"
+                : ", time limit", r.failures() == 0 ? "" : ", " + r.failures() + " failed: " + r.firstFailure()));
+        err.flush();
+    }
+
+    /** {@code --warm-up}: {@code 0}, {@code Ns}, {@code Nms} or plain seconds; at most 120 s. */
+    static Duration parseWarmUp(String text) {
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        Duration d;
+        try {
+            if (t.endsWith("ms")) {
+                d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            } else {
+                d = Duration.ofSeconds(Long.parseLong(t.endsWith("s") ? t.substring(0, t.length() - 1) : t));
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--warm-up must be a duration such as 8s, 500ms or 0, got '" + text
+                    + "'");
+        }
+        if (d.isNegative() || d.compareTo(dev.dualkey.gateway.warmup.WarmUp.MAX_BUDGET) > 0) {
+            throw new IllegalArgumentException("--warm-up must be 0..120s, got '" + text + "'");
+        }
+        return d;
     }
 
     static void prepareDataDir(Path dir) {

@@ -1,0 +1,52 @@
+package dev.dualkey.compat.durable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dualkey.compat.Clients;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * {@code serve --warm-up} (issue 19; SECURITY.md W1) as an operator runs it: the warm-up's buckets, objects, account
+ * and directory leave no trace in the served data directory or the temporary directory, and the server then serves
+ * its own account only.
+ */
+class WarmUpServeTest {
+    @Test
+    @Timeout(180)
+    void theWarmUpLeavesNoTraceAndItsDataIsNotServed(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Path javaTmp = Files.createDirectory(tmp.resolve("java-tmp"));
+        try (ServeProcess s = ServeProcess.start(data, Map.of("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + javaTmp),
+                "--warm-up", "2s");
+             S3Client s3 = Clients.v2(s.endpoint())) {
+            assertTrue(s.log().contains("dualkey: warmed up in"), s.log());
+            assertTrue(!s.log().contains("failed:"), "every warm-up request answered as expected: " + s.log());
+
+            // the served account has no bucket: the warm-up's "warm-up" buckets were elsewhere
+            assertEquals(0, s3.listBuckets().buckets().size());
+            S3Exception e = org.junit.jupiter.api.Assertions.assertThrows(S3Exception.class,
+                    () -> s3.headBucket(b -> b.bucket("warm-up")));
+            assertEquals(404, e.statusCode());
+
+            // no warm-up directory is left in the temporary directory (RocksDB's extracted library may be)
+            try (Stream<Path> left = Files.list(javaTmp)) {
+                assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("dualkey-warm-up-"))
+                        .toList());
+            }
+            // nothing in the data directory names the warm-up
+            try (Stream<Path> all = Files.walk(data)) {
+                assertEquals(List.of(), all.filter(p -> p.toString().contains("warm")).toList());
+            }
+        }
+    }
+}

@@ -1,0 +1,395 @@
+package dev.dualkey.gateway.warmup;
+
+import dev.dualkey.gateway.GatewayServer;
+import dev.dualkey.gateway.http.TransportLimits;
+import dev.dualkey.gateway.identity.IdentitySetup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Drives a throw-away copy of the server for a bounded time before the real one binds its port (issue 19: full
+ * speed within seconds of accepting connections). A fresh JVM interprets the request path until the JIT has
+ * profiled and compiled it, which took this server 25-50 CPU-s of client traffic; run here, that work is done
+ * before the first client connects, and the port accepts later by the warm-up's length.
+ *
+ * <p>What it touches, and why no client can use any of it (package documentation; SECURITY.md W1):
+ * <ul>
+ *   <li>a temporary directory {@code dualkey-warm-up-PID-*} under {@code java.io.tmpdir} (or the parent given),
+ *       created owner-only, never inside the real data directory, deleted when the warm-up ends, also when the
+ *       process is stopped during it (a shutdown hook); one left by a killed process is deleted at the next
+ *       warm-up once that process is gone;</li>
+ *   <li>a loopback listener on a port the system picks, open only while the warm-up runs, before the real
+ *       listener exists; its only account has random root keys made here from {@link SecureRandom} and never
+ *       written out or logged, and no console, metrics or admin listener is started.</li>
+ * </ul>
+ * The warm-up server is built by the same {@link GatewayServer.Builder} as the real one, with the real transport
+ * limits, SigV2 setting and region, so that the code it compiles is the code that serves.
+ */
+public final class WarmUp {
+    /** {@code serve --warm-up}'s default: the longest it drives the server; it ends sooner once the JIT is quiet. */
+    public static final Duration DEFAULT_BUDGET = Duration.ofSeconds(30);
+    /** The longest warm-up accepted. */
+    public static final Duration MAX_BUDGET = Duration.ofSeconds(120);
+    static final String DIR_PREFIX = "dualkey-warm-up-";
+    static final String BUCKET = "warm-up";
+    static final String VERSIONED_BUCKET = "warm-up-versioned";
+    static final long SAMPLE_MILLIS = 500;
+    static final int QUIET_SAMPLES = 2;
+    static final long MIN_DRIVE_MILLIS = 2000;
+    private static final int SMALL = 4096;
+    private static final int LARGE = 64 * 1024;
+
+    /**
+     * @param budget      how long to drive the server once it listens (its start, which loads the classes the
+     *                    real server then finds loaded, and its stop come on top); zero: no warm-up
+     * @param connections driving threads, one keep-alive connection each
+     * @param tempParent  where the temporary directory goes; null: {@code java.io.tmpdir}
+     * @param compileMillis the JIT's accumulated compilation time (ms; the JVM's {@code CompilationMXBean}); the
+     *                    warm-up ends early once it stops growing; null: the whole budget is used
+     */
+    public record Settings(Duration budget, int connections, TransportLimits limits, boolean sigV2, String region,
+                           Path tempParent, LongSupplier compileMillis) {
+        public Settings {
+            Objects.requireNonNull(budget, "budget");
+            if (budget.isNegative() || budget.compareTo(MAX_BUDGET) > 0) {
+                throw new IllegalArgumentException("the warm-up must last 0.." + MAX_BUDGET.toSeconds() + " s");
+            }
+            if (connections < 1) {
+                throw new IllegalArgumentException("connections must be at least 1");
+            }
+            Objects.requireNonNull(limits, "limits");
+            Objects.requireNonNull(region, "region");
+        }
+
+        /**
+         * The serve command's settings: 32 connections (the driving threads block on their sockets; fewer left the
+         * server idle between requests on a loaded machine), or {@code -Ddualkey.warmup.connections=N};
+         * {@code -Ddualkey.warmup.debug=true} prints the JIT's compilation time per sample.
+         */
+        public static Settings of(Duration budget, TransportLimits limits, boolean sigV2, String region) {
+            java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return new Settings(budget, Integer.getInteger("dualkey.warmup.connections", 32), limits, sigV2,
+                    region, null, jit != null && jit.isCompilationTimeMonitoringSupported()
+                            ? jit::getTotalCompilationTime : null);
+        }
+    }
+
+    /**
+     * What the warm-up did.
+     *
+     * @param requests     requests answered as expected
+     * @param failures     requests that failed or were answered otherwise (a failing warm-up is harmless: it
+     *                     compiles less; the first is in {@code firstFailure})
+     * @param took         from the start of the warm-up server to the removal of its directory
+     * @param jitQuiet     whether it ended because the JIT had gone quiet (else: the budget ran out)
+     */
+    public record Result(long requests, long failures, Duration took, boolean jitQuiet, String firstFailure) {
+        static final Result NONE = new Result(0, 0, Duration.ZERO, false, null);
+    }
+
+    private WarmUp() {
+    }
+
+    /**
+     * Runs the warm-up and removes everything it made. Returns when the budget is spent (or at once for a zero
+     * budget); an error of the warm-up server is reported in the result, never thrown, as the real server can
+     * start without a warm-up.
+     */
+    public static Result run(Settings settings, Clock clock) {
+        if (settings.budget().isZero()) {
+            return Result.NONE;
+        }
+        long start = clock.millis();
+        Path parent = settings.tempParent() != null ? settings.tempParent()
+                : Path.of(System.getProperty("java.io.tmpdir"));
+        removeStale(parent);
+        Path dir;
+        try {
+            // POSIX: created rwx------ (Files.createTempDirectory's default), so no other user can look in
+            dir = Files.createTempDirectory(parent, DIR_PREFIX + ProcessHandle.current().pid() + "-");
+        } catch (IOException e) {
+            return new Result(0, 0, Duration.ZERO, false, "no temporary directory: " + e.getMessage());
+        }
+        Run run = new Run(dir);
+        Thread hook = new Thread(run::stop, "dualkey-warm-up-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run.drive(settings, clock, start);
+        } finally {
+            run.stop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs (or ran) stop(), which is idempotent
+            }
+        }
+    }
+
+    /** One warm-up: its server, threads and directory; {@link #stop} may run from a shutdown hook. */
+    private static final class Run {
+        private final Path dir;
+        private final AtomicLong ok = new AtomicLong();
+        private final AtomicLong failed = new AtomicLong();
+        private final AtomicReference<String> firstFailure = new AtomicReference<>();
+        private final List<Thread> threads = new ArrayList<>();
+        private volatile boolean stopping;
+        private volatile boolean quiet;
+        private GatewayServer server;
+        private boolean stopped;
+
+        Run(Path dir) {
+            this.dir = dir;
+        }
+
+        Result drive(Settings settings, Clock clock, long start) {
+            SecureRandom random = new SecureRandom();
+            String accessKeyId = "AKIA" + randomText(random, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
+            String secretKey = randomText(random, 40,
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+            InetSocketAddress address;
+            synchronized (this) {
+                if (stopping) {
+                    return result(clock, start);
+                }
+                try {
+                    server = GatewayServer.builder()
+                            .dataDir(dir.resolve("data"))
+                            .identity(IdentitySetup.withRootKeys(accessKeyId, secretKey))
+                            .metrics(new dev.dualkey.gateway.metrics.DualkeyMetrics(), 1000)
+                            .s3Address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                            .transportLimits(settings.limits())
+                            .sigV2(settings.sigV2())
+                            .region(settings.region())
+                            .start();
+                } catch (RuntimeException e) {
+                    fail("the warm-up server did not start: " + e);
+                    return result(clock, start);
+                }
+                address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.s3Port());
+            }
+            try (WarmUpClient setup = new WarmUpClient(address, accessKeyId, secretKey, settings.region(), clock)) {
+                expect(setup.send("PUT", "/" + BUCKET, Map.of(), new byte[0], WarmUpClient.Signing.PAYLOAD_HASH),
+                        200, "CreateBucket");
+                expect(setup.send("PUT", "/" + VERSIONED_BUCKET, Map.of(), new byte[0],
+                        WarmUpClient.Signing.PAYLOAD_HASH), 200, "CreateBucket");
+                expect(setup.send("PUT", "/" + VERSIONED_BUCKET, Map.of("versioning", ""),
+                        ("<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Status>Enabled"
+                                + "</Status></VersioningConfiguration>").getBytes(StandardCharsets.UTF_8),
+                        WarmUpClient.Signing.PAYLOAD_HASH), 200, "PutBucketVersioning");
+            } catch (IOException | RuntimeException e) {
+                fail("setting up the warm-up buckets: " + e);
+                return result(clock, start);
+            }
+            // the budget counts from here: the warm-up server's start loads and links the classes the real
+            // server's start then finds loaded, which is not time lost
+            long deadline = clock.millis() + settings.budget().toMillis();
+            for (int t = 0; t < settings.connections(); t++) {
+                int id = t;
+                Thread thread = new Thread(() -> loop(id, address, accessKeyId, secretKey, settings.region(), clock,
+                        deadline), "dualkey-warm-up-" + t);
+                thread.setDaemon(true);
+                synchronized (this) {
+                    if (stopping) {
+                        break;
+                    }
+                    threads.add(thread);
+                }
+                thread.start();
+            }
+            quiet = waitForQuietJit(settings.compileMillis(), clock, deadline);
+            stop();
+            return result(clock, start);
+        }
+
+        /**
+         * Waits until the JIT has gone quiet under the warm-up's traffic (what it compiles is then compiled: the
+         * hot paths' code is final) or the deadline passes. Quiet: {@link #QUIET_SAMPLES} samples of
+         * {@link #SAMPLE_MILLIS} in a row in which the compilers worked less than a twentieth of the time, after at
+         * least {@link #MIN_DRIVE_MILLIS} of traffic. Without a compilation count (an interpreter-only JVM) the
+         * whole budget is used.
+         *
+         * @return whether the JIT went quiet before the deadline
+         */
+        private boolean waitForQuietJit(LongSupplier compileMillis, Clock clock, long deadline) {
+            long begin = clock.millis();
+            long last = compileMillis == null ? -1 : compileMillis.getAsLong();
+            int quietSamples = 0;
+            while (!stopping && clock.millis() < deadline) {
+                try {
+                    Thread.sleep(Math.max(1, Math.min(SAMPLE_MILLIS, deadline - clock.millis())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                if (last < 0) {
+                    continue;
+                }
+                long now = compileMillis.getAsLong();
+                if (Boolean.getBoolean("dualkey.warmup.debug")) {
+                    System.err.println("warm-up: +" + (now - last) + " ms compiling, " + ok.get() + " requests");
+                }
+                quietSamples = (now - last) * 20 < SAMPLE_MILLIS ? quietSamples + 1 : 0;
+                last = now;
+                if (quietSamples >= QUIET_SAMPLES && clock.millis() - begin >= MIN_DRIVE_MILLIS) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The request mix of one connection until the deadline (keys of its own: {@code cN/...}). */
+        private void loop(int id, InetSocketAddress address, String accessKeyId, String secretKey, String region,
+                          Clock clock, long deadline) {
+            byte[] small = new byte[SMALL];
+            byte[] large = new byte[LARGE];
+            new SecureRandom().nextBytes(small);
+            System.arraycopy(small, 0, large, 0, SMALL);
+            WarmUpClient.Signing[] signings = WarmUpClient.Signing.values();
+            String prefix = "/" + BUCKET + "/c" + id + "/";
+            try (WarmUpClient c = new WarmUpClient(address, accessKeyId, secretKey, region, clock)) {
+                for (long i = 0; !stopping && clock.millis() < deadline; i++) {
+                    try {
+                        WarmUpClient.Signing signing = signings[(int) (i % signings.length)];
+                        boolean fresh = i % 2 == 0; // half new keys (deleted again two rounds on), half overwrites
+                        String key = prefix + (fresh ? "new/" + i : "o/" + i % 64);
+                        byte[] body = i % 16 == 5 ? large : small;
+                        expect(c.send("PUT", key, Map.of(), body, signing), 200, "PutObject " + signing);
+                        expect(c.send("GET", prefix + "o/" + (i / 2) % 64, Map.of(), new byte[0], i % 4 == 1
+                                ? WarmUpClient.Signing.PRESIGNED : WarmUpClient.Signing.PAYLOAD_HASH), 200,
+                                "GetObject", 404);
+                        if (fresh && i >= 2) {
+                            expect(c.send("DELETE", prefix + "new/" + (i - 2), Map.of(), new byte[0],
+                                    WarmUpClient.Signing.PAYLOAD_HASH), 204, "DeleteObject");
+                        }
+                        if (i % 8 == 3) {
+                            expect(c.send("HEAD", key, Map.of(), new byte[0], WarmUpClient.Signing.PAYLOAD_HASH),
+                                    200, "HeadObject");
+                        }
+                        if (i % 8 == 6) { // versions accumulate: 1 in 8 rounds, 16 keys
+                            expect(c.send("PUT", "/" + VERSIONED_BUCKET + "/c" + id + "/" + i % 16, Map.of(), small,
+                                    signings[(int) (i / 8 % signings.length)]), 200, "PutObject (versioned)");
+                        }
+                        if (i % 32 == 17) {
+                            expect(c.send("GET", "/" + BUCKET, Map.of("list-type", "2", "prefix", "c" + id + "/",
+                                    "max-keys", "100"), new byte[0], WarmUpClient.Signing.PAYLOAD_HASH), 200,
+                                    "ListObjectsV2");
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        if (stopping) {
+                            return;
+                        }
+                        fail(e.toString());
+                    }
+                }
+            }
+        }
+
+        private void expect(int status, int wanted, String what) {
+            expect(status, wanted, what, wanted);
+        }
+
+        private void expect(int status, int wanted, String what, int alsoFine) {
+            if (status == wanted || status == alsoFine) {
+                ok.incrementAndGet();
+            } else {
+                fail(what + " answered " + status);
+            }
+        }
+
+        private void fail(String what) {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, what);
+        }
+
+        private Result result(Clock clock, long start) {
+            return new Result(ok.get(), failed.get(), Duration.ofMillis(clock.millis() - start), quiet,
+                    firstFailure.get());
+        }
+
+        /** Stops the driving threads and the server, then deletes the directory; idempotent. */
+        void stop() {
+            GatewayServer s;
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                stopped = true;
+                stopping = true;
+                s = server;
+            }
+            if (s != null) {
+                s.close(); // closes the listener and the connections; the threads' sends then fail and they end
+            }
+            for (Thread thread : threads) {
+                try {
+                    thread.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            deleteTree(dir);
+        }
+    }
+
+    /** Deletes directories left by warm-ups of processes that no longer run (killed before they cleaned up). */
+    static void removeStale(Path parent) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, DIR_PREFIX + "*")) {
+            for (Path d : dirs) {
+                String rest = d.getFileName().toString().substring(DIR_PREFIX.length());
+                int dash = rest.indexOf('-');
+                try {
+                    long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+                    if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).isEmpty()
+                            && Files.isDirectory(d) && Files.isWritable(d)) {
+                        deleteTree(d);
+                    }
+                } catch (NumberFormatException e) {
+                    // not one of ours
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: an unreadable temporary directory only means the warm-up's own creation fails later
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("dualkey: could not delete the warm-up directory " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static String randomText(SecureRandom random, int length, String alphabet) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.dualkey.gateway.warmup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dualkey.gateway.http.TransportLimits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The start-up warm-up (issue 19) drives the real request path without a failure and leaves nothing behind: its
+ * directory (store, master key, the account with its random keys) is gone when it returns (SECURITY.md W1).
+ */
+class WarmUpTest {
+    private static final Duration BUDGET = Duration.ofMillis(1500);
+
+    @Test
+    @Timeout(120)
+    void everyRequestKindIsAnsweredAndTheDirectoryIsDeleted(@TempDir Path parent) throws Exception {
+        WarmUp.Result r = WarmUp.run(new WarmUp.Settings(BUDGET, 2, TransportLimits.defaults(), true, "us-east-1",
+                parent, null), Clock.systemUTC());
+
+        // every signing mode, GET/HEAD/DELETE/ListObjectsV2 and the versioned bucket answered as a client expects
+        assertNull(r.firstFailure());
+        assertEquals(0, r.failures());
+        assertTrue(r.requests() > 3, "the driving loop ran beyond the 3 set-up requests: " + r.requests());
+        assertFalse(r.jitQuiet(), "without a compilation count the whole budget is used");
+        try (Stream<Path> left = Files.list(parent)) {
+            assertEquals(List.of(), left.toList(), "the warm-up directory is deleted");
+        }
+    }
+
+    @Test
+    void aZeroBudgetDoesNothing(@TempDir Path parent) throws Exception {
+        WarmUp.Result r = WarmUp.run(new WarmUp.Settings(Duration.ZERO, 2, TransportLimits.defaults(), true,
+                "us-east-1", parent, null), Clock.systemUTC());
+
+        assertEquals(0, r.requests());
+        try (Stream<Path> left = Files.list(parent)) {
+            assertEquals(0, left.count(), "nothing is created");
+        }
+    }
+
+    @Test
+    void aBudgetOverTheLimitIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new WarmUp.Settings(Duration.ofSeconds(121), 2,
+                TransportLimits.defaults(), true, "us-east-1", null, null));
+        assertThrows(IllegalArgumentException.class, () -> new WarmUp.Settings(Duration.ofSeconds(-1), 2,
+                TransportLimits.defaults(), true, "us-east-1", null, null));
+    }
+
+    @Test
+    void directoriesLeftByDeadProcessesAreRemovedOthersKept(@TempDir Path parent) throws Exception {
+        long dead = deadPid();
+        Path stale = Files.createDirectories(parent.resolve(WarmUp.DIR_PREFIX + dead + "-123/data"));
+        Files.writeString(stale.resolve("master.key"), "x");
+        Path mine = Files.createDirectory(parent.resolve(WarmUp.DIR_PREFIX + ProcessHandle.current().pid() + "-9"));
+        Path other = Files.createDirectory(parent.resolve("dualkey-serve-1"));
+        Path odd = Files.createDirectory(parent.resolve(WarmUp.DIR_PREFIX + "notapid"));
+
+        WarmUp.removeStale(parent);
+
+        assertFalse(Files.exists(stale.getParent()), "a dead process's warm-up directory is deleted");
+        assertTrue(Files.isDirectory(mine), "this process's own is kept");
+        assertTrue(Files.isDirectory(other), "other names are kept");
+        assertTrue(Files.isDirectory(odd), "names without a pid are kept");
+    }
+
+    /** A pid no process has (pids are below 2^22 on Linux; a short-lived child's pid otherwise). */
+    private static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        long pid = p.pid();
+        return ProcessHandle.of(pid).isPresent() ? 4_194_304L + 17 : pid;
+    }
+}
