@@ -172,6 +172,8 @@ public final class RocksObjectStore implements ObjectStore {
     private final VersionIds ids;
     private final LockManager locks;
     private final Table<String, BucketRecord> buckets;
+    /** Decoded bucket records; every write of {@link #buckets} is followed by {@link BucketRecordCache#changed}. */
+    private final BucketRecordCache bucketRecords;
     private final Table<byte[], VersionRecord> objects;
     private final Table<byte[], VersionRecord> versions;
     private final Table<byte[], byte[]> nullVersions;
@@ -196,6 +198,7 @@ public final class RocksObjectStore implements ObjectStore {
         this.locks = new LockManager(1024, settings.lockDeadline());
         this.blobs = new BlobStore(blobDir, db::checkFreeSpace, clock, settings.abandonedWriteTimeout());
         this.buckets = db.table(Schema.BUCKETS, Codecs.UTF8, StoreRecords.bucketCodec());
+        this.bucketRecords = new BucketRecordCache(buckets);
         this.objects = db.table(Schema.OBJECTS, Codecs.BYTES, StoreRecords.versionCodec());
         this.versions = db.table(Schema.VERSIONS, Codecs.BYTES, StoreRecords.versionCodec());
         this.nullVersions = db.table(Schema.NULL_VERSIONS, Codecs.BYTES, Codecs.BYTES);
@@ -327,7 +330,11 @@ public final class RocksObjectStore implements ObjectStore {
                 throw new InvalidArgumentException("an Object Lock bucket is created with versioning Enabled");
             }
             BucketRecord r = new BucketRecord(name, ownerAccountId, now(), region, initial);
-            buckets.put(name, r);
+            try {
+                buckets.put(name, r);
+            } finally {
+                bucketRecords.changed(name);
+            }
             return info(r);
         }
     }
@@ -340,10 +347,14 @@ public final class RocksObjectStore implements ObjectStore {
             if (!versions.scanPrefix(prefix, 1).isEmpty() || !uploads.scanPrefix(prefix, 1).isEmpty()) {
                 throw new BucketNotEmptyException("The bucket you tried to delete is not empty: " + name);
             }
-            db.write(batch -> {
-                buckets.delete(batch, name);
-                usage.forget(batch, name); // usage: an empty bucket's zero counters go with it
-            });
+            try {
+                db.write(batch -> {
+                    buckets.delete(batch, name);
+                    usage.forget(batch, name); // usage: an empty bucket's zero counters go with it
+                });
+            } finally {
+                bucketRecords.changed(name);
+            }
         }
     }
 
@@ -388,7 +399,11 @@ public final class RocksObjectStore implements ObjectStore {
                         : "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
             }
             BucketRecord updated = new BucketRecord(r.name(), r.owner(), r.created(), r.region(), next);
-            buckets.put(name, updated);
+            try {
+                buckets.put(name, updated);
+            } finally {
+                bucketRecords.changed(name);
+            }
             return info(updated);
         }
     }
@@ -412,7 +427,7 @@ public final class RocksObjectStore implements ObjectStore {
         if (name == null) {
             throw new NoSuchBucketException("The specified bucket does not exist");
         }
-        return buckets.get(name).orElseThrow(
+        return bucketRecords.get(name).orElseThrow(
                 () -> new NoSuchBucketException("The specified bucket does not exist: " + name));
     }
 
