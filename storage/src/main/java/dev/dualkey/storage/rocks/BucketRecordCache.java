@@ -14,11 +14,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Bucket records change rarely (create, delete, configuration) and only through {@link RocksObjectStore}, which
  * calls {@link #changed} after every such write.
  *
- * <p>Why a reader never keeps a stale record: a writer changes the database first, then counts the change, then
- * removes the name. A reader notes the count, reads the database, puts what it read, and removes its own entry
- * again when the count moved meanwhile. A reader that read the old value read it before the write, so before the
- * count moved: either it sees the count moved (and removes its entry), or its put came before the writer's removal
- * (which removes it). Absent buckets are not cached (a NoSuchBucket costs a lookup, as before).
+ * <p>Why no reader ever sees a stale record, not even for a moment: a writer changes the database first, then, in
+ * one atomic step on the name's map entry ({@link ConcurrentHashMap#compute}), counts the change and removes the
+ * name. A reader notes the count, reads the database, and in one atomic step on the same entry puts what it read
+ * only if the count has not moved. A reader that read the old value read it before the write, so before the count
+ * moved: if its step comes after the writer's it sees the count moved and puts nothing; if before, the writer's
+ * step removes the entry, and does so before the writer releases its bucket write lock (bucket configuration such
+ * as MFA Delete and the policy is read under the bucket's read lock where it matters). Absent buckets are not
+ * cached (a NoSuchBucket costs a lookup, as before).
  *
  * <p>Memory: at most {@link #MAX_ENTRIES} records (a record is its name, owner, region, tags, policy and
  * sub-resource documents: a policy is at most 20 KiB); past that, further buckets are read from the database
@@ -47,10 +50,8 @@ final class BucketRecordCache {
         Optional<BucketRecord> read = table.get(name);
         if (read.isPresent() && records.size() < MAX_ENTRIES) {
             BucketRecord r = read.get();
-            records.put(name, r);
-            if (changes.get() != before) {
-                records.remove(name, r); // a write may have come between the read and the put
-            }
+            // kept only if no bucket write counted since the read began (atomic with changed() on this name)
+            records.compute(name, (k, held) -> changes.get() == before ? r : held);
         }
         return read;
     }
@@ -60,8 +61,10 @@ final class BucketRecordCache {
      * database write, never before it.
      */
     void changed(String name) {
-        changes.incrementAndGet();
-        records.remove(name);
+        records.compute(name, (k, held) -> {
+            changes.incrementAndGet();
+            return null;
+        });
     }
 
     /** Records held (tests). */
