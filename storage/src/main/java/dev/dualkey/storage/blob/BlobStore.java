@@ -210,6 +210,9 @@ public final class BlobStore {
 
     /** Unlinks blobs whose metadata references were committed away, now or once unpinned. */
     public void deleteWhenUnpinned(Collection<String> blobIds) {
+        if (blobIds.isEmpty()) {
+            return; // every small PUT calls this with nothing to release: no set, no monitor (issue 19)
+        }
         Set<String> now = new HashSet<>();
         synchronized (this) {
             for (String id : blobIds) {

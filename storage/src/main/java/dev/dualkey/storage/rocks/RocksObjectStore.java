@@ -172,6 +172,8 @@ public final class RocksObjectStore implements ObjectStore {
     private final VersionIds ids;
     private final LockManager locks;
     private final Table<String, BucketRecord> buckets;
+    /** Decoded bucket records; every write of {@link #buckets} is followed by {@link BucketRecordCache#changed}. */
+    private final BucketRecordCache bucketRecords;
     private final Table<byte[], VersionRecord> objects;
     private final Table<byte[], VersionRecord> versions;
     private final Table<byte[], byte[]> nullVersions;
@@ -196,6 +198,7 @@ public final class RocksObjectStore implements ObjectStore {
         this.locks = new LockManager(1024, settings.lockDeadline());
         this.blobs = new BlobStore(blobDir, db::checkFreeSpace, clock, settings.abandonedWriteTimeout());
         this.buckets = db.table(Schema.BUCKETS, Codecs.UTF8, StoreRecords.bucketCodec());
+        this.bucketRecords = new BucketRecordCache(buckets);
         this.objects = db.table(Schema.OBJECTS, Codecs.BYTES, StoreRecords.versionCodec());
         this.versions = db.table(Schema.VERSIONS, Codecs.BYTES, StoreRecords.versionCodec());
         this.nullVersions = db.table(Schema.NULL_VERSIONS, Codecs.BYTES, Codecs.BYTES);
@@ -327,7 +330,11 @@ public final class RocksObjectStore implements ObjectStore {
                 throw new InvalidArgumentException("an Object Lock bucket is created with versioning Enabled");
             }
             BucketRecord r = new BucketRecord(name, ownerAccountId, now(), region, initial);
-            buckets.put(name, r);
+            try {
+                buckets.put(name, r);
+            } finally {
+                bucketRecords.changed(name);
+            }
             return info(r);
         }
     }
@@ -340,10 +347,14 @@ public final class RocksObjectStore implements ObjectStore {
             if (!versions.scanPrefix(prefix, 1).isEmpty() || !uploads.scanPrefix(prefix, 1).isEmpty()) {
                 throw new BucketNotEmptyException("The bucket you tried to delete is not empty: " + name);
             }
-            db.write(batch -> {
-                buckets.delete(batch, name);
-                usage.forget(batch, name); // usage: an empty bucket's zero counters go with it
-            });
+            try {
+                db.write(batch -> {
+                    buckets.delete(batch, name);
+                    usage.forget(batch, name); // usage: an empty bucket's zero counters go with it
+                });
+            } finally {
+                bucketRecords.changed(name);
+            }
         }
     }
 
@@ -388,7 +399,11 @@ public final class RocksObjectStore implements ObjectStore {
                         : "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration");
             }
             BucketRecord updated = new BucketRecord(r.name(), r.owner(), r.created(), r.region(), next);
-            buckets.put(name, updated);
+            try {
+                buckets.put(name, updated);
+            } finally {
+                bucketRecords.changed(name);
+            }
             return info(updated);
         }
     }
@@ -412,7 +427,7 @@ public final class RocksObjectStore implements ObjectStore {
         if (name == null) {
             throw new NoSuchBucketException("The specified bucket does not exist");
         }
-        return buckets.get(name).orElseThrow(
+        return bucketRecords.get(name).orElseThrow(
                 () -> new NoSuchBucketException("The specified bucket does not exist: " + name));
     }
 
@@ -498,22 +513,32 @@ public final class RocksObjectStore implements ObjectStore {
             byte[] objectKey = StoreKeys.objectKey(bucket, key);
             checkConditions(objectKey, options);
             boolean isNull = br.config().versioning() != VersioningState.ENABLED;
-            check.check(info(br), isNull && nullVersions.get(objectKey).isPresent());
-            if (isNull) {
-                checkNullVersionReplaceable(bucket, key, RetentionBypass.NONE);
+            // Each read once, under the key's write lock (they hold until the batch is written): the null version
+            // this write replaces, and (unversioned) the newest version and the latest, which are that same one.
+            byte[] nullSeq = isNull ? nullVersions.get(objectKey).orElse(null) : null;
+            check.check(info(br), nullSeq != null);
+            Optional<VersionRecord> oldNull = nullSeq == null ? Optional.empty()
+                    : versions.get(StoreKeys.versionKey(bucket, key, nullSeq));
+            if (oldNull.isPresent()) {
+                checkRemovable(oldNull.get(), RetentionBypass.NONE);
             }
+            // An unversioned bucket holds null versions only (versioning never returns to unversioned), so a key's
+            // newest version there is its null version: no scan of the key's versions.
+            boolean unversioned = br.config().versioning() == VersioningState.UNVERSIONED;
+            byte[] newest = unversioned ? nullSeq : newestSeq(objectKey);
+            Staged prior = isNull ? new Staged(oldNull, unversioned ? oldNull : null) : null;
             DataKind kind = manifest ? DataKind.MANIFEST
                     : blobList != null ? DataKind.BLOB : size == 0 ? DataKind.NONE
                     : sealedInline ? DataKind.SEALED_INLINE : DataKind.INLINE;
             String owner = options.ownerAccountId() == null ? br.owner() : options.ownerAccountId();
-            VersionRecord rec = new VersionRecord(ids.next(newestSeq(objectKey)), isNull, false, size, etag, now(),
+            VersionRecord rec = new VersionRecord(ids.next(newest), isNull, false, size, etag, now(),
                     owner, metadata, partsCount, checksums, kind, kind == DataKind.BLOB ? blobList.get(0).blobId()
                     : null);
             List<String> released = new ArrayList<>();
             db.write(batch -> {
                 released.clear();
                 released.addAll(stageNewVersion(batch, bucket, key, rec, inlineBytes,
-                        manifest ? blobList : null));
+                        manifest ? blobList : null, prior));
             });
             blobs.deleteWhenUnpinned(released);
             return rec.toVersion(bucket, key, true);
@@ -554,22 +579,43 @@ public final class RocksObjectStore implements ObjectStore {
      */
     private List<String> stageNewVersion(Batch batch, String bucket, String key, VersionRecord rec,
                                          byte[] inlineBytes, List<ManifestEntry> manifest) {
+        return stageNewVersion(batch, bucket, key, rec, inlineBytes, manifest, null);
+    }
+
+    /**
+     * What a writer already read under the key's write lock, so that staging does not read it again.
+     *
+     * @param oldNull the key's null version (what a new null version replaces)
+     * @param latest  the key's latest version when known (null: read {@code objects})
+     */
+    private record Staged(Optional<VersionRecord> oldNull, Optional<VersionRecord> latest) {
+    }
+
+    /** As {@link #stageNewVersion(Batch, String, String, VersionRecord, byte[], List)}; {@code known} may be null. */
+    private List<String> stageNewVersion(Batch batch, String bucket, String key, VersionRecord rec,
+                                         byte[] inlineBytes, List<ManifestEntry> manifest, Staged known) {
         List<String> released = new ArrayList<>();
         byte[] objectKey = StoreKeys.objectKey(bucket, key);
         byte[] versionKey = StoreKeys.versionKey(bucket, key, rec.seq());
         if (rec.nullVersion()) {
-            Optional<byte[]> oldNull = nullVersions.get(objectKey);
-            if (oldNull.isPresent()) {
-                Optional<VersionRecord> old = versions.get(StoreKeys.versionKey(bucket, key, oldNull.get()));
-                if (old.isPresent()) {
-                    released.addAll(stageRemoveVersion(batch, bucket, key, old.get()));
-                }
+            Optional<VersionRecord> old;
+            if (known != null) {
+                old = known.oldNull();
+            } else {
+                Optional<byte[]> oldNull = nullVersions.get(objectKey);
+                old = oldNull.isEmpty() ? Optional.empty()
+                        : versions.get(StoreKeys.versionKey(bucket, key, oldNull.get()));
+            }
+            if (old.isPresent()) {
+                released.addAll(stageRemoveVersion(batch, bucket, key, old.get()));
             }
             nullVersions.put(batch, objectKey, rec.seq());
         }
         versions.put(batch, versionKey, rec);
         usage.versionAdded(batch, bucket, rec);
-        usage.latestChanged(batch, bucket, objects.get(objectKey).orElse(null), rec.deleteMarker() ? null : rec);
+        Optional<VersionRecord> latest = known != null && known.latest() != null ? known.latest()
+                : objects.get(objectKey);
+        usage.latestChanged(batch, bucket, latest.orElse(null), rec.deleteMarker() ? null : rec);
         switch (rec.kind()) {
             case INLINE, SEALED_INLINE -> inline.put(batch, rec.seq(), inlineBytes);
             case BLOB -> blobRefs.put(batch, rec.blobId(), versionKey);
