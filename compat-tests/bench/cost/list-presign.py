@@ -7,14 +7,13 @@ Creates the versioned bucket bench-versions (as S3Workloads.createVersionedBucke
   OUTDIR/list.paths  1000 presigned ListObjectVersions pages of max-keys=1000, the i-th starting after key v/%04d
                      (with key-marker only, so each page is a different 1000 versions without a marker chain).
 """
-import datetime
-import hashlib
-import hmac
 import sys
 import urllib.parse
 
 import boto3
 from botocore.config import Config
+
+from sigv4_presign import Presigner
 
 endpoint, access, secret, outdir, puts = sys.argv[1:6]
 puts = int(puts)
@@ -28,26 +27,12 @@ except s3.exceptions.BucketAlreadyOwnedByYou:
     pass
 s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
 
-host = urllib.parse.urlsplit(endpoint).netloc
-now = datetime.datetime.now(datetime.timezone.utc)
-amz_date, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
-scope = day + "/us-east-1/s3/aws4_request"
-key = ("AWS4" + secret).encode()
-for part in (day, "us-east-1", "s3", "aws4_request"):
-    key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-q = lambda s: urllib.parse.quote(s, safe="-_.~")
+signer = Presigner(urllib.parse.urlsplit(endpoint).netloc, access, secret)
 
 
 def path(method, key_name, params):
-    """SigV4 query signing; params are extra (name, value) query parameters."""
-    p = "/" + bucket + ("/" + key_name if key_name else "")
-    pairs = params + [("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
-                      ("X-Amz-Credential", access + "/" + scope), ("X-Amz-Date", amz_date),
-                      ("X-Amz-Expires", "86400"), ("X-Amz-SignedHeaders", "host")]
-    query = "&".join(q(k) + "=" + q(v) for k, v in sorted(pairs))
-    canonical = "\n".join([method, p, query, "host:" + host, "", "host", "UNSIGNED-PAYLOAD"])
-    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
-    return p + "?" + query + "&X-Amz-Signature=" + hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    """params are extra (name, value) query parameters."""
+    return signer.path(method, "/" + bucket + ("/" + key_name if key_name else ""), params)
 
 
 with open(outdir + "/fill.paths", "w") as f:
