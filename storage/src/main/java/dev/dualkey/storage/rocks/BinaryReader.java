@@ -67,16 +67,27 @@ public final class BinaryReader {
         return (hi << 32) | lo;
     }
 
+    /**
+     * A length prefix: -1 (written as null), or a length whose bytes the record holds; any other negative length
+     * is a corrupt record.
+     */
+    private int readLength() {
+        int len = readInt();
+        if (len < -1) {
+            throw new StorageIoException("corrupt record: negative length " + len);
+        }
+        if (len >= 0) {
+            need(len);
+        }
+        return len;
+    }
+
     /** Length-prefixed bytes, or null when written as null. */
     public byte[] readBytes() {
-        int len = readInt();
+        int len = readLength();
         if (len == -1) {
             return null;
         }
-        if (len < 0) {
-            throw new StorageIoException("corrupt record: negative length " + len);
-        }
-        need(len);
         byte[] out = new byte[len];
         System.arraycopy(buf, pos, out, 0, len);
         pos += len;
@@ -88,14 +99,10 @@ public final class BinaryReader {
      * the copy {@link #readBytes} makes (issue 19: a listing page decodes several strings per entry).
      */
     public String readString() {
-        int len = readInt();
+        int len = readLength();
         if (len == -1) {
             return null;
         }
-        if (len < 0) {
-            throw new StorageIoException("corrupt record: negative length " + len);
-        }
-        need(len);
         String s = new String(buf, pos, len, StandardCharsets.UTF_8);
         pos += len;
         return s;
