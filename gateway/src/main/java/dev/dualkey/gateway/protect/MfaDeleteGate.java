@@ -164,6 +164,44 @@ final class MfaDeleteGate {
         }
     }
 
+    /** A checker of {@code request}'s code that verifies, and so spends, it at most once ({@link Once}). */
+    Once once(ProtectedRequest request) {
+        return new Once(request);
+    }
+
+    /**
+     * One request's code check, memoized: a store that retries its atomic update after losing a race (the upstream
+     * store's index compare-and-set, etcd) calls the caller's precondition once per attempt. Each attempt still
+     * decides, on the bucket as that attempt read it, whether a code is needed (MFA Delete or versioning may have
+     * changed in between); but a code this request already had accepted for the bucket's owner is not verified
+     * again. Verifying it again would see its step spent and refuse the legitimate delete after its code was used
+     * up. Accepted once means spent once: the memo never makes a code count twice. It covers one request only
+     * and lives no longer than the request.
+     */
+    final class Once {
+        private final ProtectedRequest request;
+        /** The owner account whose root device accepted this request's code; null until one did. */
+        private volatile String acceptedFor;
+
+        private Once(ProtectedRequest request) {
+            this.request = request;
+        }
+
+        /** {@link MfaDeleteGate#enforce}, unless this request's code was already accepted for the bucket's owner. */
+        void enforce(BucketInfo bucket, String action, String key, String versionId, String note, WriteRide ride) {
+            if (bucket.ownerAccountId().equals(acceptedFor)) {
+                return;
+            }
+            MfaDeleteGate.this.enforce(request, bucket, action, key, versionId, note, ride);
+            acceptedFor = bucket.ownerAccountId();
+        }
+
+        /** Whether a code of this request was accepted (and spent). */
+        boolean accepted() {
+            return acceptedFor != null;
+        }
+    }
+
     private void refuse(ProtectedRequest request, BucketInfo bucket, String action, String key, String versionId,
                         String serial, String outcome, String note, Refusal refusal) {
         if (audit != null) {

@@ -118,11 +118,14 @@ public final class ProtectedOperations {
     /** DeleteObject with both the GOVERNANCE bypass and a conditional-delete {@code If-Match}. */
     public Outcome<DeleteOutcome> deleteObject(ProtectedRequest request, String bucket, String key,
                                                String versionId, RetentionBypass bypass, String ifMatchEtag) {
+        // The store may run the precondition once per attempt (the upstream store retries a lost index race): the
+        // rule is decided again each time, the code verified and spent at most once (MfaDeleteGate.Once).
+        MfaDeleteGate.Once check = gate.once(request);
         if (ridingStore == null) {
             try {
                 return Outcome.allowed(store.deleteObject(bucket, key, versionId, bypass, b -> {
                     if (MfaDeleteGate.deleteNeedsCode(b, versionId)) {
-                        gate.enforce(request, b, "s3:DeleteObjectVersion", key, versionId, null, null);
+                        check.enforce(b, "s3:DeleteObjectVersion", key, versionId, null, null);
                     }
                 }, ifMatchEtag));
             } catch (ProtectedRefusalException e) {
@@ -133,7 +136,7 @@ public final class ProtectedOperations {
         try {
             return Outcome.allowed(ridingStore.deleteObject(bucket, key, versionId, bypass, b -> {
                 if (MfaDeleteGate.deleteNeedsCode(b, versionId)) {
-                    gate.enforce(request, b, "s3:DeleteObjectVersion", key, versionId, null, ride);
+                    check.enforce(b, "s3:DeleteObjectVersion", key, versionId, null, ride);
                 }
             }, ifMatchEtag, ride));
         } catch (ProtectedRefusalException e) {
@@ -196,6 +199,7 @@ public final class ProtectedOperations {
     public Outcome<ObjectVersion> putObjectRetention(ProtectedRequest request, String bucket, String key,
                                                      String versionId, String mode, java.time.Instant until,
                                                      RetentionBypass bypass) {
+        MfaDeleteGate.Once check = gate.once(request); // the change may be applied once per attempt
         try {
             return Outcome.allowed(store.updateObjectMetadata(bucket, key, versionId, bypass, m -> {
                 ObjectMetadata next = m.toBuilder().retention(mode, until).build();
@@ -205,7 +209,7 @@ public final class ProtectedOperations {
                 if (bypass == RetentionBypass.GOVERNANCE && weakensGovernance) {
                     BucketInfo b = store.headBucket(bucket); // under the update's bucket read lock: stable
                     if (b.mfaDelete() == MfaDeleteState.ENABLED) {
-                        gate.enforce(request, b, "s3:BypassGovernanceRetention", key, versionId,
+                        check.enforce(b, "s3:BypassGovernanceRetention", key, versionId,
                                 "GOVERNANCE retention shortened or removed", null);
                     }
                 }
@@ -226,6 +230,7 @@ public final class ProtectedOperations {
     public Outcome<BucketInfo> putBucketVersioning(ProtectedRequest request, String bucket,
                                                    VersioningChange change) {
         BucketInfo before = store.headBucket(bucket);
+        MfaDeleteGate.Once check = gate.once(request); // the upstream store applies the change once per attempt
         try {
             return Outcome.allowed(store.updateBucket(bucket, current -> {
                 if (change.noOp(current)) {
@@ -238,7 +243,7 @@ public final class ProtectedOperations {
                     throw new ProtectedRefusalException(Refusal.LIFECYCLE_CONFIGURED);
                 }
                 if (MfaDeleteGate.versioningChangeNeedsCode(current, element)) {
-                    gate.enforce(request, new BucketInfo(before.name(), before.ownerAccountId(),
+                    check.enforce(new BucketInfo(before.name(), before.ownerAccountId(),
                             before.creationDate(), before.region(), current), "s3:PutBucketVersioning", null, null,
                             null, null);
                 }
@@ -259,9 +264,10 @@ public final class ProtectedOperations {
      * @param action the S3 action, for the audit log (e.g. {@code s3:PutObject})
      */
     public PublishCheck overwriteCheck(ProtectedRequest request, String key, String action) {
+        MfaDeleteGate.Once check = gate.once(request); // a publish may be checked once per attempt
         return (bucket, replacesNullVersion) -> {
             if (MfaDeleteGate.overwriteNeedsCode(bucket, replacesNullVersion)) {
-                gate.enforce(request, bucket, action, key, ObjectVersion.NULL_VERSION_ID,
+                check.enforce(bucket, action, key, ObjectVersion.NULL_VERSION_ID,
                         "replaces the null version", null);
             }
         };

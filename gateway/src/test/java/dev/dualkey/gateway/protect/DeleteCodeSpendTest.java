@@ -132,6 +132,43 @@ class DeleteCodeSpendTest {
         }
     }
 
+    /**
+     * Audit listeners (metrics, the alert webhook) hear an accepted code only once its spend is committed: a riding
+     * delete whose batch fails is heard by nobody (the code stays unspent, nothing happened); the same code's
+     * successful delete is heard exactly once, after its batch; the replay is heard as INVALID.
+     */
+    @Test
+    void aRidingDeleteWhoseBatchFailsIsHeardByNoAuditListener() {
+        try (ProtectedFixture f = new ProtectedFixture(dir)) {
+            mfaDeleteBucket(f, B);
+            put(f, B, "k");
+            ObjectVersion latest = put(f, B, "k");
+            RocksDatabase db = f.engine.database();
+            Table<byte[], byte[]> objects = db.table(Schema.OBJECTS, Codecs.BYTES, Codecs.BYTES);
+            byte[] objectKey = StoreKeys.objectKey(B, "k");
+            byte[] good = objects.get(objectKey).orElseThrow();
+            List<String> heard = new ArrayList<>();
+            List<Long> stepWhenHeard = new ArrayList<>();
+            f.mfa.audit().addListener(r -> {
+                if (r.deviceSerial() != null && B.equals(r.bucket())) {
+                    heard.add(r.outcome());
+                    stepWhenHeard.add(lastUsedStep(f));
+                }
+            });
+            db.write(batch -> objects.put(batch, objectKey, new byte[] {(byte) 0xEE, 1, 2, 3}));
+            ProtectedRequest withCode = f.root(f.header());
+            assertThrows(RuntimeException.class, () -> f.protect.deleteObject(withCode, B, "k", latest.versionId()));
+            assertEquals(List.of(), heard, "a failed batch: no ACCEPTED for anyone");
+            db.write(batch -> objects.put(batch, objectKey, good));
+            assertTrue(f.protect.deleteObject(withCode, B, "k", latest.versionId()).isAllowed());
+            assertEquals(List.of("ACCEPTED"), heard);
+            assertEquals(TotpGenerator.stepOf(f.clock.instant()), stepWhenHeard.get(0),
+                    "heard after the spend was committed");
+            assertEquals(Refusal.MFA_INVALID, f.protect.deleteObject(withCode, B, "k", latest.versionId()).refusal());
+            assertEquals(List.of("ACCEPTED", "INVALID"), heard);
+        }
+    }
+
     @Test
     void aStoreInAnotherDatabaseNeverRidesTheCodeIsSpentBeforeTheDelete() {
         Path other = dir.resolve("objects");
@@ -157,6 +194,82 @@ class DeleteCodeSpendTest {
             assertTrue(elsewhere.deleteObject(withCode, B, "k", v.versionId()).isAllowed());
             assertEquals(TotpGenerator.stepOf(f.clock.instant()), lastUsedStep(f));
             assertEquals(Refusal.MFA_INVALID, elsewhere.deleteObject(withCode, B, "k", v.versionId()).refusal());
+        }
+    }
+
+    /**
+     * The upstream store retries its delete when the index commit loses its compare-and-set (another gateway, or a
+     * concurrent request, changed the key), and runs the caller's precondition again on each attempt. The code must
+     * be verified and spent once: before the fix the retry verified it again, found its step spent and refused the
+     * legitimate delete (MFA_INVALID) after the code was already used up. The first index commit of the delete is
+     * made to lose here (a compare that fails writes nothing, as the real one does). The rule is still decided on
+     * each attempt; the code is accepted once (one ACCEPTED audit record), and replaying it afterwards is refused.
+     */
+    @Test
+    void theUpstreamStoresRetryAfterALostIndexRaceDoesNotVerifyTheCodeTwice() throws Exception {
+        MotoServer moto = MotoServer.shared(getClass().getSimpleName());
+        moto.reset();
+        int[] toLose = {0};
+        int[] lost = {0};
+        try (ProtectedFixture f = new ProtectedFixture(dir, List.of(RocksKv.FAMILY), engine -> {
+            SharedKv index = new RocksKv(engine.database());
+            SharedKv racing = new SharedKv() {
+                @Override
+                public Optional<Entry> get(byte[] key) {
+                    return index.get(key);
+                }
+
+                @Override
+                public List<Entry> range(byte[] from, byte[] to, int limit) {
+                    return index.range(from, to, limit);
+                }
+
+                @Override
+                public boolean commit(List<Compare> compares, List<Write> writes) {
+                    if (toLose[0] > 0 && !compares.isEmpty()) {
+                        toLose[0]--;
+                        lost[0]++;
+                        return false; // lost the compare: nothing written
+                    }
+                    return index.commit(compares, writes);
+                }
+
+                @Override
+                public void close() {
+                    index.close();
+                }
+            };
+            return UpstreamObjectStore.open(new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null,
+                    "", UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, dir.resolve("spool")), racing,
+                    Clock.systemUTC());
+        })) {
+            try {
+                mfaDeleteBucket(f, B);
+                ObjectVersion v1 = put(f, B, "k");
+                ObjectVersion v2 = put(f, B, "k");
+                ProtectedRequest withCode = f.root(f.header());
+                toLose[0] = 1;
+                Outcome<DeleteOutcome> deleted = f.protect.deleteObject(withCode, B, "k", v2.versionId());
+                assertEquals(1, lost[0], "the first index commit of the delete lost its race");
+                assertTrue(deleted.isAllowed(), "refused after a lost race: " + deleted.refusal());
+                assertFalse(present(f, B, v2));
+                assertEquals(TotpGenerator.stepOf(f.clock.instant()), lastUsedStep(f));
+                List<String> trail = f.audit(B).stream().filter(r -> r.deviceSerial() != null)
+                        .map(AuditRecord::outcome).toList();
+                assertEquals(List.of("ACCEPTED", "ACCEPTED"), trail, "versioning, then the delete's code once");
+                ProtectedRequest replay = f.root(withCode.mfaHeader());
+                assertReplayRefusedOnTheWire(f.protect.deleteObject(replay, B, "k", v1.versionId()), replay);
+                assertTrue(present(f, B, v1));
+                // PutBucketVersioning retries the same way: one code, one lost race, accepted once
+                toLose[0] = 1;
+                lost[0] = 0;
+                assertTrue(f.protect.putBucketVersioning(f.root(f.header()), B,
+                        VersioningChange.s3(VersioningState.SUSPENDED, MfaDeleteState.ENABLED)).isAllowed());
+                assertEquals(1, lost[0], "the versioning change lost its first race");
+                assertEquals(VersioningState.SUSPENDED, f.store.headBucket(B).versioning());
+            } finally {
+                f.store.close();
+            }
         }
     }
 

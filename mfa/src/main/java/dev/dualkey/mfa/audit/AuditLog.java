@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Listeners ({@link #addListener}) see each record as it is written: after its own write for
  * {@link #append(AuditRecord)}, when staged for {@link #append(KvTxn, AuditRecord)} (so a record whose transaction
- * then fails to commit, a disk error or a lost compare, may still have been seen). They run on the writer's thread,
+ * then fails to commit, a disk error or a lost compare, may still have been seen), and only after the commit for
+ * {@link #stageOnly} + {@link #committed} (the MFA code checks use these). They run on the writer's thread,
  * possibly under device locks, so they must return at once (the alert webhook only enqueues).
  */
 public final class AuditLog {
@@ -64,6 +65,20 @@ public final class AuditLog {
     /** Stages {@code record} in {@code batch}, so it commits atomically with the change it describes. */
     public void append(KvTxn batch, AuditRecord record) {
         stage(batch, record);
+        notifyListeners(record);
+    }
+
+    /**
+     * Stages {@code record} in {@code batch} without telling the listeners: the caller calls {@link #committed} once
+     * the batch is committed, and never when it is not. For records whose listeners act on them (an MFA check's
+     * ACCEPTED: metrics, the alert webhook), so that a batch that fails, or loses its compare, is heard by nobody.
+     */
+    public void stageOnly(KvTxn batch, AuditRecord record) {
+        stage(batch, record);
+    }
+
+    /** Tells the listeners about {@code record}, staged by {@link #stageOnly} in a batch that is now committed. */
+    public void committed(AuditRecord record) {
         notifyListeners(record);
     }
 

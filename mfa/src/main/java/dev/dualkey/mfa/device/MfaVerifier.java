@@ -153,10 +153,10 @@ public final class MfaVerifier {
             long center = TotpGenerator.stepOf(now) + d.driftSteps();
             OptionalLong step = TotpVerifier.matchStep(seed, code, center, WINDOW, d.lastUsedStep());
             if (step.isPresent()) {
-                boolean committed = commit(ride, b -> {
+                AuditRecord accepted = record(ctx, purpose, accountId, serial, "ACCEPTED", null);
+                boolean committed = commit(ride, accepted, b -> {
                     store.devices().expect(b, serial, read);
                     store.devices().put(b, serial, DeviceThrottle.success(d.accepted(step.getAsLong()), lane));
-                    audit.append(b, record(ctx, purpose, accountId, serial, "ACCEPTED", null));
                 });
                 return committed ? Optional.of(new VerifyResult(VerifyOutcome.ACCEPTED, step, serial))
                         : Optional.empty();
@@ -168,15 +168,14 @@ public final class MfaVerifier {
                 // window, or one of the last accepted codes however old) is a code somebody has seen (an
                 // eavesdropper, a log). Counting either would let anyone who saw one code lock the owner out.
                 String why = TotpVerifier.wellFormed(code) ? "replayed code" : "malformed code";
-                commit(null, b -> audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", why)));
+                commit(null, record(ctx, purpose, accountId, serial, "INVALID", why), b -> { });
                 return Optional.of(VerifyResult.invalid(serial));
             }
             DeviceRecord failed = DeviceThrottle.failure(d, lane, now);
-            boolean committed = commit(null, b -> {
+            boolean committed = commit(null, record(ctx, purpose, accountId, serial, "INVALID", "wrong code"
+                    + DeviceThrottle.lockout(failed, lane, now).map(w -> "; " + w).orElse("")), b -> {
                 store.devices().expect(b, serial, read);
                 store.devices().put(b, serial, failed);
-                audit.append(b, record(ctx, purpose, accountId, serial, "INVALID", "wrong code"
-                        + DeviceThrottle.lockout(failed, lane, now).map(w -> "; " + w).orElse("")));
             });
             return committed ? Optional.of(VerifyResult.invalid(serial)) : Optional.empty();
         } finally {
@@ -213,18 +212,29 @@ public final class MfaVerifier {
     }
 
     /**
-     * Commits the check's outcome: riding in {@code ride} (only an accepted code's, and only when
-     * {@link #canRideIn} its database), else synced now.
+     * Commits the check's outcome with its audit record: riding in {@code ride} (only an accepted code's, and only
+     * when {@link #canRideIn} its database), else synced now. The audit listeners hear the record only once it is
+     * committed: after this commit returns true, or, riding, when the ride is settled after the delete's batch (or
+     * the ride alone) was written; never for a batch that failed or lost its compare.
      *
      * @return false when a condition failed (another check changed the device first): nothing written or attached
      */
-    private boolean commit(WriteRide ride, Consumer<KvTxn> fill) {
+    private boolean commit(WriteRide ride, AuditRecord rec, Consumer<KvTxn> fill) {
         KvTxn txn = new KvTxn();
         fill.accept(txn);
+        audit.stageOnly(txn, rec);
         if (ride != null) {
-            return ((RocksKvStore) store.kv()).commitRiding(txn, ride);
+            if (!((RocksKvStore) store.kv()).commitRiding(txn, ride)) {
+                return false;
+            }
+            ride.afterWritten(() -> audit.committed(rec));
+            return true;
         }
-        return store.kv().commit(txn);
+        if (!store.kv().commit(txn)) {
+            return false;
+        }
+        audit.committed(rec);
+        return true;
     }
 
     private AuditRecord record(AuditContext c, Purpose purpose, String accountId, String serial, String outcome,

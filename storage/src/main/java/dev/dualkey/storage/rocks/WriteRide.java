@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * ATTACHED --write(ride, fill) succeeds---------&gt; WRITTEN    (one batch: fill's changes and the ride's)
  * ATTACHED --write(ride, fill) throws-----------&gt; FAILED     (nothing of either was written)
  * any      --settle-----------------------------&gt; SETTLED    (ATTACHED: the ride is written alone, synced;
- *                                                             then the rider's locks are released)
+ *                                                             then the rider's locks are released; then, if the
+ *                                                             changes were written, the afterWritten action)
  * </pre>
  * A failed write is atomic: the ride is not written afterwards, so a code whose delete failed stays unspent
  * together with the version it would have deleted (SECURITY.md Q3). When no write took the ride (the version was
@@ -30,6 +31,7 @@ public final class WriteRide {
     private State state = State.EMPTY;
     private Consumer<Batch> changes;
     private Runnable release;
+    private Runnable afterWritten;
 
     /** An empty ride for one write to {@code db}. */
     public WriteRide(RocksDatabase db) {
@@ -53,6 +55,20 @@ public final class WriteRide {
         this.changes = Objects.requireNonNull(changes, "changes");
         this.release = Objects.requireNonNull(release, "release");
         state = State.ATTACHED;
+    }
+
+    /**
+     * Runs {@code action} in {@link #settle()}, after the rider's locks are released, if and only if the attached
+     * changes were written (by the write that took them or, when none did, alone by settle): e.g. telling audit
+     * listeners about a spent code only once the spend is committed. Never run when that write failed.
+     *
+     * @throws IllegalStateException when nothing is attached or an action is set already
+     */
+    public void afterWritten(Runnable action) {
+        if (state != State.ATTACHED || afterWritten != null) {
+            throw new IllegalStateException("afterWritten needs an attached ride without one; this one is " + state);
+        }
+        afterWritten = Objects.requireNonNull(action, "action");
     }
 
     /** Whether changes are attached and no write has taken them yet. */
@@ -96,6 +112,10 @@ public final class WriteRide {
             }
         } finally {
             release.run();
+        }
+        // reached only when the changes are written: WRITTEN, or ATTACHED and the write above returned
+        if (was != State.FAILED && afterWritten != null) {
+            afterWritten.run();
         }
     }
 }
