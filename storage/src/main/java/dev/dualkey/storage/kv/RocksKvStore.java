@@ -252,7 +252,16 @@ public final class RocksKvStore implements KvStore {
         for (KvTxn.Op o : ops) {
             all[n++] = stripe(o.space(), o.key());
         }
-        return Arrays.stream(all).sorted().distinct().toArray();
+        // sorted, without duplicates (the lock order); a loop rather than an IntStream: it runs on every commit and
+        // every MFA check, mostly interpreted there (issue 19: about 0.08 ms of CPU per MFA delete as a stream)
+        Arrays.sort(all);
+        int d = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (d == 0 || all[i] != all[d - 1]) {
+                all[d++] = all[i];
+            }
+        }
+        return d == all.length ? all : Arrays.copyOf(all, d);
     }
 
     private static int stripe(String space, byte[] key) {
