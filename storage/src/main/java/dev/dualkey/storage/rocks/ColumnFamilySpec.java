@@ -12,8 +12,15 @@ import java.util.Objects;
  *
  * @param name        family name, unique in the data directory, printable ASCII
  * @param description one line: {@code key :- value}, shown in logs and in the owning Schema's Javadoc
+ * @param largeValues the family holds values of kilobytes (object bytes): RocksDB keeps values of at least
+ *                    {@link RocksDatabase#MIN_BLOB_BYTES} in blob files next to the SST files, so compaction
+ *                    rewrites only keys and references, not the values ({@link RocksDatabase}'s "Large values")
  */
-public record ColumnFamilySpec(String name, String description) {
+public record ColumnFamilySpec(String name, String description, boolean largeValues) {
+    public ColumnFamilySpec(String name, String description) {
+        this(name, description, false);
+    }
+
     public ColumnFamilySpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
@@ -28,5 +35,10 @@ public record ColumnFamilySpec(String name, String description) {
     /** Shorthand for {@code new ColumnFamilySpec(name, description)}. */
     public static ColumnFamilySpec of(String name, String description) {
         return new ColumnFamilySpec(name, description);
+    }
+
+    /** A family of kilobyte-sized values (object bytes), stored in blob files: {@link #largeValues()}. */
+    public static ColumnFamilySpec ofLargeValues(String name, String description) {
+        return new ColumnFamilySpec(name, description, true);
     }
 }

@@ -17,7 +17,8 @@ import java.util.List;
  * <tr><td>storage.nullversions</td><td>object key(bucket, key) :- seq (16 bytes) of the key's {@code null}
  *     version</td></tr>
  * <tr><td>storage.inline</td><td>seq (16 bytes) :- object bytes (objects up to the inline threshold, written in
- *     the same batch as their version)</td></tr>
+ *     the same batch as their version; values from 1 KiB live in RocksDB blob files,
+ *     {@link ColumnFamilySpec#largeValues()})</td></tr>
  * <tr><td>storage.manifests</td><td>seq (16 bytes) :- Manifest(list of (blob id, size)) of a completed multipart
  *     object</td></tr>
  * <tr><td>storage.uploads</td><td>upload key(bucket, key, seq) :- UploadRecord(owner, initiated, metadata,
@@ -48,7 +49,7 @@ public final class Schema {
             ColumnFamilySpec.of(OBJECTS, "(bucket, key) :- latest non-marker VersionRecord"),
             ColumnFamilySpec.of(VERSIONS, "(bucket, key, ~seq) :- VersionRecord"),
             ColumnFamilySpec.of(NULL_VERSIONS, "(bucket, key) :- seq of the null version"),
-            ColumnFamilySpec.of(INLINE, "seq :- inline object bytes"),
+            ColumnFamilySpec.ofLargeValues(INLINE, "seq :- inline object bytes"),
             ColumnFamilySpec.of(MANIFESTS, "seq :- multipart manifest"),
             ColumnFamilySpec.of(UPLOADS, "(bucket, key, seq) :- UploadRecord"),
             ColumnFamilySpec.of(PARTS, "(upload seq, part number) :- PartRecord"),

@@ -43,6 +43,70 @@ class RocksDatabaseTest {
         }
     }
 
+    /**
+     * Issue 19: a large-value family keeps values of at least {@link RocksDatabase#MIN_BLOB_BYTES} in blob files
+     * (so compaction does not rewrite them), smaller ones and other families' values in SST files; everything
+     * reads back after a reopen, also when the same family is later opened without the flag (an older release).
+     */
+    @Test
+    void largeValueFamiliesKeepKilobyteValuesInBlobFilesThatReadBackAfterReopen() throws Exception {
+        byte[] big = filled(4096, (byte) 'B');
+        byte[] small = filled(RocksDatabase.MIN_BLOB_BYTES - 1, (byte) 's');
+        byte[] plainBig = filled(4096, (byte) 'P');
+        List<ColumnFamilySpec> withLarge = List.of(ColumnFamilySpec.ofLargeValues("test.large", "k :- bytes"),
+                ColumnFamilySpec.of("test.plain", "k :- bytes"));
+        try (RocksDatabase db = RocksDatabase.open(dir, withLarge, SMALL)) {
+            Table<String, byte[]> large = db.table("test.large", Codecs.UTF8, Codecs.BYTES);
+            Table<String, byte[]> plain = db.table("test.plain", Codecs.UTF8, Codecs.BYTES);
+            db.write(batch -> {
+                large.put(batch, "big", big);
+                large.put(batch, "small", small);
+                plain.put(batch, "big", plainBig);
+            });
+            db.flushAndCompact();
+        }
+        List<Path> blobFiles;
+        try (var files = java.nio.file.Files.list(dir)) {
+            blobFiles = files.filter(f -> f.getFileName().toString().endsWith(".blob")).toList();
+        }
+        assertFalse(blobFiles.isEmpty(), "no blob file written");
+        byte[] blobBytes = java.nio.file.Files.readAllBytes(blobFiles.get(0));
+        assertTrue(contains(blobBytes, big), "the 4 KiB value is not in the blob file");
+        assertFalse(contains(blobBytes, plainBig), "a plain family's value went to a blob file");
+        assertFalse(contains(blobBytes, small), "a value below the minimum went to a blob file");
+        for (List<ColumnFamilySpec> families : List.of(withLarge, List.of(
+                ColumnFamilySpec.of("test.large", "k :- bytes"), ColumnFamilySpec.of("test.plain", "k :- bytes")))) {
+            try (RocksDatabase db = RocksDatabase.open(dir, families, SMALL)) {
+                Table<String, byte[]> large = db.table("test.large", Codecs.UTF8, Codecs.BYTES);
+                Table<String, byte[]> plain = db.table("test.plain", Codecs.UTF8, Codecs.BYTES);
+                assertArrayEquals(big, large.get("big").orElseThrow());
+                assertArrayEquals(small, large.get("small").orElseThrow());
+                assertArrayEquals(plainBig, plain.get("big").orElseThrow());
+            }
+        }
+    }
+
+    private static byte[] filled(int n, byte b) {
+        byte[] out = new byte[n];
+        java.util.Arrays.fill(out, b);
+        out[0] = '<';
+        out[n - 1] = '>';
+        return out;
+    }
+
+    private static boolean contains(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     @Test
     void batchIsAtomicAcrossTablesAndNothingIsWrittenWhenFillThrows() {
         try (RocksDatabase db = RocksDatabase.open(dir, FAMILIES, SMALL)) {
