@@ -10,10 +10,12 @@
 # OUTDIR/nmt.log gets `jcmd VM.native_memory summary` (committed per category) and `jcmd GC.heap_info`.
 # Outside the heap and NMT's categories is what NMT does not track: RocksDB's allocations and glibc's free lists.
 out=$1; [ -n "$out" ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
+# only this checkout's server (the data directory is an absolute path): other checkouts may run benchmarks too
+root=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$out"; n=0; pid=
 while true; do
   if [ -z "$pid" ] || [ ! -d "/proc/$pid" ]; then
-    pid=$(pgrep -f "dualkey.jar serve --data-dir .*compat-tests/target/bench/work/dualkey" | head -1)
+    pid=$(pgrep -f "dualkey.jar serve --data-dir $root/compat-tests/target/bench/work/dualkey" | head -1)
     [ -z "$pid" ] && { sleep 0.5; continue; }
     echo "$(date -u +%T) pid $pid" >> "$out/rss.log"
   fi

@@ -36,10 +36,11 @@ for tool in nginx wrk moto_server etcd; do
 done
 
 build=compat-tests/target/bench-build
-# The README's bounded footprint (section "Memory footprint"): heap, young generation (48 MiB: eden 32, two 8 MiB
-# survivor spaces), GC, code cache, metaspace, direct memory and stacks capped; the server also gets
+# The README's bounded footprint (section "Memory footprint"): heap, initial heap 64 MiB (the old generation grows
+# with the live data, not with garbage), young generation (48 MiB: eden 32, two 8 MiB survivor spaces), GC, code
+# cache, metaspace, direct memory and stacks capped; the server also gets
 # MALLOC_ARENA_MAX=2 (Servers.java) and sizes RocksDB's block cache from -Xmx itself (30 MiB here)
-dualkey_jvm=(-Xmx256m -Xmn48m -XX:SurvivorRatio=4 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k)
+dualkey_jvm=(-Xmx256m -Xms64m -Xmn48m -XX:SurvivorRatio=4 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k)
 # Opt-in start-up caches (README "Fast start", gateway/aot/build-cache.sh), none by default: BENCH_DUALKEY_JAVA runs
 # the Dualkey server on another java (e.g. /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; Servers.java reads it);
 # BENCH_CDS=1 adds an AppCDS archive (any JDK), or BENCH_AOT=1 the AOT cache (JDK 25+), trained first when

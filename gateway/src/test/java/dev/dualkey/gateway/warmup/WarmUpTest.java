@@ -41,6 +41,18 @@ class WarmUpTest {
     }
 
     @Test
+    void afterTheWarmUpGlibcIsAskedToHandBackItsFreeMemory() {
+        String answer = WarmUp.releaseMemory();
+
+        // the JVM's System.trim_native_heap (glibc's malloc_trim) exists on Linux only; elsewhere only the GC runs
+        if (System.getProperty("os.name").startsWith("Linux")) {
+            assertTrue(answer != null && answer.contains("Trim native heap"), "the JVM's answer: " + answer);
+        } else {
+            assertNull(answer);
+        }
+    }
+
+    @Test
     void aZeroBudgetDoesNothing(@TempDir Path parent) throws Exception {
         WarmUp.Result r = WarmUp.run(new WarmUp.Settings(Duration.ZERO, 2, TransportLimits.defaults(), true,
                 "us-east-1", parent, null), Clock.systemUTC());

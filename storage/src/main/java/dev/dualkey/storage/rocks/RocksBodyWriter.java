@@ -41,6 +41,13 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
      * reads, enough to keep the digest thread busy; what a large upload holds beyond the sealer's 2 x 64 KiB.
      */
     static final int LANE_BYTES = 256 << 10;
+    /**
+     * The copies queued for {@link #DIGESTING}, all writers together: 64 chunks of 64 KiB (4 MiB; 16 writers with a
+     * full lane), allocated once and reused (issue 19: fresh copies, alive at each young collection with many
+     * uploads in flight, were promoted and filled the old generation). A writer waits for a chunk beyond that; the
+     * digest threads give chunks back whatever the writers do, so the wait ends.
+     */
+    static final CopyChunks COPIES = new CopyChunks(64, 64 << 10);
     /** Digests large bodies beside their writers' threads; daemon threads, created on first use, one per core. */
     private static final ExecutorService DIGESTING = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
@@ -93,25 +100,31 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         toBlob(src);
     }
 
-    /** Queues the digests of {@code src}'s remaining bytes (a copy; the position does not move). */
+    /**
+     * Queues the digests of {@code src}'s remaining bytes (copied into {@link #COPIES} chunks, in order; the position
+     * does not move). Waits while the writer's lane is full or, across all writers, every chunk is queued.
+     */
     private void digestAside(ByteBuffer src) {
-        int n = src.remaining();
-        byte[] copy = new byte[n];
-        src.duplicate().get(copy);
-        int held = Math.min(n, LANE_BYTES);
-        laneRoom.acquireUninterruptibly(held);
-        BodyDigests d = digests();
-        laneTail = laneTail.handleAsync((ignored, failure) -> {
-            try {
-                if (failure != null) {
-                    throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+        ByteBuffer rest = src.duplicate();
+        while (rest.hasRemaining()) {
+            int n = Math.min(rest.remaining(), COPIES.chunkBytes());
+            laneRoom.acquireUninterruptibly(n); // first the writer's own room: a chunk is never held while waiting
+            byte[] copy = COPIES.take();
+            rest.get(copy, 0, n);
+            BodyDigests d = digests();
+            laneTail = laneTail.handleAsync((ignored, failure) -> {
+                try {
+                    if (failure != null) {
+                        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                    }
+                    d.update(ByteBuffer.wrap(copy, 0, n));
+                    return null;
+                } finally {
+                    COPIES.give(copy);
+                    laneRoom.release(n);
                 }
-                d.update(ByteBuffer.wrap(copy));
-                return null;
-            } finally {
-                laneRoom.release(held);
-            }
-        }, DIGESTING);
+            }, DIGESTING);
+        }
     }
 
     @Override
