@@ -11,11 +11,11 @@ import dev.dualkey.storage.model.ChecksumAlgorithm;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 
 /**
  * Shared body handling of object and part writers: digests every byte once, keeps up to {@code inlineThreshold}
@@ -29,9 +29,11 @@ import java.util.concurrent.Semaphore;
  * <p>Two cores for a large body: once a body spills to a blob, its digests (MD5 at about 1.4 ns per byte, the
  * checksums) run on a {@link #DIGESTING} thread while the writer's own thread encrypts and writes, so a single
  * upload is no longer bounded by one core doing all of MD5, AES-GCM and the file write in sequence. Each write is
- * copied once and queued in order (one chain of tasks per writer, so the digests see the bytes in order); at most
- * {@link #LANE_BYTES} copied bytes wait per writer, beyond which {@link #write} waits (back-pressure: memory per
- * request stays bounded). Every reader of the digests ({@link #commit}, the accessors) first waits for the chain
+ * copied once, into {@link #LANE_PIECE}-byte pieces, and queued in order (one chain of tasks per writer, so the digests
+ * see the bytes in order). A writer owns at most {@link #LANE_BYTES} / {@link #LANE_PIECE} pieces, allocated on first
+ * use and handed back by the digest task when it is done with one; with all of them queued, {@link #write} waits
+ * for one to come back (back-pressure: memory per request stays bounded, and a 256 MiB body allocates 256 KiB of
+ * pieces instead of a fresh array per network read). Every reader of the digests ({@link #commit}, the accessors) first waits for the chain
  * ({@link #settleDigests}). Inline bodies (up to the inline threshold) are digested on the writer's thread: a hand-off
  * costs more than their digests.
  */
@@ -41,6 +43,8 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
      * reads, enough to keep the digest thread busy; what a large upload holds beyond the sealer's 2 x 64 KiB.
      */
     static final int LANE_BYTES = 256 << 10;
+    /** One reusable copy buffer of the lane: Netty's largest read, and the sealer's chunk. */
+    static final int LANE_PIECE = 64 << 10;
     /** Digests large bodies beside their writers' threads; daemon threads, created on first use, one per core. */
     private static final ExecutorService DIGESTING = Executors.newFixedThreadPool(
             Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
@@ -50,8 +54,13 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
             });
 
     private final BlobStore blobs;
-    /** Room left in this writer's digest lane, in bytes ({@link #LANE_BYTES} at most). */
-    private final Semaphore laneRoom = new Semaphore(LANE_BYTES);
+    /**
+     * Lane pieces the digest tasks have handed back, ready to reuse; the writer's thread takes, digest threads add.
+     * Never holds more than the pieces allocated.
+     */
+    private final ArrayBlockingQueue<byte[]> freePieces = new ArrayBlockingQueue<>(LANE_BYTES / LANE_PIECE);
+    /** Lane pieces allocated so far (writer's thread only), at most {@link #LANE_BYTES} / {@link #LANE_PIECE}. */
+    private int lanePieces;
     /** The last queued digest task (completed when none is queued); each task runs after the one before. */
     private CompletableFuture<Void> laneTail = CompletableFuture.completedFuture(null);
     private final int inlineThreshold;
@@ -93,25 +102,55 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         toBlob(src);
     }
 
-    /** Queues the digests of {@code src}'s remaining bytes (a copy; the position does not move). */
+    /** Queues the digests of {@code src}'s remaining bytes (copied into lane pieces; the position does not move). */
     private void digestAside(ByteBuffer src) {
-        int n = src.remaining();
-        byte[] copy = new byte[n];
-        src.duplicate().get(copy);
-        int held = Math.min(n, LANE_BYTES);
-        laneRoom.acquireUninterruptibly(held);
+        ByteBuffer rest = src.duplicate();
         BodyDigests d = digests();
-        laneTail = laneTail.handleAsync((ignored, failure) -> {
-            try {
-                if (failure != null) {
-                    throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+        while (rest.hasRemaining()) {
+            byte[] piece = takePiece();
+            int n = Math.min(rest.remaining(), piece.length);
+            rest.get(piece, 0, n);
+            laneTail = laneTail.handleAsync((ignored, failure) -> {
+                try {
+                    if (failure != null) {
+                        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+                    }
+                    d.update(ByteBuffer.wrap(piece, 0, n));
+                    return null;
+                } finally {
+                    freePieces.add(piece);
                 }
-                d.update(ByteBuffer.wrap(copy));
-                return null;
-            } finally {
-                laneRoom.release(held);
+            }, DIGESTING);
+        }
+    }
+
+    /**
+     * A free lane piece: a handed-back one, else a new one while fewer than the lane's share exist, else waits for
+     * the digest thread to hand one back (the back-pressure; never on an event loop: writers run on storage threads).
+     */
+    private byte[] takePiece() {
+        byte[] piece = freePieces.poll();
+        if (piece != null) {
+            return piece;
+        }
+        if (lanePieces < LANE_BYTES / LANE_PIECE) {
+            lanePieces++;
+            return new byte[LANE_PIECE];
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return freePieces.take();
+                } catch (InterruptedException e) {
+                    interrupted = true; // like the semaphore before: the queued digests must still see every byte
+                }
             }
-        }, DIGESTING);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
