@@ -81,6 +81,13 @@ public final class BenchMain {
         return config.workloads().isEmpty() || config.workloads().stream().anyMatch(w -> !w.startsWith("cluster_"));
     }
 
+    /** True when a {@code wrk} executable is on the PATH (the list fill uses it; run.sh warns when it is not). */
+    private static boolean wrkInstalled() {
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                .anyMatch(d -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(d, "wrk")));
+    }
+
     private static void runAll(BenchConfig config, ServerUnderTest server, List<Measurement> out)
             throws Exception {
         if (ClusterServers.isClusterRow(server.name())) {
@@ -122,7 +129,8 @@ public final class BenchMain {
                 step(out, config, server, "wrk_get4k", wrk::get4k);
             }
             boolean versioned = false;
-            if (s3 && (config.wants("versioned") || config.wants("list_versions"))) {
+            if (s3 && (config.wants("versioned_put4k") || config.wants("list_versions_page")
+                    || config.wants("list_versions_page_raw"))) {
                 try {
                     w.createVersionedBucket();
                     versioned = true;
@@ -135,6 +143,13 @@ public final class BenchMain {
             }
             if (versioned) {
                 step(out, config, server, "versioned_put4k", w::versionedOverwrites);
+                if (config.wants("list_versions_page") || config.wants("list_versions_page_raw")) {
+                    try {
+                        w.fillVersionBucket(wrkInstalled() ? wrk : null);
+                    } catch (Exception e) { // the rows then list what the bucket holds, and count it themselves
+                        log(server.name() + " version fill failed: " + Errors.describe(e));
+                    }
+                }
                 step(out, config, server, "list_versions_page", w::listVersionPages);
                 step(out, config, server, "list_versions_page_raw", w::listVersionPagesRaw);
             } else if (!s3) {

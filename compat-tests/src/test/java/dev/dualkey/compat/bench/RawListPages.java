@@ -35,6 +35,8 @@ final class RawListPages {
     private String versionIdMarker;
     /** Body bytes of the last page, for a sanity check by the caller. */
     volatile int lastBytes;
+    /** While {@link #countAll} runs: the {@code <Version>} and {@code <DeleteMarker>} elements seen so far. */
+    private long counted = -1;
 
     RawListPages(URI endpoint, String accessKey, String secretKey, String bucket) {
         this.endpoint = endpoint;
@@ -78,7 +80,45 @@ final class RawListPages {
             String xml = new String(body, 0, Math.min(body.length, 4096), StandardCharsets.ISO_8859_1);
             keyMarker = element(xml, "NextKeyMarker");
             versionIdMarker = keyMarker == null ? null : element(xml, "NextVersionIdMarker");
+            if (counted >= 0) {
+                counted += occurrences(body, "<Version>") + occurrences(body, "<DeleteMarker>");
+            }
         });
+    }
+
+    /**
+     * The bucket's versions and delete markers, counted by walking every page from the first (blocking): about 6 ms
+     * a page where the SDK's paginator takes 20-40 (it parses each page into objects), so the bench can count
+     * 1,000,000 versions in seconds. Leaves the chain at its start. The markup is S3's: a key's text never holds a
+     * {@code <}, so the element count is exact.
+     */
+    long countAll() {
+        keyMarker = null;
+        versionIdMarker = null;
+        counted = 0;
+        try {
+            do {
+                next().join();
+            } while (keyMarker != null);
+            return counted;
+        } finally {
+            counted = -1;
+        }
+    }
+
+    private static long occurrences(byte[] body, String tag) {
+        byte[] t = tag.getBytes(StandardCharsets.US_ASCII);
+        long n = 0;
+        outer:
+        for (int i = 0; i <= body.length - t.length; i++) {
+            for (int j = 0; j < t.length; j++) {
+                if (body[i + j] != t[j]) {
+                    continue outer;
+                }
+            }
+            n++;
+        }
+        return n;
     }
 
     /** The text of the first {@code <name>} element, or null. */

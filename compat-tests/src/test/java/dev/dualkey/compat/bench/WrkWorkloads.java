@@ -63,6 +63,71 @@ final class WrkWorkloads {
         return m;
     }
 
+    /**
+     * Adds {@code count} versions to the ListObjectVersions bucket with 0-byte PUTs over wrk's connections
+     * (presigned, cycling over the 1000 keys {@code v/0000..v/0999}): a real PUT through the server for every
+     * version, only without the SDK client's cost and the 4 KiB body, so 1,000,000 versions take minutes, not the
+     * 20 of a 4 KiB SDK fill on this loaded machine (issue 19). Stops after {@code count} responses (plus at most
+     * the connections in flight) or after {@code limit}.
+     *
+     * @return the versions added: wrk's responses less its non-2xx and socket errors
+     */
+    Fill fillVersions(long count, Duration limit) throws Exception {
+        List<String> paths = new ArrayList<>(1000);
+        for (int i = 0; i < 1000; i++) {
+            String key = String.format("v/%04d", i);
+            paths.add(presigner.presignPutObject(p -> p.signatureDuration(limit.plusMinutes(5))
+                    .putObjectRequest(r -> r.bucket(S3Workloads.VERSIONED_BUCKET).key(key))).url().getFile());
+        }
+        Path file = config.workDir().resolve(server.name() + "-fill-paths.txt");
+        Files.write(file, paths, StandardCharsets.UTF_8);
+        Path script = config.benchDir().resolve("wrk/fill.lua").toAbsolutePath();
+        long quota = (count + THREADS - 1) / THREADS;
+        Path done = config.workDir().resolve(server.name() + "-fill-done-");
+        for (int t = 1; t <= THREADS; t++) {
+            Files.deleteIfExists(Path.of(done + Integer.toString(t)));
+        }
+        long t0 = System.nanoTime();
+        List<String> command = List.of("wrk", "-t" + THREADS, "-c" + config.wrkConnections(),
+                "-d" + limit.toSeconds() + "s", "-s", script.toString(), server.endpoint().toString(),
+                "--", file.toAbsolutePath().toString(), "PUT", "0", Integer.toString(THREADS), Long.toString(quota),
+                done.toAbsolutePath().toString());
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(
+                config.workDir().resolve(server.name() + "-fill.txt").toFile()).start();
+        // wrk waits out -d even when its threads stopped at their quota: once every thread says so, SIGINT ends it
+        // (it then prints its summary)
+        while (p.isAlive()) {
+            boolean all = true;
+            for (int t = 1; t <= THREADS; t++) {
+                all &= Files.exists(Path.of(done + Integer.toString(t)));
+            }
+            if (all) {
+                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
+                break;
+            }
+            Thread.sleep(200);
+        }
+        p.waitFor();
+        String out = Files.readString(config.workDir().resolve(server.name() + "-fill.txt"));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        Matcher total = TOTAL.matcher(out);
+        if (!total.find()) {
+            throw new IllegalStateException("wrk fill failed: " + out.replaceAll("\\s+", " "));
+        }
+        long errors = count(NON_2XX, out);
+        Matcher socket = SOCKET_ERRORS.matcher(out);
+        if (socket.find()) {
+            for (int g = 1; g <= 4; g++) {
+                errors += Long.parseLong(socket.group(g));
+            }
+        }
+        return new Fill(Long.parseLong(total.group(1)) - errors, errors, took);
+    }
+
+    /** What {@link #fillVersions} did: versions added, requests that failed, wall time. */
+    record Fill(long added, long errors, Duration took) {
+    }
+
     private String path(String method, String key) {
         if (presigner == null) {
             return "/" + S3Workloads.BUCKET + "/" + key;

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedInput;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -32,6 +33,22 @@ final class ResponseWriter {
     }
 
     /**
+     * The small body over the reply's own arrays (unpooled heap, nothing to release): its parts as one composite
+     * buffer when it has parts, so a chunked XML document is not joined before Netty copies it to the socket.
+     */
+    private static ByteBuf smallBody(Reply reply) {
+        ByteBuffer[] parts = reply.bodyParts();
+        if (parts == null) {
+            return Unpooled.wrappedBuffer(reply.body());
+        }
+        ByteBuffer[] views = new ByteBuffer[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            views[i] = parts[i].duplicate();
+        }
+        return Unpooled.wrappedBuffer(views.length, views);
+    }
+
+    /**
      * @return the future of the last write; the streamed body's release has been attached to it
      */
     static ChannelFuture write(ChannelHandlerContext ctx, RequestHead head, Reply reply, boolean keepAlive,
@@ -44,12 +61,13 @@ final class ResponseWriter {
             return writeWhole(ctx, head, reply, status, streamed, sendBody, keepAlive);
         }
         if (streamed == null) {
-            byte[] body = reply.body();
+            ByteBuf content = smallBody(reply);
+            int length = content.readableBytes();
             FullHttpResponse full = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                    sendBody ? Unpooled.wrappedBuffer(body) : Unpooled.EMPTY_BUFFER);
+                    sendBody ? content : Unpooled.EMPTY_BUFFER);
             full.headers().set(reply.headers());
             if (!full.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-                HttpUtil.setContentLength(full, sendBody ? body.length : 0);
+                HttpUtil.setContentLength(full, sendBody ? length : 0);
             }
             response = full;
         } else {

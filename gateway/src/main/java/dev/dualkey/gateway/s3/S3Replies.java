@@ -17,6 +17,14 @@ public final class S3Replies {
         return Reply.status(200).body(doc.toBytes(), "application/xml");
     }
 
+    /**
+     * 200 with an XML document sent in its writer's chunks, not joined into one array first: for the listings,
+     * whose pages of 1000 entries are hundreds of KB (issue 19). The same bytes on the wire as {@link #xml}.
+     */
+    public static Reply xmlInParts(XmlWriter doc) {
+        return Reply.status(200).body(doc.toByteBuffers(), "application/xml");
+    }
+
     /** 204 No Content. */
     public static Reply noContent() {
         return Reply.status(204);

@@ -82,6 +82,27 @@ class ResponseWriterTest {
     }
 
     @Test
+    void bodyInPartsGoesOutAsTheJoinedBytesWithTheirLength() {
+        ChannelHandlerContext[] ctx = new ChannelHandlerContext[1];
+        EmbeddedChannel ch = channel(ctx);
+        byte[] a = "<?xml?><R>xx".getBytes(StandardCharsets.US_ASCII);
+        byte[] b = "<K>k</K>yyyy".getBytes(StandardCharsets.US_ASCII);
+        // parts over the used start of larger arrays, as XmlWriter's chunks are
+        Reply reply = Reply.status(200).body(new ByteBuffer[] {ByteBuffer.wrap(a, 0, 10), ByteBuffer.wrap(b, 0, 8),
+            ByteBuffer.wrap("</R>".getBytes(StandardCharsets.US_ASCII))}, "application/xml");
+        assertTrue(ResponseWriter.write(ctx[0], null, reply, true, false).isSuccess());
+        String wire = written(ch);
+        assertTrue(wire.contains("\r\ncontent-length: 22\r\n"), wire);
+        assertTrue(wire.contains("\r\nContent-Type: application/xml\r\n"), wire);
+        assertTrue(wire.endsWith("\r\n\r\n<?xml?><R><K>k</K></R>"), wire);
+        // the parts are untouched by the write: a second write and body() give the same bytes
+        assertEquals("<?xml?><R><K>k</K></R>", new String(reply.body(), StandardCharsets.US_ASCII));
+        assertTrue(ResponseWriter.write(ctx[0], null, reply, true, false).isSuccess());
+        assertTrue(written(ch).endsWith("\r\n\r\n<?xml?><R><K>k</K></R>"));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
     void dateHeaderIsTheFormattersValueOfItsSecond() {
         long[] instants = {0L, 999L, 1000L, 1_764_758_399_999L, 1_764_758_400_000L, 1_764_758_400_500L,
                 1_764_758_399_000L};

@@ -88,7 +88,7 @@ public final class ListOperations {
             w.element("EncodingType", "url");
         }
         contents(w, page, url, true);
-        return S3Replies.xml(w);
+        return S3Replies.xmlInParts(w);
     }
 
     Reply listObjectsV2(S3Request req) {
@@ -121,7 +121,7 @@ public final class ListOperations {
             w.element("EncodingType", "url");
         }
         contents(w, page, url, fetchOwner);
-        return S3Replies.xml(w);
+        return S3Replies.xmlInParts(w);
     }
 
     private static void contents(XmlWriter w, ListObjectsPage page, boolean url, boolean owner) {
@@ -188,26 +188,33 @@ public final class ListOperations {
         if (url) {
             w.element("EncodingType", "url");
         }
+        // a page's versions mostly share one owner: its canonical ID is looked up once, not per entry (issue 19)
+        String owner = null;
+        String ownerId = null;
         for (ObjectVersion v : page.versions()) {
+            if (ownerId == null || !owner.equals(v.ownerAccountId())) {
+                owner = v.ownerAccountId();
+                ownerId = CanonicalIds.of(owner);
+            }
             if (v.deleteMarker()) {
                 w.start("DeleteMarker").element("Key", enc(v.key(), url)).element("VersionId", v.versionId())
                         .element("IsLatest", v.latest()).element("LastModified", v.lastModified())
-                        .start("Owner").element("ID", CanonicalIds.of(v.ownerAccountId()))
-                                .element("DisplayName", v.ownerAccountId())
+                        .start("Owner").element("ID", ownerId)
+                                .element("DisplayName", owner)
                         .end().end();
             } else {
                 w.start("Version").element("Key", enc(v.key(), url)).element("VersionId", v.versionId())
                         .element("IsLatest", v.latest()).element("LastModified", v.lastModified())
                         .element("ETag", v.quotedEtag()).element("Size", v.size())
                         .element("StorageClass", storageClass(v))
-                        .start("Owner").element("ID", CanonicalIds.of(v.ownerAccountId()))
-                                .element("DisplayName", v.ownerAccountId())
+                        .start("Owner").element("ID", ownerId)
+                                .element("DisplayName", owner)
                         .end().end();
             }
         }
         for (String p : page.commonPrefixes()) {
             w.start("CommonPrefixes").element("Prefix", enc(p, url)).end();
         }
-        return S3Replies.xml(w);
+        return S3Replies.xmlInParts(w);
     }
 }

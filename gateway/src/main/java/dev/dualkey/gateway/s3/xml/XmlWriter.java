@@ -1,5 +1,6 @@
 package dev.dualkey.gateway.s3.xml;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -26,7 +27,8 @@ import java.util.Arrays;
  *       unpaired surrogate in a name or attribute value becomes {@code ?}, as {@code String.getBytes} did).</li>
  * </ul>
  *
- * <p>Memory: about twice the document's bytes (the chunks, a little slack at the end of each, then the joined array).
+ * <p>Memory: about twice the document's bytes (the chunks, a little slack at the end of each, then the joined array;
+ * {@link #toByteBuffers} hands the chunks over without the joined copy).
  * Chunks start at 512 bytes and double up to 64 KiB, so an error document stays small and a 400 KB listing
  * page is copied once; a full chunk is kept, never copied into a larger one.
  */
@@ -205,6 +207,23 @@ public final class XmlWriter {
             end();
         }
         return joined();
+    }
+
+    /**
+     * Closes all open elements and returns the document's chunks in order, each a heap buffer over the writer's own
+     * array (no copy): the same bytes as {@link #toBytes}, for a reply sent without joining them (a 1000-entry
+     * listing is about 800 KB, issue 19). The writer must not be used afterwards.
+     */
+    public ByteBuffer[] toByteBuffers() {
+        while (depth > 0) {
+            end();
+        }
+        ByteBuffer[] out = new ByteBuffer[fullCount + 1];
+        for (int i = 0; i < fullCount; i++) {
+            out[i] = ByteBuffer.wrap(full[i], 0, fullLen[i]);
+        }
+        out[fullCount] = ByteBuffer.wrap(buf, 0, pos);
+        return out;
     }
 
     /**
