@@ -34,6 +34,18 @@ public interface Endpoint {
     }
 
     /**
+     * Whether this body-less request may be tried on the event loop (issue 19), and where to count the outcome;
+     * null (the default) to run it on the storage executor. When non-null the front door runs {@link #begin} and the
+     * exchange's completion on the loop inside {@link dev.dualkey.storage.MemoryOnly#attempt}: every read that
+     * could block refuses there, and the request then runs again from the start on the executor. So the endpoint's
+     * code must be safe to run twice up to the point where a read would block: no side effect before its last
+     * read but idempotent ones. Event loop; headers only.
+     */
+    default LoopReads loopReads(RequestHead head) {
+        return null;
+    }
+
+    /**
      * Whether the request is anonymous (carries no signature at all; S3's principal {@code *}). Its success does
      * not prove a key, so the connection keeps counting against the cap of unauthenticated connections.
      */
