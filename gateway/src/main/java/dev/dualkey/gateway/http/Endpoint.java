@@ -8,7 +8,9 @@ import io.netty.handler.codec.http.HttpRequest;
  * the first that does; the last endpoint of a listener should accept everything.
  *
  * <p>Threading: {@link #accepts} runs on the event loop and must only look at headers; {@link #begin} and every
- * {@link Exchange} method run on the storage executor, one at a time per request.
+ * {@link Exchange} method run on the storage executor, one at a time per request, except for a body-less request
+ * the endpoint offers to the loop ({@link #loopReads}): that runs on the event loop under
+ * {@link dev.dualkey.storage.MemoryOnly} first, and again on the executor if a read would have blocked.
  */
 public interface Endpoint {
     /** Whether this endpoint serves the request (e.g. IAM: {@code POST /} form whose SigV4 service is iam). */
