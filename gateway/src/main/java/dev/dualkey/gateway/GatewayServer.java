@@ -79,6 +79,8 @@ public final class GatewayServer implements AutoCloseable {
     private dev.dualkey.gateway.alert.WebhookAlerts alerts;
     private dev.dualkey.mfa.audit.AuditLog alertedLog;
     private dev.dualkey.mfa.audit.AuditRetention auditRetention;
+    /** GET/HEAD tried on the event loop and their fallbacks (issue 19); shared by every connection. */
+    private dev.dualkey.gateway.http.LoopReads loopReads = new dev.dualkey.gateway.http.LoopReads();
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, StorageExecutor executor, Channel s3Channel,
                           TlsConfig tlsConfig, StorageEngine ownedEngine, AtomicInteger inFlight) {
@@ -116,6 +118,11 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** metrics: the bound address of the dedicated metrics listener, when {@link Builder#metricsListener} set one. */
+    /** Counts of GET/HEAD requests tried on the event loop and of those that fell back (issue 19). */
+    public dev.dualkey.gateway.http.LoopReads loopReads() {
+        return loopReads;
+    }
+
     public Optional<InetSocketAddress> metricsAddress() {
         return Optional.ofNullable(metricsServer).map(dev.dualkey.gateway.console.ConsoleServer::boundAddress);
     }
@@ -240,6 +247,7 @@ public final class GatewayServer implements AutoCloseable {
         private int ioThreads = Math.max(64, Runtime.getRuntime().availableProcessors() * 16);
         private int idleSeconds = 300;
         private boolean sigV2 = true;
+        private boolean loopReads = true;
         private dev.dualkey.gateway.http.TransportLimits transportLimits =
                 dev.dualkey.gateway.http.TransportLimits.defaults();
         private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
@@ -472,6 +480,15 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         /**
+         * Whether GetObject and HeadObject are tried on the event loop from memory first (issue 19; default on;
+         * never in upstream mode). Off: every request runs on the storage executor (tests compare the two).
+         */
+        public Builder loopReads(boolean on) {
+            this.loopReads = on;
+            return this;
+        }
+
+        /**
          * Slow-client timeouts and memory caps of both listeners (request head timeout, body idle timeout,
          * unauthenticated connections, held body bytes); default {@code TransportLimits.defaults()}.
          */
@@ -573,6 +590,11 @@ public final class GatewayServer implements AutoCloseable {
                         domain, handlers, dev.dualkey.gateway.s3.policy.ExpectedBucketOwner.over(
                                 dev.dualkey.gateway.authz.StoreAuthorization.buckets(store)),
                         new dev.dualkey.gateway.s3.logging.RequestRecorder(accessLog, clock));
+                dev.dualkey.gateway.http.LoopReads loopReads = new dev.dualkey.gateway.http.LoopReads();
+                if (this.loopReads && !(store instanceof dev.dualkey.gateway.upstream.UpstreamObjectStore)) {
+                    // GET/HEAD of inline objects answered on the event loop from memory (issue 19)
+                    s3.withLoopReads(loopReads);
+                }
                 List<Endpoint> endpoints = new ArrayList<>(extraEndpoints);
                 // CORS around S3: unauthenticated preflight OPTIONS, Access-Control-* on answers (s3/cors)
                 // POST Object (browser form uploads, s3/post) ahead of the S3 endpoint's header authentication
@@ -623,6 +645,7 @@ public final class GatewayServer implements AutoCloseable {
                 Channel ch = b.bind(s3Address).syncUninterruptibly().channel();
                 GatewayServer server = new GatewayServer(boss, workers, executor, ch, tls, engine, inFlight);
                 server.accessLogDeliverer = accessLog;
+                server.loopReads = loopReads;
                 if (consoleLauncher != null) { // console hook (console branch)
                     try {
                         server.consoleServer = consoleLauncher.start(store, executor::executeOrRefuse, ssl,

@@ -8,7 +8,9 @@ import io.netty.handler.codec.http.HttpRequest;
  * the first that does; the last endpoint of a listener should accept everything.
  *
  * <p>Threading: {@link #accepts} runs on the event loop and must only look at headers; {@link #begin} and every
- * {@link Exchange} method run on the storage executor, one at a time per request.
+ * {@link Exchange} method run on the storage executor, one at a time per request, except for a body-less request
+ * the endpoint offers to the loop ({@link #loopReads}): that runs on the event loop under
+ * {@link dev.dualkey.storage.MemoryOnly} first, and again on the executor if a read would have blocked.
  */
 public interface Endpoint {
     /** Whether this endpoint serves the request (e.g. IAM: {@code POST /} form whose SigV4 service is iam). */
@@ -31,6 +33,18 @@ public interface Endpoint {
      */
     default boolean authenticatedByHead(RequestHead head) {
         return false;
+    }
+
+    /**
+     * Whether this body-less request may be tried on the event loop (issue 19), and where to count the outcome;
+     * null (the default) to run it on the storage executor. When non-null the front door runs {@link #begin} and the
+     * exchange's completion on the loop inside {@link dev.dualkey.storage.MemoryOnly#attempt}: every read that
+     * could block refuses there, and the request then runs again from the start on the executor. So the endpoint's
+     * code must be safe to run twice up to the point where a read would block: no side effect before its last
+     * read but idempotent ones. Event loop; headers only.
+     */
+    default LoopReads loopReads(RequestHead head) {
+        return null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.dualkey.gateway.http;
 
 import dev.dualkey.gateway.exec.StorageExecutor;
+import dev.dualkey.storage.MemoryOnly;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -345,6 +346,9 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
         Endpoint e = endpoint;
         Exchange begun = exchange;
         ByteBuf bytes = body == null ? null : body.buffer();
+        if (begun == null && bytes == null && onLoop(ctx, e, h)) {
+            return;
+        }
         executor.submit(() -> begun == null ? WholeRequest.run(e, h, bytes)
                         : WholeRequest.feedAndFinish((Exchange.Streaming) begun, bytes),
                 ctx.channel().eventLoop(), (reply, failure) -> {
@@ -356,6 +360,34 @@ public final class FrontDoorHandler extends ChannelInboundHandlerAdapter {
                     }
                     done(ctx, reply, failure);
                 });
+    }
+
+    /**
+     * Tries a body-less request on the event loop when its endpoint allows it ({@link Endpoint#loopReads}): the
+     * whole request (begin and completion, the same code the storage task runs) inside
+     * {@link MemoryOnly#attempt}, where every read that could block refuses with {@link MemoryOnly.WouldBlock}.
+     * Returns true when the request was answered here (its reply or its failure, exactly as the task's callback
+     * would have); false when a read would have blocked and the caller must run it on the executor, from the
+     * start: nothing was answered, nothing kept.
+     */
+    private boolean onLoop(ChannelHandlerContext ctx, Endpoint e, RequestHead h) {
+        LoopReads counts = e.loopReads(h);
+        if (counts == null) {
+            return false;
+        }
+        counts.triedOne();
+        Reply reply;
+        try {
+            reply = MemoryOnly.attempt(() -> WholeRequest.run(e, h, null));
+        } catch (MemoryOnly.WouldBlock wouldBlock) {
+            counts.fellBackOne();
+            return false;
+        } catch (RuntimeException | Error failure) {
+            done(ctx, null, failure);
+            return true;
+        }
+        done(ctx, reply, null);
+        return true;
     }
 
     /**

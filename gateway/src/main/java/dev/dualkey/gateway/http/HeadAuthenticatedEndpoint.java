@@ -47,6 +47,11 @@ public final class HeadAuthenticatedEndpoint implements Endpoint {
     }
 
     @Override
+    public dev.dualkey.gateway.http.LoopReads loopReads(RequestHead head) {
+        return delegate.loopReads(head);
+    }
+
+    @Override
     public boolean anonymous(RequestHead head) {
         return delegate.anonymous(head);
     }

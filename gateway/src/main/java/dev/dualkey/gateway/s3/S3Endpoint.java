@@ -51,6 +51,8 @@ public final class S3Endpoint implements Endpoint {
     private final ExpectedBucketOwner expectedOwner;
     /** Server access logging: each request to a bucket that logs becomes a record. */
     private final dev.dualkey.gateway.s3.logging.RequestRecorder recorder;
+    /** Set by {@link #withLoopReads} before the server starts; null: every request runs on the executor. */
+    private dev.dualkey.gateway.http.LoopReads loopReads;
 
     /**
      * @param clock  the time of {@code aws:CurrentTime}, {@code s3:signatureAge} and {@code aws:MultiFactorAuthAge}
@@ -92,6 +94,36 @@ public final class S3Endpoint implements Endpoint {
         this.handlers = new EnumMap<>(handlers);
     }
 
+    /**
+     * Tries GetObject and HeadObject on the event loop ({@link Endpoint#loopReads}; issue 19), counting here;
+     * call before the server starts. Only for a store whose reads stay in memory under
+     * {@link dev.dualkey.storage.MemoryOnly} (the local RocksDB store; never upstream mode).
+     */
+    public S3Endpoint withLoopReads(dev.dualkey.gateway.http.LoopReads counts) {
+        this.loopReads = Objects.requireNonNull(counts, "counts");
+        return this;
+    }
+
+    /**
+     * GetObject and HeadObject (routing is a function of the head alone) when enabled; everything else runs on
+     * the storage executor. The request itself is the same {@link #begin}: same authentication, same single
+     * authorization decision, same handler; only its reads refuse to block.
+     */
+    @Override
+    public dev.dualkey.gateway.http.LoopReads loopReads(RequestHead head) {
+        dev.dualkey.gateway.http.LoopReads counts = loopReads;
+        if (counts == null || head.malformedUri() || !("GET".equals(head.method().name()) || head.isHead())) {
+            return null;
+        }
+        try {
+            S3Operation operation = S3Router.route(head, S3Address.parse(head.rawPath(), head.header("Host"),
+                    domain));
+            return operation == S3Operation.GET_OBJECT || operation == S3Operation.HEAD_OBJECT ? counts : null;
+        } catch (RuntimeException e) {
+            return null; // unroutable: the executor's begin renders the error
+        }
+    }
+
     /** S3 is the fallback endpoint of the API listener: it accepts every request. */
     @Override
     public boolean accepts(HttpRequest head) {
@@ -108,6 +140,10 @@ public final class S3Endpoint implements Endpoint {
         S3Address address = S3Address.parse(head.rawPath(), head.header("Host"), domain);
         S3Operation operation = S3Router.route(head, address);
         head.operation(operation.apiName()); // metrics
+        if (dev.dualkey.storage.MemoryOnly.active() && operation != S3Operation.GET_OBJECT
+                && operation != S3Operation.HEAD_OBJECT) {
+            throw new dev.dualkey.storage.MemoryOnly.WouldBlock(operation.apiName()); // only reads on the loop
+        }
         recorder.started(head, address.bucket(), address.key(), operation, auth);
         RequestOrigin origin = anonymous ? RequestOrigin.transport(head.secure(), head.clientAddress())
                 : RequestOrigin.signed(head.secure(), head.clientAddress(), auth.signature(),

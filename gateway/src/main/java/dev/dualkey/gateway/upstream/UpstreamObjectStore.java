@@ -793,6 +793,7 @@ public final class UpstreamObjectStore implements ObjectStore {
     @Override
     public ObjectReader openObject(String bucket, String key, String versionId) {
         BucketNames.validateKey(key);
+        dev.dualkey.storage.MemoryOnly.check("upstream object"); // upstream mode never reads on the loop
         try (LockManager.Held bl = locks.bucketRead(bucket); LockManager.Held kl = locks.keyRead(bucket, key)) {
             requireBucket(bucket);
             Resolved r = resolve(bucket, key, versionId);
@@ -804,6 +805,7 @@ public final class UpstreamObjectStore implements ObjectStore {
     @Override
     public ObjectVersion headObject(String bucket, String key, String versionId) {
         BucketNames.validateKey(key);
+        dev.dualkey.storage.MemoryOnly.check("upstream object"); // upstream mode never reads on the loop
         requireBucket(bucket);
         Resolved r = resolve(bucket, key, versionId);
         return r.entry().toVersion(bucket, key, r.latest());

@@ -136,17 +136,20 @@ public final class EtcdKvStore implements KvStore {
 
     @Override
     public Optional<byte[]> get(String space, byte[] key) {
+        dev.dualkey.storage.MemoryOnly.check("etcd read"); // network: never on the event loop
         GetResponse r = await(kv.get(etcdKey(space, key)), "get");
         return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(r.getKvs().get(0).getValue().getBytes());
     }
 
     @Override
     public List<KvPair> scan(String space, byte[] fromInclusive, byte[] toExclusive, int limit) {
+        dev.dualkey.storage.MemoryOnly.check("etcd read"); // network: never on the event loop
         return range(space, fromInclusive, toExclusive, limit, GetOption.SortOrder.ASCEND);
     }
 
     @Override
     public List<KvPair> scanReverse(String space, byte[] fromInclusive, byte[] toExclusive, int limit) {
+        dev.dualkey.storage.MemoryOnly.check("etcd read"); // network: never on the event loop
         // etcd sorts the range server-side and applies the limit after sorting: the largest keys come back
         return range(space, fromInclusive, toExclusive, limit, GetOption.SortOrder.DESCEND);
     }

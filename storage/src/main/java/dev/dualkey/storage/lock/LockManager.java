@@ -1,5 +1,6 @@
 package dev.dualkey.storage.lock;
 
+import dev.dualkey.storage.MemoryOnly;
 import dev.dualkey.storage.error.SlowDownException;
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Who takes what: object writes take bucket(read) -> key(write); reads take bucket(read) -> key(read); bucket
  * configuration changes and bucket create/delete take bucket(write); part uploads take bucket(read) -> upload;
  * complete/abort take bucket(read) -> key(write) -> upload.
+ *
+ * <p>Under {@link MemoryOnly} (a read tried on the event loop) a lock is only taken if it is free at once
+ * ({@code tryLock()}, which for a read lock also means no writer holds it); otherwise
+ * {@link MemoryOnly.WouldBlock} and the request runs again on the storage executor, where it waits as usual.
  */
 public final class LockManager {
     /** Lock levels in acquisition order. */
@@ -66,23 +71,28 @@ public final class LockManager {
     }
 
     public Held bucketRead(String bucket) {
-        return acquire(stripe(buckets, bucket).readLock(), Level.BUCKET);
+        ReentrantReadWriteLock rw = stripe(buckets, bucket);
+        return acquire(rw, rw.readLock(), Level.BUCKET);
     }
 
     public Held bucketWrite(String bucket) {
-        return acquire(stripe(buckets, bucket).writeLock(), Level.BUCKET);
+        ReentrantReadWriteLock rw = stripe(buckets, bucket);
+        return acquire(rw, rw.writeLock(), Level.BUCKET);
     }
 
     public Held keyRead(String bucket, String key) {
-        return acquire(stripe(keys, bucket, key).readLock(), Level.KEY);
+        ReentrantReadWriteLock rw = stripe(keys, bucket, key);
+        return acquire(rw, rw.readLock(), Level.KEY);
     }
 
     public Held keyWrite(String bucket, String key) {
-        return acquire(stripe(keys, bucket, key).writeLock(), Level.KEY);
+        ReentrantReadWriteLock rw = stripe(keys, bucket, key);
+        return acquire(rw, rw.writeLock(), Level.KEY);
     }
 
     public Held upload(String uploadId) {
-        return acquire(stripe(uploads, uploadId).writeLock(), Level.UPLOAD);
+        ReentrantReadWriteLock rw = stripe(uploads, uploadId);
+        return acquire(rw, rw.writeLock(), Level.UPLOAD);
     }
 
     /** True when the current thread holds any lock of {@code level}. */
@@ -90,13 +100,22 @@ public final class LockManager {
         return held.get()[level.ordinal()] > 0;
     }
 
-    private Held acquire(Lock lock, Level level) {
+    private Held acquire(ReentrantReadWriteLock rw, Lock lock, Level level) {
         int[] h = held.get();
         for (int l = level.ordinal(); l < h.length; l++) {
             if (h[l] > 0) {
                 throw new IllegalStateException("lock order violated: acquiring " + level + " while holding "
                         + Level.values()[l] + " (order is bucket -> key -> upload, one per level)");
             }
+        }
+        if (MemoryOnly.active()) {
+            // the event loop never waits: a held lock (a PUT publishing this key, a bucket change) means fall back
+            // queued threads (a writer waiting): not barging past them, so loop reads never starve a PUT
+            if (rw.hasQueuedThreads() || !lock.tryLock()) {
+                throw new MemoryOnly.WouldBlock("held " + level + " lock");
+            }
+            h[level.ordinal()]++;
+            return new Held(lock, level);
         }
         try {
             if (!lock.tryLock(deadline.toNanos(), TimeUnit.NANOSECONDS)) {

@@ -1,5 +1,6 @@
 package dev.dualkey.storage.rocks;
 
+import dev.dualkey.storage.MemoryOnly;
 import dev.dualkey.storage.OwnerOnlyFiles;
 import dev.dualkey.storage.error.SlowDownException;
 import dev.dualkey.storage.error.StorageException;
@@ -36,6 +37,7 @@ import org.rocksdb.Env;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
+import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -169,6 +171,12 @@ public final class RocksDatabase implements AutoCloseable {
      */
     private final AtomicLong deferredDurable = new AtomicLong();
     private final ReadOptions pointRead;
+    /**
+     * Point reads under {@link MemoryOnly} (the event loop): memtables and the block cache only; a read that
+     * needs a block or a table file not in memory fails with status Incomplete, turned into
+     * {@link MemoryOnly.WouldBlock}.
+     */
+    private final ReadOptions cachedRead;
     private final List<ColumnFamilyDescriptor> descriptors;
     private final Set<String> wantedNames;
     // replaced only under the close lock's write side (reopen after out-of-space); read under its read side
@@ -301,6 +309,8 @@ public final class RocksDatabase implements AutoCloseable {
             // bit rot: every block read is checked against its checksum (a flipped bit fails the read, never
             // returns wrong bytes); RocksDB's default, set explicitly so it stays on
             pointRead = track(built, new ReadOptions().setVerifyChecksums(true));
+            cachedRead = track(built, new ReadOptions().setVerifyChecksums(true)
+                    .setReadTier(ReadTier.BLOCK_CACHE_TIER));
 
             Set<String> names = new LinkedHashSet<>();
             names.add(new String(RocksDB.DEFAULT_COLUMN_FAMILY, java.nio.charset.StandardCharsets.UTF_8));
@@ -936,14 +946,37 @@ public final class RocksDatabase implements AutoCloseable {
     }
 
     byte[] get(String family, byte[] key) {
-        closeLock.readLock().lock();
+        boolean memoryOnly = lockForRead();
         try {
-            return db.get(handle(family), pointRead, key);
+            return db.get(handle(family), memoryOnly ? cachedRead : pointRead, key);
         } catch (RocksDBException e) {
+            if (memoryOnly && incomplete(e)) {
+                throw new MemoryOnly.WouldBlock("rocksdb get " + family);
+            }
             throw translate("get", e);
         } finally {
             closeLock.readLock().unlock();
         }
+    }
+
+    /**
+     * Takes the close lock's read side; under {@link MemoryOnly} only if it is free now (a reopen holds the write
+     * side: the caller falls back instead of waiting). Returns whether the read must stay in memory.
+     */
+    private boolean lockForRead() {
+        if (MemoryOnly.active()) {
+            if (!closeLock.readLock().tryLock()) {
+                throw new MemoryOnly.WouldBlock("rocksdb close lock");
+            }
+            return true;
+        }
+        closeLock.readLock().lock();
+        return false;
+    }
+
+    /** Status Incomplete: a kBlockCacheTier read needed something not in memory. */
+    private static boolean incomplete(RocksDBException e) {
+        return e.getStatus() != null && e.getStatus().getCode() == Status.Code.Incomplete;
     }
 
     <K, V> KvIterator<K, V> iterator(String family, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc) {
@@ -956,9 +989,10 @@ public final class RocksDatabase implements AutoCloseable {
      */
     <K, V> KvIterator<K, V> iterator(String family, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc,
                                      boolean reverse) {
-        closeLock.readLock().lock();
+        boolean memoryOnly = lockForRead();
         try {
-            RocksKvIterator<K, V> it = new RocksKvIterator<>(handle(family), from, upper, kc, vc, reverse);
+            RocksKvIterator<K, V> it = new RocksKvIterator<>(handle(family), from, upper, kc, vc, reverse,
+                    memoryOnly);
             openIterators.add(it);
             return it;
         } finally {
@@ -1095,6 +1129,8 @@ public final class RocksDatabase implements AutoCloseable {
         private final Slice upperSlice;
         private final Slice lowerSlice; // reverse iterators only
         private final boolean reverse;
+        /** Created under {@link MemoryOnly}: a block not in memory ends the walk with WouldBlock. */
+        private final boolean memoryOnly;
         private final RocksIterator it;
         private final Codec<K> kc;
         private final Codec<V> vc;
@@ -1102,11 +1138,15 @@ public final class RocksDatabase implements AutoCloseable {
         private boolean invalidated;
 
         RocksKvIterator(ColumnFamilyHandle cf, byte[] from, byte[] upper, Codec<K> kc, Codec<V> vc,
-                        boolean reverse) {
+                        boolean reverse, boolean memoryOnly) {
             this.kc = kc;
             this.vc = vc;
             this.reverse = reverse;
+            this.memoryOnly = memoryOnly;
             this.readOptions = new ReadOptions().setVerifyChecksums(true);
+            if (memoryOnly) {
+                readOptions.setReadTier(ReadTier.BLOCK_CACHE_TIER); // Incomplete instead of a disk read
+            }
             this.upperSlice = upper == null ? null : new Slice(upper);
             if (upperSlice != null) {
                 readOptions.setIterateUpperBound(upperSlice);
@@ -1127,7 +1167,7 @@ public final class RocksDatabase implements AutoCloseable {
 
         @Override
         public boolean hasNext() {
-            closeLock.readLock().lock();
+            lockForRead();
             try {
                 checkInvalidated();
                 if (done || closed) {
@@ -1139,6 +1179,9 @@ public final class RocksDatabase implements AutoCloseable {
                 try {
                     it.status();
                 } catch (RocksDBException e) {
+                    if (memoryOnly && incomplete(e)) {
+                        throw new MemoryOnly.WouldBlock("rocksdb iterate");
+                    }
                     throw translate("iterate", e);
                 }
                 return false;
@@ -1149,7 +1192,7 @@ public final class RocksDatabase implements AutoCloseable {
 
         @Override
         public KvEntry<K, V> next() {
-            closeLock.readLock().lock();
+            lockForRead();
             try {
                 checkInvalidated();
                 if (done || closed || !it.isValid()) {

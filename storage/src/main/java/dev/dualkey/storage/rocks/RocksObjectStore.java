@@ -1,5 +1,6 @@
 package dev.dualkey.storage.rocks;
 
+import dev.dualkey.storage.MemoryOnly;
 import dev.dualkey.storage.BucketNames;
 import dev.dualkey.storage.Expectations;
 import dev.dualkey.storage.ObjectReader;
@@ -697,8 +698,10 @@ public final class RocksObjectStore implements ObjectStore {
                     return RocksObjectReader.sealedInline(v, sealed, SealedLayout.inlineContext(bucket, key), blobs,
                             dataKeys);
                 case BLOB:
+                    MemoryOnly.check("blob file"); // its bytes are read from a file: not on the event loop
                     return pinned(v, List.of(new ManifestEntry(rec.blobId(), rec.size())), dataKeys);
                 default:
+                    MemoryOnly.check("multipart blob files");
                     return pinned(v, manifests.get(rec.seq()).orElseThrow(
                             () -> new StorageIoException("manifest missing for " + bucket + "/" + key)), dataKeys);
             }

@@ -67,6 +67,11 @@ public final class CorsEndpoint implements Endpoint {
 
     /** A preflight proves no key (it is answered without authentication): its connection stays capped. */
     @Override
+    public dev.dualkey.gateway.http.LoopReads loopReads(RequestHead head) {
+        return HttpMethod.OPTIONS.equals(head.method()) ? null : delegate.loopReads(head);
+    }
+
+    @Override
     public boolean anonymous(RequestHead head) {
         return HttpMethod.OPTIONS.equals(head.method()) || delegate.anonymous(head);
     }

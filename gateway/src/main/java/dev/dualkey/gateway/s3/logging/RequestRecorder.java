@@ -41,7 +41,9 @@ public final class RequestRecorder {
         if (bucket == null || !log.wanted(bucket) || inFlight.size() >= MAX_IN_FLIGHT) {
             return;
         }
-        inFlight.put(head.requestId(), new Started(clock.instant(), System.nanoTime(), bucket, key, operation,
+        // putIfAbsent: a GET tried on the event loop that fell back to the executor starts twice; it is one request,
+        // recorded once, timed from its first start
+        inFlight.putIfAbsent(head.requestId(), new Started(clock.instant(), System.nanoTime(), bucket, key, operation,
                 requester(auth == null ? null : auth.principal()),
                 auth != null && auth.signature() != null && auth.signature().presigned()));
     }

@@ -71,6 +71,11 @@ public final class PostObjectEndpoint implements Endpoint {
      * its connection keeps counting against the cap of unauthenticated connections.
      */
     @Override
+    public dev.dualkey.gateway.http.LoopReads loopReads(RequestHead head) {
+        return bucketOfPost(head) != null ? null : delegate.loopReads(head);
+    }
+
+    @Override
     public boolean anonymous(RequestHead head) {
         return bucketOfPost(head) != null || delegate.anonymous(head);
     }
