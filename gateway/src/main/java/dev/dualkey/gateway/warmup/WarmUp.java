@@ -57,6 +57,13 @@ public final class WarmUp {
     static final long SAMPLE_MILLIS = 500;
     static final int QUIET_SAMPLES = 2;
     static final long MIN_DRIVE_MILLIS = 2000;
+    /**
+     * Requests answered before a quiet JIT may end the warm-up: C2 compiles a method after about 15,000
+     * invocations and loop iterations (HotSpot's Tier4CompileThreshold), so a once-per-request method needs that
+     * many requests. Without this floor a starved warm-up (load 45-60) ended "JIT quiet" after 67 requests: the
+     * compilation time only grows when a compilation finishes, and on a loaded machine none finished for a second.
+     */
+    static final long MIN_REQUESTS_FOR_QUIET = 20_000;
     private static final int SMALL = 4096;
     /**
      * The PUTs' payload modes in turn: half of them as the AWS SDKs send by default (aws-chunked, signed chunks,
@@ -254,8 +261,8 @@ public final class WarmUp {
          * Waits until the JIT has gone quiet under the warm-up's traffic (what it compiles is then compiled: the
          * hot paths' code is final) or the deadline passes. Quiet: {@link #QUIET_SAMPLES} samples of
          * {@link #SAMPLE_MILLIS} in a row in which the compilers worked less than a twentieth of the time, after at
-         * least {@link #MIN_DRIVE_MILLIS} of traffic. Without a compilation count (an interpreter-only JVM) the
-         * whole budget is used.
+         * least {@link #MIN_DRIVE_MILLIS} of traffic and {@link #MIN_REQUESTS_FOR_QUIET} requests answered. Without
+         * a compilation count (an interpreter-only JVM) the whole budget is used.
          *
          * @return whether the JIT went quiet before the deadline
          */
@@ -279,7 +286,8 @@ public final class WarmUp {
                 }
                 quietSamples = (now - last) * 20 < SAMPLE_MILLIS ? quietSamples + 1 : 0;
                 last = now;
-                if (quietSamples >= QUIET_SAMPLES && clock.millis() - begin >= MIN_DRIVE_MILLIS) {
+                if (quietSamples >= QUIET_SAMPLES && clock.millis() - begin >= MIN_DRIVE_MILLIS
+                        && ok.get() >= MIN_REQUESTS_FOR_QUIET) {
                     return true;
                 }
             }

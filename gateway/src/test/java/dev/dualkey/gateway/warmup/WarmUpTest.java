@@ -57,6 +57,19 @@ class WarmUpTest {
     }
 
     @Test
+    @Timeout(120)
+    void aQuietJitEndsTheWarmUpOnlyAfterEnoughRequests(@TempDir Path parent) throws Exception {
+        // a compiler that never works: quiet from the first sample; the warm-up must still serve its floor of
+        // requests first (a starved warm-up once ended "JIT quiet" after 67 requests)
+        WarmUp.Result r = WarmUp.run(new WarmUp.Settings(Duration.ofSeconds(4), 2, TransportLimits.defaults(), true,
+                "us-east-1", parent, () -> 0L), Clock.systemUTC());
+
+        assertEquals(0, r.failures());
+        assertTrue(!r.jitQuiet() || r.requests() >= WarmUp.MIN_REQUESTS_FOR_QUIET,
+                "ended on a quiet JIT after " + r.requests() + " requests");
+    }
+
+    @Test
     void aZeroBudgetDoesNothing(@TempDir Path parent) throws Exception {
         WarmUp.Result r = WarmUp.run(new WarmUp.Settings(Duration.ZERO, 2, TransportLimits.defaults(), true,
                 "us-east-1", parent, null), Clock.systemUTC());
