@@ -3,9 +3,12 @@ package dev.dualkey.compat.bench;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -31,6 +34,9 @@ public final class BenchMain {
         BenchConfig config = BenchConfig.parse(args);
         List<Measurement> results = new ArrayList<>();
         List<String> serverLines = new ArrayList<>();
+        if (config.wants("warm_up") && config.servers().stream().anyMatch(n -> !ClusterServers.isClusterRow(n))) {
+            warmUpClient(config);
+        }
         for (String name : config.servers()) {
             if (!runsAnyWanted(config, name)) {
                 log("=== " + name + ": none of its workloads wanted, not started");
@@ -104,7 +110,7 @@ public final class BenchMain {
                     ? prepareMfa(server, deletes) : null;
             // A JIT-compiled server from the first measured workload on: without this, whichever workload
             // runs first pays for the JVM servers' compilation (seen: put4k_new 5x slower than the overwrites).
-            warmUp(out, server, w.warmUpServer());
+            warmUp(out, server, w.warmUpServer(), w.warmUpCosts());
             step(out, config, server, "put4k_new", () -> w.putSmall(4096, false));
             step(out, config, server, "put4k_overwrite", () -> w.putSmall(4096, true));
             step(out, config, server, "put64k_new", () -> w.putSmall(65536, false));
@@ -303,12 +309,60 @@ public final class BenchMain {
     }
 
     /**
+     * Warms this load generator's JVM (the SDK client's request path) against a throw-away Dualkey server, which
+     * is stopped before the first measured server starts: without it the {@code warm_up} row of the first server
+     * measured the client's JIT (S3Workloads#warmUpClient), and the servers after it got a warm client. The
+     * throw-away server runs the same jar with {@code --warm-up 0} on its own port and data directory (deleted
+     * first); no figure of it is reported. A failure is logged and the run goes on with a cold client.
+     */
+    private static void warmUpClient(BenchConfig config) {
+        if (config.dualkeyJar() == null || !Files.isRegularFile(config.dualkeyJar())) {
+            log("client warm-up skipped: no Dualkey jar");
+            return;
+        }
+        try {
+            int port = freePort();
+            Path work = config.workDir().resolve("client-warm-up");
+            Servers.deleteRecursively(work);
+            Path data = Files.createDirectories(work.resolve("data"));
+            String javaCommand = System.getenv().getOrDefault("BENCH_DUALKEY_JAVA", "java");
+            List<String> command = new ArrayList<>(List.of(javaCommand.isBlank() ? "java" : javaCommand));
+            for (String option : config.dualkeyJvmOptions().trim().split("\\s+")) {
+                if (!option.isEmpty() && !option.startsWith("-XX:StartFlightRecording")) { // BENCH_JFR: the real one's
+                    command.add(option);
+                }
+            }
+            command.addAll(List.of("-jar", config.dualkeyJar().toString(), "serve", "--data-dir", data.toString(),
+                    "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + freePort(),
+                    "--warm-up", "0"));
+            ServerUnderTest throwAway = new ServerUnderTest("client-warm-up", ServerUnderTest.Kind.S3, command,
+                    Map.of("DUALKEY_ROOT_ACCESS_KEY", Servers.ACCESS_KEY,
+                            "DUALKEY_ROOT_SECRET_KEY", Servers.SECRET_KEY), port, work, null, "throw-away");
+            long start = System.nanoTime();
+            try (throwAway; S3AsyncClient client = client(config, throwAway)) {
+                throwAway.start(Duration.ofSeconds(150));
+                S3Workloads w = new S3Workloads(config, throwAway, client, "");
+                w.createBuckets();
+                List<String> windows = w.warmUpClient();
+                log("client warm-up against a throw-away Dualkey: " + (System.nanoTime() - start) / 1_000_000_000
+                        + " s; per " + S3Workloads.WARM_WINDOW.toSeconds() + "-s window the client's CPU per PUT"
+                        + " and its JIT's compilation time: " + windows);
+            }
+            Servers.deleteRecursively(work);
+        } catch (Exception e) {
+            log("client warm-up failed (the first server's rows meet a cold client): " + Errors.describe(e));
+        }
+    }
+
+    /**
      * The {@code warm_up} row (issue 19: full speed within 10 s of accepting connections): the seconds from the
      * warm-up's start until the end of the first window whose PUT rate is within 10% of the best window's; the
-     * windows' rates, as ratios to the best, in the notes. Quick mode has the row only when {@code --workloads}
-     * names {@code warm_up} ({@code run.sh --quick --servers dualkey --workloads warm_up}).
+     * windows' rates, as ratios to the best, and each window's server and client CPU per PUT in the notes. Quick
+     * mode has the row only when {@code --workloads} names {@code warm_up}
+     * ({@code run.sh --quick --servers dualkey --workloads warm_up}).
      */
-    private static void warmUp(List<Measurement> out, ServerUnderTest server, List<Long> rates) {
+    private static void warmUp(List<Measurement> out, ServerUnderTest server, List<Long> rates,
+                               List<String> costs) {
         if (rates.isEmpty()) {
             return;
         }
@@ -325,7 +379,9 @@ public final class BenchMain {
                     best == 0 ? 0 : (double) r / best));
         }
         m.notes.add("seconds until a " + S3Workloads.WARM_WINDOW.toSeconds() + "-s window reached 90% of the best ("
-                + best + " PUT/s); windows / best: " + ratios);
+                + best + " PUT/s); windows / best: " + ratios
+                + "; CPU-us per PUT per window, server/client (load-insensitive; the client warmed up first): "
+                + String.join(" ", costs));
         report(out, server, m);
     }
 

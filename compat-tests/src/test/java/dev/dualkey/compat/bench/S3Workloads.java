@@ -48,6 +48,8 @@ final class S3Workloads {
     private final String rowPrefix;
     private final ByteBuffer small4k = randomBytes(4 * 1024);
     private final ByteBuffer small64k = randomBytes(64 * 1024);
+    /** The last {@link #warmUpServer}'s server and client CPU microseconds per PUT, per window ("server/client"). */
+    private final List<String> warmUpCosts = new ArrayList<>();
 
     /**
      * @param rowPrefix before the names of the rows {@link #putSmall} and {@link #getSmall} report: "" for the
@@ -88,6 +90,54 @@ final class S3Workloads {
         return m;
     }
 
+    /** The warm-up's PUTs: 4 KiB, half new keys (new across windows), half overwrites of 512 keys. */
+    private LongFunction<CompletableFuture<?>> warmUpPuts() {
+        AtomicLong keys = new AtomicLong();
+        return i -> {
+            long k = keys.getAndIncrement();
+            return s3.putObject(b -> b.bucket(BUCKET).key(k % 2 == 0 ? "warm/new/" + k : "warm/" + k % 512),
+                    AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()));
+        };
+    }
+
+    /** See {@link #warmUpCosts}: which side was still cold in each window of the {@code warm_up} row. */
+    List<String> warmUpCosts() {
+        return List.copyOf(warmUpCosts);
+    }
+
+    /**
+     * The load generator's own JIT warm-up, run against a throw-away server before the first measured one starts
+     * (BenchMain): the {@code warm_up} row's PUTs in windows of {@link #WARM_WINDOW} until this JVM's JIT is
+     * quiet, that is its compilers worked less than 5% of a window ({@code CompilationMXBean}) in
+     * {@link #WARM_STEADY} windows in a row, after at least {@link #WARM_MIN_WINDOWS} and at most
+     * {@link #WARM_MAX_WINDOWS} windows. A quiet JIT rather than a flat rate: on a loaded machine the rate
+     * flattens while the client is still compiling. Why at all: the SDK client in a fresh JVM spent 3 times the
+     * server's CPU per PUT in every window of the first row measured (load 32: 18.8 ms per PUT in the first 3 s,
+     * still 1.6-2.9 ms after 40 s; the server 6.4 ms, then 0.9-1.3 ms), so that row measured the client's JIT.
+     *
+     * @return per window: this JVM's CPU microseconds per PUT and its JIT's compilation milliseconds
+     */
+    List<String> warmUpClient() throws InterruptedException {
+        LongFunction<CompletableFuture<?>> put = warmUpPuts();
+        ProcessTree self = new ProcessTree(ProcessHandle.current().pid());
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        List<String> windows = new ArrayList<>();
+        int quiet = 0;
+        for (int w = 0; w < WARM_MAX_WINDOWS; w++) {
+            long cpu0 = self.cpuNanos();
+            long jit0 = timed ? jit.getTotalCompilationTime() : 0;
+            ClosedLoop.Outcome o = ClosedLoop.run(config.inFlight(), Long.MAX_VALUE, WARM_WINDOW, put);
+            long compiling = timed ? jit.getTotalCompilationTime() - jit0 : Long.MAX_VALUE;
+            windows.add((self.cpuNanos() - cpu0) / 1000 / Math.max(1, o.ops()) + "us/" + compiling + "ms");
+            quiet = compiling * 20 < WARM_WINDOW.toMillis() ? quiet + 1 : 0;
+            if (w + 1 >= WARM_MIN_WINDOWS && quiet >= WARM_STEADY) {
+                break;
+            }
+        }
+        return windows;
+    }
+
     /**
      * Unmeasured PUT and GET traffic right after the server starts, so that no workload pays for its JIT (the
      * server's, and the load generator's own for whichever server runs first). It writes new keys and overwrites
@@ -102,19 +152,24 @@ final class S3Workloads {
      */
     List<Long> warmUpServer() throws InterruptedException {
         List<Long> rates = new ArrayList<>();
-        AtomicLong keys = new AtomicLong(); // new keys stay new across windows
-        LongFunction<CompletableFuture<?>> put = i -> {
-            long k = keys.getAndIncrement();
-            return s3.putObject(b -> b.bucket(BUCKET).key(k % 2 == 0 ? "warm/new/" + k : "warm/" + k % 512),
-                    AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()));
-        };
+        LongFunction<CompletableFuture<?>> put = warmUpPuts();
         if (config.quick() && !config.workloads().contains("warm_up")) {
             ClosedLoop.run(config.inFlight(), 3 * config.smallOps(), config.warmupTime().multipliedBy(8), put);
         } else {
             double best = 0;
             int steady = 0;
+            // Per window, the server's and this load generator's CPU per PUT (schedstat, ns): which side is still
+            // cold. Load on the machine changes the rates, not these costs.
+            ProcessTree client = new ProcessTree(ProcessHandle.current().pid());
+            List<String> costs = warmUpCosts;
+            costs.clear();
             for (int w = 0; w < WARM_MAX_WINDOWS; w++) {
+                long server0 = server.tree().cpuNanos();
+                long client0 = client.cpuNanos();
                 ClosedLoop.Outcome o = ClosedLoop.run(config.inFlight(), Long.MAX_VALUE, WARM_WINDOW, put);
+                long ops = Math.max(1, o.ops());
+                costs.add((server.tree().cpuNanos() - server0) / 1000 / ops + "/"
+                        + (client.cpuNanos() - client0) / 1000 / ops);
                 double rate = o.opsPerSecond();
                 rates.add(Math.round(rate));
                 steady = rate <= best * 1.05 ? steady + 1 : 0;
@@ -124,6 +179,7 @@ final class S3Workloads {
                 }
             }
             BenchMain.log("  warm-up PUT/s per " + WARM_WINDOW.toSeconds() + "-s window: " + rates);
+            BenchMain.log("  warm-up CPU-us per PUT per window, server/client: " + costs);
         }
         if (isS3()) {
             Duration getTime = config.warmupTime().multipliedBy(3);

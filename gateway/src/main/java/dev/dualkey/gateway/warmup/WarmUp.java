@@ -20,6 +20,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -55,7 +57,26 @@ public final class WarmUp {
     static final long SAMPLE_MILLIS = 500;
     static final int QUIET_SAMPLES = 2;
     static final long MIN_DRIVE_MILLIS = 2000;
+    /**
+     * Requests answered before a quiet JIT may end the warm-up: C2 compiles a method after about 15,000
+     * invocations and loop iterations (HotSpot's Tier4CompileThreshold), so a once-per-request method needs that
+     * many requests. Without this floor a starved warm-up (load 45-60) ended "JIT quiet" after 67 requests: the
+     * compilation time only grows when a compilation finishes, and on a loaded machine none finished for a second.
+     */
+    static final long MIN_REQUESTS_FOR_QUIET = 20_000;
     private static final int SMALL = 4096;
+    /**
+     * The PUTs' payload modes in turn: half of them as the AWS SDKs send by default (aws-chunked, signed chunks,
+     * a CRC32 trailer, {@code Expect: 100-continue}), the other modes once each in eight. With the five modes in
+     * equal turns, a warm-up cut short by a loaded machine (2,332 requests in 30 s at load 57) left the aws-chunked
+     * decoder's methods ({@code AwsChunkedDecoder.chunkHeader}, {@code verifyChunk}, {@code trailerLine}) and the
+     * small-body PUT path to be compiled first after the port accepted ({@code -XX:+PrintCompilation}).
+     */
+    private static final WarmUpClient.Signing[] PUT_SIGNINGS = {
+        WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER, WarmUpClient.Signing.PAYLOAD_HASH,
+        WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER, WarmUpClient.Signing.UNSIGNED,
+        WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER, WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER,
+        WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER, WarmUpClient.Signing.PRESIGNED};
     private static final int LARGE = 64 * 1024;
 
     /**
@@ -175,6 +196,10 @@ public final class WarmUp {
         private final AtomicReference<String> firstFailure = new AtomicReference<>();
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean stopping;
+        /** The budget is spent or the JIT quiet: each thread ends after its current round (its first at least). */
+        private volatile boolean enough;
+        /** Counted down by each driving thread once its first round is done (or it ends without one). */
+        private volatile CountDownLatch firstRounds = new CountDownLatch(0);
         private volatile boolean quiet;
         private GatewayServer server;
         private boolean stopped;
@@ -225,6 +250,7 @@ public final class WarmUp {
             // the budget counts from here: the warm-up server's start loads and links the classes the real
             // server's start then finds loaded, which is not time lost
             long deadline = clock.millis() + settings.budget().toMillis();
+            firstRounds = new CountDownLatch(settings.connections());
             for (int t = 0; t < settings.connections(); t++) {
                 int id = t;
                 Thread thread = new Thread(() -> loop(id, address, accessKeyId, secretKey, settings.region(), clock,
@@ -238,7 +264,18 @@ public final class WarmUp {
                 }
                 thread.start();
             }
+            for (int t = threads.size(); t < settings.connections(); t++) {
+                firstRounds.countDown(); // not started: stopping
+            }
             quiet = waitForQuietJit(settings.compileMillis(), clock, deadline);
+            enough = true;
+            if (!stopping) { // every connection's first round is answered before the server closes (10 s at most)
+                try {
+                    firstRounds.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             stop();
             return result(clock, start);
         }
@@ -247,8 +284,8 @@ public final class WarmUp {
          * Waits until the JIT has gone quiet under the warm-up's traffic (what it compiles is then compiled: the
          * hot paths' code is final) or the deadline passes. Quiet: {@link #QUIET_SAMPLES} samples of
          * {@link #SAMPLE_MILLIS} in a row in which the compilers worked less than a twentieth of the time, after at
-         * least {@link #MIN_DRIVE_MILLIS} of traffic. Without a compilation count (an interpreter-only JVM) the
-         * whole budget is used.
+         * least {@link #MIN_DRIVE_MILLIS} of traffic and {@link #MIN_REQUESTS_FOR_QUIET} requests answered. Without
+         * a compilation count (an interpreter-only JVM) the whole budget is used.
          *
          * @return whether the JIT went quiet before the deadline
          */
@@ -272,14 +309,18 @@ public final class WarmUp {
                 }
                 quietSamples = (now - last) * 20 < SAMPLE_MILLIS ? quietSamples + 1 : 0;
                 last = now;
-                if (quietSamples >= QUIET_SAMPLES && clock.millis() - begin >= MIN_DRIVE_MILLIS) {
+                if (quietSamples >= QUIET_SAMPLES && clock.millis() - begin >= MIN_DRIVE_MILLIS
+                        && ok.get() >= MIN_REQUESTS_FOR_QUIET) {
                     return true;
                 }
             }
             return false;
         }
 
-        /** The request mix of one connection until the deadline (keys of its own: {@code cN/...}). */
+        /**
+         * The request mix of one connection until the deadline, one round at least (keys of its own:
+         * {@code cN/...}).
+         */
         private void loop(int id, InetSocketAddress address, String accessKeyId, String secretKey, String region,
                           Clock clock, long deadline) {
             byte[] small = new byte[SMALL];
@@ -287,11 +328,17 @@ public final class WarmUp {
             new SecureRandom().nextBytes(small);
             System.arraycopy(small, 0, large, 0, SMALL);
             WarmUpClient.Signing[] signings = WarmUpClient.Signing.values();
+            WarmUpClient.Signing[] putSignings = PUT_SIGNINGS;
             String prefix = "/" + BUCKET + "/c" + id + "/";
+            boolean first = true;
             try (WarmUpClient c = new WarmUpClient(address, accessKeyId, secretKey, region, clock)) {
-                for (long i = 0; !stopping && clock.millis() < deadline; i++) {
+                // one round at least, even if this thread started after the deadline (a loaded machine): every
+                // connection sends a PUT and a GET
+                for (long i = 0; !stopping && (i == 0 || !enough && clock.millis() < deadline); i++) {
                     try {
-                        WarmUpClient.Signing signing = signings[(int) (i % signings.length)];
+                        // shifted by one every turn: each mode serves new keys and overwrites alike
+                        WarmUpClient.Signing signing = putSignings[(int) ((i + i / putSignings.length)
+                                % putSignings.length)];
                         boolean fresh = i % 2 == 0; // half new keys (deleted again two rounds on), half overwrites
                         String key = prefix + (fresh ? "new/" + i : "o/" + i % 64);
                         byte[] body = i % 16 == 5 ? large : small;
@@ -322,6 +369,14 @@ public final class WarmUp {
                         }
                         fail(e.toString());
                     }
+                    if (first) {
+                        first = false;
+                        firstRounds.countDown();
+                    }
+                }
+            } finally {
+                if (first) {
+                    firstRounds.countDown();
                 }
             }
         }

@@ -53,6 +53,35 @@ class WarmUpTest {
     }
 
     @Test
+    @Timeout(120)
+    void everyConnectionSendsOneRoundEvenIfTheBudgetIsSpentBeforeItStarts(@TempDir Path parent) throws Exception {
+        // 1 ms: spent before the driving threads run; each still sends its first PUT and GET (a loaded machine
+        // once left a 1.5-s warm-up with the 3 set-up requests only)
+        WarmUp.Result r = WarmUp.run(new WarmUp.Settings(Duration.ofMillis(1), 2, TransportLimits.defaults(), true,
+                "us-east-1", parent, null), Clock.systemUTC());
+
+        assertNull(r.firstFailure());
+        assertEquals(0, r.failures());
+        assertTrue(r.requests() >= 3 + 2 * 2, "set-up plus a PUT and a GET per connection: " + r.requests());
+        try (Stream<Path> left = Files.list(parent)) {
+            assertEquals(List.of(), left.toList(), "the warm-up directory is deleted");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aQuietJitEndsTheWarmUpOnlyAfterEnoughRequests(@TempDir Path parent) throws Exception {
+        // a compiler that never works: quiet from the first sample; the warm-up must still serve its floor of
+        // requests first (a starved warm-up once ended "JIT quiet" after 67 requests)
+        WarmUp.Result r = WarmUp.run(new WarmUp.Settings(Duration.ofSeconds(4), 2, TransportLimits.defaults(), true,
+                "us-east-1", parent, () -> 0L), Clock.systemUTC());
+
+        assertEquals(0, r.failures());
+        assertTrue(!r.jitQuiet() || r.requests() >= WarmUp.MIN_REQUESTS_FOR_QUIET,
+                "ended on a quiet JIT after " + r.requests() + " requests");
+    }
+
+    @Test
     void aZeroBudgetDoesNothing(@TempDir Path parent) throws Exception {
         WarmUp.Result r = WarmUp.run(new WarmUp.Settings(Duration.ZERO, 2, TransportLimits.defaults(), true,
                 "us-east-1", parent, null), Clock.systemUTC());
