@@ -247,7 +247,7 @@ public final class GatewayServer implements AutoCloseable {
         private int ioThreads = Math.max(64, Runtime.getRuntime().availableProcessors() * 16);
         private int idleSeconds = 300;
         private boolean sigV2 = true;
-        private boolean loopReads = true;
+        private boolean loopReads = false;
         private dev.dualkey.gateway.http.TransportLimits transportLimits =
                 dev.dualkey.gateway.http.TransportLimits.defaults();
         private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
@@ -480,8 +480,12 @@ public final class GatewayServer implements AutoCloseable {
         }
 
         /**
-         * Whether GetObject and HeadObject are tried on the event loop from memory first (issue 19; default on;
-         * never in upstream mode). Off: every request runs on the storage executor (tests compare the two).
+         * Whether GetObject and HeadObject are tried on the event loop from memory first (issue 19; never in upstream
+         * mode; {@code serve --loop-reads}). Off by default: on the quiet 2-core bench (session 11, one run per
+         * setting, 15:00-15:05 UTC) it cut server CPU per GET (60 -> 49 us at 32 connections) but not throughput
+         * (wrk GET 25,227/s on vs 27,444/s off with SST-held values; 19,699/s on with values in blob files, which
+         * a memory-only read cannot reach, so every such GET ran twice). Off: every request runs on the storage
+         * executor.
          */
         public Builder loopReads(boolean on) {
             this.loopReads = on;

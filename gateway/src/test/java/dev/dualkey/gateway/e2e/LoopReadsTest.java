@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * GetObject and HeadObject on the event loop (issue 19): two servers over one store, one trying reads on the loop
- * (the default), one running every request on the storage executor ({@code loopReads(false)}). Every answer of
- * the loop server (status, every header but Date and the request ids, body bytes) must equal the executor's, for
- * the cases whose headers depend on stored state: plain, range, conditional (304, 412), checksum mode, versionId,
+ * ({@code loopReads(true)}, {@code serve --loop-reads}), one running every request on the storage executor (the
+ * default). Every answer of the loop server (status, every header but Date and the request ids, body bytes) must
+ * equal the executor's, for the cases whose headers depend on stored state: plain, range, conditional (304, 412), checksum mode, versionId,
  * delete markers (404, 405), SSE-S3, SSE-C (with, without and with a wrong key), x-amz-expiration, Object Lock and
  * legal hold, response overrides, a missing key. The loop server's counters prove which path answered: served on the
  * loop, or fell back (a blob-file object's GET; a record only on disk).
@@ -50,7 +50,7 @@ class LoopReadsTest {
     static void start() {
         engine = StorageEngine.open(dir.resolve("data"), List.of());
         loop = GatewayServer.builder().objectStore(engine.objectStore()).credentialProvider(GatewayEndToEndTest.KEYS)
-                .allowMfaOverPlainHttp(true).s3Address(new InetSocketAddress("127.0.0.1", 0)).start();
+                .allowMfaOverPlainHttp(true).loopReads(true).s3Address(new InetSocketAddress("127.0.0.1", 0)).start();
         exec = GatewayServer.builder().objectStore(engine.objectStore()).credentialProvider(GatewayEndToEndTest.KEYS)
                 .allowMfaOverPlainHttp(true).loopReads(false).s3Address(new InetSocketAddress("127.0.0.1", 0))
                 .start();

@@ -47,38 +47,47 @@ class ResponseWriterTest {
         return out.toString();
     }
 
-    @Test
-    void inlineSegmentsGoOutAsOneFullResponseAndAreReleasedOnce() {
+    /**
+     * Writes a reply of {@code segments} ({@code length} bytes, an ETag when given) through the real encoder and
+     * returns the bytes on the wire; {@code released} counts the body's release calls.
+     */
+    private static String send(List<DataSegment> segments, long length, String etag, boolean keepAlive,
+                               AtomicInteger released) {
         ChannelHandlerContext[] ctx = new ChannelHandlerContext[1];
         EmbeddedChannel ch = channel(ctx);
+        Reply reply = Reply.status(200);
+        if (etag != null) {
+            reply.header("ETag", etag);
+        }
+        reply.streamed(new Reply.StreamedBody(segments, length, released::incrementAndGet));
+        assertTrue(ResponseWriter.write(ctx[0], null, reply, keepAlive, false).isSuccess());
+        String wire = written(ch);
+        ch.finishAndReleaseAll();
+        return wire;
+    }
+
+    @Test
+    void inlineSegmentsGoOutAsOneFullResponseAndAreReleasedOnce() {
         AtomicInteger released = new AtomicInteger();
         ByteBuffer first = ByteBuffer.wrap("hello, ".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
         ByteBuffer second = ByteBuffer.wrap("world".getBytes(StandardCharsets.US_ASCII)).asReadOnlyBuffer();
-        Reply reply = Reply.status(200).header("ETag", "\"e\"").streamed(new Reply.StreamedBody(
-                List.of(new DataSegment.Inline(first), new DataSegment.Inline(second)), 12, released::incrementAndGet));
-        assertTrue(ResponseWriter.write(ctx[0], null, reply, true, false).isSuccess());
-        String wire = written(ch);
+        String wire = send(List.of(new DataSegment.Inline(first), new DataSegment.Inline(second)), 12, "\"e\"",
+                true, released);
         assertTrue(wire.startsWith("HTTP/1.1 200 OK\r\n"), wire);
         assertTrue(wire.contains("\r\ncontent-length: 12\r\n"), wire);
         assertTrue(wire.contains("\r\nETag: \"e\"\r\n"), wire);
         assertTrue(wire.endsWith("\r\n\r\nhello, world"), wire);
         assertEquals(1, released.get());
-        ch.finishAndReleaseAll();
     }
 
     @Test
     void emptyInlineBodyCarriesContentLengthZero() {
-        ChannelHandlerContext[] ctx = new ChannelHandlerContext[1];
-        EmbeddedChannel ch = channel(ctx);
         AtomicInteger released = new AtomicInteger();
-        Reply reply = Reply.status(200).streamed(new Reply.StreamedBody(List.of(), 0, released::incrementAndGet));
-        ResponseWriter.write(ctx[0], null, reply, false, false);
-        String wire = written(ch);
+        String wire = send(List.of(), 0, null, false, released);
         assertTrue(wire.contains("\r\ncontent-length: 0\r\n"), wire);
         assertTrue(wire.contains("\r\nconnection: close\r\n"), wire);
         assertTrue(wire.endsWith("\r\n\r\n"), wire);
         assertEquals(1, released.get());
-        ch.finishAndReleaseAll();
     }
 
     @Test
