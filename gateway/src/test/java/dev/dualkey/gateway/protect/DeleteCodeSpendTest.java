@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.gateway.s3.error.S3Exception;
 import dev.dualkey.gateway.s3.protect.S3Refusals;
+import dev.dualkey.gateway.upstream.ForwardingSharedKv;
 import dev.dualkey.gateway.upstream.UpstreamObjectStore;
-import dev.dualkey.gateway.upstream.UpstreamSettings;
+import dev.dualkey.gateway.upstream.MotoUpstream;
 import dev.dualkey.mfa.audit.AuditRecord;
 import dev.dualkey.mfa.otp.TotpGenerator;
 import dev.dualkey.storage.Expectations;
@@ -35,7 +36,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +77,19 @@ class DeleteCodeSpendTest {
 
     private static long lastUsedStep(ProtectedFixture f) {
         return f.mfa.store().devices().get(f.serial).orElseThrow().lastUsedStep();
+    }
+
+    /**
+     * A fixture whose object store is the upstream store on a freshly reset moto, its index in the very database of
+     * the MFA state (as ServeCommand wires {@code serve --upstream} without {@code --state}), reached through
+     * {@code wrap} so that a test can disturb or watch the index commits.
+     */
+    private ProtectedFixture upstreamFixture(UnaryOperator<SharedKv> wrap) throws Exception {
+        MotoServer moto = MotoServer.shared(getClass().getSimpleName());
+        moto.reset();
+        return new ProtectedFixture(dir, List.of(RocksKv.FAMILY), engine -> UpstreamObjectStore.open(
+                MotoUpstream.settings(moto, dir.resolve("spool")), wrap.apply(new RocksKv(engine.database())),
+                Clock.systemUTC()));
     }
 
     /** The replay's S3 answer, as the handlers send it. */
@@ -207,41 +221,18 @@ class DeleteCodeSpendTest {
      */
     @Test
     void theUpstreamStoresRetryAfterALostIndexRaceDoesNotVerifyTheCodeTwice() throws Exception {
-        MotoServer moto = MotoServer.shared(getClass().getSimpleName());
-        moto.reset();
         int[] toLose = {0};
         int[] lost = {0};
-        try (ProtectedFixture f = new ProtectedFixture(dir, List.of(RocksKv.FAMILY), engine -> {
-            SharedKv index = new RocksKv(engine.database());
-            SharedKv racing = new SharedKv() {
-                @Override
-                public Optional<Entry> get(byte[] key) {
-                    return index.get(key);
+        try (ProtectedFixture f = upstreamFixture(index -> new ForwardingSharedKv(index) {
+            @Override
+            public boolean commit(List<Compare> compares, List<Write> writes) {
+                if (toLose[0] > 0 && !compares.isEmpty()) {
+                    toLose[0]--;
+                    lost[0]++;
+                    return false; // lost the compare: nothing written
                 }
-
-                @Override
-                public List<Entry> range(byte[] from, byte[] to, int limit) {
-                    return index.range(from, to, limit);
-                }
-
-                @Override
-                public boolean commit(List<Compare> compares, List<Write> writes) {
-                    if (toLose[0] > 0 && !compares.isEmpty()) {
-                        toLose[0]--;
-                        lost[0]++;
-                        return false; // lost the compare: nothing written
-                    }
-                    return index.commit(compares, writes);
-                }
-
-                @Override
-                public void close() {
-                    index.close();
-                }
-            };
-            return UpstreamObjectStore.open(new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null,
-                    "", UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, dir.resolve("spool")), racing,
-                    Clock.systemUTC());
+                return super.commit(compares, writes);
+            }
         })) {
             try {
                 mfaDeleteBucket(f, B);
@@ -282,40 +273,17 @@ class DeleteCodeSpendTest {
      */
     @Test
     void theUpstreamStoreWithItsIndexInTheStatesDatabaseSpendsTheCodeBeforeItsIndexCommit() throws Exception {
-        MotoServer moto = MotoServer.shared(getClass().getSimpleName());
-        moto.reset();
         List<Long> stepsAtIndexCommits = new ArrayList<>();
         ProtectedFixture[] fixture = new ProtectedFixture[1];
         boolean[] watching = {false};
-        try (ProtectedFixture f = new ProtectedFixture(dir, List.of(RocksKv.FAMILY), engine -> {
-            SharedKv index = new RocksKv(engine.database()); // as ServeCommand wires it without --state
-            SharedKv watched = new SharedKv() {
-                @Override
-                public Optional<Entry> get(byte[] key) {
-                    return index.get(key);
+        try (ProtectedFixture f = upstreamFixture(index -> new ForwardingSharedKv(index) {
+            @Override
+            public boolean commit(List<Compare> compares, List<Write> writes) {
+                if (watching[0]) {
+                    stepsAtIndexCommits.add(lastUsedStep(fixture[0]));
                 }
-
-                @Override
-                public List<Entry> range(byte[] from, byte[] to, int limit) {
-                    return index.range(from, to, limit);
-                }
-
-                @Override
-                public boolean commit(List<Compare> compares, List<Write> writes) {
-                    if (watching[0]) {
-                        stepsAtIndexCommits.add(lastUsedStep(fixture[0]));
-                    }
-                    return index.commit(compares, writes);
-                }
-
-                @Override
-                public void close() {
-                    index.close();
-                }
-            };
-            return UpstreamObjectStore.open(new UpstreamSettings(moto.endpoint(), "us-east-1", "test", "test", null,
-                    "", UpstreamSettings.MIN_PART, UpstreamSettings.MIN_PART, dir.resolve("spool")), watched,
-                    Clock.systemUTC());
+                return super.commit(compares, writes);
+            }
         })) {
             fixture[0] = f;
             try {

@@ -15,14 +15,12 @@ import dev.dualkey.storage.model.ObjectMetadata;
 import dev.dualkey.storage.model.ObjectVersion;
 import dev.dualkey.storage.model.VersioningState;
 import dev.dualkey.storage.shared.MemoryKv;
-import dev.dualkey.storage.shared.SharedKv;
 import dev.dualkey.testkit.MotoServer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,30 +40,18 @@ class UnknownPublishOutcomeTest {
     private final AtomicBoolean failAfterNextCommit = new AtomicBoolean();
 
     /** Applies each commit; when armed, then throws as a timed-out etcd call does. */
-    private final class AppliedThenUnavailable implements SharedKv {
-        private final MemoryKv inner = new MemoryKv();
-
-        @Override
-        public Optional<Entry> get(byte[] key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public List<Entry> range(byte[] from, byte[] to, int limit) {
-            return inner.range(from, to, limit);
+    private final class AppliedThenUnavailable extends ForwardingSharedKv {
+        AppliedThenUnavailable() {
+            super(new MemoryKv());
         }
 
         @Override
         public boolean commit(List<Compare> compares, List<Write> writes) {
-            boolean applied = inner.commit(compares, writes);
+            boolean applied = super.commit(compares, writes);
             if (failAfterNextCommit.getAndSet(false)) {
                 throw new KvStateUnavailableException("etcd txn did not answer within 5s");
             }
             return applied;
-        }
-
-        @Override
-        public void close() {
         }
     }
 
