@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.storage.error.StorageIoException;
+import dev.dualkey.testkit.DataFiles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,15 +66,13 @@ class RocksDatabaseTest {
             });
             db.flushAndCompact();
         }
-        List<Path> blobFiles;
-        try (var files = java.nio.file.Files.list(dir)) {
-            blobFiles = files.filter(f -> f.getFileName().toString().endsWith(".blob")).toList();
-        }
+        List<Path> blobFiles = DataFiles.regularFiles(dir).stream()
+                .filter(f -> f.getFileName().toString().endsWith(".blob")).toList();
         assertFalse(blobFiles.isEmpty(), "no blob file written");
         byte[] blobBytes = java.nio.file.Files.readAllBytes(blobFiles.get(0));
-        assertTrue(contains(blobBytes, big), "the 4 KiB value is not in the blob file");
-        assertFalse(contains(blobBytes, plainBig), "a plain family's value went to a blob file");
-        assertFalse(contains(blobBytes, small), "a value below the minimum went to a blob file");
+        assertTrue(DataFiles.contains(blobBytes, big), "the 4 KiB value is not in the blob file");
+        assertFalse(DataFiles.contains(blobBytes, plainBig), "a plain family's value went to a blob file");
+        assertFalse(DataFiles.contains(blobBytes, small), "a value below the minimum went to a blob file");
         for (List<ColumnFamilySpec> families : List.of(withLarge, List.of(
                 ColumnFamilySpec.of("test.large", "k :- bytes"), ColumnFamilySpec.of("test.plain", "k :- bytes")))) {
             try (RocksDatabase db = RocksDatabase.open(dir, families, SMALL)) {
@@ -92,19 +91,6 @@ class RocksDatabaseTest {
         out[0] = '<';
         out[n - 1] = '>';
         return out;
-    }
-
-    private static boolean contains(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.dualkey.storage.rocks;
 
+import static dev.dualkey.testkit.DataFiles.filesContaining;
+import static dev.dualkey.testkit.DataFiles.indexOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -545,31 +547,6 @@ class SealedDataTest {
         return List.of(Arrays.copyOfRange(small, 0, 32), Arrays.copyOfRange(small, 1900, 1932),
                 Arrays.copyOfRange(big, 0, 32), Arrays.copyOfRange(big, 2 * CHUNK + 3, 2 * CHUNK + 35),
                 Arrays.copyOfRange(part, 4000, 4032));
-    }
-
-    private static List<Path> filesContaining(Path root, byte[] needle) throws IOException {
-        List<Path> hits = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                if (indexOf(Files.readAllBytes(p), needle) >= 0) {
-                    hits.add(root.relativize(p));
-                }
-            }
-        }
-        return hits;
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static byte[] bytes(ByteBuffer b) {
