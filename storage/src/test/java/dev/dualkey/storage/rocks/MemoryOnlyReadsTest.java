@@ -38,6 +38,20 @@ class MemoryOnlyReadsTest {
     @TempDir
     Path dir;
 
+    /** What a case does with a fresh engine whose store has bucket {@link #B}. */
+    private interface Case {
+        void run(StorageEngine engine, RocksObjectStore store) throws Exception;
+    }
+
+    /** Runs {@code c} on a fresh engine in {@link #dir} whose store has bucket {@link #B}, then closes the engine. */
+    private void withBucket(Case c) throws Exception {
+        try (StorageEngine engine = StorageEngine.open(dir, List.of())) {
+            RocksObjectStore store = (RocksObjectStore) engine.objectStore();
+            store.createBucket(B, "111122223333", "us-east-1");
+            c.run(engine, store);
+        }
+    }
+
     private static ObjectVersion put(RocksObjectStore store, String key, byte[] data) {
         try (ObjectWriter w = store.newObjectWriter(B, key, ObjectMetadata.empty(), WriteOptions.defaults())) {
             w.write(ByteBuffer.wrap(data));
@@ -57,10 +71,8 @@ class MemoryOnlyReadsTest {
     }
 
     @Test
-    void memtableReadsAnswerAndMissingKeysAreTheSameError() {
-        try (StorageEngine engine = StorageEngine.open(dir, List.of())) {
-            RocksObjectStore store = (RocksObjectStore) engine.objectStore();
-            store.createBucket(B, "111122223333", "us-east-1");
+    void memtableReadsAnswerAndMissingKeysAreTheSameError() throws Exception {
+        withBucket((engine, store) -> {
             byte[] data = "hello, loop".getBytes(StandardCharsets.UTF_8);
             put(store, "k", data);
             ObjectVersion v = MemoryOnly.attempt(() -> store.headObject(B, "k", null));
@@ -73,28 +85,24 @@ class MemoryOnlyReadsTest {
             assertArrayEquals(data, read);
             assertThrows(NoSuchKeyException.class, () -> MemoryOnly.attempt(() -> store.headObject(B, "nope", null)));
             assertFalse(MemoryOnly.active(), "the mode ends with the attempt");
-        }
+        });
     }
 
     @Test
-    void aBlockOnlyOnDiskRefusesThenAnsweredOnceCached() {
-        try (StorageEngine engine = StorageEngine.open(dir, List.of())) {
-            RocksObjectStore store = (RocksObjectStore) engine.objectStore();
-            store.createBucket(B, "111122223333", "us-east-1");
+    void aBlockOnlyOnDiskRefusesThenAnsweredOnceCached() throws Exception {
+        withBucket((engine, store) -> {
             byte[] data = "flushed".getBytes(StandardCharsets.UTF_8);
             put(store, "k", data);
             engine.database().flushAndCompact(); // the record now lives only in an SST file, not in the block cache
             assertThrows(MemoryOnly.WouldBlock.class, () -> MemoryOnly.attempt(() -> store.headObject(B, "k", null)));
             assertEquals(data.length, store.headObject(B, "k", null).size()); // a blocking read caches the block
             assertEquals(data.length, MemoryOnly.attempt(() -> store.headObject(B, "k", null)).size());
-        }
+        });
     }
 
     @Test
     void aHeldLockRefusesInsteadOfWaiting() throws Exception {
-        try (StorageEngine engine = StorageEngine.open(dir, List.of())) {
-            RocksObjectStore store = (RocksObjectStore) engine.objectStore();
-            store.createBucket(B, "111122223333", "us-east-1");
+        withBucket((engine, store) -> {
             put(store, "k", new byte[] {1, 2, 3});
             LockManager locks = store.lockManager();
             ExecutorService other = Executors.newSingleThreadExecutor();
@@ -122,14 +130,12 @@ class MemoryOnlyReadsTest {
             } finally {
                 other.shutdownNow();
             }
-        }
+        });
     }
 
     @Test
-    void blobObjectsRefuseToOpenButAnswerHead() {
-        try (StorageEngine engine = StorageEngine.open(dir, List.of())) {
-            RocksObjectStore store = (RocksObjectStore) engine.objectStore();
-            store.createBucket(B, "111122223333", "us-east-1");
+    void blobObjectsRefuseToOpenButAnswerHead() throws Exception {
+        withBucket((engine, store) -> {
             byte[] big = new byte[200 * 1024]; // over the 128 KiB inline threshold: a blob file
             put(store, "big", big);
             assertThrows(MemoryOnly.WouldBlock.class,
@@ -138,6 +144,6 @@ class MemoryOnlyReadsTest {
             try (ObjectReader r = store.openObject(B, "big", null)) { // outside the mode: as before
                 assertEquals(big.length, r.read(0, big.length).stream().mapToLong(DataSegment::length).sum());
             }
-        }
+        });
     }
 }
