@@ -66,6 +66,13 @@ class DeleteCodeSpendTest {
                 VersioningChange.s3(VersioningState.ENABLED, MfaDeleteState.ENABLED)).isAllowed());
     }
 
+    /** An MFA Delete bucket {@link #B} whose key k has two versions; returns the latest. */
+    private static ObjectVersion secondVersionOfK(ProtectedFixture f) {
+        mfaDeleteBucket(f, B);
+        put(f, B, "k");
+        return put(f, B, "k");
+    }
+
     private static boolean present(ProtectedFixture f, String bucket, ObjectVersion v) {
         try {
             f.store.headObject(bucket, "k", v.versionId());
@@ -77,6 +84,32 @@ class DeleteCodeSpendTest {
 
     private static long lastUsedStep(ProtectedFixture f) {
         return f.mfa.store().devices().get(f.serial).orElseThrow().lastUsedStep();
+    }
+
+    /**
+     * A key's latest-version record in the engine's objects table, made unreadable and put back: staging the delete
+     * of the latest version re-reads it, so a riding delete then fails after its spent code was staged in the batch.
+     */
+    private static final class LatestRecord {
+        private final RocksDatabase db;
+        private final Table<byte[], byte[]> objects;
+        private final byte[] objectKey;
+        private final byte[] good;
+
+        LatestRecord(ProtectedFixture f, String bucket, String key) {
+            db = f.engine.database();
+            objects = db.table(Schema.OBJECTS, Codecs.BYTES, Codecs.BYTES);
+            objectKey = StoreKeys.objectKey(bucket, key);
+            good = objects.get(objectKey).orElseThrow();
+        }
+
+        void makeUnreadable() {
+            db.write(batch -> objects.put(batch, objectKey, new byte[] {(byte) 0xEE, 1, 2, 3}));
+        }
+
+        void restore() {
+            db.write(batch -> objects.put(batch, objectKey, good));
+        }
     }
 
     /**
@@ -123,20 +156,15 @@ class DeleteCodeSpendTest {
     @Test
     void aRidingDeleteWhoseBatchFailsLeavesTheCodeUnspentAndTheVersionPresent() {
         try (ProtectedFixture f = new ProtectedFixture(dir)) {
-            mfaDeleteBucket(f, B);
-            put(f, B, "k");
-            ObjectVersion latest = put(f, B, "k");
+            ObjectVersion latest = secondVersionOfK(f);
             // Injected failure: k's latest-version record is unreadable, so staging the delete of the latest version
             // (which re-reads it) throws after the spent code was staged in the same batch.
-            RocksDatabase db = f.engine.database();
-            Table<byte[], byte[]> objects = db.table(Schema.OBJECTS, Codecs.BYTES, Codecs.BYTES);
-            byte[] objectKey = StoreKeys.objectKey(B, "k");
-            byte[] good = objects.get(objectKey).orElseThrow();
-            db.write(batch -> objects.put(batch, objectKey, new byte[] {(byte) 0xEE, 1, 2, 3}));
+            LatestRecord record = new LatestRecord(f, B, "k");
+            record.makeUnreadable();
             long before = lastUsedStep(f);
             ProtectedRequest withCode = f.root(f.header());
             assertThrows(RuntimeException.class, () -> f.protect.deleteObject(withCode, B, "k", latest.versionId()));
-            db.write(batch -> objects.put(batch, objectKey, good));
+            record.restore();
             assertEquals(before, lastUsedStep(f), "the code is unspent");
             assertTrue(present(f, B, latest), "the version is there");
             // the same code now works once, and only once
@@ -154,13 +182,8 @@ class DeleteCodeSpendTest {
     @Test
     void aRidingDeleteWhoseBatchFailsIsHeardByNoAuditListener() {
         try (ProtectedFixture f = new ProtectedFixture(dir)) {
-            mfaDeleteBucket(f, B);
-            put(f, B, "k");
-            ObjectVersion latest = put(f, B, "k");
-            RocksDatabase db = f.engine.database();
-            Table<byte[], byte[]> objects = db.table(Schema.OBJECTS, Codecs.BYTES, Codecs.BYTES);
-            byte[] objectKey = StoreKeys.objectKey(B, "k");
-            byte[] good = objects.get(objectKey).orElseThrow();
+            ObjectVersion latest = secondVersionOfK(f);
+            LatestRecord record = new LatestRecord(f, B, "k");
             List<String> heard = new ArrayList<>();
             List<Long> stepWhenHeard = new ArrayList<>();
             f.mfa.audit().addListener(r -> {
@@ -169,11 +192,11 @@ class DeleteCodeSpendTest {
                     stepWhenHeard.add(lastUsedStep(f));
                 }
             });
-            db.write(batch -> objects.put(batch, objectKey, new byte[] {(byte) 0xEE, 1, 2, 3}));
+            record.makeUnreadable();
             ProtectedRequest withCode = f.root(f.header());
             assertThrows(RuntimeException.class, () -> f.protect.deleteObject(withCode, B, "k", latest.versionId()));
             assertEquals(List.of(), heard, "a failed batch: no ACCEPTED for anyone");
-            db.write(batch -> objects.put(batch, objectKey, good));
+            record.restore();
             assertTrue(f.protect.deleteObject(withCode, B, "k", latest.versionId()).isAllowed());
             assertEquals(List.of("ACCEPTED"), heard);
             assertEquals(TotpGenerator.stepOf(f.clock.instant()), stepWhenHeard.get(0),
