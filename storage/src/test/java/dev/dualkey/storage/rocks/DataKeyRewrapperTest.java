@@ -1,5 +1,6 @@
 package dev.dualkey.storage.rocks;
 
+import static dev.dualkey.storage.rocks.SealedEngines.master;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,8 +21,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -38,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unchanged, an interrupted run resumed from its cursor, hard links (backups) left with the old file.
  */
 class DataKeyRewrapperTest {
-    private static final int INLINE = 4096;
+    private static final int INLINE = SealedEngines.INLINE;
     private static final String B = "bucket";
     private static final byte[] OLD = master(1);
     private static final byte[] NEW = master(2);
@@ -48,18 +47,11 @@ class DataKeyRewrapperTest {
     private StorageEngine engine;
     private ObjectStore store;
 
-    private static byte[] master(int seed) {
-        byte[] m = new byte[32];
-        new Random(seed).nextBytes(m);
-        return m;
-    }
-
     private void open(KeyWrapper keys) {
         if (engine != null) {
             engine.close();
         }
-        engine = StorageEngine.open(dir, List.of(), Clock.systemUTC(), RocksObjectStoreContractTest.TEST_DB,
-                new RocksObjectStore.Settings(INLINE, 1024, Duration.ofSeconds(30)));
+        engine = SealedEngines.open(dir);
         store = engine.objectStore();
         store.encryptAtRest(keys);
     }

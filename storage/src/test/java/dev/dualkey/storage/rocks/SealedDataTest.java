@@ -1,5 +1,6 @@
 package dev.dualkey.storage.rocks;
 
+import static dev.dualkey.storage.rocks.SealedEngines.master;
 import static dev.dualkey.testkit.DataFiles.filesContaining;
 import static dev.dualkey.testkit.DataFiles.indexOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -32,8 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -50,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SealedDataTest {
     private static final int CHUNK = 1 << SealedLayout.CHUNK_SHIFT;
-    private static final int INLINE = 4096;
+    private static final int INLINE = SealedEngines.INLINE;
     private static final String B = "bucket";
 
     @TempDir
@@ -58,15 +57,8 @@ class SealedDataTest {
     private StorageEngine engine;
     private ObjectStore store;
 
-    private static byte[] master(int seed) {
-        byte[] m = new byte[32];
-        new Random(seed).nextBytes(m);
-        return m;
-    }
-
     private void open(KeyWrapper keys) {
-        engine = StorageEngine.open(dir, List.of(), Clock.systemUTC(), RocksObjectStoreContractTest.TEST_DB,
-                new RocksObjectStore.Settings(INLINE, 1024, Duration.ofSeconds(30)));
+        engine = SealedEngines.open(dir);
         store = engine.objectStore();
         if (keys != null) {
             store.encryptAtRest(keys);
