@@ -170,7 +170,8 @@ public final class BenchMain {
                     }
                 }
                 step(out, config, server, "list_versions_page", w::listVersionPages);
-                step(out, config, server, "list_versions_page_raw", w::listVersionPagesRaw);
+                step(out, config, server, "list_versions_page_raw",
+                        () -> w.listVersionPagesRaw(wrkInstalled() ? wrk : null));
             } else if (!s3) {
                 notApplicable(out, config, server, "versioned_put4k", "list_versions_page", "list_versions_page_raw");
             }
