@@ -12,6 +12,8 @@
 # Environment: LIST_SECONDS (measured seconds per round, default 10), LIST_PROFILE=cpu|wall|alloc (async-profiler
 # collapsed stacks of each measured phase into OUT/<jar>-<round>.collapsed), AP (the agent's path).
 # OUT keeps the data directory: a second call with the same OUT and VERSIONS reuses it (filling 1,000,000 takes long).
+# The server start and the /proc and JFR readings are cost.sh's (serve.sh); the fill's count is the bench's, over raw
+# pages (list-presign.py --count).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 versions=$1 rounds=$2 out=$3
