@@ -8,7 +8,12 @@
 #   compat-tests/bench/record.sh --times 1       one run
 #   compat-tests/bench/record.sh -- --versions 1000000    options after -- go to run.sh
 # Environment: BENCH_NO_COMMIT=1 writes the files and the README but leaves committing to you.
-# Run it on a quiet machine: the results say what else ran only through their own figures.
+# Run it on a quiet machine. Each run waits for the machine to settle before the client warm-up and before each
+# server (BenchMain, Settle.machine: until the CPU was under 15% busy and 10% iowait over two 2-s windows in a row, at
+# most 60 s a wait, `-- --settle-max SECONDS` to change): the previous run's tail otherwise lands in the next run's
+# first rows. That adds ~4-10 s a wait on a quiet machine, at most 5 x 60 s per run without the cluster servers
+# (client warm-up, dualkey, nginx, moto, s3proxy) and 8 x 60 s with them on a machine that never settles. Each wait's
+# load average, CPU shares, length and outcome are in the results' header ("machine before ...").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 times=3
@@ -35,6 +40,8 @@ for i in $(seq 1 "$times"); do
   name=$(date -u +%Y-%m-%dT%H%MZ)-$commit
   {
     cat compat-tests/target/bench/results.md
+    # the load average lags a minute behind: what the machine did at each server's start is in the header lines
+    # "machine before ..." (Settle.machine)
     printf '\n- Recorded by compat-tests/bench/record.sh: run %d of %d, commit %s, load average before %s, after %s\n' \
       "$i" "$times" "$commit" "$load_before" "$load_after"
   } >"$results/$name.md"

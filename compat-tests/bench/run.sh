@@ -7,6 +7,8 @@
 #   compat-tests/bench/run.sh --quick    small counts, for development (a few minutes)
 #   other options go to BenchMain: --servers dualkey,nginx  --workloads put4k,get4k  --runs 3  --versions 1000000
 #                                  --dualkey-jvm "-Xmx256m"  (JVM options of the Dualkey server)
+#                                  --settle-max 60  (cap in seconds of the wait for a quiet machine before the
+#                                  client warm-up and each server: Settle.java; the results' "machine before" lines)
 # Environment: BENCH_SKIP_BUILD=1 reuses the last build; MAVEN_ARGS (e.g. -o) is passed to Maven;
 #              BENCH_JFR=1 records a JFR profile of the Dualkey server into compat-tests/target/bench/work/;
 #              BENCH_DUALKEY_JAVA, BENCH_CDS=1, BENCH_AOT=1: the Dualkey server's java and start-up cache (below).

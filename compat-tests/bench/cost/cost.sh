@@ -25,17 +25,10 @@ fi
 rm -rf "$out" && mkdir -p "$out/data"
 out=$(cd "$out" && pwd)
 port=$((20000 + RANDOM % 20000))
-access=AKIABENCHMARK0000001
-secret=benchSecretKey0000000000000000000000000000
-DUALKEY_ROOT_ACCESS_KEY=$access DUALKEY_ROOT_SECRET_KEY=$secret java "${jvm[@]}" -jar "$jar" serve \
-  --data-dir "$out/data" --address 127.0.0.1:$port --console-address 127.0.0.1:$((port + 1)) \
-  --allow-mfa-over-http >"$out/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
-  sleep 0.1
-done
+. compat-tests/bench/cost/serve.sh # access, secret, serve_start, cpu, cpujit, alloc
+: >"$out/server.log"
+trap '[ -n "${pid:-}" ] && kill $pid 2>/dev/null || true' EXIT
+serve_start "$jar" "$out/data" $port "$out/server.log" "${jvm[@]}"
 python3 "$(dirname "$0")/presign.py" http://127.0.0.1:$port $access $secret "$out" 300000 100000 4096
 wrkrun() { # method paths seconds
   local bytes=0
@@ -45,19 +38,7 @@ wrkrun() { # method paths seconds
 }
 threads() { for t in /proc/$pid/task/*; do printf '%s ' "$(tr -d ' 0-9#' <$t/comm 2>/dev/null)"; \
   awk '{print $14 + $15}' $t/stat 2>/dev/null || echo 0; done; }
-cpu() { awk '{print $14 + $15}' /proc/$pid/stat; }
-# the same without the JIT compiler threads (which still work during a loaded machine's warm-up)
-cpujit() { for t in /proc/$pid/task/*; do if grep -q Compiler $t/comm 2>/dev/null; then awk '{print $14 + $15}' $t/stat; fi; done \
-  | awk '{s += $1} END {print s + 0}'; }
 csw() { cat /proc/$pid/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches/ {s += $2} END {print s}'; }
-alloc() { # JFR file -> bytes allocated between the first and last ThreadAllocationStatistics of each thread
-  jfr print --events jdk.ThreadAllocationStatistics "$1" | awk '
-    /allocated =/ {gsub(/[ ,]/, "", $3); a = $3; unit = $4}
-    /thread =/ {t = $0; sub(/.*thread = /, "", t)
-      v = a; if (unit ~ /kB/) v *= 1024; if (unit ~ /MB/) v *= 1048576; if (unit ~ /GB/) v *= 1073741824
-      if (!(t in first)) first[t] = v; last[t] = v}
-    END {for (t in first) s += last[t] - first[t]; printf "%.0f\n", s}'
-}
 printf 'uptime: %s\n' "$(uptime)" | tee "$out/summary.txt"
 # warm-up: PUTs then GETs, as the bench's own warm-up does; then, on a loaded machine where the JIT lags, more
 # rounds (10 s of PUTs, 5 s of GETs) until the JIT compiler threads took under 5 % of the server's CPU in the last

@@ -12,6 +12,8 @@
 # Environment: LIST_SECONDS (measured seconds per round, default 10), LIST_PROFILE=cpu|wall|alloc (async-profiler
 # collapsed stacks of each measured phase into OUT/<jar>-<round>.collapsed), AP (the agent's path).
 # OUT keeps the data directory: a second call with the same OUT and VERSIONS reuses it (filling 1,000,000 takes long).
+# The server start and the /proc and JFR readings are cost.sh's (serve.sh); the fill's count is the bench's, over raw
+# pages (list-presign.py --count).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 versions=$1 rounds=$2 out=$3
@@ -21,34 +23,14 @@ seconds=${LIST_SECONDS:-10}
 ap=${AP:-/work/ap/linux-x64/libasyncProfiler.so}
 mkdir -p "$out/data"
 out=$(cd "$out" && pwd)
-access=AKIABENCHMARK0000001
-secret=benchSecretKey0000000000000000000000000000
+. compat-tests/bench/cost/serve.sh # access, secret, serve_start, cpu, cpujit, alloc
 pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null || true' EXIT
 port=$((20000 + RANDOM % 20000)) # one port for all: the presigned URLs sign the Host header
-start() { # jar
-  DUALKEY_ROOT_ACCESS_KEY=$access DUALKEY_ROOT_SECRET_KEY=$secret java -Xmx256m -XX:+UseSerialGC \
-    -jar "$1" serve --data-dir "$out/data" --address 127.0.0.1:$port \
-    --console-address 127.0.0.1:$((port + 1)) --allow-mfa-over-http >>"$out/server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 1800); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && return; sleep 0.1; done
-  echo "server did not start" >&2; exit 1
-}
+start() { serve_start "$1" "$out/data" $port "$out/server.log" -Xmx256m -XX:+UseSerialGC; } # jar
 stop() { kill $pid; wait $pid 2>/dev/null || true; pid=; }
-cpu() { awk '{print $14 + $15}' /proc/$pid/stat; }
-# the JIT compiler threads' share, reported apart: on a loaded machine they still work after the warm-up
-cpujit() { for t in /proc/$pid/task/*; do if grep -q Compiler $t/comm 2>/dev/null; then awk '{print $14 + $15}' $t/stat; fi; done \
-  | awk '{s += $1} END {print s + 0}'; }
 wrkrun() { # paths method bytes seconds connections -> wrk output
   wrk -t1 -c"$5" -d"$4"s --latency -s compat-tests/bench/wrk/paths.lua http://127.0.0.1:$port -- "$1" "$2" "$3" 1
-}
-alloc() { # JFR file -> Java heap bytes allocated by all threads during the recording (as cost.sh)
-  jfr print --events jdk.ThreadAllocationStatistics "$1" | awk '
-    /allocated =/ {gsub(/[ ,]/, "", $3); a = $3; unit = $4}
-    /thread =/ {t = $0; sub(/.*thread = /, "", t)
-      v = a; if (unit ~ /kB/) v *= 1024; if (unit ~ /MB/) v *= 1048576; if (unit ~ /GB/) v *= 1073741824
-      if (!(t in first)) first[t] = v; last[t] = v}
-    END {for (t in first) s += last[t] - first[t]; printf "%.0f\n", s}'
 }
 hz=$(getconf CLK_TCK)
 printf 'uptime: %s\n' "$(uptime)" | tee -a "$out/summary.txt"
@@ -61,13 +43,8 @@ if [ ! -f "$out/filled-$versions" ]; then
     >"$out/fill.txt" &
   wp=$!
   while :; do
-    n=$(python3 -c "
-import boto3,sys
-from botocore.config import Config
-s3=boto3.client('s3',endpoint_url='http://127.0.0.1:$port',aws_access_key_id='$access',aws_secret_access_key='$secret',region_name='us-east-1',config=Config(s3={'addressing_style':'path'}))
-n=0
-for p in s3.get_paginator('list_object_versions').paginate(Bucket='bench-versions',PaginationConfig={'PageSize':1000}): n+=len(p.get('Versions',[]))
-print(n)" 2>/dev/null || echo 0)
+    n=$(python3 compat-tests/bench/cost/list-presign.py --count http://127.0.0.1:$port $access $secret 2>/dev/null \
+      || echo 0)
     [ "$n" -ge "$versions" ] && break
     sleep 5
   done

@@ -7,21 +7,14 @@ Writes OUTDIR/put.paths (PUTS new keys) and OUTDIR/get.paths (GETS reads over 10
 import sys
 import urllib.parse
 
-import boto3
-from botocore.config import Config
-
+import s3setup
 from sigv4_presign import Presigner
 
 endpoint, access, secret, outdir, puts, gets, size = sys.argv[1:8]
 puts, gets, size = int(puts), int(gets), int(size)
-s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=access, aws_secret_access_key=secret,
-                  region_name="us-east-1", config=Config(signature_version="s3v4", s3={"addressing_style": "path"},
-                                                         request_checksum_calculation="when_required"))
+s3 = s3setup.client(endpoint, access, secret)
 bucket = "cost"
-try:
-    s3.create_bucket(Bucket=bucket)
-except s3.exceptions.BucketAlreadyOwnedByYou:
-    pass
+s3setup.create_bucket(s3, bucket)
 body = b"x" * size
 for i in range(1000):
     s3.put_object(Bucket=bucket, Key="g/%04d" % i, Body=body)

@@ -19,12 +19,14 @@ import java.util.List;
  *                      {@code delete_version_mfa}; each root holds 8 devices, each device about one code per 30 s
  * @param mfaPairs      measured (plain, MFA) delete pairs per run of the interleaved delete workloads
  * @param mfaWarmupPairs warm-up pairs per run, excluded
+ * @param settleMax     cap of each wait for a quiet machine before a server starts ({@code --settle-max SECONDS},
+ *                      {@link Settle#machine}; 0 samples the machine without waiting)
  */
 record BenchConfig(boolean quick, int runs, List<String> servers, List<String> workloads, Path outDir,
                    Path workDir, Path benchDir, Path dualkeyJar, Path s3proxyJar, String dualkeyJvmOptions,
                    int inFlight, long smallOps, long warmupOps, Duration warmupTime, Duration runTime, long largeBytes,
                    long multipartBytes, long memUploadBytes, int versions, Duration wrkTime, int wrkConnections,
-                   int mfaAccounts, int mfaPairs, int mfaWarmupPairs) {
+                   int mfaAccounts, int mfaPairs, int mfaWarmupPairs, Duration settleMax) {
 
     static BenchConfig parse(String[] args) {
         boolean quick = false;
@@ -39,6 +41,7 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
         String jvm = "-Xmx256m";
         int versions = 20000;
         int inFlight = 32;
+        Duration settleMax = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -54,6 +57,7 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
                 case "--dualkey-jvm" -> jvm = args[++i];
                 case "--versions" -> versions = Integer.parseInt(args[++i]);
                 case "--in-flight" -> inFlight = Integer.parseInt(args[++i]);
+                case "--settle-max" -> settleMax = Duration.ofSeconds(Long.parseLong(args[++i]));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
@@ -63,14 +67,17 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
         dualkeyJar = dualkeyJar.toAbsolutePath();
         s3proxyJar = s3proxyJar.toAbsolutePath();
         long mib = 1024 * 1024;
+        if (settleMax == null) {
+            settleMax = Duration.ofSeconds(quick ? 10 : 60);
+        }
         return quick
                 ? new BenchConfig(true, runs, servers, workloads, out, work, benchDir, dualkeyJar, s3proxyJar, jvm,
                         inFlight, 1500, 300, Duration.ofSeconds(1), Duration.ofSeconds(3), 32 * mib, 128 * mib, 4 * mib,
                         Math.min(versions, 3000),
-                        Duration.ofSeconds(3), 64, 4, 30, 5)
+                        Duration.ofSeconds(3), 64, 4, 30, 5, settleMax)
                 : new BenchConfig(false, runs, servers, workloads, out, work, benchDir, dualkeyJar, s3proxyJar, jvm,
                         inFlight, 20000, 2000, Duration.ofSeconds(2), Duration.ofSeconds(6), 256 * mib, 1024 * mib, 32 * mib,
-                        versions, Duration.ofSeconds(6), 64, 9, 100, 10);
+                        versions, Duration.ofSeconds(6), 64, 9, 100, 10, settleMax);
     }
 
     boolean wants(String workload) {
@@ -80,7 +87,8 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
     List<String> describe() {
         List<String> lines = new ArrayList<>();
         lines.add("mode " + (quick ? "quick" : "full") + ", " + runs + " runs per workload, " + inFlight
-                + " requests in flight (SDK), wrk " + wrkConnections + " connections for " + wrkTime.toSeconds() + " s");
+                + " requests in flight (SDK), wrk " + wrkConnections + " connections for " + wrkTime.toSeconds() + " s"
+                + "; before each server a wait for a quiet machine (at most " + settleMax.toSeconds() + " s)");
         return lines;
     }
 }

@@ -35,6 +35,7 @@ public final class BenchMain {
         List<Measurement> results = new ArrayList<>();
         List<String> serverLines = new ArrayList<>();
         if (config.wants("warm_up") && config.servers().stream().anyMatch(n -> !ClusterServers.isClusterRow(n))) {
+            settle(config, "client warm-up", serverLines);
             warmUpClient(config);
         }
         for (String name : config.servers()) {
@@ -43,6 +44,7 @@ public final class BenchMain {
                 continue;
             }
             log("=== " + name);
+            settle(config, name, serverLines);
             ServerUnderTest server;
             try {
                 server = Servers.create(name, config, freePort());
@@ -73,6 +75,17 @@ public final class BenchMain {
         report.write(config.outDir());
         System.out.println(report.markdown());
         log("wrote " + config.outDir().resolve("results.md") + " and results.csv");
+    }
+
+    /**
+     * Waits for a quiet machine before {@code what} starts (at most {@code --settle-max}; {@link Settle#machine}):
+     * the previous server's or run's tail (page-cache writeback, a JVM's exit, other work) otherwise lands in the
+     * first rows. What it saw goes into the results' header lines.
+     */
+    private static void settle(BenchConfig config, String what, List<String> lines) throws InterruptedException {
+        String seen = Settle.machine(config.settleMax());
+        log("machine before " + what + ": " + seen);
+        lines.add("machine before " + what + ": " + seen);
     }
 
     /**
@@ -157,7 +170,8 @@ public final class BenchMain {
                     }
                 }
                 step(out, config, server, "list_versions_page", w::listVersionPages);
-                step(out, config, server, "list_versions_page_raw", w::listVersionPagesRaw);
+                step(out, config, server, "list_versions_page_raw",
+                        () -> w.listVersionPagesRaw(wrkInstalled() ? wrk : null));
             } else if (!s3) {
                 notApplicable(out, config, server, "versioned_put4k", "list_versions_page", "list_versions_page_raw");
             }

@@ -6,6 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -44,8 +47,8 @@ final class RawListPages {
         this.bucket = bucket;
     }
 
-    /** Fetches the next page of the chain; completes exceptionally on a status other than 200. */
-    CompletableFuture<?> next() {
+    /** The query of the chain's next page. */
+    private Map<String, String> query() {
         Map<String, String> query = new TreeMap<>();
         query.put("versions", "");
         query.put("max-keys", "1000");
@@ -53,13 +56,47 @@ final class RawListPages {
             query.put("key-marker", keyMarker);
             query.put("version-id-marker", versionIdMarker);
         }
+        return query;
+    }
+
+    /** The GET of the page with {@code query}, SigV4-signed in headers or, with a validity, in the query. */
+    private SignedRequest sign(Map<String, String> query, Duration presignedFor) {
         SdkHttpRequest.Builder b = SdkHttpRequest.builder().method(SdkHttpMethod.GET).uri(endpoint)
                 .encodedPath("/" + bucket);
         query.forEach(b::putRawQueryParameter);
-        SignedRequest signed = signer.sign(r -> r.identity(credentials).request(b.build())
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false));
+        return signer.sign(r -> {
+            r.identity(credentials).request(b.build())
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "s3")
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                    .putProperty(AwsV4FamilyHttpSigner.PAYLOAD_SIGNING_ENABLED, false);
+            if (presignedFor != null) {
+                r.putProperty(AwsV4FamilyHttpSigner.AUTH_LOCATION, AwsV4FamilyHttpSigner.AuthLocation.QUERY_STRING)
+                        .putProperty(AwsV4FamilyHttpSigner.EXPIRATION_DURATION, presignedFor);
+            }
+        });
+    }
+
+    /**
+     * The chain of pages from the first to the last as presigned paths (path and query, SigV4 in the query, valid
+     * {@code validity}), for a client that replays them without signing or parsing (wrk: the
+     * {@code list_versions_page_raw} row). Walks the chain once to learn each page's markers; leaves it at its start.
+     */
+    List<String> presignedChain(Duration validity) {
+        keyMarker = null;
+        versionIdMarker = null;
+        List<String> paths = new ArrayList<>();
+        do {
+            SdkHttpRequest signed = sign(query(), validity).request();
+            paths.add(signed.encodedPath() + signed.encodedQueryParameters().map(q -> "?" + q).orElse(""));
+            next().join();
+        } while (keyMarker != null);
+        return paths;
+    }
+
+    /** Fetches the next page of the chain; completes exceptionally on a status other than 200. */
+    CompletableFuture<?> next() {
+        Map<String, String> query = query();
+        SignedRequest signed = sign(query, null);
         StringBuilder uri = new StringBuilder(endpoint.toString()).append('/').append(bucket).append('?');
         query.forEach((k, v) -> uri.append(k).append('=').append(encode(v)).append('&'));
         uri.setLength(uri.length() - 1);

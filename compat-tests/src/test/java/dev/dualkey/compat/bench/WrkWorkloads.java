@@ -45,7 +45,7 @@ final class WrkWorkloads {
             for (int i = 0; i < count; i++) {
                 paths.add(path("PUT", "wrk-put/r" + run + "/" + i));
             }
-            run(m, paths, "PUT", 4096);
+            run(m, paths, "PUT", 4096, THREADS, config.wrkConnections());
         }
         return m;
     }
@@ -58,7 +58,23 @@ final class WrkWorkloads {
         }
         Measurement m = new Measurement("wrk_get4k", server.name(), "ops/s");
         for (int run = 0; run < config.runs(); run++) {
-            run(m, paths, "GET", 0);
+            run(m, paths, "GET", 0, THREADS, config.wrkConnections());
+        }
+        return m;
+    }
+
+    /**
+     * The {@code list_versions_page_raw} row: ListObjectVersions pages of 1000, presigned (the chain from the
+     * first page to the last, {@link RawListPages#presignedChain}), replayed in order by wrk over one connection,
+     * one page at a time. wrk reads each page (360-800 KB) and drops it, so the latency is the server's (plus
+     * loopback), not a Java client's. The JDK HttpClient that this row used before ({@link RawListPages}) spent
+     * 2.2-3.1 ms of its own CPU per page even after 30 s of warm-up (signing, the body's buffers copied into one
+     * array, its selector and executor threads), on the cores the server uses, and in the bench it had about 25
+     * pages of warm-up: its p50 was 6-8 ms where wrk's is 2-3.5 ms on the same server (session 12, README).
+     */
+    Measurement listPages(Measurement m, List<String> pagePaths) throws Exception {
+        for (int run = 0; run < config.runs(); run++) {
+            run(m, pagePaths, "GET", 0, 1, 1);
         }
         return m;
     }
@@ -140,16 +156,18 @@ final class WrkWorkloads {
         return url.getFile();
     }
 
-    private void run(Measurement m, List<String> paths, String method, int bodyBytes) throws Exception {
+    private void run(Measurement m, List<String> paths, String method, int bodyBytes, int threads,
+                     int connections) throws Exception {
         Path file = config.workDir().resolve(server.name() + "-wrk-paths.txt");
         Files.write(file, paths, StandardCharsets.UTF_8);
         Path script = config.benchDir().resolve("wrk/paths.lua").toAbsolutePath();
         // Warm-up, excluded: a short run over the same paths (PUTs overwrite the keys they reuse).
-        wrk(script, file, method, bodyBytes, Duration.ofSeconds(Math.max(1, config.wrkTime().toSeconds() / 5)));
+        wrk(script, file, method, bodyBytes, Duration.ofSeconds(Math.max(1, config.wrkTime().toSeconds() / 5)),
+                threads, connections);
         ProcessTree tree = server.tree();
         tree.resetPeakRss();
         double cpu0 = tree.cpuSeconds();
-        String out = wrk(script, file, method, bodyBytes, config.wrkTime());
+        String out = wrk(script, file, method, bodyBytes, config.wrkTime(), threads, connections);
         m.cpuSeconds += tree.cpuSeconds() - cpu0;
         m.peakRssKib = Math.max(m.peakRssKib, tree.peakRssKib());
         Files.writeString(config.workDir().resolve(server.name() + "-" + m.workload + ".txt"), out);
@@ -187,12 +205,12 @@ final class WrkWorkloads {
         }
     }
 
-    private String wrk(Path script, Path paths, String method, int bodyBytes, Duration time)
-            throws IOException, InterruptedException {
-        List<String> command = List.of("wrk", "-t" + THREADS, "-c" + config.wrkConnections(),
+    private String wrk(Path script, Path paths, String method, int bodyBytes, Duration time, int threads,
+                       int connections) throws IOException, InterruptedException {
+        List<String> command = List.of("wrk", "-t" + threads, "-c" + connections,
                 "-d" + time.toSeconds() + "s", "--latency", "-s", script.toString(), server.endpoint().toString(),
                 "--", paths.toAbsolutePath().toString(), method, Integer.toString(bodyBytes),
-                Integer.toString(THREADS));
+                Integer.toString(threads));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
