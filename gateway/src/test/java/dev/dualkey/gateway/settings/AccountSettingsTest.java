@@ -16,6 +16,8 @@ import dev.dualkey.mfa.store.MfaStore;
 import dev.dualkey.storage.kv.EtcdKvStore;
 import dev.dualkey.storage.kv.KvStore;
 import dev.dualkey.storage.kv.RocksKvStore;
+import dev.dualkey.storage.error.StorageIoException;
+import dev.dualkey.storage.rocks.ColumnFamilySpec;
 import dev.dualkey.storage.rocks.StorageEngine;
 import dev.dualkey.testkit.EtcdServer;
 import java.net.URI;
@@ -96,6 +98,39 @@ class AccountSettingsTest {
         try (EtcdServer etcd = EtcdServer.start("AccountSettingsTest", dir.resolve("etcd"));
              EtcdKvStore kv = EtcdKvStore.connect(EtcdKvStore.Settings.of(List.of(etcd.endpoint())))) {
             exercise(kv);
+        }
+    }
+
+    /**
+     * A receiver change whose commit fails (the database closed under it: the real store's commit throws, as on an
+     * I/O error) is heard by no audit listener (the alert webhook must not announce a receiver that was never set)
+     * and stores nothing; the retry after a restart is heard exactly once (SECURITY.md AC1).
+     */
+    @Test
+    void aChangeWhoseCommitFailsIsHeardByNoListenerAndItsRetryOnce() {
+        List<String> heard = new ArrayList<>();
+        AlertTarget target = new AlertTarget(URI.create("https://hooks.example.com/x"), null);
+        List<ColumnFamilySpec> families = Stream.concat(MfaSchema.FAMILIES.stream(),
+                Stream.of(AccountSettings.FAMILY)).toList();
+        try (StorageEngine engine = StorageEngine.open(dir, families)) {
+            KvStore kv = RocksKvStore.over(engine.database());
+            AuditLog audit = new AuditLog(new MfaStore(kv));
+            audit.addListener(r -> heard.add(r.outcome() + " " + r.reason()));
+            AccountSettings settings = new AccountSettings(kv, box, audit, Clock.fixed(T, ZoneOffset.UTC));
+            engine.database().close();
+            assertThrows(StorageIoException.class, () -> settings.setWebhook(ACCOUNT, ROOT, target, "203.0.113.7"));
+            assertEquals(List.of(), heard);
+        }
+        try (StorageEngine engine = StorageEngine.open(dir, families)) {
+            KvStore kv = RocksKvStore.over(engine.database());
+            AuditLog audit = new AuditLog(new MfaStore(kv));
+            audit.addListener(r -> heard.add(r.outcome() + " " + r.reason()));
+            AccountSettings settings = new AccountSettings(kv, box, audit, Clock.fixed(T, ZoneOffset.UTC));
+            assertTrue(settings.webhook(ACCOUNT).isEmpty(), "nothing was set");
+            assertTrue(audit.read(Instant.EPOCH, 100).isEmpty(), "nothing was recorded");
+            settings.setWebhook(ACCOUNT, ROOT, target, "203.0.113.7");
+            assertEquals(List.of("OK receiver https://hooks.example.com"), heard);
+            assertEquals(1, audit.read(Instant.EPOCH, 100).size());
         }
     }
 

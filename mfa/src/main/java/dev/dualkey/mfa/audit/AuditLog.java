@@ -29,11 +29,13 @@ import org.slf4j.LoggerFactory;
  * calls for records older than the retention setting (default 365 days, {@code serve --audit-retention-days}): no
  * API, policy or admin command deletes one earlier.
  *
- * <p>Listeners ({@link #addListener}) see each record as it is written: after its own write for
- * {@link #append(AuditRecord)}, when staged for {@link #append(KvTxn, AuditRecord)} (so a record whose transaction
- * then fails to commit, a disk error or a lost compare, may still have been seen), and only after the commit for
- * {@link #stageOnly} + {@link #committed} (the MFA code checks use these). They run on the writer's thread,
- * possibly under device locks, so they must return at once (the alert webhook only enqueues).
+ * <p>Listeners ({@link #addListener}) hear a record only once the write that stores it is committed, exactly once,
+ * and never when that write fails (a lost compare-and-set, an I/O error, etcd unreachable): whoever commits, the
+ * record reaches them through the transaction's {@link KvTxn#afterCommit} action, which only a successful commit
+ * runs (a riding MFA check's: when its ride was written). So the metrics and the alert webhook never report a device
+ * enabled, a sign-in or a key created that did not happen, and a retried transaction is heard once (SECURITY.md
+ * AC1). There is no other way to tell them. They run on the committing thread, possibly under the caller's locks
+ * (device, account), so they must return at once (the alert webhook only enqueues).
  */
 public final class AuditLog {
     private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -46,40 +48,28 @@ public final class AuditLog {
         this.sequence = new AtomicLong(new SecureRandom().nextLong() >>> 2);
     }
 
-    /** Appends {@code record} in its own synced write. */
+    /** Appends {@code record} in its own synced write; the listeners hear it once that write is committed. */
     public void append(AuditRecord record) {
-        store.kv().write(b -> stage(b, record));
-        notifyListeners(record);
+        store.kv().write(b -> append(b, record));
     }
 
     /**
      * Appends {@code record} without waiting for the WAL to reach the disk: it survives a process crash at once and
      * becomes durable against a power cut with the next synced write to the database. For a stream of records that
-     * each follow a synced change (the lifecycle worker's deletions): one fsync per change instead of two.
+     * each follow a synced change (the lifecycle worker's deletions): one fsync per change instead of two. The
+     * listeners hear it once the write is applied.
      */
     public void appendDeferringSync(AuditRecord record) {
-        store.kv().writeDeferringSync(b -> stage(b, record));
-        notifyListeners(record);
-    }
-
-    /** Stages {@code record} in {@code batch}, so it commits atomically with the change it describes. */
-    public void append(KvTxn batch, AuditRecord record) {
-        stage(batch, record);
-        notifyListeners(record);
+        store.kv().writeDeferringSync(b -> append(b, record));
     }
 
     /**
-     * Stages {@code record} in {@code batch} without telling the listeners: the caller calls {@link #committed} once
-     * the batch is committed, and never when it is not. For records whose listeners act on them (an MFA check's
-     * ACCEPTED: metrics, the alert webhook), so that a batch that fails, or loses its compare, is heard by nobody.
+     * Stages {@code record} in {@code batch}, so it commits atomically with the change it describes; the listeners
+     * hear it when, and only if, {@code batch} is committed ({@link KvTxn#afterCommit}).
      */
-    public void stageOnly(KvTxn batch, AuditRecord record) {
+    public void append(KvTxn batch, AuditRecord record) {
         stage(batch, record);
-    }
-
-    /** Tells the listeners about {@code record}, staged by {@link #stageOnly} in a batch that is now committed. */
-    public void committed(AuditRecord record) {
-        notifyListeners(record);
+        batch.afterCommit(() -> notifyListeners(record));
     }
 
     private void stage(KvTxn batch, AuditRecord record) {
@@ -87,7 +77,7 @@ public final class AuditLog {
     }
 
     /**
-     * Calls {@code listener} with every record appended from now on (see the class comment for when): the metrics
+     * Calls {@code listener} with every record committed from now on (see the class comment for when): the metrics
      * count MFA checks and sign-ins from them, the alert webhook enqueues security events. It must be fast.
      */
     public void addListener(Consumer<AuditRecord> listener) {

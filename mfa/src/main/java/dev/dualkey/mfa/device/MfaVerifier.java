@@ -214,27 +214,20 @@ public final class MfaVerifier {
     /**
      * Commits the check's outcome with its audit record: riding in {@code ride} (only an accepted code's, and only
      * when {@link #canRideIn} its database), else synced now. The audit listeners hear the record only once it is
-     * committed: after this commit returns true, or, riding, when the ride is settled after the delete's batch (or
-     * the ride alone) was written; never for a batch that failed or lost its compare.
+     * committed ({@link AuditLog#append(KvTxn, AuditRecord)}): when this commit returns true, or, riding, when the
+     * ride is settled after the delete's batch (or the ride alone) was written; never for a batch that failed or
+     * lost its compare.
      *
      * @return false when a condition failed (another check changed the device first): nothing written or attached
      */
     private boolean commit(WriteRide ride, AuditRecord rec, Consumer<KvTxn> fill) {
         KvTxn txn = new KvTxn();
         fill.accept(txn);
-        audit.stageOnly(txn, rec);
+        audit.append(txn, rec);
         if (ride != null) {
-            if (!((RocksKvStore) store.kv()).commitRiding(txn, ride)) {
-                return false;
-            }
-            ride.afterWritten(() -> audit.committed(rec));
-            return true;
+            return ((RocksKvStore) store.kv()).commitRiding(txn, ride);
         }
-        if (!store.kv().commit(txn)) {
-            return false;
-        }
-        audit.committed(rec);
-        return true;
+        return store.kv().commit(txn);
     }
 
     private AuditRecord record(AuditContext c, Purpose purpose, String accountId, String serial, String outcome,

@@ -8,11 +8,14 @@ import dev.dualkey.mfa.otp.Base32;
 import dev.dualkey.mfa.otp.TotpGenerator;
 import dev.dualkey.mfa.secret.PasswordHasher;
 import dev.dualkey.mfa.store.MfaSchema;
+import dev.dualkey.storage.kv.KvStore;
+import dev.dualkey.storage.kv.RocksKvStore;
 import dev.dualkey.storage.rocks.RocksDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** Opens the mfa layer over a fresh RocksDB in a temp directory, with a hand-moved clock and cheap Argon2. */
 public final class MfaFixture implements AutoCloseable {
@@ -29,12 +32,25 @@ public final class MfaFixture implements AutoCloseable {
     }
 
     public MfaFixture(Path dataDir, Map<String, String> env) {
+        this(dataDir, env, null);
+    }
+
+    /** The layer over {@code wrap} applied to the database's store (a test's fault injection around it). */
+    public MfaFixture(Path dataDir, UnaryOperator<KvStore> wrap) {
+        this(dataDir, Map.of(), wrap);
+    }
+
+    private MfaFixture(Path dataDir, Map<String, String> env, UnaryOperator<KvStore> wrap) {
         this.dataDir = dataDir;
         this.db = RocksDatabase.open(dataDir.resolve("db"), MfaSchema.FAMILIES,
                 new RocksDatabase.Settings(0, Duration.ofSeconds(5), 8L << 20, 0));
-        MfaConfig config = MfaConfig.defaults(clock).withEnvironment(env)
-                .withPasswordParams(PasswordHasher.Params.forTests());
-        this.mfa = MfaServices.open(db, dataDir, config);
+        this.mfa = wrap == null ? MfaServices.open(db, dataDir, config(env))
+                : MfaServices.open(wrap.apply(RocksKvStore.over(db)), dataDir, config(env));
+    }
+
+    /** The settings every fixture's layer opens with; another "gateway" over the same state opens with them too. */
+    public MfaConfig config(Map<String, String> env) {
+        return MfaConfig.defaults(clock).withEnvironment(env).withPasswordParams(PasswordHasher.Params.forTests());
     }
 
     /** The code of {@code seed} at the clock's current step plus {@code offset} steps. */

@@ -194,7 +194,13 @@ public final class EtcdKvStore implements KvStore {
                     : Op.put(k, ByteSequence.from(op.value()), PutOption.DEFAULT));
         }
         TxnResponse r = await(kv.txn().If(cmps.toArray(new Cmp[0])).Then(ops.toArray(new Op[0])).commit(), "txn");
-        return r.isSucceeded();
+        if (!r.isSucceeded()) {
+            return false;
+        }
+        // Not when the answer was lost (a timeout may hide a txn that did commit): an action never runs for a
+        // write that may not have happened, at the price of none for one that did (its audit record is stored).
+        txn.committed();
+        return true;
     }
 
     /** Raft commits are durable when acknowledged: no deferred sync, ticket 0. */

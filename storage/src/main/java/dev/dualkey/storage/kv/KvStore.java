@@ -30,15 +30,18 @@ public interface KvStore extends AutoCloseable {
     List<KvPair> scanReverse(String space, byte[] fromInclusive, byte[] toExclusive, int limit);
 
     /**
-     * Applies {@code txn} durably (fsynced WAL / raft commit) if every condition holds.
+     * Applies {@code txn} durably (fsynced WAL / raft commit) if every condition holds, then runs its
+     * {@link KvTxn#afterCommit} actions (with the store's locks released) before returning true. An implementation
+     * must run them exactly there: after every write of the transaction happened, never for one that failed.
      *
-     * @return false when a condition failed; then nothing was written
+     * @return false when a condition failed; then nothing was written and no action ran
      */
     boolean commit(KvTxn txn);
 
     /**
      * {@link #commit(KvTxn)} visible at once but possibly not yet durable: pass the ticket to
      * {@link #awaitDurable(long)} before telling anyone. An implementation that commits durably anyway returns 0.
+     * The {@link KvTxn#afterCommit} actions run once the writes are applied, possibly before they are durable.
      *
      * @return the durability ticket, empty when a condition failed (nothing written)
      */

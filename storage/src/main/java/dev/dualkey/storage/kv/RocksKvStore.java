@@ -110,16 +110,25 @@ public final class RocksKvStore implements KvStore {
 
     @Override
     public boolean commit(KvTxn txn) {
-        return apply(txn, fill -> {
+        if (apply(txn, fill -> {
             db.write(fill);
             return 0;
-        }) >= 0;
+        }) < 0) {
+            return false;
+        }
+        txn.committed(); // synced, stripes released
+        return true;
     }
 
+    /** The {@link KvTxn#afterCommit} actions run once the write is applied (visible), before it is synced. */
     @Override
     public OptionalLong commitDeferringSync(KvTxn txn) {
         long ticket = apply(txn, db::writeDeferringSync);
-        return ticket < 0 ? OptionalLong.empty() : OptionalLong.of(ticket);
+        if (ticket < 0) {
+            return OptionalLong.empty();
+        }
+        txn.committed();
+        return OptionalLong.of(ticket);
     }
 
     /**
@@ -128,7 +137,9 @@ public final class RocksKvStore implements KvStore {
      * conditions are checked now, under the stripe locks of every key the transaction touches, and those stripes
      * stay held until {@link WriteRide#settle()}: no other commit can read or change these keys' conditions before
      * the ride is written (or, if its write failed, abandoned), so a concurrent check of the same MFA device waits,
-     * then loses its compare-and-set, re-reads and sees the step spent.
+     * then loses its compare-and-set, re-reads and sees the step spent. The transaction's
+     * {@link KvTxn#afterCommit} actions go to the ride ({@link WriteRide#afterWritten}): they run in its settle,
+     * after the batch carrying these writes was written, and never when that write failed.
      *
      * <p>Lock order for a caller: its own locks (an object store's bucket and key locks, a device lock), then these
      * stripes, then the database's close lock inside the write. A thread holding stripes in {@link #commit} waits
@@ -159,6 +170,10 @@ public final class RocksKvStore implements KvStore {
             }
             ride.attach(b -> stage(b, ops), () -> unlock(held));
             attached = true;
+            List<Runnable> after = txn.takeAfterCommit();
+            if (!after.isEmpty()) {
+                ride.afterWritten(() -> KvTxn.runAll(after));
+            }
             return true;
         } finally {
             if (!attached) {

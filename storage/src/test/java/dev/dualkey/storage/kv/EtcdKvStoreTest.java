@@ -9,6 +9,7 @@ import dev.dualkey.testkit.EtcdServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -84,8 +85,10 @@ class EtcdKvStoreTest extends KvStoreContractTest {
         etcd.stop();
         assertFalse(kv.available());
         assertThrows(KvStateUnavailableException.class, () -> kv.get(A, k));
-        assertThrows(KvStateUnavailableException.class,
-                () -> kv.commit(new KvTxn().expectAbsent(A, "n".getBytes()).put(A, "n".getBytes(), k)));
+        List<String> ran = new ArrayList<>();
+        assertThrows(KvStateUnavailableException.class, () -> kv.commit(new KvTxn().expectAbsent(A, "n".getBytes())
+                .put(A, "n".getBytes(), k).afterCommit(() -> ran.add("unreachable"))));
+        assertEquals(List.of(), ran, "a commit that failed runs no after-commit action");
         etcd.restart();
         // the client reconnects by itself; readiness polling, bounded
         for (int i = 0; i < 20 && !kv.available(); i++) {

@@ -40,6 +40,39 @@ public abstract class KvStoreContractTest {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    /**
+     * {@link KvTxn#afterCommit}: run once the writes happened (they are visible to the action), in order, once per
+     * transaction however often it is committed, never for a commit whose condition failed; a throwing action does
+     * not turn the commit into a failure (SECURITY.md AC1: audit listeners hear committed records only).
+     */
+    @Test
+    void afterCommitActionsRunOnceAfterTheWritesAndNeverForAFailedCommit() {
+        KvStore kv = store();
+        List<String> ran = new ArrayList<>();
+        KvTxn lost = new KvTxn().expect(A, b("k"), b("other")).put(A, b("k"), b("v"))
+                .afterCommit(() -> ran.add("lost"));
+        assertFalse(kv.commit(lost));
+        assertEquals(List.of(), ran);
+        KvTxn won = new KvTxn().expectAbsent(A, b("k")).put(A, b("k"), b("v"))
+                .afterCommit(() -> ran.add("first sees " + s(kv.get(A, b("k")).orElseThrow())))
+                .afterCommit(() -> ran.add("second"));
+        assertTrue(kv.commit(won));
+        assertEquals(List.of("first sees v", "second"), ran);
+        KvTxn twice = new KvTxn().put(A, b("t"), b("1")).afterCommit(() -> {
+            throw new IllegalStateException("a listener failed");
+        }).afterCommit(() -> ran.add("after the throw"));
+        assertTrue(kv.commit(twice), "the write happened: the action's failure is not the commit's");
+        assertTrue(kv.commit(twice));
+        assertEquals(List.of("first sees v", "second", "after the throw"), ran, "once per transaction");
+        ran.clear();
+        kv.write(t -> t.put(A, b("w"), b("1")).afterCommit(() -> ran.add("write")));
+        assertThrows(KvConflictException.class, () -> kv.write(t -> t.expectAbsent(A, b("w")).put(A, b("w"), b("2"))
+                .afterCommit(() -> ran.add("conflict"))));
+        long ticket = kv.writeDeferringSync(t -> t.put(A, b("d"), b("1")).afterCommit(() -> ran.add("deferred")));
+        kv.awaitDurable(ticket);
+        assertEquals(List.of("write", "deferred"), ran);
+    }
+
     @Test
     void getPutDeleteAndSpacesAreApart() {
         KvStore kv = store();

@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -90,6 +91,13 @@ class DeleteRideTest {
                 .put(STATE, b("audit-" + to), b("ACCEPTED"));
     }
 
+    /** What the audit listeners heard: the spend's after-commit action (as the audit log registers it). */
+    private final List<String> heard = new ArrayList<>();
+
+    private KvTxn heardSpend(String from, String to) {
+        return spend(from, to).afterCommit(() -> heard.add(to + " " + device()));
+    }
+
     private String device() {
         return new String(kv.get(STATE, b("device")).orElseThrow(), StandardCharsets.UTF_8);
     }
@@ -105,7 +113,7 @@ class DeleteRideTest {
 
     private void deleteRiding(ObjectVersion v, WriteRide ride) {
         store.deleteObject("bkt", "k", v.versionId(), RetentionBypass.NONE,
-                info -> assertTrue(kv.commitRiding(spend("step-0", "step-1"), ride), "the device is as read"),
+                info -> assertTrue(kv.commitRiding(heardSpend("step-0", "step-1"), ride), "the device is as read"),
                 null, ride);
     }
 
@@ -117,11 +125,13 @@ class DeleteRideTest {
         assertEquals("step-1", device(), "visible with the delete, before the settle");
         assertArrayEquals(b("ACCEPTED"), kv.get(STATE, b("audit-step-1")).orElseThrow());
         assertFalse(present(v2));
+        assertEquals(List.of(), heard, "the after-commit actions wait for the settle");
         // The crash image: the data directory's files as they are now, without the WAL sync and memtable flush of a
         // clean close, and before settle (which must have nothing left to write).
         Path image = dir.resolve("image");
         copyTree(dir.resolve("data"), image);
         ride.settle();
+        assertEquals(List.of("step-1 step-1"), heard, "run once, after the write that carried the spend");
         engine.close();
         openAt(image);
         assertEquals("step-1", device(), "the spend is in the WAL with the delete");
@@ -141,6 +151,7 @@ class DeleteRideTest {
         assertThrows(RuntimeException.class, () -> deleteRiding(v2, ride));
         assertTrue(ride.failed(), "the write that took the spend failed");
         ride.settle(); // writes nothing: atomic with the failed delete
+        assertEquals(List.of(), heard, "a failed batch runs no after-commit action");
         engine.database().write(batch -> latest.put(batch, objectKey, good));
         assertEquals("step-0", device(), "the code is unspent");
         assertTrue(kv.get(STATE, b("audit-step-1")).isEmpty(), "no ACCEPTED record either");
@@ -153,11 +164,12 @@ class DeleteRideTest {
         store.deleteObject("bkt", "k", v1.versionId()); // gone before the riding delete names it
         WriteRide ride = new WriteRide(engine.database());
         assertFalse(store.deleteObject("bkt", "k", v1.versionId(), RetentionBypass.NONE,
-                info -> assertTrue(kv.commitRiding(spend("step-0", "step-1"), ride)), null, ride).existed());
+                info -> assertTrue(kv.commitRiding(heardSpend("step-0", "step-1"), ride)), null, ride).existed());
         assertTrue(ride.pending(), "no write took it (no such version)");
         assertEquals("step-0", device());
         ride.settle();
         assertEquals("step-1", device(), "the accepted code is spent all the same");
+        assertEquals(List.of("step-1 step-1"), heard, "run once, after settle wrote the spend alone");
         assertTrue(present(v2));
     }
 
