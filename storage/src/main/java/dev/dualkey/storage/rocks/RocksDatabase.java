@@ -376,7 +376,10 @@ public final class RocksDatabase implements AutoCloseable {
      * 229-273) KiB and read 26-46 (159-202) KiB per PUT against 132-138 and 1-8 with blob files. The extra CPU is
      * the flush (async-profiler with native frames: flush +50 us per PUT, compaction -6): above all the blob
      * record's CRC32C over the whole value (about 28 us per 64 KiB, about 2.4 GB/s; the SST block's XXH3 over the
-     * same bytes about 5 us). Blob GC relocated nothing in these rows (the inline family's compactions were
+     * same bytes about 5 us). It is that slow because the rocksdbjni build is portable: its LOG says "Fast CRC32
+     * supported: Not supported on x86" although the CPU has SSE4.2 and PCLMULQDQ, so RocksDB runs its software
+     * CRC32C, for the WAL record in the writer's thread (both layouts) and again for the blob record at flush
+     * (and a blob read verifies it once more, where an SST block read checks XXH3). Blob GC relocated nothing in these rows (the inline family's compactions were
      * intra-L0 merges of key-only files of under 1 ms), and compression is not involved (blob files are never
      * compressed; the SST layout's values are rewritten once into LZ4-compressed L6 by
      * {@code optimizeLevelStyleCompaction}'s per-level compression, at 600-1,150 MB/s). No option removes the CRC;
