@@ -371,9 +371,10 @@ public final class RocksDatabase implements AutoCloseable {
      * <p>64 KiB values (session 12; put64k_new fell from 1,666 to 1,275 PUT/s in the recorded runs). Measured at
      * the store with compat-tests/bench/cost/StorePhaseCost.java (process CPU incl. RocksDB's background threads,
      * the bench's row order; blob files vs the same build with the values in the SSTs, alternating runs, loads
-     * 19-38): a 64 KiB PUT to a new key cost a median 88 us more CPU with blob files (diffs +150, +97, +88, +46,
-     * -7 us on 370-670 us), an overwrite about 20 us more, while the SST layout wrote 156-176 (overwrites
-     * 229-273) KiB and read 26-46 (159-202) KiB per PUT against 132-138 and 1-8 with blob files. The extra CPU is
+     * 19-38): a 64 KiB PUT to a new key cost a median 92 us more CPU with blob files (diffs +150, +113, +97, +88,
+     * +46, -7 us on 370-670 us), an overwrite about the same (+41, +21, -2, -163), while the SST layout wrote
+     * 156-176 (overwrites 229-273) KiB and read 26-46 (159-202) KiB per PUT against 132-138 and 1-8 with blob
+     * files. The extra CPU is
      * the flush (async-profiler with native frames: flush +50 us per PUT, compaction -6): above all the blob
      * record's CRC32C over the whole value (about 28 us per 64 KiB, about 2.4 GB/s; the SST block's XXH3 over the
      * same bytes about 5 us). It is that slow because the rocksdbjni build is portable: its LOG says "Fast CRC32
