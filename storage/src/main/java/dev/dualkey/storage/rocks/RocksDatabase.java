@@ -367,6 +367,24 @@ public final class RocksDatabase implements AutoCloseable {
      * references too (reading never depends on the option). Checkpoints ({@link #checkpoint}) link blob files
      * like SST files; a blob record carries its own CRC, checked on every read ({@code verify_checksums}), and a
      * scrub re-reads every inline value against its ETag. {@link #liveSstBytes()} does not count blob files.
+     *
+     * <p>64 KiB values (session 12; put64k_new fell from 1,666 to 1,275 PUT/s in the recorded runs). Measured at
+     * the store with compat-tests/bench/cost/StorePhaseCost.java (process CPU incl. RocksDB's background threads,
+     * the bench's row order; blob files vs the same build with the values in the SSTs, alternating runs, loads
+     * 19-38): a 64 KiB PUT to a new key cost a median 92 us more CPU with blob files (diffs +150, +113, +97, +88,
+     * +46, -7 us on 370-670 us), an overwrite about the same (+41, +21, -2, -163), while the SST layout wrote
+     * 156-176 (overwrites 229-273) KiB and read 26-46 (159-202) KiB per PUT against 132-138 and 1-8 with blob
+     * files. The extra CPU is
+     * the flush (async-profiler with native frames: flush +50 us per PUT, compaction -6): above all the blob
+     * record's CRC32C over the whole value (about 28 us per 64 KiB, about 2.4 GB/s; the SST block's XXH3 over the
+     * same bytes about 5 us). It is that slow because the rocksdbjni build is portable: its LOG says "Fast CRC32
+     * supported: Not supported on x86" although the CPU has SSE4.2 and PCLMULQDQ, so RocksDB runs its software
+     * CRC32C, for the WAL record in the writer's thread (both layouts) and again for the blob record at flush
+     * (and a blob read verifies it once more, where an SST block read checks XXH3). Blob GC relocated nothing in these rows (the inline family's compactions were
+     * intra-L0 merges of key-only files of under 1 ms), and compression is not involved (blob files are never
+     * compressed; the SST layout's values are rewritten once into LZ4-compressed L6 by
+     * {@code optimizeLevelStyleCompaction}'s per-level compression, at 600-1,150 MB/s). No option removes the CRC;
+     * a size rule (values from some size on in a second, SST-only family) is the remaining lever, not done yet.
      */
     static final int MIN_BLOB_BYTES = 1024;
 
