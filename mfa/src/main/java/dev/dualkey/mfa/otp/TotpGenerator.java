@@ -18,8 +18,8 @@ public final class TotpGenerator {
     private static final int MODULUS = 1_000_000;
     /**
      * One HMAC-SHA1 per thread ({@code Mac.getInstance} is a provider lookup costlier than the HMAC itself; a
-     * check computes up to three). After each use it is re-keyed with {@link #SCRUB_KEY} so that no seed-derived
-     * key state stays behind in it.
+     * check computes up to three, under one key set-up: {@link #codesAt}). After each use it is re-keyed with
+     * {@link #SCRUB_KEY} so that no seed-derived key state stays behind in it.
      */
     private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(() -> {
         try {
