@@ -153,6 +153,32 @@ class DeleteCodeSpendTest {
         }
     }
 
+    /**
+     * Issue 19, session 12: the verifier remembers each device's decoded record (keyed by the stored bytes). A device
+     * deactivated after a check remembered it refuses its next code, on the riding path; a replay stays refused.
+     */
+    @Test
+    void aDeviceDeactivatedAfterARememberedCheckRefusesTheDeleteAndTheReplayIsRefused() {
+        try (ProtectedFixture f = new ProtectedFixture(dir)) {
+            assertTrue(f.protect.spendsCodeInDeleteBatch());
+            mfaDeleteBucket(f, B);
+            ObjectVersion v1 = put(f, B, "k");
+            ObjectVersion v2 = put(f, B, "k");
+            ObjectVersion v3 = put(f, B, "k");
+            ProtectedRequest first = f.root(f.header());
+            assertTrue(f.protect.deleteObject(first, B, "k", v3.versionId()).isAllowed(), "remembered from here on");
+            ProtectedRequest replay = f.root(first.mfaHeader());
+            assertReplayRefusedOnTheWire(f.protect.deleteObject(replay, B, "k", v2.versionId()), replay);
+            f.mfa.devices().deactivate(dev.dualkey.mfa.audit.Actor.operator(), f.owner, "root", f.serial);
+            ProtectedRequest fresh = f.root(f.header()); // a code the device has never shown, valid by the seed
+            Outcome<DeleteOutcome> refused = f.protect.deleteObject(fresh, B, "k", v1.versionId());
+            assertReplayRefusedOnTheWire(refused, fresh); // MFA_INVALID: 400 InvalidArgument, x-amz-mfa
+            assertTrue(present(f, B, v1));
+            assertTrue(present(f, B, v2));
+            assertFalse(present(f, B, v3));
+        }
+    }
+
     @Test
     void aRidingDeleteWhoseBatchFailsLeavesTheCodeUnspentAndTheVersionPresent() {
         try (ProtectedFixture f = new ProtectedFixture(dir)) {

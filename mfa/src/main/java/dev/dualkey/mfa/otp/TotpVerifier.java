@@ -45,10 +45,13 @@ public final class TotpVerifier {
             return OptionalLong.empty();
         }
         byte[] given = code.getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = new byte[TotpGenerator.DIGITS];
+        int[] codes = TotpGenerator.codesAt(secret, center - radius, 2 * radius + 1);
         long found = Long.MIN_VALUE;
-        for (long step = center - radius; step <= center + radius; step++) {
-            byte[] expected = TotpGenerator.code(secret, step).getBytes(StandardCharsets.US_ASCII);
+        for (int i = 0; i < codes.length; i++) {
+            TotpGenerator.digits(codes[i], expected);
             boolean hit = MessageDigest.isEqual(expected, given);
+            long step = center - radius + i;
             // no branch on 'hit' that ends the loop: all steps cost the same
             if (hit && step > afterStep) {
                 found = step;
@@ -66,9 +69,11 @@ public final class TotpVerifier {
             return false;
         }
         byte[] given = code.getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = new byte[TotpGenerator.DIGITS];
         boolean found = false;
         for (long step : steps) {
-            found |= MessageDigest.isEqual(TotpGenerator.code(secret, step).getBytes(StandardCharsets.US_ASCII), given);
+            TotpGenerator.digits(TotpGenerator.codeAt(secret, step), expected);
+            found |= MessageDigest.isEqual(expected, given);
         }
         return found;
     }

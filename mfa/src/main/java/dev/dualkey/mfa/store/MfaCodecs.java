@@ -11,6 +11,7 @@ import dev.dualkey.storage.rocks.BinaryWriter;
 import dev.dualkey.storage.rocks.Codec;
 import dev.dualkey.storage.rocks.Codecs;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Value codecs of the mfa families. Every record is {@code [version byte][fields]} (1 unless said otherwise) in
@@ -77,20 +78,33 @@ public final class MfaCodecs {
         times(w, console.recentFailures());
         times(w, d.usedSteps());
     }, r -> {
-        DeviceRecord v1 = new DeviceRecord(r.readString(), DeviceType.valueOf(r.readString()), r.readString(),
-                r.readString(), r.readString(), r.readBytes(), r.readInstant(), r.readString(), instant(r),
-                r.readLong(), r.readLong(), r.readStringMap(), r.readLong(), r.readInt(), r.readLong(), r.readInt());
+        // Fields read in layout order, then ONE record built (not one per layout step: every construction copies
+        // the tags and the step lists, on the MFA check's path; issue 19).
+        String serial = r.readString();
+        DeviceType type = DeviceType.valueOf(r.readString());
+        String accountId = r.readString();
+        String path = r.readString();
+        String name = r.readString();
+        byte[] sealedSeed = r.readBytes();
+        Instant createDate = r.readInstant();
+        String userName = r.readString();
+        Instant enableDate = instant(r);
+        long drift = r.readLong();
+        long lastUsed = r.readLong();
+        Map<String, String> tags = r.readStringMap();
+        long failStep = r.readLong();
+        int failCount = r.readInt();
+        long lockedUntil = r.readLong();
+        int lockLevel = r.readInt();
         if (r.version() < 2) {
-            return v1;
+            return new DeviceRecord(serial, type, accountId, path, name, sealedSeed, createDate, userName,
+                    enableDate, drift, lastUsed, tags, failStep, failCount, lockedUntil, lockLevel);
         }
-        ThrottleState a = v1.apiThrottle();
-        ThrottleState api = new ThrottleState(a.failStep(), a.failCount(), a.lockedUntil(), a.lockLevel(), times(r));
+        ThrottleState api = new ThrottleState(failStep, failCount, lockedUntil, lockLevel, times(r));
         ThrottleState console = new ThrottleState(r.readLong(), r.readInt(), r.readLong(), r.readInt(), times(r));
         long[] used = times(r);
-        DeviceRecord d = v1.withThrottle(api, console);
-        return new DeviceRecord(d.serial(), d.type(), d.accountId(), d.path(), d.name(), d.sealedSeed(),
-                d.createDate(), d.userName(), d.enableDate(), d.driftSteps(), d.lastUsedStep(), d.tags(),
-                d.apiThrottle(), d.consoleThrottle(), used);
+        return new DeviceRecord(serial, type, accountId, path, name, sealedSeed, createDate, userName, enableDate,
+                drift, lastUsed, tags, api, console, used);
     });
 
     private static void times(BinaryWriter w, long[] epochSeconds) {

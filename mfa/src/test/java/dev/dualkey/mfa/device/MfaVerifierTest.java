@@ -322,4 +322,60 @@ class MfaVerifierTest {
             assertFalse(a.toString().contains(code), a.toString());
         }
     }
+
+    // Issue 19: the checks remember each device's decoded record with the bytes it came from (DeviceRecordMemo).
+    // These try to make a remembered record decide after the device changed.
+
+    @Test
+    void aDeviceDeactivatedAfterItsRecordWasRememberedRefusesItsNextCodeAtOnce() {
+        String first = f.code(seed, 0);
+        long spent = check(first).step().getAsLong();
+        assertEquals(1, verifier.rememberedDevices(), "the check remembered the device's record");
+        f.mfa.devices().deactivate(ACTOR, acct, "root", serial);
+        f.steps(1);
+        assertEquals(VerifyOutcome.INVALID, check(f.code(seed, 0)).outcome(), "deactivated: a fresh code");
+        assertEquals(VerifyOutcome.INVALID, check(first).outcome(), "deactivated: the replay");
+        DeviceRecord d = f.mfa.store().devices().get(serial).orElseThrow();
+        assertFalse(d.assigned());
+        assertEquals(spent, d.lastUsedStep(), "nothing accepted after the deactivation");
+    }
+
+    @Test
+    void aReplacedDeviceIsCheckedWithItsNewSeedOnly() {
+        assertTrue(check(f.code(seed, 0)).accepted());
+        f.mfa.devices().deactivate(ACTOR, acct, "root", serial);
+        f.mfa.devices().deleteVirtualDevice(ACTOR, acct, serial);
+        CreatedVirtualDevice again = f.mfa.devices().createVirtualDevice(ACTOR, acct, null, "root-mfa", null, null);
+        assertEquals(serial, again.device().serialNumber(), "same name, same serial");
+        byte[] newSeed = MfaFixture.seedOf(again);
+        f.steps(1);
+        f.mfa.devices().enable(ACTOR, acct, "root", serial, f.code(newSeed, -1), f.code(newSeed, 0));
+        f.steps(1);
+        assertEquals(VerifyOutcome.INVALID, check(f.code(seed, 0)).outcome(), "the replaced device's seed");
+        assertTrue(check(f.code(newSeed, 0)).accepted(), "the new seed");
+    }
+
+    @Test
+    void aStepSpentBehindTheRememberedRecordIsAReplay() {
+        assertTrue(check(f.code(seed, 0)).accepted());
+        f.steps(1);
+        String code = f.code(seed, 0);
+        // another gateway sharing the state (or any writer that does not go through this verifier) spends the step
+        DeviceRecord d = f.mfa.store().devices().get(serial).orElseThrow();
+        f.mfa.store().devices().put(serial, d.accepted(TotpGenerator.stepOf(f.clock.instant())));
+        assertEquals(VerifyOutcome.INVALID, check(code).outcome(), "spent elsewhere: refused here");
+        assertEquals(VerifyOutcome.INVALID, verifier.verifyRiding(acct, "root", serial, code, Purpose.S3_MFA_DELETE,
+                AuditContext.none(), new WriteRide(f.db)).outcome(), "and through the riding path");
+    }
+
+    @Test
+    void anAcceptedCodeIsRefusedAfterARestart() {
+        String code = f.code(seed, 0);
+        assertTrue(check(code).accepted());
+        f.close();
+        f = new MfaFixture(dir);
+        f.clock.set(MfaFixture.START.plusSeconds(30)); // the step the code was accepted in
+        verifier = f.mfa.verifier();
+        assertEquals(VerifyOutcome.INVALID, check(code).outcome());
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -30,5 +31,20 @@ class TotpGeneratorTest {
     @CsvSource({"0,0", "29,0", "30,1", "59,1", "-1,-1"})
     void stepsAreThirtySecondsFloor(long unixSeconds, long step) {
         assertEquals(step, TotpGenerator.stepOf(Instant.ofEpochSecond(unixSeconds)));
+    }
+
+    @Test
+    void codesOfConsecutiveStepsUnderOneKeyAreTheRfc4226Codes() {
+        // RFC 4226 appendix D, counters 0..9
+        String[] rfc = {"755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871",
+                "520489"};
+        int[] codes = TotpGenerator.codesAt(SEED, 0, rfc.length);
+        byte[] digits = new byte[TotpGenerator.DIGITS];
+        for (int i = 0; i < rfc.length; i++) {
+            TotpGenerator.digits(codes[i], digits);
+            assertEquals(rfc[i], new String(digits, StandardCharsets.US_ASCII), "counter " + i);
+        }
+        TotpGenerator.digits(7, digits);
+        assertEquals("000007", new String(digits, StandardCharsets.US_ASCII), "zero-padded");
     }
 }

@@ -123,9 +123,18 @@ public final class KvTxn {
         return ops.isEmpty() && conditions.isEmpty();
     }
 
+    /**
+     * A loop, not {@code chars().allMatch}: every staged op and condition runs this, and on the MFA code check's
+     * path (a few hundred times a run, mostly interpreted) the stream pipeline showed in the profile (issue 19).
+     */
     private static String checkSpace(String space) {
         Objects.requireNonNull(space, "space");
-        if (space.isEmpty() || space.indexOf('/') >= 0 || !space.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        boolean printable = !space.isEmpty() && space.indexOf('/') < 0;
+        for (int i = 0; printable && i < space.length(); i++) {
+            char c = space.charAt(i);
+            printable = c > 0x20 && c < 0x7f;
+        }
+        if (!printable) {
             throw new IllegalArgumentException("space must be printable ASCII without '/': " + space);
         }
         return space;
