@@ -397,8 +397,10 @@ public final class BenchMain {
         }
         m.notes.add("seconds until a " + S3Workloads.WARM_WINDOW.toSeconds() + "-s window reached 90% of the best ("
                 + best + " PUT/s); windows / best: " + ratios
-                + "; CPU-us per PUT per window, server/client (load-insensitive; the client warmed up first): "
-                + String.join(" ", costs));
+                + "; CPU-us per PUT per window, server/client, each request threads+JIT compiler threads+GC/VM"
+                + " threads: " + String.join(" ", costs) + "; clock from the first PUT after the freshly started"
+                + " server accepted; the client was warmed first against a throw-away " + server.name()
+                + " (a new SDK client and a CreateBucket every 3-s window, until its compiler threads were quiet)");
         report(out, server, m);
     }
 

@@ -48,7 +48,10 @@ final class S3Workloads {
     private final String rowPrefix;
     private final ByteBuffer small4k = randomBytes(4 * 1024);
     private final ByteBuffer small64k = randomBytes(64 * 1024);
-    /** The last {@link #warmUpServer}'s server and client CPU microseconds per PUT, per window ("server/client"). */
+    /**
+     * The last {@link #warmUpServer}'s server and client CPU microseconds per PUT, per window, each split into
+     * request threads, JIT compiler threads and GC/VM threads ({@link ThreadCpu}): "s+s+s/c+c+c".
+     */
     private final List<String> warmUpCosts = new ArrayList<>();
 
     /**
@@ -115,7 +118,8 @@ final class S3Workloads {
      * {@link #WARM_WINDOW}, each window with a client of its own built as the measured one will be
      * ({@code clients}) and, on an S3 server, a CreateBucket first, until this JVM's JIT is quiet, that is its
      * compiler threads ran less than 5% of a window ({@link ThreadCpu}; the JIT's completed-compilation time
-     * stood still while a long C2 compilation ran) in {@link #WARM_STEADY} windows in a row, after at least
+     * stood still while a long C2 compilation ran) and nothing was being compiled or queued at its end
+     * ({@link ThreadCpu#pendingCompiles}) in {@link #WARM_STEADY} windows in a row, after at least
      * {@link #WARM_MIN_WINDOWS} and at most {@link #WARM_MAX_WINDOWS} windows. A quiet JIT rather than a flat
      * rate: on a loaded machine the rate flattens while the client is still compiling. Why at all: the SDK client
      * in a fresh JVM spent 3 times the server's CPU per PUT in every window of the first row measured (load 32:
@@ -129,7 +133,8 @@ final class S3Workloads {
      * answers (201/204, other headers) take client paths a Dualkey never makes it take (client JIT 276 us per PUT
      * in nginx's first window after a warm-up against Dualkey only).
      *
-     * @return per window: this JVM's CPU microseconds per PUT and its compiler threads' CPU milliseconds
+     * @return per window: this JVM's CPU microseconds per PUT, its compiler threads' CPU milliseconds and the
+     *         compiles running or queued at its end
      */
     List<String> warmUpClient(java.util.function.Supplier<S3AsyncClient> clients) throws InterruptedException {
         ProcessTree self = new ProcessTree(ProcessHandle.current().pid());
@@ -149,8 +154,10 @@ final class S3Workloads {
             }
             ThreadCpu.Sample cpu = ThreadCpu.of(self).minus(cpu0);
             long compilingMs = cpu.jit() / 1_000_000;
-            windows.add(cpu.total() / 1000 / ops + "us/" + compilingMs + "ms");
-            quiet = compilingMs * 20 < WARM_WINDOW.toMillis() ? quiet + 1 : 0;
+            int queued = ThreadCpu.pendingCompiles();
+            windows.add(cpu.total() / 1000 / ops + "us/" + compilingMs + "ms/" + queued + "q");
+            // queued: starved compiler threads use little CPU with work still waiting (load 30)
+            quiet = compilingMs * 20 < WARM_WINDOW.toMillis() && queued <= 0 ? quiet + 1 : 0;
             if (w + 1 >= WARM_MIN_WINDOWS && quiet >= WARM_STEADY) {
                 break;
             }
@@ -191,8 +198,8 @@ final class S3Workloads {
                 long ops = Math.max(1, o.ops());
                 ThreadCpu.Sample s = ThreadCpu.of(server.tree()).minus(server0);
                 ThreadCpu.Sample c = ThreadCpu.of(client).minus(client0);
-                costs.add(s.total() / 1000 / ops + "/" + c.total() / 1000 / ops);
-                split.add(perPut(s, ops) + "/" + perPut(c, ops));
+                costs.add(perPut(s, ops) + "/" + perPut(c, ops));
+                split.add(s.total() / 1000 / ops + "/" + c.total() / 1000 / ops);
                 double rate = o.opsPerSecond();
                 rates.add(Math.round(rate));
                 steady = rate <= best * 1.05 ? steady + 1 : 0;
@@ -202,8 +209,8 @@ final class S3Workloads {
                 }
             }
             BenchMain.log("  warm-up PUT/s per " + WARM_WINDOW.toSeconds() + "-s window: " + rates);
-            BenchMain.log("  warm-up CPU-us per PUT per window, server/client: " + costs);
-            BenchMain.log("  the same split (request threads+JIT+GC), server/client: " + split);
+            BenchMain.log("  warm-up CPU-us per PUT per window, server/client: " + split);
+            BenchMain.log("  the same split (request threads+JIT+GC), server/client: " + costs);
         }
         if (isS3()) {
             Duration getTime = config.warmupTime().multipliedBy(3);
