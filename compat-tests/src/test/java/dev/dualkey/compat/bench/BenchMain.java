@@ -34,16 +34,17 @@ public final class BenchMain {
         BenchConfig config = BenchConfig.parse(args);
         List<Measurement> results = new ArrayList<>();
         List<String> serverLines = new ArrayList<>();
-        if (config.wants("warm_up") && config.servers().stream().anyMatch(n -> !ClusterServers.isClusterRow(n))) {
-            settle(config, "client warm-up", serverLines);
-            warmUpClient(config);
-        }
         for (String name : config.servers()) {
             if (!runsAnyWanted(config, name)) {
                 log("=== " + name + ": none of its workloads wanted, not started");
                 continue;
             }
             log("=== " + name);
+            if (config.wants("warm_up") && !ClusterServers.isClusterRow(name)) {
+                warmUpClient(config, name);
+            }
+            // after the client's warm-up (a throw-away server and the client's compiler threads), so the measured
+            // server starts on a settled machine
             settle(config, name, serverLines);
             ServerUnderTest server;
             try {
@@ -323,48 +324,65 @@ public final class BenchMain {
     }
 
     /**
-     * Warms this load generator's JVM (the SDK client's request path) against a throw-away Dualkey server, which
-     * is stopped before the first measured server starts: without it the {@code warm_up} row of the first server
-     * measured the client's JIT (S3Workloads#warmUpClient), and the servers after it got a warm client. The
-     * throw-away server runs the same jar with {@code --warm-up 0} on its own port and data directory (deleted
-     * first); no figure of it is reported. A failure is logged and the run goes on with a cold client.
+     * Warms this load generator's JVM (the SDK client's request path for {@code name}'s answers, and the building
+     * of a client) against a throw-away server of the same kind, which is stopped before the measured one starts:
+     * without it the {@code warm_up} row measured the client's JIT (S3Workloads#warmUpClient). Dualkey's
+     * throw-away runs the same jar with {@code --warm-up 0} (its own JIT does not matter) on its own port and data
+     * directory (deleted first); the others are started as for their rows, in the work directory that the
+     * measured server's start then deletes and makes again. No figure of it is reported. A failure is logged
+     * and the run goes on with a client that is cold for this server.
      */
-    private static void warmUpClient(BenchConfig config) {
-        if (config.dualkeyJar() == null || !Files.isRegularFile(config.dualkeyJar())) {
-            log("client warm-up skipped: no Dualkey jar");
-            return;
-        }
+    private static void warmUpClient(BenchConfig config, String name) {
+        long start = System.nanoTime();
         try {
-            int port = freePort();
-            Path work = config.workDir().resolve("client-warm-up");
-            Servers.deleteRecursively(work);
-            Path data = Files.createDirectories(work.resolve("data"));
-            String javaCommand = System.getenv().getOrDefault("BENCH_DUALKEY_JAVA", "java");
-            List<String> command = new ArrayList<>(List.of(javaCommand.isBlank() ? "java" : javaCommand));
-            for (String option : config.dualkeyJvmOptions().trim().split("\\s+")) {
-                if (!option.isEmpty() && !option.startsWith("-XX:StartFlightRecording")) { // BENCH_JFR: the real one's
-                    command.add(option);
+            ServerUnderTest throwAway;
+            Path work;
+            if (name.startsWith("dualkey")) {
+                if (config.dualkeyJar() == null || !Files.isRegularFile(config.dualkeyJar())) {
+                    log("client warm-up skipped: no Dualkey jar");
+                    return;
                 }
+                int port = freePort();
+                work = config.workDir().resolve("client-warm-up");
+                Servers.deleteRecursively(work);
+                Path data = Files.createDirectories(work.resolve("data"));
+                String javaCommand = System.getenv().getOrDefault("BENCH_DUALKEY_JAVA", "java");
+                List<String> command = new ArrayList<>(List.of(javaCommand.isBlank() ? "java" : javaCommand));
+                for (String option : config.dualkeyJvmOptions().trim().split("\\s+")) {
+                    if (!option.isEmpty() && !option.startsWith("-XX:StartFlightRecording")) { // BENCH_JFR: the real one's
+                        command.add(option);
+                    }
+                }
+                command.addAll(List.of("-jar", config.dualkeyJar().toString(), "serve", "--data-dir", data.toString(),
+                        "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + freePort(),
+                        "--warm-up", "0"));
+                if (name.equals("dualkey-noenc")) {
+                    command.add("--encryption=off");
+                }
+                // the measured server's name: the client is built with that server's options (BenchMain#client)
+                throwAway = new ServerUnderTest(name, ServerUnderTest.Kind.S3, command,
+                        Map.of("DUALKEY_ROOT_ACCESS_KEY", Servers.ACCESS_KEY,
+                                "DUALKEY_ROOT_SECRET_KEY", Servers.SECRET_KEY), port, work, null, "throw-away");
+            } else {
+                throwAway = Servers.create(name, config, freePort());
+                work = null;
             }
-            command.addAll(List.of("-jar", config.dualkeyJar().toString(), "serve", "--data-dir", data.toString(),
-                    "--address", "127.0.0.1:" + port, "--console-address", "127.0.0.1:" + freePort(),
-                    "--warm-up", "0"));
-            ServerUnderTest throwAway = new ServerUnderTest("client-warm-up", ServerUnderTest.Kind.S3, command,
-                    Map.of("DUALKEY_ROOT_ACCESS_KEY", Servers.ACCESS_KEY,
-                            "DUALKEY_ROOT_SECRET_KEY", Servers.SECRET_KEY), port, work, null, "throw-away");
-            long start = System.nanoTime();
-            try (throwAway; S3AsyncClient client = client(config, throwAway)) {
+            try (throwAway) {
                 throwAway.start(Duration.ofSeconds(150));
-                S3Workloads w = new S3Workloads(config, throwAway, client, "");
-                w.createBuckets();
-                List<String> windows = w.warmUpClient();
-                log("client warm-up against a throw-away Dualkey: " + (System.nanoTime() - start) / 1_000_000_000
+                try (S3AsyncClient setUp = client(config, throwAway)) {
+                    new S3Workloads(config, throwAway, setUp, "").createBuckets();
+                }
+                S3Workloads w = new S3Workloads(config, throwAway, null, "");
+                List<String> windows = w.warmUpClient(() -> client(config, throwAway));
+                log("client warm-up against a throw-away " + name + ": " + (System.nanoTime() - start) / 1_000_000_000
                         + " s; per " + S3Workloads.WARM_WINDOW.toSeconds() + "-s window the client's CPU per PUT"
-                        + " and its JIT's compilation time: " + windows);
+                        + " and its compiler threads' CPU: " + windows);
             }
-            Servers.deleteRecursively(work);
+            if (work != null) {
+                Servers.deleteRecursively(work);
+            }
         } catch (Exception e) {
-            log("client warm-up failed (the first server's rows meet a cold client): " + Errors.describe(e));
+            log("client warm-up failed (the " + name + " rows meet a client cold for it): " + Errors.describe(e));
         }
     }
 
@@ -394,8 +412,10 @@ public final class BenchMain {
         }
         m.notes.add("seconds until a " + S3Workloads.WARM_WINDOW.toSeconds() + "-s window reached 90% of the best ("
                 + best + " PUT/s); windows / best: " + ratios
-                + "; CPU-us per PUT per window, server/client (load-insensitive; the client warmed up first): "
-                + String.join(" ", costs));
+                + "; CPU-us per PUT per window, server/client, each request threads+JIT compiler threads+GC/VM"
+                + " threads: " + String.join(" ", costs) + "; clock from the first PUT after the freshly started"
+                + " server accepted; the client was warmed first against a throw-away " + server.name()
+                + " (a new SDK client and a CreateBucket every 3-s window, until its compiler threads were quiet)");
         report(out, server, m);
     }
 

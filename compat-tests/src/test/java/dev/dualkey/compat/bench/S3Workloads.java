@@ -52,7 +52,10 @@ final class S3Workloads {
     private final String rowPrefix;
     private final ByteBuffer small4k = randomBytes(4 * 1024);
     private final ByteBuffer small64k = randomBytes(64 * 1024);
-    /** The last {@link #warmUpServer}'s server and client CPU microseconds per PUT, per window ("server/client"). */
+    /**
+     * The last {@link #warmUpServer}'s server and client CPU microseconds per PUT, per window, each split into
+     * request threads, JIT compiler threads and GC/VM threads ({@link ThreadCpu}): "s+s+s/c+c+c".
+     */
     private final List<String> warmUpCosts = new ArrayList<>();
 
     /**
@@ -96,10 +99,14 @@ final class S3Workloads {
 
     /** The warm-up's PUTs: 4 KiB, half new keys (new across windows), half overwrites of 512 keys. */
     private LongFunction<CompletableFuture<?>> warmUpPuts() {
+        return warmUpPuts(s3);
+    }
+
+    private LongFunction<CompletableFuture<?>> warmUpPuts(S3AsyncClient client) {
         AtomicLong keys = new AtomicLong();
         return i -> {
             long k = keys.getAndIncrement();
-            return s3.putObject(b -> b.bucket(BUCKET).key(k % 2 == 0 ? "warm/new/" + k : "warm/" + k % 512),
+            return client.putObject(b -> b.bucket(BUCKET).key(k % 2 == 0 ? "warm/new/" + k : "warm/" + k % 512),
                     AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate()));
         };
     }
@@ -110,31 +117,51 @@ final class S3Workloads {
     }
 
     /**
-     * The load generator's own JIT warm-up, run against a throw-away server before the first measured one starts
-     * (BenchMain): the {@code warm_up} row's PUTs in windows of {@link #WARM_WINDOW} until this JVM's JIT is
-     * quiet, that is its compilers worked less than 5% of a window ({@code CompilationMXBean}) in
-     * {@link #WARM_STEADY} windows in a row, after at least {@link #WARM_MIN_WINDOWS} and at most
-     * {@link #WARM_MAX_WINDOWS} windows. A quiet JIT rather than a flat rate: on a loaded machine the rate
-     * flattens while the client is still compiling. Why at all: the SDK client in a fresh JVM spent 3 times the
-     * server's CPU per PUT in every window of the first row measured (load 32: 18.8 ms per PUT in the first 3 s,
-     * still 1.6-2.9 ms after 40 s; the server 6.4 ms, then 0.9-1.3 ms), so that row measured the client's JIT.
+     * The load generator's own JIT warm-up, run against a throw-away server of the kind measured next, started
+     * and stopped before the measured one (BenchMain): the {@code warm_up} row's PUTs in windows of
+     * {@link #WARM_WINDOW}, each window with a client of its own built as the measured one will be
+     * ({@code clients}) and, on an S3 server, a CreateBucket first, until this JVM's JIT is quiet, that is its
+     * compiler threads ran less than 5% of a window ({@link ThreadCpu}; the JIT's completed-compilation time
+     * stood still while a long C2 compilation ran) and nothing was being compiled or queued at its end
+     * ({@link ThreadCpu#pendingCompiles}) in {@link #WARM_STEADY} windows in a row, after at least
+     * {@link #WARM_MIN_WINDOWS} and at most {@link #WARM_MAX_WINDOWS} windows. A quiet JIT rather than a flat
+     * rate: on a loaded machine the rate flattens while the client is still compiling. Why at all: the SDK client
+     * in a fresh JVM spent 3 times the server's CPU per PUT in every window of the first row measured (load 32:
+     * 18.8 ms per PUT in the first 3 s, still 1.6-2.9 ms after 40 s; the server 6.4 ms, then 0.9-1.3 ms), so that
+     * row measured the client's JIT. Why a client per window (session 12): building the measured server's client
+     * and its CreateBucket ran the SDK's set-up code through C2 code compiled on the PUT path's type profiles;
+     * about 120 compiled methods were trapped and thrown away (JFR {@code jdk.Deoptimization}:
+     * {@code class_check}, {@code bimorphic_or_optimized_type_check} in {@code HashMap}, {@code AttributeMap},
+     * {@code DefaultS3EndpointProvider}), and the client's compiler threads then used 1.4-1.8 ms of CPU per PUT
+     * in the row's first windows, more than the server's whole cost. Why a server of the same kind: nginx's
+     * answers (201/204, other headers) take client paths a Dualkey never makes it take (client JIT 276 us per PUT
+     * in nginx's first window after a warm-up against Dualkey only).
      *
-     * @return per window: this JVM's CPU microseconds per PUT and its JIT's compilation milliseconds
+     * @return per window: this JVM's CPU microseconds per PUT, its compiler threads' CPU milliseconds and the
+     *         compiles running or queued at its end
      */
-    List<String> warmUpClient() throws InterruptedException {
-        LongFunction<CompletableFuture<?>> put = warmUpPuts();
+    List<String> warmUpClient(java.util.function.Supplier<S3AsyncClient> clients) throws InterruptedException {
         ProcessTree self = new ProcessTree(ProcessHandle.current().pid());
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
         List<String> windows = new ArrayList<>();
         int quiet = 0;
         for (int w = 0; w < WARM_MAX_WINDOWS; w++) {
-            long cpu0 = self.cpuNanos();
-            long jit0 = timed ? jit.getTotalCompilationTime() : 0;
-            ClosedLoop.Outcome o = ClosedLoop.run(config.inFlight(), Long.MAX_VALUE, WARM_WINDOW, put);
-            long compiling = timed ? jit.getTotalCompilationTime() - jit0 : Long.MAX_VALUE;
-            windows.add((self.cpuNanos() - cpu0) / 1000 / Math.max(1, o.ops()) + "us/" + compiling + "ms");
-            quiet = compiling * 20 < WARM_WINDOW.toMillis() ? quiet + 1 : 0;
+            ThreadCpu.Sample cpu0 = ThreadCpu.of(self);
+            long ops;
+            try (S3AsyncClient client = clients.get()) {
+                if (isS3()) {
+                    int window = w;
+                    client.createBucket(b -> b.bucket("bench-client-" + window)).join();
+                }
+                ClosedLoop.Outcome o = ClosedLoop.run(config.inFlight(), Long.MAX_VALUE, WARM_WINDOW,
+                        warmUpPuts(client));
+                ops = Math.max(1, o.ops());
+            }
+            ThreadCpu.Sample cpu = ThreadCpu.of(self).minus(cpu0);
+            long compilingMs = cpu.jit() / 1_000_000;
+            int queued = ThreadCpu.pendingCompiles();
+            windows.add(cpu.total() / 1000 / ops + "us/" + compilingMs + "ms/" + queued + "q");
+            // queued: starved compiler threads use little CPU with work still waiting (load 30)
+            quiet = compilingMs * 20 < WARM_WINDOW.toMillis() && queued <= 0 ? quiet + 1 : 0;
             if (w + 1 >= WARM_MIN_WINDOWS && quiet >= WARM_STEADY) {
                 break;
             }
@@ -167,13 +194,16 @@ final class S3Workloads {
             ProcessTree client = new ProcessTree(ProcessHandle.current().pid());
             List<String> costs = warmUpCosts;
             costs.clear();
+            List<String> split = new ArrayList<>();
             for (int w = 0; w < WARM_MAX_WINDOWS; w++) {
-                long server0 = server.tree().cpuNanos();
-                long client0 = client.cpuNanos();
+                ThreadCpu.Sample server0 = ThreadCpu.of(server.tree());
+                ThreadCpu.Sample client0 = ThreadCpu.of(client);
                 ClosedLoop.Outcome o = ClosedLoop.run(config.inFlight(), Long.MAX_VALUE, WARM_WINDOW, put);
                 long ops = Math.max(1, o.ops());
-                costs.add((server.tree().cpuNanos() - server0) / 1000 / ops + "/"
-                        + (client.cpuNanos() - client0) / 1000 / ops);
+                ThreadCpu.Sample s = ThreadCpu.of(server.tree()).minus(server0);
+                ThreadCpu.Sample c = ThreadCpu.of(client).minus(client0);
+                costs.add(perPut(s, ops) + "/" + perPut(c, ops));
+                split.add(s.total() / 1000 / ops + "/" + c.total() / 1000 / ops);
                 double rate = o.opsPerSecond();
                 rates.add(Math.round(rate));
                 steady = rate <= best * 1.05 ? steady + 1 : 0;
@@ -183,7 +213,8 @@ final class S3Workloads {
                 }
             }
             BenchMain.log("  warm-up PUT/s per " + WARM_WINDOW.toSeconds() + "-s window: " + rates);
-            BenchMain.log("  warm-up CPU-us per PUT per window, server/client: " + costs);
+            BenchMain.log("  warm-up CPU-us per PUT per window, server/client: " + split);
+            BenchMain.log("  the same split (request threads+JIT+GC), server/client: " + costs);
         }
         if (isS3()) {
             Duration getTime = config.warmupTime().multipliedBy(3);
@@ -191,6 +222,11 @@ final class S3Workloads {
                     b -> b.bucket(BUCKET).key("warm/" + (2 * i + 1) % 512), AsyncResponseTransformer.toBytes()));
         }
         return rates;
+    }
+
+    /** "rest+jit+gc" microseconds per operation. */
+    private static String perPut(ThreadCpu.Sample s, long ops) {
+        return s.rest() / 1000 / ops + "+" + s.jit() / 1000 / ops + "+" + s.gc() / 1000 / ops;
     }
 
     /** Writes the objects that the GET/HEAD workloads and the wrk GET read. */

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
@@ -66,17 +67,20 @@ public final class WarmUp {
     static final long MIN_REQUESTS_FOR_QUIET = 20_000;
     private static final int SMALL = 4096;
     /**
-     * The PUTs' payload modes in turn: half of them as the AWS SDKs send by default (aws-chunked, signed chunks,
-     * a CRC32 trailer, {@code Expect: 100-continue}), the other modes once each in eight. With the five modes in
-     * equal turns, a warm-up cut short by a loaded machine (2,332 requests in 30 s at load 57) left the aws-chunked
-     * decoder's methods ({@code AwsChunkedDecoder.chunkHeader}, {@code verifyChunk}, {@code trailerLine}) and the
-     * small-body PUT path to be compiled first after the port accepted ({@code -XX:+PrintCompilation}).
+     * The PUTs' payload modes in turn: half of them as the AWS SDK for Java v2 sends a small PUT over HTTP
+     * (2.57.8, captured in session 12: aws-chunked with unsigned chunks and a CRC32 trailer,
+     * {@code STREAMING-UNSIGNED-PAYLOAD-TRAILER}, no {@code Expect: 100-continue}), the other modes once each in
+     * eight. Sessions 10-11 gave that half to signed chunks after {@code Expect: 100-continue}, which this SDK
+     * sends for no 4 KiB PUT. With the five modes in equal turns, a warm-up cut short by a loaded machine (2,332
+     * requests in 30 s at load 57) left the aws-chunked decoder's methods ({@code AwsChunkedDecoder.chunkHeader},
+     * {@code trailerLine}) and the small-body PUT path to be compiled first after the port accepted
+     * ({@code -XX:+PrintCompilation}).
      */
     private static final WarmUpClient.Signing[] PUT_SIGNINGS = {
-        WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER, WarmUpClient.Signing.PAYLOAD_HASH,
-        WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER, WarmUpClient.Signing.UNSIGNED,
-        WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER, WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER,
-        WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER, WarmUpClient.Signing.PRESIGNED};
+        WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER, WarmUpClient.Signing.PAYLOAD_HASH,
+        WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER, WarmUpClient.Signing.UNSIGNED,
+        WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER, WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER,
+        WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER, WarmUpClient.Signing.PRESIGNED};
     private static final int LARGE = 64 * 1024;
 
     /**
@@ -84,11 +88,20 @@ public final class WarmUp {
      *                    real server then finds loaded, and its stop come on top); zero: no warm-up
      * @param connections driving threads, one keep-alive connection each
      * @param tempParent  where the temporary directory goes; null: {@code java.io.tmpdir}
-     * @param compileMillis the JIT's accumulated compilation time (ms; the JVM's {@code CompilationMXBean}); the
-     *                    warm-up ends early once it stops growing; null: the whole budget is used
+     * @param compileMillis the JIT's work so far (ms): its compiler threads' CPU time where {@code /proc} shows
+     *                    it, else the JVM's {@code CompilationMXBean} time; the warm-up ends early once it stops
+     *                    growing; null: the whole budget is used
+     * @param pendingCompiles methods being compiled or waiting in the compile queues now; a sample with any is
+     *                    not quiet; null: not known (the compilation time alone decides)
      */
     public record Settings(Duration budget, int connections, TransportLimits limits, boolean sigV2, String region,
-                           Path tempParent, LongSupplier compileMillis) {
+                           Path tempParent, LongSupplier compileMillis, IntSupplier pendingCompiles) {
+        /** Settings without a compile-queue probe. */
+        public Settings(Duration budget, int connections, TransportLimits limits, boolean sigV2, String region,
+                        Path tempParent, LongSupplier compileMillis) {
+            this(budget, connections, limits, sigV2, region, tempParent, compileMillis, null);
+        }
+
         public Settings {
             Objects.requireNonNull(budget, "budget");
             if (budget.isNegative() || budget.compareTo(MAX_BUDGET) > 0) {
@@ -104,14 +117,87 @@ public final class WarmUp {
         /**
          * The serve command's settings: 32 connections (the driving threads block on their sockets; fewer left the
          * server idle between requests on a loaded machine), or {@code -Ddualkey.warmup.connections=N};
-         * {@code -Ddualkey.warmup.debug=true} prints the JIT's compilation time per sample.
+         * {@code -Ddualkey.warmup.debug=true} prints the JIT's work per sample. The JIT's work is its compiler
+         * threads' CPU time ({@link #compilerThreadsCpuMillis}) and its queue ({@link #pendingCompiles()}), not
+         * the {@code CompilationMXBean}'s time: that grows only when a compilation ends, so a C2 compilation of a
+         * big request method (0.5-2 s on a loaded machine) looked quiet. Session 12, JFR of a warm-up that ended
+         * "JIT quiet" after 31,336 requests: {@code S3Endpoint.begin}, {@code SigV4Verifier.verifyV4} and
+         * {@code AwsChunkedDecoder.chunkHeader} were still at C1 (tier 3), and after accept C2 compiled 366 such
+         * methods (17 s of compiler time) while the first clients waited.
          */
         public static Settings of(Duration budget, TransportLimits limits, boolean sigV2, String region) {
             java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            LongSupplier work = WarmUp.compilerThreadsCpuMillis() >= 0 ? WarmUp::compilerThreadsCpuMillis
+                    : jit != null && jit.isCompilationTimeMonitoringSupported() ? jit::getTotalCompilationTime : null;
             return new Settings(budget, Integer.getInteger("dualkey.warmup.connections", 32), limits, sigV2,
-                    region, null, jit != null && jit.isCompilationTimeMonitoringSupported()
-                            ? jit::getTotalCompilationTime : null);
+                    region, null, work, WarmUp.pendingCompiles() >= 0 ? WarmUp::pendingCompiles : null);
         }
+    }
+
+    /**
+     * CPU milliseconds the JIT's compiler threads ({@code C1 CompilerThread*}, {@code C2 CompilerThread*}) have
+     * used so far, from {@code /proc/self/task/*}; -1 where there is no such file system (not Linux). Counts a
+     * compilation while it runs, unlike the {@code CompilationMXBean}.
+     */
+    static long compilerThreadsCpuMillis() {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return -1;
+        }
+        long nanos = 0;
+        try (Stream<Path> list = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) list::iterator) {
+                try {
+                    String comm = Files.readString(task.resolve("comm"));
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        String schedstat = Files.readString(task.resolve("schedstat"));
+                        nanos += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+        return nanos / 1_000_000;
+    }
+
+    /**
+     * Methods the JIT is compiling or has queued now (HotSpot's {@code Compiler.queue} diagnostic command, the
+     * one {@code jcmd PID Compiler.queue} runs); -1 where the command does not exist. A method whose counters
+     * passed a threshold is queued at once, so a running request mix with nothing queued has nothing left to
+     * compile at its current profile.
+     */
+    static int pendingCompiles() {
+        try {
+            String queue = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "compilerQueue", new Object[] {null}, new String[] {String[].class.getName()});
+            return queue == null ? -1 : countQueued(queue);
+        } catch (javax.management.JMException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The compiles in {@code Compiler.queue}'s answer: every line under "Current compiles:" and the queues'
+     * headings that is not blank, a heading or "Empty".
+     */
+    static int countQueued(String queue) {
+        int n = 0;
+        for (String line : queue.split("\\R")) {
+            String t = line.strip();
+            if (!t.isEmpty() && !t.equals("Empty") && !t.endsWith(":")) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** One sample of the JIT: quiet when its compilers worked under a twentieth of it and nothing is queued. */
+    static boolean quietSample(long jitMillis, int pending, long sampleMillis) {
+        return jitMillis * 20 < sampleMillis && pending <= 0;
     }
 
     /**
@@ -267,7 +353,7 @@ public final class WarmUp {
             for (int t = threads.size(); t < settings.connections(); t++) {
                 firstRounds.countDown(); // not started: stopping
             }
-            quiet = waitForQuietJit(settings.compileMillis(), clock, deadline);
+            quiet = waitForQuietJit(settings.compileMillis(), settings.pendingCompiles(), clock, deadline);
             enough = true;
             if (!stopping) { // every connection's first round is answered before the server closes (10 s at most)
                 try {
@@ -283,13 +369,15 @@ public final class WarmUp {
         /**
          * Waits until the JIT has gone quiet under the warm-up's traffic (what it compiles is then compiled: the
          * hot paths' code is final) or the deadline passes. Quiet: {@link #QUIET_SAMPLES} samples of
-         * {@link #SAMPLE_MILLIS} in a row in which the compilers worked less than a twentieth of the time, after at
+         * {@link #SAMPLE_MILLIS} in a row in which the compilers worked less than a twentieth of the time and ended
+         * with no compilation running or queued ({@link #quietSample}), after at
          * least {@link #MIN_DRIVE_MILLIS} of traffic and {@link #MIN_REQUESTS_FOR_QUIET} requests answered. Without
          * a compilation count (an interpreter-only JVM) the whole budget is used.
          *
          * @return whether the JIT went quiet before the deadline
          */
-        private boolean waitForQuietJit(LongSupplier compileMillis, Clock clock, long deadline) {
+        private boolean waitForQuietJit(LongSupplier compileMillis, IntSupplier pendingCompiles, Clock clock,
+                                        long deadline) {
             long begin = clock.millis();
             long last = compileMillis == null ? -1 : compileMillis.getAsLong();
             int quietSamples = 0;
@@ -304,10 +392,12 @@ public final class WarmUp {
                     continue;
                 }
                 long now = compileMillis.getAsLong();
+                int pending = pendingCompiles == null ? 0 : pendingCompiles.getAsInt();
                 if (Boolean.getBoolean("dualkey.warmup.debug")) {
-                    System.err.println("warm-up: +" + (now - last) + " ms compiling, " + ok.get() + " requests");
+                    System.err.println("warm-up: +" + (now - last) + " ms compiling, " + pending + " queued, "
+                            + ok.get() + " requests");
                 }
-                quietSamples = (now - last) * 20 < SAMPLE_MILLIS ? quietSamples + 1 : 0;
+                quietSamples = quietSample(now - last, pending, SAMPLE_MILLIS) ? quietSamples + 1 : 0;
                 last = now;
                 if (quietSamples >= QUIET_SAMPLES && clock.millis() - begin >= MIN_DRIVE_MILLIS
                         && ok.get() >= MIN_REQUESTS_FOR_QUIET) {

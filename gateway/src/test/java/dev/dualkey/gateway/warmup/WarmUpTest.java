@@ -82,6 +82,29 @@ class WarmUpTest {
     }
 
     @Test
+    void aSampleIsQuietOnlyWithLittleCompilingAndNothingQueued() {
+        assertTrue(WarmUp.quietSample(0, 0, 500));
+        assertTrue(WarmUp.quietSample(24, 0, 500));
+        assertFalse(WarmUp.quietSample(25, 0, 500), "compilers busy a twentieth of the sample");
+        // a long C2 compilation: no compile time added yet, but one method being compiled
+        assertFalse(WarmUp.quietSample(0, 1, 500), "a compilation running or queued");
+    }
+
+    @Test
+    void theCompileQueueIsCountedFromTheDiagnosticCommandsAnswer() {
+        String busy = "Current compiles: \nC2 CompilerThread0  1136   !   4       a.B::c (497 bytes)\n\n"
+                + "C1 compile queue:\nEmpty\n\nC2 compile queue:\n1129       4       a.B::d (24 bytes)\n"
+                + "1130       4       a.E::f (106 bytes)\n\n";
+        assertEquals(3, WarmUp.countQueued(busy));
+        assertEquals(0, WarmUp.countQueued("Current compiles: \n\nC1 compile queue:\nEmpty\n\n"
+                + "C2 compile queue:\nEmpty\n\n"));
+        assertTrue(WarmUp.pendingCompiles() >= 0, "HotSpot answers Compiler.queue");
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            assertTrue(WarmUp.compilerThreadsCpuMillis() >= 0, "compiler threads found under /proc/self/task");
+        }
+    }
+
+    @Test
     void aZeroBudgetDoesNothing(@TempDir Path parent) throws Exception {
         WarmUp.Result r = WarmUp.run(new WarmUp.Settings(Duration.ZERO, 2, TransportLimits.defaults(), true,
                 "us-east-1", parent, null), Clock.systemUTC());
