@@ -137,6 +137,24 @@ public final class SealedLayout {
      */
     static final int ENCRYPT_SLICE = 8 << 10;
 
+    /** A cipher of this thread's (reused), for {@link #startChunk}. */
+    static Cipher cipher() {
+        return CIPHERS.get();
+    }
+
+    /**
+     * Readies {@code c} to encrypt chunk {@code index}: the same nonce and AAD as {@link #encrypt}, for a caller that
+     * feeds the chunk's plaintext in pieces as it arrives ({@link Sealer}'s known-length mode).
+     */
+    static void startChunk(Cipher c, SecretKey key, int prefix, byte[] context, long index, boolean last) {
+        try {
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BYTES * 8, nonce(prefix, index)));
+            c.updateAAD(chunkAad(context, index, last));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
     /** Encrypts {@code len} bytes of {@code in} into {@code out} at {@code outOff}; returns bytes written. */
     static int encrypt(SecretKey key, int prefix, byte[] context, long index, boolean last, byte[] in, int off,
                        int len, byte[] out, int outOff) {

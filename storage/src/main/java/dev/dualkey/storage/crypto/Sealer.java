@@ -8,9 +8,19 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encrypts a body into the {@link SealedLayout} as its bytes arrive. Memory: one plaintext chunk and one
- * ciphertext chunk (2 x 64 KiB) whatever the body size. A full chunk is encrypted only once more bytes arrive (or
- * at {@link #finish}), because only then is it known whether it is the final one. Single-threaded use.
+ * Encrypts a body into the {@link SealedLayout} as its bytes arrive. Two modes:
+ * <ul>
+ * <li>length unknown ({@link #streaming(KeyWrapper, byte[])}): one plaintext chunk and one ciphertext chunk
+ * (2 x 64 KiB) whatever the body size; a full chunk is encrypted only once more bytes arrive (or at {@link #finish}),
+ * because only then is it known whether it is the final one (its "final" byte is in the AAD, which GCM takes before
+ * any data).</li>
+ * <li>length declared ({@link #streaming(KeyWrapper, byte[], long)}): which chunk is final is known from the start, so
+ * each piece is encrypted straight from the caller's array as it arrives (GCM update; the tag at the chunk's end),
+ * with no plaintext copy: one ciphertext chunk of memory. Issue 19: the copy into the plaintext chunk was a pass over
+ * every byte of a large upload on the writer's thread. Bytes beyond the declared length are not sealed (the writer's
+ * commit rejects a body whose length differs from its declaration), and {@link #finish} refuses a short body.</li>
+ * </ul>
+ * The sealed bytes are the same in both modes. Single-threaded use (one thread at a time).
  */
 public final class Sealer {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -23,6 +33,15 @@ public final class Sealer {
     private int buffered;
     private long index;
     private boolean finished;
+    /** Known-length mode: the declared plaintext length, else -1. */
+    private final long length;
+    /** Known-length mode: the cipher of the chunk being sealed (started: {@link #inChunk} counts its bytes). */
+    private final javax.crypto.Cipher cipher;
+    private boolean started;
+    private int inChunk;
+    private int sealedBytes;
+    private long seen;
+    private boolean overrun;
 
     /**
      * @param keys    wraps the fresh data key
@@ -44,15 +63,27 @@ public final class Sealer {
         this.header = head;
         this.plain = null;
         this.sealed = null;
+        this.length = -1;
+        this.cipher = null;
     }
 
-    private Sealer(Sealer keysOnly, int chunk) {
+    private Sealer(Sealer keysOnly, int chunk, long length) {
         this.context = keysOnly.context;
         this.dataKey = keysOnly.dataKey;
         this.prefix = keysOnly.prefix;
         this.header = keysOnly.header;
-        this.plain = new byte[chunk];
+        this.plain = length < 0 ? new byte[chunk] : null;
         this.sealed = new byte[chunk + SealedLayout.TAG_BYTES];
+        this.length = length;
+        this.cipher = length < 0 ? null : newCipher();
+    }
+
+    private static javax.crypto.Cipher newCipher() {
+        try {
+            return javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
     }
 
     /**
@@ -60,7 +91,18 @@ public final class Sealer {
      * encrypts straight from the body into its result).
      */
     public static Sealer streaming(KeyWrapper keys, byte[] context) {
-        return new Sealer(new Sealer(keys, context), 1 << SealedLayout.CHUNK_SHIFT);
+        return new Sealer(new Sealer(keys, context), 1 << SealedLayout.CHUNK_SHIFT, -1);
+    }
+
+    /**
+     * A streaming sealer for a body of {@code length} bytes (declared before the first byte): encrypts each piece as
+     * it arrives, with one sealed chunk buffer and no plaintext copy ({@link #write(byte[], int, int, Consumer)}).
+     */
+    public static Sealer streaming(KeyWrapper keys, byte[] context, long length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length");
+        }
+        return new Sealer(new Sealer(keys, context), 1 << SealedLayout.CHUNK_SHIFT, length);
     }
 
     /** Seals a whole (small) body at once: header and chunks in one array, no intermediate buffers. */
@@ -85,10 +127,24 @@ public final class Sealer {
         return header.clone();
     }
 
-    /** Consumes {@code src}, handing each completed non-final sealed chunk to {@code out} (valid during the call). */
+    /** Consumes {@code src}, handing each completed sealed chunk to {@code out} (valid during the call). */
     public void write(ByteBuffer src, Consumer<ByteBuffer> out) {
         if (finished) {
             throw new IllegalStateException("sealer finished");
+        }
+        if (length >= 0) {
+            if (src.hasArray()) {
+                write(src.array(), src.arrayOffset() + src.position(), src.remaining(), out);
+                src.position(src.limit());
+            } else {
+                byte[] piece = new byte[Math.min(src.remaining(), SealedLayout.ENCRYPT_SLICE)];
+                while (src.hasRemaining()) {
+                    int n = Math.min(src.remaining(), piece.length);
+                    src.get(piece, 0, n);
+                    write(piece, 0, n, out);
+                }
+            }
+            return;
         }
         while (src.hasRemaining()) {
             if (buffered == plain.length) {
@@ -100,10 +156,84 @@ public final class Sealer {
         }
     }
 
-    /** Seals the final chunk (maybe empty when the body is) and hands it to {@code out}. */
+    /**
+     * Known-length mode: encrypts {@code len} bytes of {@code b} straight into the sealed chunk (in slices of
+     * {@link SealedLayout#ENCRYPT_SLICE}, for the JIT's GCM intrinsics), handing each completed sealed chunk to
+     * {@code out} (valid during the call). Bytes beyond the declared length are dropped (see the class comment).
+     */
+    public void write(byte[] b, int off, int len, Consumer<ByteBuffer> out) {
+        if (length < 0) {
+            write(ByteBuffer.wrap(b, off, len), out);
+            return;
+        }
+        if (finished) {
+            throw new IllegalStateException("sealer finished");
+        }
+        if (len > length - seen) {
+            overrun = true;
+            len = (int) (length - seen);
+        }
+        int chunk = sealed.length - SealedLayout.TAG_BYTES;
+        try {
+            while (len > 0) {
+                if (!started) {
+                    SealedLayout.startChunk(cipher, dataKey, prefix, context, index,
+                            index == SealedLayout.chunkCount(length, SealedLayout.CHUNK_SHIFT) - 1);
+                    started = true;
+                }
+                int n = Math.min(len, chunk - inChunk);
+                for (int done = 0; done < n; ) {
+                    int slice = Math.min(n - done, SealedLayout.ENCRYPT_SLICE);
+                    sealedBytes += cipher.update(b, off + done, slice, sealed, sealedBytes);
+                    done += slice;
+                }
+                off += n;
+                len -= n;
+                inChunk += n;
+                seen += n;
+                if (inChunk == chunk || seen == length) {
+                    endChunk(out);
+                }
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
+    private void endChunk(Consumer<ByteBuffer> out) throws java.security.GeneralSecurityException {
+        int n = sealedBytes + cipher.doFinal(sealed, sealedBytes);
+        index++;
+        started = false;
+        inChunk = 0;
+        sealedBytes = 0;
+        out.accept(ByteBuffer.wrap(sealed, 0, n));
+    }
+
+    /**
+     * Seals the final chunk (maybe empty when the body is) and hands it to {@code out}. Known-length mode: the
+     * final chunk went out with the last declared byte (an empty body's here).
+     *
+     * @throws IllegalStateException in known-length mode when the bytes written differ from the declared length
+     */
     public void finish(Consumer<ByteBuffer> out) {
         if (finished) {
             throw new IllegalStateException("sealer finished");
+        }
+        if (length >= 0) {
+            if (overrun || seen != length) {
+                throw new IllegalStateException("sealed " + seen + " bytes" + (overrun ? " and more" : "")
+                        + " of a body declared as " + length);
+            }
+            if (length == 0) {
+                SealedLayout.startChunk(cipher, dataKey, prefix, context, 0, true);
+                try {
+                    endChunk(out);
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IllegalStateException("AES-GCM encryption failed", e);
+                }
+            }
+            finished = true;
+            return;
         }
         emit(true, out);
         finished = true;

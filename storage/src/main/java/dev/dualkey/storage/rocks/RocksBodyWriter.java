@@ -7,12 +7,12 @@ import dev.dualkey.storage.checksum.BodyDigests;
 import dev.dualkey.storage.crypto.KeyWrapper;
 import dev.dualkey.storage.crypto.SealedLayout;
 import dev.dualkey.storage.crypto.Sealer;
+import dev.dualkey.storage.error.IncompleteBodyException;
 import dev.dualkey.storage.model.ChecksumAlgorithm;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -29,7 +29,8 @@ import java.util.concurrent.Semaphore;
  * <p>Two cores for a large body: once a body spills to a blob, its digests (MD5 at about 1.4 ns per byte, the
  * checksums) run on a {@link #DIGESTING} thread while the writer's own thread encrypts and writes, so a single
  * upload is no longer bounded by one core doing all of MD5, AES-GCM and the file write in sequence. Each write is
- * copied once and queued in order (one chain of tasks per writer, so the digests see the bytes in order); at most
+ * copied once and queued in order (one lane per writer, drained by at most one task at a time, so the digests see
+ * the bytes in order; lock order: the lane's monitor only, never held while digesting or waiting for room); at most
  * {@link #LANE_BYTES} copied bytes wait per writer, beyond which {@link #write} waits (back-pressure: memory per
  * request stays bounded). Every reader of the digests ({@link #commit}, the accessors) first waits for the chain
  * ({@link #settleDigests}). Inline bodies (up to the inline threshold) are digested on the writer's thread: a hand-off
@@ -59,8 +60,17 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
     private final BlobStore blobs;
     /** Room left in this writer's digest lane, in bytes ({@link #LANE_BYTES} at most). */
     private final Semaphore laneRoom = new Semaphore(LANE_BYTES);
-    /** The last queued digest task (completed when none is queued); each task runs after the one before. */
-    private CompletableFuture<Void> laneTail = CompletableFuture.completedFuture(null);
+    /**
+     * Copies queued for the digests, in write order; also the monitor of {@link #draining} (the writer's thread
+     * queues, one {@link #drain} at a time takes).
+     */
+    private final ArrayDeque<Piece> lane = new ArrayDeque<>();
+    /** A {@link #drain} task is queued or running for this writer; guarded by {@link #lane}. */
+    private boolean draining;
+    /** The first failure of a digest update; later pieces are then only given back. */
+    private volatile Throwable laneFailure;
+    /** Set by {@link #abort}: queued pieces are given back without being digested. */
+    private volatile boolean discarding;
     private final int inlineThreshold;
     private byte[] buffer = new byte[0];
     private int buffered;
@@ -68,6 +78,8 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
     private KeyWrapper keys;
     private byte[] inlineContext;
     private Sealer sealer;
+    /** The body length declared before the first byte ({@link #declareLength}), else -1. */
+    private long declared = -1;
 
     RocksBodyWriter(BlobStore blobs, int inlineThreshold, boolean sha256, Set<ChecksumAlgorithm> algorithms) {
         super(new BodyDigests(sha256, algorithms));
@@ -93,46 +105,117 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
             buffered += n;
             return;
         }
-        digestAside(src);
         if (blob == null) {
-            startBlob();
+            startBlob(declared);
         }
-        toBlob(src);
+        if (sealer != null && declared >= 0) {
+            digestAside(src, true); // sealed from the lane's copies: no copy of its own
+            src.position(src.limit());
+        } else {
+            digestAside(src, false);
+            toBlob(src);
+        }
+    }
+
+    /** One copy waiting in the lane: {@code n} bytes of a {@link #COPIES} chunk. */
+    private record Piece(byte[] copy, int n) {
     }
 
     /**
      * Queues the digests of {@code src}'s remaining bytes (copied into {@link #COPIES} chunks, in order; the position
-     * does not move). Waits while the writer's lane is full or, across all writers, every chunk is queued.
+     * does not move). Waits while the writer's lane is full or, across all writers, every chunk is queued. Starts a
+     * {@link #drain} only when none is queued or running: one hand-off per backlog, not one task per chunk.
+     *
+     * @param seal also seal each copy into the blob before queueing it (known-length {@link Sealer}): the sealer
+     *             reads the lane's copy instead of copying the bytes once more into a plaintext chunk (issue 19)
      */
-    private void digestAside(ByteBuffer src) {
+    private void digestAside(ByteBuffer src, boolean seal) {
         ByteBuffer rest = src.duplicate();
         while (rest.hasRemaining()) {
             int n = Math.min(rest.remaining(), COPIES.chunkBytes());
             laneRoom.acquireUninterruptibly(n); // first the writer's own room: a chunk is never held while waiting
             byte[] copy = COPIES.take();
             rest.get(copy, 0, n);
-            BodyDigests d = digests();
-            laneTail = laneTail.handleAsync((ignored, failure) -> {
+            if (seal) {
                 try {
-                    if (failure != null) {
-                        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
-                    }
-                    d.update(ByteBuffer.wrap(copy, 0, n));
-                    return null;
-                } finally {
+                    sealer.write(copy, 0, n, blob::write);
+                } catch (RuntimeException | Error e) {
                     COPIES.give(copy);
                     laneRoom.release(n);
+                    throw e;
                 }
-            }, DIGESTING);
+            }
+            boolean start;
+            synchronized (lane) {
+                lane.add(new Piece(copy, n));
+                start = !draining;
+                draining = true;
+            }
+            if (start) {
+                DIGESTING.execute(this::drain);
+            }
         }
     }
 
+    /**
+     * Digests queued pieces in order until the lane is empty, on a {@link #DIGESTING} thread. Each chunk goes back
+     * to {@link #COPIES} as soon as it is digested; the writer's room is handed back in halves of the lane (and all
+     * of it when the lane runs dry), so a writer waiting for room wakes once per two chunks instead of per chunk.
+     * The lane's bound is kept: room comes back only after its chunk did.
+     */
+    private void drain() {
+        int unreleased = 0;
+        while (true) {
+            Piece p;
+            synchronized (lane) {
+                p = lane.poll();
+                if (p == null && unreleased == 0) {
+                    draining = false;
+                    lane.notifyAll(); // settleDigests
+                    return;
+                }
+            }
+            if (p == null) {
+                laneRoom.release(unreleased); // dry: the writer may queue again before this drain ends
+                unreleased = 0;
+                continue;
+            }
+            try {
+                if (laneFailure == null && !discarding) {
+                    digests().update(ByteBuffer.wrap(p.copy(), 0, p.n()));
+                }
+            } catch (RuntimeException | Error e) {
+                laneFailure = e;
+            } finally {
+                COPIES.give(p.copy());
+            }
+            unreleased += p.n();
+            if (unreleased >= LANE_BYTES / 2) {
+                laneRoom.release(unreleased);
+                unreleased = 0;
+            }
+        }
+    }
+
+    /** Waits until the lane is empty and no drain runs (the monitor orders the drain's updates before the read). */
     @Override
     protected final void settleDigests() {
-        try {
-            laneTail.join();
-        } catch (CompletionException e) {
-            throw new IllegalStateException("digesting the body failed", e.getCause());
+        boolean interrupted = false;
+        synchronized (lane) {
+            while (draining) {
+                try {
+                    lane.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true; // digests must settle: the chunks come back whatever the caller does
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable failure = laneFailure;
+        if (failure != null) {
+            throw new IllegalStateException("digesting the body failed", failure);
         }
     }
 
@@ -143,6 +226,9 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
      */
     @Override
     public void declareLength(long length) {
+        if (blob == null && buffered == 0 && length >= 0) {
+            declared = length;
+        }
         if (blob == null && buffered == 0 && length > buffer.length && length <= inlineThreshold) {
             buffer = new byte[(int) length];
         }
@@ -164,10 +250,12 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         return keys != null;
     }
 
-    private void startBlob() {
+    /** @param length the body's length when known (a known-length sealer), else -1 */
+    private void startBlob(long length) {
         blob = blobs.create(keys == null ? "" : SealedLayout.BLOB_ID_SUFFIX);
         if (keys != null) {
-            sealer = Sealer.streaming(keys, SealedLayout.blobContext(blob.id()));
+            byte[] context = SealedLayout.blobContext(blob.id());
+            sealer = length >= 0 ? Sealer.streaming(keys, context, length) : Sealer.streaming(keys, context);
             blob.write(ByteBuffer.wrap(sealer.header()));
         }
         toBlob(ByteBuffer.wrap(buffer, 0, buffered));
@@ -188,6 +276,10 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         try {
             settleDigests();
             expected.check(digests());
+            if (declared >= 0 && sealer != null && digests().length() != declared) {
+                // the known-length sealer sealed only the declared bytes (Sealer): never a 500 for a wrong declaration
+                throw new IncompleteBodyException("expected " + declared + " bytes, received " + digests().length());
+            }
             if (sealer != null) {
                 sealer.finish(blob::write);
             }
@@ -218,7 +310,7 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
      */
     BlobStore.BlobOutput forceBlob() {
         if (blob == null) {
-            startBlob();
+            startBlob(buffered); // every byte is here: its length is known
             if (sealer != null) {
                 sealer.finish(blob::write);
             }
@@ -229,6 +321,7 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
     @Override
     public void abort() {
         if (markAborted()) {
+            discarding = true;
             buffer = null;
             if (blob != null) {
                 blob.discard();

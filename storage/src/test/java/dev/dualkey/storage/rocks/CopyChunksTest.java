@@ -66,7 +66,9 @@ class CopyChunksTest {
         }
         assertEquals(4, pool.available());
         assertEquals(true, seen.size() <= 4, "distinct chunks ever handed out: " + seen.size());
-        for (int i = 0; i < 4; i++) {
+        // every chunk ever made is free again and handed out first (on a loaded machine the threads may never
+        // have held all four at once, so fewer than four were made: a further tryTake would make a new one)
+        for (int i = 0; i < seen.size(); i++) {
             assertEquals(true, seen.contains(pool.tryTake()), "only chunks made before are in the pool");
         }
     }

@@ -192,6 +192,46 @@ class SealedDataTest {
     }
 
     @Test
+    void aDeclaredLargeBodyIsSealedFromTheLaneCopiesAndAWrongDeclarationIsIncompleteNeverSealed() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(10)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        // declared: the known-length sealer encrypts each lane copy as it is queued (no plaintext chunk), from
+        // writes whose boundaries fall inside chunks, with a reused direct read buffer overwritten after each write
+        byte[] data = random(5 * CHUNK + 4321, 23);
+        ByteBuffer read = ByteBuffer.allocateDirect(CHUNK + 1000);
+        ObjectVersion v;
+        try (ObjectWriter w = store.newObjectWriter(B, "declared", ObjectMetadata.empty(), WriteOptions.defaults())) {
+            w.declareLength(data.length);
+            for (int off = 0, i = 0; off < data.length; i++) {
+                int n = Math.min(i % 2 == 0 ? read.capacity() : 3_001, data.length - off);
+                read.clear().put(data, off, n).flip();
+                w.write(read);
+                assertEquals(0, read.remaining(), "the writer consumed the buffer");
+                read.clear().put(new byte[read.capacity()]);
+                off += n;
+            }
+            v = w.commit(Expectations.none().withContentLength(data.length));
+        }
+        assertEquals(md5(data), v.etag());
+        assertEquals(1, blobFiles().size());
+        assertEquals(SealedLayout.sealedLength(data.length, SealedLayout.CHUNK_SHIFT), Files.size(blobFiles().get(0)));
+        assertArrayEquals(data, get("declared", 0, data.length));
+        assertArrayEquals(Arrays.copyOfRange(data, CHUNK - 5, 3 * CHUNK + 9), get("declared", CHUNK - 5, 2 * CHUNK + 14));
+        // a body longer or shorter than its declaration, with no length expectation to catch it: the client's
+        // error (IncompleteBody), not a half-sealed blob and not a server error; nothing becomes visible
+        for (int extra : new int[] {1, -1}) {
+            try (ObjectWriter w = store.newObjectWriter(B, "wrong", ObjectMetadata.empty(), WriteOptions.defaults())) {
+                w.declareLength(data.length - extra);
+                w.write(ByteBuffer.wrap(data));
+                assertThrows(dev.dualkey.storage.error.IncompleteBodyException.class,
+                        () -> w.commit(Expectations.none()));
+            }
+            assertThrows(dev.dualkey.storage.error.NoSuchKeyException.class, () -> store.openObject(B, "wrong", null));
+        }
+        assertEquals(1, blobFiles().size());
+    }
+
+    @Test
     void aDeclaredLengthChangesNeitherTheStoredBytesNorTheEtag() throws Exception {
         for (KeyWrapper keys : new KeyWrapper[] {null, MasterKeyWrapper.fromMasterKey(master(7))}) {
             if (engine != null) {
