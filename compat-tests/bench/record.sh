@@ -8,11 +8,11 @@
 #   compat-tests/bench/record.sh --times 1       one run
 #   compat-tests/bench/record.sh -- --versions 1000000    options after -- go to run.sh
 # Environment: BENCH_NO_COMMIT=1 writes the files and the README but leaves committing to you.
-# Run it on a quiet machine. Each run waits for the machine to settle before the client warm-up and before each
-# server (BenchMain, Settle.machine: until the CPU was under 15% busy and 10% iowait over two 2-s windows in a row, at
+# Run it on a quiet machine. Each run waits for the machine to settle before each server, after that server's client
+# warm-up (BenchMain, Settle.machine: until the CPU was under 15% busy and 10% iowait over two 2-s windows in a row, at
 # most 60 s a wait, `-- --settle-max SECONDS` to change): the previous run's tail otherwise lands in the next run's
-# first rows. That adds ~4-10 s a wait on a quiet machine, at most 5 x 60 s per run without the cluster servers
-# (client warm-up, dualkey, nginx, moto, s3proxy) and 8 x 60 s with them on a machine that never settles. Each wait's
+# first rows. That adds ~4-10 s a wait on a quiet machine, at most 4 x 60 s per run without the cluster servers
+# (dualkey, nginx, moto, s3proxy) and 7 x 60 s with them on a machine that never settles. Each wait's
 # load average, CPU shares, length and outcome are in the results' header ("machine before ...").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
