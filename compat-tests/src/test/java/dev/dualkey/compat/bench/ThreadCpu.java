@@ -75,29 +75,11 @@ final class ThreadCpu {
     }
 
     /**
-     * Methods this JVM's JIT is compiling or has queued now (HotSpot's {@code Compiler.queue}, through the
-     * DiagnosticCommand MBean; gateway's {@code WarmUp.pendingCompiles} does the same for the server); -1 where
-     * the command does not exist.
+     * Methods this JVM's JIT is compiling or has queued now: the gateway's own check ({@code Compiler.queue}),
+     * asked of the bench client's JVM; -1 where the command does not exist.
      */
     static int pendingCompiles() {
-        try {
-            String queue = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "compilerQueue", new Object[] {null}, new String[] {String[].class.getName()});
-            if (queue == null) {
-                return -1;
-            }
-            int n = 0;
-            for (String line : queue.split("\\R")) {
-                String t = line.strip();
-                if (!t.isEmpty() && !t.equals("Empty") && !t.endsWith(":")) {
-                    n++;
-                }
-            }
-            return n;
-        } catch (javax.management.JMException | RuntimeException e) {
-            return -1;
-        }
+        return dev.dualkey.gateway.warmup.WarmUp.pendingCompiles();
     }
 
     private static String read(Path p) {

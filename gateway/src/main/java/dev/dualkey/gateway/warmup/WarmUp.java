@@ -167,9 +167,9 @@ public final class WarmUp {
      * Methods the JIT is compiling or has queued now (HotSpot's {@code Compiler.queue} diagnostic command, the
      * one {@code jcmd PID Compiler.queue} runs); -1 where the command does not exist. A method whose counters
      * passed a threshold is queued at once, so a running request mix with nothing queued has nothing left to
-     * compile at its current profile.
+     * compile at its current profile. Public for the benchmark, which asks the same of its client's JVM.
      */
-    static int pendingCompiles() {
+    public static int pendingCompiles() {
         try {
             String queue = (String) ManagementFactory.getPlatformMBeanServer().invoke(
                     new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),

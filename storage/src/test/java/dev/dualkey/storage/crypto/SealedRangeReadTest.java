@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
  */
 class SealedRangeReadTest {
     private static final int C = 1 << SealedLayout.CHUNK_SHIFT;
-    private static final KeyWrapper KEYS = MasterKeyWrapper.fromMasterKey(new byte[32]);
-    private static final byte[] CONTEXT = SealedLayout.blobContext("test.s1");
+    static final KeyWrapper KEYS = MasterKeyWrapper.fromMasterKey(new byte[32]);
+    static final byte[] CONTEXT = SealedLayout.blobContext("test.s1");
 
-    private static SealedReader reader(byte[] sealed, long size) {
+    /** A reader over {@code sealed} in memory (shared with {@link SealerKnownLengthTest}). */
+    static SealedReader reader(byte[] sealed, long size) {
         return SealedReader.open(KEYS, CONTEXT, size, (dst, pos) -> {
             if (pos >= sealed.length) {
                 return -1;

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class SealerKnownLengthTest {
     private static final int C = 1 << SealedLayout.CHUNK_SHIFT;
-    private static final KeyWrapper KEYS = MasterKeyWrapper.fromMasterKey(new byte[32]);
-    private static final byte[] CONTEXT = SealedLayout.blobContext("known.s1");
+    /** The keys and context {@link SealedRangeReadTest#reader} opens with. */
+    private static final KeyWrapper KEYS = SealedRangeReadTest.KEYS;
+    private static final byte[] CONTEXT = SealedRangeReadTest.CONTEXT;
 
     private static byte[] seal(byte[] plain, Random pieces) {
         Sealer s = Sealer.streaming(KEYS, CONTEXT, plain.length);
@@ -46,15 +47,7 @@ class SealerKnownLengthTest {
     }
 
     private static byte[] open(byte[] sealed, long size) {
-        SealedReader r = SealedReader.open(KEYS, CONTEXT, size, (dst, pos) -> {
-            if (pos >= sealed.length) {
-                return -1;
-            }
-            int n = (int) Math.min(dst.remaining(), sealed.length - pos);
-            dst.put(sealed, (int) pos, n);
-            return n;
-        }, sealed.length, "test");
-        return r.readAll();
+        return SealedRangeReadTest.reader(sealed, size).readAll();
     }
 
     @Test
