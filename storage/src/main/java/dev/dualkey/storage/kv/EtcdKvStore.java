@@ -28,6 +28,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link KvStore} in etcd (v3 API, through jetcd), shared by every gateway of a cluster.
@@ -49,17 +57,40 @@ import java.util.concurrent.TimeoutException;
 public final class EtcdKvStore implements KvStore {
     /** Default prefix of every key this store writes. */
     public static final String DEFAULT_PREFIX = "dualkey/";
+    /** Lifetime of a marker lease (never kept alive). */
+    static final long MARKER_TTL_SECONDS = 300;
+    /** A new marker lease after this long: every marker lives 240 to 300 s. */
+    static final Duration LEASE_ROTATION = Duration.ofSeconds(60);
+    private static final ByteSequence APPLIED = ByteSequence.from(new byte[] {'c'});
+    private static final ByteSequence FENCED = ByteSequence.from(new byte[] {'f'});
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdKvStore.class);
 
     private final Client client;
     private final KV kv;
     private final byte[] prefix;
     private final Duration timeout;
     private final String description;
+    private final Clock clock;
+    /** {@code prefix + "/commit/"}: no space's keys start so (a space name is never empty). */
+    private final byte[] markerPrefix;
+    private final Object leaseLock = new Object();
+    private volatile MarkerLease lease;
+    /** Created at the first unknown outcome; guarded by {@link #leaseLock}. */
+    private ScheduledExecutorService fencer;
+    private final AtomicLong lostAnswers = new AtomicLong();
+    private final AtomicLong unknownOutcomes = new AtomicLong();
+    private final AtomicLong pendingFences = new AtomicLong();
 
-    private EtcdKvStore(Client client, String prefix, Duration timeout, String description) {
+    private record MarkerLease(long id, java.time.Instant granted) {
+    }
+
+    private EtcdKvStore(Client client, String prefix, Duration timeout, String description, Clock clock) {
         this.client = client;
         this.kv = client.getKVClient();
         this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
+        this.markerPrefix = Bounds.concat(this.prefix, bytesOf("/commit/"));
+        this.clock = clock;
         this.timeout = timeout;
         this.description = description;
     }
@@ -108,6 +139,11 @@ public final class EtcdKvStore implements KvStore {
 
     /** Connects (lazily: the first call reaches the cluster; an unreachable cluster shows as unavailable). */
     public static EtcdKvStore connect(Settings s) {
+        return connect(s, Clock.systemUTC());
+    }
+
+    /** {@link #connect(Settings)} with the clock that rotates the marker lease. */
+    static EtcdKvStore connect(Settings s, Clock clock) {
         ClientBuilder b = Client.builder().endpoints(s.endpoints().toArray(new URI[0]))
                 .connectTimeout(s.timeout())
                 .keepaliveTime(Duration.ofSeconds(10))
@@ -131,7 +167,7 @@ public final class EtcdKvStore implements KvStore {
                 throw new IllegalArgumentException("etcd TLS settings: " + e.getMessage(), e);
             }
         }
-        return new EtcdKvStore(b.build(), s.prefix(), s.timeout(), "etcd " + s.endpoints());
+        return new EtcdKvStore(b.build(), s.prefix(), s.timeout(), "etcd " + s.endpoints(), clock);
     }
 
     @Override
@@ -193,14 +229,280 @@ public final class EtcdKvStore implements KvStore {
             ops.add(op.isDelete() ? Op.delete(k, DeleteOption.DEFAULT)
                     : Op.put(k, ByteSequence.from(op.value()), PutOption.DEFAULT));
         }
-        TxnResponse r = await(kv.txn().If(cmps.toArray(new Cmp[0])).Then(ops.toArray(new Op[0])).commit(), "txn");
-        if (!r.isSucceeded()) {
-            return false;
+        // the commit's marker (SECURITY.md AC2): absent before, written by the same txn, read back when it fails
+        long lease = markerLease();
+        ByteSequence marker = newMarkerKey();
+        cmps.add(new Cmp(marker, Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
+        ops.add(Op.put(marker, APPLIED, PutOption.builder().withLeaseId(lease).build()));
+        CompletableFuture<TxnResponse> sent = kv.txn().If(cmps.toArray(new Cmp[0])).Then(ops.toArray(new Op[0]))
+                .Else(Op.get(marker, GetOption.DEFAULT)).commit();
+        TxnResponse r;
+        try {
+            r = sent.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (leaseGone(e.getCause())) {
+                // the answer is etcd's refusal (nothing applied): the next commit takes a new lease
+                dropLease(lease);
+                throw new KvStateUnavailableException("etcd txn failed: " + e.getCause(), e.getCause());
+            }
+            return settleLost(txn, marker, lease, "failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            sent.cancel(true);
+            return settleLost(txn, marker, lease, "did not answer within " + timeout, e);
+        } catch (InterruptedException e) {
+            sent.cancel(true);
+            Thread.currentThread().interrupt();
+            fenceLater(new Lost(txn, marker, lease, hex(marker)));
+            throw new KvStateUnavailableException("interrupted waiting for etcd txn (outcome unknown, fencing commit "
+                    + hex(marker) + " in the background)", e);
         }
-        // Not when the answer was lost (a timeout may hide a txn that did commit): an action never runs for a
-        // write that may not have happened, at the price of none for one that did (its audit record is stored).
+        if (!r.isSucceeded()) {
+            // a condition failed, or the marker exists: then an earlier delivery of this same request applied it
+            // (gRPC resends a call queued while reconnecting); the Else branch read the marker to tell which
+            Outcome o = outcomeOf(r.getGetResponses());
+            if (o == Outcome.FAILED_CONDITION) {
+                return false;
+            }
+            if (o == Outcome.FENCED) {
+                throw new KvStateUnavailableException("etcd commit " + hex(marker) + " was fenced: not applied");
+            }
+        }
         txn.committed();
         return true;
+    }
+
+    /** What etcd says of a commit whose answer was lost, read from its marker. */
+    enum Outcome {
+        /** The marker is absent: a condition failed (the original's Else branch only). */
+        FAILED_CONDITION,
+        /** The original applied (marker {@link #APPLIED}). */
+        APPLIED,
+        /** A fence wrote the marker first: the original can never apply. */
+        FENCED,
+        /** The marker's lease is gone: the original can no longer apply; whether it did before is unknown. */
+        LEASE_GONE
+    }
+
+    /** A commit whose answer was lost, until its fence is answered. */
+    private record Lost(KvTxn txn, ByteSequence marker, long lease, String id) {
+    }
+
+    /**
+     * The answer of the original was lost (timeout, UNAVAILABLE, connection reset): fences its marker until etcd
+     * answers, for at most one more {@code timeout}, and reports what happened. Applied: the after-commit actions
+     * run and the commit is a success. Fenced: not applied and never will be, a 503. No answer: the outcome is
+     * unknown, a 503 naming the commit, counted in {@link #unknownOutcomes()}, and the fence goes on in the
+     * background ({@link #fenceLater}).
+     */
+    private boolean settleLost(KvTxn txn, ByteSequence marker, long lease, String why, Throwable cause) {
+        String id = hex(marker);
+        lostAnswers.incrementAndGet();
+        LOG.warn("etcd commit {} {}: fencing it to learn whether it applied", id, why);
+        Lost lost = new Lost(txn, marker, lease, id);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMillis = 50;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            Outcome o = fenceOnce(lost, Math.max(left, TimeUnit.MILLISECONDS.toNanos(pauseMillis)));
+            if (o == Outcome.APPLIED) {
+                LOG.warn("etcd commit {} was applied (its answer was lost): reported as done", id);
+                txn.committed();
+                return true;
+            }
+            if (o == Outcome.FENCED) {
+                throw new KvStateUnavailableException("etcd commit " + id + " " + why + "; fenced: not applied, never"
+                        + " will be", cause);
+            }
+            if (o == Outcome.LEASE_GONE) {
+                unknownOutcomes.incrementAndGet();
+                LOG.error("etcd commit {} {}: its marker lease is gone, so it can no longer apply; whether it did"
+                        + " before is unknown (its audit record, if any, is in `dualkey admin audit`)", id, why);
+                throw new KvStateUnavailableException("etcd commit " + id + " " + why + "; outcome unknown", cause);
+            }
+            if (Thread.currentThread().isInterrupted() || System.nanoTime() + pauseMillis * 1_000_000 >= deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 1000);
+        }
+        unknownOutcomes.incrementAndGet();
+        fenceLater(lost);
+        LOG.error("etcd commit {} {}; its fence got no answer either: outcome unknown, answered 503, fencing in the"
+                + " background", id, why);
+        throw new KvStateUnavailableException("etcd commit " + id + " " + why + "; outcome unknown (fencing it in the"
+                + " background)", cause);
+    }
+
+    /**
+     * One fence: {@code If(marker absent) Then(put marker = FENCED, same lease) Else(get marker)}. Null when etcd
+     * did not answer within {@code waitNanos}. Idempotent: any number of fences and the original, in any order,
+     * leave exactly one of APPLIED or FENCED.
+     */
+    private Outcome fenceOnce(Lost lost, long waitNanos) {
+        CompletableFuture<TxnResponse> f = kv.txn()
+                .If(new Cmp(lost.marker(), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(lost.marker(), FENCED, PutOption.builder().withLeaseId(lost.lease()).build()))
+                .Else(Op.get(lost.marker(), GetOption.DEFAULT)).commit();
+        try {
+            TxnResponse r = f.get(waitNanos, TimeUnit.NANOSECONDS);
+            if (r.isSucceeded()) {
+                return Outcome.FENCED;
+            }
+            Outcome o = outcomeOf(r.getGetResponses());
+            return o == Outcome.FAILED_CONDITION ? null : o;
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            return null;
+        } catch (ExecutionException e) {
+            return leaseGone(e.getCause()) ? Outcome.LEASE_GONE : null;
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * Keeps fencing a commit whose outcome is unknown, on one daemon thread, every 1 to 10 s, until etcd answers:
+     * applied (then its after-commit actions run here, late: the write and its audit record exist, so the audit
+     * listeners and the alert webhook hear it after all), fenced (never applied), or its lease gone (can no longer
+     * apply). One pending fence holds one transaction; they end when etcd answers or the store closes.
+     */
+    private void fenceLater(Lost lost) {
+        pendingFences.incrementAndGet();
+        fencer().schedule(() -> fenceInBackground(lost, 1), 1, TimeUnit.SECONDS);
+    }
+
+    private void fenceInBackground(Lost lost, int round) {
+        Outcome o = fenceOnce(lost, timeout.toNanos());
+        if (o == null) {
+            long next = Math.min(1L << Math.min(round, 4), 10);
+            try {
+                fencer().schedule(() -> fenceInBackground(lost, round + 1), next, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                LOG.error("etcd commit {}: store closed, outcome unknown", lost.id());
+            }
+            return;
+        }
+        pendingFences.decrementAndGet();
+        switch (o) {
+            case APPLIED -> {
+                LOG.warn("etcd commit {} (answered 503) was applied after all: running its after-commit actions now",
+                        lost.id());
+                lost.txn().committed();
+            }
+            case FENCED -> LOG.warn("etcd commit {} (answered 503) was fenced: not applied, never will be", lost.id());
+            default -> LOG.error("etcd commit {} (answered 503): its marker lease is gone, so it can no longer apply;"
+                    + " whether it did before is unknown", lost.id());
+        }
+    }
+
+    private ScheduledExecutorService fencer() {
+        synchronized (leaseLock) {
+            if (fencer == null) {
+                fencer = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "etcd-commit-fence");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            return fencer;
+        }
+    }
+
+    /** The marker read by a txn's Else branch (one get of the marker; none when the Then branch ran). */
+    private static Outcome outcomeOf(List<GetResponse> gets) {
+        if (gets.isEmpty() || gets.get(0).getKvs().isEmpty()) {
+            return Outcome.FAILED_CONDITION;
+        }
+        return gets.get(0).getKvs().get(0).getValue().equals(APPLIED) ? Outcome.APPLIED : Outcome.FENCED;
+    }
+
+    /** etcd's ErrLeaseNotFound: refused before anything applied. */
+    private static boolean leaseGone(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && c.getMessage().contains("requested lease not found")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The lease markers are put with: granted for {@link #MARKER_TTL_SECONDS}, never kept alive, replaced after
+     * {@link #LEASE_ROTATION}; so a marker lives at least 240 s and etcd deletes it with its lease. One grant
+     * round trip per minute, under {@link #leaseLock}.
+     */
+    private long markerLease() {
+        MarkerLease l = lease;
+        java.time.Instant now = clock.instant();
+        if (l != null && now.isBefore(l.granted().plus(LEASE_ROTATION))) {
+            return l.id();
+        }
+        synchronized (leaseLock) {
+            l = lease;
+            if (l != null && now.isBefore(l.granted().plus(LEASE_ROTATION))) {
+                return l.id();
+            }
+            long id = await(client.getLeaseClient().grant(MARKER_TTL_SECONDS), "lease grant").getID();
+            lease = new MarkerLease(id, now);
+            return id;
+        }
+    }
+
+    private void dropLease(long id) {
+        synchronized (leaseLock) {
+            if (lease != null && lease.id() == id) {
+                lease = null;
+            }
+        }
+    }
+
+    /** For tests: revokes the current marker lease (as its expiry would), deleting its markers. */
+    void revokeMarkerLease() {
+        MarkerLease l = lease;
+        if (l != null) {
+            await(client.getLeaseClient().revoke(l.id()), "lease revoke");
+            dropLease(l.id());
+        }
+    }
+
+    /** For tests: the marker of a commit reported by {@link KvStateUnavailableException}, if it still exists. */
+    Optional<String> marker(String id) {
+        GetResponse r = await(kv.get(ByteSequence.from(Bounds.concat(markerPrefix, bytesOf(id)))), "get");
+        return r.getKvs().isEmpty() ? Optional.empty()
+                : Optional.of(r.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8));
+    }
+
+    /** Commits whose answer was lost (each then fenced), since start. */
+    public long lostAnswers() {
+        return lostAnswers.get();
+    }
+
+    /** Commits answered 503 with their outcome unknown (fence unanswered or lease gone), since start. */
+    public long unknownOutcomes() {
+        return unknownOutcomes.get();
+    }
+
+    /** Unknown outcomes still being fenced in the background. */
+    public long pendingFences() {
+        return pendingFences.get();
+    }
+
+    private ByteSequence newMarkerKey() {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return ByteSequence.from(Bounds.concat(markerPrefix, bytesOf(HexFormat.of().formatHex(id))));
+    }
+
+    private String hex(ByteSequence marker) {
+        byte[] k = marker.getBytes();
+        return new String(k, markerPrefix.length, k.length - markerPrefix.length, StandardCharsets.US_ASCII);
     }
 
     /** Raft commits are durable when acknowledged: no deferred sync, ticket 0. */
@@ -232,6 +534,15 @@ public final class EtcdKvStore implements KvStore {
 
     @Override
     public void close() {
+        synchronized (leaseLock) {
+            if (fencer != null) {
+                fencer.shutdownNow();
+                if (pendingFences.get() > 0) {
+                    LOG.error("closing with {} etcd commit(s) of unknown outcome still being fenced",
+                            pendingFences.get());
+                }
+            }
+        }
         client.close();
     }
 
