@@ -49,10 +49,39 @@ import org.slf4j.LoggerFactory;
  * {@code If(value == expected | version == 0 for absence) Then(puts, deletes)}, evaluated and applied by the raft
  * leader atomically: two gateways comparing against the same old value cannot both succeed.
  *
- * <p>Failure: every call waits at most {@code timeout}; on a timeout or an unreachable cluster it throws
- * {@link KvStateUnavailableException}. A commit that timed out may still be applied later by etcd: callers treat
- * it as failed (the request is refused), which for a spent code can only lose a code, never accept one twice,
- * because the step it consumed is in the value every later transaction compares against.
+ * <p>Failure: every read waits at most {@code timeout}; on a timeout or an unreachable cluster it throws
+ * {@link KvStateUnavailableException}.
+ *
+ * <p>Commit outcomes (SECURITY.md AC2, AC3). A commit whose answer is lost (timeout, UNAVAILABLE, connection reset)
+ * may still be applied: not by jetcd's retries (a txn is sent with {@code autoRetry} off, so jetcd 0.8.5 retries
+ * it only on errors etcd returns before applying: invalid auth token, old auth store revision; at most 2 retries,
+ * backoff 500 to 2500 ms, within {@code retryMaxDuration} = {@code timeout}), but by gRPC: jetcd's channel is
+ * {@code waitForReady}, so a call made while the connection is down waits in the client with no deadline and is
+ * sent on reconnection, and cancelling our future does not withdraw it; and a request already in etcd's socket or
+ * raft queue is applied when etcd gets to it (a paused or partitioned member). No time bound holds, so the
+ * outcome is made known by a marker instead:
+ * <ul>
+ *   <li>every commit txn is {@code If(conditions..., create_revision(marker) == 0) Then(ops..., put marker = "c"
+ *       with lease L) Else(get marker)}; the marker key is {@code prefix + "/commit/" + 32 hex digits} (a random
+ *       128-bit id; no space's key starts with {@code prefix + "/"}). Happy path: one more put in the same round
+ *       trip. A failed txn whose Else read finds "c" was applied by an earlier delivery of the same request:
+ *       success.</li>
+ *   <li>answer lost: FENCE, {@code If(create_revision(marker) == 0) Then(put marker = "f" with lease L)
+ *       Else(get marker)}, repeated with backoff (50 ms doubling) for at most one more {@code timeout}. "c": the
+ *       commit happened; its after-commit actions run and it returns true. "f" (this fence or an earlier one
+ *       won): it did not, and never will: every later delivery fails the marker compare while the marker lives,
+ *       and once lease L is gone, fails etcd's lease check (a put naming a missing lease refuses the whole txn).
+ *       503 {@link KvStateUnavailableException} "fenced: not applied".</li>
+ *   <li>no answer to the fence either: 503 "outcome unknown", naming the commit id, logged (ERROR) and counted
+ *       ({@link #unknownOutcomes()}); the fence goes on in the background until etcd answers: "c" (applied after
+ *       all: its after-commit actions run then, so the audit listeners and the alert webhook hear it late rather
+ *       than never), "f" (never applied), or lease L gone (it can no longer apply; whether it did in the minutes
+ *       before is logged as unknown). A caller that meanwhile retries builds a new transaction; its conditions
+ *       compare the state as it reads it, so at most one of the two can apply (a code is never accepted twice).</li>
+ * </ul>
+ * Clean-up: markers live on a lease granted for {@value #MARKER_TTL_SECONDS} s, never kept alive, replaced every
+ * 60 s (one grant round trip a minute); etcd deletes each marker 240 to 300 s after its commit. A fence resolves
+ * within 2 timeouts, so markers outlive every fence short of an outage of minutes (then: the lease case above).
  */
 public final class EtcdKvStore implements KvStore {
     /** Default prefix of every key this store writes. */
