@@ -92,6 +92,8 @@ public final class EtcdKvStore implements KvStore {
     static final Duration LEASE_ROTATION = Duration.ofSeconds(60);
     private static final ByteSequence APPLIED = ByteSequence.from(new byte[] {'c'});
     private static final ByteSequence FENCED = ByteSequence.from(new byte[] {'f'});
+    /** Background fences at once, at most (each holds one transaction): memory stays bounded in an outage. */
+    static final int MAX_PENDING_FENCES = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Logger LOG = LoggerFactory.getLogger(EtcdKvStore.class);
 
@@ -269,9 +271,11 @@ public final class EtcdKvStore implements KvStore {
         try {
             r = sent.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            if (leaseGone(e.getCause())) {
-                // the answer is etcd's refusal (nothing applied): the next commit takes a new lease
-                dropLease(lease);
+            if (refused(e.getCause())) {
+                // etcd's own answer, given before applying anything: nothing to fence
+                if (leaseGone(e.getCause())) {
+                    dropLease(lease); // the next commit takes a new lease
+                }
                 throw new KvStateUnavailableException("etcd txn failed: " + e.getCause(), e.getCause());
             }
             return settleLost(txn, marker, lease, "failed: " + e.getCause(), e.getCause());
@@ -403,7 +407,12 @@ public final class EtcdKvStore implements KvStore {
      * apply). One pending fence holds one transaction; they end when etcd answers or the store closes.
      */
     private void fenceLater(Lost lost) {
-        pendingFences.incrementAndGet();
+        if (pendingFences.incrementAndGet() > MAX_PENDING_FENCES) {
+            pendingFences.decrementAndGet();
+            LOG.error("etcd commit {}: {} fences pending already; not fenced in the background (it can apply until"
+                    + " its lease is gone, 300 s at most)", lost.id(), MAX_PENDING_FENCES);
+            return;
+        }
         fencer().schedule(() -> fenceInBackground(lost, 1), 1, TimeUnit.SECONDS);
     }
 
@@ -450,6 +459,19 @@ public final class EtcdKvStore implements KvStore {
             return Outcome.FAILED_CONDITION;
         }
         return gets.get(0).getKvs().get(0).getValue().equals(APPLIED) ? Outcome.APPLIED : Outcome.FENCED;
+    }
+
+    /**
+     * An error etcd answers before proposing the request (a malformed or oversized txn, permissions, a missing
+     * lease, no space): nothing was applied. UNAVAILABLE, DEADLINE_EXCEEDED ("request timed out" comes after the
+     * proposal), CANCELLED and the rest may hide an applied txn: those are fenced.
+     */
+    private static boolean refused(Throwable t) {
+        return switch (io.grpc.Status.fromThrowable(t).getCode()) {
+            case INVALID_ARGUMENT, PERMISSION_DENIED, UNAUTHENTICATED, NOT_FOUND, FAILED_PRECONDITION,
+                 RESOURCE_EXHAUSTED, OUT_OF_RANGE -> true;
+            default -> false;
+        };
     }
 
     /** etcd's ErrLeaseNotFound: refused before anything applied. */

@@ -154,6 +154,16 @@ class EtcdCommitOutcomeTest {
         assertTrue(kv.commit(new KvTxn().expectAbsent(A, b("k2")).put(A, b("k2"), b("v"))));
     }
 
+    /** An error etcd answers before applying anything (here: request too large) is a failure, not a lost answer. */
+    @Test
+    void aRefusalIsNotFenced() {
+        KvStateUnavailableException e = assertThrows(KvStateUnavailableException.class, () -> kv.commit(new KvTxn()
+                .put(A, b("big"), new byte[1800 * 1024])));
+        assertTrue(e.getMessage().contains("etcd txn failed"), e.getMessage());
+        assertEquals(0, kv.lostAnswers());
+        assertTrue(direct.get(A, b("big")).isEmpty());
+    }
+
     /**
      * The attacker with a stolen key and one MFA code: the commit that spends the code (the device's last used
      * step moves 100 -> 101 and a version goes) loses its answer; the client retries with the same code while the
