@@ -75,6 +75,26 @@ public final class EtcdServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Pauses etcd (SIGSTOP): connections stay open, requests are received by the kernel but nothing answers, as
+     * a stalled or overloaded member looks; {@link #resume()} lets it go on with what it had received.
+     */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String sig) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (rc != 0) {
+            throw new IOException("kill " + sig + " exited " + rc);
+        }
+    }
+
     /** Starts etcd again on the same ports and data directory; returns once it answers healthy. */
     public void restart() throws IOException, InterruptedException {
         stop();

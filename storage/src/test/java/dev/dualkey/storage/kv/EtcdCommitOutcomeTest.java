@@ -154,6 +154,38 @@ class EtcdCommitOutcomeTest {
         assertTrue(kv.commit(new KvTxn().expectAbsent(A, b("k2")).put(A, b("k2"), b("v"))));
     }
 
+    /**
+     * Etcd paused (SIGSTOP) under a commit: no answer within the deadline; resumed while the commit fences it:
+     * whichever of the request and the fence etcd takes first decides, and the report says which: done (and heard
+     * once, and stored) or failed (never heard, never stored, also after the fences settle).
+     */
+    @Test
+    void aCommitTimedOutOnAPausedEtcdIsReportedAsItEnded() throws Exception {
+        AtomicInteger heard = new AtomicInteger();
+        etcd.pause();
+        CompletableFuture<Boolean> result;
+        try {
+            result = CompletableFuture.supplyAsync(() -> kv.commit(new KvTxn()
+                    .expectAbsent(A, b("k")).put(A, b("k"), b("v")).afterCommit(heard::incrementAndGet)));
+            await(() -> kv.lostAnswers() == 1, "the commit's deadline passes");
+        } finally {
+            etcd.resume();
+        }
+        boolean done;
+        try {
+            done = result.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertTrue(e.getCause() instanceof KvStateUnavailableException, String.valueOf(e.getCause()));
+            done = false;
+        }
+        await(() -> kv.pendingFences() == 0, "any background fence is answered");
+        boolean stored = direct.get(A, b("k")).isPresent();
+        if (kv.unknownOutcomes() == 0) {
+            assertEquals(done, stored, "reported as it ended");
+        }
+        assertEquals(stored ? 1 : 0, heard.get(), "heard once if and only if stored");
+    }
+
     /** An error etcd answers before applying anything (here: request too large) is a failure, not a lost answer. */
     @Test
     void aRefusalIsNotFenced() {
