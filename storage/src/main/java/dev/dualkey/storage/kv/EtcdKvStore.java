@@ -285,13 +285,15 @@ public final class EtcdKvStore implements KvStore {
         } catch (InterruptedException e) {
             sent.cancel(true);
             Thread.currentThread().interrupt();
+            unknownOutcomes.incrementAndGet();
             fenceLater(new Lost(txn, marker, lease, hex(marker)));
             throw new KvStateUnavailableException("interrupted waiting for etcd txn (outcome unknown, fencing commit "
                     + hex(marker) + " in the background)", e);
         }
         if (!r.isSucceeded()) {
             // a condition failed, or the marker exists: then an earlier delivery of this same request applied it
-            // (gRPC resends a call queued while reconnecting); the Else branch read the marker to tell which
+            // (a retry inside the client; jetcd retries a txn only on errors etcd answers before applying, so this
+            // is defence, not an expected path); the Else branch read the marker to tell which
             Outcome o = outcomeOf(r.getGetResponses());
             if (o == Outcome.FAILED_CONDITION) {
                 return false;
