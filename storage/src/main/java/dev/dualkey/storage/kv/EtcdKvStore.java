@@ -516,6 +516,14 @@ public final class EtcdKvStore implements KvStore {
         }
     }
 
+    /** For tests: the lease the next commit's marker goes on (granting one if due), and its remaining TTL in s. */
+    long[] markerLeaseAndTtl() {
+        long id = markerLease();
+        long ttl = await(client.getLeaseClient().timeToLive(id, io.etcd.jetcd.options.LeaseOption.DEFAULT),
+                "lease ttl").getTTL();
+        return new long[] {id, ttl};
+    }
+
     /** For tests: revokes the current marker lease (as its expiry would), deleting its markers. */
     void revokeMarkerLease() {
         MarkerLease l = lease;

@@ -186,6 +186,47 @@ class EtcdCommitOutcomeTest {
         assertEquals(stored ? 1 : 0, heard.get(), "heard once if and only if stored");
     }
 
+    /** Markers go on a 300 s lease, never renewed, replaced after 60 s by the store's clock. */
+    @Test
+    void markerLeasesRotateByTheClock() throws Exception {
+        MutableClock clock = new MutableClock();
+        try (EtcdKvStore rotating = EtcdKvStore.connect(EtcdKvStore.Settings.of(List.of(etcd.endpoint()))
+                .withPrefix("rotating" + RUN.incrementAndGet() + "/"), clock)) {
+            assertTrue(rotating.commit(new KvTxn().put(A, b("k"), b("1"))));
+            long[] first = rotating.markerLeaseAndTtl();
+            assertTrue(first[1] > 240 && first[1] <= 300, "ttl " + first[1]);
+            clock.advance(Duration.ofSeconds(59));
+            assertEquals(first[0], rotating.markerLeaseAndTtl()[0], "the same lease within 60 s");
+            clock.advance(Duration.ofSeconds(1));
+            long[] second = rotating.markerLeaseAndTtl();
+            assertTrue(second[0] != first[0], "a new lease after 60 s");
+            assertTrue(rotating.commit(new KvTxn().put(A, b("k"), b("2"))));
+        }
+    }
+
+    private static final class MutableClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-12-03T20:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
     /** An error etcd answers before applying anything (here: request too large) is a failure, not a lost answer. */
     @Test
     void aRefusalIsNotFenced() {
