@@ -44,24 +44,29 @@ public final class SigV4Signer {
 
     /** Sorted, encoded {@code name=value} pairs joined by {@code &}; {@code X-Amz-Signature} left out. */
     public static String canonicalQuery(List<Map.Entry<String, String>> query) {
-        List<String[]> pairs = new ArrayList<>();
+        // sorted by encoded name, then encoded value; values are encoded straight into the result (a value is
+        // encoded for sorting only when two names are equal)
+        List<Map.Entry<String, String>> pairs = new ArrayList<>(query.size());
+        int length = 0;
         for (Map.Entry<String, String> e : query) {
             if (e.getKey().equals("X-Amz-Signature")) {
                 continue;
             }
-            pairs.add(new String[] {AwsUriEncoding.encode(e.getKey(), false),
-                    AwsUriEncoding.encode(e.getValue(), false)});
+            pairs.add(Map.entry(AwsUriEncoding.encode(e.getKey(), false), e.getValue()));
+            length += e.getKey().length() + e.getValue().length() + 2;
         }
         pairs.sort((a, b) -> {
-            int c = a[0].compareTo(b[0]);
-            return c != 0 ? c : a[1].compareTo(b[1]);
+            int c = a.getKey().compareTo(b.getKey());
+            return c != 0 ? c : AwsUriEncoding.encode(a.getValue(), false)
+                    .compareTo(AwsUriEncoding.encode(b.getValue(), false));
         });
-        StringBuilder sb = new StringBuilder();
-        for (String[] p : pairs) {
+        StringBuilder sb = new StringBuilder(length + 32);
+        for (Map.Entry<String, String> p : pairs) {
             if (sb.length() > 0) {
                 sb.append('&');
             }
-            sb.append(p[0]).append('=').append(p[1]);
+            sb.append(p.getKey()).append('=');
+            AwsUriEncoding.appendEncoded(sb, p.getValue(), false);
         }
         return sb.toString();
     }
