@@ -32,6 +32,8 @@ public final class SigV4Signer {
         }
     });
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(SigV4Signer::sha256);
+    /** {@link #sha256Hex}'s per-thread staging of ASCII bytes. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[512]);
 
     private SigV4Signer() {
     }
@@ -162,10 +164,29 @@ public final class SigV4Signer {
         return mac.doFinal(data.getBytes(StandardCharsets.UTF_8)); // doFinal leaves the Mac reset for reuse
     }
 
+    /**
+     * Lower-case hex SHA-256 of a string's UTF-8 bytes. An ASCII string (every canonical request of an ASCII key)
+     * is fed to the digest through a small per-thread array instead of a copy of the whole string (issue 19).
+     */
     public static String sha256Hex(String s) {
         MessageDigest md = SHA256.get();
         md.reset();
-        return HEX.formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
+        byte[] scratch = SCRATCH.get();
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                md.reset();
+                return HEX.formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
+            }
+            scratch[n++] = (byte) c;
+            if (n == scratch.length) {
+                md.update(scratch, 0, n);
+                n = 0;
+            }
+        }
+        md.update(scratch, 0, n);
+        return HEX.formatHex(md.digest());
     }
 
     public static MessageDigest sha256() {

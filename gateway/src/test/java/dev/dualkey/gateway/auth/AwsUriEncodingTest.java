@@ -81,4 +81,15 @@ class AwsUriEncodingTest {
         assertEquals("%C3%A9=&A=~&a=%2Fy&a=z%20z&b=2", SigV4Signer.canonicalQuery(q));
         assertEquals("", SigV4Signer.canonicalQuery(List.of(Map.entry("X-Amz-Signature", "ff"))));
     }
+
+    @Test
+    void sha256HexHashesTheUtf8BytesOfAsciiAndOtherStrings() throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        String[] all = {"", "abc", "a".repeat(511), "b".repeat(512), "c".repeat(513), "d".repeat(5000),
+                "GET\n/k\u00e9y\n\n", "x".repeat(600) + "\u65e5"};
+        for (String s : all) {
+            assertEquals(java.util.HexFormat.of().formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8))),
+                    SigV4Signer.sha256Hex(s), s.length() + " chars");
+        }
+    }
 }
