@@ -21,20 +21,51 @@ public final class AwsUriEncoding {
     private AwsUriEncoding() {
     }
 
-    /** Encodes a string; {@code keepSlash} is true for paths, false for query names and values. */
+    /**
+     * Encodes a string; {@code keepSlash} is true for paths, false for query names and values. A string with
+     * nothing to encode (most names, dates, keys) is returned as is, without a copy (issue 19: every signed request
+     * encodes its path and each query name and value).
+     */
     public static String encode(String s, boolean keepSlash) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder(bytes.length + 16);
-        for (byte b : bytes) {
-            int c = b & 0xff;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~' || (keepSlash && c == '/')) {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            }
+        int i = 0;
+        while (i < s.length() && unreserved(s.charAt(i), keepSlash)) {
+            i++;
         }
+        if (i == s.length()) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder(s.length() + 16);
+        appendEncoded(sb, s, keepSlash);
         return sb.toString();
+    }
+
+    /** Appends {@link #encode encode(s, keepSlash)} to {@code sb} without building the encoded string first. */
+    public static void appendEncoded(StringBuilder sb, String s, boolean keepSlash) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                // the rest as UTF-8 bytes (from a char boundary: a surrogate pair stays whole, a lone one is '?'
+                // exactly as when the whole string is encoded)
+                for (byte b : s.substring(i).getBytes(StandardCharsets.UTF_8)) {
+                    appendByte(sb, b & 0xff, keepSlash);
+                }
+                return;
+            }
+            appendByte(sb, c, keepSlash);
+        }
+    }
+
+    private static void appendByte(StringBuilder sb, int c, boolean keepSlash) {
+        if (unreserved(c, keepSlash)) {
+            sb.append((char) c);
+        } else {
+            sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+        }
+    }
+
+    private static boolean unreserved(int c, boolean keepSlash) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '_' || c == '.' || c == '~' || (keepSlash && c == '/');
     }
 
     /**
@@ -111,14 +142,17 @@ public final class AwsUriEncoding {
         if (rawQuery == null || rawQuery.isEmpty()) {
             return out;
         }
-        for (String part : rawQuery.split("&")) {
-            if (part.isEmpty()) {
-                continue;
+        int start = 0;
+        while (start <= rawQuery.length()) {
+            int amp = rawQuery.indexOf('&', start);
+            int end = amp < 0 ? rawQuery.length() : amp;
+            if (end > start) {
+                int eq = rawQuery.indexOf('=', start);
+                String name = eq < 0 || eq > end ? rawQuery.substring(start, end) : rawQuery.substring(start, eq);
+                String value = eq < 0 || eq > end ? "" : rawQuery.substring(eq + 1, end);
+                out.add(new AbstractMap.SimpleImmutableEntry<>(decode(name), decode(value)));
             }
-            int eq = part.indexOf('=');
-            String name = eq < 0 ? part : part.substring(0, eq);
-            String value = eq < 0 ? "" : part.substring(eq + 1);
-            out.add(new AbstractMap.SimpleImmutableEntry<>(decode(name), decode(value)));
+            start = end + 1;
         }
         return out;
     }

@@ -32,6 +32,8 @@ public final class SigV4Signer {
         }
     });
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(SigV4Signer::sha256);
+    /** {@link #sha256Hex}'s per-thread staging of ASCII bytes. */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[512]);
 
     private SigV4Signer() {
     }
@@ -44,24 +46,29 @@ public final class SigV4Signer {
 
     /** Sorted, encoded {@code name=value} pairs joined by {@code &}; {@code X-Amz-Signature} left out. */
     public static String canonicalQuery(List<Map.Entry<String, String>> query) {
-        List<String[]> pairs = new ArrayList<>();
+        // sorted by encoded name, then encoded value; values are encoded straight into the result (a value is
+        // encoded for sorting only when two names are equal)
+        List<Map.Entry<String, String>> pairs = new ArrayList<>(query.size());
+        int length = 0;
         for (Map.Entry<String, String> e : query) {
             if (e.getKey().equals("X-Amz-Signature")) {
                 continue;
             }
-            pairs.add(new String[] {AwsUriEncoding.encode(e.getKey(), false),
-                    AwsUriEncoding.encode(e.getValue(), false)});
+            pairs.add(Map.entry(AwsUriEncoding.encode(e.getKey(), false), e.getValue()));
+            length += e.getKey().length() + e.getValue().length() + 2;
         }
         pairs.sort((a, b) -> {
-            int c = a[0].compareTo(b[0]);
-            return c != 0 ? c : a[1].compareTo(b[1]);
+            int c = a.getKey().compareTo(b.getKey());
+            return c != 0 ? c : AwsUriEncoding.encode(a.getValue(), false)
+                    .compareTo(AwsUriEncoding.encode(b.getValue(), false));
         });
-        StringBuilder sb = new StringBuilder();
-        for (String[] p : pairs) {
+        StringBuilder sb = new StringBuilder(length + 32);
+        for (Map.Entry<String, String> p : pairs) {
             if (sb.length() > 0) {
                 sb.append('&');
             }
-            sb.append(p[0]).append('=').append(p[1]);
+            sb.append(p.getKey()).append('=');
+            AwsUriEncoding.appendEncoded(sb, p.getValue(), false);
         }
         return sb.toString();
     }
@@ -157,10 +164,29 @@ public final class SigV4Signer {
         return mac.doFinal(data.getBytes(StandardCharsets.UTF_8)); // doFinal leaves the Mac reset for reuse
     }
 
+    /**
+     * Lower-case hex SHA-256 of a string's UTF-8 bytes. An ASCII string (every canonical request of an ASCII key)
+     * is fed to the digest through a small per-thread array instead of a copy of the whole string (issue 19).
+     */
     public static String sha256Hex(String s) {
         MessageDigest md = SHA256.get();
         md.reset();
-        return HEX.formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
+        byte[] scratch = SCRATCH.get();
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                md.reset();
+                return HEX.formatHex(md.digest(s.getBytes(StandardCharsets.UTF_8)));
+            }
+            scratch[n++] = (byte) c;
+            if (n == scratch.length) {
+                md.update(scratch, 0, n);
+                n = 0;
+            }
+        }
+        md.update(scratch, 0, n);
+        return HEX.formatHex(md.digest());
     }
 
     public static MessageDigest sha256() {

@@ -20,10 +20,14 @@ public record SignableRequest(String method, String rawPath, List<Map.Entry<Stri
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(rawPath, "rawPath");
         query = List.copyOf(query);
-        Map<String, List<String>> h = new LinkedHashMap<>();
-        headers.forEach((k, v) -> h.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new java.util.ArrayList<>())
-                .addAll(v));
-        h.replaceAll((k, v) -> List.copyOf(v));
+        // one pass: a name met once (the usual case) keeps one immutable copy of its values, no list in between
+        Map<String, List<String>> h = new LinkedHashMap<>(Math.max(16, headers.size() * 2));
+        headers.forEach((k, v) -> h.merge(k.toLowerCase(Locale.ROOT), List.copyOf(v), (a, b) -> {
+            List<String> both = new java.util.ArrayList<>(a.size() + b.size());
+            both.addAll(a);
+            both.addAll(b);
+            return List.copyOf(both);
+        }));
         headers = Collections.unmodifiableMap(h);
     }
 

@@ -23,6 +23,28 @@ public final class SealedReader {
     @FunctionalInterface
     public interface Source {
         int read(ByteBuffer dst, long position) throws IOException;
+
+        /**
+         * The stored bytes held whole in an array (a sealed inline value as RocksDB returned it): the reader
+         * decrypts straight out of it instead of copying each sealed chunk into a scratch array first (issue 19:
+         * one array of the value's size less per GET of a small object). The array must not change while read.
+         */
+        static Source of(byte[] stored) {
+            return new ArraySource(stored);
+        }
+    }
+
+    /** {@link Source#of}: positional reads of an array, which {@link #chunk} also reads in place. */
+    private record ArraySource(byte[] bytes) implements Source {
+        @Override
+        public int read(ByteBuffer dst, long position) {
+            if (position >= bytes.length) {
+                return -1;
+            }
+            int n = (int) Math.min(dst.remaining(), bytes.length - position);
+            dst.put(bytes, (int) position, n);
+            return n;
+        }
     }
 
     private final Source source;
@@ -59,8 +81,14 @@ public final class SealedReader {
             throw new StorageIoException("object data is encrypted but no master key is configured (" + what + ")");
         }
         try {
-            byte[] head = new byte[SealedLayout.HEADER_BYTES];
-            readFully(source, ByteBuffer.wrap(head), 0, what);
+            byte[] head;
+            if (source instanceof ArraySource a && a.bytes().length == storedLength
+                    && storedLength >= SealedLayout.HEADER_BYTES) {
+                head = a.bytes(); // only bytes 0..HEADER_BYTES are read below: no copy of the header
+            } else {
+                head = new byte[SealedLayout.HEADER_BYTES];
+                readFully(source, ByteBuffer.wrap(head), 0, what);
+            }
             ByteBuffer h = ByteBuffer.wrap(head);
             byte[] magic = new byte[4];
             h.get(magic);
@@ -107,18 +135,30 @@ public final class SealedReader {
         }
     }
 
-    /** Plaintext of chunk {@code i} in a fresh array (its length is the chunk's plaintext length). */
+    /**
+     * Plaintext of chunk {@code i} in a fresh array (its length is the chunk's plaintext length). From an
+     * {@link Source#of array source} the sealed chunk is decrypted where it lies (its bounds were checked against
+     * the stored length at open); the plaintext array is returned only after the chunk's tag matched.
+     */
     byte[] chunk(long i) {
         int c = 1 << shift;
         long first = i << shift;
         int plainLen = (int) Math.min(c, size - first);
         int sealedLen = plainLen + SealedLayout.TAG_BYTES;
-        byte[] in = new byte[sealedLen];
+        long at = SealedLayout.HEADER_BYTES + i * (c + SealedLayout.TAG_BYTES);
         try {
-            readFully(source, ByteBuffer.wrap(in), SealedLayout.HEADER_BYTES + i * (c + SealedLayout.TAG_BYTES),
-                    what);
+            byte[] in;
+            int off;
+            if (source instanceof ArraySource a && at + sealedLen <= a.bytes().length) {
+                in = a.bytes();
+                off = (int) at;
+            } else {
+                in = new byte[sealedLen];
+                off = 0;
+                readFully(source, ByteBuffer.wrap(in), at, what);
+            }
             byte[] out = new byte[plainLen];
-            SealedLayout.decrypt(dataKey, prefix, context, i, i == chunks - 1, in, 0, sealedLen, out);
+            SealedLayout.decrypt(dataKey, prefix, context, i, i == chunks - 1, in, off, sealedLen, out);
             return out;
         } catch (DataCorruptionException e) {
             throw logged(what, e);

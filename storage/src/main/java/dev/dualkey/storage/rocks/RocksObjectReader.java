@@ -148,14 +148,8 @@ final class RocksObjectReader implements ObjectReader {
 
     private void openSealedInline() {
         byte[] sealedBytes = sealedInline;
-        inline = SealedReader.open(keys, inlineContext, version.size(), (dst, pos) -> {
-            if (pos >= sealedBytes.length) {
-                return -1;
-            }
-            int n = (int) Math.min(dst.remaining(), sealedBytes.length - pos);
-            dst.put(sealedBytes, (int) pos, n);
-            return n;
-        }, sealedBytes.length, describe(version, "inline")).readAll();
+        inline = SealedReader.open(keys, inlineContext, version.size(), SealedReader.Source.of(sealedBytes),
+                sealedBytes.length, describe(version, "inline")).readAll();
         sealedInline = null;
     }
 
