@@ -61,10 +61,14 @@ public final class Sealer {
      */
     private Sealer(KeyWrapper keys, byte[] context) {
         this.context = context.clone();
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
+        // the data key and the nonce prefix from one call: each call to the default (NativePRNG) generator takes its
+        // lock and mixes /dev/urandom bytes with a SHA1PRNG's, a fixed cost of every sealed PUT (issue 19)
+        byte[] fresh = new byte[36];
+        RANDOM.nextBytes(fresh);
+        byte[] key = Arrays.copyOf(fresh, 32);
         this.dataKey = new SecretKeySpec(key, "AES");
-        this.prefix = RANDOM.nextInt();
+        this.prefix = ByteBuffer.wrap(fresh, 32, 4).getInt();
+        Arrays.fill(fresh, (byte) 0);
         ByteBuffer h = ByteBuffer.allocate(SealedLayout.HEADER_BYTES);
         h.put(SealedLayout.MAGIC).put((byte) SealedLayout.VERSION).put((byte) SealedLayout.CHUNK_SHIFT)
                 .putShort((short) 0).putInt(prefix);
