@@ -100,6 +100,25 @@ class SealerWholeTest {
     }
 
     @Test
+    void sealersAliveAtOnceKeepTheirOwnCipherStateWhileFinishedOnesAreReused() {
+        // finished sealers give their cipher to the next; two open sealers, fed in turns, must never share one
+        for (int round = 0; round < 100; round++) {
+            byte[] a = random(C + 100 + round, round);
+            byte[] b = random(5000 + round, -round);
+            Sealer sa = Sealer.whole(KEYS, CONTEXT, a.length);
+            Sealer sb = Sealer.whole(KEYS, CONTEXT, b.length);
+            sa.write(a, 0, 3000, null);
+            sb.write(b, 0, 2000, null);
+            sa.write(a, 3000, a.length - 3000, null);
+            sb.write(b, 2000, b.length - 2000, null);
+            sa.finish(null);
+            sb.finish(null);
+            assertArrayEquals(a, open(sa.sealed(), a.length), "round " + round);
+            assertArrayEquals(b, open(sb.sealed(), b.length), "round " + round);
+        }
+    }
+
+    @Test
     void aBodyShorterOrLongerThanDeclaredIsRefusedAndItsValueNeverHandedOut() {
         Sealer shortBody = Sealer.whole(KEYS, CONTEXT, C + 10);
         shortBody.write(new byte[C], 0, C, null);
