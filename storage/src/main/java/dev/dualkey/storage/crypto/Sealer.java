@@ -19,8 +19,14 @@ import javax.crypto.spec.SecretKeySpec;
  * with no plaintext copy: one ciphertext chunk of memory. Issue 19: the copy into the plaintext chunk was a pass over
  * every byte of a large upload on the writer's thread. Bytes beyond the declared length are not sealed (the writer's
  * commit rejects a body whose length differs from its declaration), and {@link #finish} refuses a short body.</li>
+ * <li>whole, length declared ({@link #whole(KeyWrapper, byte[], int)}): as the known-length mode, but every chunk
+ * is sealed into one array holding the header and all chunks, the stored value {@link #sealAll} would return
+ * ({@link #sealed()}). Issue 19: an inline body (up to the inline threshold, e.g. a 64 KiB PUT) was copied whole into a
+ * plaintext array (allocated and zeroed per PUT), digested from it and only then read a second time by
+ * {@link #sealAll}; sealed as it arrives, each piece is encrypted while it is still in the cache the digests just
+ * read it through, and the plaintext array is gone.</li>
  * </ul>
- * The sealed bytes are the same in both modes. Single-threaded use (one thread at a time).
+ * The sealed bytes are the same in all modes. Single-threaded use (one thread at a time).
  */
 public final class Sealer {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -42,6 +48,12 @@ public final class Sealer {
     private int sealedBytes;
     private long seen;
     private boolean overrun;
+    /**
+     * Whole mode: where the current chunk's ciphertext starts in {@link #sealed} (the whole value); 0 in the
+     * streaming modes, whose {@link #sealed} is one chunk.
+     */
+    private int base;
+    private final boolean whole;
 
     /**
      * @param keys    wraps the fresh data key
@@ -49,10 +61,14 @@ public final class Sealer {
      */
     private Sealer(KeyWrapper keys, byte[] context) {
         this.context = context.clone();
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
+        // the data key and the nonce prefix from one call: each call to the default (NativePRNG) generator takes its
+        // lock and mixes /dev/urandom bytes with a SHA1PRNG's, a fixed cost of every sealed PUT (issue 19)
+        byte[] fresh = new byte[36];
+        RANDOM.nextBytes(fresh);
+        byte[] key = Arrays.copyOf(fresh, 32);
         this.dataKey = new SecretKeySpec(key, "AES");
-        this.prefix = RANDOM.nextInt();
+        this.prefix = ByteBuffer.wrap(fresh, 32, 4).getInt();
+        Arrays.fill(fresh, (byte) 0);
         ByteBuffer h = ByteBuffer.allocate(SealedLayout.HEADER_BYTES);
         h.put(SealedLayout.MAGIC).put((byte) SealedLayout.VERSION).put((byte) SealedLayout.CHUNK_SHIFT)
                 .putShort((short) 0).putInt(prefix);
@@ -65,17 +81,55 @@ public final class Sealer {
         this.sealed = null;
         this.length = -1;
         this.cipher = null;
+        this.whole = false;
     }
 
-    private Sealer(Sealer keysOnly, int chunk, long length) {
+    private Sealer(Sealer keysOnly, int chunk, long length, boolean whole) {
         this.context = keysOnly.context;
         this.dataKey = keysOnly.dataKey;
         this.prefix = keysOnly.prefix;
         this.header = keysOnly.header;
         this.plain = length < 0 ? new byte[chunk] : null;
-        this.sealed = new byte[chunk + SealedLayout.TAG_BYTES];
+        this.whole = whole;
+        if (whole) {
+            this.sealed = new byte[(int) SealedLayout.sealedLength(length, SealedLayout.CHUNK_SHIFT)];
+            System.arraycopy(header, 0, sealed, 0, SealedLayout.HEADER_BYTES);
+            this.base = SealedLayout.HEADER_BYTES;
+        } else {
+            this.sealed = new byte[chunk + SealedLayout.TAG_BYTES];
+        }
         this.length = length;
-        this.cipher = length < 0 ? null : newCipher();
+        this.cipher = length < 0 ? null : takeCipher();
+    }
+
+    /**
+     * Ciphers of finished known-length sealers, for the next one: {@code Cipher.getInstance} per sealed PUT (provider
+     * lookup, a new GCM engine) was about 1% of a sealed 64 KiB PUT's store CPU once every inline body got a sealer of
+     * its own (issue 19). A sealer's cipher cannot be the thread's ({@code SealedLayout.cipher()}): its body may be
+     * fed from several threads in turn. At most {@link #POOL_MAX} are kept; a sealer that never finishes (aborted)
+     * just drops its cipher. Every chunk re-initialises the cipher with its own key and nonce before use.
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<javax.crypto.Cipher> POOL =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final java.util.concurrent.atomic.AtomicInteger POOLED =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final int POOL_MAX = 64;
+
+    private static javax.crypto.Cipher takeCipher() {
+        javax.crypto.Cipher c = POOL.poll();
+        if (c != null) {
+            POOLED.decrementAndGet();
+            return c;
+        }
+        return newCipher();
+    }
+
+    private static void giveCipher(javax.crypto.Cipher c) {
+        if (POOLED.incrementAndGet() <= POOL_MAX) {
+            POOL.offer(c);
+        } else {
+            POOLED.decrementAndGet();
+        }
     }
 
     private static javax.crypto.Cipher newCipher() {
@@ -91,7 +145,7 @@ public final class Sealer {
      * encrypts straight from the body into its result).
      */
     public static Sealer streaming(KeyWrapper keys, byte[] context) {
-        return new Sealer(new Sealer(keys, context), 1 << SealedLayout.CHUNK_SHIFT, -1);
+        return new Sealer(new Sealer(keys, context), 1 << SealedLayout.CHUNK_SHIFT, -1, false);
     }
 
     /**
@@ -102,7 +156,32 @@ public final class Sealer {
         if (length < 0) {
             throw new IllegalArgumentException("negative length");
         }
-        return new Sealer(new Sealer(keys, context), 1 << SealedLayout.CHUNK_SHIFT, length);
+        return new Sealer(new Sealer(keys, context), 1 << SealedLayout.CHUNK_SHIFT, length, false);
+    }
+
+    /**
+     * A sealer of a whole (small) body of {@code length} bytes, fed in pieces ({@link #write(byte[], int, int,
+     * Consumer)}, with a null consumer) as they arrive: after {@link #finish}, {@link #sealed()} is the stored value,
+     * header and chunks, exactly as {@link #sealAll} would have built it from the whole plaintext. Memory: the
+     * sealed value only ({@code HEADER_BYTES + length + 16} per 64 KiB chunk), no plaintext copy.
+     */
+    public static Sealer whole(KeyWrapper keys, byte[] context, int length) {
+        if (length < 0) {
+            throw new IllegalArgumentException("negative length");
+        }
+        return new Sealer(new Sealer(keys, context), 1 << SealedLayout.CHUNK_SHIFT, length, true);
+    }
+
+    /**
+     * Whole mode: the sealed value (header and every chunk), once {@link #finish} succeeded.
+     *
+     * @throws IllegalStateException before a successful finish, or in the streaming modes
+     */
+    public byte[] sealed() {
+        if (!whole || !finished) {
+            throw new IllegalStateException("no whole sealed value");
+        }
+        return sealed;
     }
 
     /** Seals a whole (small) body at once: header and chunks in one array, no intermediate buffers. */
@@ -159,7 +238,8 @@ public final class Sealer {
     /**
      * Known-length mode: encrypts {@code len} bytes of {@code b} straight into the sealed chunk (in slices of
      * {@link SealedLayout#ENCRYPT_SLICE}, for the JIT's GCM intrinsics), handing each completed sealed chunk to
-     * {@code out} (valid during the call). Bytes beyond the declared length are dropped (see the class comment).
+     * {@code out} (valid during the call). Bytes beyond the declared length are dropped (see the class comment)
+     * Whole mode: each chunk is sealed into the whole value in place; {@code out} is not called (may be null).
      */
     public void write(byte[] b, int off, int len, Consumer<ByteBuffer> out) {
         if (length < 0) {
@@ -173,7 +253,7 @@ public final class Sealer {
             overrun = true;
             len = (int) (length - seen);
         }
-        int chunk = sealed.length - SealedLayout.TAG_BYTES;
+        int chunk = 1 << SealedLayout.CHUNK_SHIFT;
         try {
             while (len > 0) {
                 if (!started) {
@@ -184,7 +264,7 @@ public final class Sealer {
                 int n = Math.min(len, chunk - inChunk);
                 for (int done = 0; done < n; ) {
                     int slice = Math.min(n - done, SealedLayout.ENCRYPT_SLICE);
-                    sealedBytes += cipher.update(b, off + done, slice, sealed, sealedBytes);
+                    sealedBytes += cipher.update(b, off + done, slice, sealed, base + sealedBytes);
                     done += slice;
                 }
                 off += n;
@@ -201,12 +281,16 @@ public final class Sealer {
     }
 
     private void endChunk(Consumer<ByteBuffer> out) throws java.security.GeneralSecurityException {
-        int n = sealedBytes + cipher.doFinal(sealed, sealedBytes);
+        int n = sealedBytes + cipher.doFinal(sealed, base + sealedBytes);
         index++;
         started = false;
         inChunk = 0;
         sealedBytes = 0;
-        out.accept(ByteBuffer.wrap(sealed, 0, n));
+        if (whole) {
+            base += n; // the next chunk follows in the same array
+        } else {
+            out.accept(ByteBuffer.wrap(sealed, 0, n));
+        }
     }
 
     /**
@@ -233,6 +317,7 @@ public final class Sealer {
                 }
             }
             finished = true;
+            giveCipher(cipher); // no write after finish: the next sealer may take it
             return;
         }
         emit(true, out);

@@ -35,6 +35,15 @@ import java.util.concurrent.Semaphore;
  * request stays bounded). Every reader of the digests ({@link #commit}, the accessors) first waits for the chain
  * ({@link #settleDigests}). Inline bodies (up to the inline threshold) are digested on the writer's thread: a hand-off
  * costs more than their digests.
+ *
+ * <p>A sealed inline body of declared length (every PutObject up to the inline threshold, e.g. the 64 KiB PUT of
+ * issue 19) is digested and sealed piece by piece as it arrives ({@link Sealer#whole}): each piece of the network's
+ * buffer is copied once into a small per-thread {@link #SCRATCH}, digested (MD5, checksums) and encrypted from it
+ * while it is in the L1 cache, straight into the stored value. Before, the body was copied into a plaintext array
+ * of its size (allocated and zeroed per PUT), digested from it, then read once more by {@link Sealer#sealAll} into a
+ * second array. Nothing changes for what is stored or checked: the value is the same {@link SealedLayout}, the digests
+ * are of the plaintext, commit verifies them (and that the length equals the declaration) before anything is
+ * published, and a body longer or shorter than declared fails with IncompleteBody and stores nothing.
  */
 abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
     /**
@@ -57,6 +66,13 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
                 return t;
             });
 
+    /**
+     * Per storage thread: the piece of a network (direct) buffer being digested and sealed by {@link #sealInline};
+     * 8 KiB, the slice the JDK's GCM intrinsics get ({@code SealedLayout.ENCRYPT_SLICE}). Used only within one
+     * {@link #write} call, so writers never share its contents.
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8 << 10]);
+
     private final BlobStore blobs;
     /** Room left in this writer's digest lane, in bytes ({@link #LANE_BYTES} at most). */
     private final Semaphore laneRoom = new Semaphore(LANE_BYTES);
@@ -78,6 +94,8 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
     private KeyWrapper keys;
     private byte[] inlineContext;
     private Sealer sealer;
+    /** A sealed inline body of declared length, sealed as it arrives ({@link #declareLength}), else null. */
+    private Sealer inlineSealer;
     /** The body length declared before the first byte ({@link #declareLength}), else -1. */
     private long declared = -1;
 
@@ -92,6 +110,10 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         requireOpen();
         int n = src.remaining();
         if (n == 0) {
+            return;
+        }
+        if (inlineSealer != null) {
+            sealInline(src);
             return;
         }
         if (blob == null && (long) buffered + n <= inlineThreshold) {
@@ -114,6 +136,27 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         } else {
             digestAside(src, false);
             toBlob(src);
+        }
+    }
+
+    /**
+     * Digests and seals {@code src}'s remaining bytes (consumed) into the inline value: straight from a heap array, or
+     * from {@link #SCRATCH} one 8 KiB piece at a time. Bytes beyond the declaration are digested (so the length
+     * check at commit sees them) but not sealed.
+     */
+    private void sealInline(ByteBuffer src) {
+        if (src.hasArray()) {
+            digests().update(src);
+            inlineSealer.write(src.array(), src.arrayOffset() + src.position(), src.remaining(), null);
+            src.position(src.limit());
+            return;
+        }
+        byte[] scratch = SCRATCH.get();
+        while (src.hasRemaining()) {
+            int k = Math.min(src.remaining(), scratch.length);
+            src.get(scratch, 0, k);
+            digests().update(ByteBuffer.wrap(scratch, 0, k));
+            inlineSealer.write(scratch, 0, k, null);
         }
     }
 
@@ -229,6 +272,11 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         if (blob == null && buffered == 0 && length >= 0) {
             declared = length;
         }
+        if (blob == null && buffered == 0 && inlineSealer == null && keys != null && inlineContext != null
+                && length > 0 && length <= inlineThreshold) {
+            inlineSealer = Sealer.whole(keys, inlineContext, (int) length); // sealed as it arrives (class comment)
+            return;
+        }
         if (blob == null && buffered == 0 && length > buffer.length && length <= inlineThreshold) {
             buffer = new byte[(int) length];
         }
@@ -276,7 +324,7 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         try {
             settleDigests();
             expected.check(digests());
-            if (declared >= 0 && sealer != null && digests().length() != declared) {
+            if (declared >= 0 && (sealer != null || inlineSealer != null) && digests().length() != declared) {
                 // the known-length sealer sealed only the declared bytes (Sealer): never a 500 for a wrong declaration
                 throw new IncompleteBodyException("expected " + declared + " bytes, received " + digests().length());
             }
@@ -284,7 +332,10 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
                 sealer.finish(blob::write);
             }
             byte[] inline = null;
-            if (blob == null) {
+            if (inlineSealer != null) {
+                inlineSealer.finish(null);
+                inline = inlineSealer.sealed();
+            } else if (blob == null) {
                 inline = keys != null && buffered > 0 ? Sealer.sealAll(keys, inlineContext, buffer, 0, buffered)
                         : buffered == buffer.length ? buffer : Arrays.copyOf(buffer, buffered); // declared: exact size
             }
@@ -309,6 +360,9 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
      * parts): every byte has arrived, so a sealed blob's final chunk is written at once.
      */
     BlobStore.BlobOutput forceBlob() {
+        if (inlineSealer != null) {
+            throw new IllegalStateException("an inline-sealed body has no plaintext for a blob"); // parts: no context
+        }
         if (blob == null) {
             startBlob(buffered); // every byte is here: its length is known
             if (sealer != null) {
@@ -323,6 +377,7 @@ abstract class RocksBodyWriter<R> extends DigestingBodyWriter<R> {
         if (markAborted()) {
             discarding = true;
             buffer = null;
+            inlineSealer = null;
             if (blob != null) {
                 blob.discard();
             }

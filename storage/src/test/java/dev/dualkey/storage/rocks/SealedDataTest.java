@@ -232,6 +232,68 @@ class SealedDataTest {
     }
 
     @Test
+    void aDeclaredSealedInlineBodyIsSealedAsItArrivesFromAReusedDirectBuffer() throws Exception {
+        open(MasterKeyWrapper.fromMasterKey(master(12)));
+        store.createBucket(B, "111122223333", "us-east-1");
+        java.util.EnumSet<dev.dualkey.storage.model.ChecksumAlgorithm> algs = java.util.EnumSet.of(
+                dev.dualkey.storage.model.ChecksumAlgorithm.CRC32,
+                dev.dualkey.storage.model.ChecksumAlgorithm.CRC32C);
+        // every size class of an inline body, from a network-like direct buffer reused (and overwritten) after
+        // each write, in pieces whose ends fall anywhere; the writer's own scratch is 8 KiB
+        ByteBuffer read = ByteBuffer.allocateDirect(1500);
+        for (int size : new int[] {1, 16, 17, 1000, INLINE - 1, INLINE}) {
+            byte[] data = random(size, size);
+            for (int piece : new int[] {1, 7, 1500}) {
+                String key = "in" + size + "_" + piece;
+                ObjectVersion v;
+                try (ObjectWriter w = store.newObjectWriter(B, key, ObjectMetadata.empty(),
+                        WriteOptions.defaults().withChecksums(algs))) {
+                    w.declareLength(size);
+                    for (int off = 0; off < size; ) {
+                        int n = Math.min(piece, size - off);
+                        read.clear().put(data, off, n).flip();
+                        w.write(read);
+                        assertEquals(0, read.remaining(), "the writer consumed the buffer");
+                        read.clear().put(new byte[read.capacity()]);
+                        off += n;
+                    }
+                    v = w.commit(Expectations.none().withContentLength(size));
+                }
+                dev.dualkey.storage.checksum.BodyDigests expected =
+                        new dev.dualkey.storage.checksum.BodyDigests(false, algs);
+                expected.update(ByteBuffer.wrap(data));
+                assertEquals(md5(data), v.etag(), key);
+                assertEquals(expected.checksumsBase64(), v.checksums(), key);
+                assertArrayEquals(data, get(key, 0, size), key);
+                if (size > 20) {
+                    assertArrayEquals(Arrays.copyOfRange(data, 3, 20), get(key, 3, 17), key);
+                }
+            }
+        }
+        assertEquals(0, blobFiles().size(), "inline bodies make no blob");
+        // a checksum the client sent that does not match: refused (S3: BadDigest) before anything is published
+        byte[] data = random(1000, 99);
+        try (ObjectWriter w = store.newObjectWriter(B, "bad", ObjectMetadata.empty(),
+                WriteOptions.defaults().withChecksums(algs))) {
+            w.declareLength(data.length);
+            w.write(ByteBuffer.allocateDirect(data.length).put(data).flip());
+            assertThrows(dev.dualkey.storage.error.InvalidChecksumException.class, () -> w.commit(Expectations.none()
+                    .withChecksum(dev.dualkey.storage.model.ChecksumAlgorithm.CRC32, "AAAAAA==")));
+        }
+        assertThrows(dev.dualkey.storage.error.NoSuchKeyException.class, () -> store.openObject(B, "bad", null));
+        // longer or shorter than declared, with no length expectation to catch it: IncompleteBody, nothing visible
+        for (int extra : new int[] {1, -1}) {
+            try (ObjectWriter w = store.newObjectWriter(B, "wrong", ObjectMetadata.empty(), WriteOptions.defaults())) {
+                w.declareLength(data.length - extra);
+                w.write(ByteBuffer.allocateDirect(data.length).put(data).flip());
+                assertThrows(dev.dualkey.storage.error.IncompleteBodyException.class,
+                        () -> w.commit(Expectations.none()));
+            }
+            assertThrows(dev.dualkey.storage.error.NoSuchKeyException.class, () -> store.openObject(B, "wrong", null));
+        }
+    }
+
+    @Test
     void aDeclaredLengthChangesNeitherTheStoredBytesNorTheEtag() throws Exception {
         for (KeyWrapper keys : new KeyWrapper[] {null, MasterKeyWrapper.fromMasterKey(master(7))}) {
             if (engine != null) {
@@ -256,6 +318,15 @@ class SealedDataTest {
             for (long[] c : cases) {
                 byte[] data = c[0] == 0 ? small : large;
                 String key = "k" + c[0] + "_" + c[1];
+                if (keys != null && c[0] == 0 && c[1] > data.length) {
+                    // sealed inline bodies are sealed as they arrive (Sealer.whole): a declaration that is not the
+                    // body's exact length is the client's error, IncompleteBody, and nothing becomes visible
+                    assertThrows(dev.dualkey.storage.error.IncompleteBodyException.class,
+                            () -> putDeclared(key, data, c[1]), key);
+                    assertThrows(dev.dualkey.storage.error.NoSuchKeyException.class,
+                            () -> store.openObject(B, key, null), key);
+                    continue;
+                }
                 ObjectVersion v = putDeclared(key, data, c[1]);
                 assertEquals(md5(data), v.etag(), key);
                 assertEquals(data.length, v.size(), key);
