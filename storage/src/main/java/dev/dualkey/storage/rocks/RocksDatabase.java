@@ -111,7 +111,8 @@ public final class RocksDatabase implements AutoCloseable {
      *
      * @param reservedFreeBytes refuse data-storing writes when the file system has less usable space than this
      * @param writeDeadline     longest time a write waits through write stalls before {@link SlowDownException}
-     * @param blockCacheBytes   shared block cache size
+     * @param blockCacheBytes   RocksDB's caches together: the blob cache ({@link #blobCacheBytes}) and the shared
+     *                          block cache (the rest)
      * @param ballastBytes      size of the ballast file released when the DB cannot open for lack of space (0 = none)
      */
     public record Settings(long reservedFreeBytes, Duration writeDeadline, long blockCacheBytes, long ballastBytes) {
@@ -441,10 +442,12 @@ public final class RocksDatabase implements AutoCloseable {
     }
 
     /**
-     * The memory all families' memtables may hold together: half the block cache, and charged to it (RocksDB's
-     * write buffer manager reserves that memory in the cache), so that the block cache's capacity bounds data
-     * blocks, index and filter blocks and memtables together ({@link Settings#blockCacheFor}: 30 MiB with
-     * {@code -Xmx256m}, 64 MiB from {@code -Xmx512m} up). When the memtables reach 7/8 of
+     * The memory all families' memtables may hold together: half of {@link Settings#blockCacheBytes}, and charged
+     * to the block cache (RocksDB's write buffer manager reserves that memory in the cache), so that the block
+     * cache's capacity bounds data blocks, index and filter blocks and memtables together
+     * ({@link Settings#blockCacheFor}: 30 MiB with {@code -Xmx256m}, 64 MiB from {@code -Xmx512m} up, of which
+     * {@link Settings#blobCacheBytes} is the blob cache's and the rest the block cache's; the budget stayed half the
+     * whole figure when the blob cache was taken out of it, so flushes and PUTs are as before). When the memtables reach 7/8 of
      * the budget RocksDB flushes the largest; writes do not stall on the budget itself, only on
      * {@link #MAX_WRITE_BUFFERS} when flushes lag.
      */
