@@ -8,6 +8,7 @@
 # e.g. get-side.sh /tmp/side 5 /work/old11.jar gateway/target/dualkey.jar. Needs java 17, wrk, python3 + boto3.
 # RESTART=1: restart every server on its data after presigning, so the 1000 objects are read from flushed files
 # (RocksDB recovers the WAL into SST and blob files at open) with empty caches, as after a restart in production.
+# SERVE_ARGS="--loop-reads": extra arguments for every server's serve command.
 set -euo pipefail
 out=$(readlink -m "$1"); rounds=$2; shift 2; jars=()
 for j in "$@"; do jars+=("$(readlink -f "$j")"); done
@@ -23,7 +24,7 @@ start() { # start K JAR PORT: server K on its data dir
   DUALKEY_ROOT_ACCESS_KEY=$access DUALKEY_ROOT_SECRET_KEY=$secret MALLOC_ARENA_MAX=2 java -Xmx256m -XX:+UseSerialGC \
     -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k -jar "$(readlink -f $j)" serve \
     --data-dir "$out/$i/data" --address 127.0.0.1:$port --console-address 127.0.0.1:$((port + 1)) \
-    --allow-mfa-over-http >>"$out/$i/server.log" 2>&1 &
+    --allow-mfa-over-http ${SERVE_ARGS:-} >>"$out/$i/server.log" 2>&1 &
   pids[$i]=$!; ports[$i]=$port
 }
 waitup() { for _ in $(seq 1 900); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && break; sleep 0.1; done; }
