@@ -6,6 +6,9 @@
 #
 #   compat-tests/bench/cost/get-side.sh OUT ROUNDS JAR...     (SECS=6 seconds per phase)
 # e.g. get-side.sh /tmp/side 5 /work/old11.jar gateway/target/dualkey.jar. Needs java 17, wrk, python3 + boto3.
+# RESTART=1: restart every server on its data after presigning, so the 1000 objects are read from flushed files
+# (RocksDB recovers the WAL into SST and blob files at open) with empty caches, as after a restart in production.
+# SERVE_ARGS="--loop-reads": extra arguments for every server's serve command.
 set -euo pipefail
 out=$(readlink -m "$1"); rounds=$2; shift 2; jars=()
 for j in "$@"; do jars+=("$(readlink -f "$j")"); done
@@ -16,20 +19,31 @@ rm -rf "$out"; mkdir -p "$out"; out=$(cd "$out" && pwd)
 access=AKIABENCHMARK0000001; secret=benchSecretKey0000000000000000000000000000
 set -m
 declare -a pids ports
-i=0
-for j in "${jars[@]}"; do
-  port=$((20000 + RANDOM % 20000)); mkdir -p "$out/$i/data"
+start() { # start K JAR PORT: server K on its data dir
+  local i=$1 j=$2 port=$3
   DUALKEY_ROOT_ACCESS_KEY=$access DUALKEY_ROOT_SECRET_KEY=$secret MALLOC_ARENA_MAX=2 java -Xmx256m -XX:+UseSerialGC \
     -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k -jar "$(readlink -f $j)" serve \
     --data-dir "$out/$i/data" --address 127.0.0.1:$port --console-address 127.0.0.1:$((port + 1)) \
-    --allow-mfa-over-http >"$out/$i/server.log" 2>&1 &
-  pids[$i]=$!; ports[$i]=$port; i=$((i+1))
+    --allow-mfa-over-http ${SERVE_ARGS:-} >>"$out/$i/server.log" 2>&1 &
+  pids[$i]=$!; ports[$i]=$port
+}
+waitup() { for _ in $(seq 1 900); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && break; sleep 0.1; done; }
+i=0
+for j in "${jars[@]}"; do
+  mkdir -p "$out/$i/data"; start $i "$j" $((20000 + RANDOM % 20000)); i=$((i+1))
 done
 trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; done' EXIT
 for k in "${!jars[@]}"; do
-  for _ in $(seq 1 900); do (exec 3<>/dev/tcp/127.0.0.1/${ports[$k]}) 2>/dev/null && break; sleep 0.1; done
+  waitup ${ports[$k]}
   python3 $root/compat-tests/bench/cost/presign.py http://127.0.0.1:${ports[$k]} $access $secret "$out/$k" 10 100000 4096
 done
+if [ "${RESTART:-0}" = 1 ]; then
+  for k in "${!jars[@]}"; do
+    kill ${pids[$k]}; while kill -0 ${pids[$k]} 2>/dev/null; do sleep 0.2; done
+    start $k "${jars[$k]}" ${ports[$k]}; waitup ${ports[$k]}
+  done
+  echo "servers restarted after presigning (RESTART=1): GETs read flushed values" | tee "$out/restart.txt"
+fi
 wrkc() { wrk -t$1 -c$2 -d"$3"s -s $root/compat-tests/bench/wrk/paths.lua http://127.0.0.1:$4 -- "$5" GET 0 $1 \
   | awk '/requests in/ {print $1} /Non-2xx/ {print "non2xx " $NF > "/dev/stderr"}'; }
 cpu() { awk '{print $14 + $15}' /proc/$1/stat; }

@@ -238,6 +238,39 @@ class LoopReadsTest {
         assertEquals(served + 1, c.served(), "the block the executor read is now cached");
     }
 
+    /**
+     * Session 13: a flushed 4 KiB object's bytes are in a RocksDB blob file (values from 1 KiB on), which only the
+     * blob cache keeps in memory: after the first read (which falls back, its record block being on disk only)
+     * GET and HEAD are answered on the loop, plain and SSE-C alike, with the executor's answers. Without the blob
+     * cache every such GET fell back.
+     */
+    @Test
+    void aFlushedFourKibObjectIsServedOnTheLoopFromTheBlobCache() throws Exception {
+        String b = GatewayEndToEndTest.bucket();
+        put("/" + b, new byte[0]);
+        byte[] data = random(4096);
+        put("/" + b + "/flushed", data);
+        byte[] key = random(32);
+        byte[] otherKey = key.clone();
+        otherKey[0] ^= 1;
+        String[] withKey = sseC(key);
+        byte[] secret = random(4097);
+        put("/" + b + "/flushed-c", secret, withKey);
+        engine.database().flushAndCompact(); // records in SST files, the bytes in a blob file (and the blob cache)
+        LoopReads c = loop.loopReads();
+        long fellBack = c.fellBack();
+        HttpResponse<byte[]> first = send(loop, "GET", "/" + b + "/flushed", new byte[0]);
+        assertEquals(200, first.statusCode());
+        assertArrayEquals(data, first.body());
+        assertEquals(fellBack + 1, c.fellBack(), "the record's block was on disk only: the executor read it");
+        assertArrayEquals(data, same(true, 200, "GET", "/" + b + "/flushed").body());
+        same(true, 200, "HEAD", "/" + b + "/flushed");
+        same(true, 206, "GET", "/" + b + "/flushed", "Range", "bytes=4000-");
+        assertArrayEquals(secret, same(true, 200, "GET", "/" + b + "/flushed-c", withKey).body());
+        same(true, 200, "HEAD", "/" + b + "/flushed-c", withKey);
+        same(true, 403, "GET", "/" + b + "/flushed-c", sseC(otherKey));
+    }
+
     private static String crc32(byte[] b) {
         java.util.zip.CRC32 c = new java.util.zip.CRC32();
         c.update(b);

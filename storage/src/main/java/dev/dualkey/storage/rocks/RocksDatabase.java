@@ -32,10 +32,12 @@ import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.ConfigOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.PrepopulateBlobCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.ReadTier;
 import org.rocksdb.RocksDB;
@@ -109,7 +111,8 @@ public final class RocksDatabase implements AutoCloseable {
      *
      * @param reservedFreeBytes refuse data-storing writes when the file system has less usable space than this
      * @param writeDeadline     longest time a write waits through write stalls before {@link SlowDownException}
-     * @param blockCacheBytes   shared block cache size
+     * @param blockCacheBytes   RocksDB's caches together: the blob cache ({@link #blobCacheBytes}) and the shared
+     *                          block cache (the rest)
      * @param ballastBytes      size of the ballast file released when the DB cannot open for lack of space (0 = none)
      */
     public record Settings(long reservedFreeBytes, Duration writeDeadline, long blockCacheBytes, long ballastBytes) {
@@ -140,6 +143,22 @@ public final class RocksDatabase implements AutoCloseable {
         public static long blockCacheFor(long maxHeapBytes) {
             long eighth = (maxHeapBytes / 8) & ~((1L << 20) - 1);
             return Math.max(16L << 20, Math.min(64L << 20, eighth));
+        }
+
+        /**
+         * The share of {@link #blockCacheBytes} given to the blob cache of the {@link ColumnFamilySpec#largeValues()}
+         * families: a quarter, in whole MiB (7 MiB of 30 with {@code -Xmx256m}, 16 of 64), at least 1 MiB. Why
+         * (issue 19): a flushed small object's bytes live in a blob file, which the block cache never holds, so
+         * without a blob cache every GET of one preads the file (and checks its CRC32C in software) on the
+         * storage executor, as the event loop's memory-only read cannot answer it. RocksJava has no setter
+         * that would let the blob cache share the block cache object, so it is a second cache; it is taken out
+         * of the block cache's capacity (that gets {@link #blockCacheBytes} minus this), so that RocksDB's two
+         * caches together stay within the one figure {@link #blockCacheFor} derives from the heap limit and the
+         * resident memory bound does not grow. The memtable budget ({@link #memtableBudget}) is unchanged.
+         */
+        public long blobCacheBytes() {
+            long quarter = (blockCacheBytes / 4) & ~((1L << 20) - 1);
+            return Math.min(blockCacheBytes / 2, Math.max(1L << 20, quarter));
         }
     }
 
@@ -265,31 +284,20 @@ public final class RocksDatabase implements AutoCloseable {
         }
         List<AutoCloseable> built = new ArrayList<>();
         try {
-            blockCache = track(built, new LRUCache(settings.blockCacheBytes()));
+            blockCache = track(built, new LRUCache(settings.blockCacheBytes() - settings.blobCacheBytes()));
             bloomFilter = track(built, new BloomFilter(10));
             writeBufferManager = track(built, new WriteBufferManager(memtableBudget(settings), blockCache));
-            cfOptions = track(built, new ColumnFamilyOptions()
-                    .setTableFormatConfig(new BlockBasedTableConfig()
-                            .setBlockCache(blockCache)
-                            .setFilterPolicy(bloomFilter)
-                            .setCacheIndexAndFilterBlocks(true))
-                    // usage counters (UsageLedger): merge operands are 64-bit two's complement deltas added
-                    // modulo 2^64; families that never merge are unaffected
-                    .setMergeOperatorName("uint64add")
-                    .optimizeLevelStyleCompaction()
-                    // footprint (issue 19): optimizeLevelStyleCompaction() sizes memtables for a 512 MiB budget
-                    // per family (128 MiB write buffers, flushed two at a time, up to six): hundreds of MiB of
-                    // RSS in a small-object workload. One budget for all families instead (memtableBudget).
-                    .setWriteBufferSize(writeBufferBytes(settings))
-                    .setMaxWriteBufferNumber(MAX_WRITE_BUFFERS)
-                    .setMinWriteBufferNumberToMerge(1));
-            largeValueCfOptions = track(built, new ColumnFamilyOptions(cfOptions)
+            cfOptions = track(built, familyOptions(new ColumnFamilyOptions(), settings));
+            largeValueCfOptions = track(built, familyOptions(withBlobCache(settings.blobCacheBytes()), settings)
                     .setEnableBlobFiles(true)
                     .setMinBlobSize(MIN_BLOB_BYTES)
                     // a deleted object's bytes leave the blob file when compaction relocates the oldest quarter
                     // of the blob files' live values (RocksDB's defaults, set here so they stay on)
                     .setEnableBlobGarbageCollection(true)
-                    .setBlobGarbageCollectionAgeCutoff(0.25));
+                    .setBlobGarbageCollectionAgeCutoff(0.25)
+                    // issue 19: a flush also puts the blobs it writes into the blob cache, so that a freshly
+                    // flushed small object is still answered from memory (the event loop's read) until evicted
+                    .setPrepopulateBlobCache(PrepopulateBlobCache.PREPOPULATE_BLOB_FLUSH_ONLY));
             dbOptions = track(built, new DBOptions()
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)
@@ -389,10 +397,57 @@ public final class RocksDatabase implements AutoCloseable {
     static final int MIN_BLOB_BYTES = 1024;
 
     /**
-     * The memory all families' memtables may hold together: half the block cache, and charged to it (RocksDB's
-     * write buffer manager reserves that memory in the cache), so that the block cache's capacity bounds data
-     * blocks, index and filter blocks and memtables together ({@link Settings#blockCacheFor}: 30 MiB with
-     * {@code -Xmx256m}, 64 MiB from {@code -Xmx512m} up). When the memtables reach 7/8 of
+     * Every family's options on top of {@code base} (a fresh {@link ColumnFamilyOptions}, or {@link #withBlobCache}
+     * for the large-value families): the shared block cache and Bloom filter, the usage counters' merge operator,
+     * level compaction, and the memtable sizes of {@link #memtableBudget}.
+     */
+    private ColumnFamilyOptions familyOptions(ColumnFamilyOptions base, Settings settings) {
+        return base
+                .setTableFormatConfig(new BlockBasedTableConfig()
+                        .setBlockCache(blockCache)
+                        .setFilterPolicy(bloomFilter)
+                        .setCacheIndexAndFilterBlocks(true))
+                // usage counters (UsageLedger): merge operands are 64-bit two's complement deltas added
+                // modulo 2^64; families that never merge are unaffected
+                .setMergeOperatorName("uint64add")
+                .optimizeLevelStyleCompaction()
+                // footprint (issue 19): optimizeLevelStyleCompaction() sizes memtables for a 512 MiB budget
+                // per family (128 MiB write buffers, flushed two at a time, up to six): hundreds of MiB of
+                // RSS in a small-object workload. One budget for all families instead (memtableBudget).
+                .setWriteBufferSize(writeBufferBytes(settings))
+                .setMaxWriteBufferNumber(MAX_WRITE_BUFFERS)
+                .setMinWriteBufferNumberToMerge(1);
+    }
+
+    /**
+     * Default family options with a blob cache of {@code capacity} bytes (an LRU cache of its own; see
+     * {@link Settings#blobCacheBytes}). RocksJava 10.10 has no {@code setBlobCache}; RocksDB's options parser
+     * builds the cache from the {@code blob_cache} option string, the only way to reach it from Java.
+     *
+     * @throws IllegalStateException if this RocksDB does not parse the option (a build without blob caches)
+     */
+    static ColumnFamilyOptions withBlobCache(long capacity) {
+        java.util.Properties props = new java.util.Properties();
+        // the struct form ({capacity=N}: an LRUCache with RocksDB's default LRUCacheOptions otherwise) builds the
+        // cache; "lru_cache://capacity=N" parses as well but, an object-registry name this build does not know,
+        // is silently ignored and leaves no cache at all (BlobCacheTest checks the capacity RocksDB reports)
+        props.setProperty("blob_cache", "{capacity=" + capacity + "}");
+        try (ConfigOptions config = new ConfigOptions()) {
+            ColumnFamilyOptions options = ColumnFamilyOptions.getColumnFamilyOptionsFromProps(config, props);
+            if (options == null) {
+                throw new IllegalStateException("RocksDB does not accept a blob cache option");
+            }
+            return options;
+        }
+    }
+
+    /**
+     * The memory all families' memtables may hold together: half of {@link Settings#blockCacheBytes}, and charged
+     * to the block cache (RocksDB's write buffer manager reserves that memory in the cache), so that the block
+     * cache's capacity bounds data blocks, index and filter blocks and memtables together
+     * ({@link Settings#blockCacheFor}: 30 MiB with {@code -Xmx256m}, 64 MiB from {@code -Xmx512m} up, of which
+     * {@link Settings#blobCacheBytes} is the blob cache's and the rest the block cache's; the budget stayed half the
+     * whole figure when the blob cache was taken out of it, so flushes and PUTs are as before). When the memtables reach 7/8 of
      * the budget RocksDB flushes the largest; writes do not stall on the budget itself, only on
      * {@link #MAX_WRITE_BUFFERS} when flushes lag.
      */
@@ -871,6 +926,24 @@ public final class RocksDatabase implements AutoCloseable {
                 return -1;
             }
             return sumOverFamilies ? db.getAggregatedLongProperty(name) : db.getLongProperty(name);
+        } catch (RocksDBException e) {
+            return -1;
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * A RocksDB integer property of one family ({@code rocksdb.blob-cache-usage}, which only the large-value
+     * families have); -1 when RocksDB does not know it or the database is closed.
+     */
+    long familyProperty(String family, String name) {
+        closeLock.readLock().lock();
+        try {
+            if (closed || db == null) {
+                return -1;
+            }
+            return db.getLongProperty(handle(family), name);
         } catch (RocksDBException e) {
             return -1;
         } finally {
