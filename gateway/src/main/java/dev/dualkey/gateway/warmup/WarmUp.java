@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -84,6 +85,14 @@ public final class WarmUp {
         WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER, WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER,
         WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER, WarmUpClient.Signing.PRESIGNED};
     private static final int LARGE = 64 * 1024;
+    /**
+     * Every this many connections, from connection 0, one deletes versions, with and without {@code x-amz-mfa}
+     * (4 of the serve command's 32), instead of the PUT/GET mix. One deleter made about 100 MFA deletes in a 30-s
+     * warm-up at load 30 ({@code -XX:+PrintCompilation}: no MFA check method compiled, as C1 takes 200 calls);
+     * the MFA deletes go one at a time (one device, one TOTP clock), so several deleters keep that one lane busy.
+     * Four, not eight: eight that waited for their turn halved the warm-up's requests at load 37 (one run each).
+     */
+    static final int VERSION_DELETERS_EVERY = 8;
 
     /**
      * @param budget      how long to drive the server once it listens (its start, which loads the classes the
@@ -284,6 +293,8 @@ public final class WarmUp {
         private final AtomicLong ok = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
         private final AtomicLong mfaDeletes = new AtomicLong();
+        /** Held by a version deleter from its MFA bucket PUT to reading its MFA delete's answer. */
+        private final ReentrantLock mfaTurn = new ReentrantLock();
         private final AtomicReference<String> firstFailure = new AtomicReference<>();
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean stopping;
@@ -381,12 +392,14 @@ public final class WarmUp {
         }
 
         /**
-         * Connection 0's round while the warm-up has its MFA device (issue 19: the MFA-protected version delete
-         * was left to the first clients, interpreted): as the benchmark's {@code delete_version} and
+         * A version deleter's round while the warm-up has its MFA device (issue 19: the MFA-protected version
+         * delete was left to the first clients, interpreted): as the benchmark's {@code delete_version} and
          * {@code delete_version_mfa} rows do, a 4 KiB version PUT and its DeleteObject by version id in the
-         * versioned bucket, then the same in the MFA Delete bucket with {@code x-amz-mfa}: the TOTP clock is moved
-         * one step on first, so the code is the one of a step later than any accepted (one MFA check in flight:
-         * only this connection moves the clock or sends codes).
+         * versioned bucket, then, when no other deleter holds {@link #mfaTurn} (else this round ends there, so
+         * no driving thread waits), the same in the MFA Delete bucket with {@code x-amz-mfa}: the TOTP clock is
+         * moved one step on, that step's code sent, and the answer read before the next deleter moves it again,
+         * so every code is the first of its step and later than any accepted (one MFA check in flight, as in the
+         * benchmark's row).
          */
         private void versionDeletes(WarmUpClient c, WarmUpMfaDevice mfa, String key, byte[] body, long i)
                 throws IOException {
@@ -398,18 +411,25 @@ public final class WarmUp {
                 expect(c.send("DELETE", plainPath, Map.of("versionId", version), new byte[0],
                         WarmUpClient.Signing.PAYLOAD_HASH), 204, "DeleteObject (version)");
             }
-            String mfaPath = "/" + MFA_BUCKET + key;
-            expect(c.send("PUT", mfaPath, Map.of(), body, WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER), 200,
-                    "PutObject (MFA Delete bucket)");
-            version = c.lastVersionId();
-            if (version != null) {
-                int status = c.send("DELETE", mfaPath, Map.of("versionId", version),
-                        Map.of("x-amz-mfa", mfa.nextHeader()), new byte[0],
-                        i % 2 == 0 ? WarmUpClient.Signing.PAYLOAD_HASH : WarmUpClient.Signing.UNSIGNED);
-                expect(status, 204, "DeleteObject (version, x-amz-mfa)");
-                if (status == 204) {
-                    mfaDeletes.incrementAndGet();
+            if (!mfaTurn.tryLock()) {
+                return; // another deleter's MFA delete is in flight: this round has the plain one only
+            }
+            try {
+                String mfaPath = "/" + MFA_BUCKET + key;
+                expect(c.send("PUT", mfaPath, Map.of(), body, WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER), 200,
+                        "PutObject (MFA Delete bucket)");
+                version = c.lastVersionId();
+                if (version != null) {
+                    int status = c.send("DELETE", mfaPath, Map.of("versionId", version),
+                            Map.of("x-amz-mfa", mfa.nextHeader()), new byte[0],
+                            i % 2 == 0 ? WarmUpClient.Signing.PAYLOAD_HASH : WarmUpClient.Signing.UNSIGNED);
+                    expect(status, 204, "DeleteObject (version, x-amz-mfa)");
+                    if (status == 204) {
+                        mfaDeletes.incrementAndGet();
+                    }
                 }
+            } finally {
+                mfaTurn.unlock();
             }
         }
 
@@ -468,14 +488,14 @@ public final class WarmUp {
             WarmUpClient.Signing[] putSignings = PUT_SIGNINGS;
             String prefix = "/" + BUCKET + "/c" + id + "/";
             boolean first = true;
-            WarmUpMfaDevice mfa = id == 0 ? device : null;
+            WarmUpMfaDevice mfa = id % VERSION_DELETERS_EVERY == 0 ? device : null;
             try (WarmUpClient c = new WarmUpClient(address, accessKeyId, secretKey, region, clock)) {
                 // one round at least, even if this thread started after the deadline (a loaded machine): every
-                // connection sends a PUT and a GET (connection 0, with the MFA device: two PUTs and two deletes)
+                // connection sends a PUT and a GET (a version deleter: two PUTs and two deletes)
                 for (long i = 0; !stopping && (i == 0 || !enough && clock.millis() < deadline); i++) {
                     try {
                         if (mfa != null) {
-                            versionDeletes(c, mfa, "/c0/v" + i % 16, small, i);
+                            versionDeletes(c, mfa, "/c" + id + "/v" + i % 16, small, i);
                             if (first) {
                                 first = false;
                                 firstRounds.countDown();

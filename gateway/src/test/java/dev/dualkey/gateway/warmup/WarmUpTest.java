@@ -89,7 +89,9 @@ class WarmUpTest {
 
         assertNull(r.firstFailure());
         assertEquals(0, r.failures());
-        assertTrue(r.requests() >= 3 + 2 * 2, "set-up plus a PUT and a GET per connection (two PUTs and two deletes on connection 0): " + r.requests());
+        assertTrue(r.requests() >= 3 + 2 * 2,
+                "set-up plus a PUT and a GET per connection (PUTs and deletes of versions on connection 0): "
+                        + r.requests());
         try (Stream<Path> left = Files.list(parent)) {
             assertEquals(List.of(), left.toList(), "the warm-up directory is deleted");
         }
