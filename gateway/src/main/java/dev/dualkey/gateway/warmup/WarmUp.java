@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -55,6 +56,8 @@ public final class WarmUp {
     static final String DIR_PREFIX = "dualkey-warm-up-";
     static final String BUCKET = "warm-up";
     static final String VERSIONED_BUCKET = "warm-up-versioned";
+    /** Versioned with MFA Delete Enabled: connection 0 deletes versions in it with codes of the warm-up's device. */
+    static final String MFA_BUCKET = "warm-up-mfa";
     static final long SAMPLE_MILLIS = 500;
     static final int QUIET_SAMPLES = 2;
     static final long MIN_DRIVE_MILLIS = 2000;
@@ -82,6 +85,14 @@ public final class WarmUp {
         WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER, WarmUpClient.Signing.CHUNKED_SIGNED_TRAILER,
         WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER, WarmUpClient.Signing.PRESIGNED};
     private static final int LARGE = 64 * 1024;
+    /**
+     * Every this many connections, from connection 0, one deletes versions, with and without {@code x-amz-mfa}
+     * (4 of the serve command's 32), instead of the PUT/GET mix. One deleter made about 100 MFA deletes in a 30-s
+     * warm-up at load 30 ({@code -XX:+PrintCompilation}: no MFA check method compiled, as C1 takes 200 calls);
+     * the MFA deletes go one at a time (one device, one TOTP clock), so several deleters keep that one lane busy.
+     * Four, not eight: eight that waited for their turn halved the warm-up's requests at load 37 (one run each).
+     */
+    static final int VERSION_DELETERS_EVERY = 8;
 
     /**
      * @param budget      how long to drive the server once it listens (its start, which loads the classes the
@@ -208,9 +219,11 @@ public final class WarmUp {
      *                     compiles less; the first is in {@code firstFailure})
      * @param took         from the start of the warm-up server to the removal of its directory
      * @param jitQuiet     whether it ended because the JIT had gone quiet (else: the budget ran out)
+     * @param mfaDeletes   version deletes with {@code x-amz-mfa} answered 204 (each with a code of its own step)
      */
-    public record Result(long requests, long failures, Duration took, boolean jitQuiet, String firstFailure) {
-        static final Result NONE = new Result(0, 0, Duration.ZERO, false, null);
+    public record Result(long requests, long failures, Duration took, boolean jitQuiet, String firstFailure,
+                         long mfaDeletes) {
+        static final Result NONE = new Result(0, 0, Duration.ZERO, false, null, 0);
     }
 
     private WarmUp() {
@@ -234,7 +247,7 @@ public final class WarmUp {
             // POSIX: created rwx------ (Files.createTempDirectory's default), so no other user can look in
             dir = Files.createTempDirectory(parent, DIR_PREFIX + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
-            return new Result(0, 0, Duration.ZERO, false, "no temporary directory: " + e.getMessage());
+            return new Result(0, 0, Duration.ZERO, false, "no temporary directory: " + e.getMessage(), 0);
         }
         Run run = new Run(dir);
         Thread hook = new Thread(run::stop, "dualkey-warm-up-cleanup");
@@ -279,6 +292,9 @@ public final class WarmUp {
         private final Path dir;
         private final AtomicLong ok = new AtomicLong();
         private final AtomicLong failed = new AtomicLong();
+        private final AtomicLong mfaDeletes = new AtomicLong();
+        /** Held by a version deleter from its MFA bucket PUT to reading its MFA delete's answer. */
+        private final ReentrantLock mfaTurn = new ReentrantLock();
         private final AtomicReference<String> firstFailure = new AtomicReference<>();
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean stopping;
@@ -287,6 +303,8 @@ public final class WarmUp {
         /** Counted down by each driving thread once its first round is done (or it ends without one). */
         private volatile CountDownLatch firstRounds = new CountDownLatch(0);
         private volatile boolean quiet;
+        /** The warm-up's MFA device, once enabled; null before, or when its set-up failed. */
+        private volatile WarmUpMfaDevice device;
         private GatewayServer server;
         private boolean stopped;
 
@@ -299,6 +317,8 @@ public final class WarmUp {
             String accessKeyId = "AKIA" + randomText(random, 16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
             String secretKey = randomText(random, 40,
                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+            // the TOTP clock of the warm-up server: a step on per MFA check, so every code is a fresh step's
+            WarmUpTotpClock totp = new WarmUpTotpClock(dev.dualkey.mfa.otp.TotpGenerator.stepOf(clock.instant()));
             InetSocketAddress address;
             synchronized (this) {
                 if (stopping) {
@@ -307,7 +327,7 @@ public final class WarmUp {
                 try {
                     server = GatewayServer.builder()
                             .dataDir(dir.resolve("data"))
-                            .identity(IdentitySetup.withRootKeys(accessKeyId, secretKey))
+                            .identity(IdentitySetup.withRootKeys(accessKeyId, secretKey).totpClock(totp))
                             .metrics(new dev.dualkey.gateway.metrics.DualkeyMetrics(), 1000)
                             .s3Address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                             .transportLimits(settings.limits())
@@ -332,6 +352,11 @@ public final class WarmUp {
             } catch (IOException | RuntimeException e) {
                 fail("setting up the warm-up buckets: " + e);
                 return result(clock, start);
+            }
+            try (WarmUpClient setup = new WarmUpClient(address, accessKeyId, secretKey, settings.region(), clock)) {
+                device = WarmUpMfaDevice.setUp(setup, totp, this::expect);
+            } catch (IOException | RuntimeException e) {
+                fail("setting up the warm-up's MFA device: " + e); // the rest of the warm-up runs without it
             }
             // the budget counts from here: the warm-up server's start loads and links the classes the real
             // server's start then finds loaded, which is not time lost
@@ -364,6 +389,48 @@ public final class WarmUp {
             }
             stop();
             return result(clock, start);
+        }
+
+        /**
+         * A version deleter's round while the warm-up has its MFA device (issue 19: the MFA-protected version
+         * delete was left to the first clients, interpreted): as the benchmark's {@code delete_version} and
+         * {@code delete_version_mfa} rows do, a 4 KiB version PUT and its DeleteObject by version id in the
+         * versioned bucket, then, when no other deleter holds {@link #mfaTurn} (else this round ends there, so
+         * no driving thread waits), the same in the MFA Delete bucket with {@code x-amz-mfa}: the TOTP clock is
+         * moved one step on, that step's code sent, and the answer read before the next deleter moves it again,
+         * so every code is the first of its step and later than any accepted (one MFA check in flight, as in the
+         * benchmark's row).
+         */
+        private void versionDeletes(WarmUpClient c, WarmUpMfaDevice mfa, String key, byte[] body, long i)
+                throws IOException {
+            String plainPath = "/" + VERSIONED_BUCKET + key;
+            expect(c.send("PUT", plainPath, Map.of(), body, WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER), 200,
+                    "PutObject (versioned)");
+            String version = c.lastVersionId();
+            if (version != null) {
+                expect(c.send("DELETE", plainPath, Map.of("versionId", version), new byte[0],
+                        WarmUpClient.Signing.PAYLOAD_HASH), 204, "DeleteObject (version)");
+            }
+            if (!mfaTurn.tryLock()) {
+                return; // another deleter's MFA delete is in flight: this round has the plain one only
+            }
+            try {
+                String mfaPath = "/" + MFA_BUCKET + key;
+                expect(c.send("PUT", mfaPath, Map.of(), body, WarmUpClient.Signing.CHUNKED_UNSIGNED_TRAILER), 200,
+                        "PutObject (MFA Delete bucket)");
+                version = c.lastVersionId();
+                if (version != null) {
+                    int status = c.send("DELETE", mfaPath, Map.of("versionId", version),
+                            Map.of("x-amz-mfa", mfa.nextHeader()), new byte[0],
+                            i % 2 == 0 ? WarmUpClient.Signing.PAYLOAD_HASH : WarmUpClient.Signing.UNSIGNED);
+                    expect(status, 204, "DeleteObject (version, x-amz-mfa)");
+                    if (status == 204) {
+                        mfaDeletes.incrementAndGet();
+                    }
+                }
+            } finally {
+                mfaTurn.unlock();
+            }
         }
 
         /**
@@ -421,11 +488,20 @@ public final class WarmUp {
             WarmUpClient.Signing[] putSignings = PUT_SIGNINGS;
             String prefix = "/" + BUCKET + "/c" + id + "/";
             boolean first = true;
+            WarmUpMfaDevice mfa = id % VERSION_DELETERS_EVERY == 0 ? device : null;
             try (WarmUpClient c = new WarmUpClient(address, accessKeyId, secretKey, region, clock)) {
                 // one round at least, even if this thread started after the deadline (a loaded machine): every
-                // connection sends a PUT and a GET
+                // connection sends a PUT and a GET (a version deleter: two PUTs and two deletes)
                 for (long i = 0; !stopping && (i == 0 || !enough && clock.millis() < deadline); i++) {
                     try {
+                        if (mfa != null) {
+                            versionDeletes(c, mfa, "/c" + id + "/v" + i % 16, small, i);
+                            if (first) {
+                                first = false;
+                                firstRounds.countDown();
+                            }
+                            continue;
+                        }
                         // shifted by one every turn: each mode serves new keys and overwrites alike
                         WarmUpClient.Signing signing = putSignings[(int) ((i + i / putSignings.length)
                                 % putSignings.length)];
@@ -471,7 +547,7 @@ public final class WarmUp {
             }
         }
 
-        private void expect(int status, int wanted, String what) {
+        void expect(int status, int wanted, String what) {
             expect(status, wanted, what, wanted);
         }
 
@@ -490,7 +566,7 @@ public final class WarmUp {
 
         private Result result(Clock clock, long start) {
             return new Result(ok.get(), failed.get(), Duration.ofMillis(clock.millis() - start), quiet,
-                    firstFailure.get());
+                    firstFailure.get(), mfaDeletes.get());
         }
 
         /** Stops the driving threads and the server, then deletes the directory; idempotent. */
@@ -514,6 +590,10 @@ public final class WarmUp {
                     Thread.currentThread().interrupt();
                     break;
                 }
+            }
+            WarmUpMfaDevice d = device;
+            if (d != null) {
+                d.forget();
             }
             deleteTree(dir);
         }

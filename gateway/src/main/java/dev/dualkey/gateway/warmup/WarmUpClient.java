@@ -59,7 +59,10 @@ final class WarmUpClient implements AutoCloseable {
     private final String region;
     private final Clock clock;
     private String keyDate;
+    private String keyService;
     private byte[] signingKey;
+    /** The last answer's {@code x-amz-version-id}, or null. */
+    private String lastVersionId;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -82,16 +85,51 @@ final class WarmUpClient implements AutoCloseable {
      */
     int send(String method, String rawPath, Map<String, String> query, byte[] body, Signing signing)
             throws IOException {
+        return send("s3", region, method, rawPath, query, Map.of(), body, signing, null);
+    }
+
+    /**
+     * {@link #send(String, String, Map, byte[], Signing)} with more headers, signed as SDKs sign them (every
+     * {@code x-amz-*} header is signed), e.g. {@code x-amz-mfa}.
+     */
+    int send(String method, String rawPath, Map<String, String> query, Map<String, String> extraHeaders, byte[] body,
+             Signing signing) throws IOException {
+        return send("s3", region, method, rawPath, query, extraHeaders, body, signing, null);
+    }
+
+    /**
+     * An IAM Query API call ({@code POST /}, a form body, signed for service {@code iam} in us-east-1 as the SDKs
+     * sign for the global endpoint) on the same port.
+     *
+     * @param answer receives the answer's body
+     * @return the HTTP status of the answer
+     */
+    int sendIam(String form, ByteArrayOutputStream answer) throws IOException {
+        return send("iam", "us-east-1", "POST", "/", Map.of(),
+                Map.of("content-type", "application/x-www-form-urlencoded; charset=utf-8"),
+                form.getBytes(StandardCharsets.UTF_8), Signing.PAYLOAD_HASH, answer);
+    }
+
+    /** The {@code x-amz-version-id} of the last answer, or null. */
+    String lastVersionId() {
+        return lastVersionId;
+    }
+
+    private int send(String service, String signingRegion, String method, String rawPath, Map<String, String> query,
+                     Map<String, String> extraHeaders, byte[] body, Signing signing, ByteArrayOutputStream answer)
+            throws IOException {
         String amzDate = AMZ_DATE.format(clock.instant());
         String date = amzDate.substring(0, 8);
-        if (!date.equals(keyDate)) {
-            signingKey = SigV4Signer.signingKey(secretKey, date, region, "s3");
+        if (!date.equals(keyDate) || !service.equals(keyService)) {
+            signingKey = SigV4Signer.signingKey(secretKey, date, signingRegion, service);
             keyDate = date;
+            keyService = service;
         }
-        String scope = SigV4Signer.scope(date, region, "s3");
+        String scope = SigV4Signer.scope(date, signingRegion, service);
         Map<String, String> params = new TreeMap<>(query);
         Map<String, List<String>> headers = new TreeMap<>();
         headers.put("host", List.of(host));
+        extraHeaders.forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT), List.of(value)));
         byte[] wire = body;
         String payloadHash;
         boolean expectContinue = false;
@@ -158,10 +196,12 @@ final class WarmUpClient implements AutoCloseable {
             head.append("expect: 100-continue\r\n");
         }
         head.append("\r\n");
-        return exchange(method, head.toString().getBytes(StandardCharsets.ISO_8859_1), wire, expectContinue);
+        return exchange(method, head.toString().getBytes(StandardCharsets.ISO_8859_1), wire, expectContinue, answer);
     }
 
-    private int exchange(String method, byte[] head, byte[] body, boolean expectContinue) throws IOException {
+    private int exchange(String method, byte[] head, byte[] body, boolean expectContinue, ByteArrayOutputStream answer)
+            throws IOException {
+        lastVersionId = null;
         if (socket == null) {
             socket = new Socket();
             socket.setTcpNoDelay(true);
@@ -187,7 +227,8 @@ final class WarmUpClient implements AutoCloseable {
                 closeSocket(); // answered without the body: the connection's framing is unknown
                 return status;
             }
-            readBody(method, status, headers);
+            lastVersionId = headers.get("x-amz-version-id");
+            readBody(method, status, headers, answer);
             if ("close".equalsIgnoreCase(headers.get("connection"))) {
                 closeSocket();
             }
@@ -217,7 +258,8 @@ final class WarmUpClient implements AutoCloseable {
         return headers;
     }
 
-    private void readBody(String method, int status, Map<String, String> headers) throws IOException {
+    private void readBody(String method, int status, Map<String, String> headers, ByteArrayOutputStream answer)
+            throws IOException {
         if (method.equals("HEAD") || status == 204 || status == 304) {
             return;
         }
@@ -232,19 +274,31 @@ final class WarmUpClient implements AutoCloseable {
                     }
                     return;
                 }
-                skip(n);
+                skip(n, answer);
                 readLine();
             }
         }
         String length = headers.get("content-length");
         if (length != null) {
-            skip(Long.parseLong(length));
+            skip(Long.parseLong(length), answer);
         } else {
             throw new IOException("answer without a length");
         }
     }
 
-    private void skip(long n) throws IOException {
+    /** Reads {@code n} bytes of an answer's body into {@code answer}, or past them when it is null. */
+    private void skip(long n, ByteArrayOutputStream answer) throws IOException {
+        if (answer != null) {
+            if (n > 1 << 20) {
+                throw new IOException("answer too long to keep: " + n);
+            }
+            byte[] b = in.readNBytes((int) n);
+            if (b.length < n) {
+                throw new IOException("connection closed in an answer's body");
+            }
+            answer.write(b);
+            return;
+        }
         while (n > 0) {
             long s = in.skip(n);
             if (s <= 0) {

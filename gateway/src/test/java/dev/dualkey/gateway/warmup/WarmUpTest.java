@@ -41,6 +41,33 @@ class WarmUpTest {
     }
 
     @Test
+    @Timeout(120)
+    void mfaProtectedVersionDeletesAreAcceptedEachWithAFreshCode(@TempDir Path parent) throws Exception {
+        WarmUp.Result r = WarmUp.run(new WarmUp.Settings(BUDGET, 2, TransportLimits.defaults(), true, "us-east-1",
+                parent, null), Clock.systemUTC());
+
+        // the device was created and enabled, the MFA Delete bucket configured, and every version delete with
+        // x-amz-mfa answered 204: a code sent twice (or for a step not later than the last accepted one) would
+        // have been answered 400 InvalidArgument and counted as a failure
+        assertNull(r.firstFailure());
+        assertEquals(0, r.failures());
+        assertTrue(r.mfaDeletes() >= 2, "more than the first round's MFA delete: " + r.mfaDeletes());
+        try (Stream<Path> left = Files.list(parent)) {
+            assertEquals(List.of(), left.toList(), "the warm-up directory (device, seed, audit records) is deleted");
+        }
+    }
+
+    @Test
+    void theTotpClockStandsMidStepAndMovesOneStepAtATime() {
+        WarmUpTotpClock c = new WarmUpTotpClock(1000);
+
+        assertEquals(java.time.Instant.ofEpochSecond(1000 * 30 + 15), c.instant());
+        assertEquals(1000, dev.dualkey.mfa.otp.TotpGenerator.stepOf(c.instant()));
+        assertEquals(1001, c.next());
+        assertEquals(1001, dev.dualkey.mfa.otp.TotpGenerator.stepOf(c.instant()));
+    }
+
+    @Test
     void afterTheWarmUpGlibcIsAskedToHandBackItsFreeMemory() {
         String answer = WarmUp.releaseMemory();
 
@@ -62,7 +89,9 @@ class WarmUpTest {
 
         assertNull(r.firstFailure());
         assertEquals(0, r.failures());
-        assertTrue(r.requests() >= 3 + 2 * 2, "set-up plus a PUT and a GET per connection: " + r.requests());
+        assertTrue(r.requests() >= 3 + 2 * 2,
+                "set-up plus a PUT and a GET per connection (PUTs and deletes of versions on connection 0): "
+                        + r.requests());
         try (Stream<Path> left = Files.list(parent)) {
             assertEquals(List.of(), left.toList(), "the warm-up directory is deleted");
         }
