@@ -97,8 +97,10 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
     /**
      * The settings of {@code server}: this one, or for a reference server ({@link #isReference}) in full mode
      * shorter phases ({@link #REFERENCE_NOTE}): 2-s measured runs of at most 2,000 operations after a 1-s warm-up
-     * of at most 500, wrk runs of 2 s, the large transfers ({@link #largeRuns}) once with a 30-s call timeout,
-     * the list fill at most 20 s ({@link S3Workloads#fillTime}). The counts and caps of every other server, and
+     * of at most 500, wrk runs of 2 s (a wrk PUT list for 2,000 PUT/s), the large transfers ({@link #largeRuns})
+     * once (the single PUT/GET with a 30-s call timeout, the multipart's parts within a minute), the list fill at
+     * most 20 s
+     * ({@link S3Workloads#fillTime}). The counts and caps of every other server, and
      * each server's {@code warm_up} row, stay as they are.
      */
     BenchConfig forServer(String server) {
@@ -114,7 +116,8 @@ record BenchConfig(boolean quick, int runs, List<String> servers, List<String> w
 
     /** What {@link #forServer} shortened, for the notes of a reference server's rows. */
     static final String REFERENCE_NOTE = "reference server, shortened phases: measured runs of at most 2 s and 2000"
-            + " ops (1-s warm-up), wrk runs of 2 s, large transfers 1 run with a 30-s timeout, list fill at most 20 s";
+            + " ops (1-s warm-up), wrk runs of 2 s, large transfers 1 run (256 MiB PUT/GET: 30-s timeout; multipart"
+            + " parts: 1 min), list fill at most 20 s";
 
     /** Runs of the large-transfer rows (put/get of {@code largeBytes}, multipart): one on a reference server. */
     int largeRuns() {

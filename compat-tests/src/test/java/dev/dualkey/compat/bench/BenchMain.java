@@ -390,14 +390,17 @@ public final class BenchMain {
             }
             try (throwAway) {
                 throwAway.start(Duration.ofSeconds(150));
+                long started = seconds(start);
                 try (S3AsyncClient setUp = client(config, throwAway)) {
                     new S3Workloads(config, throwAway, setUp, "").createBuckets();
                 }
                 S3Workloads w = new S3Workloads(config, throwAway, null, "");
+                long windowsStart = System.nanoTime();
                 S3Workloads.ClientWarmUp warm = w.warmUpClient(() -> client(config, throwAway));
                 String took = "client warm-up against a throw-away " + name + ": " + seconds(start) + " s ("
-                        + warm.windows().size() + " windows of " + S3Workloads.WARM_WINDOW.toSeconds()
-                        + " s), ended by " + warm.ended();
+                        + started + " s to start it, " + warm.windows().size() + " windows of "
+                        + S3Workloads.WARM_WINDOW.toSeconds() + " s in " + seconds(windowsStart) + " s), ended by "
+                        + warm.ended();
                 log(took + "; per window the client's CPU per PUT and its compiler threads' CPU: "
                         + warm.windows());
                 lines.add(took);
