@@ -4,7 +4,7 @@
 # compat-tests/bench/results/<UTC date-time>-<commit>.md/.csv, regenerates the README's Performance section from
 # the latest committed runs (compat-tests/bench/perf_section.py) and commits the new files and the README.
 #
-#   compat-tests/bench/record.sh                 three full runs, unattended (about 1.5 hours on 2 cores)
+#   compat-tests/bench/record.sh                 three full runs, unattended (about 1.3-1.5 hours on 2 cores)
 #   compat-tests/bench/record.sh --times 1       one run
 #   compat-tests/bench/record.sh -- --versions 1000000    options after -- go to run.sh
 # Environment: BENCH_NO_COMMIT=1 writes the files and the README but leaves committing to you.

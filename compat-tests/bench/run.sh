@@ -3,7 +3,8 @@
 # time on loopback, runs the same workloads against each, prints one table and writes
 # compat-tests/target/bench/results.md and results.csv.
 #
-#   compat-tests/bench/run.sh            full suite (about 15-25 minutes on 2 cores)
+#   compat-tests/bench/run.sh            full suite, all 7 servers (about 25-28 minutes on 2 cores, estimated;
+#                                        40 in session 12: bench/README.md "How long a full run takes")
 #   compat-tests/bench/run.sh --quick    small counts, for development (a few minutes)
 #   other options go to BenchMain: --servers dualkey,nginx  --workloads put4k,get4k  --runs 3  --versions 1000000
 #                                  --dualkey-jvm "-Xmx256m"  (JVM options of the Dualkey server)

@@ -31,17 +31,23 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        BenchConfig config = BenchConfig.parse(args);
+        BenchConfig base = BenchConfig.parse(args);
         List<Measurement> results = new ArrayList<>();
         List<String> serverLines = new ArrayList<>();
-        for (String name : config.servers()) {
-            if (!runsAnyWanted(config, name)) {
+        long runStart = System.nanoTime();
+        for (String name : base.servers()) {
+            if (!runsAnyWanted(base, name)) {
                 log("=== " + name + ": none of its workloads wanted, not started");
                 continue;
             }
-            log("=== " + name);
+            long serverStart = System.nanoTime();
+            log("=== " + name + " (" + seconds(runStart) + " s into the run)");
+            BenchConfig config = base.forServer(name);
+            if (config.reference()) {
+                serverLines.add(name + ": " + BenchConfig.REFERENCE_NOTE);
+            }
             if (config.wants("warm_up") && !ClusterServers.isClusterRow(name)) {
-                warmUpClient(config, name);
+                warmUpClient(config, name, serverLines);
             }
             // after the client's warm-up (a throw-away server and the client's compiler threads), so the measured
             // server starts on a settled machine
@@ -64,18 +70,31 @@ public final class BenchMain {
                     continue;
                 }
                 serverLines.add(name + ": " + server.description());
+                int first = results.size();
                 try {
                     runAll(config, server, results);
                 } catch (Exception e) {
                     log(name + " aborted: " + Errors.describe(e));
                     results.add(Measurement.failed("(server)", name, "", "run aborted: " + Errors.describe(e)));
                 }
+                if (config.reference()) { // each of its rows says that it was shortened
+                    results.subList(first, results.size()).forEach(m -> m.notes.add(BenchConfig.REFERENCE_NOTE));
+                }
             }
+            log("=== " + name + " done in " + seconds(serverStart) + " s");
+            serverLines.add(name + " took " + seconds(serverStart) + " s, client warm-up and settle wait included");
         }
-        ReportWriter report = new ReportWriter(config, results, serverLines);
-        report.write(config.outDir());
+        log("all servers in " + seconds(runStart) + " s");
+        serverLines.add("the run took " + seconds(runStart) + " s");
+        ReportWriter report = new ReportWriter(base, results, serverLines);
+        report.write(base.outDir());
         System.out.println(report.markdown());
-        log("wrote " + config.outDir().resolve("results.md") + " and results.csv");
+        log("wrote " + base.outDir().resolve("results.md") + " and results.csv");
+    }
+
+    /** Whole seconds since {@code start} (System.nanoTime). */
+    private static long seconds(long start) {
+        return Math.round((System.nanoTime() - start) / 1e9);
     }
 
     /**
@@ -312,6 +331,7 @@ public final class BenchMain {
             return;
         }
         log(server.name() + " " + name);
+        long start = System.nanoTime();
         Measurement m;
         try {
             m = workload.run();
@@ -321,6 +341,7 @@ public final class BenchMain {
             m = Measurement.failed(name, server.name(), "", "failed: " + Errors.describe(e));
         }
         report(out, server, m);
+        log("  (" + name + " took " + seconds(start) + " s)");
     }
 
     /**
@@ -332,7 +353,7 @@ public final class BenchMain {
      * measured server's start then deletes and makes again. No figure of it is reported. A failure is logged
      * and the run goes on with a client that is cold for this server.
      */
-    private static void warmUpClient(BenchConfig config, String name) {
+    private static void warmUpClient(BenchConfig config, String name, List<String> lines) {
         long start = System.nanoTime();
         try {
             ServerUnderTest throwAway;
@@ -369,14 +390,20 @@ public final class BenchMain {
             }
             try (throwAway) {
                 throwAway.start(Duration.ofSeconds(150));
+                long started = seconds(start);
                 try (S3AsyncClient setUp = client(config, throwAway)) {
                     new S3Workloads(config, throwAway, setUp, "").createBuckets();
                 }
                 S3Workloads w = new S3Workloads(config, throwAway, null, "");
-                List<String> windows = w.warmUpClient(() -> client(config, throwAway));
-                log("client warm-up against a throw-away " + name + ": " + (System.nanoTime() - start) / 1_000_000_000
-                        + " s; per " + S3Workloads.WARM_WINDOW.toSeconds() + "-s window the client's CPU per PUT"
-                        + " and its compiler threads' CPU: " + windows);
+                long windowsStart = System.nanoTime();
+                S3Workloads.ClientWarmUp warm = w.warmUpClient(() -> client(config, throwAway));
+                String took = "client warm-up against a throw-away " + name + ": " + seconds(start) + " s ("
+                        + started + " s to start it, " + warm.windows().size() + " windows of "
+                        + S3Workloads.WARM_WINDOW.toSeconds() + " s in " + seconds(windowsStart) + " s), ended by "
+                        + warm.ended();
+                log(took + "; per window the client's CPU per PUT and its compiler threads' CPU: "
+                        + warm.windows());
+                lines.add(took);
             }
             if (work != null) {
                 Servers.deleteRecursively(work);
@@ -415,7 +442,8 @@ public final class BenchMain {
                 + "; CPU-us per PUT per window, server/client, each request threads+JIT compiler threads+GC/VM"
                 + " threads: " + String.join(" ", costs) + "; clock from the first PUT after the freshly started"
                 + " server accepted; the client was warmed first against a throw-away " + server.name()
-                + " (a new SDK client and a CreateBucket every 3-s window, until its compiler threads were quiet)");
+                + " (a new SDK client and a CreateBucket every 3-s window, until its compile rate was low or its"
+                + " CPU per PUT stopped falling: the header's client warm-up line)");
         report(out, server, m);
     }
 

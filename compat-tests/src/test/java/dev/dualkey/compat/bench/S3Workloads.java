@@ -31,6 +31,10 @@ final class S3Workloads {
      * moto (in memory, about 500 PUT/s) would take over half an hour and has died trying.
      */
     private static final Duration FILL_TIME = Duration.ofMinutes(8);
+    /** The fill's bound on a reference server ({@link BenchConfig#forServer}): moto fills ~300 versions/s. */
+    private static final Duration REFERENCE_FILL_TIME = Duration.ofSeconds(20);
+    /** A large transfer's call timeout on a reference server: moto's 256 MiB PUT timed out at 73 s in every run. */
+    private static final Duration REFERENCE_LARGE_TIMEOUT = Duration.ofSeconds(30);
     /** Cap of the wait for the server's background work before the list rows ({@link Settle#server}). */
     private static final Duration LIST_SETTLE_MAX = Duration.ofSeconds(90);
     /** Warm-up pages of the SDK list row (at most {@code runTime}): the SDK's ListObjectVersions parser is cold. */
@@ -39,6 +43,18 @@ final class S3Workloads {
     private static final int WARM_MIN_WINDOWS = 5;
     private static final int WARM_STEADY = 3;
     private static final int WARM_MAX_WINDOWS = 40;
+    /** The client warm-up ({@link #warmUpClient}): at least this many windows... */
+    private static final int CLIENT_WARM_MIN_WINDOWS = 3;
+    /** ... at most this many (45 s) ... */
+    private static final int CLIENT_WARM_MAX_WINDOWS = 15;
+    /** ... ending when the client's compiler threads used less than this share of a window ... */
+    private static final double CLIENT_JIT_LOW = 0.10;
+    /** ... in this many windows in a row ... */
+    private static final int CLIENT_JIT_LOW_WINDOWS = 2;
+    /** ... or when this many windows in a row brought no new low of the client's CPU per PUT ... */
+    private static final int CLIENT_FLAT_WINDOWS = 3;
+    /** ... that is, none was 5% below the lowest before it. */
+    private static final double CLIENT_FLAT_MARGIN = 0.95;
 
     static final String BUCKET = "bench";
     static final String VERSIONED_BUCKET = "bench-versions";
@@ -120,53 +136,100 @@ final class S3Workloads {
      * The load generator's own JIT warm-up, run against a throw-away server of the kind measured next, started
      * and stopped before the measured one (BenchMain): the {@code warm_up} row's PUTs in windows of
      * {@link #WARM_WINDOW}, each window with a client of its own built as the measured one will be
-     * ({@code clients}) and, on an S3 server, a CreateBucket first, until this JVM's JIT is quiet, that is its
-     * compiler threads ran less than 5% of a window ({@link ThreadCpu}; the JIT's completed-compilation time
-     * stood still while a long C2 compilation ran) and nothing was being compiled or queued at its end
-     * ({@link ThreadCpu#pendingCompiles}) in {@link #WARM_STEADY} windows in a row, after at least
-     * {@link #WARM_MIN_WINDOWS} and at most {@link #WARM_MAX_WINDOWS} windows. A quiet JIT rather than a flat
-     * rate: on a loaded machine the rate flattens while the client is still compiling. Why at all: the SDK client
-     * in a fresh JVM spent 3 times the server's CPU per PUT in every window of the first row measured (load 32:
-     * 18.8 ms per PUT in the first 3 s, still 1.6-2.9 ms after 40 s; the server 6.4 ms, then 0.9-1.3 ms), so that
-     * row measured the client's JIT. Why a client per window (session 12): building the measured server's client
-     * and its CreateBucket ran the SDK's set-up code through C2 code compiled on the PUT path's type profiles;
-     * about 120 compiled methods were trapped and thrown away (JFR {@code jdk.Deoptimization}:
-     * {@code class_check}, {@code bimorphic_or_optimized_type_check} in {@code HashMap}, {@code AttributeMap},
+     * ({@code clients}) and, on an S3 server, a CreateBucket first, until the client's JIT has done the bulk of its
+     * work: after at least {@link #CLIENT_WARM_MIN_WINDOWS} windows, the first of
+     * <ul>
+     * <li>a low compile rate: this JVM's compiler threads ran less than {@link #CLIENT_JIT_LOW} of a window
+     * ({@link ThreadCpu}) in {@link #CLIENT_JIT_LOW_WINDOWS} windows in a row;</li>
+     * <li>a flat cost: the client's CPU per PUT (all its threads, compiler threads included) made no new low (5%
+     * below the lowest window before) in {@link #CLIENT_FLAT_WINDOWS} windows in a row;</li>
+     * <li>the cap, {@link #CLIENT_WARM_MAX_WINDOWS} windows.</li>
+     * </ul>
+     * What ended it is returned and printed. Session 12 ended it only when the compiler threads were under 5% of
+     * a window and HotSpot's compile queue ({@code Compiler.queue}) was empty in 3 windows in a row:
+     * the queue was rarely empty (a method or two queued in most windows long after the compile rate had fallen
+     * from 2-3 s of CPU per 3-s window to 0.1-0.2 s), so it took 63-141 s per server and 6 minutes of a full run.
+     * Replayed on the windows that session 12's recordings logged, this rule ends after 10-12 windows on Dualkey
+     * (client CPU per PUT then 229-265 us, its later low 185-209 us), 3-4 on nginx, 3 on moto and 9 on s3proxy
+     * (1400 us, later low 1347 us). A low compile rate rather than a flat PUT rate: on a loaded machine the
+     * rate flattens while the client is still compiling. Why at all: the SDK client in a fresh JVM spent 3 times
+     * the server's CPU per PUT in every window of the first row measured (load 32: 18.8 ms per PUT in the first 3
+     * s, still 1.6-2.9 ms after 40 s; the server 6.4 ms, then 0.9-1.3 ms), so that row measured the client's JIT.
+     * Why a client per window (session 12): building the measured server's client and its CreateBucket ran the
+     * SDK's set-up code through C2 code compiled on the PUT path's type profiles; about 120 compiled methods were
+     * trapped and thrown away (JFR {@code jdk.Deoptimization}: {@code class_check},
+     * {@code bimorphic_or_optimized_type_check} in {@code HashMap}, {@code AttributeMap},
      * {@code DefaultS3EndpointProvider}), and the client's compiler threads then used 1.4-1.8 ms of CPU per PUT
      * in the row's first windows, more than the server's whole cost. Why a server of the same kind: nginx's
      * answers (201/204, other headers) take client paths a Dualkey never makes it take (client JIT 276 us per PUT
      * in nginx's first window after a warm-up against Dualkey only).
      *
-     * @return per window: this JVM's CPU microseconds per PUT, its compiler threads' CPU milliseconds and the
-     *         compiles running or queued at its end
+     * The queue is no longer asked: that was the bench's only use of the gateway's {@code WarmUp.pendingCompiles}
+     * (since f792581), which the stand-alone bench build ({@code bench/pom.xml}, no gateway on its classpath) could
+     * not compile, so {@code run.sh} did not build.
+     *
+     * @return per window this JVM's CPU microseconds per PUT and its compiler threads' CPU milliseconds (for the
+     *         log); and what ended the warm-up
      */
-    List<String> warmUpClient(java.util.function.Supplier<S3AsyncClient> clients) throws InterruptedException {
+    ClientWarmUp warmUpClient(java.util.function.Supplier<S3AsyncClient> clients) throws InterruptedException {
         ProcessTree self = new ProcessTree(ProcessHandle.current().pid());
         List<String> windows = new ArrayList<>();
-        int quiet = 0;
-        for (int w = 0; w < WARM_MAX_WINDOWS; w++) {
-            ThreadCpu.Sample cpu0 = ThreadCpu.of(self);
-            long ops;
-            try (S3AsyncClient client = clients.get()) {
-                if (isS3()) {
-                    int window = w;
-                    client.createBucket(b -> b.bucket("bench-client-" + window)).join();
+        int lowJit = 0;
+        int flat = 0;
+        long lowest = Long.MAX_VALUE;
+        String ended = "the cap of " + CLIENT_WARM_MAX_WINDOWS + " windows";
+        // Each window's client is closed in the background: a close waits out its event loops' quiet period (about
+        // 2 s; session 12's warm-ups took 2-3 s per window beyond the window's own 3 s, e.g. 84 s for 16 windows),
+        // idle time that the next window can overlap. All closes are awaited before returning, so the throw-away
+        // server stops after them.
+        java.util.concurrent.ExecutorService closer = Executors.newCachedThreadPool();
+        List<CompletableFuture<Void>> closes = new ArrayList<>();
+        try {
+            for (int w = 0; w < CLIENT_WARM_MAX_WINDOWS; w++) {
+                ThreadCpu.Sample cpu0 = ThreadCpu.of(self);
+                long ops;
+                S3AsyncClient client = clients.get();
+                try {
+                    if (isS3()) {
+                        int window = w;
+                        client.createBucket(b -> b.bucket("bench-client-" + window)).join();
+                    }
+                    ClosedLoop.Outcome o = ClosedLoop.run(config.inFlight(), Long.MAX_VALUE, WARM_WINDOW,
+                            warmUpPuts(client));
+                    ops = Math.max(1, o.ops());
+                } finally {
+                    closes.add(CompletableFuture.runAsync(client::close, closer));
                 }
-                ClosedLoop.Outcome o = ClosedLoop.run(config.inFlight(), Long.MAX_VALUE, WARM_WINDOW,
-                        warmUpPuts(client));
-                ops = Math.max(1, o.ops());
+                ThreadCpu.Sample cpu = ThreadCpu.of(self).minus(cpu0);
+                long compilingMs = cpu.jit() / 1_000_000;
+                long perPutNs = cpu.total() / ops;
+                windows.add(perPutNs / 1000 + "us/" + compilingMs + "ms");
+                lowJit = compilingMs < CLIENT_JIT_LOW * WARM_WINDOW.toMillis() ? lowJit + 1 : 0;
+                flat = perPutNs >= CLIENT_FLAT_MARGIN * lowest ? flat + 1 : 0;
+                lowest = Math.min(lowest, perPutNs);
+                if (w + 1 < CLIENT_WARM_MIN_WINDOWS) {
+                    continue;
+                }
+                if (lowJit >= CLIENT_JIT_LOW_WINDOWS) {
+                    ended = String.format(java.util.Locale.ROOT, "a low compile rate (compiler threads under %.0f%% of"
+                            + " the window in %d windows in a row)", CLIENT_JIT_LOW * 100, CLIENT_JIT_LOW_WINDOWS);
+                    break;
+                }
+                if (flat >= CLIENT_FLAT_WINDOWS) {
+                    ended = "a flat cost (no new low of the client's CPU per PUT in " + CLIENT_FLAT_WINDOWS
+                            + " windows in a row)";
+                    break;
+                }
             }
-            ThreadCpu.Sample cpu = ThreadCpu.of(self).minus(cpu0);
-            long compilingMs = cpu.jit() / 1_000_000;
-            int queued = ThreadCpu.pendingCompiles();
-            windows.add(cpu.total() / 1000 / ops + "us/" + compilingMs + "ms/" + queued + "q");
-            // queued: starved compiler threads use little CPU with work still waiting (load 30)
-            quiet = compilingMs * 20 < WARM_WINDOW.toMillis() && queued <= 0 ? quiet + 1 : 0;
-            if (w + 1 >= WARM_MIN_WINDOWS && quiet >= WARM_STEADY) {
-                break;
-            }
+        } finally {
+            CompletableFuture.allOf(closes.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+            closer.shutdown();
         }
-        return windows;
+        return new ClientWarmUp(windows, ended);
+    }
+
+    /** What {@link #warmUpClient} saw per window, and what ended it. */
+    record ClientWarmUp(List<String> windows, String ended) {
     }
 
     /**
@@ -306,7 +369,7 @@ final class S3Workloads {
         long missing = config.versions() - existing;
         String fillNote = "";
         if (missing > 0 && wrk != null) {
-            WrkWorkloads.Fill fill = wrk.fillVersions(missing, FILL_TIME);
+            WrkWorkloads.Fill fill = wrk.fillVersions(missing, fillTime());
             long before = existing;
             existing = countVersions();
             fillNote = "; filled with " + fill.added() + " 0-byte PUTs (wrk, " + config.wrkConnections()
@@ -315,7 +378,7 @@ final class S3Workloads {
                     + (existing - before != fill.added() ? ", counted " + (existing - before) + " new" : "");
         } else if (missing > 0) {
             long t0 = System.nanoTime();
-            ClosedLoop.Outcome fill = ClosedLoop.run(config.inFlight(), missing, FILL_TIME,
+            ClosedLoop.Outcome fill = ClosedLoop.run(config.inFlight(), missing, fillTime(),
                     i -> s3.putObject(b -> b.bucket(VERSIONED_BUCKET).key(versionKey(i)),
                             AsyncRequestBody.fromByteBufferUnsafe(small4k.duplicate())));
             existing += fill.ops();
@@ -327,8 +390,31 @@ final class S3Workloads {
         String settled = Settle.server(server.tree(), LIST_SETTLE_MAX);
         BenchMain.log("  before the list rows: " + settled);
         versionsNote = existing + " versions, 1000 per page" + (existing < config.versions()
-                ? " (the fill stopped after " + FILL_TIME.toMinutes() + " min, short of " + config.versions() + ")"
+                ? " (the fill stopped after " + fillTime().toSeconds() + " s, short of " + config.versions() + ")"
                 : "") + fillNote + "; " + settled;
+    }
+
+    /** Bound on {@link #fillVersionBucket}: {@link #FILL_TIME}; on a reference server {@link #REFERENCE_FILL_TIME}. */
+    Duration fillTime() {
+        return config.reference() ? REFERENCE_FILL_TIME : FILL_TIME;
+    }
+
+    /**
+     * {@link #patient} for the large transfers; on a reference server the call timeout is
+     * {@link #REFERENCE_LARGE_TIMEOUT} (a slower transfer fails, and the row says so).
+     */
+    private <B extends software.amazon.awssdk.awscore.AwsRequest.Builder> B patientLarge(B builder,
+                                                                                         long bytesInFlight) {
+        if (!config.reference()) {
+            return patient(builder, bytesInFlight);
+        }
+        builder.overrideConfiguration(o -> o.apiCallTimeout(REFERENCE_LARGE_TIMEOUT));
+        return builder;
+    }
+
+    /** Warm-up transfers before the large rows: {@link #LARGE_WARM_UPS}, one on a reference server. */
+    private int largeWarmUps() {
+        return config.reference() ? 1 : LARGE_WARM_UPS;
     }
 
     /** The versioned bucket's count and how it was filled, from {@link #fillVersionBucket}; -1 before it ran. */
@@ -396,14 +482,14 @@ final class S3Workloads {
         ByteBuffer body = randomBytes((int) size);
         Measurement m = new Measurement("put" + size / (1024 * 1024) + "m", server.name(), "MB/s");
         LongFunction<CompletableFuture<?>> put = i -> s3.putObject(
-                b -> patient(b, size).bucket(BUCKET).key("large/" + i),
+                b -> patientLarge(b, size).bucket(BUCKET).key("large/" + i),
                 AsyncRequestBody.fromByteBufferUnsafe(body.duplicate()));
         // Three warm-up transfers: one left the load generator's own SDK code cold for whichever server ran
         // first (the same server measured 0.65x nginx first and 1.58x second).
-        for (int warm = 0; warm < LARGE_WARM_UPS; warm++) {
+        for (int warm = 0; warm < largeWarmUps(); warm++) {
             put.apply(100).join();
         }
-        for (int run = 0; run < config.runs(); run++) {
+        for (int run = 0; run < config.largeRuns(); run++) {
             long index = run;
             measure(m, () -> ClosedLoop.run(1, 1, Duration.ofMinutes(10), i -> put.apply(index)), size);
         }
@@ -414,17 +500,18 @@ final class S3Workloads {
         long size = config.largeBytes();
         Measurement m = new Measurement("get" + size / (1024 * 1024) + "m", server.name(), "MB/s");
         LongFunction<CompletableFuture<?>> get = i -> s3.getObject(
-                b -> patient(b, size).bucket(BUCKET).key("large/" + i), new CountingTransformer<>()).thenAccept(n -> expectLength(n, size));
+                b -> patientLarge(b, size).bucket(BUCKET).key("large/" + i), new CountingTransformer<>())
+                .thenAccept(n -> expectLength(n, size));
         if (!isS3()) {
             ByteBuffer content = randomBytes((int) size);
             for (long i : new long[] {0, 1, 2, 100}) {
                 server.writeStaticFile(BUCKET, "large/" + i, content);
             }
         }
-        for (int warm = 0; warm < LARGE_WARM_UPS; warm++) {
+        for (int warm = 0; warm < largeWarmUps(); warm++) {
             get.apply(100).join();
         }
-        for (int run = 0; run < config.runs(); run++) {
+        for (int run = 0; run < config.largeRuns(); run++) {
             long index = run;
             measure(m, () -> ClosedLoop.run(1, 1, Duration.ofMinutes(10), i -> get.apply(index)), size);
         }
@@ -438,19 +525,25 @@ final class S3Workloads {
         int parts = (int) (size / PART_SIZE);
         Measurement m = new Measurement("multipart" + size / (1024 * 1024) + "m", server.name(), "MB/s");
         m.notes.add(parts + " parts of 16 MiB, 4 in flight");
-        for (int run = 0; run < config.runs(); run++) {
+        for (int run = 0; run < config.largeRuns(); run++) {
             String key = "multipart/" + run;
             measure(m, () -> {
                 long t0 = System.nanoTime();
                 String uploadId = s3.createMultipartUpload(b -> b.bucket(BUCKET).key(key)).join().uploadId();
                 CompletedPart[] done = new CompletedPart[parts];
-                ClosedLoop.Outcome o = ClosedLoop.run(4, parts, Duration.ofMinutes(10), i -> s3.uploadPart(
-                        b -> patient(b, 4L * PART_SIZE).bucket(BUCKET).key(key).uploadId(uploadId).partNumber((int) i + 1),
+                // a reference server's upload is cut at a minute (moto: 12-26 s on the quiet machine)
+                ClosedLoop.Outcome o = ClosedLoop.run(4, parts, config.reference() ? Duration.ofMinutes(1)
+                        : Duration.ofMinutes(10), i -> s3.uploadPart(
+                        b -> patient(b, 4L * PART_SIZE).bucket(BUCKET).key(key).uploadId(uploadId)
+                                .partNumber((int) i + 1),
                         AsyncRequestBody.fromByteBufferUnsafe(part.duplicate()))
                         .thenAccept(r -> done[(int) i] = CompletedPart.builder().partNumber((int) i + 1)
                                 .eTag(r.eTag()).build()));
-                if (o.errors() > 0) {
-                    return o;
+                if (o.errors() > 0 || o.ops() < parts) {
+                    // no figure from a part-done upload (its parts' rate times the whole size is none)
+                    return new ClosedLoop.Outcome(0, Math.max(1, o.errors()), o.elapsedNanos(), o.latencyMicros(),
+                            o.firstError() != null ? o.firstError() : new IllegalStateException(o.ops() + " of "
+                                    + parts + " parts uploaded within the time cap"));
                 }
                 s3.completeMultipartUpload(b -> b.bucket(BUCKET).key(key).uploadId(uploadId)
                         .multipartUpload(CompletedMultipartUpload.builder().parts(done).build())).join();

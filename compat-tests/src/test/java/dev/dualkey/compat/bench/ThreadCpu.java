@@ -74,14 +74,6 @@ final class ThreadCpu {
         return Kind.REST;
     }
 
-    /**
-     * Methods this JVM's JIT is compiling or has queued now: the gateway's own check ({@code Compiler.queue}),
-     * asked of the bench client's JVM; -1 where the command does not exist.
-     */
-    static int pendingCompiles() {
-        return dev.dualkey.gateway.warmup.WarmUp.pendingCompiles();
-    }
-
     private static String read(Path p) {
         try {
             return Files.readString(p);

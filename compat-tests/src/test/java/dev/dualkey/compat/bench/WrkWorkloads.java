@@ -36,15 +36,19 @@ final class WrkWorkloads {
         this.presigner = presigner;
     }
 
-    /** PUT of 4 KiB to new keys: the path list is long enough for the run at 40,000 PUT/s. */
+    /**
+     * PUT of 4 KiB to new keys: the path list is long enough for the run at 40,000 PUT/s (a reference server's,
+     * {@link BenchConfig#forServer}, at 2,000). The list is presigned by {@link QueryPresign} (the SDK's presigned
+     * path of the run's first key, re-signed per key; the SDK itself, on all cores, when that does not check out):
+     * the SDK's presigner took 9 CPU-s per 60,000 in a cold JVM (session 13, load 25-38), and 3 runs of 240,000
+     * one at a time were a minute or more of each S3 server's set-up.
+     */
     Measurement put4k() throws Exception {
-        int count = (int) Math.min(2_000_000, config.wrkTime().toSeconds() * 40_000);
+        int count = (int) Math.min(2_000_000, config.wrkTime().toSeconds() * (config.reference() ? 2_000 : 40_000));
         Measurement m = new Measurement("wrk_put4k", server.name(), "ops/s");
         for (int run = 0; run < config.runs(); run++) {
-            List<String> paths = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                paths.add(path("PUT", "wrk-put/r" + run + "/" + i));
-            }
+            String prefix = "wrk-put/r" + run + "/";
+            List<String> paths = putPaths(prefix, count);
             run(m, paths, "PUT", 4096, THREADS, config.wrkConnections());
         }
         return m;
@@ -142,6 +146,19 @@ final class WrkWorkloads {
 
     /** What {@link #fillVersions} did: versions added, requests that failed, wall time. */
     record Fill(long added, long errors, Duration took) {
+    }
+
+    /** Presigned PUT paths of {@code prefix + 0 .. count - 1} (plain paths for nginx); see {@link #put4k}. */
+    private List<String> putPaths(String prefix, int count) {
+        long t0 = System.nanoTime();
+        QueryPresign fast = presigner == null ? null : QueryPresign.from(path("PUT", prefix + 0), S3Workloads.BUCKET,
+                prefix + 0, server.endpoint().getAuthority(), Servers.SECRET_KEY);
+        List<String> paths = java.util.stream.IntStream.range(0, count).parallel()
+                .mapToObj(i -> fast != null ? fast.put(prefix + i) : path("PUT", prefix + i)).toList();
+        BenchMain.log(String.format(java.util.Locale.ROOT, "  %d wrk PUT paths in %.1f s (%s)", count,
+                (System.nanoTime() - t0) / 1e9, presigner == null ? "plain" : fast != null
+                        ? "presigned: the SDK's first, re-signed per key" : "presigned by the SDK"));
+        return paths;
     }
 
     private String path(String method, String key) {
