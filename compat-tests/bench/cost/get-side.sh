@@ -8,7 +8,8 @@
 # e.g. get-side.sh /tmp/side 5 /work/old11.jar gateway/target/dualkey.jar. Needs java 17, wrk, python3 + boto3.
 # RESTART=1: restart every server on its data after presigning, so the 1000 objects are read from flushed files
 # (RocksDB recovers the WAL into SST and blob files at open) with empty caches, as after a restart in production.
-# SERVE_ARGS="--loop-reads": extra arguments for every server's serve command.
+# SERVE_ARGS="--loop-reads": extra arguments for every server's serve command; SERVE_ARGS_K (K = the jar's position,
+# from 0) replaces it for that server, e.g. the same jar twice (two copies, distinct names) with SERVE_ARGS_1=--loop-reads.
 set -euo pipefail
 out=$(readlink -m "$1"); rounds=$2; shift 2; jars=()
 for j in "$@"; do jars+=("$(readlink -f "$j")"); done
@@ -20,11 +21,11 @@ access=AKIABENCHMARK0000001; secret=benchSecretKey0000000000000000000000000000
 set -m
 declare -a pids ports
 start() { # start K JAR PORT: server K on its data dir
-  local i=$1 j=$2 port=$3
+  local i=$1 j=$2 port=$3 own="SERVE_ARGS_$1"
   DUALKEY_ROOT_ACCESS_KEY=$access DUALKEY_ROOT_SECRET_KEY=$secret MALLOC_ARENA_MAX=2 java -Xmx256m -XX:+UseSerialGC \
     -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -Xss512k -jar "$(readlink -f $j)" serve \
     --data-dir "$out/$i/data" --address 127.0.0.1:$port --console-address 127.0.0.1:$((port + 1)) \
-    --allow-mfa-over-http ${SERVE_ARGS:-} >>"$out/$i/server.log" 2>&1 &
+    --allow-mfa-over-http ${!own-${SERVE_ARGS:-}} >>"$out/$i/server.log" 2>&1 &
   pids[$i]=$!; ports[$i]=$port
 }
 waitup() { for _ in $(seq 1 900); do (exec 3<>/dev/tcp/127.0.0.1/$1) 2>/dev/null && break; sleep 0.1; done; }
