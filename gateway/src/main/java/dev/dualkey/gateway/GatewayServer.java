@@ -247,7 +247,7 @@ public final class GatewayServer implements AutoCloseable {
         private int ioThreads = Math.max(64, Runtime.getRuntime().availableProcessors() * 16);
         private int idleSeconds = 300;
         private boolean sigV2 = true;
-        private boolean loopReads = false;
+        private boolean loopReads = true;
         private dev.dualkey.gateway.http.TransportLimits transportLimits =
                 dev.dualkey.gateway.http.TransportLimits.defaults();
         private dev.dualkey.gateway.console.ConsoleLauncher consoleLauncher; // console hook (console branch)
@@ -481,11 +481,13 @@ public final class GatewayServer implements AutoCloseable {
 
         /**
          * Whether GetObject and HeadObject are tried on the event loop from memory first (issue 19; never in upstream
-         * mode; {@code serve --loop-reads}). Off by default: on the quiet 2-core bench (session 11, one run per
-         * setting, 15:00-15:05 UTC) it cut server CPU per GET (60 -> 49 us at 32 connections) but not throughput
-         * (wrk GET 25,227/s on vs 27,444/s off with SST-held values; 19,699/s on with values in blob files, which
-         * a memory-only read cannot reach, so every such GET ran twice). Off: every request runs on the storage
-         * executor.
+         * mode; {@code serve --loop-reads}, {@code --no-loop-reads}). On by default since session 14: with the blob
+         * cache (session 13) a flushed small object is in memory too, and on the quiet 2-core machine (get-side.sh
+         * RESTART=1, same jar with and without, 5 rounds alternating, 22:51-22:56 UTC 2026-12-03) it cut server CPU
+         * per presigned 4 KiB GET from 52.8 to 45.9 us at 32 connections and from 144 to 81 us at 1 connection
+         * (1-connection rate 5.4k -> 8.1k/s median; 32 connections 30.0k -> 31.7k/s median, within the noise).
+         * Session 11 had left it off: without the blob cache every flushed GET ran twice. Off: every request runs on
+         * the storage executor.
          */
         public Builder loopReads(boolean on) {
             this.loopReads = on;

@@ -78,6 +78,20 @@ class ServeCommandTest {
         assertEquals(false, off.sigV2);
     }
 
+    /** Loop reads are on by default (session 14); {@code --no-loop-reads} turns them off, {@code --loop-reads} still parses. */
+    @Test
+    void loopReadsFlagDefaultsOnAndNegates() {
+        ServeCommand on = new ServeCommand();
+        new picocli.CommandLine(on).parseArgs();
+        assertTrue(on.loopReads);
+        ServeCommand explicit = new ServeCommand();
+        new picocli.CommandLine(explicit).parseArgs("--loop-reads");
+        assertTrue(explicit.loopReads);
+        ServeCommand off = new ServeCommand();
+        new picocli.CommandLine(off).parseArgs("--no-loop-reads");
+        assertEquals(false, off.loopReads);
+    }
+
     /** Upstream mode (issue 20): flags parse; credentials come from the environment only; bad URLs are refused. */
     @Test
     void upstreamFlagsNeedCredentialsAndAnHttpUrl() {
