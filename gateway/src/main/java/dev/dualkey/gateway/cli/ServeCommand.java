@@ -325,6 +325,9 @@ public final class ServeCommand implements Callable<Integer> {
             if (stateSettings != null && !stateStore.available()) {
                 throw new IllegalStateException("etcd does not answer at " + stateStore.describe());
             }
+            if (stateStore instanceof dev.dualkey.storage.kv.CommitOutcomes outcomes) { // cluster mode: AC2/AC3
+                metrics.bindCommitOutcomes(outcomes);
+            }
             if (upstreamStore != null) { // upstream mode (issue 20)
                 objects = dev.dualkey.gateway.upstream.UpstreamObjectStore.open(upstreamStore, stateSettings == null
                         ? new dev.dualkey.storage.shared.RocksKv(engine.database()) // one gateway

@@ -119,6 +119,22 @@ public final class DualkeyMetrics implements AutoCloseable {
                 .description("Security events waiting for delivery").register(registry);
     }
 
+    /**
+     * Exports the commit outcomes of cluster mode's state store (etcd; SECURITY.md AC2/AC3), read from its own
+     * counters at scrape time: answers lost and fenced, outcomes unknown (answered 503), and fences still pending.
+     */
+    public void bindCommitOutcomes(dev.dualkey.storage.kv.CommitOutcomes state) {
+        Objects.requireNonNull(state, "state");
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.STATE_LOST_ANSWERS, state,
+                s -> s.lostAnswers()).description("State store commits whose answer was lost, then fenced")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.STATE_UNKNOWN_OUTCOMES, state,
+                s -> s.unknownOutcomes()).description("State store commits answered 503 with their outcome unknown")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(MetricNames.STATE_PENDING_FENCES, state, s -> s.pendingFences())
+                .description("Unknown commit outcomes still being fenced in the background").register(registry);
+    }
+
     /** The Prometheus text exposition (blocking: storage executor). */
     public synchronized String scrape() {
         if (usage != null) {

@@ -72,6 +72,14 @@ public final class MetricNames {
     /** Gauge: security events waiting in the alert webhook's queue. */
     public static final String ALERTS_QUEUED = "dualkey.alerts.queued";
 
+    /**
+     * Counters of cluster mode's state store (etcd, {@code CommitOutcomes}): commits whose answer was lost and were
+     * fenced, and commits answered 503 with their outcome unknown; gauge: unknown outcomes still being fenced.
+     */
+    public static final String STATE_LOST_ANSWERS = "dualkey.state.lost.answers";
+    public static final String STATE_UNKNOWN_OUTCOMES = "dualkey.state.unknown.outcomes";
+    public static final String STATE_PENDING_FENCES = "dualkey.state.pending.fences";
+
     /** The MFA check outcomes, pre-registered at zero so that dashboards and alerts see them before the first. */
     public static final List<String> MFA_OUTCOMES = List.of("accepted", "wrong", "replayed", "malformed", "locked",
             "unknown_device");

@@ -85,6 +85,42 @@ class DualkeyMetricsTest {
         }
     }
 
+    /** Cluster mode's commit outcomes (SECURITY.md AC2/AC3) are read from the state store at each scrape. */
+    @Test
+    void stateStoreCommitOutcomesAreReadAtScrapeTime() {
+        long[] counts = {0, 0, 0};
+        dev.dualkey.storage.kv.CommitOutcomes state = new dev.dualkey.storage.kv.CommitOutcomes() {
+            @Override
+            public long lostAnswers() {
+                return counts[0];
+            }
+
+            @Override
+            public long unknownOutcomes() {
+                return counts[1];
+            }
+
+            @Override
+            public long pendingFences() {
+                return counts[2];
+            }
+        };
+        try (DualkeyMetrics metrics = new DualkeyMetrics()) {
+            metrics.bindCommitOutcomes(state);
+            PrometheusText zero = PrometheusText.parse(metrics.scrape());
+            assertEquals(0, zero.value("dualkey_state_lost_answers_total"));
+            assertEquals(0, zero.value("dualkey_state_unknown_outcomes_total"));
+            assertEquals(0, zero.value("dualkey_state_pending_fences"));
+            counts[0] = 7;
+            counts[1] = 2;
+            counts[2] = 1;
+            PrometheusText t = PrometheusText.parse(metrics.scrape());
+            assertEquals(7, t.value("dualkey_state_lost_answers_total"));
+            assertEquals(2, t.value("dualkey_state_unknown_outcomes_total"));
+            assertEquals(1, t.value("dualkey_state_pending_fences"));
+        }
+    }
+
     @Test
     void mfaChecksLockoutsAndSignInsAreCountedFromAuditRecords() {
         try (DualkeyMetrics metrics = new DualkeyMetrics()) {

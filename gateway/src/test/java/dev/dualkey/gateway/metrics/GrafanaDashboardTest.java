@@ -52,6 +52,22 @@ class GrafanaDashboardTest {
             metrics.bindLifecycle(new dev.dualkey.gateway.lifecycle.LifecycleWorker(engine.objectStore(), null,
                     dev.dualkey.gateway.lifecycle.LifecycleSettings.defaults())); // not started: zero counters
             metrics.requests().record("s3", "PutObject", 200, 1_000_000, 10, 0); // request series appear on use
+            metrics.bindCommitOutcomes(new dev.dualkey.storage.kv.CommitOutcomes() { // cluster mode's state store
+                @Override
+                public long lostAnswers() {
+                    return 0;
+                }
+
+                @Override
+                public long unknownOutcomes() {
+                    return 0;
+                }
+
+                @Override
+                public long pendingFences() {
+                    return 0;
+                }
+            });
             try (dev.dualkey.gateway.alert.WebhookAlerts alerts = dev.dualkey.gateway.alert.WebhookAlerts.start(
                     dev.dualkey.gateway.alert.AlertSettings.accountsOnly())) { // issue 18: delivery counters
                 metrics.bindAlerts(alerts);

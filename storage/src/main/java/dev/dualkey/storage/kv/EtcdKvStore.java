@@ -83,7 +83,7 @@ import org.slf4j.LoggerFactory;
  * 60 s (one grant round trip a minute); etcd deletes each marker 240 to 300 s after its commit. A fence resolves
  * within 2 timeouts, so markers outlive every fence short of an outage of minutes (then: the lease case above).
  */
-public final class EtcdKvStore implements KvStore {
+public final class EtcdKvStore implements KvStore, CommitOutcomes {
     /** Default prefix of every key this store writes. */
     public static final String DEFAULT_PREFIX = "dualkey/";
     /** Lifetime of a marker lease (never kept alive). */
@@ -541,16 +541,19 @@ public final class EtcdKvStore implements KvStore {
     }
 
     /** Commits whose answer was lost (each then fenced), since start. */
+    @Override
     public long lostAnswers() {
         return lostAnswers.get();
     }
 
     /** Commits answered 503 with their outcome unknown (fence unanswered or lease gone), since start. */
+    @Override
     public long unknownOutcomes() {
         return unknownOutcomes.get();
     }
 
     /** Unknown outcomes still being fenced in the background. */
+    @Override
     public long pendingFences() {
         return pendingFences.get();
     }
