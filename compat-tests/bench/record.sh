@@ -2,7 +2,8 @@
 # Full benchmark runs whose results are kept (issue 19): runs compat-tests/bench/run.sh TIMES times in a row
 # (default 3; each run is the full suite, 3 runs per workload), copies each run's results.md and results.csv to
 # compat-tests/bench/results/<UTC date-time>-<commit>.md/.csv, regenerates the README's Performance section from
-# the latest committed runs (compat-tests/bench/perf_section.py) and commits the new files and the README.
+# the latest committed runs (compat-tests/bench/perf_section.py; the same section in this directory's README.md)
+# and commits the new files and both READMEs.
 #
 #   compat-tests/bench/record.sh                 three full runs, unattended (about 1.3-1.5 hours on 2 cores)
 #   compat-tests/bench/record.sh --times 1       one run
@@ -48,8 +49,8 @@ for i in $(seq 1 "$times"); do
   cp compat-tests/target/bench/results.csv "$results/$name.csv"
   echo "[record] wrote $results/$name.md and .csv" >&2
 done
-python3 compat-tests/bench/perf_section.py --write README.md
+python3 compat-tests/bench/perf_section.py --write README.md --write compat-tests/bench/README.md
 if [ "${BENCH_NO_COMMIT:-0}" != 1 ]; then
-  git add "$results" README.md
+  git add "$results" README.md compat-tests/bench/README.md
   git commit -m "bench: $times full run(s) of $commit recorded under $results; README Performance section regenerated"
 fi
