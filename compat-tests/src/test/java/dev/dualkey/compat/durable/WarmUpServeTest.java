@@ -36,6 +36,11 @@ class WarmUpServeTest {
                              s.endpoint().root().accessKeyId(), s.endpoint().root().secretKey()))
                      .build()) {
             assertTrue(s.log().contains("dualkey: warmed up in"), s.log());
+            // the log says how many MFA-protected version deletes the warm-up's own device made (issue 19)
+            java.util.regex.Matcher m = java.util.regex.Pattern
+                    .compile("\\(\\d+ requests, (\\d+) of them MFA deletes, ").matcher(s.log());
+            assertTrue(m.find(), s.log());
+            assertTrue(Long.parseLong(m.group(1)) >= 1, "the warm-up's first version-deleter round: " + s.log());
             assertTrue(!s.log().contains("failed:"), "every warm-up request answered as expected: " + s.log());
 
             // the served account has no bucket: the warm-up's "warm-up" buckets were elsewhere

@@ -575,9 +575,10 @@ public final class ServeCommand implements Callable<Integer> {
         }
         dev.dualkey.gateway.warmup.WarmUp.Result r = dev.dualkey.gateway.warmup.WarmUp.run(
                 dev.dualkey.gateway.warmup.WarmUp.Settings.of(budget, limits, sigV2, region), Clock.systemUTC());
-        err.println(String.format(java.util.Locale.ROOT, "dualkey: warmed up in %.1f s (%d requests%s%s); "
-                + "--warm-up 0 skips this", r.took().toMillis() / 1000.0, r.requests(), r.jitQuiet() ? ", JIT quiet"
-                : ", time limit", r.failures() == 0 ? "" : ", " + r.failures() + " failed: " + r.firstFailure()));
+        err.println(String.format(java.util.Locale.ROOT, "dualkey: warmed up in %.1f s (%d requests, %d of them "
+                + "MFA deletes%s%s); --warm-up 0 skips this", r.took().toMillis() / 1000.0, r.requests(),
+                r.mfaDeletes(), r.jitQuiet() ? ", JIT quiet" : ", time limit",
+                r.failures() == 0 ? "" : ", " + r.failures() + " failed: " + r.firstFailure()));
         err.flush();
     }
 
