@@ -61,6 +61,14 @@ final class VersionDeletes {
      */
     private static final boolean HEADER_ON_PLAIN = "1".equals(System.getenv("BENCH_PLAIN_WITH_MFA_HEADER"));
 
+    /**
+     * Diagnostic ({@code BENCH_DELETE_SLOW_MS=N}): every measured delete that took more than N ms is logged with
+     * its wall-clock end (epoch ms) and its server CPU, to line the rows' p99 up with GC or safepoint logs
+     * ({@code -Xlog:gc,safepoint:file=...:time,uptime}) of the server and of this client.
+     */
+    private static final long SLOW_LOG_MICROS = System.getenv("BENCH_DELETE_SLOW_MS") == null ? -1
+            : Long.parseLong(System.getenv("BENCH_DELETE_SLOW_MS")) * 1000;
+
     private final BenchConfig config;
     private final ServerUnderTest server;
     private final S3AsyncClient s3;
@@ -339,6 +347,10 @@ final class VersionDeletes {
             state.deleted(request.bucket(), request.versionId());
             if (sample != null) {
                 sample.record(micros, cpu);
+                if (SLOW_LOG_MICROS >= 0 && micros > SLOW_LOG_MICROS) {
+                    System.err.printf(Locale.ROOT, "[bench]   slow %s delete: %d us, server CPU %d us, ended at %d%n",
+                            m.workload, micros, cpu / 1000, System.currentTimeMillis());
+                }
             }
         } catch (CompletionException e) {
             m.recordError(1, e);
