@@ -284,7 +284,8 @@ public final class RocksDatabase implements AutoCloseable {
         }
         List<AutoCloseable> built = new ArrayList<>();
         try {
-            blockCache = track(built, new LRUCache(settings.blockCacheBytes() - settings.blobCacheBytes()));
+            long blockCacheCapacity = settings.blockCacheBytes() - settings.blobCacheBytes();
+            blockCache = track(built, new LRUCache(blockCacheCapacity, blockCacheShardBits(blockCacheCapacity)));
             bloomFilter = track(built, new BloomFilter(10));
             writeBufferManager = track(built, new WriteBufferManager(memtableBudget(settings), blockCache));
             cfOptions = track(built, familyOptions(new ColumnFamilyOptions(), settings));
@@ -439,6 +440,27 @@ public final class RocksDatabase implements AutoCloseable {
             }
             return options;
         }
+    }
+
+    /**
+     * The block cache's shards, as a power of two: one per 16 MiB of capacity at most (one shard for the 23 MiB of a
+     * {@code -Xmx256m} server, two from {@code -Xmx512m} up), at most 64.
+     *
+     * <p>Why not RocksDB's default (shards of at least 512 KiB: 32 of ~720 KiB at 23 MiB): the write buffer manager
+     * charges the memtables to this cache ({@link #memtableBudget}) as 256 KiB dummy entries that it holds, so they
+     * are never evicted, and each goes to the shard its key hashes to. With ~60 of them (15 MiB) over 32 small shards
+     * several shards got three or more, were over their capacity with dummies alone, and dropped every data block
+     * hashed to them as soon as its reader released it (an LRU shard over capacity frees an entry on its last
+     * release). Those blocks were read from the file on every use, and the event loop's memory-only read
+     * ({@link dev.dualkey.storage.MemoryOnly}) of any key in them never succeeded: in the benchmark the root user's
+     * record did, so most small GETs fell back to the storage executor (issue 19, session 18:
+     * {@code BlockCacheShardsTest}). In large shards the dummies' share evens out. One shard's mutex is held for a
+     * lookup's few hundred nanoseconds, which two to four event loops and the storage threads of a small server do
+     * not contend for measurably.
+     */
+    static int blockCacheShardBits(long capacityBytes) {
+        long shards = Math.max(1, capacityBytes / (16L << 20));
+        return Math.min(6, 63 - Long.numberOfLeadingZeros(shards));
     }
 
     /**
