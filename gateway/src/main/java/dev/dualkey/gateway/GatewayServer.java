@@ -632,6 +632,7 @@ public final class GatewayServer implements AutoCloseable {
                 };
                 if (metrics != null) { // metrics: usage counters, RocksDB figures, MFA/sign-in audit records
                     metrics.bindStore(store, metricsBucketLimit);
+                    metrics.bindLoopReads(loopReads); // issue 19: how often the loop's memory-only reads fall back
                     if (engine != null) {
                         metrics.bindDatabase(engine.database());
                     }

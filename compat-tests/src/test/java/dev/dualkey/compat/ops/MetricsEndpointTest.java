@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * {@code /metrics} of a real server (identity store, metrics on their own listener) scraped over HTTP and parsed
  * strictly after SDK v2 S3 and IAM traffic: request counts by operation and status, body bytes in and out (as
  * the SDK put them on the wire, seen by an interceptor), and per-bucket usage after PUTs, an overwrite, a delete
- * marker and a multipart upload, all exact. The S3 port never serves the metrics.
+ * marker and a multipart upload, all exact, and the small reads answered on the event loop. The S3 port never
+ * serves the metrics.
  */
 class MetricsEndpointTest {
     private static final AccessKey ROOT = new AccessKey("AKIAMETRICSROOT00001", "metrics/root/secret/key/000000000000000");
@@ -166,6 +167,9 @@ class MetricsEndpointTest {
         assertTrue(t.sum("jvm_memory_used_bytes") > 0);
         assertTrue(t.value("dualkey_rocksdb_memtable_bytes") > 0);
         assertEquals(0, t.value("dualkey_rocksdb_write_stopped"));
+        // the GET of k2 and the HEAD of a missing key, both answered on the event loop from the memtables (issue 19)
+        assertEquals(2, t.value("dualkey_loop_reads_total", "outcome", "served"));
+        assertEquals(0, t.value("dualkey_loop_reads_total", "outcome", "fell_back"));
         // no label carries a key id, a secret or an object key
         String raw = rawScrape();
         for (String secret : List.of(ROOT.accessKeyId(), ROOT.secretKey(), "k1", "k2", "\"mp\"")) {

@@ -97,6 +97,22 @@ public final class DualkeyMetrics implements AutoCloseable {
     }
 
     /**
+     * Exports the event loop's small reads (issue 19), read from the server's counters at scrape time: requests
+     * answered there ({@code outcome="served"}) and those that fell back to the storage executor
+     * ({@code outcome="fell_back"}, counted once more when they ran there).
+     */
+    public void bindLoopReads(dev.dualkey.gateway.http.LoopReads loopReads) {
+        Objects.requireNonNull(loopReads, "loopReads");
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.LOOP_READS, loopReads, l -> l.served())
+                .tags("outcome", "served").description("Small GET/HEAD answered on the event loop from memory")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(MetricNames.LOOP_READS, loopReads, l -> l.fellBack())
+                .tags("outcome", "fell_back")
+                .description("Small GET/HEAD tried on the event loop that needed the storage executor")
+                .register(registry);
+    }
+
+    /**
      * Exports the alert webhook's delivery counters (issue 18), read from its own counters at scrape time: events
      * delivered to a receiver (2xx), deliveries given up, retried attempts, events dropped because the queue was
      * full; and the events queued now.

@@ -73,6 +73,14 @@ public final class MetricNames {
     public static final String ALERTS_QUEUED = "dualkey.alerts.queued";
 
     /**
+     * Counter of small GET/HEAD requests tried on the event loop ({@code serve}'s loop reads, issue 19), by
+     * {@code outcome}: {@code served} there from memory, or {@code fell_back} to the storage executor because a read
+     * needed the disk or a lock was held. A high share of fall-backs on a steady set of hot objects means the
+     * caches do not hold them.
+     */
+    public static final String LOOP_READS = "dualkey.loop.reads";
+
+    /**
      * Counters of cluster mode's state store (etcd, {@code CommitOutcomes}): commits whose answer was lost and were
      * fenced, and commits answered 503 with their outcome unknown; gauge: unknown outcomes still being fenced.
      */

@@ -52,6 +52,7 @@ class GrafanaDashboardTest {
             metrics.bindLifecycle(new dev.dualkey.gateway.lifecycle.LifecycleWorker(engine.objectStore(), null,
                     dev.dualkey.gateway.lifecycle.LifecycleSettings.defaults())); // not started: zero counters
             metrics.requests().record("s3", "PutObject", 200, 1_000_000, 10, 0); // request series appear on use
+            metrics.bindLoopReads(new dev.dualkey.gateway.http.LoopReads()); // issue 19: the event loop's reads
             metrics.bindCommitOutcomes(new dev.dualkey.storage.kv.CommitOutcomes() { // cluster mode's state store
                 @Override
                 public long lostAnswers() {
