@@ -454,9 +454,11 @@ public final class RocksDatabase implements AutoCloseable {
      * release). Those blocks were read from the file on every use, and the event loop's memory-only read
      * ({@link dev.dualkey.storage.MemoryOnly}) of any key in them never succeeded: in the benchmark the root user's
      * record did, so most small GETs fell back to the storage executor (issue 19, session 18:
-     * {@code BlockCacheShardsTest}). In large shards the dummies' share evens out. One shard's mutex is held for a
-     * lookup's few hundred nanoseconds, which two to four event loops and the storage threads of a small server do
-     * not contend for measurably.
+     * {@code BlockCacheShardsTest}). In large shards the dummies' share evens out. The price is one mutex for all of
+     * a small server's lookups (a few per request, each held for well under a microsecond); in session 18's runs
+     * one shard and four were within each other's run-to-run spread on every small row but {@code wrk_get4k}
+     * (25.0k GETs/s against 26.6k, single invocations), and one was kept because four shards of 5.75 MiB can still
+     * be mostly dummies when the memtables are full.
      */
     static int blockCacheShardBits(long capacityBytes) {
         long shards = Math.max(1, capacityBytes / (16L << 20));
