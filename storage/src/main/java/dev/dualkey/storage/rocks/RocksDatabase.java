@@ -36,6 +36,7 @@ import org.rocksdb.ConfigOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.LRUCache;
+import org.rocksdb.MutableColumnFamilyOptions;
 import org.rocksdb.Options;
 import org.rocksdb.PrepopulateBlobCache;
 import org.rocksdb.ReadOptions;
@@ -198,6 +199,8 @@ public final class RocksDatabase implements AutoCloseable {
     private final ReadOptions cachedRead;
     private final List<ColumnFamilyDescriptor> descriptors;
     private final Set<String> wantedNames;
+    /** The declared {@link ColumnFamilySpec#largeValues()} families, for {@link #tuneBlobGarbageCollection()}. */
+    private final List<String> largeValueFamilies;
     // replaced only under the close lock's write side (reopen after out-of-space); read under its read side
     private RocksDB db;
     private List<ColumnFamilyHandle> allHandles;
@@ -292,9 +295,10 @@ public final class RocksDatabase implements AutoCloseable {
             largeValueCfOptions = track(built, familyOptions(withBlobCache(settings.blobCacheBytes()), settings)
                     .setEnableBlobFiles(true)
                     .setMinBlobSize(MIN_BLOB_BYTES)
-                    // a deleted object's bytes leave the blob file when compaction relocates the oldest quarter
-                    // of the blob files' live values (RocksDB's defaults, set here so they stay on)
-                    .setEnableBlobGarbageCollection(true)
+                    // a deleted object's bytes leave a blob file that still holds live values when compaction
+                    // relocates the oldest quarter of the blob files' live values: only while the family holds
+                    // garbage (BlobGarbagePolicy, tuneBlobGarbageCollection), so it starts off
+                    .setEnableBlobGarbageCollection(false)
                     .setBlobGarbageCollectionAgeCutoff(0.25)
                     // issue 19: a flush also puts the blobs it writes into the blob cache, so that a freshly
                     // flushed small object is still answered from memory (the event loop's read) until evicted
@@ -339,6 +343,8 @@ public final class RocksDatabase implements AutoCloseable {
             }
             descriptors = List.copyOf(list);
             wantedNames = Set.copyOf(wanted.keySet());
+            largeValueFamilies = wanted.values().stream().filter(ColumnFamilySpec::largeValues)
+                    .map(ColumnFamilySpec::name).toList();
             openDb();
             for (ColumnFamilyDescriptor d : descriptors) {
                 String n = new String(d.getName(), java.nio.charset.StandardCharsets.UTF_8);
@@ -952,6 +958,56 @@ public final class RocksDatabase implements AutoCloseable {
             return sumOverFamilies ? db.getAggregatedLongProperty(name) : db.getLongProperty(name);
         } catch (RocksDBException e) {
             return -1;
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Turns RocksDB's blob garbage collection on or off in each large-value family, from the share of its blob
+     * files' bytes that is garbage ({@link BlobGarbagePolicy}). The object store calls it every few seconds. The
+     * setting is read back from RocksDB each time, so a reopen (which starts from the open-time options: off) is
+     * corrected by the next call. Does nothing on a closed or read-only database.
+     *
+     * @return the families whose setting this call changed, with the new setting
+     * @throws StorageIoException when RocksDB refuses to read or change a family's options
+     */
+    public Map<String, Boolean> tuneBlobGarbageCollection() {
+        Map<String, Boolean> changed = new LinkedHashMap<>();
+        closeLock.readLock().lock();
+        try {
+            if (closed || db == null || readOnly) {
+                return changed;
+            }
+            for (String family : largeValueFamilies) {
+                ColumnFamilyHandle h = declared.get(family);
+                boolean running = db.getOptions(h).enableBlobGarbageCollection();
+                long live = db.getLongProperty(h, "rocksdb.live-blob-file-size");
+                long garbage = db.getLongProperty(h, "rocksdb.live-blob-file-garbage-size");
+                boolean wanted = BlobGarbagePolicy.wanted(running, live, garbage);
+                if (wanted != running) {
+                    db.setOptions(h, MutableColumnFamilyOptions.builder()
+                            .setEnableBlobGarbageCollection(wanted).build());
+                    LOG.info("blob garbage collection {} in {}: {} of {} blob file bytes are garbage",
+                            wanted ? "on" : "off", family, garbage, live);
+                    changed.put(family, wanted);
+                }
+            }
+            return changed;
+        } catch (RocksDBException e) {
+            throw translate("tuneBlobGarbageCollection", e);
+        } finally {
+            closeLock.readLock().unlock();
+        }
+    }
+
+    /** Whether blob garbage collection is on in {@code family} now (tests; {@link #tuneBlobGarbageCollection()}). */
+    boolean blobGarbageCollectionRunning(String family) {
+        closeLock.readLock().lock();
+        try {
+            return db.getOptions(handle(family)).enableBlobGarbageCollection();
+        } catch (RocksDBException e) {
+            throw translate("getOptions", e);
         } finally {
             closeLock.readLock().unlock();
         }

@@ -232,6 +232,9 @@ public final class RocksObjectStore implements ObjectStore {
         }
         long every = Math.max(1, Math.min(settings.abandonedWriteTimeout().toMillis() / 2, 60_000));
         store.sweeper.scheduleWithFixedDelay(store::sweepAbandonedWrites, every, every, TimeUnit.MILLISECONDS);
+        store.tuneBlobGarbageCollection(); // the first look at once: a reopened database starts with it off
+        store.sweeper.scheduleWithFixedDelay(store::tuneBlobGarbageCollection, BLOB_GARBAGE_LOOK_MILLIS,
+                BLOB_GARBAGE_LOOK_MILLIS, TimeUnit.MILLISECONDS);
         return store;
     }
 
@@ -1560,6 +1563,21 @@ public final class RocksObjectStore implements ObjectStore {
             return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Blob garbage collection runs in {@code storage.inline} only while its blob files hold garbage
+     * ({@link BlobGarbagePolicy}); the share is looked at this often, on the sweeper's thread.
+     */
+    static final long BLOB_GARBAGE_LOOK_MILLIS = 5_000;
+
+    private void tuneBlobGarbageCollection() {
+        try {
+            db.tuneBlobGarbageCollection();
+        } catch (RuntimeException e) {
+            // keep the schedule alive; the next look retries (a closed or failed database answers the reads)
+            org.slf4j.LoggerFactory.getLogger(RocksObjectStore.class).warn("blob garbage look failed", e);
         }
     }
 
