@@ -423,8 +423,30 @@ public final class RocksDatabase implements AutoCloseable {
                 // RSS in a small-object workload. One budget for all families instead (memtableBudget).
                 .setWriteBufferSize(writeBufferBytes(settings))
                 .setMaxWriteBufferNumber(MAX_WRITE_BUFFERS)
-                .setMinWriteBufferNumberToMerge(1);
+                .setMinWriteBufferNumberToMerge(1)
+                // issue 19, session 19: levels sized for these small write buffers, not for the 512 MiB budget
+                // optimizeLevelStyleCompaction() assumes (a 512 MiB base level of 64 MiB files). With that base
+                // and dynamic level sizes, every family under 512 MiB was one bottom level, and as versions are
+                // keyed all over it, each compaction of two flushed L0 files rewrote the whole family: its cost
+                // grew with the family (in a run of ~240k 4 KiB PUTs the versions family's compactions read 628
+                // MiB for ~35 MiB of records). A base level of two write buffers in files of half of one keeps
+                // most compactions small (L0 into a base level of a few MiB, then one file at a time into the
+                // next); four L0 files per compaction instead of two halves their number again, for at most four
+                // L0 files' Bloom filters to probe per read. Figures: LEVEL0_COMPACTION_TRIGGER.
+                .setLevel0FileNumCompactionTrigger(LEVEL0_COMPACTION_TRIGGER)
+                .setMaxBytesForLevelBase(2 * writeBufferBytes(settings))
+                .setTargetFileSizeBase(writeBufferBytes(settings) / 2);
     }
+
+    /**
+     * L0 files that start a compaction of a family ({@link #familyOptions}; RocksDB's default; 2 before session 19,
+     * from {@code optimizeLevelStyleCompaction}). Measured with the levels above, against the old shape (wrk,
+     * presigned 4 KiB PUTs to new keys, 64 connections, bench JVM options, ~250k PUTs per run, blob collection as
+     * {@link BlobGarbagePolicy}; two runs each): every family's compaction CPU 7.2-8.5 s (old) -> 3.8-4.4 s (base
+     * level of 16 MiB in 4 MiB files) -> 2.8-2.9 s (and 4 L0 files); compaction input 1,389-1,841 -> 626-663 ->
+     * 491-519 MiB; server CPU per PUT 214-242 -> 196-205 -> 190-193 us.
+     */
+    static final int LEVEL0_COMPACTION_TRIGGER = 4;
 
     /**
      * Default family options with a blob cache of {@code capacity} bytes (an LRU cache of its own; see
