@@ -147,6 +147,42 @@ class IamUserTest {
         iam.deleteUser(b -> b.userName(name));
     }
 
+    /**
+     * Issue 19, session 19: the gateway keeps a resolved key while no write touched the access keys or users
+     * (IdentityService's ResolvedKeyCache). A key that was just used for S3 requests (and so is kept) stops
+     * signing them as soon as UpdateAccessKey or DeleteAccessKey has answered, and signs again once reactivated.
+     */
+    @Test
+    void aKeyInUseStopsSigningS3RequestsOnceDeactivatedOrDeleted() {
+        String name = unique("inuse");
+        iam.createUser(b -> b.userName(name));
+        iam.putUserPolicy(b -> b.userName(name).policyName("list").policyDocument("{\"Version\":\"2012-10-17\","
+                + "\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:ListAllMyBuckets\",\"Resource\":\"*\"}]}"));
+        CreateAccessKeyResponse key = iam.createAccessKey(b -> b.userName(name));
+        AccessKey userKey = new AccessKey(key.accessKey().accessKeyId(), key.accessKey().secretAccessKey());
+        try (S3Client s3 = Clients.v2(gw, userKey)) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, s3.listBuckets().sdkHttpResponse().statusCode());
+            }
+            iam.updateAccessKey(b -> b.userName(name).accessKeyId(userKey.accessKeyId()).status(StatusType.INACTIVE));
+            assertS3Error(403, "InvalidAccessKeyId", s3);
+            iam.updateAccessKey(b -> b.userName(name).accessKeyId(userKey.accessKeyId()).status(StatusType.ACTIVE));
+            assertEquals(200, s3.listBuckets().sdkHttpResponse().statusCode());
+            assertEquals(200, s3.listBuckets().sdkHttpResponse().statusCode());
+            iam.deleteAccessKey(b -> b.userName(name).accessKeyId(userKey.accessKeyId()));
+            assertS3Error(403, "InvalidAccessKeyId", s3);
+        }
+        iam.deleteUserPolicy(b -> b.userName(name).policyName("list"));
+        iam.deleteUser(b -> b.userName(name));
+    }
+
+    private static void assertS3Error(int status, String code, S3Client s3) {
+        software.amazon.awssdk.services.s3.model.S3Exception e = org.junit.jupiter.api.Assertions.assertThrows(
+                software.amazon.awssdk.services.s3.model.S3Exception.class, s3::listBuckets);
+        assertEquals(status, e.statusCode());
+        assertEquals(code, e.awsErrorDetails().errorCode());
+    }
+
     @Test
     void accountSummaryCountsUsers() {
         int before = iam.getAccountSummary().summaryMapAsStrings().get("Users");

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * that was deactivated or deleted is forgotten by the first request that uses it afterwards.
  *
  * <p>The cache only decides whether the front door may hold a small body before the request is begun; the
- * request itself is always authenticated again against the store. Entries live at most {@link #TTL_NANOS} and
+ * request itself is always authenticated again against the store (or, in a single-process server, against
+ * {@code IdentityService}'s copy of the records, which no write to them has touched since it was read). Entries live at most {@link #TTL_NANOS} and
  * the map holds at most {@link #MAX_ENTRIES} (reaching it empties it). Secrets stay in memory as the verifier's
  * signing-key cache already keeps them.
  */

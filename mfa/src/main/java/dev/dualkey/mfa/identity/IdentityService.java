@@ -71,6 +71,8 @@ public final class IdentityService {
     private final String dummyHash;
     /** Decrypted secrets of keys in use, checked against the stored record on every lookup. */
     private final OpenedSecretCache openedSecrets;
+    /** Resolved keys while their records are unchanged: no store read per signed request (issue 19). */
+    private final ResolvedKeyCache resolvedKeys;
     /** Parsed inline policies by content: parsed once, not on every request. */
     private final PolicyCache policies = new PolicyCache(PolicyCache.DEFAULT_CAPACITY);
 
@@ -85,6 +87,7 @@ public final class IdentityService {
         this.accountLocks = accountLocks;
         this.dummyHash = hasher.hash(credentials.password());
         this.openedSecrets = new OpenedSecretCache(box, OpenedSecretCache.DEFAULT_CAPACITY);
+        this.resolvedKeys = new ResolvedKeyCache(store.kv(), store.accessKeys().name(), store.users().name());
     }
 
     // ------------------------------------------------------------------ accounts
@@ -399,17 +402,25 @@ public final class IdentityService {
     /**
      * SigV4 lookup: the key's owner, status and decrypted secret; empty for an unknown id (the gateway answers
      * {@code InvalidAccessKeyId} / {@code InvalidClientTokenId}). Inactive keys are returned with their status so
-     * the gateway can answer as AWS does.
+     * the gateway can answer as AWS does. Answered from {@link ResolvedKeyCache} while neither the access keys nor
+     * the users were written since the key was last read (a single-process store only).
      */
     public Optional<ResolvedAccessKey> findAccessKey(String accessKeyId) {
         if (accessKeyId == null || accessKeyId.isEmpty() || accessKeyId.length() > 128) {
             return Optional.empty();
         }
-        return store.accessKeys().get(accessKeyId).flatMap(k -> store.users()
+        long stamp = resolvedKeys.stamp(); // before the reads: a write after it makes the entry never match
+        Optional<ResolvedAccessKey> kept = resolvedKeys.get(accessKeyId, stamp);
+        if (kept.isPresent()) {
+            return kept;
+        }
+        Optional<ResolvedAccessKey> found = store.accessKeys().get(accessKeyId).flatMap(k -> store.users()
                 .get(userKey(k.accountId(), k.userName()))
                 .map(u -> new ResolvedAccessKey(Caller.of(u), k.accessKeyId(), k.status(),
                         openedSecrets.open(k.accessKeyId(), k.sealedSecret(),
                                 StoredAccessKey.aad(k.accessKeyId())))));
+        found.ifPresent(k -> resolvedKeys.put(accessKeyId, stamp, k));
+        return found;
     }
 
     /**

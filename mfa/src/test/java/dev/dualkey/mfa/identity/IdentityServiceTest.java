@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.mfa.error.DeleteConflictException;
@@ -130,6 +132,33 @@ class IdentityServiceTest {
         assertNull(p2.marker());
         assertEquals(List.of("erin"), ids.listUsers(acct, "/x/", null, null).items().stream()
                 .map(IamUser::userName).toList());
+    }
+
+    /**
+     * Issue 19, session 19: a resolved key is kept (no store read per signed request) only while nothing was written
+     * to the access keys or the users since it was read; any such write makes the next lookup read again.
+     */
+    @Test
+    void aResolvedKeyIsKeptOnlyWhileTheKeysAndUsersAreUnwritten() {
+        ids.createUser(ACTOR, acct, null, "carol", null);
+        NewAccessKey k = ids.createAccessKey(ACTOR, acct, "carol");
+        ResolvedAccessKey first = ids.findAccessKey(k.accessKeyId()).orElseThrow();
+        assertSame(first, ids.findAccessKey(k.accessKeyId()).orElseThrow(), "kept: nothing was written");
+
+        ids.createUser(ACTOR, acct, null, "dave", null); // a write to the users, not to carol
+        ResolvedAccessKey reread = ids.findAccessKey(k.accessKeyId()).orElseThrow();
+        assertNotSame(first, reread, "read again after a user write");
+        assertEquals(first, reread);
+
+        ids.updateAccessKey(ACTOR, acct, "carol", k.accessKeyId(), AccessKeyStatus.Inactive);
+        assertFalse(ids.findAccessKey(k.accessKeyId()).orElseThrow().active(), "deactivated");
+        ids.updateAccessKey(ACTOR, acct, "carol", k.accessKeyId(), AccessKeyStatus.Active);
+        assertTrue(ids.findAccessKey(k.accessKeyId()).orElseThrow().active(), "active again");
+        ids.recordAccessKeyUse(k.accessKeyId()); // a write to the key's own record
+        ResolvedAccessKey afterUse = ids.findAccessKey(k.accessKeyId()).orElseThrow();
+        assertSame(afterUse, ids.findAccessKey(k.accessKeyId()).orElseThrow());
+        ids.deleteAccessKey(ACTOR, acct, "carol", k.accessKeyId());
+        assertTrue(ids.findAccessKey(k.accessKeyId()).isEmpty(), "deleted");
     }
 
     @Test

@@ -56,6 +56,17 @@ public interface KvStore extends AutoCloseable {
      */
     boolean available();
 
+    /**
+     * A number that changes after every write this process commits to {@code space}, when this process is the
+     * space's only writer (RocksDB: one process holds the data directory); empty when other processes may write it
+     * (etcd: other gateways). For caches of records read from a space: a copy read after the stamp was taken is
+     * still the stored record while the stamp is unchanged. A write is counted once it is visible to readers and
+     * before its commit returns, so a cache checked after a write's call returned never answers from before it.
+     */
+    default OptionalLong localWriteStamp(String space) {
+        return OptionalLong.empty();
+    }
+
     /** A short description for logs ({@code rocksdb /data}, {@code etcd http://h:2379}). */
     String describe();
 

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -37,6 +38,8 @@ public final class RocksKvStore implements KvStore {
     private final RocksDatabase db;
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final Map<String, Table<byte[], byte[]>> tables = new ConcurrentHashMap<>();
+    /** {@link #localWriteStamp}: per space, bumped after every write to it through this store (the only writer). */
+    private final Map<String, AtomicLong> writeStamps = new ConcurrentHashMap<>();
 
     private RocksKvStore(RocksDatabase db) {
         this.db = db;
@@ -168,7 +171,11 @@ public final class RocksKvStore implements KvStore {
             if (!conditionsHold(conditions)) {
                 return false;
             }
-            ride.attach(b -> stage(b, ops), () -> unlock(held));
+            // counted when the ride settles: after the caller's write carried these ops (or failed)
+            ride.attach(b -> stage(b, ops), () -> {
+                stamp(ops);
+                unlock(held);
+            });
             attached = true;
             List<Runnable> after = txn.takeAfterCommit();
             if (!after.isEmpty()) {
@@ -186,6 +193,26 @@ public final class RocksKvStore implements KvStore {
     public void awaitDurable(long ticket) {
         if (ticket > 0) {
             db.syncWalThrough(ticket);
+        }
+    }
+
+    /**
+     * Every write to this database's KV spaces goes through this store ({@link #over} hands out one per database,
+     * and the database is locked to this process), so the count of its writes is the space's whole history here.
+     */
+    @Override
+    public OptionalLong localWriteStamp(String space) {
+        return OptionalLong.of(stampOf(space).get());
+    }
+
+    private AtomicLong stampOf(String space) {
+        return writeStamps.computeIfAbsent(space, s -> new AtomicLong());
+    }
+
+    /** Counts a write of {@code ops} (after it is visible; also after a failed one, which costs a cache miss only). */
+    private void stamp(List<KvTxn.Op> ops) {
+        for (KvTxn.Op op : ops) {
+            stampOf(op.space()).incrementAndGet();
         }
     }
 
@@ -223,7 +250,11 @@ public final class RocksKvStore implements KvStore {
             if (ops.isEmpty()) {
                 return 0;
             }
-            return writer.write(b -> stage(b, ops));
+            try {
+                return writer.write(b -> stage(b, ops));
+            } finally {
+                stamp(ops); // before the stripes are released and before the commit returns
+            }
         } finally {
             unlock(held);
         }
