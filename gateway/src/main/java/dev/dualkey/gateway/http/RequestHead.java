@@ -163,8 +163,17 @@ public final class RequestHead {
         return null;
     }
 
+    /**
+     * Whether the query names {@code name}, with or without a value. A loop, not a stream: routing asks this a
+     * dozen times per request (issue 19: the stream's pipeline objects were 9% of a small GET's allocation).
+     */
     public boolean hasQueryParam(String name) {
-        return query.stream().anyMatch(e -> e.getKey().equals(name));
+        for (Map.Entry<String, String> e : query) {
+            if (e.getKey().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public HttpHeaders headers() {
