@@ -11,9 +11,9 @@ package dev.dualkey.storage.rocks;
  * to new keys, where there is no garbage at all, 75-148 MiB of blob output per compaction of 5 MiB of keys. Measured
  * (presigned 4 KiB PUTs to new keys with wrk, 64 connections, the bench's JVM options, ~240k PUTs per run, three runs
  * each): the family's compactions wrote 723-766 MiB of relocated values and took 17.0-19.1 us of CPU per PUT; with
- * this policy 0 MiB and 3.8-4.2 us; the server's CPU per PUT fell from 273-290 to 230-244 us. Off, a blob file
- * still goes as soon as every value in it is garbage (RocksDB drops it with its last reference); what waits for
- * collection is only a file that holds both live and dead values.
+ * this policy 0 MiB and 3.8-4.2 us; the server's CPU per PUT fell from 273-290 to 214-244 us (five runs). Off, a
+ * blob file still goes as soon as every value in it is garbage (RocksDB drops it with its last reference); what
+ * waits for collection is only a file that holds both live and dead values.
  *
  * <p>The rule, with hysteresis so that a share near one threshold does not flip the option at every look: turn it
  * on when garbage is at least {@link #START} of the live blob files' bytes, off again when it fell under

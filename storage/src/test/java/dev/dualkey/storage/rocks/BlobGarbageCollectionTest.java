@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualkey.testkit.DataFiles;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +153,7 @@ class BlobGarbageCollectionTest {
                 }
             });
             db.flushAndCompact();
-            try (RocksObjectStore store = RocksObjectStore.open(db, dir.resolve("blobs"), java.time.Clock.systemUTC())) {
+            try (RocksObjectStore store = RocksObjectStore.open(db, dir.resolve("blobs"), Clock.systemUTC())) {
                 assertFalse(db.blobGarbageCollectionRunning(Schema.INLINE), "no garbage: off");
             }
             db.write(batch -> {
@@ -165,7 +166,7 @@ class BlobGarbageCollectionTest {
         }
         try (RocksDatabase db = RocksDatabase.open(dbDir, Schema.FAMILIES, SMALL)) {
             assertFalse(db.blobGarbageCollectionRunning(Schema.INLINE), "a reopen starts off");
-            try (RocksObjectStore store = RocksObjectStore.open(db, dir.resolve("blobs"), java.time.Clock.systemUTC())) {
+            try (RocksObjectStore store = RocksObjectStore.open(db, dir.resolve("blobs"), Clock.systemUTC())) {
                 assertTrue(db.blobGarbageCollectionRunning(Schema.INLINE), "half the bytes are garbage: on at open");
             }
         }
