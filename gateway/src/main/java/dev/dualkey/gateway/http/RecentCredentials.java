@@ -7,16 +7,16 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link CredentialProvider} that remembers the active credentials its delegate returned recently, so the
- * event loop can check a request head's signature without storage IO ({@link #cached}). Every lookup through
- * {@link #lookup} (the storage executor's, done for every request) refreshes or forgets the entry, so a key
- * that was deactivated or deleted is forgotten by the first request that uses it afterwards.
+ * A {@link CredentialProvider} that remembers the active credentials its delegate returned recently, so the event loop
+ * can check a request head's signature without storage IO ({@link #cached}). Every lookup through {@link #lookup} (the
+ * storage executor's, done for every request) refreshes or forgets the entry, so a key that was deactivated or deleted
+ * is forgotten by the first request that uses it afterwards.
  *
- * <p>The cache only decides whether the front door may hold a small body before the request is begun; the
- * request itself is always authenticated again against the store (or, in a single-process server, against
- * {@code IdentityService}'s copy of the records, which no write to them has touched since it was read). Entries live at most {@link #TTL_NANOS} and
- * the map holds at most {@link #MAX_ENTRIES} (reaching it empties it). Secrets stay in memory as the verifier's
- * signing-key cache already keeps them.
+ * <p>The cache only decides whether the front door may hold a small body before the request is begun; the request
+ * itself is always authenticated again against the store (or, in a single-process server, against
+ * {@code IdentityService}'s copy of the records, which no write to them has touched since it was read). Entries live
+ * at most {@link #TTL_NANOS} and the map holds at most {@link #MAX_ENTRIES} (reaching it empties it). Secrets stay in
+ * memory as the verifier's signing-key cache already keeps them.
  */
 public final class RecentCredentials implements CredentialProvider {
     static final int MAX_ENTRIES = 4096;
