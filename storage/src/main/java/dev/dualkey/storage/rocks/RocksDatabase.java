@@ -113,7 +113,7 @@ public final class RocksDatabase implements AutoCloseable {
      * @param reservedFreeBytes refuse data-storing writes when the file system has less usable space than this
      * @param writeDeadline     longest time a write waits through write stalls before {@link SlowDownException}
      * @param blockCacheBytes   RocksDB's caches together: the blob cache ({@link #blobCacheBytes}) and the shared
-     *                          block cache (the rest)
+     *                          block cache (the rest, which also holds the memtables' charge and the row cache)
      * @param ballastBytes      size of the ballast file released when the DB cannot open for lack of space (0 = none)
      */
     public record Settings(long reservedFreeBytes, Duration writeDeadline, long blockCacheBytes, long ballastBytes) {
@@ -316,6 +316,10 @@ public final class RocksDatabase implements AutoCloseable {
                     // the network and the clients need. Blocking at once costs one futex wake-up per write.
                     .setEnableWriteThreadAdaptiveYield(false)
                     .setKeepLogFileNum(5)
+                    // issue 19: a point read that finds its key in an SST file is kept as a row in the same
+                    // cache as the blocks (its capacity bounds both), so the next read of the key skips the
+                    // filter, index and data-block seek of every file it would consult
+                    .setRowCache(blockCache)
                     .setWriteBufferManager(writeBufferManager));
             syncWrite = track(built, new WriteOptions().setSync(true).setDisableWAL(false).setNoSlowdown(true));
             deferredWrite = track(built, new WriteOptions().setSync(false).setDisableWAL(false).setNoSlowdown(true));
