@@ -1,20 +1,18 @@
 package dev.dualkey.compat.lock;
 
+import static dev.dualkey.compat.ExternalTool.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
+import dev.dualkey.compat.ExternalTool;
+import dev.dualkey.compat.ExternalTool.Run;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,36 +35,6 @@ class BackupToolsLockTest {
         fx = LockFixture.shared();
     }
 
-
-    private static void requireTool(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return;
-            }
-        }
-        String message = name + " is not installed (apt-get install -y " + name + ")";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(message);
-        }
-        Assumptions.abort(message + "; skipping outside CI");
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run run(Path workDir, Map<String, String> env, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("RCLONE_")
-                || k.startsWith("RESTIC_")); // nothing from the machine's own configuration (e.g. AWS_CA_BUNDLE)
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + String.join(" ", command));
-        }
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
 
     private static String lockBucketWithDefault() {
         String b = fx.lockBucket();
@@ -99,18 +67,10 @@ class BackupToolsLockTest {
 
     @Test
     void rcloneCopiesIntoALockedBucketAndCannotRemoveVersions(@TempDir Path dir) throws Exception {
-        requireTool("rclone");
+        ExternalTool.require("rclone");
         String b = lockBucketWithDefault();
         Path src = sampleDir(dir);
-        Map<String, String> env = Map.of(
-                "RCLONE_CONFIG", dir.resolve("none.conf").toString(),
-                "RCLONE_CONFIG_DK_TYPE", "s3",
-                "RCLONE_CONFIG_DK_PROVIDER", "Other",
-                "RCLONE_CONFIG_DK_ENDPOINT", fx.gw.endpoint().toString(),
-                "RCLONE_CONFIG_DK_ACCESS_KEY_ID", fx.gw.root().accessKeyId(),
-                "RCLONE_CONFIG_DK_SECRET_ACCESS_KEY", fx.gw.root().secretKey(),
-                "RCLONE_CONFIG_DK_REGION", fx.gw.region(),
-                "RCLONE_CONFIG_DK_FORCE_PATH_STYLE", "true");
+        Map<String, String> env = ExternalTool.rcloneRemote(dir, fx.gw, fx.gw.root());
         Run copy = run(dir, env, "rclone", "copy", src.toString(), "dk:" + b + "/backup");
         assertEquals(0, copy.exit(), copy.output());
         assertEquals(3, versions(b).size());
@@ -132,7 +92,7 @@ class BackupToolsLockTest {
 
     @Test
     void resticBacksUpIntoALockedBucketAndItsVersionsStay(@TempDir Path dir) throws Exception {
-        requireTool("restic");
+        ExternalTool.require("restic");
         String b = lockBucketWithDefault();
         Path src = sampleDir(dir);
         Map<String, String> env = Map.of(

@@ -3,7 +3,6 @@ package dev.dualkey.gateway.authz;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -39,10 +38,27 @@ public final class RequestContextBuilder {
         this.subject = Objects.requireNonNull(subject, "subject");
         this.now = now;
         principalKeys();
-        keys.put("aws:CurrentTime", now.truncatedTo(ChronoUnit.SECONDS).toString());
+        keys.put("aws:CurrentTime", currentTime(now));
         keys.put("aws:EpochTime", Long.toString(now.getEpochSecond()));
         keys.put("aws:ViaAWSService", "false");
         keys.put("aws:PrincipalIsAWSService", "false");
+    }
+
+    /** The last second's {@code aws:CurrentTime}: formatted once per second, not once per request (issue 19). */
+    private static volatile CurrentTime lastCurrentTime = new CurrentTime(Long.MIN_VALUE, "");
+
+    private record CurrentTime(long epochSecond, String text) {
+    }
+
+    /** {@code aws:CurrentTime}: ISO 8601 in UTC to the second, {@code 2026-12-05T07:01:02Z}. */
+    static String currentTime(Instant now) {
+        long second = now.getEpochSecond();
+        CurrentTime c = lastCurrentTime;
+        if (c.epochSecond() != second) {
+            c = new CurrentTime(second, Instant.ofEpochSecond(second).toString());
+            lastCurrentTime = c;
+        }
+        return c.text();
     }
 
     /** A context for {@code subject} at the clock's current instant. */

@@ -17,10 +17,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.stream.ChunkedInput;
 import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -162,13 +158,12 @@ final class ResponseWriter {
     private record DateStamp(long second, String text) {
     }
 
-    /** The Date header of {@code millis} (RFC 1123, GMT), as {@link DateTimeFormatter#RFC_1123_DATE_TIME}. */
+    /** The Date header of {@code millis}: the IMF-fixdate of its second ({@link HttpDates}). */
     static String httpDate(long millis) {
         long second = Math.floorDiv(millis, 1000L);
         DateStamp d = lastDate;
         if (d.second() != second) {
-            d = new DateStamp(second, DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                    ZonedDateTime.ofInstant(Instant.ofEpochSecond(second), ZoneOffset.UTC)));
+            d = new DateStamp(second, HttpDates.formatEpochSecond(second));
             lastDate = d;
         }
         return d.text();

@@ -1,12 +1,10 @@
 package dev.dualkey.gateway.lifecycle;
 
+import dev.dualkey.gateway.http.HttpDates;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.storage.ObjectStore;
 import dev.dualkey.storage.error.StorageException;
 import dev.dualkey.storage.model.ObjectVersion;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 
 /**
  * {@code x-amz-expiration: expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="rule"} on GetObject, HeadObject
@@ -16,8 +14,6 @@ import java.util.Locale;
  */
 public final class ExpirationHeader {
     public static final String NAME = "x-amz-expiration";
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
     private ExpirationHeader() {
     }
@@ -28,7 +24,7 @@ public final class ExpirationHeader {
             return null;
         }
         return LifecycleEvaluator.expiry(config, v)
-                .map(e -> "expiry-date=\"" + HTTP_DATE.format(e.date()) + "\", rule-id=\"" + e.ruleId() + "\"")
+                .map(e -> "expiry-date=\"" + HttpDates.format(e.date()) + "\", rule-id=\"" + e.ruleId() + "\"")
                 .orElse(null);
     }
 

@@ -1,11 +1,10 @@
 package dev.dualkey.gateway.s3;
 
+import dev.dualkey.gateway.http.HttpDates;
 import dev.dualkey.gateway.http.Reply;
 import dev.dualkey.gateway.identity.CanonicalIds;
 import dev.dualkey.gateway.s3.xml.XmlWriter;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /** Small helpers shared by the operation handlers for building S3 replies. */
 public final class S3Replies {
@@ -30,8 +29,8 @@ public final class S3Replies {
         return Reply.status(204);
     }
 
-    /** An HTTP date (RFC 1123), as in {@code Last-Modified}. */
+    /** An HTTP date (IMF-fixdate, {@link HttpDates}), as in {@code Last-Modified}. */
     public static String httpDate(Instant t) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(t.atOffset(ZoneOffset.UTC));
+        return HttpDates.format(t);
     }
 }

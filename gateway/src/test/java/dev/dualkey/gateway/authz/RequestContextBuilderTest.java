@@ -126,4 +126,19 @@ class RequestContextBuilderTest {
                 .origin(RequestOrigin.transport(false, null)).build(GET);
         assertEquals("false", r.key("AWS:securetransport"));
     }
+
+    @Test
+    void currentTimeIsTheIsoSecondOfEachInstantAsked() {
+        // formatted once per second and shared: the value must still be each instant's own second, in any order
+        Instant[] instants = {NOW, NOW.plusMillis(700), NOW.plusSeconds(1), NOW, NOW.minusSeconds(86_400 * 400L),
+                Instant.parse("2026-12-05T07:01:02.999999999Z"), Instant.EPOCH, Instant.ofEpochSecond(-1)};
+        String[] expected = {"2026-12-02T07:30:15Z", "2026-12-02T07:30:15Z", "2026-12-02T07:30:16Z",
+                "2026-12-02T07:30:15Z", "2025-10-28T07:30:15Z", "2026-12-05T07:01:02Z", "1970-01-01T00:00:00Z",
+                "1969-12-31T23:59:59Z"};
+        for (int i = 0; i < instants.length; i++) {
+            assertEquals(expected[i], RequestContextBuilder.currentTime(instants[i]), "at " + instants[i]);
+            assertEquals(expected[i], RequestContextBuilder.of(Subject.of(Principal.user("123456789012", "alice")),
+                    Clock.fixed(instants[i], ZoneOffset.UTC)).build(GET).key("aws:CurrentTime"));
+        }
+    }
 }

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -112,14 +113,17 @@ class ResponseWriterTest {
     }
 
     @Test
-    void dateHeaderIsTheFormattersValueOfItsSecond() {
+    void dateHeaderIsTheImfFixdateOfItsSecond() {
         long[] instants = {0L, 999L, 1000L, 1_764_758_399_999L, 1_764_758_400_000L, 1_764_758_400_500L,
-                1_764_758_399_000L};
+                1_764_758_399_000L, 1_796_454_062_000L};
         for (long millis : instants) {
-            String expected = DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            String expected = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).format(
                     ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC));
             assertEquals(expected, ResponseWriter.httpDate(millis), "at " + millis);
         }
+        assertEquals("Thu, 01 Jan 1970 00:00:00 GMT", ResponseWriter.httpDate(999L));
+        assertEquals("Sat, 05 Dec 2026 07:01:02 GMT", ResponseWriter.httpDate(1_796_454_062_000L),
+                "the day keeps its leading zero (RFC 9110 IMF-fixdate; rclone's Go parser refused '5 Dec')");
     }
 
     @Test

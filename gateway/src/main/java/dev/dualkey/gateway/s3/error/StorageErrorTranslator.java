@@ -1,5 +1,6 @@
 package dev.dualkey.gateway.s3.error;
 
+import dev.dualkey.gateway.http.HttpDates;
 import dev.dualkey.storage.error.BadDigestException;
 import dev.dualkey.storage.error.BucketAlreadyExistsException;
 import dev.dualkey.storage.error.BucketAlreadyOwnedByYouException;
@@ -25,8 +26,6 @@ import dev.dualkey.storage.error.RequestTimeoutException;
 import dev.dualkey.storage.error.SlowDownException;
 import dev.dualkey.storage.error.StorageException;
 import dev.dualkey.storage.error.StorageFullException;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 
 /**
  * The one place where storage failures become S3 errors. Storage messages are internal wording, so the S3
@@ -79,8 +78,7 @@ public final class StorageErrorTranslator {
                 x = x.withHeader("x-amz-version-id", m.versionId());
             }
             if (m.lastModified() != null) {
-                x = x.withHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(
-                        m.lastModified().atOffset(ZoneOffset.UTC)));
+                x = x.withHeader("Last-Modified", HttpDates.format(m.lastModified()));
             }
             return x;
         }
