@@ -104,7 +104,8 @@ public final class RocksDatabase implements AutoCloseable {
     private static final String BALLAST = "BALLAST";
 
     static {
-        RocksDB.loadLibrary();
+        // not RocksDB.loadLibrary() alone: it leaves a 15 MB copy in java.io.tmpdir after every abnormal exit
+        NativeLibrary.load();
     }
 
     /**
