@@ -2,13 +2,12 @@ package dev.dualkey.compat.legacy;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dualkey.compat.ExternalTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs curl and python3 (boto3) for the legacy tests; a missing tool fails in CI and skips elsewhere. */
 final class Processes {
@@ -50,16 +49,8 @@ final class Processes {
         return new Run(Integer.parseInt(r.out().substring(nl + 1).trim()), r.out().substring(0, Math.max(0, nl)));
     }
 
+    /** {@link ExternalTool#require}: a missing tool fails the test in CI and skips it elsewhere. */
     static void require(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-            if (java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, tool))) {
-                return;
-            }
-        }
-        String message = tool + " is not installed";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(message);
-        }
-        Assumptions.abort(message + "; skipping outside CI");
+        ExternalTool.require(tool);
     }
 }
