@@ -81,6 +81,11 @@ public final class BenchMain {
                     results.subList(first, results.size()).forEach(m -> m.notes.add(BenchConfig.REFERENCE_NOTE));
                 }
             }
+            try {
+                Servers.dropData(config.workDir().resolve(name)); // stopped: its data only takes disk now
+            } catch (IOException e) {
+                log(name + ": could not delete its data (" + e.getMessage() + "); later rows may lack disk");
+            }
             log("=== " + name + " done in " + seconds(serverStart) + " s");
             serverLines.add(name + " took " + seconds(serverStart) + " s, client warm-up and settle wait included");
         }
@@ -218,6 +223,12 @@ public final class BenchMain {
                 // Issue 7's own memory target: 64 concurrent 256 MiB uploads with the server's -Xmx256m.
                 // Bodies pulled on demand: the SDK's async client ran out of the load generator's heap here.
                 step(out, config, server, "mem_64x256m_uploads", () -> {
+                    // 64 x 256 MiB and 1 GiB for RocksDB, logs and the server's 64 MiB reserve
+                    java.util.Optional<String> noRoom = Servers.shortOfSpace(config.workDir(), (64L << 28) + (1L << 30));
+                    if (noRoom.isPresent()) {
+                        log("  mem_64x256m_uploads " + noRoom.get());
+                        return Measurement.failed("mem_64x256m_uploads", server.name(), "KiB/upload", noRoom.get());
+                    }
                     try (StreamingUploads streaming = new StreamingUploads(server, presigner)) {
                         return w.memoryPerUpload("mem_64x256m_uploads", 256L * 1024 * 1024, streaming);
                     }

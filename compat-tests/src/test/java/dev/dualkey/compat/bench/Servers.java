@@ -171,6 +171,42 @@ final class Servers {
         }
     }
 
+    /**
+     * Frees the disk a stopped server's rows filled: every directory in its work directory but {@code logs}
+     * (object data, RocksDB, etcd, nginx's root; all servers keep their logs as files at the top or in
+     * {@code logs/}). Without it each server's data stayed until that server's next start, and in a recording of
+     * three runs the other servers' leftovers (s3proxy and nginx about 9 GiB each after their large rows) took the
+     * disk that Dualkey's {@code mem_64x256m_uploads} row (16 GiB) needed: in two of the three runs of 879b96e 34-35
+     * of its 64 uploads were refused with 503 ("out of storage space"), so that row measured 30 uploads in flight.
+     */
+    static void dropData(Path work) throws IOException {
+        if (!Files.isDirectory(work)) {
+            return;
+        }
+        try (var entries = Files.list(work)) {
+            for (Path p : entries.toList()) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && !p.getFileName().toString().equals("logs")) {
+                    deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    /**
+     * Why a row that writes {@code needBytes} should not run on {@code dir}'s file system: empty when it has that
+     * much usable space, else a sentence with both figures. A row that ran out of disk would report the server's
+     * refusals (correct 503s) as its figure.
+     */
+    static java.util.Optional<String> shortOfSpace(Path dir, long needBytes) throws IOException {
+        long usable = Files.getFileStore(dir).getUsableSpace();
+        if (usable >= needBytes) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "not run: %.1f GiB usable on the file system "
+                + "of %s, the row writes %.1f GiB", usable / (double) (1L << 30), dir, needBytes / (double) (1L << 30)));
+    }
+
     static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
