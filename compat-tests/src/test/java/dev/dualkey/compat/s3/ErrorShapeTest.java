@@ -127,6 +127,27 @@ class ErrorShapeTest {
         assertTrue(response.header("x-amz-id-2").isPresent());
     }
 
+    /**
+     * {@code HEAD /} on the service: S3 answers 405 (there is no HeadService), signed or anonymous, with the request
+     * id headers and, being a HEAD, no body. A 501 here read as "feature missing" to monitors probing with HEAD.
+     */
+    @Test
+    void headOnTheServiceIsMethodNotAllowed() throws Exception {
+        RawS3.Response signed = raw.request("HEAD", "/").send();
+        assertEquals(405, signed.status());
+        assertEquals(0, signed.body().length);
+        assertTrue(signed.header("x-amz-request-id").isPresent());
+        java.net.http.HttpResponse<byte[]> anonymous = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(gateway.endpoint() + "/"))
+                        .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(405, anonymous.statusCode());
+        assertEquals(0, anonymous.body().length);
+        assertTrue(anonymous.headers().firstValue("x-amz-request-id").isPresent());
+        // GET / stays ListBuckets: the root's own list for a signed request
+        assertEquals(200, raw.request("GET", "/").send().status());
+    }
+
     /** Successful responses carry request ids too, and every request gets its own. */
     @Test
     void everyResponseHasItsOwnRequestId(TestBuckets buckets) {

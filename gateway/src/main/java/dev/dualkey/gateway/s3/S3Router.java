@@ -28,6 +28,12 @@ public final class S3Router {
             if (method.equals("GET")) {
                 return S3Operation.LIST_BUCKETS;
             }
+            if (method.equals("HEAD")) {
+                // S3 answers `HEAD /` on its service endpoint 405, signed or not (there is no HeadService); a
+                // load balancer's or a monitor's HEAD probe then reads "reachable, wrong method", not 501's
+                // "this server lacks a feature"
+                throw methodNotAllowed(method);
+            }
             throw notImplemented(method + " on the service");
         }
         if (address.key() == null) {

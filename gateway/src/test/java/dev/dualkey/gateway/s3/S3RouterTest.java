@@ -57,6 +57,13 @@ class S3RouterTest {
     }
 
     @Test
+    void headOnTheServiceIsMethodNotAllowedAsOnS3() {
+        S3Exception e = assertThrows(S3Exception.class, () -> route("HEAD", "/"));
+        assertEquals(S3ErrorCode.METHOD_NOT_ALLOWED, e.error());
+        assertEquals(405, e.error().httpStatus());
+    }
+
+    @Test
     void unsupportedSubresourcesAreNotImplemented() {
         for (String uri : new String[] {"/bkt?website", "/bkt/k?torrent"}) {
             S3Exception e = assertThrows(S3Exception.class, () -> route("GET", uri), uri);
@@ -65,6 +72,8 @@ class S3RouterTest {
         }
         assertEquals(S3ErrorCode.NOT_IMPLEMENTED,
                 assertThrows(S3Exception.class, () -> route("POST", "/bkt")).error());
+        assertEquals(S3ErrorCode.NOT_IMPLEMENTED,
+                assertThrows(S3Exception.class, () -> route("DELETE", "/")).error());
         assertEquals(S3Operation.PUT_BUCKET_ACL, route("PUT", "/bkt?acl"));
         assertEquals(S3Operation.PUT_OBJECT_ACL, route("PUT", "/bkt/k?acl"));
         assertEquals(S3Operation.PUT_BUCKET_OWNERSHIP_CONTROLS, route("PUT", "/bkt?ownershipControls"));
