@@ -122,8 +122,12 @@ def cluster(paths):
     runs = [load(p) for p in paths]
     facts = [header_facts(p[:-4] + ".md") for p in paths]
 
+    def figure(r, workload, server, column="median"):
+        row = r.get((workload, server))
+        return num(row.get(column)) if row is not None and clean(row) else None
+
     def med(workload, server, column="median"):
-        v = [num(r.get((workload, server), {}).get(column)) for r in runs]
+        v = [figure(r, workload, server, column) for r in runs]
         v = [x for x in v if x is not None]
         return statistics.median(v) if v else None
 
@@ -132,8 +136,8 @@ def cluster(paths):
         base_row = "cluster_delete_version" if workload == "cluster_delete_version_mfa" else workload
         v = []
         for r in runs:
-            g = num(r.get((workload, server), {}).get("median"))
-            b = num(r.get((base_row, "upstream"), {}).get("median"))
+            g = figure(r, workload, server)
+            b = figure(r, base_row, "upstream")
             if g is not None and b:
                 v.append(g / b)
         return "%.2fx" % statistics.median(v) if v else ""
@@ -160,6 +164,9 @@ def cluster(paths):
             fmt(med(w, "cluster3")), ratio_to_upstream(w, "cluster1"), ratio_to_upstream(w, "cluster3"),
             " / ".join(fmt(med(w, s, "p50_ms")) or "-" for s in CLUSTER_SERVERS),
             " / ".join(fmt(med(w, s, "cpu_s_per_1k_ops")) or "-" for s in CLUSTER_SERVERS)))
+    dropped = left_out(paths, runs, CLUSTER_SERVERS)
+    if dropped:
+        out += [""] + dropped[:-1]
     return "\n".join(out) + "\n"
 
 

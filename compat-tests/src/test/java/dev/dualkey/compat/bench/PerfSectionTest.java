@@ -71,6 +71,21 @@ class PerfSectionTest {
     }
 
     @Test
+    void theClusterTableLeavesOutRunsWithErrorsToo() throws Exception {
+        // a 3-gateway run whose PUTs failed (404s while a gateway had not joined) must not set its figure
+        cluster("2026-12-04T1658Z-ccccccc", 400, 240, 9999, 1719);
+        cluster("2026-12-04T1729Z-ccccccc", 420, 250, 130, 0);
+        cluster("2026-12-04T1759Z-ccccccc", 410, 230, 140, 0);
+
+        String section = section();
+
+        // 3 gateways: the median of the clean 130 and 140 (135), never 9999 nor the median of all three (140)
+        assertTrue(section.lines().anyMatch(l -> l.startsWith("| put4k_new | ops/s | 410 | 240 | 135 | ")), section);
+        assertTrue(section.contains("- `cluster_put4k_new` cluster3, run `2026-12-04T1658Z-ccccccc`: 1719 errors"),
+                section);
+    }
+
+    @Test
     void dropDataKeepsTheLogsAndDeletesTheRest() throws Exception {
         Path work = Files.createDirectories(results.resolve("work").resolve("cluster3"));
         Files.writeString(work.resolve("gw1.log"), "log");
@@ -106,6 +121,16 @@ class PerfSectionTest {
                 + "put4k_new,nginx,ops/s,9000,9000,9000,3,3.4,8.6,0.04,31,2.0,0,\n"
                 + "mem_64x256m_uploads,dualkey,KiB/upload,0.0,0.0,0.0,1,40000,41000,1000," + uploadsRss + ",,"
                 + uploadErrors + ",\"" + uploadsNote + "\"\n");
+        Files.writeString(results.resolve(name + ".md"), "- Machine: test\n");
+    }
+
+    /** One recorded run of the cluster servers: their 4 KiB PUT row. */
+    private void cluster(String name, double upstream, double one, double three, int threeErrors) throws Exception {
+        Files.writeString(results.resolve(name + ".csv"), HEADER
+                + "cluster_put4k_new,upstream,ops/s," + upstream + ",0,0,1,74,140,2.2,158,1.7,0,\n"
+                + "cluster_put4k_new,cluster1,ops/s," + one + ",0,0,1,127,240,7.3,684,0.6,0,\n"
+                + "cluster_put4k_new,cluster3,ops/s," + three + ",0,0,1,233,400,14,1265,0.3," + threeErrors
+                + ",\"" + (threeErrors == 0 ? "" : threeErrors + " errors (HTTP 404 null)") + "\"\n");
         Files.writeString(results.resolve(name + ".md"), "- Machine: test\n");
     }
 
