@@ -61,10 +61,11 @@ final class Settle {
         } while (quiet < QUIET_SAMPLES && System.nanoTime() - start < cap.toNanos());
         long waited = Math.round((System.nanoTime() - start) / 1e9);
         return String.format(Locale.ROOT, "load average %s; CPU busy %.0f%%, iowait %.0f%% of %d cores; %s after"
-                        + " %d s (busy %.0f%%, iowait %.0f%%; dirty+writeback %d MiB)", load, first[0] * 100,
-                first[1] * 100, Runtime.getRuntime().availableProcessors(),
+                        + " %d s (busy %.0f%%, iowait %.0f%%; dirty+writeback %d MiB; page cache %d MiB, free %d MiB)",
+                load, first[0] * 100, first[1] * 100, Runtime.getRuntime().availableProcessors(),
                 quiet >= QUIET_SAMPLES ? "settled" : "still busy at the " + cap.toSeconds() + "-s cap", waited,
-                last[0] * 100, last[1] * 100, dirtyMib());
+                last[0] * 100, last[1] * 100, meminfoMib("Dirty:", "Writeback:"), meminfoMib("Cached:"),
+                meminfoMib("MemFree:"));
     }
 
     /**
@@ -142,13 +143,20 @@ final class Settle {
         return new double[] {(double) busy / total, (double) d[4] / total};
     }
 
-    /** Dirty and Writeback of {@code /proc/meminfo}: page cache still to be written (a big upload's tail). */
-    private static long dirtyMib() {
+    /**
+     * The sum of {@code /proc/meminfo} fields, in MiB, -1 when unreadable: {@code Dirty:} and {@code Writeback:}
+     * are page cache still to be written (a big upload's tail); {@code Cached:} and {@code MemFree:} are in the
+     * results because on the bench's VM a page cache of 12-16 GiB (old bench data) cost wrk_put4k a quarter of its
+     * rate and doubled its p99 against the same machine with 2 GiB cached (issue 19, session 22, put-tail.sh).
+     */
+    private static long meminfoMib(String... fields) {
         long kib = 0;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("Dirty:") || line.startsWith("Writeback:")) {
-                    kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                for (String field : fields) {
+                    if (line.startsWith(field)) {
+                        kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
                 }
             }
         } catch (IOException | NumberFormatException e) {
