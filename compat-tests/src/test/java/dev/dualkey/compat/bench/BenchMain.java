@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -224,7 +225,7 @@ public final class BenchMain {
                 // Bodies pulled on demand: the SDK's async client ran out of the load generator's heap here.
                 step(out, config, server, "mem_64x256m_uploads", () -> {
                     // 64 x 256 MiB and 1 GiB for RocksDB, logs and the server's 64 MiB reserve
-                    java.util.Optional<String> noRoom = Servers.shortOfSpace(config.workDir(), (64L << 28) + (1L << 30));
+                    Optional<String> noRoom = Servers.shortOfSpace(config.workDir(), (64L << 28) + (1L << 30));
                     if (noRoom.isPresent()) {
                         log("  mem_64x256m_uploads " + noRoom.get());
                         return Measurement.failed("mem_64x256m_uploads", server.name(), "KiB/upload", noRoom.get());

@@ -2,10 +2,13 @@ package dev.dualkey.compat.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** How each server of the comparison is started; paths come from run.sh through {@link BenchConfig}. */
 final class Servers {
@@ -185,7 +188,7 @@ final class Servers {
         }
         try (var entries = Files.list(work)) {
             for (Path p : entries.toList()) {
-                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
                         && !p.getFileName().toString().equals("logs")) {
                     deleteRecursively(p);
                 }
@@ -198,13 +201,13 @@ final class Servers {
      * much usable space, else a sentence with both figures. A row that ran out of disk would report the server's
      * refusals (correct 503s) as its figure.
      */
-    static java.util.Optional<String> shortOfSpace(Path dir, long needBytes) throws IOException {
+    static Optional<String> shortOfSpace(Path dir, long needBytes) throws IOException {
         long usable = Files.getFileStore(dir).getUsableSpace();
         if (usable >= needBytes) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "not run: %.1f GiB usable on the file system "
-                + "of %s, the row writes %.1f GiB", usable / (double) (1L << 30), dir, needBytes / (double) (1L << 30)));
+        return Optional.of(String.format(Locale.ROOT, "not run: %.1f GiB usable on the file system of %s, the row "
+                + "needs %.1f GiB", usable / (double) (1L << 30), dir, needBytes / (double) (1L << 30)));
     }
 
     static void deleteRecursively(Path path) throws IOException {
